@@ -1,0 +1,70 @@
+import { CliIO, CommandRunner, UsageError } from './io';
+
+/** Each command lives in `commands/<name>.ts` and exports `run(args, io) => exit code`. */
+const commands: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
+};
+
+const USAGE = `Usage: dialogue-curator <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .join('\n')}
+
+Run "dialogue-curator <command> --help" for a command's options.
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.stdout : io.stderr).write(USAGE);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`dialogue-curator: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const { run } = await command.load();
+    return await run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`dialogue-curator ${name}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    io.stderr.write(`dialogue-curator ${name}: internal error: ${(err as Error).message}\n`);
+    return 2;
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+if (require.main === module) {
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => controller.abort());
+  }
+  const io: CliIO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY),
+    signal: controller.signal,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`dialogue-curator: internal error: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
