@@ -13,19 +13,24 @@ const watch = process.argv.includes('--watch');
 const problemMatcherPlugin = {
   name: 'problem-matcher',
   setup(build) {
-    build.onStart(() => console.log('[watch] build started'));
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
       }
-      console.log('[watch] build finished');
+      if (watch) console.log('[watch] build finished');
     });
   },
 };
 
+const pkg = require('./package.json');
+
 const common = {
   bundle: true,
+  define: { __VERSION__: JSON.stringify(pkg.version) },
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
@@ -72,6 +77,8 @@ async function main() {
         format: 'cjs',
         target: 'node20',
         external: ['vscode'],
+        // jsonc-parser's UMD entry hides its modules behind a dynamic require: take the ESM one.
+        mainFields: ['module', 'main'],
         banner: e.banner ? { js: e.banner } : undefined,
       }),
     );

@@ -1,7 +1,9 @@
 import { CliIO, CommandRunner, UsageError } from './io';
+import { VERSION } from './version';
 
 /** Each command lives in `commands/<name>.ts` and exports `run(args, io) => exit code`. */
 const commands: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
+  check: { summary: 'Check datasets: JSON, schema and curation rules', load: () => import('./commands/check') },
 };
 
 const USAGE = `Usage: dialogue-curator <command> [options]
@@ -42,8 +44,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 if (require.main === module) {
   const controller = new AbortController();

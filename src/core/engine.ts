@@ -54,6 +54,11 @@ export interface CheckSettings {
 
 const sharedCompiler = new SchemaCompiler();
 
+/** Compiles a custom schema now (cached for the checks), so a broken schema is reported up front. */
+export function compileCustomSchema(id: string, schema: object): RecordValidator {
+  return sharedCompiler.compile(`custom:${id}`, schema);
+}
+
 /** The per-record checks for a given format: schema first, then the record rules. */
 class RecordPipeline {
   readonly config: CuratorConfig;
@@ -69,7 +74,7 @@ class RecordPipeline {
     if (!key) return undefined;
     let v = this.validators.get(key);
     if (!v) {
-      v = custom ? sharedCompiler.compile(`custom:${custom.id}`, custom.schema) : sharedCompiler.compile(`bundled:${key}`, BUNDLED_SCHEMAS[key as FormatId]);
+      v = custom ? compileCustomSchema(custom.id, custom.schema) : sharedCompiler.compile(`bundled:${key}`, BUNDLED_SCHEMAS[key as FormatId]);
       this.validators.set(key, v);
     }
     return v;

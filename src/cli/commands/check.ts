@@ -1,0 +1,126 @@
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { compareFindings, Finding } from '../../core/findings';
+import { FORMAT_LABELS } from '../../core/formats';
+import { checkFile } from '../../node/checkFile';
+import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
+import { displayPath, expandPaths } from '../files';
+import { CliIO, UsageError } from '../io';
+import { jsonReport, ReportedFile, sarifReport, textLine } from '../output';
+import { VERSION } from '../version';
+
+const HELP = `Usage: dialogue-curator check [--format text|json|sarif] [--config FILE] PATH...
+
+Checks JSONL preference datasets (files, or folders searched for .jsonl and .ndjson files):
+JSON syntax, the dataset format's schema (or a custom schema from .dialoguecurator.json),
+and the curation rules.
+
+Options:
+  --format text|json|sarif  Output format (default: text)
+  --config FILE             Use this .dialoguecurator.json instead of the nearest one
+  -h, --help                Show this help
+
+Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (found "${format}")`);
+  if (!positionals.length) throw new UsageError(`no PATH given\n\n${HELP}`);
+
+  let ioProblem = false;
+  const warn = (msg: string) => {
+    io.stderr.write(`dialogue-curator check: ${msg}\n`);
+  };
+
+  let fixedConfig: LoadedConfig | undefined;
+  if (values.config) {
+    const file = path.resolve(io.cwd, values.config);
+    try {
+      fixedConfig = loadConfigFile(file);
+    } catch (err) {
+      warn(`cannot read the config file ${values.config}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return 2;
+    }
+  }
+
+  const { files, missing } = expandPaths(positionals, io.cwd);
+  for (const m of missing) {
+    warn(`${m}: no such file or folder`);
+    ioProblem = true;
+  }
+
+  const reported: ReportedFile[] = [];
+  const configsSeen = new Map<string, LoadedConfig>();
+  const schemaCache = new Map<string, object | Error>();
+  const configFor = (file: string): LoadedConfig => {
+    if (fixedConfig) return fixedConfig;
+    const found = findConfigFile(path.dirname(file));
+    if (!found) return defaultConfig(io.cwd);
+    let loaded = configsSeen.get(found);
+    if (!loaded) {
+      try {
+        loaded = loadConfigFile(found);
+      } catch (err) {
+        warn(`cannot read ${found}: ${(err as Error).message}`);
+        loaded = defaultConfig(path.dirname(found));
+      }
+      configsSeen.set(found, loaded);
+    }
+    return loaded;
+  };
+
+  for (const file of files) {
+    const loaded = configFor(file);
+    const { settings, problems } = settingsForFile(file, loaded, schemaCache);
+    try {
+      const result = await checkFile(file, settings, io.signal);
+      const findings: Finding[] = [...problems.map(problemFinding), ...result.findings].sort(compareFindings);
+      const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
+      reported.push(report);
+      if (format === 'text') {
+        for (const f of findings) io.stdout.write(`${textLine(report.path, f)}\n`);
+      }
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      warn(`${displayPath(file, io.cwd)}: cannot read (${e.code ?? e.message})`);
+      ioProblem = true;
+    }
+  }
+  // Problems inside the config files themselves are findings too, reported against those files.
+  const configs = fixedConfig ? [fixedConfig] : [...configsSeen.values()];
+  for (const c of configs) {
+    if (c.path && c.findings.length) {
+      const report: ReportedFile = { path: displayPath(c.path, io.cwd), format: undefined, records: 0, findings: c.findings };
+      reported.push(report);
+      if (format === 'text') for (const f of c.findings) io.stdout.write(`${textLine(report.path, f)}\n`);
+    }
+  }
+
+  if (format === 'json') io.stdout.write(`${jsonReport(reported)}\n`);
+  else if (format === 'sarif') io.stdout.write(`${sarifReport(reported, VERSION)}\n`);
+  else {
+    const errors = reported.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
+    const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
+    const summary = reported
+      .filter((r) => r.records > 0 || r.format)
+      .map((r) => `${r.path}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : 'format not recognised'}`);
+    for (const s of summary) io.stderr.write(`${s}\n`);
+    io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+  }
+  if (ioProblem) return 2;
+  return reported.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
