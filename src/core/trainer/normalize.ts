@@ -1,16 +1,20 @@
 /**
- * Turns a preference dataset in any supported layout into explicit prompt/chosen/rejected pairs
- * for a training backend: TRL standard, TRL conversational, implicit prompt (TRL), OpenAI
- * preference and Anthropic HH-RLHF. Conversational layouts stay conversational so a chat model's
- * template can be applied by TRL; `pairToText` renders them for a byte-level model.
+ * Prepares an uploaded preference dataset for a training backend: the core engine checks it
+ * (the same check as the editor and the CLI, so they never disagree), then each record becomes
+ * an explicit prompt/chosen/rejected pair. Conversational layouts (TRL conversational, OpenAI
+ * preference, HH-RLHF transcripts, implicit message lists) stay lists of messages so TRL applies
+ * the model's chat template; `pairToText` renders them for a byte-level model.
  */
+import { checkText } from '../engine';
+import { countBySeverity, Finding } from '../findings';
+import { FORMAT_LABELS, FormatId, isPreferenceFormat } from '../formats';
+import { parseLine, splitLines } from '../jsonl';
+import { extractParts, Turn } from '../parts';
 
 export interface ChatMessage {
   role: string;
   content: string;
 }
-
-export type PreferenceLayout = 'standard' | 'conversational' | 'implicit' | 'openai' | 'hh-rlhf';
 
 export interface NormalizedPair {
   prompt: string | ChatMessage[];
@@ -24,169 +28,100 @@ export interface LineError {
   message: string;
 }
 
-export interface NormalizeResult {
-  layout: PreferenceLayout | null;
+export interface PreparedDataset {
+  format: FormatId | undefined;
+  records: number;
   pairs: NormalizedPair[];
+  /** Problems that stop training, sorted by line. Empty when the dataset can be trained on. */
   errors: LineError[];
+  warnings: number;
 }
 
-const MAX_ERRORS = 50;
+/** Longest report a job error carries; the rest is summarised as a count. */
+export const MAX_REPORTED_ERRORS = 20;
 
-export function normalizePreferenceJsonl(text: string): NormalizeResult {
-  const result: NormalizeResult = { layout: null, pairs: [], errors: [] };
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length && result.errors.length < MAX_ERRORS; i++) {
-    const raw = lines[i];
-    if (raw.trim() === '') continue;
-    const line = i + 1;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      result.errors.push({ line, message: `not valid JSON (${(err as Error).message})` });
-      continue;
-    }
-    try {
-      const { layout, pair } = normalizeRecord(value);
-      if (result.layout === null) result.layout = layout;
-      else if (layout !== result.layout) {
-        throw new Error(`${article(layout)} ${layout} record in a file whose first record is ${result.layout}`);
-      }
-      result.pairs.push(pair);
-    } catch (err) {
-      result.errors.push({ line, message: (err as Error).message });
-    }
-  }
-  if (result.errors.length === 0 && result.pairs.length === 0) {
-    result.errors.push({ line: 1, message: 'the file contains no records' });
-  }
-  return result;
-}
-
-function article(word: string): string {
-  return /^[aeiouh]/i.test(word) && !word.startsWith('hh') ? 'an' : 'a';
-}
-
-export function normalizeRecord(value: unknown): { layout: PreferenceLayout; pair: NormalizedPair } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error('expected a JSON object per line');
-  }
-  const o = value as Record<string, unknown>;
-  if ('input' in o || 'preferred_output' in o || 'non_preferred_output' in o) return fromOpenAi(o);
-  if (!('chosen' in o) || !('rejected' in o)) {
-    throw new Error('missing "chosen" and "rejected" (expected TRL, OpenAI preference or HH-RLHF fields)');
-  }
-  const { chosen, rejected } = o;
-  if ('prompt' in o && o.prompt !== undefined) {
-    const { prompt } = o;
-    if (typeof prompt === 'string') {
-      return {
-        layout: 'standard',
-        pair: { prompt, chosen: textField(chosen, 'chosen'), rejected: textField(rejected, 'rejected') },
-      };
-    }
-    return {
-      layout: 'conversational',
-      pair: {
-        prompt: messages(prompt, 'prompt'),
-        chosen: completion(chosen, 'chosen'),
-        rejected: completion(rejected, 'rejected'),
-      },
-    };
-  }
-  if (typeof chosen === 'string' && typeof rejected === 'string') {
-    const hh = chosen.startsWith('\n\nHuman:') || chosen.startsWith('Human:');
-    const pair = splitImplicitText(chosen, rejected, hh);
-    return { layout: hh ? 'hh-rlhf' : 'implicit', pair };
-  }
-  return { layout: 'implicit', pair: splitImplicitMessages(messages(chosen, 'chosen'), messages(rejected, 'rejected')) };
-}
-
-function fromOpenAi(o: Record<string, unknown>): { layout: PreferenceLayout; pair: NormalizedPair } {
-  const input = o.input;
-  if (typeof input !== 'object' || input === null || !('messages' in input)) {
-    throw new Error('"input" must be an object with "messages"');
-  }
-  return {
-    layout: 'openai',
-    pair: {
-      prompt: messages((input as { messages: unknown }).messages, 'input.messages'),
-      chosen: completion(o.preferred_output, 'preferred_output'),
-      rejected: completion(o.non_preferred_output, 'non_preferred_output'),
-    },
+export function prepareDataset(text: string): PreparedDataset {
+  const summary = checkText(text);
+  const counts = countBySeverity(summary.findings);
+  const prepared: PreparedDataset = {
+    format: summary.format,
+    records: summary.records,
+    pairs: [],
+    errors: summary.findings.filter((f) => f.severity === 'error').map(toLineError),
+    warnings: counts.warning,
   };
-}
-
-function textField(v: unknown, name: string): string {
-  if (typeof v !== 'string') throw new Error(`"${name}" must be a string when "prompt" is a string`);
-  if (v.trim() === '') throw new Error(`"${name}" is empty`);
-  return v;
-}
-
-function completion(v: unknown, name: string): ChatMessage[] {
-  const msgs = messages(v, name);
-  if (!msgs.some((m) => m.role === 'assistant')) throw new Error(`"${name}" has no assistant message`);
-  return msgs;
-}
-
-function messages(v: unknown, name: string): ChatMessage[] {
-  if (!Array.isArray(v) || v.length === 0) throw new Error(`"${name}" must be a non-empty array of messages`);
-  return v.map((m, i) => {
-    if (typeof m !== 'object' || m === null) throw new Error(`"${name}[${i}]" must be a message object`);
-    const { role, content } = m as { role?: unknown; content?: unknown };
-    if (typeof role !== 'string' || role === '') throw new Error(`"${name}[${i}].role" must be a string`);
-    return { role, content: contentText(content, `${name}[${i}].content`) };
-  });
-}
-
-/** Message content is a string or an array of parts of which the text parts count. */
-function contentText(v: unknown, name: string): string {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v)) {
-    const texts = v.map((part) =>
-      typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string'
-        ? (part as { text: string }).text
-        : '',
-    );
-    return texts.join('');
+  if (summary.records === 0) {
+    prepared.errors.push({ line: 1, message: 'the file contains no records' });
+    return prepared;
   }
-  throw new Error(`"${name}" must be a string or an array of text parts`);
+  if (!isPreferenceFormat(summary.format)) {
+    const what = summary.format ? `${FORMAT_LABELS[summary.format]} records` : 'no known dataset format';
+    prepared.errors.unshift({
+      line: 1,
+      message: `DPO needs preference pairs (prompt, chosen, rejected); this file has ${what}`,
+    });
+    return prepared;
+  }
+  if (prepared.errors.length) return prepared;
+  const lines = splitLines(text);
+  for (let i = 0; i < lines.length; i++) {
+    const parsed = parseLine(lines[i]);
+    if (parsed.kind !== 'value') continue;
+    const problem = pairOf(summary.format!, parsed.value, prepared);
+    if (problem) prepared.errors.push({ line: i + 1, message: problem });
+  }
+  return prepared;
 }
 
-function splitImplicitText(chosen: string, rejected: string, hh: boolean): NormalizedPair {
-  let n = 0;
-  const max = Math.min(chosen.length, rejected.length);
-  while (n < max && chosen[n] === rejected[n]) n++;
-  if (n === chosen.length && n === rejected.length) throw new Error('"chosen" and "rejected" are identical');
-  let cut: number;
-  if (hh) {
-    const marker = '\n\nAssistant:';
-    const at = chosen.lastIndexOf(marker, n - marker.length);
-    if (at < 0) throw new Error('HH-RLHF record without a shared "Assistant:" turn before the answers');
-    cut = at + marker.length;
-  } else {
-    // Do not split a word both answers happen to start with.
-    cut = n;
-    while (cut > 0 && !/\s/.test(chosen[cut - 1])) cut--;
-  }
-  if (cut === 0) throw new Error('no shared prompt: "chosen" and "rejected" have no common beginning');
-  return { prompt: chosen.slice(0, cut), chosen: chosen.slice(cut), rejected: rejected.slice(cut) };
+function toLineError(f: Finding): LineError {
+  const field = f.field ? ` (${f.field})` : '';
+  return { line: f.line + 1, message: `${f.message}${field} [${f.code}]` };
 }
 
-function splitImplicitMessages(chosen: ChatMessage[], rejected: ChatMessage[]): NormalizedPair {
-  let n = 0;
-  while (
-    n < Math.min(chosen.length, rejected.length) &&
-    chosen[n].role === rejected[n].role &&
-    chosen[n].content === rejected[n].content
-  ) {
-    n++;
+/** Adds the record's pair to `prepared`; returns a message when it cannot be trained on. */
+function pairOf(format: FormatId, value: unknown, prepared: PreparedDataset): string | undefined {
+  const parts = extractParts(format, value);
+  if (!parts) return 'not a preference record';
+  if (parts.chosen.length === 0 || parts.rejected.length === 0) return 'missing a chosen or a rejected response';
+  if (parts.context.length === 0) return 'no prompt: chosen and rejected share no beginning';
+  const plainText =
+    format === 'trl-standard' ||
+    (format === 'trl-implicit' && typeof (value as { chosen?: unknown }).chosen === 'string');
+  const pair: NormalizedPair = plainText
+    ? { prompt: joinText(parts.context), chosen: joinText(parts.chosen), rejected: joinText(parts.rejected) }
+    : { prompt: toMessages(parts.context), chosen: toMessages(parts.chosen), rejected: toMessages(parts.rejected) };
+  if (sameCompletion(pair.chosen, pair.rejected)) return 'chosen and rejected are identical';
+  prepared.pairs.push(pair);
+  return undefined;
+}
+
+function joinText(turns: Turn[]): string {
+  return turns.map((t) => t.content).join('\n\n');
+}
+
+/** Turns back to messages; the text parts of one message (same path up to `content`) rejoin. */
+function toMessages(turns: Turn[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  let lastKey = '';
+  for (const t of turns) {
+    const at = t.path.indexOf('content');
+    const key = at >= 0 ? JSON.stringify(t.path.slice(0, at)) : '';
+    if (key && key === lastKey && out.length) out[out.length - 1].content += `\n${t.content}`;
+    else out.push({ role: t.role, content: t.content });
+    lastKey = key;
   }
-  if (n === 0) throw new Error('no shared prompt: "chosen" and "rejected" start with different messages');
-  if (n === chosen.length || n === rejected.length) {
-    throw new Error('"chosen" and "rejected" do not differ after the shared messages');
-  }
-  return { prompt: chosen.slice(0, n), chosen: chosen.slice(n), rejected: rejected.slice(n) };
+  return out;
+}
+
+function sameCompletion(a: string | ChatMessage[], b: string | ChatMessage[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The per-line report a failed job carries: "line 3: …" lines, at most MAX_REPORTED_ERRORS. */
+export function formatLineReport(errors: readonly LineError[]): string {
+  const shown = errors.slice(0, MAX_REPORTED_ERRORS).map((e) => `line ${e.line}: ${e.message}`);
+  if (errors.length > MAX_REPORTED_ERRORS) shown.push(`… and ${errors.length - MAX_REPORTED_ERRORS} more`);
+  return shown.join('\n');
 }
 
 function renderMessages(msgs: ChatMessage[]): string {
@@ -195,14 +130,13 @@ function renderMessages(msgs: ChatMessage[]): string {
 
 /** Plain text for a model without a chat template (the tiny byte-level backend). */
 export function pairToText(pair: NormalizedPair): { prompt: string; chosen: string; rejected: string } {
+  const completion = (c: string | ChatMessage[]) => (typeof c === 'string' ? c : c.map((m) => m.content).join('\n'));
   if (typeof pair.prompt === 'string') {
-    return { prompt: pair.prompt, chosen: String(pair.chosen), rejected: String(pair.rejected) };
+    return { prompt: pair.prompt, chosen: completion(pair.chosen), rejected: completion(pair.rejected) };
   }
-  const completionText = (c: string | ChatMessage[]) =>
-    typeof c === 'string' ? c : c.map((m) => m.content).join('\n');
   return {
     prompt: `${renderMessages(pair.prompt)}assistant: `,
-    chosen: completionText(pair.chosen),
-    rejected: completionText(pair.rejected),
+    chosen: completion(pair.chosen),
+    rejected: completion(pair.rejected),
   };
 }
