@@ -193,6 +193,22 @@ export class DatasetModel {
     return best;
   }
 
+  /**
+   * Re-detects the format from the parsed lines; when it changed, every record's schema and
+   * rule results are dropped (they depend on it). Returns the format in force.
+   */
+  updateFormat(): FormatId | undefined {
+    const format = this.detectFormat();
+    if (format !== this.detected) {
+      this.detected = format;
+      for (const l of this.lines) {
+        l.recordFindings = undefined;
+        l.facts = undefined;
+      }
+    }
+    return format;
+  }
+
   get format(): FormatId | undefined {
     return this.detected;
   }
@@ -225,14 +241,7 @@ export class DatasetModel {
    */
   summary(): CheckSummary {
     this.parseRange(0, this.lines.length);
-    const format = this.detectFormat();
-    if (format !== this.detected) {
-      this.detected = format;
-      for (const l of this.lines) {
-        l.recordFindings = undefined;
-        l.facts = undefined;
-      }
-    }
+    const format = this.updateFormat();
     const findings: Finding[] = [];
     const entries: RecordEntry[] = [];
     let records = 0;

@@ -1,0 +1,278 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CheckSettings, CheckSummary, DatasetModel } from '../core/engine';
+import { Finding } from '../core/findings';
+import { FormatId } from '../core/formats';
+import { problemFinding } from '../node/project';
+import { toDiagnostic } from './diagnosticConvert';
+import { FormatOverrides } from './formatOverrides';
+import { Logger } from './logger';
+import { ProjectConfigs } from './projectConfig';
+import { readSettings } from './settings';
+
+/** Codes the fast, on-type pass produces; everything else comes from the curation rules. */
+const STRUCTURAL_CODES = new Set(['json-syntax', 'record-not-object', 'schema', 'invalid-utf8', 'config-schema']);
+/** Lines processed between two yields to the event loop during a first full check. */
+const SLICE = 2000;
+const TYPE_DELAY_MS = 60;
+
+export function isDataset(doc: vscode.TextDocument): boolean {
+  return doc.languageId === 'jsonl';
+}
+
+/** What the rest of the extension can learn about a checked document. */
+export interface DocumentReport {
+  uri: vscode.Uri;
+  format: FormatId | undefined;
+  formatSource: 'detected' | 'config' | 'override';
+  records: number;
+  findings: Finding[];
+  /** True while the first full check of a large file is still running. */
+  checking: boolean;
+}
+
+class TrackedDocument {
+  /** Syntax and schema only: kept current as the user types. */
+  structural: DatasetModel;
+  /** Everything, including curation rules: refreshed per the `lint.run` setting. */
+  full: DatasetModel;
+  structuralFindings: Finding[] = [];
+  curationFindings: Finding[] = [];
+  problems: Finding[] = [];
+  summary: CheckSummary | undefined;
+  formatSource: DocumentReport['formatSource'] = 'detected';
+  typeTimer: ReturnType<typeof setTimeout> | undefined;
+  checking = false;
+  disposed = false;
+
+  constructor(readonly doc: vscode.TextDocument, settings: CheckSettings, problems: string[]) {
+    this.structural = new DatasetModel({ ...settings, recordRules: [], datasetRules: [] });
+    this.full = new DatasetModel(settings);
+    this.problems = problems.map(problemFinding);
+    const lines = readLines(doc);
+    this.structural.setLines(lines);
+    this.full.setLines(lines);
+  }
+}
+
+function readLines(doc: vscode.TextDocument): string[] {
+  const lines = new Array<string>(doc.lineCount);
+  for (let i = 0; i < doc.lineCount; i++) lines[i] = doc.lineAt(i).text;
+  return lines;
+}
+
+function splitText(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Keeps a diagnostics collection in step with the open JSONL documents: a full check on open
+ * (in slices, with a progress notification for big files), an incremental structural check on
+ * every edit, the curation rules on save (or on type, per `dialogueCurator.lint.run`).
+ */
+export class DatasetDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('dialogue-curator');
+  private readonly docs = new Map<string, TrackedDocument>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly updated = new vscode.EventEmitter<DocumentReport>();
+  /** Fires after a document's diagnostics were published. */
+  readonly onDidUpdate = this.updated.event;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly configs: ProjectConfigs,
+    private readonly overrides: FormatOverrides,
+  ) {
+    vscode.workspace.onDidOpenTextDocument((d) => this.open(d), this, this.disposables);
+    vscode.workspace.onDidCloseTextDocument((d) => this.close(d), this, this.disposables);
+    vscode.workspace.onDidChangeTextDocument((e) => this.change(e), this, this.disposables);
+    vscode.workspace.onDidSaveTextDocument((d) => this.saved(d), this, this.disposables);
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => {
+        if (e.affectsConfiguration('dialogueCurator')) this.recheckAll('settings changed');
+      },
+      this,
+      this.disposables,
+    );
+    configs.onDidChange(() => this.recheckAll('.dialoguecurator.json changed'), this, this.disposables);
+    overrides.onDidChange(() => this.recheckAll('format override changed'), this, this.disposables);
+    this.disposables.push(this.collection, this.updated);
+    for (const d of vscode.workspace.textDocuments) this.open(d);
+  }
+
+  report(uri: vscode.Uri): DocumentReport | undefined {
+    const t = this.docs.get(uri.toString());
+    if (!t) return undefined;
+    const summary = t.summary;
+    return {
+      uri,
+      format: summary?.format,
+      formatSource: t.formatSource,
+      records: summary?.records ?? 0,
+      findings: [...t.problems, ...t.structuralFindings, ...t.curationFindings],
+      checking: t.checking,
+    };
+  }
+
+  /** The up-to-date model of an open dataset (structural state; cheap to query). */
+  model(uri: vscode.Uri): DatasetModel | undefined {
+    return this.docs.get(uri.toString())?.structural;
+  }
+
+  private settingsFor(doc: vscode.TextDocument): { settings: CheckSettings; problems: string[]; source: DocumentReport['formatSource'] } {
+    const { settings, problems } = this.configs.settingsFor(doc.uri);
+    const override = this.overrides.get(doc.uri);
+    let source: DocumentReport['formatSource'] = settings.format ? 'config' : 'detected';
+    if (override) {
+      settings.format = override;
+      source = 'override';
+    }
+    if (readSettings(doc.uri)['lint.run'] === 'off') {
+      settings.recordRules = [];
+      settings.datasetRules = [];
+    }
+    return { settings, problems, source };
+  }
+
+  private open(doc: vscode.TextDocument): void {
+    if (!isDataset(doc) || this.docs.has(doc.uri.toString())) return;
+    if (!readSettings(doc.uri)['validation.enable']) return;
+    try {
+      const { settings, problems, source } = this.settingsFor(doc);
+      const t = new TrackedDocument(doc, settings, problems);
+      t.formatSource = source;
+      this.docs.set(doc.uri.toString(), t);
+      void this.firstCheck(t);
+    } catch (err) {
+      this.log.error(`Cannot check ${doc.uri.toString()}: ${(err as Error).message}`);
+    }
+  }
+
+  private close(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const t = this.docs.get(key);
+    if (!t) return;
+    t.disposed = true;
+    if (t.typeTimer) clearTimeout(t.typeTimer);
+    this.docs.delete(key);
+    this.collection.delete(doc.uri);
+  }
+
+  /** Parses and checks in slices, yielding between them; shows progress for big files. */
+  private async firstCheck(t: TrackedDocument): Promise<void> {
+    const threshold = readSettings(t.doc.uri)['progress.lineThreshold'];
+    const run = async (progress?: vscode.Progress<{ message?: string; increment?: number }>) => {
+      t.checking = true;
+      const started = Date.now();
+      const total = t.full.lineCount;
+      let done = 0;
+      const step = async (work: (from: number, to: number) => void, share: number) => {
+        for (let i = 0; i < t.full.lineCount; i += SLICE) {
+          work(i, i + SLICE);
+          done += SLICE;
+          progress?.report({ increment: (SLICE / Math.max(1, total)) * share, message: `${Math.min(done / 2, total).toLocaleString()} of ${total.toLocaleString()} lines` });
+          await yieldToLoop();
+          if (t.disposed) return false;
+        }
+        return true;
+      };
+      if (!(await step((a, b) => t.full.parseRange(a, b), 50))) return;
+      t.full.updateFormat();
+      if (!(await step((a, b) => t.full.checkRange(a, b), 50))) return;
+      t.checking = false;
+      this.runFull(t);
+      this.runStructural(t);
+      this.log.info(`Checked ${path.basename(t.doc.uri.path)}: ${t.summary?.records ?? 0} records in ${Date.now() - started} ms`);
+    };
+    try {
+      if (t.full.lineCount >= threshold) {
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Dialogue Curator: checking ${path.basename(t.doc.uri.path)}` },
+          (progress) => run(progress),
+        );
+      } else {
+        await run();
+      }
+    } catch (err) {
+      t.checking = false;
+      this.log.error(`Check of ${t.doc.uri.toString()} failed: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private change(e: vscode.TextDocumentChangeEvent): void {
+    const t = this.docs.get(e.document.uri.toString());
+    if (!t || e.contentChanges.length === 0) return;
+    for (const c of e.contentChanges) {
+      const start = c.range.start.line;
+      const end = c.range.end.line;
+      const first = t.structural.lineText(start) ?? '';
+      const last = t.structural.lineText(end) ?? '';
+      const newLines = splitText(first.slice(0, c.range.start.character) + c.text + last.slice(c.range.end.character));
+      t.structural.splice(start, end - start + 1, newLines);
+      t.full.splice(start, end - start + 1, newLines);
+    }
+    if (t.structural.lineCount !== e.document.lineCount) {
+      // Should not happen; if it does, trust the document over the replayed edits.
+      this.log.warn(`Resynchronising ${e.document.uri.toString()} after an edit`);
+      const lines = readLines(e.document);
+      t.structural.setLines(lines);
+      t.full.setLines(lines);
+    }
+    if (t.typeTimer) clearTimeout(t.typeTimer);
+    t.typeTimer = setTimeout(() => {
+      t.typeTimer = undefined;
+      if (t.disposed || t.checking) return;
+      if (readSettings(t.doc.uri)['lint.run'] === 'onType') this.runFull(t);
+      this.runStructural(t);
+    }, TYPE_DELAY_MS);
+  }
+
+  private saved(doc: vscode.TextDocument): void {
+    const t = this.docs.get(doc.uri.toString());
+    if (!t || t.checking) return;
+    if (readSettings(doc.uri)['lint.run'] !== 'off') this.runFull(t);
+    this.runStructural(t);
+  }
+
+  private runStructural(t: TrackedDocument): void {
+    const summary = t.structural.summary();
+    t.structuralFindings = summary.findings;
+    t.summary = { ...summary, findings: [] };
+    this.publish(t);
+  }
+
+  private runFull(t: TrackedDocument): void {
+    const summary = t.full.summary();
+    t.curationFindings = summary.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+  }
+
+  private publish(t: TrackedDocument): void {
+    const uri = t.doc.uri;
+    const findings = [...t.problems, ...t.structuralFindings, ...t.curationFindings];
+    this.collection.set(uri, findings.map((f) => toDiagnostic(f, uri)));
+    const report = this.report(uri);
+    if (report) this.updated.fire(report);
+  }
+
+  /** Re-reads settings and config for every open dataset and checks it again from scratch. */
+  recheckAll(reason: string): void {
+    this.log.info(`Re-checking open datasets: ${reason}`);
+    for (const [key, t] of [...this.docs]) {
+      t.disposed = true;
+      if (t.typeTimer) clearTimeout(t.typeTimer);
+      this.docs.delete(key);
+      this.collection.delete(t.doc.uri);
+      if (!t.doc.isClosed) this.open(t.doc);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.docs.values()) {
+      t.disposed = true;
+      if (t.typeTimer) clearTimeout(t.typeTimer);
+    }
+    for (const d of this.disposables) d.dispose();
+  }
+}

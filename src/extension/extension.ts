@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { DatasetDiagnostics } from './datasetDiagnostics';
+import { registerFormatCommand } from './formatCommand';
+import { FormatOverrides } from './formatOverrides';
+import { createLogger, Logger } from './logger';
+import { ProjectConfigs } from './projectConfig';
+import { registerStatusBar } from './statusBar';
+
+/** What the extension hands to other extensions and to its integration tests. */
+export interface DialogueCuratorApi {
+  diagnostics: DatasetDiagnostics;
+}
+
+export function activate(context: vscode.ExtensionContext): DialogueCuratorApi {
+  const channel = vscode.window.createOutputChannel('Dialogue Curator', { log: true });
+  context.subscriptions.push(channel);
+  const log: Logger = createLogger(channel);
+  try {
+    const configs = new ProjectConfigs(log);
+    const overrides = new FormatOverrides(context.workspaceState);
+    const diagnostics = new DatasetDiagnostics(log, configs, overrides);
+    context.subscriptions.push(
+      configs,
+      overrides,
+      diagnostics,
+      registerStatusBar(diagnostics),
+      registerFormatCommand(overrides, diagnostics),
+      vscode.commands.registerCommand('dialogueCurator.showLog', () => log.show()),
+      vscode.commands.registerCommand('dialogueCurator.recheck', () => diagnostics.recheckAll('requested by the user')),
+    );
+    log.info(`Dialogue Curator ${context.extension.packageJSON.version as string} activated`);
+    return { diagnostics };
+  } catch (err) {
+    const message = `Dialogue Curator could not start: ${(err as Error).message}`;
+    log.error(err as Error);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+      if (choice) log.show();
+    });
+    throw err;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}
