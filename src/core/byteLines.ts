@@ -9,14 +9,28 @@ export class ByteLineSplitter {
   private pendingLength = 0;
   private sawCR = false;
   private first = true;
+  private head = new Uint8Array(0);
   private emitted = 0;
 
   /** Feeds a chunk; calls `onLine` for each complete line. */
   push(chunk: Uint8Array, onLine: (bytes: Uint8Array) => void): void {
     let start = 0;
-    if (this.first && chunk.length > 0) {
+    if (this.first) {
+      // The BOM may arrive split across chunks: hold the first bytes until there are three.
+      if (this.head.length) {
+        const joined = new Uint8Array(this.head.length + chunk.length);
+        joined.set(this.head);
+        joined.set(chunk, this.head.length);
+        chunk = joined;
+        this.head = new Uint8Array(0);
+      }
+      const bomPrefix = [0xef, 0xbb, 0xbf].slice(0, Math.min(3, chunk.length)).every((b, k) => chunk[k] === b);
+      if (chunk.length < 3 && bomPrefix) {
+        this.head = chunk.slice();
+        return;
+      }
       this.first = false;
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
+      if (bomPrefix) start = 3;
     }
     if (this.sawCR && chunk.length > start) {
       this.sawCR = false;
@@ -44,6 +58,13 @@ export class ByteLineSplitter {
 
   /** Flushes the last line when the file has no final newline. */
   end(onLine: (bytes: Uint8Array) => void): void {
+    if (this.first && this.head.length) {
+      // A file shorter than a BOM: whatever it holds is content.
+      this.first = false;
+      const held = this.head;
+      this.head = new Uint8Array(0);
+      this.push(held, onLine);
+    }
     if (this.pendingLength > 0 || this.emitted === 0) this.emit(new Uint8Array(0), onLine);
   }
 

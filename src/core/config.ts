@@ -83,7 +83,7 @@ export function parseConfig(text: string): { config: CuratorConfig; findings: Fi
     if (!findings.length) findings.push(toFinding(0, text.length, `${CONFIG_FILE_NAME} must contain a JSON object`, 'config'));
     return { config: { ...DEFAULT_CONFIG }, findings };
   }
-  const validate = compiler.compile('dialoguecurator.schema.json', configSchema);
+  const validate = compiler.compile('dialoguecurator.schema.json', configSchema, 'configuration');
   const locator = new LineLocator(text);
   for (const f of validate(raw, locator)) {
     findings.push({ ...toFinding(f.column, f.endColumn - f.column, f.message, 'config'), field: f.field });

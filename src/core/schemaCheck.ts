@@ -20,7 +20,7 @@ export class SchemaCompiler {
   private cache = new Map<string, RecordValidator>();
 
   /** Throws an Error with a readable message if the schema itself cannot be compiled. */
-  compile(id: string, schema: object): RecordValidator {
+  compile(id: string, schema: object, rootName = 'record'): RecordValidator {
     const cached = this.cache.get(id);
     if (cached) return cached;
     const $schema = (schema as { $schema?: unknown }).$schema;
@@ -34,7 +34,7 @@ export class SchemaCompiler {
     } catch (err) {
       throw new Error(`The schema ${id} cannot be used: ${(err as Error).message}`);
     }
-    const validator: RecordValidator = (value, locator) => (validate(value) ? [] : humanize(validate.errors ?? [], locator));
+    const validator: RecordValidator = (value, locator) => (validate(value) ? [] : humanize(validate.errors ?? [], locator, rootName));
     this.cache.set(id, validator);
     return validator;
   }
@@ -78,7 +78,7 @@ function plural(n: number, word: string): string {
 }
 
 /** Turns ajv's errors into findings a data author understands, each at its exact range. */
-export function humanize(errors: ErrorObject[], locator: LineLocator): Finding[] {
+export function humanize(errors: ErrorObject[], locator: LineLocator, rootName = 'record'): Finding[] {
   // Errors under an anyOf/oneOf are the branches' own complaints; the combined one says it better.
   const combined = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
   const findings: Finding[] = [];
@@ -87,7 +87,7 @@ export function humanize(errors: ErrorObject[], locator: LineLocator): Finding[]
     if (combined.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
     const path = parsePointer(e.instancePath);
     const field = formatPath(path);
-    const subject = path.length ? field : 'The record';
+    const subject = path.length ? field : `The ${rootName}`;
     const found = shortJson(e.data);
     const custom = (e.parentSchema as { 'x-message'?: unknown } | undefined)?.['x-message'];
     const p = e.params as Record<string, unknown>;
@@ -114,7 +114,7 @@ export function humanize(errors: ErrorObject[], locator: LineLocator): Finding[]
       }
       case 'additionalProperties': {
         const extra = String(p.additionalProperty);
-        message = `Unknown field "${extra}" in ${path.length ? field : 'the record'}`;
+        message = `Unknown field "${extra}" in ${path.length ? field : `the ${rootName}`}`;
         range = locator.keyRange([...path, extra]);
         concerns = formatPath([...path, extra]);
         break;

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { main } from '../../src/cli/main';
+
+async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  const code = await main(args, { stdout: out, stderr: err, env: {}, cwd, isTTY: false, signal: new AbortController().signal });
+  return { code, stdout, stderr };
+}
+
+function workspace(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-cli-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const good = '{"prompt": "How do I help my mother bathe?", "chosen": "That can feel daunting. A shower chair helps.", "rejected": "Use a chair."}';
+
+test('text output: path:line:column severity code message; exit 1 on errors', async () => {
+  const dir = workspace({ 'data/a.jsonl': `${good}\n{"prompt": "x" "chosen": "y"}\n[1]\n`, 'data/b.ndjson': `${good}\n`, 'data/notes.txt': 'ignored' });
+  const r = await cli(['check', 'data'], dir);
+  assert.equal(r.code, 1);
+  const lines = r.stdout.trim().split('\n');
+  assert.ok(lines.includes(`${path.join('data', 'a.jsonl')}:2:16 error json-syntax Invalid JSON: Expected ',' or '}' after a property value, found '"'`), r.stdout);
+  assert.ok(lines.some((l) => l.startsWith(`${path.join('data', 'a.jsonl')}:3:1 error record-not-object`)), r.stdout);
+  assert.ok(!r.stdout.includes('b.ndjson:'), 'the clean file has no findings');
+  assert.match(r.stderr, /a\.jsonl: 3 records, TRL preference \(standard\)/);
+});
+
+test('json output has the documented shape with 1-based positions; exit 0 when clean', async () => {
+  const dir = workspace({ 'ok.jsonl': `${good}\n${good}\n`, 'bad.jsonl': '{"prompt": "a", "chosen": [], "rejected": "c"}\n' });
+  const clean = await cli(['check', '--format', 'json', 'ok.jsonl'], dir);
+  assert.equal(clean.code, 0);
+  const parsed = JSON.parse(clean.stdout);
+  assert.equal(parsed.files[0].path, 'ok.jsonl');
+  assert.equal(parsed.files[0].format, 'trl-standard');
+  assert.equal(parsed.files[0].records, 2);
+  const bad = JSON.parse((await cli(['check', '--format', 'json', 'bad.jsonl'], dir)).stdout);
+  const f = bad.files[0].findings.find((x: { code: string }) => x.code === 'schema');
+  assert.deepEqual(f, { line: 1, column: 27, endLine: 1, endColumn: 29, severity: 'error', code: 'schema', message: 'chosen must be a string, found a list', field: 'chosen' });
+});
+
+test('sarif output is SARIF 2.1.0 with rule ids, levels and regions', async () => {
+  const dir = workspace({ 'bad.jsonl': '{"prompt": "a", "chosen": [], "rejected": "c"}\n' });
+  const r = await cli(['check', '--format', 'sarif', 'bad.jsonl'], dir);
+  assert.equal(r.code, 1);
+  const sarif = JSON.parse(r.stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'schema');
+  assert.equal(result.level, 'error');
+  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 1, startColumn: 27, endLine: 1, endColumn: 29 });
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'bad.jsonl');
+  assert.ok(sarif.runs[0].tool.driver.rules.some((x: { id: string }) => x.id === 'schema'));
+});
+
+test('usage and I/O problems exit 2 with a message and no stack trace', async () => {
+  const dir = workspace({});
+  for (const args of [['check'], ['check', '--format', 'xml', 'x'], ['check', '--nope', 'x'], ['check', 'missing.jsonl'], ['frobnicate']]) {
+    const r = await cli(args, dir);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.ok(r.stderr.length > 0);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+  const r = await cli(['check', '--config', 'none.json', '.'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cannot read the config file none\.json: ENOENT/);
+});
+
+test('the nearest .dialoguecurator.json applies: format override, custom schema and its own problems', async () => {
+  const dir = workspace({
+    '.dialoguecurator.json': JSON.stringify({ schemas: [{ fileMatch: ['custom/*.jsonl'], url: 'rec.schema.json' }, { fileMatch: ['*.chat.jsonl'], format: 'chat-messages' }], bogus: 1 }),
+    'rec.schema.json': JSON.stringify({ type: 'object', required: ['id'] }),
+    'custom/a.jsonl': '{"id": 1}\n{"name": 2}\n',
+    'x.chat.jsonl': `${good}\n`,
+  });
+  const r = await cli(['check', '--format', 'json', '.'], dir);
+  const files = JSON.parse(r.stdout).files as { path: string; format: string; findings: { line: number; message: string; code: string }[] }[];
+  const custom = files.find((f) => f.path === path.join('custom', 'a.jsonl'))!;
+  assert.deepEqual(custom.findings.map((f) => [f.line, f.message]), [[2, 'The record is missing the required field "id"']]);
+  const chat = files.find((f) => f.path === 'x.chat.jsonl')!;
+  assert.equal(chat.format, 'chat-messages');
+  assert.ok(chat.findings.some((f) => f.message === 'The record is missing the required field "messages"'));
+  const config = files.find((f) => f.path === '.dialoguecurator.json')!;
+  assert.deepEqual(config.findings.map((f) => f.message), ['Unknown field "bogus" in the configuration']);
+  assert.equal(r.code, 1);
+});
+
+test('invalid UTF-8, NUL bytes, CRLF and a BOM are handled in files', async () => {
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${good}\r\n`), Buffer.from('{"prompt": "a\u0000", "chosen": "b", "rejected": "c"}\r\n'), Buffer.from('{"prompt": "'), Buffer.from([0xc3, 0x28]), Buffer.from('", "chosen": "b", "rejected": "c"}')]);
+  const dir = workspace({ 'mixed.jsonl': bytes });
+  const r = await cli(['check', '--format', 'json', 'mixed.jsonl'], dir);
+  const findings = JSON.parse(r.stdout).files[0].findings as { line: number; column: number; code: string }[];
+  assert.deepEqual(findings.map((f) => [f.line, f.column, f.code]), [[2, 14, 'json-syntax'], [3, 13, 'invalid-utf8']]);
+});

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { ByteLineSplitter, decodeLine, firstInvalidUtf8 } from '../../src/core/byteLines';
+import { checkText, StreamChecker } from '../../src/core/engine';
+import { Finding } from '../../src/core/findings';
+import { isBlank, parseLine, splitLines } from '../../src/core/jsonl';
+import { locateJsonError } from '../../src/core/jsonSyntax';
+
+test('splitLines handles LF, CRLF, lone CR, a BOM and a missing final newline', () => {
+  assert.deepEqual(splitLines('a\nb\n'), ['a', 'b']);
+  assert.deepEqual(splitLines('a\r\nb'), ['a', 'b']);
+  assert.deepEqual(splitLines('a\rb\r\n\r\nc'), ['a', 'b', '', 'c']);
+  assert.deepEqual(splitLines('\uFEFF{"a":1}\n'), ['{"a":1}']);
+  assert.deepEqual(splitLines(''), ['']);
+});
+
+function splitBytes(bytes: Uint8Array, chunkSizes: number[]): string[] {
+  const s = new ByteLineSplitter();
+  const out: string[] = [];
+  const on = (b: Uint8Array) => out.push(Buffer.from(b).toString('latin1'));
+  let at = 0;
+  let k = 0;
+  while (at < bytes.length) {
+    const size = Math.max(1, chunkSizes[k++ % chunkSizes.length]);
+    s.push(bytes.subarray(at, at + size), on);
+    at += size;
+  }
+  s.end(on);
+  return out;
+}
+
+test('the byte splitter agrees with splitLines for any chunking, including CRLF split across chunks', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('a', 'b', '\n', '\r', '\r\n', '{}', ' ')), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1 }), (parts, sizes) => {
+      const text = parts.join('');
+      assert.deepEqual(splitBytes(Buffer.from(text, 'latin1'), sizes), splitLines(text));
+    }),
+  );
+  assert.deepEqual(splitBytes(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d, 0x0d]), [1, 1, 1, 1, 1, 1]), ['{}']);
+});
+
+test('invalid UTF-8 is reported once at the column of the first bad byte', () => {
+  const bytes = Buffer.concat([Buffer.from('{"a":"é'), Buffer.from([0xff]), Buffer.from('x"}')]);
+  const { text, finding } = decodeLine(bytes);
+  assert.equal(text, '{"a":"é\uFFFDx"}');
+  assert.equal(finding?.code, 'invalid-utf8');
+  assert.equal(finding?.column, 7);
+  assert.equal(firstInvalidUtf8(Buffer.from('plain ascii é 😀')), -1);
+  assert.equal(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80])), 0, 'an encoded surrogate is not UTF-8');
+  assert.equal(firstInvalidUtf8(Buffer.from([0xc0, 0x80])), 0, 'an overlong encoding is not UTF-8');
+});
+
+const cases: [string, number, RegExp][] = [
+  ['{"prompt": "a", "chosen": "b" "rejected": "c"}', 30, /Expected ',' or '}'/],
+  ['{"a": 1,}', 7, /Trailing comma/],
+  ['[1, 2,]', 5, /Trailing comma/],
+  ['{"a": tru}', 6, /Unexpected word 'tru'/],
+  ["{'a': 1}", 1, /double quotes/],
+  ['{"a": "x\\qy"}', 8, /Invalid escape/],
+  ['{"a": "abc', 6, /Unterminated string/],
+  ['{"a": 1', 7, /missing '}'/],
+  ['{"a" 1}', 5, /Expected ':'/],
+  ['{"a": 01}', 6, /Invalid number/],
+  ['{"a": NaN}', 6, /NaN is not valid JSON/],
+  ['{"a": None}', 6, /Python/],
+  ['{"a": 1} {"b": 2}', 9, /second JSON value/],
+  ['{"a": "tab\there"}', 10, /must be escaped as \\t/],
+  ['{"a":"\u0000"}', 6, /U\+0000/],
+  ['\uFEFF{"a":1}', 0, /byte order mark/],
+  ['{"a": [1, 2}', 11, /Expected ',' or ']'/],
+];
+
+test('syntax errors are located at the offending character with a readable message', () => {
+  for (const [line, column, message] of cases) {
+    assert.throws(() => JSON.parse(line), `fixture must be invalid: ${line}`);
+    const p = locateJsonError(line);
+    assert.ok(p, `no problem found in ${line}`);
+    assert.equal(p.offset, column, `column for ${line}: ${p.message}`);
+    assert.match(p.message, message, line);
+  }
+});
+
+test('deeply nested input neither overflows the stack nor goes unreported', () => {
+  const deep = '['.repeat(200000) + ']'.repeat(199999);
+  const parsed = parseLine(deep);
+  assert.equal(parsed.kind, 'invalid');
+  const ok = '{"a":' + '['.repeat(50000) + ']'.repeat(50000) + '}';
+  const result = checkText(ok);
+  assert.deepEqual(result.findings.filter((f) => f.code === 'json-syntax'), []);
+});
+
+function syntaxFindingsByLine(findings: Finding[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const f of findings) if (f.code === 'json-syntax') m.set(f.line, (m.get(f.line) ?? 0) + 1);
+  return m;
+}
+
+test('property: arbitrary bytes never crash the scanner; each non-blank invalid line yields exactly one json-syntax finding, valid lines none', () => {
+  const jsonish = fc.oneof(
+    fc.json().map((j) => Buffer.from(j)),
+    fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
+    fc.constantFrom(...['{', '}', '[', ']', '"', ':', ',', '\\', '\n', '\r', ' ', 'x', '0', '\0', '\xff', 'é'].map((s) => Buffer.from(s, 'latin1'))),
+  );
+  fc.assert(
+    fc.property(fc.array(jsonish, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }), (pieces, sizes) => {
+      const bytes = Buffer.concat(pieces);
+      // Expected verdicts, line by line, straight from JSON.parse.
+      const texts: string[] = [];
+      const splitter = new ByteLineSplitter();
+      const findings: Finding[] = [];
+      const checker = new StreamChecker({}, (f) => findings.push(f));
+      const onLine = (b: Uint8Array) => {
+        const { text, finding } = decodeLine(b);
+        texts.push(text);
+        checker.pushLine(text, finding);
+      };
+      let at = 0;
+      let k = 0;
+      while (at < bytes.length) {
+        const size = sizes[k++ % sizes.length];
+        splitter.push(bytes.subarray(at, at + size), onLine);
+        at += size;
+      }
+      splitter.end(onLine);
+      checker.end();
+      const perLine = syntaxFindingsByLine(findings);
+      texts.forEach((t, i) => {
+        let valid = true;
+        try {
+          JSON.parse(t);
+        } catch {
+          valid = false;
+        }
+        const expected = isBlank(t) || valid ? 0 : 1;
+        assert.equal(perLine.get(i) ?? 0, expected, `line ${i}: ${JSON.stringify(t)}`);
+      });
+      for (const f of findings) {
+        assert.ok(f.column >= 0 && f.column <= texts[f.line].length && f.endColumn <= texts[f.line].length && f.endColumn >= f.column, `range inside line for ${JSON.stringify(f)}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('a 50 MB line is parsed and checked', () => {
+  const big = 'x'.repeat(50 * 1024 * 1024);
+  const text = `{"prompt": "p", "chosen": "${big}", "rejected": "r"}\n{"prompt": 1}\n`;
+  const result = checkText(text);
+  assert.equal(result.records, 2);
+  assert.equal(result.findings.every((f) => f.line === 1), true);
+});
