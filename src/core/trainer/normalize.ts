@@ -74,7 +74,7 @@ export function prepareDataset(text: string): PreparedDataset {
 }
 
 function toLineError(f: Finding): LineError {
-  const field = f.field ? ` (${f.field})` : '';
+  const field = f.field && !f.message.includes(`"${f.field}"`) ? ` (${f.field})` : '';
   return { line: f.line + 1, message: `${f.message}${field} [${f.code}]` };
 }
 

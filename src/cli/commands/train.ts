@@ -1,0 +1,220 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TrainerClient, TrainerError } from '../../core/trainer/client';
+import { sendsTokenInClear } from '../../core/trainer/hosts';
+import { formatLineReport, prepareDataset } from '../../core/trainer/normalize';
+import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData } from '../../core/trainer/protocol';
+import { CliIO, UsageError } from '../io';
+
+const HELP = `Usage: dialogue-curator train PATH --trainer URL [options]
+
+Uploads a preference dataset to a trainer server, starts a DPO job and prints its metrics as
+they arrive. The token comes from DIALOGUE_CURATOR_TOKEN. Exits 0 only if the job succeeded.
+
+Options:
+  --trainer URL          The trainer server (e.g. http://127.0.0.1:8787)
+  --model M              Base model (the trl backend needs one)
+  --beta B               DPO beta (temperature of the implicit reward)
+  --max-steps N          Stop after N optimizer steps
+  --learning-rate LR     Learning rate
+  --epochs N             Passes over the data
+  --batch-size N         Pairs per step
+  --format text|json     text (default) or json: one object per metrics event on stdout
+  --skip-local-check     Upload without checking the file here first (the trainer checks anyway)
+  -h, --help             Show this help
+
+Ctrl+C cancels the job on the trainer.
+`;
+
+function num(value: string | undefined, name: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${name} must be ${integer ? 'a positive integer' : 'a number > 0'}, got "${value}"`);
+  }
+  return n;
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      trainer: { type: 'string' },
+      model: { type: 'string' },
+      beta: { type: 'string' },
+      'max-steps': { type: 'string' },
+      'learning-rate': { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'skip-local-check': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`give exactly one dataset PATH\n\n${HELP}`);
+  if (!values.trainer) throw new UsageError(`--trainer URL is required\n\n${HELP}`);
+  const format = values.format;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const hyperparameters: DpoHyperparameters = {};
+  const set = <K extends keyof DpoHyperparameters>(k: K, v: DpoHyperparameters[K] | undefined) => {
+    if (v !== undefined) hyperparameters[k] = v;
+  };
+  set('beta', num(values.beta, '--beta', false));
+  set('max_steps', num(values['max-steps'], '--max-steps', true));
+  set('learning_rate', num(values['learning-rate'], '--learning-rate', false));
+  set('n_epochs', num(values.epochs, '--epochs', true));
+  set('batch_size', num(values['batch-size'], '--batch-size', true));
+
+  const file = path.resolve(io.cwd, positionals[0]);
+  const out = new Output(io, format);
+  let client: TrainerClient;
+  try {
+    client = new TrainerClient({ baseUrl: values.trainer, token: io.env.DIALOGUE_CURATOR_TOKEN });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (io.env.DIALOGUE_CURATOR_TOKEN && sendsTokenInClear(client.baseUrl)) {
+    out.note(`warning: ${client.baseUrl} is plain HTTP to another machine: the token and the data cross the network unencrypted`);
+  }
+
+  if (!values['skip-local-check']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      io.stderr.write(`dialogue-curator train: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      return 2;
+    }
+    const prepared = prepareDataset(text);
+    if (prepared.errors.length) {
+      io.stderr.write(`dialogue-curator train: ${positionals[0]} cannot be trained on; nothing was uploaded.\n${formatLineReport(prepared.errors)}\n`);
+      return 1;
+    }
+  }
+
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  io.signal.addEventListener('abort', onInterrupt, { once: true });
+  let job: FineTuningJob | undefined;
+  try {
+    const uploaded = await client.uploadFile(file, { signal: stop.signal });
+    out.note(`Uploaded ${uploaded.filename} (${uploaded.bytes} bytes) as ${uploaded.id}`);
+    const request: CreateJobRequest = {
+      training_file: uploaded.id,
+      method: { type: 'dpo', dpo: { hyperparameters } },
+    };
+    if (values.model) request.model = values.model;
+    job = await client.createJob(request, { signal: stop.signal });
+    out.note(`Started job ${job.id} on ${client.baseUrl} (backend ${job.backend}, model ${job.model})`);
+    const started = Date.now();
+    const final = await client.followJob(job.id, {
+      signal: stop.signal,
+      onEvent: (event) => out.event(event, started),
+      onReconnect: (info) => out.note(`connection to the trainer lost (${info.error.message}); reconnecting in ${(info.delayMs / 1000).toFixed(1)} s`),
+    });
+    out.clearProgress();
+    if (final.status === 'succeeded') {
+      out.note(`Job ${final.id} succeeded`);
+      return 0;
+    }
+    // The error usually arrived as the job's last event already; do not print it twice.
+    const detail = final.error && final.error.message !== out.lastError ? `: ${final.error.message}` : '';
+    io.stderr.write(`dialogue-curator train: job ${final.id} ${final.status}${detail}\n`);
+    return 1;
+  } catch (err) {
+    out.clearProgress();
+    if (err instanceof TrainerError && err.kind === 'aborted') {
+      if (job) {
+        io.stderr.write(`dialogue-curator train: interrupted; cancelling job ${job.id}…\n`);
+        try {
+          const cancelled = await client.cancelJob(job.id, { signal: AbortSignal.timeout(15_000) });
+          io.stderr.write(`dialogue-curator train: job ${cancelled.id} ${cancelled.status}\n`);
+        } catch (cancelErr) {
+          io.stderr.write(`dialogue-curator train: could not cancel job ${job.id}: ${(cancelErr as Error).message}\n`);
+        }
+      } else {
+        io.stderr.write('dialogue-curator train: interrupted before the job started\n');
+      }
+      return 130;
+    }
+    if (err instanceof TrainerError) {
+      const hint =
+        err.kind === 'unauthorized'
+          ? io.env.DIALOGUE_CURATOR_TOKEN
+            ? ' (the token comes from DIALOGUE_CURATOR_TOKEN)'
+            : ' Set DIALOGUE_CURATOR_TOKEN to the trainer\'s token.'
+          : '';
+      io.stderr.write(`dialogue-curator train: ${err.message}${hint}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    io.signal.removeEventListener('abort', onInterrupt);
+  }
+}
+
+/** Where lines go: json mode keeps stdout for metrics objects only; a terminal gets a progress line. */
+class Output {
+  private progressShown = false;
+  /** The last error-level message shown. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly format: 'text' | 'json',
+  ) {}
+
+  note(line: string): void {
+    this.clearProgress();
+    (this.format === 'json' ? this.io.stderr : this.io.stdout).write(`${line}\n`);
+  }
+
+  event(event: JobEvent, started: number): void {
+    if (!isMetricsEvent(event)) {
+      if (event.level === 'error') this.lastError = event.message;
+      this.note(`${event.level === 'info' ? '' : `${event.level}: `}${event.message}`);
+      return;
+    }
+    const m = event.data;
+    this.clearProgress();
+    if (this.format === 'json') this.io.stdout.write(`${JSON.stringify(m)}\n`);
+    else this.io.stdout.write(`${metricsLine(m)}\n`);
+    this.drawProgress(m, started);
+  }
+
+  private drawProgress(m: MetricsData, started: number): void {
+    if (!this.io.isTTY || !m.max_steps) return;
+    const width = 24;
+    const done = Math.min(width, Math.round((m.step / m.max_steps) * width));
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = m.step > 0 ? (elapsed / m.step) * (m.max_steps - m.step) : 0;
+    const loss = typeof m.loss === 'number' ? ` loss ${m.loss.toFixed(4)}` : '';
+    // A json run keeps stdout clean for the objects: its progress line goes to stderr.
+    const stream = this.format === 'json' ? this.io.stderr : this.io.stdout;
+    stream.write(`[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${m.step}/${m.max_steps}${loss} ${elapsed.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left`);
+    this.progressShown = true;
+  }
+
+  clearProgress(): void {
+    if (!this.progressShown) return;
+    (this.format === 'json' ? this.io.stderr : this.io.stdout).write('\r\x1b[2K');
+    this.progressShown = false;
+  }
+}
+
+function fmt(v: number | null | undefined, digits = 4): string {
+  return typeof v === 'number' ? v.toFixed(digits) : '-';
+}
+
+function metricsLine(m: MetricsData): string {
+  const step = m.max_steps ? `${m.step}/${m.max_steps}` : `${m.step}`;
+  const lr = typeof m.learning_rate === 'number' ? m.learning_rate.toExponential(2) : '-';
+  return `step ${step.padStart(9)}  loss ${fmt(m.loss)}  acc ${fmt(m['rewards/accuracies'], 3)}  margin ${fmt(m['rewards/margins'])}  lr ${lr}`;
+}

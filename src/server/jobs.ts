@@ -1,0 +1,456 @@
+/**
+ * Fine-tuning jobs: validation by the core engine, a queue (one job at a time by default), the
+ * backend subprocess, events (persisted before anyone hears of them) and cancellation of the
+ * whole process group. A restarted server picks up where the disk says it was.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import { formatLineReport, prepareDataset } from '../core/trainer/normalize';
+import {
+  CreateJobRequest,
+  EventLevel,
+  FineTuningJob,
+  isTerminalStatus,
+  JobError,
+  JobEvent,
+  JobStatus,
+  ListResponse,
+  MetricsData,
+  parseMetricsData,
+} from '../core/trainer/protocol';
+import { Backend, jobPaths, parseBackendLine } from './backends';
+import { HttpError } from './httpError';
+import { isAlive, killOrphans, signalGroup } from './processes';
+import { DataStore, isValidId, newId, StoredJob } from './store';
+
+export interface JobManagerOptions {
+  store: DataStore;
+  backend: Backend;
+  maxConcurrentJobs?: number;
+  /** How long a backend gets between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface JobSubscriber {
+  onEvent(event: JobEvent): void;
+  onEnd(job: FineTuningJob): void;
+}
+
+interface LiveJob {
+  stored: StoredJob;
+  events: JobEvent[];
+  subscribers: Set<JobSubscriber>;
+  child?: ChildProcess;
+  /** Resolves when the backend process and its pipes are gone. */
+  exited?: Promise<void>;
+  stopReason?: 'cancel' | 'shutdown';
+  stderrTail: string[];
+  firstStepAt?: number;
+  lastSaved: number;
+}
+
+const STDERR_TAIL_LINES = 15;
+const now = () => Math.floor(Date.now() / 1000);
+
+export class JobManager {
+  private readonly jobs = new Map<string, LiveJob>();
+  private readonly queue: string[] = [];
+  private running = 0;
+  private closed = false;
+  private readonly maxConcurrent: number;
+  private readonly killGraceMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: JobManagerOptions) {
+    this.maxConcurrent = options.maxConcurrentJobs ?? 1;
+    this.killGraceMs = options.killGraceMs ?? 5000;
+    this.log = options.log ?? (() => {});
+  }
+
+  get backendName(): string {
+    return this.options.backend.name;
+  }
+
+  /** Loads every job from disk: running ones were interrupted, queued ones queue again. */
+  recover(): void {
+    const stored = this.options.store.loadJobs().sort((a, b) => a.job.created_at - b.job.created_at);
+    for (const s of stored) {
+      const live = this.track(s, this.options.store.loadEvents(s.job.id));
+      const { status } = s.job;
+      if (status === 'running') {
+        if (s.pid !== null) {
+          const killed = killOrphans(s.pid, this.options.store.jobDir(s.job.id));
+          if (killed) this.log(`ended ${killed} leftover process(es) of ${s.job.id}`);
+        }
+        const p = s.job.progress;
+        const where = p ? ` at step ${p.step}${p.max_steps ? ` of ${p.max_steps}` : ''}` : '';
+        this.finish(live, 'failed', {
+          code: 'server_restarted',
+          message: `Interrupted${where}: the trainer server stopped while this job was running. Start a new job to train again.`,
+          param: null,
+        });
+      } else if (status === 'validating_files') {
+        void this.validate(live);
+      } else if (status === 'queued') {
+        this.queue.push(s.job.id);
+      }
+    }
+    this.pump();
+  }
+
+  private track(stored: StoredJob, events: JobEvent[]): LiveJob {
+    const live: LiveJob = { stored, events, subscribers: new Set(), stderrTail: [], lastSaved: 0 };
+    this.jobs.set(stored.job.id, live);
+    return live;
+  }
+
+  private live(id: string): LiveJob {
+    const live = isValidId(id, 'ftjob') ? this.jobs.get(id) : undefined;
+    if (!live) throw new HttpError(404, `No fine-tuning job with id ${JSON.stringify(id)}`, 'job_not_found');
+    return live;
+  }
+
+  create(req: CreateJobRequest): FineTuningJob {
+    if (this.closed) throw new HttpError(503, 'The trainer server is shutting down', 'shutting_down');
+    const file = this.options.store.getFile(req.training_file);
+    if (!file) {
+      throw new HttpError(404, `No uploaded file with id ${JSON.stringify(req.training_file)}`, 'file_not_found', 'training_file');
+    }
+    if (req.validation_file) {
+      throw new HttpError(400, 'validation_file is not supported by this trainer yet', 'unsupported', 'validation_file');
+    }
+    const backend = this.options.backend;
+    const model = req.model ?? backend.defaultModel;
+    if (!model) throw new HttpError(400, `The ${backend.name} backend needs a model`, 'model_required', 'model');
+    const id = newId('ftjob');
+    const hp = req.method?.dpo.hyperparameters ?? {};
+    const job: FineTuningJob = {
+      id,
+      object: 'fine_tuning.job',
+      model,
+      created_at: now(),
+      finished_at: null,
+      status: 'validating_files',
+      training_file: file.id,
+      validation_file: null,
+      method: req.method ?? { type: 'dpo', dpo: { hyperparameters: {} } },
+      error: null,
+      result_files: [],
+      trained_tokens: null,
+      seed: req.seed ?? hp.seed ?? 42,
+      estimated_finish: null,
+      metadata: req.metadata ?? null,
+      backend: backend.name,
+      progress: null,
+    };
+    this.options.store.createJobDir(id);
+    const live = this.track({ job, pid: null }, []);
+    this.save(live);
+    this.emit(live, 'info', `Created fine-tuning job: ${id}`);
+    if (backend.name === 'tiny' && req.model && req.model !== backend.defaultModel) {
+      this.emit(live, 'warn', `The tiny backend trains a small byte-level model from scratch; model ${JSON.stringify(req.model)} is not used`);
+    }
+    void this.validate(live);
+    return job;
+  }
+
+  private async validate(live: LiveJob): Promise<void> {
+    const { job } = live.stored;
+    this.emit(live, 'info', `Validating training file: ${job.training_file}`);
+    let text: string;
+    try {
+      text = await fs.promises.readFile(this.options.store.fileDataPath(job.training_file), 'utf8');
+    } catch (err) {
+      this.finish(live, 'failed', { code: 'file_unreadable', message: `Cannot read the training file: ${(err as Error).message}`, param: 'training_file' });
+      return;
+    }
+    if (job.status !== 'validating_files') return; // cancelled meanwhile
+    const prepared = prepareDataset(text);
+    if (prepared.errors.length) {
+      const n = prepared.errors.length;
+      const message = `The training file ${job.training_file} has ${n} problem${n === 1 ? '' : 's'}; nothing was trained.\n${formatLineReport(prepared.errors)}`;
+      this.finish(live, 'failed', { code: 'invalid_training_file', message, param: 'training_file' }, { errors: prepared.errors.slice(0, 200) });
+      return;
+    }
+    const paths = jobPaths(this.options.store.jobDir(job.id));
+    const backend = this.options.backend;
+    fs.writeFileSync(paths.dataset, `${backend.datasetLines(prepared.pairs).join('\n')}\n`);
+    fs.writeFileSync(paths.config, `${JSON.stringify(backend.config(job, paths), null, 2)}\n`);
+    const warnings = prepared.warnings ? `, ${prepared.warnings} warning${prepared.warnings === 1 ? '' : 's'}` : '';
+    this.emit(live, 'info', `Files validated: ${prepared.pairs.length} preference pairs (${prepared.format}${warnings})`, {
+      records: prepared.records,
+      format: prepared.format ?? null,
+      warnings: prepared.warnings,
+    });
+    this.setStatus(live, 'queued');
+    this.emit(live, 'info', 'Fine-tuning job queued');
+    this.queue.push(job.id);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.maxConcurrent && this.queue.length) {
+      const live = this.jobs.get(this.queue.shift()!);
+      if (live && live.stored.job.status === 'queued') this.start(live);
+    }
+  }
+
+  private start(live: LiveJob): void {
+    const { job } = live.stored;
+    const paths = jobPaths(this.options.store.jobDir(job.id));
+    const launch = this.options.backend.launch(paths);
+    this.running++;
+    this.setStatus(live, 'running');
+    const logFile = fs.createWriteStream(paths.log, { flags: 'a' });
+    const child = spawn(launch.command, launch.args, {
+      cwd: paths.dir,
+      env: launch.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    live.child = child;
+    live.stored.pid = child.pid ?? null;
+    this.save(live);
+    this.emit(live, 'info', `Fine-tuning job started (backend ${this.options.backend.name})`);
+
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => this.onBackendLine(live, line, logFile));
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+      logFile.write(`${line}\n`);
+      live.stderrTail.push(line);
+      if (live.stderrTail.length > STDERR_TAIL_LINES) live.stderrTail.shift();
+    });
+
+    let spawnError: Error | undefined;
+    live.exited = new Promise<void>((resolve) => {
+      child.on('error', (err) => {
+        spawnError = err;
+      });
+      child.on('exit', () => {
+        // Whatever the backend started and left behind goes with it.
+        if (child.pid) signalGroup(child.pid, 'SIGKILL');
+      });
+      child.on('close', (code, signal) => {
+        logFile.end();
+        this.running--;
+        live.child = undefined;
+        this.onBackendEnd(live, code, signal, spawnError);
+        resolve();
+        this.pump();
+      });
+    });
+  }
+
+  private onBackendLine(live: LiveJob, line: string, logFile: fs.WriteStream): void {
+    const parsed = parseBackendLine(line);
+    if (!parsed) {
+      logFile.write(`${line}\n`);
+      return;
+    }
+    if (parsed.event === 'message') {
+      this.emit(live, parsed.level, parsed.message);
+      return;
+    }
+    let data: MetricsData;
+    try {
+      data = parseMetricsData(parsed.data, 'data');
+    } catch (err) {
+      logFile.write(`ignored malformed metrics line (${(err as Error).message}): ${line}\n`);
+      return;
+    }
+    const { job } = live.stored;
+    const maxSteps = typeof data.max_steps === 'number' ? data.max_steps : null;
+    job.progress = { step: data.step, max_steps: maxSteps };
+    const t = Date.now();
+    if (live.firstStepAt === undefined) live.firstStepAt = t;
+    else if (maxSteps && data.step > 1) {
+      const perStep = (t - live.firstStepAt) / (data.step - 1);
+      job.estimated_finish = Math.round((t + perStep * (maxSteps - data.step)) / 1000);
+    }
+    const loss = typeof data.loss === 'number' ? `: training loss=${data.loss.toFixed(4)}` : '';
+    this.emit(live, 'info', `Step ${data.step}${maxSteps ? `/${maxSteps}` : ''}${loss}`, data, 'metrics');
+    if (t - live.lastSaved > 1000) this.save(live);
+  }
+
+  private onBackendEnd(live: LiveJob, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void {
+    const { job } = live.stored;
+    if (live.stopReason === 'shutdown') {
+      const p = job.progress;
+      const where = p ? ` at step ${p.step}${p.max_steps ? ` of ${p.max_steps}` : ''}` : '';
+      this.finish(live, 'failed', {
+        code: 'server_shutdown',
+        message: `Interrupted${where}: the trainer server shut down while this job was running. Start a new job to train again.`,
+        param: null,
+      });
+    } else if (live.stopReason === 'cancel') {
+      this.finish(live, 'cancelled', null);
+    } else if (spawnError) {
+      const launch = this.options.backend.launch(jobPaths(this.options.store.jobDir(job.id)));
+      this.finish(live, 'failed', {
+        code: 'backend_not_started',
+        message: `Could not start the ${this.options.backend.name} backend (${launch.command}): ${spawnError.message}`,
+        param: null,
+      });
+    } else if (code === 0) {
+      this.finish(live, 'succeeded', null);
+    } else {
+      const how = code !== null ? `exit code ${code}` : `signal ${signal}`;
+      const tail = live.stderrTail.length ? `\n${live.stderrTail.join('\n')}` : '';
+      this.finish(live, 'failed', {
+        code: 'training_failed',
+        message: `The ${this.options.backend.name} backend stopped with ${how}.${tail}`,
+        param: null,
+      });
+    }
+  }
+
+  private setStatus(live: LiveJob, status: JobStatus): void {
+    live.stored.job.status = status;
+    this.save(live);
+  }
+
+  private save(live: LiveJob): void {
+    live.lastSaved = Date.now();
+    this.options.store.saveJob(live.stored);
+  }
+
+  /** Ends a job: status, error and a last event, persisted before subscribers hear of it. */
+  private finish(live: LiveJob, status: JobStatus, error: JobError | null, data?: Record<string, unknown>): void {
+    const { job } = live.stored;
+    if (isTerminalStatus(job.status)) return;
+    job.status = status;
+    job.error = error;
+    job.finished_at = now();
+    job.estimated_finish = null;
+    this.save(live);
+    if (status === 'succeeded') this.emit(live, 'info', 'The job has successfully completed');
+    else if (status === 'cancelled') this.emit(live, 'info', 'The job was cancelled');
+    else this.emit(live, 'error', error?.message ?? 'The job failed', data ?? { code: error?.code ?? null });
+    for (const s of [...live.subscribers]) s.onEnd(job);
+    live.subscribers.clear();
+  }
+
+  private emit(
+    live: LiveJob,
+    level: EventLevel,
+    message: string,
+    data: JobEvent['data'] = null,
+    type: JobEvent['type'] = 'message',
+  ): void {
+    const seq = live.events.length + 1;
+    const event: JobEvent = {
+      id: `${live.stored.job.id.replace('ftjob-', 'ftevent-')}-${seq}`,
+      object: 'fine_tuning.job.event',
+      created_at: now(),
+      level,
+      message,
+      type,
+      data,
+    };
+    this.options.store.appendEvent(live.stored.job.id, event);
+    live.events.push(event);
+    for (const s of [...live.subscribers]) s.onEvent(event);
+  }
+
+  get(id: string): FineTuningJob {
+    return this.live(id).stored.job;
+  }
+
+  /** The backend's process group leader while it runs (tests check it is gone after cancel). */
+  pidOf(id: string): number | null {
+    return this.live(id).child?.pid ?? null;
+  }
+
+  list(after: string | undefined, limit: number): ListResponse<FineTuningJob> {
+    const all = [...this.jobs.values()].map((l) => l.stored.job).reverse();
+    let start = 0;
+    if (after) {
+      const at = all.findIndex((j) => j.id === after);
+      if (at < 0) throw new HttpError(400, `Unknown job id in "after": ${JSON.stringify(after)}`, 'invalid_cursor', 'after');
+      start = at + 1;
+    }
+    const data = all.slice(start, start + limit);
+    return { object: 'list', data, has_more: start + limit < all.length };
+  }
+
+  /** Events after `afterId` (all of them when undefined), in the order they happened. */
+  eventsAfter(id: string, afterId: string | undefined): JobEvent[] {
+    const live = this.live(id);
+    return live.events.slice(this.positionAfter(live, afterId));
+  }
+
+  private positionAfter(live: LiveJob, afterId: string | undefined): number {
+    if (afterId === undefined || afterId === '') return 0;
+    const prefix = `${live.stored.job.id.replace('ftjob-', 'ftevent-')}-`;
+    const seq = afterId.startsWith(prefix) ? Number(afterId.slice(prefix.length)) : NaN;
+    if (!Number.isInteger(seq) || seq < 0 || seq > live.events.length) {
+      throw new HttpError(400, `Unknown event id ${JSON.stringify(afterId)} for job ${live.stored.job.id}`, 'invalid_event_id', 'after');
+    }
+    return seq;
+  }
+
+  /**
+   * Replays the events after `afterId` and then follows the job live. Replay and subscription
+   * happen in one synchronous step, so no event falls between them. Returns an unsubscribe.
+   */
+  follow(id: string, afterId: string | undefined, subscriber: JobSubscriber): () => void {
+    const live = this.live(id);
+    for (const event of live.events.slice(this.positionAfter(live, afterId))) subscriber.onEvent(event);
+    if (isTerminalStatus(live.stored.job.status)) {
+      subscriber.onEnd(live.stored.job);
+      return () => {};
+    }
+    live.subscribers.add(subscriber);
+    return () => live.subscribers.delete(subscriber);
+  }
+
+  /** Cancels a job; resolves once its backend process group is gone. */
+  async cancel(id: string): Promise<FineTuningJob> {
+    const live = this.live(id);
+    const { job } = live.stored;
+    if (job.status === 'cancelled') return job;
+    if (isTerminalStatus(job.status)) {
+      throw new HttpError(409, `Job ${id} has already ${job.status === 'succeeded' ? 'succeeded' : 'failed'}`, 'job_not_cancellable');
+    }
+    if (!live.child) {
+      const at = this.queue.indexOf(id);
+      if (at >= 0) this.queue.splice(at, 1);
+      this.finish(live, 'cancelled', null);
+      return job;
+    }
+    live.stopReason ??= 'cancel';
+    await this.stop(live);
+    return job;
+  }
+
+  private async stop(live: LiveJob): Promise<void> {
+    const child = live.child;
+    if (!child?.pid) return live.exited;
+    signalGroup(child.pid, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), this.killGraceMs);
+    try {
+      await live.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops every running backend (jobs end as failed, "server shut down"); queued jobs stay queued. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const running = [...this.jobs.values()].filter((l) => l.child);
+    for (const live of running) live.stopReason = 'shutdown';
+    await Promise.all(running.map((l) => this.stop(l)));
+    for (const live of this.jobs.values()) {
+      for (const s of [...live.subscribers]) s.onEnd(live.stored.job);
+      live.subscribers.clear();
+    }
+  }
+
+  /** For diagnostics and tests: whether a job's backend process is still alive. */
+  isBackendAlive(id: string): boolean {
+    const pid = this.live(id).stored.pid;
+    return pid !== null && isAlive(pid);
+  }
+}
