@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Writes the sample workspace's datasets from the pairs below (all written by the team).
+
+Run from this folder: python3 make_samples.py. The output is committed; rerun after editing.
+"""
+import json, os
+
+PAIRS = [
+  ("My mother was just diagnosed with Alzheimer's and I don't know where to start.",
+   "I'm so sorry you're facing this. It's a lot to take in, and feeling unsure is completely normal. A good first step is to write down the questions you have for her doctor, and to ask about local support groups for families. Would it help to talk through what worries you most right now?",
+   "Alzheimer's is a progressive neurodegenerative disorder. You must schedule a neuropsychological evaluation and start cholinesterase inhibitors immediately."),
+  ("How can I help my dad take his pills on time?",
+   "That's a thoughtful thing to work on together. A weekly pill organiser and a daily phone alarm often help. You could also ask his pharmacist whether the doses can be lined up at the same time of day.",
+   "Just make him take them. It's not that hard."),
+  ("My wife gets very agitated in the evenings. What can I do?",
+   "Evenings can be really hard, and you're doing your best. Keeping the lights soft, the room quiet and the routine the same each evening may calm her. If it keeps happening, her doctor can check whether pain or a medicine is part of it.",
+   "That's sundowning. You need to adjust her circadian rhythm and eliminate stimuli. Obviously."),
+  ("Is it normal to feel guilty about putting my father in a care home?",
+   "Yes, many caregivers feel that way, and it shows how much you care about him. Choosing a care home can be a loving decision when his needs have grown. Visiting often and getting to know the staff may ease the transition for you both.",
+   "Guilt is irrelevant. Care homes exist for a reason, so stop overthinking it."),
+  ("My son has a fever of 38.5 C. Should I worry?",
+   "It's natural to worry when your child is unwell. A fever around 38.5 C is common with infections. Keep him drinking fluids and resting, and please call his doctor if he seems very drowsy, has trouble breathing, or the fever lasts more than three days.",
+   "Febrile episodes are typically self-limiting. Administer antipyretics per weight-based dosing and monitor for tachypnea."),
+  ("I keep forgetting to drink water since my surgery.",
+   "Thank you for mentioning it, that's easy to forget while recovering. Keeping a bottle within reach and taking a few sips whenever you check your phone can help. Would a simple reminder schedule be useful?",
+   "You need to hydrate. Drink 2 liters a day. No excuses."),
+  ("How do I talk to my grandmother about stopping driving?",
+   "That's a sensitive conversation, and it's kind of you to think about how to approach it. You might start by asking how she feels about driving lately, and talk about ways she can keep her independence, like rides from family or a local shuttle.",
+   "Take her keys away. She's too old to drive, everyone knows that."),
+  ("My husband won't eat much since his stroke. Any ideas?",
+   "I'm sorry, that must be worrying. Smaller meals more often, soft foods he enjoys, and eating together can make meals easier. His care team can also suggest a speech therapist if swallowing is hard for him.",
+   "Dysphagia post-CVA requires a videofluoroscopic swallow study and texture-modified diet per IDDSI framework."),
+  ("I feel exhausted all the time from caring for my mum.",
+   "That sounds really exhausting, and your feelings are valid. Caring for someone is hard work. Could a friend, relative or a respite service give you a few hours off each week? Looking after yourself helps you look after her.",
+   "Well, you signed up for this. Deal with it."),
+  ("What should I pack for my child's hospital stay?",
+   "Good thinking to plan ahead. Comfortable clothes, a favourite toy or blanket, chargers, snacks for you, and a list of his medicines are a great start. The ward staff can tell you what they already provide.",
+   "Pack whatever. The hospital has everything, obviously."),
+  ("My aunt is confused after her new medication. Is that common?",
+   "Thank you for noticing that, it matters. New confusion after a medicine change can happen, especially in older adults. Please let her doctor or pharmacist know today, so they can check the dose or whether another medicine would suit her better.",
+   "Anticholinergic burden causes delirium. Discontinue the agent. You should have known."),
+  ("How do I keep my dad safe from falls at home?",
+   "It's great that you're thinking about this. Good lighting, removing loose rugs, grab bars in the bathroom and sturdy shoes all lower the risk. His doctor or a physiotherapist can also suggest gentle balance exercises.",
+   "You must install grab bars. You need to remove rugs. You have to buy non-slip mats. Do it now."),
+  ("My partner has cancer and I don't know what to say to her.",
+   "I'm so sorry you're both going through this. There's no perfect thing to say. Often just being there, listening, and asking what she needs today means more than any words. It's okay to tell her you don't know what to say.",
+   "Say whatever. It won't change the prognosis anyway."),
+  ("Can I give my toddler honey for his cough?",
+   "It's kind of you to look for gentle remedies. Honey is not safe for babies under one year old, but for toddlers over one a small spoonful can soothe a cough. If the cough lasts, or he has trouble breathing, please see his doctor.",
+   "Honey is contraindicated under 12 months due to Clostridium botulinum spore risk. Above that, dosing is 2.5 mL PRN."),
+  ("My mother refuses to use her walker.",
+   "That can be frustrating, and it's understandable that she wants to feel independent. Asking what she dislikes about it may help: sometimes a lighter model or a few sessions with a physiotherapist make a real difference.",
+   "She's being stubborn. Tell her she has no choice."),
+  ("How can I help my brother after his heart attack?",
+   "It's lovely that you want to support him. Encouraging him to follow his cardiac rehab plan, sharing healthy meals, and going for short walks together can all help. Listening when he wants to talk about how he feels matters too.",
+   "Post-MI patients require dual antiplatelet therapy, beta-blockers, statins and ACE inhibitors. Make sure he complies."),
+]
+
+SYSTEM = "You are a kind, plain-spoken assistant for family caregivers."
+
+def write(path, records):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+def standard(pairs):
+    return [{"prompt": p, "chosen": c, "rejected": r} for p, c, r in pairs]
+
+def conversational(pairs):
+    return [{"prompt": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": p}],
+             "chosen": [{"role": "assistant", "content": c}],
+             "rejected": [{"role": "assistant", "content": r}]} for p, c, r in pairs]
+
+def implicit(pairs):
+    return [{"chosen": [{"role": "user", "content": p}, {"role": "assistant", "content": c}],
+             "rejected": [{"role": "user", "content": p}, {"role": "assistant", "content": r}]} for p, c, r in pairs]
+
+def openai(pairs):
+    return [{"input": {"messages": [{"role": "user", "content": p}]},
+             "preferred_output": [{"role": "assistant", "content": c}],
+             "non_preferred_output": [{"role": "assistant", "content": r}]} for p, c, r in pairs]
+
+def hh(pairs):
+    return [{"chosen": f"\n\nHuman: {p}\n\nAssistant: {c}", "rejected": f"\n\nHuman: {p}\n\nAssistant: {r}"} for p, c, r in pairs]
+
+def chat(pairs):
+    return [{"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": p}, {"role": "assistant", "content": c}]} for p, c, r in pairs]
+
+root = "workspace/datasets"
+write(f"{root}/healthy/trl-standard.jsonl", standard(PAIRS))
+write(f"{root}/healthy/trl-conversational.jsonl", conversational(PAIRS))
+write(f"{root}/healthy/trl-implicit.jsonl", implicit(PAIRS))
+write(f"{root}/healthy/openai-preference.jsonl", openai(PAIRS))
+write(f"{root}/healthy/hh-rlhf.jsonl", hh(PAIRS))
+write(f"{root}/healthy/chat-messages.jsonl", chat(PAIRS))
+
+# A multi-turn conversation, to show context in the compare panel.
+multi = {"prompt": [
+    {"role": "system", "content": SYSTEM},
+    {"role": "user", "content": "My dad has Parkinson's and keeps freezing when he walks."},
+    {"role": "assistant", "content": "That must be scary to watch. Does it happen more in doorways or when he turns?"},
+    {"role": "user", "content": "Yes, mostly in doorways."}],
+  "chosen": [{"role": "assistant", "content": "Thank you, that helps. Counting out loud, stepping over a line of tape on the floor, or a steady beat from music can help him start moving again. His physiotherapist can teach you both a few of these cues."}],
+  "rejected": [{"role": "assistant", "content": "Freezing of gait is an episodic motor phenomenon. Implement external cueing strategies and optimise levodopa timing."}]}
+write(f"{root}/healthy/multi-turn.jsonl", conversational(PAIRS[:3]) + [multi])
+
+# Deliberate problems of every kind the product detects.
+std = standard(PAIRS)
+lines = [json.dumps(r, ensure_ascii=False) for r in std[:6]]
+lines.append('{"prompt": "How do I lift my wife safely?", "chosen": "Bend your knees and keep her close." "rejected": "Just pull."}')  # json-syntax
+lines.append('["this line is a list, not a record"]')  # record-not-object
+lines.append(json.dumps({"prompt": "What helps with bed sores?", "chosen": 42, "rejected": "Nothing."}))  # schema: chosen must be a string
+lines.append(json.dumps({"prompt": "What helps with bed sores?", "chosen": "Turning her every two hours and keeping the skin dry help. Her nurse can show you how."}))  # schema: missing rejected
+p, c, r = PAIRS[6]
+lines.append(json.dumps({"prompt": p, "chosen": r, "rejected": c}, ensure_ascii=False))  # inverted pair
+lines.append(json.dumps({"prompt": "Can I visit my mum with a cold?", "chosen": "Maybe wait until you feel better.", "rejected": "maybe  wait until you feel better."}))  # near-identical
+lines.append(json.dumps({"prompt": "Is dizziness a side effect of her new pills?", "chosen": "   ", "rejected": "Yes."}))  # empty chosen
+lines.append(json.dumps({"prompt": "He has shortness of breath after climbing stairs.", "chosen": "Thank you for telling me. He should see a doctor about dyspnea on exertion and possible hypertension soon.", "rejected": "Whatever."}))  # jargon in chosen
+lines.append(json.dumps({"prompt": "My mum keeps calling me at night.", "chosen": "Oh great, another midnight call. Yeah, right, like that's going to stop.", "rejected": "Unplug the phone."}))  # sarcasm in chosen
+lines.append(json.dumps(std[0], ensure_ascii=False))  # duplicate record
+lines.append(json.dumps({"prompt": "Contact me about my dad.", "chosen": "Of course. I can reach you at jane.doe@example.com or 555-123-4567 if that's okay.", "rejected": "No."}))  # personal information
+write_lines = lines
+os.makedirs(f"{root}/problems", exist_ok=True)
+with open(f"{root}/problems/trl-standard-with-problems.jsonl", "w", encoding="utf-8") as f:
+    f.write("\n".join(write_lines) + "\n")
+
+conv = conversational(PAIRS[:4])
+conv[1]["chosen"][0]["role"] = "user"  # chosen[0].role must be "assistant"
+conv[2]["prompt"].append({"role": "assistant", "content": "Anything else?"})  # prompt ends with an assistant turn
+with open(f"{root}/problems/conversational-with-problems.jsonl", "w", encoding="utf-8") as f:
+    for r in conv:
+        f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    f.write('{"prompt": [{"role": "user", "content": "unfinished record"}], "chosen": [\n')
