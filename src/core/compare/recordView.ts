@@ -1,0 +1,179 @@
+import { Finding } from '../findings';
+import { FORMAT_LABELS, FormatId } from '../formats';
+import { parseLine } from '../jsonl';
+import { extractParts, PreferenceParts, Turn } from '../parts';
+import { DEFAULT_DIFF_BUDGET, DiffBudget, diffResponses, ResponseDiff, segmentsPerTurn } from './diffModel';
+import { sideKey, swapEdits } from './edits';
+import { ColumnView, FindingView, RecordView, ScoreView, SideName } from './messages';
+import { LineSource, RecordIndex } from './recordIndex';
+
+/** What the view reads of a dataset: its lines, their parsed values and the format in force. */
+export interface DatasetSource extends LineSource {
+  value(i: number): unknown;
+  readonly format: FormatId | undefined;
+}
+
+/** Scores and counts shown under a response; each part is optional. */
+export interface ColumnMetrics {
+  tokens?: number;
+  tone?: ScoreView[];
+}
+
+export interface MetricsInput {
+  side: SideName;
+  format: FormatId | undefined;
+  /** The response turns (their text joined is what is scored). */
+  turns: readonly Turn[];
+  context: readonly Turn[];
+}
+
+/** Computes tone scores and token counts for a response (plugged in by the extension). */
+export type MetricsProvider = (input: MetricsInput) => ColumnMetrics;
+
+export interface RecordViewInput {
+  uri: string;
+  fileName: string;
+  version: number;
+  source: DatasetSource;
+  index: RecordIndex;
+  /** 0-based line of the record to show. */
+  line: number;
+  /** Every finding of the document (the view picks the record's own and counts the others). */
+  findings: readonly Finding[];
+  metrics?: MetricsProvider;
+  budget?: DiffBudget;
+}
+
+/** Between the turns of a response when its text is diffed as one. */
+export const TURN_SEPARATOR = '\n\n';
+
+const SIDE_TITLES: Record<SideName, string> = { chosen: 'Chosen', rejected: 'Rejected' };
+
+function toFindingView(f: Finding): FindingView {
+  const view: FindingView = { severity: f.severity, code: f.code, message: f.message, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn };
+  if (f.field) view.field = f.field;
+  return view;
+}
+
+/** The record key a display path like `chosen[0].content` starts with. */
+function rootKey(field: string): string {
+  const m = /^[^.[]+/.exec(field);
+  if (m) return m[0];
+  const quoted = /^\["((?:[^"\\]|\\.)*)"\]/.exec(field);
+  return quoted ? (JSON.parse(`"${quoted[1]}"`) as string) : field;
+}
+
+function emptyColumn(side: SideName, field: string, reason: string, findings: FindingView[]): ColumnView {
+  return { side, title: SIDE_TITLES[side], field, turns: [], emptyReason: reason, findings };
+}
+
+/** Memo of the last diff: moving the cursor inside a record or re-rendering must not diff again. */
+export class DiffMemo {
+  private last: { a: string; b: string; budget: DiffBudget; diff: ResponseDiff } | undefined;
+
+  get(a: string, b: string, budget: DiffBudget): ResponseDiff {
+    const l = this.last;
+    if (l && l.a === a && l.b === b && l.budget === budget) return l.diff;
+    const diff = diffResponses(a, b, budget);
+    this.last = { a, b, budget, diff };
+    return diff;
+  }
+}
+
+function problemOf(text: string | undefined, value: unknown, parts: PreferenceParts | undefined, format: FormatId | undefined): string | undefined {
+  if (text === undefined) return 'The line no longer exists.';
+  const parsed = parseLine(text);
+  if (parsed.kind === 'invalid') return `This line is not valid JSON: ${parsed.finding.message.replace(/^Invalid JSON: /, '')}`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'This line is not a JSON object.';
+  if (!format) return 'The dataset format could not be detected, so the pair cannot be read. Choose one with "Dialogue Curator: Select Dataset Format…".';
+  if (!parts) return 'The record could not be read as a pair.';
+  return undefined;
+}
+
+/**
+ * Everything the compare panel shows for one record: the conversation before the responses,
+ * the two responses cut into diff segments per turn, the findings of each column, metrics and
+ * where the record is in the file. Plain data, ready to post to the webview.
+ */
+export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): RecordView {
+  const { source, line, index } = input;
+  const format = source.format;
+  const text = source.lineText(line);
+  const value = source.value(line);
+  const parts = format ? extractParts(format, value) : undefined;
+  const problem = problemOf(text, value, parts, format);
+
+  const lineFindings = input.findings.filter((f) => f.line === line).map(toFindingView);
+  const keys: Record<SideName, string | undefined> = { chosen: sideKey(format, 'chosen'), rejected: sideKey(format, 'rejected') };
+  const columnFindings = (s: SideName) => lineFindings.filter((f) => f.field !== undefined && keys[s] !== undefined && rootKey(f.field) === keys[s]);
+  const chosenFindings = columnFindings('chosen');
+  const rejectedFindings = columnFindings('rejected');
+  const recordFindings = lineFindings.filter((f) => !chosenFindings.includes(f) && !rejectedFindings.includes(f));
+
+  const problemLines = new Set(input.findings.map((f) => f.line));
+  let problemRecords = 0;
+  for (const l of problemLines) if (index.numberOf(l) !== undefined) problemRecords++;
+
+  const base = {
+    uri: input.uri,
+    fileName: input.fileName,
+    version: input.version,
+    line,
+    recordNumber: index.numberOf(line) ?? 0,
+    recordCount: index.count,
+    formatLabel: format ? FORMAT_LABELS[format] : 'Unknown format',
+    recordFindings,
+    nav: { hasPrevious: index.previous(line) !== undefined, hasNext: index.next(line) !== undefined, problemRecords },
+  };
+
+  if (problem || !parts) {
+    const reason = problem ?? 'The record could not be read.';
+    return {
+      ...base,
+      problem: reason,
+      context: [],
+      chosen: emptyColumn('chosen', keys.chosen ?? '', reason, chosenFindings),
+      rejected: emptyColumn('rejected', keys.rejected ?? '', reason, rejectedFindings),
+      granularity: 'identical',
+      canSwap: false,
+    };
+  }
+
+  const chosenText = parts.chosen.map((t) => t.content).join(TURN_SEPARATOR);
+  const rejectedText = parts.rejected.map((t) => t.content).join(TURN_SEPARATOR);
+  const hasRejectedSide = keys.rejected !== undefined;
+  const diff = hasRejectedSide
+    ? memo.get(chosenText, rejectedText, input.budget ?? DEFAULT_DIFF_BUDGET)
+    : { granularity: 'identical' as const, chosen: chosenText ? [{ text: chosenText, changed: false }] : [], rejected: [] };
+
+  const column = (s: SideName, turns: Turn[], findings: FindingView[]): ColumnView => {
+    const field = keys[s] ?? '';
+    if (turns.length === 0) {
+      const reason = keys[s] === undefined ? `${base.formatLabel} records have no ${s} response.` : `The record has no ${s} response.`;
+      return emptyColumn(s, field, reason, findings);
+    }
+    const perTurn = segmentsPerTurn(diff[s], turns.map((t) => t.content.length), TURN_SEPARATOR);
+    const view: ColumnView = {
+      side: s,
+      title: SIDE_TITLES[s],
+      field,
+      turns: turns.map((t, i) => ({ role: t.role, text: t.content, segments: perTurn[i] })),
+      findings,
+    };
+    const metrics = input.metrics?.({ side: s, format, turns, context: parts.context });
+    if (metrics?.tokens !== undefined) view.tokens = metrics.tokens;
+    if (metrics?.tone) view.tone = metrics.tone;
+    return view;
+  };
+
+  const view: RecordView = {
+    ...base,
+    context: parts.context.map((t) => ({ role: t.role, text: t.content })),
+    chosen: column('chosen', parts.chosen, chosenFindings),
+    rejected: column('rejected', parts.rejected, rejectedFindings),
+    granularity: diff.granularity,
+    canSwap: hasRejectedSide && text !== undefined && swapEdits(text, format).ok,
+  };
+  if ('note' in diff && diff.note) view.diffNote = diff.note;
+  return view;
+}
