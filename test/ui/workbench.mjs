@@ -1,0 +1,54 @@
+// Helpers for UI tests: what a person does in the browser-hosted VS Code, as playwright calls.
+// Each UI test file (test/ui/*.ui.mjs) gets a fresh code-server, workspace copy and browser
+// context from scripts/vscode/run-ui.mjs; these helpers act on the page it hands over.
+
+/** Generous but finite: the first workbench load on a busy 2-core machine takes a few seconds. */
+export const UI_TIMEOUT_MS = 30_000;
+
+/** Waits until the workbench shows the Explorer with the opened folder's files. */
+export async function waitForWorkbench(page) {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+}
+
+/** The Explorer row of a file or folder at the top level of the workspace. */
+export function explorerItem(page, name) {
+  return page.locator('.explorer-folders-view').getByRole('treeitem', { name, exact: true });
+}
+
+/** Clicks a file in the Explorer and waits until its editor tab is the active one. */
+export async function openFromExplorer(page, name) {
+  await explorerItem(page, name).click();
+  await page
+    .locator('.tabs-container .tab.active', { hasText: name })
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+}
+
+/** Runs a command by its title from the command palette (F1), as a person would. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await input.fill(`>${title}`);
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+}
+
+/** Opens the Problems panel (Ctrl+Shift+M) and returns its locator once it is visible. */
+export async function openProblemsPanel(page) {
+  await page.keyboard.press('Control+Shift+M');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  return panel;
+}
+
+/**
+ * The content frame of the active webview panel: webviews are nested iframes
+ * (`iframe.webview.ready` -> `#active-frame`).
+ */
+export function activeWebview(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
