@@ -38,6 +38,7 @@ export const DEFAULT_USER_SETTINGS = Object.freeze({
   'security.workspace.trust.enabled': false,
   'security.workspace.trust.startupPrompt': 'never',
   'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,

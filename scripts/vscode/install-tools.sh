@@ -44,10 +44,10 @@ then run this script again."
   export DEBIAN_FRONTEND=noninteractive
   # Refresh the package lists only when installing from the current ones fails (a fresh machine
   # has none, a kept one may be stale).
-  if ! apt-get install -y -q "${missing[@]}" >/tmp/dc-apt.log 2>&1; then
+  if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/dc-apt.log 2>&1; then
     say "apt-get install failed with the current package lists; running apt-get update"
     apt-get update -q >>/tmp/dc-apt.log 2>&1 || { tail -20 /tmp/dc-apt.log >&2; die "apt-get update failed"; }
-    apt-get install -y -q "${missing[@]}" >>/tmp/dc-apt.log 2>&1 || { tail -20 /tmp/dc-apt.log >&2; die "apt-get install ${missing[*]} failed"; }
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >>/tmp/dc-apt.log 2>&1 || { tail -20 /tmp/dc-apt.log >&2; die "apt-get install ${missing[*]} failed"; }
   fi
 fi
 

@@ -10,6 +10,7 @@
 //   export const title = 'what it shows';         // optional, defaults to the file name
 //   export const fixture = 'test/fixtures/...';   // optional folder to open, relative to the
 //                                                 // repository (default: the integration workspace)
+//   export const workspaceName = 'datasets';      // optional name of the opened folder
 //   export const timeoutMs = 120000;              // optional hard limit for this test
 // where `ui` is { page, server, workspace, root, openWorkbench(), screenshot(name), log(msg) };
 // helpers for common steps are in test/ui/workbench.mjs.
@@ -70,7 +71,10 @@ function packageVsix(outDir) {
   console.log('[ui] packaging the extension (vsce, production build)');
   const started = Date.now();
   // No stdin: vsce must never wait on a question; the flags answer the ones it would ask.
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
+  // --no-rewrite-relative-links: with no repository URL, vsce refuses a README whose images are
+  // relative (docs/images/problems.png) unless it leaves the links alone.
+  const args = ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix];
+  const r = spawnSync(process.execPath, [vsce, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
@@ -116,10 +120,12 @@ async function runOne(file, { vsix, browser }) {
   console.log(`\n[ui] ${title} (${path.relative(root, file)})`);
   let page;
   try {
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), `dc-ui-${name}-`));
+    // The folder's name is what the Explorer and the window title show (and screenshots).
+    const workspaceParent = fs.mkdtempSync(path.join(os.tmpdir(), `dc-ui-${name}-`));
     local.push(async () => {
-      if (!keepTemp) fs.rmSync(workspace, { recursive: true, force: true });
+      if (!keepTemp) fs.rmSync(workspaceParent, { recursive: true, force: true });
     });
+    const workspace = path.join(workspaceParent, mod.workspaceName ?? 'datasets');
     fs.cpSync(fixture, workspace, { recursive: true });
 
     const logFile = path.join(logDir, `ui-${name}-code-server.log`);
