@@ -1,6 +1,8 @@
 /** The trainer server's HTTP surface: auth, uploads, validation of datasets and requests. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -83,6 +85,45 @@ describe('auth', () => {
       const right = new TrainerClient({ baseUrl: server.url, token: TOKEN });
       assert.deepEqual((await right.listJobs()).data, []);
       assert.equal((await anonymous.health()).backend, 'tiny');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('tls', () => {
+  test('serves HTTPS with a certificate and key', { skip: !hasOpenssl() && 'openssl is not installed' }, async () => {
+    const dir = tempDir();
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const server = await startServer({ tls: { cert, key }, token: TOKEN });
+    try {
+      assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const get = (route: string, headers: Record<string, string> = {}) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          https
+            .get(`${server.url}${route}`, { ca: fs.readFileSync(cert), headers }, (res) => {
+              let body = '';
+              res.on('data', (c) => (body += c));
+              res.on('end', () => resolve({ status: res.statusCode!, body }));
+            })
+            .on('error', reject);
+        });
+      assert.equal((await get('/health')).status, 200);
+      assert.equal((await get('/v1/fine_tuning/jobs')).status, 401);
+      const ok = await get('/v1/fine_tuning/jobs', { authorization: `Bearer ${TOKEN}` });
+      assert.deepEqual(JSON.parse(ok.body), { object: 'list', data: [], has_more: false });
     } finally {
       await server.close();
     }
