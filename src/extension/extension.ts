@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { registerCompare } from './compare';
 import { DatasetDiagnostics } from './datasetDiagnostics';
 import { registerFormatCommand } from './formatCommand';
 import { FormatOverrides } from './formatOverrides';
 import { createLogger, Logger } from './logger';
 import { ProjectConfigs } from './projectConfig';
 import { registerStatusBar } from './statusBar';
+import { registerTraining } from './training';
 
 /** What the extension hands to other extensions and to its integration tests. */
 export interface DialogueCuratorApi {
@@ -25,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): DialogueCuratorApi {
       diagnostics,
       registerStatusBar(diagnostics),
       registerFormatCommand(overrides, diagnostics),
+      registerTraining(context, log, diagnostics),
+      registerCompare(context, diagnostics, log),
       vscode.commands.registerCommand('dialogueCurator.showLog', () => log.show()),
       vscode.commands.registerCommand('dialogueCurator.recheck', () => diagnostics.recheckAll('requested by the user')),
     );
