@@ -5,7 +5,8 @@
  * preference, HH-RLHF transcripts, implicit message lists) stay lists of messages so TRL applies
  * the model's chat template; `pairToText` renders them for a byte-level model.
  */
-import { checkText } from '../engine';
+import { datasetRules, recordRules } from '../curation';
+import { CheckSettings, checkText } from '../engine';
 import { countBySeverity, Finding } from '../findings';
 import { FORMAT_LABELS, FormatId, isPreferenceFormat } from '../formats';
 import { parseLine, splitLines } from '../jsonl';
@@ -40,8 +41,12 @@ export interface PreparedDataset {
 /** Longest report a job error carries; the rest is summarised as a count. */
 export const MAX_REPORTED_ERRORS = 20;
 
-export function prepareDataset(text: string): PreparedDataset {
-  const summary = checkText(text);
+/**
+ * Checks and converts a dataset. The default settings are the default config with every
+ * curation rule, as `dialogue-curator check` runs them on a file without a project config.
+ */
+export function prepareDataset(text: string, settings: CheckSettings = { recordRules, datasetRules }): PreparedDataset {
+  const summary = checkText(text, settings);
   const counts = countBySeverity(summary.findings);
   const prepared: PreparedDataset = {
     format: summary.format,
