@@ -11,6 +11,7 @@ import {
   CreateJobRequest,
   EventLevel,
   FineTuningJob,
+  isMetricsEvent,
   isTerminalStatus,
   JobError,
   JobEvent,
@@ -84,6 +85,9 @@ export class JobManager {
           const killed = killOrphans(s.pid, this.options.store.jobDir(s.job.id));
           if (killed) this.log(`ended ${killed} leftover process(es) of ${s.job.id}`);
         }
+        // job.json is saved at most once a second while running; the events are exact.
+        const lastMetrics = [...live.events].reverse().find(isMetricsEvent);
+        if (lastMetrics) s.job.progress = { step: lastMetrics.data.step, max_steps: lastMetrics.data.max_steps };
         const p = s.job.progress;
         const where = p ? ` at step ${p.step}${p.max_steps ? ` of ${p.max_steps}` : ''}` : '';
         this.finish(live, 'failed', {

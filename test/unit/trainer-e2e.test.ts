@@ -213,12 +213,18 @@ describe('tiny backend end to end', () => {
       const after = await again.getJob(job.id);
       assert.equal(after.status, 'failed');
       assert.equal(after.error?.code, 'server_restarted');
-      assert.match(after.error!.message, /^Interrupted at step \d+ of 400: the trainer server stopped/);
+      const lastStep = seen.filter(isMetricsEvent).at(-1)!.data.step;
+      const interruptedAt = Number(/^Interrupted at step (\d+) of 400: the trainer server stopped/.exec(after.error!.message)?.[1]);
+      // The backend may have logged a step or two more than this client had read before the crash.
+      assert.ok(interruptedAt >= lastStep, after.error!.message);
+      assert.deepEqual(after.progress?.step, interruptedAt);
       await waitFor(() => processGone(pid), 5000, 'the orphaned backend to end');
 
       const all = (await again.listEvents(job.id, { limit: 1000 })).data;
       assert.deepEqual(all.slice(0, seen.length), seen);
       assert.equal(all.at(-1)!.level, 'error');
+      // The step named in the error is the last one recorded before the crash.
+      assert.equal(interruptedAt, all.filter(isMetricsEvent).at(-1)!.data.step);
       // Resuming from an event in the middle gives exactly the rest.
       const middle = seen[seen.length - 3];
       const rest: JobEvent[] = [];
