@@ -1,0 +1,184 @@
+// `npm start`: the whole product on one machine, for a newcomer.
+//   1. installs missing prerequisites (Debian packages as root, Node 24 + code-server in a tools
+//      folder) or says exactly what to run;
+//   2. builds and packages the extension;
+//   3. starts the reference trainer (`tiny` backend, loopback, a fresh token);
+//   4. starts VS Code in the browser (code-server) with the extension installed, a fresh copy of
+//      the sample workspace and a trainer profile pointing at the local trainer;
+//   5. prints the URL to open. Ctrl+C stops everything it started and removes its temp files.
+//
+// Options: --port N (code-server port, default a free one), --no-trainer, --keep-temp.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertToolsInstalled, startCodeServer, workbenchUrl } from './vscode/codeServer.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const say = (msg) => console.log(`[start] ${msg}`);
+const fail = (msg) => {
+  console.error(`[start] ${msg}`);
+  process.exit(1);
+};
+
+const isRoot = process.getuid?.() === 0;
+const PYTHON = '/usr/bin/python3';
+
+function ensurePrerequisites() {
+  // Node 24 + code-server (and chromium/libkrb5-dev, as root): the test rig's installer.
+  try {
+    assertToolsInstalled();
+  } catch {
+    say('installing VS Code (code-server) and Node 24 into the tools folder; the first time takes a minute or two');
+    const r = spawnSync('bash', [path.join(root, 'scripts/vscode/install-tools.sh')], { stdio: 'inherit' });
+    if (r.status !== 0) fail('could not install code-server; see the message above for the command to run');
+  }
+  // PyTorch from Debian for the tiny trainer backend.
+  const hasTorch = () => spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  if (!args.includes('--no-trainer') && !hasTorch()) {
+    const pkgs = ['python3-torch', 'python3-numpy', 'libopenblas0-pthread'];
+    if (!isRoot) fail(`the tiny trainer needs PyTorch from Debian. Run as root:\n    apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}\nthen npm start again (or npm start -- --no-trainer).`);
+    say(`installing ${pkgs.join(' ')} (about a minute)`);
+    let r = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) {
+      spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+      r = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    }
+    if (r.status !== 0 || !hasTorch()) fail(`could not install PyTorch; run: apt-get install -y --no-install-recommends ${pkgs.join(' ')}`);
+  }
+}
+
+function buildAndPackage(tempDir) {
+  say('building and packaging the extension');
+  const vsix = path.join(tempDir, 'dialogue-curator.vsix');
+  const build = spawnSync(process.execPath, [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) fail('the build failed');
+  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
+    cwd: root,
+    encoding: 'utf8',
+    input: '',
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
+  if (pack.status !== 0) fail(`packaging failed:\n${pack.stdout}${pack.stderr}`);
+  return vsix;
+}
+
+/** Starts `dialogue-curator serve` in its own process group; resolves with its URL. */
+function startTrainer(tempDir, token) {
+  const dataDir = path.join(tempDir, 'trainer-data');
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', 'tiny', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logFile = fs.createWriteStream(path.join(tempDir, 'trainer.log'));
+  child.stderr.pipe(logFile);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the trainer did not start within 30 s')), 30_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /^(https?:\/\/\S+)/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1].replace(/\/$/, ''), pid: child.pid, exited: new Promise((r) => child.once('exit', r)) });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the trainer exited (${code}); see ${path.join(tempDir, 'trainer.log')}`));
+    });
+  });
+}
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function main() {
+  ensurePrerequisites();
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-curator-start-'));
+  const cleanups = [];
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (e) {
+        console.error(`[start] cleanup: ${e.message}`);
+      }
+    }
+    if (!args.includes('--keep-temp')) fs.rmSync(tempDir, { recursive: true, force: true });
+    say('stopped');
+    process.exit(code);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stopAll(0));
+
+  try {
+    const vsix = buildAndPackage(tempDir);
+    const workspace = path.join(tempDir, 'sample-workspace');
+    fs.cpSync(path.join(root, 'samples', 'workspace'), workspace, { recursive: true });
+
+    const settings = {};
+    const env = {};
+    if (!args.includes('--no-trainer')) {
+      const token = crypto.randomBytes(24).toString('base64url');
+      const trainer = await startTrainer(tempDir, token);
+      cleanups.push(async () => {
+        killGroup(trainer.pid, 'SIGTERM');
+        await Promise.race([trainer.exited, new Promise((r) => setTimeout(r, 5000))]);
+        killGroup(trainer.pid, 'SIGKILL');
+      });
+      say(`trainer (tiny PyTorch backend) listening on ${trainer.url}`);
+      settings['dialogueCurator.trainers'] = [
+        { name: 'Local tiny trainer (npm start)', url: trainer.url, model: 'tiny-byte-transformer', hyperparameters: { beta: 0.1, max_steps: 60, learning_rate: 0.001 } },
+      ];
+      // The extension host inherits this: the sample profile works without "Set Trainer Token".
+      env.DIALOGUE_CURATOR_TOKEN = token;
+      fs.writeFileSync(path.join(tempDir, 'trainer-token'), token, { mode: 0o600 });
+    }
+    Object.assign(process.env, env);
+    const port = opt('--port');
+    const server = await startCodeServer({
+      installVsix: [vsix],
+      settings: { ...settings, 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': true },
+      bindAddr: `127.0.0.1:${port ?? 0}`,
+      keepTemp: args.includes('--keep-temp'),
+    });
+    cleanups.push(() => server.stop());
+    void server.exited.then((code) => {
+      if (!stopping) {
+        console.error(`[start] code-server exited unexpectedly (${code}); see ${server.logFile}`);
+        void stopAll(1);
+      }
+    });
+    const url = workbenchUrl(server, { folder: workspace });
+    console.log('');
+    console.log(`Dialogue Curator is running. Open this URL in a browser:`);
+    console.log(`  ${url}`);
+    console.log('');
+    console.log('The sample workspace is a fresh copy; the trainer profile points at the local trainer.');
+    console.log('Press Ctrl+C to stop everything.');
+  } catch (e) {
+    console.error(`[start] ${e.message}`);
+    await stopAll(1);
+  }
+}
+
+void main();
