@@ -20,7 +20,7 @@ describe('tiny backend end to end', () => {
     const server = await startServer();
     try {
       const cap = captureIO();
-      const code = await main(['train', PAIRS, '--trainer', server.url, '--format', 'json', '--max-steps', '36'], cap.io);
+      const code = await main(['train', PAIRS, '--trainer', server.url, '--format', 'json', '--max-steps', '36', '--batch-size', '4'], cap.io);
       assert.equal(code, 0, cap.stderr());
       const rows = cap
         .stdout()
@@ -66,7 +66,7 @@ describe('tiny backend end to end', () => {
         onReconnect: (info) => reconnects.push(info.lastEventId ?? ''),
         onEvent: (event) => {
           received.push(event);
-          if (!cut && isMetricsEvent(event) && event.data.step === 10) {
+          if (!cut && isMetricsEvent(event) && event.data.step === 5) {
             cut = true;
             proxy.cutAll();
           }
