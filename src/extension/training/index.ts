@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { DatasetDiagnostics } from '../datasetDiagnostics';
+import { Logger } from '../logger';
+import { setTrainerToken, showTrainingRuns, trainOnRemote, TrainingDeps } from './commands';
+import { LossPanels } from './lossPanel';
+import { TrainerTokens } from './tokens';
+
+/**
+ * Remote training: the train, token and runs commands and the loss panels (restored after a
+ * reload). In test mode only, one more command reports what the panels drew, for the
+ * integration tests; it is not contributed and does not exist in a normal window.
+ */
+export function registerTraining(context: vscode.ExtensionContext, log: Logger, diagnostics: DatasetDiagnostics): vscode.Disposable {
+  const tokens = new TrainerTokens(context.secrets);
+  const panels = new LossPanels(context.extensionUri, tokens, log);
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const deps: TrainingDeps = { log, diagnostics, tokens, panels, testMode };
+  const disposables: vscode.Disposable[] = [
+    panels,
+    vscode.commands.registerCommand('dialogueCurator.trainOnRemote', (uri?: unknown, answers?: unknown) => trainOnRemote(deps, uri, answers)),
+    vscode.commands.registerCommand('dialogueCurator.setTrainerToken', (answers?: unknown) => setTrainerToken(deps, answers)),
+    vscode.commands.registerCommand('dialogueCurator.showTrainingRuns', (answers?: unknown) => showTrainingRuns(deps, answers)),
+  ];
+  if (testMode) {
+    disposables.push(
+      vscode.commands.registerCommand('dialogueCurator.test.trainingPanels', (jobId?: string, minPoints?: number, timeoutMs?: number) =>
+        jobId === undefined
+          ? panels.snapshots()
+          : panels.waitForRender(jobId, (r) => r.points >= (minPoints ?? 1), timeoutMs ?? 60_000),
+      ),
+    );
+  }
+  return vscode.Disposable.from(...disposables);
+}

@@ -1,0 +1,310 @@
+import * as crypto from 'crypto';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { metricsToCsv } from '../../core/metrics';
+import { TrainerClient } from '../../core/trainer/client';
+import { isTerminalStatus } from '../../core/trainer/protocol';
+import { LOSS_VIEW_TYPE, parsePanelState, parseToHost, ToHost, ToPanel } from '../../../webview/loss/messages';
+import { Logger } from '../logger';
+import { hostOf, tokenKeyOf, TrainerProfile } from './profiles';
+import { JobSession } from './session';
+import { readTrainerProfiles } from './settings';
+import { TrainerTokens } from './tokens';
+
+/** What a panel reported it drew last (integration tests read it through a test-only command). */
+export type RenderedReport = Extract<ToHost, { type: 'rendered' }>;
+
+export interface PanelSnapshot {
+  jobId: string;
+  trainerUrl: string;
+  status: string | undefined;
+  connection: string;
+  points: number;
+  rendered: RenderedReport | undefined;
+}
+
+function nonce(): string {
+  return crypto.randomBytes(18).toString('base64');
+}
+
+/** One loss panel showing one job's session. */
+class LossPanel implements vscode.Disposable {
+  rendered: RenderedReport | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly renderedEmitter = new vscode.EventEmitter<RenderedReport>();
+  readonly onDidRender = this.renderedEmitter.event;
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly session: JobSession,
+    bundle: vscode.Uri,
+    private readonly log: Logger,
+    onDispose: () => void,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
+    panel.title = `Training ${session.jobId}`;
+    panel.webview.html = this.html(panel.webview, bundle);
+    panel.webview.onDidReceiveMessage((m) => this.receive(m), this, this.disposables);
+    panel.onDidDispose(
+      () => {
+        this.dispose();
+        onDispose();
+      },
+      this,
+      this.disposables,
+    );
+    session.setListener({
+      job: (job) => {
+        this.post({ type: 'job', job });
+        panel.title = `Training ${job.id} · ${job.status.replace('_', ' ')}`;
+      },
+      points: (points) => this.post({ type: 'points', points }),
+      log: (entries) => this.post({ type: 'log', entries }),
+      connection: (state, detail) => this.post(detail ? { type: 'connection', state, detail } : { type: 'connection', state }),
+    });
+    void session.start();
+  }
+
+  private html(webview: vscode.Webview, bundle: vscode.Uri): string {
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'loss.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'loss.css'));
+    const n = nonce();
+    const csp = `default-src 'none'; script-src 'nonce-${n}'; style-src ${webview.cspSource}`;
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>DPO training</title>
+</head>
+<body>
+<div id="root"></div>
+<script nonce="${n}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  private post(message: ToPanel): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  /** Everything the session has so far: after the webview (re)loaded. */
+  private sendAll(): void {
+    const s = this.session;
+    if (s.jobView) this.post({ type: 'job', job: s.jobView });
+    this.post({ type: 'points', points: s.table.points(), reset: true });
+    this.post({ type: 'log', entries: s.logs, reset: true });
+    this.post(s.connectionDetail ? { type: 'connection', state: s.connection, detail: s.connectionDetail } : { type: 'connection', state: s.connection });
+  }
+
+  private receive(raw: unknown): void {
+    let message: ToHost;
+    try {
+      message = parseToHost(raw);
+    } catch (err) {
+      this.log.warn(`Loss panel sent an unexpected message: ${(err as Error).message}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.sendAll();
+        break;
+      case 'cancel':
+        void this.cancel();
+        break;
+      case 'exportCsv':
+        void this.exportCsv();
+        break;
+      case 'rendered':
+        this.rendered = message;
+        this.renderedEmitter.fire(message);
+        break;
+    }
+  }
+
+  private async cancel(): Promise<void> {
+    const job = this.session.jobView;
+    if (job && isTerminalStatus(job.status)) return;
+    const host = hostOf(this.session.trainerUrl);
+    const choice = await vscode.window.showWarningMessage(
+      `Cancel training job ${this.session.jobId} on ${host}?`,
+      { modal: true, detail: 'The trainer stops the job and its processes. Metrics logged so far stay available.' },
+      'Cancel Job',
+    );
+    if (choice !== 'Cancel Job') return;
+    try {
+      const result = await this.session.cancel();
+      this.log.info(`Job ${result.id} on ${host}: ${result.status}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Could not cancel job ${this.session.jobId}: ${(err as Error).message}`);
+    }
+  }
+
+  private async exportCsv(): Promise<void> {
+    if (this.session.table.size === 0) {
+      void vscode.window.showInformationMessage('There are no metrics to export yet.');
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `${this.session.jobId}-metrics.csv`;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Training Metrics',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: { 'CSV files': ['csv'] },
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    await writeCsv(target, this.session);
+    void vscode.window.showInformationMessage(`Exported ${this.session.table.size} steps to ${path.basename(target.fsPath)}.`);
+  }
+
+  snapshot(): PanelSnapshot {
+    return {
+      jobId: this.session.jobId,
+      trainerUrl: this.session.trainerUrl,
+      status: this.session.jobView?.status,
+      connection: this.session.connection,
+      points: this.session.table.size,
+      rendered: this.rendered,
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.session.stop();
+    this.renderedEmitter.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+export async function writeCsv(target: vscode.Uri, session: JobSession): Promise<void> {
+  await vscode.workspace.fs.writeFile(target, Buffer.from(metricsToCsv(session.table), 'utf8'));
+}
+
+/** All loss panels, one per job; restores them after a window reload. */
+export class LossPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, LossPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Fires whenever any panel reports what it drew. */
+  private readonly rendered = new vscode.EventEmitter<void>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly tokens: TrainerTokens,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(
+      this.rendered,
+      vscode.window.registerWebviewPanelSerializer(LOSS_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state) => this.restore(panel, state),
+      }),
+    );
+  }
+
+  /** Shows the job's panel, creating it (and its session) when there is none. */
+  async show(profile: TrainerProfile, jobId: string): Promise<void> {
+    const key = panelKey(profile.url, jobId);
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(LOSS_VIEW_TYPE, `Training ${jobId}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [this.bundle()],
+    });
+    await this.attach(panel, profile, jobId);
+  }
+
+  private bundle(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+  }
+
+  private async attach(panel: vscode.WebviewPanel, profile: TrainerProfile, jobId: string): Promise<void> {
+    const token = await this.tokens.get(profile.url);
+    const client = new TrainerClient({ baseUrl: profile.url, token });
+    const session = new JobSession({
+      client,
+      trainerName: profile.name,
+      jobId,
+      onProblem: (m) => this.log.warn(m),
+    });
+    const key = panelKey(profile.url, jobId);
+    this.panels.get(key)?.panel.dispose();
+    const loss = new LossPanel(panel, session, this.bundle(), this.log, () => this.panels.delete(key));
+    loss.onDidRender(() => this.rendered.fire());
+    this.panels.set(key, loss);
+  }
+
+  /**
+   * After a reload VS Code hands back the panel and the state the webview saved. It is only
+   * reconnected to a trainer that is still configured in the user's settings: the webview's
+   * state alone never decides where a token is sent.
+   */
+  private async restore(panel: vscode.WebviewPanel, raw: unknown): Promise<void> {
+    let state;
+    try {
+      state = parsePanelState(raw);
+    } catch (err) {
+      this.log.warn(`Closing a loss panel that cannot be restored: ${(err as Error).message}`);
+      panel.dispose();
+      return;
+    }
+    const profile = readTrainerProfiles().profiles.find((p) => sameTrainer(p.url, state.trainerUrl));
+    if (!profile) {
+      this.log.warn(`Closing the loss panel of job ${state.jobId}: ${state.trainerUrl} is no longer in dialogueCurator.trainers`);
+      panel.dispose();
+      void vscode.window.showWarningMessage(
+        `The training panel of job ${state.jobId} was closed: its trainer (${hostOf(state.trainerUrl)}) is no longer configured.`,
+      );
+      return;
+    }
+    await this.attach(panel, profile, state.jobId);
+  }
+
+  snapshots(): PanelSnapshot[] {
+    return [...this.panels.values()].map((p) => p.snapshot());
+  }
+
+  /** Resolves with the first panel of `jobId` whose drawn charts satisfy `accept`. */
+  waitForRender(jobId: string, accept: (r: RenderedReport) => boolean, timeoutMs: number): Promise<PanelSnapshot> {
+    const matching = () => this.snapshots().find((p) => p.jobId === jobId && p.rendered !== undefined && accept(p.rendered));
+    return new Promise((resolve, reject) => {
+      const done = matching();
+      if (done) return resolve(done);
+      const subscription = this.rendered.event(() => {
+        const found = matching();
+        if (!found) return;
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(found);
+      });
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        reject(new Error(`No panel of job ${jobId} drew the expected charts within ${timeoutMs} ms: ${JSON.stringify(this.snapshots())}`));
+      }, timeoutMs);
+    });
+  }
+
+  dispose(): void {
+    for (const p of this.panels.values()) p.panel.dispose();
+    this.panels.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function panelKey(url: string, jobId: string): string {
+  return `${tokenKeyOf(url)}#${jobId}`;
+}
+
+function sameTrainer(a: string, b: string): boolean {
+  try {
+    return tokenKeyOf(a) === tokenKeyOf(b);
+  } catch {
+    return false;
+  }
+}
