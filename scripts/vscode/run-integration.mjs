@@ -23,7 +23,7 @@ const keepTemp = process.env.DC_KEEP_TEMP === '1';
 const logDir = path.join(root, 'test-results', 'logs');
 /** Start-up messages of the workbench: kept in the log file, left out of the test output. */
 const WORKBENCH_CHATTER =
-  /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin extensions cache|\[Service Worker\]|\[AgentHost)/;
+  /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin extensions cache|\[Service Worker\]|\[AgentHost|Creation of workbench contribution .* took)/;
 
 /** @type {(() => Promise<void>)[]} run in reverse order by cleanup() */
 const cleanups = [];
@@ -71,6 +71,7 @@ async function main() {
   const browser = await launchChromium();
   cleanups.push(() => browser.close());
   const page = await browser.newPage();
+  currentPage = page;
 
   // Everything the workbench relays goes to this file; the console gets all but gallery noise.
   const consoleLog = fs.createWriteStream(path.join(logDir, 'integration-workbench.log'));
@@ -102,30 +103,40 @@ async function main() {
   console.log(`[integration] code-server ${server.url}, workspace ${workspace}`);
   await page.goto(url);
 
-  let timer;
+  return exitCode;
+}
+
+/** Screenshot of the workbench when the run hangs, to show where it stopped. */
+let currentPage;
+
+let code = 1;
+let timer;
+try {
+  // One limit for everything (server start, browser, suite): nothing here may hang CI.
   const timedOut = new Promise((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const result = await Promise.race([exitCode, timedOut]);
-  clearTimeout(timer);
+  const running = main();
+  running.catch(() => {}); // after a timeout its late failure is no news; before, race reports it
+  const result = await Promise.race([running, timedOut]);
   if (result === 'timeout') {
     console.error(
-      `[integration] no result after ${timeoutMs / 1000} s: the suite never finished. Either a test hangs ` +
-        `or the workbench did not run the test payload (code-server log: ${path.relative(root, logFile)}).`,
+      `[integration] no result after ${timeoutMs / 1000} s (DC_INTEGRATION_TIMEOUT_MS): either a test hangs or ` +
+        `the workbench did not run the test payload. Logs: ${path.relative(root, logDir)}/integration-*.log`,
     );
-    await page.screenshot({ path: path.join(logDir, 'integration-timeout.png') }).catch(() => {});
-    return 1;
+    await currentPage?.screenshot({ path: path.join(logDir, 'integration-timeout.png') }).then(
+      () => console.error(`[integration] screenshot: ${path.relative(root, logDir)}/integration-timeout.png`),
+      () => {},
+    );
+    console.log('0 passed, 1 failed');
+  } else {
+    code = /** @type {number} */ (result);
   }
-  return /** @type {number} */ (result);
-}
-
-let code = 1;
-try {
-  code = await main();
 } catch (e) {
   console.error(`[integration] ${e instanceof Error ? e.message : e}`);
   code = 1;
 } finally {
+  clearTimeout(timer);
   await cleanup();
 }
 process.exit(code);

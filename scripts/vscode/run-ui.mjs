@@ -15,7 +15,7 @@
 // where `ui` is { page, server, workspace, root, openWorkbench(), screenshot(name), log(msg) };
 // helpers for common steps are in test/ui/workbench.mjs.
 //
-// Usage: node scripts/vscode/run-ui.mjs [substring-of-file-name ...]
+// Usage: node scripts/vscode/run-ui.mjs [substring-of-file-name ... | path/to/x.ui.mjs ...]
 //   DC_VSIX=path     use this .vsix instead of packaging one
 //   DC_HEADED=1      show the browser (needs a display)
 //   DC_KEEP_TEMP=1   keep profiles and workspace copies
@@ -56,6 +56,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 function discoverTests(filters) {
+  // A path to a test file runs that file, wherever it is; anything else filters test/ui by name.
+  const paths = filters.filter((f) => f.endsWith('.ui.mjs') && fs.existsSync(f));
+  if (paths.length === filters.length && paths.length) return paths.map((f) => path.resolve(f));
   const files = fs
     .readdirSync(uiDir)
     .filter((f) => f.endsWith('.ui.mjs'))
@@ -99,12 +102,8 @@ function withTimeout(promise, ms, what) {
 
 async function runOne(file, { vsix, browser }) {
   const name = path.basename(file, '.ui.mjs');
-  const mod = await import(pathToFileURL(file).href);
-  if (typeof mod.default !== 'function') throw new Error(`${path.relative(root, file)} has no default export function`);
-  const title = mod.title ?? name;
-  const fixture = path.resolve(root, mod.fixture ?? defaultFixture);
-  if (!fs.existsSync(fixture)) throw new Error(`fixture folder ${fixture} does not exist`);
-
+  const logFile = path.join(logDir, `ui-${name}-code-server.log`);
+  let title = name;
   const local = [];
   const cleanup = async () => {
     for (const fn of local.reverse()) {
@@ -117,9 +116,12 @@ async function runOne(file, { vsix, browser }) {
   };
   cleanups.add(cleanup);
   const started = Date.now();
-  console.log(`\n[ui] ${title} (${path.relative(root, file)})`);
   let page;
-  try {
+
+  /** Everything from loading the module to the last assertion, under one time limit. */
+  const run = async (mod) => {
+    const fixture = path.resolve(root, mod.fixture ?? defaultFixture);
+    if (!fs.existsSync(fixture)) throw new Error(`fixture folder ${fixture} does not exist`);
     // The folder's name is what the Explorer and the window title show (and screenshots).
     const workspaceParent = fs.mkdtempSync(path.join(os.tmpdir(), `dc-ui-${name}-`));
     local.push(async () => {
@@ -128,7 +130,6 @@ async function runOne(file, { vsix, browser }) {
     const workspace = path.join(workspaceParent, mod.workspaceName ?? 'datasets');
     fs.cpSync(fixture, workspace, { recursive: true });
 
-    const logFile = path.join(logDir, `ui-${name}-code-server.log`);
     fs.rmSync(logFile, { force: true });
     const server = await startCodeServer({ installVsix: [vsix], logFile, keepTemp });
     local.push(() => server.stop());
@@ -158,7 +159,16 @@ async function runOne(file, { vsix, browser }) {
       },
       log: (msg) => console.log(`[ui]   ${msg}`),
     };
-    await withTimeout(mod.default(ui), mod.timeoutMs ?? DEFAULT_TIMEOUT_MS, `UI test "${title}"`);
+    await mod.default(ui);
+  };
+
+  try {
+    const mod = await import(pathToFileURL(file).href);
+    if (typeof mod.default !== 'function') throw new Error(`${path.relative(root, file)} has no default export function`);
+    title = mod.title ?? name;
+    console.log(`\n[ui] ${title} (${path.relative(root, file)})`);
+    const limit = mod.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    await withTimeout(run(mod), limit, `UI test "${title}"`);
     console.log(`[ui] ✓ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     return true;
   } catch (e) {
@@ -166,12 +176,12 @@ async function runOne(file, { vsix, browser }) {
     if (page) {
       fs.mkdirSync(screenshotsDir, { recursive: true });
       const out = path.join(screenshotsDir, `failed-${name}.png`);
-      await page.screenshot({ path: out }).then(
+      await page.screenshot({ path: out, timeout: 10_000 }).then(
         () => console.error(`[ui]   screenshot of the failure: ${path.relative(root, out)}`),
         () => {},
       );
     }
-    console.error(`[ui]   code-server log: ${path.relative(root, path.join(logDir, `ui-${name}-code-server.log`))}`);
+    if (fs.existsSync(logFile)) console.error(`[ui]   code-server log: ${path.relative(root, logFile)}`);
     return false;
   } finally {
     await cleanup();
