@@ -224,6 +224,7 @@ export async function startCodeServer(options = {}) {
   const child = spawn(tools.node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = /** @type {number} */ (child.pid);
   const log = fs.createWriteStream(logFile, { flags: 'a' });
+  log.on('error', (e) => options.onLog?.(`[code-server log file] ${e.message}`));
   const killGroup = (signal) => {
     try {
       process.kill(-pid, signal);
@@ -268,7 +269,7 @@ export async function startCodeServer(options = {}) {
       reject(error);
     };
     const onLine = (line) => {
-      log.write(line + '\n');
+      if (!log.writableEnded) log.write(line + '\n'); // output can trail stop()
       tail = [...tail.slice(-29), line];
       if (!isNoise(line)) options.onLog?.(line);
       const m = /HTTP server listening on (https?:\/\/\S+)/.exec(line);

@@ -81,13 +81,15 @@ async function main() {
     // the extension host (mocha's reporter among them), and the suite's exit code.
     void page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
-      consoleLog.write(`[${type}] ${text}\n`);
+      if (!consoleLog.writableEnded) consoleLog.write(`[${type}] ${text}\n`);
       if (isNoise(text) || WORKBENCH_CHATTER.test(text)) return;
       (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
     });
     void page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
   });
-  page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.stack ?? e.message}\n`));
+  page.on('pageerror', (e) => {
+    if (!consoleLog.writableEnded) consoleLog.write(`[pageerror] ${e.stack ?? e.message}\n`);
+  });
   let finished = false;
   cleanups.push(async () => {
     finished = true;
