@@ -58,16 +58,15 @@ function ensurePrerequisites() {
 function buildAndPackage(tempDir) {
   say('building and packaging the extension');
   const vsix = path.join(tempDir, 'dialogue-curator.vsix');
-  const build = spawnSync(process.execPath, [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) fail('the build failed');
+  // vsce runs `vscode:prepublish`, the production build of every bundle (the CLI included).
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
+  const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], {
     cwd: root,
     encoding: 'utf8',
     input: '',
     env: { ...process.env, npm_config_loglevel: 'error' },
   });
-  if (pack.status !== 0) fail(`packaging failed:\n${pack.stdout}${pack.stderr}`);
+  if (pack.status !== 0) throw new Error(`packaging failed:\n${pack.stdout}${pack.stderr}`);
   return vsix;
 }
 
