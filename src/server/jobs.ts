@@ -22,7 +22,7 @@ import {
 } from '../core/trainer/protocol';
 import { Backend, jobPaths, parseBackendLine } from './backends';
 import { HttpError } from './httpError';
-import { isAlive, killOrphans, signalGroup } from './processes';
+import { killOrphans, signalGroup } from './processes';
 import { DataStore, isValidId, newId, StoredJob } from './store';
 
 export interface JobManagerOptions {
@@ -450,11 +450,5 @@ export class JobManager {
       for (const s of [...live.subscribers]) s.onEnd(live.stored.job);
       live.subscribers.clear();
     }
-  }
-
-  /** For diagnostics and tests: whether a job's backend process is still alive. */
-  isBackendAlive(id: string): boolean {
-    const pid = this.live(id).stored.pid;
-    return pid !== null && isAlive(pid);
   }
 }

@@ -13,7 +13,7 @@ import { bearerToken, isLoopbackHost, readToken, tokensMatch } from '../../src/s
 import { createBackend } from '../../src/server/backends';
 import { boundaryOf, MultipartEvent, MultipartParser } from '../../src/server/multipart';
 import { startTrainerServer } from '../../src/server/server';
-import { captureIO, PAIRS, startServer, tempDir } from '../fixtures/trainer/harness';
+import { captureIO, PAIRS, startServer, tempDir, waitFor } from '../fixtures/trainer/harness';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -185,6 +185,31 @@ describe('uploads', () => {
       const res = await fetch(`${server.url}/v1/files?purpose=fine-tune`, { method: 'POST', body, duplex: 'half' } as RequestInit);
       assert.equal(res.status, 413);
       assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'files')), []);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an upload cut off by the client leaves no partial file behind', async () => {
+    const server = await startServer();
+    try {
+      const filesDir = path.join(server.dataDir, 'files');
+      const stop = new AbortController();
+      let first = true;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (first) {
+            first = false;
+            controller.enqueue(new Uint8Array(64 * 1024).fill(66));
+            return;
+          }
+          // Hold the upload open until the server has started writing it, then give up.
+          await waitFor(() => fs.readdirSync(filesDir).some((n) => n.endsWith('.part') && fs.statSync(path.join(filesDir, n)).size > 0), 5000, 'the partial upload');
+          stop.abort();
+        },
+      });
+      await assert.rejects(fetch(`${server.url}/v1/files?purpose=fine-tune`, { method: 'POST', body, duplex: 'half', signal: stop.signal } as RequestInit));
+      await waitFor(() => fs.readdirSync(filesDir).length === 0, 5000, 'the partial upload to be removed');
     } finally {
       await server.close();
     }

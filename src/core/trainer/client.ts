@@ -202,10 +202,19 @@ export class TrainerClient {
    */
   async followJob(jobId: string, options: FollowOptions): Promise<FineTuningJob> {
     const stream = this.streamEvents(jobId, options);
-    for (;;) {
-      const next = await stream.next();
-      if (next.done) return next.value;
-      options.onEvent(next.value);
+    let finished = false;
+    try {
+      for (;;) {
+        const next = await stream.next();
+        if (next.done) {
+          finished = true;
+          return next.value;
+        }
+        options.onEvent(next.value);
+      }
+    } finally {
+      // A throwing onEvent must not leave the connection open.
+      if (!finished) await stream.return(undefined as never).catch(() => {});
     }
   }
 
