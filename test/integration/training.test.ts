@@ -1,0 +1,184 @@
+// Remote training in a real VS Code, against a real `dialogue-curator serve --backend tiny` on
+// 127.0.0.1 (a PyTorch DPO run on CPU) started by this suite with a token.
+//
+// The modal dialogs are answered through the commands' second argument (`TrainTestAnswers`),
+// which the extension honours only in test mode (ExtensionMode.Test); the panel's drawing is
+// observed through `dialogueCurator.test.trainingPanels`, a command registered only in test mode.
+import * as assert from 'assert';
+import * as cp from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { formatSize } from '../../src/extension/training/confirmation';
+import { closeAllWithoutSaving, EXTENSION_ID } from './helpers';
+
+const PROFILE = 'Local tiny trainer';
+const STEPS = 30;
+const CHARTS = ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'learning_rate', 'grad_norm'];
+
+interface Trainer {
+  url: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the reference trainer in its own process group; resolves with the URL it prints. */
+function startTrainer(extensionPath: string, dataDir: string): Promise<Trainer> {
+  const token = crypto.randomBytes(24).toString('hex');
+  const child = cp.spawn(
+    process.execPath,
+    [path.join(extensionPath, 'dist', 'cli.js'), 'serve', '--backend', 'tiny', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
+    {
+      // ELECTRON_RUN_AS_NODE: under the Electron test runner, process.execPath is Electron.
+      env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    process.kill(-child.pid, 'SIGTERM');
+    const killer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`the trainer did not print its URL within 30 s. stderr:\n${stderr}`));
+    }, 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && /^https?:\/\//.test(line)) {
+        clearTimeout(timer);
+        resolve({ url: line.trim(), token, stop });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the trainer exited (${code}) before listening. stderr:\n${stderr}`));
+    });
+  });
+}
+
+type TrainResult =
+  | { outcome: 'started'; jobId: string; trainerUrl: string; confirmation: { message: string; detail: string }; phi: { total: number } }
+  | { outcome: 'stopped'; reason: string; confirmation?: { message: string; detail: string }; phi?: { total: number; counts: Record<string, number> } };
+
+interface PanelSnapshot {
+  jobId: string;
+  status: string | undefined;
+  connection: string;
+  points: number;
+  rendered: { points: number; charts: string[]; series: string[] } | undefined;
+}
+
+suite('Training on a remote trainer', function () {
+  // The first job pays for Python importing PyTorch.
+  this.timeout(180_000);
+  let trainer: Trainer;
+  let dataDir: string;
+  let fixtures: vscode.Uri;
+
+  const fixture = (name: string) => vscode.Uri.joinPath(fixtures, name);
+  const train = (name: string, answers: Record<string, unknown>) =>
+    vscode.commands.executeCommand<TrainResult>('dialogueCurator.trainOnRemote', fixture(name), { profile: PROFILE, ...answers });
+
+  async function uploadedFiles(): Promise<unknown[]> {
+    const res = await fetch(`${trainer.url}/v1/files`, { headers: { authorization: `Bearer ${trainer.token}` } });
+    assert.strictEqual(res.status, 200);
+    return ((await res.json()) as { data: unknown[] }).data;
+  }
+
+  suiteSetup(async function () {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is not loaded`);
+    await ext.activate();
+    fixtures = vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'training');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-trainer-'));
+    trainer = await startTrainer(ext.extensionPath, dataDir);
+    await vscode.workspace
+      .getConfiguration('dialogueCurator')
+      .update(
+        'trainers',
+        [{ name: PROFILE, url: trainer.url, model: 'tiny-byte-lm', hyperparameters: { max_steps: STEPS, logging_steps: 1, seed: 7, learning_rate: 0.001 } }],
+        vscode.ConfigurationTarget.Global,
+      );
+    assert.strictEqual(await vscode.commands.executeCommand('dialogueCurator.setTrainerToken', { url: trainer.url, token: trainer.token }), true);
+  });
+
+  suiteTeardown(async () => {
+    await closeAllWithoutSaving();
+    await vscode.workspace.getConfiguration('dialogueCurator').update('trainers', undefined, vscode.ConfigurationTarget.Global);
+    await trainer?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('a dataset with an error is not uploaded', async () => {
+    const result = await train('invalid.jsonl', { confirm: true });
+    assert.strictEqual(result.outcome, 'stopped');
+    assert.strictEqual(result.reason, '1 errors');
+    assert.strictEqual(result.confirmation, undefined, 'the confirmation must not even be asked');
+    assert.deepStrictEqual(await uploadedFiles(), []);
+  });
+
+  test('personal health information is reported; declining the warning uploads nothing', async () => {
+    const result = await train('with-phi.jsonl', { continueWithPhi: false, confirm: true });
+    assert.strictEqual(result.outcome, 'stopped');
+    assert.strictEqual(result.reason, 'PHI warning declined');
+    assert.ok(result.outcome === 'stopped' && result.phi);
+    assert.strictEqual(result.phi.counts.email, 1);
+    assert.strictEqual(result.phi.counts.mrn, 1);
+    assert.strictEqual(result.phi.counts.dateOfBirth, 1);
+    assert.deepStrictEqual(await uploadedFiles(), []);
+  });
+
+  test('the confirmation names host, file, record count and size; without a yes nothing is uploaded', async () => {
+    const result = await train('pairs.jsonl', { confirm: false });
+    assert.strictEqual(result.outcome, 'stopped');
+    assert.strictEqual(result.reason, 'not confirmed');
+    const host = new URL(trainer.url).host;
+    const bytes = fs.statSync(fixture('pairs.jsonl').fsPath).size;
+    assert.ok(result.confirmation);
+    assert.strictEqual(result.confirmation.message, `Upload pairs.jsonl (24 records, ${formatSize(bytes)}) to ${host} and start training?`);
+    assert.match(result.confirmation.detail, new RegExp(`^File: .*pairs\\.jsonl$`, 'm'));
+    assert.match(result.confirmation.detail, /^Personal health information scan: nothing found$/m);
+    assert.deepStrictEqual(await uploadedFiles(), []);
+  });
+
+  let jobId: string;
+
+  test('confirmed: the file is uploaded, the job starts and the loss panel fills with points', async () => {
+    const result = await train('pairs.jsonl', { confirm: true });
+    assert.strictEqual(result.outcome, 'started', JSON.stringify(result));
+    jobId = result.jobId;
+    assert.strictEqual((await uploadedFiles()).length, 1);
+    const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', jobId, STEPS, 150_000);
+    assert.ok(snapshot.rendered);
+    assert.strictEqual(snapshot.rendered.points, STEPS);
+    assert.strictEqual(snapshot.points, STEPS);
+    for (const chart of CHARTS) assert.ok(snapshot.rendered.charts.includes(chart), `chart ${chart} missing: ${snapshot.rendered.charts.join(', ')}`);
+    for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected']) {
+      assert.ok(snapshot.rendered.series.includes(name), `series ${name} missing`);
+    }
+  });
+
+  test('Show Training Runs re-attaches to the job after its panel was closed: every step once', async () => {
+    assert.ok(jobId, 'needs the job of the previous test');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const before = await vscode.commands.executeCommand<PanelSnapshot[]>('dialogueCurator.test.trainingPanels');
+    assert.deepStrictEqual(before, [], 'closing the panel ends its session');
+    const opened = await vscode.commands.executeCommand<string>('dialogueCurator.showTrainingRuns', { profile: PROFILE, jobId });
+    assert.strictEqual(opened, jobId);
+    const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', jobId, STEPS, 60_000);
+    assert.strictEqual(snapshot.points, STEPS);
+    assert.strictEqual(snapshot.rendered?.points, STEPS);
+  });
+});
