@@ -8,6 +8,15 @@ export const fixture = 'test/fixtures/compare';
 
 const opts = { timeout: UI_TIMEOUT_MS };
 
+/**
+ * The command palette lists an extension's commands only once the extension host has registered
+ * its contributions, and a palette opened before that does not refresh: wait for the extension's
+ * status bar item ("… records …"), which appears once it has checked the open dataset.
+ */
+async function extensionReady(page) {
+  await page.locator('.statusbar-item', { hasText: /\d+ records?/ }).first().waitFor({ state: 'visible', ...opts });
+}
+
 async function assertInert(ui, panel, label) {
   const state = await panel.locator('body').evaluate((body) => ({
     pwned: body.getAttribute('data-pwned'),
@@ -26,7 +35,9 @@ export default async function hostile(ui) {
   const { page } = ui;
   await ui.openWorkbench();
   await openFromExplorer(page, 'hostile.jsonl');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', ...opts });
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
+  await extensionReady(page);
   await runCommand(page, 'Dialogue Curator: Compare Chosen and Rejected');
   const panel = activeWebview(page);
   await panel.locator('.position', { hasText: 'Record 1 of 2' }).waitFor({ state: 'visible', ...opts });

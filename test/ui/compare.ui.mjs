@@ -12,6 +12,15 @@ export const timeoutMs = 180_000;
 
 const opts = { timeout: UI_TIMEOUT_MS };
 
+/**
+ * The command palette lists an extension's commands only once the extension host has registered
+ * its contributions, and a palette opened before that does not refresh: wait for the extension's
+ * status bar item ("… records …"), which appears once it has checked the open dataset.
+ */
+async function extensionReady(page) {
+  await page.locator('.statusbar-item', { hasText: /\d+ records?/ }).first().waitFor({ state: 'visible', ...opts });
+}
+
 /** The text Monaco shows for the editor's visible lines (spaces normalised). */
 async function editorText(page) {
   const text = await page.locator('.editor-group-container.active .monaco-editor .view-lines, .monaco-editor .view-lines').first().innerText();
@@ -69,6 +78,7 @@ export default async function compare(ui) {
 
   // 1. The command opens the panel beside the editor on the record under the cursor.
   await goToLine(page, 2);
+  await extensionReady(page);
   await runCommand(page, 'Dialogue Curator: Compare Chosen and Rejected');
   const panel = activeWebview(page);
   const position = panel.locator('.position');
@@ -101,18 +111,12 @@ export default async function compare(ui) {
   await expectText(position, 'Record 2 of 4', 'header after Alt+Up');
   ui.log('next / previous by button and Alt+Down / Alt+Up');
 
-  await ui.screenshot('compare');
-  const docImage = path.join(ui.root, 'docs', 'images', 'compare.png');
-  fs.mkdirSync(path.dirname(docImage), { recursive: true });
-  fs.copyFileSync(path.join(ui.root, 'test-results', 'screenshots', 'compare.png'), docImage);
-
   // 4. Swap: the document changes, the panel shows the swapped pair.
   const before = await editorText(page);
   if (!before.includes('"chosen": "The capital of France is Paris."')) throw new Error(`unexpected editor text before the swap:\n${before}`);
   await panel.locator('vscode-button#swap').click();
   await waitForEditorText(page, (t) => t.includes('"chosen": "The capital of France is Lyon.", "rejected": "The capital of France is Paris."'), 'the swapped pair');
   await assertChanges(panel, 'chosen', ['Lyon']);
-  await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'visible', ...opts });
   ui.log('swap changed line 2 of the document');
 
   // 5. Undo in the editor restores the line, and the panel follows.
@@ -135,10 +139,26 @@ export default async function compare(ui) {
   await waitForEditorText(page, (t) => t.includes('"rejected": "The capital of France is Lyon."'), 'the response after undoing the edit');
   ui.log('edit applied from the panel and undone in the editor');
 
-  // 7. After a window reload the serializer brings the panel back on the same record.
+  // 7. After a window reload the serializer brings the panel back, still connected: it shows the
+  // record under the restored cursor and follows it again.
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
+  await activeWebview(page).locator('.position', { hasText: /Record \d of 4/ }).waitFor({ state: 'visible', ...opts });
+  await goToLine(page, 2);
   await expectText(activeWebview(page).locator('.position'), 'Record 2 of 4', 'header after a reload');
-  await expectText(activeWebview(page).locator('.column-chosen .bubble'), 'Paris', 'chosen column after a reload');
-  ui.log('panel restored after a window reload');
+  await assertChanges(activeWebview(page), 'chosen', ['Paris']);
+  ui.log('panel restored after a window reload and follows the cursor');
+
+  // 8. It follows the active editor to another dataset: a conversation with a collapsed system message.
+  await openFromExplorer(page, 'trl-conversational.jsonl');
+  const view = activeWebview(page);
+  await expectText(view.locator('.format'), 'TRL preference (conversational)', 'format of the second file');
+  await view.locator('vscode-collapsible.system').waitFor({ state: 'visible', ...opts });
+  if (await view.locator('vscode-collapsible.system').getAttribute('open') !== null) throw new Error('the system message is not collapsed');
+  await expectText(view.locator('.conversation .bubble'), 'Explain photosynthesis simply.', 'user bubble');
+  await ui.screenshot('compare');
+  const docImage = path.join(ui.root, 'docs', 'images', 'compare.png');
+  fs.mkdirSync(path.dirname(docImage), { recursive: true });
+  fs.copyFileSync(path.join(ui.root, 'test-results', 'screenshots', 'compare.png'), docImage);
+  ui.log(`followed the active editor; screenshot copied to ${path.relative(ui.root, docImage)}`);
 }
