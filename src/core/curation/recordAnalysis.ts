@@ -1,0 +1,79 @@
+import { CuratorConfig } from '../config';
+import type { RecordInput, RecordRule, RuleContext } from '../engine';
+import { Finding } from '../findings';
+import { FormatId } from '../formats';
+import { extractParts, PreferenceParts, Turn } from '../parts';
+import { analyzeTone, hasDistressCue, ToneAnalysis } from '../tone/analyze';
+
+export type Side = 'chosen' | 'rejected';
+
+export interface SideAnalysis {
+  side: Side;
+  turns: Turn[];
+  /** The response turns joined as the trainer sees them. */
+  text: string;
+  tone: ToneAnalysis;
+}
+
+/** Everything the record rules share about one record, computed once. */
+export interface RecordAnalysis {
+  parts: PreferenceParts;
+  /** The prompt (context turns) joined. */
+  promptText: string;
+  chosen: SideAnalysis;
+  /** Undefined for formats without a rejected side (chat messages). */
+  rejected?: SideAnalysis;
+  /** The prompt shows distress, so acknowledging feelings is expected. */
+  distress: boolean;
+}
+
+export function joinTurns(turns: readonly Turn[]): string {
+  if (turns.length === 1) return turns[0].content;
+  return turns.map((t) => t.content).join('\n\n');
+}
+
+function side(name: Side, turns: Turn[], allow: readonly string[]): SideAnalysis {
+  return { side: name, turns, text: joinTurns(turns), tone: analyzeTone(turns.map((t) => t.content), allow) };
+}
+
+/**
+ * Analyses a parsed record. Pure; `analysisFor` memoises it per parsed value so the several
+ * record rules that run on one record share a single analysis.
+ */
+export function analyzeRecord(value: unknown, format: FormatId | undefined, config: Pick<CuratorConfig, 'allow'>): RecordAnalysis | undefined {
+  const parts = extractParts(format, value);
+  if (!parts) return undefined;
+  const hasRejected = format !== 'chat-messages';
+  return {
+    parts,
+    promptText: joinTurns(parts.context),
+    chosen: side('chosen', parts.chosen, config.allow),
+    rejected: hasRejected ? side('rejected', parts.rejected, config.allow) : undefined,
+    distress: hasDistressCue(parts.context.filter((t) => t.role === 'user').map((t) => t.content)),
+  };
+}
+
+/** Memo keyed by the parsed record object (garbage-collected with it) and checked against format and config. */
+const memo = new WeakMap<object, { format: FormatId | undefined; config: object; analysis: RecordAnalysis | undefined }>();
+
+export function analysisFor(value: Record<string, unknown>, format: FormatId | undefined, config: CuratorConfig): RecordAnalysis | undefined {
+  const hit = memo.get(value);
+  if (hit && hit.format === format && hit.config === config) return hit.analysis;
+  const analysis = analyzeRecord(value, format, config);
+  memo.set(value, { format, config, analysis });
+  return analysis;
+}
+
+/** A record rule that works on the shared analysis (records no format can read are skipped). */
+export function analysisRule(id: string, check: (a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[]) => void): RecordRule {
+  return {
+    id,
+    check(record, ctx) {
+      const a = analysisFor(record.value, record.format, ctx.config);
+      if (!a) return [];
+      const out: Finding[] = [];
+      check(a, record, ctx, out);
+      return out;
+    },
+  };
+}

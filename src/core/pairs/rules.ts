@@ -1,0 +1,196 @@
+import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
+import { analysisRule, RecordAnalysis, SideAnalysis } from '../curation/recordAnalysis';
+import { RecordInput, RecordRule, RuleContext } from '../engine';
+import { Finding } from '../findings';
+import { FormatId } from '../formats';
+import { formatPath, Turn } from '../parts';
+import { ColumnRange, LineLocator } from '../positions';
+import { AXIS_LABELS, weakestAxis } from '../tone/analyze';
+import { SIDE_KEYS } from './fixes';
+
+/** Case and white space do not make two responses different. */
+export function normalizeResponse(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Share of the longer text covered by the common beginning and end (1 = equal). */
+export function prefixSuffixSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const max = Math.max(a.length, b.length);
+  if (max === 0) return 1;
+  const min = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < min && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < min - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return (p + s) / max;
+}
+
+function sideKey(format: FormatId | undefined, side: 'chosen' | 'rejected', a: SideAnalysis | undefined): string | undefined {
+  const first = a?.turns[0]?.path[0];
+  if (typeof first === 'string') return first;
+  return format ? SIDE_KEYS[format][side] : undefined;
+}
+
+function keyRange(locator: LineLocator, key: string | undefined): ColumnRange {
+  return key ? locator.keyRange([key]) : locator.lineRange();
+}
+
+function isBlank(side: SideAnalysis): boolean {
+  return side.turns.length === 0 || side.text.trim().length === 0;
+}
+
+function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[]): void {
+  const { locator, format } = record;
+  const config = ctx.config;
+  const sides = a.rejected ? [a.chosen, a.rejected] : [a.chosen];
+  let blank = false;
+  for (const side of sides) {
+    if (!isBlank(side)) continue;
+    blank = true;
+    // A chat record without an assistant turn is reported by the conversation checks, and an
+    // empty string where the format's schema requires text is reported by the schema.
+    if (format === 'chat-messages' && side.turns.length === 0) continue;
+    if (format === 'trl-standard' && side.text === '') continue;
+    const key = sideKey(format, side.side, side);
+    const path = side.turns[0]?.path ?? (key ? [key] : []);
+    const range = locator.valueRange(path);
+    out.push(ruleFinding('pair-empty', range, { side: side.side }, { field: formatPath(path) }));
+  }
+  const rejected = a.rejected;
+  if (blank || !rejected) return;
+  const chosenKey = sideKey(format, 'chosen', a.chosen);
+  const rejectedKey = sideKey(format, 'rejected', rejected);
+  const field = rejectedKey ?? 'rejected';
+
+  if (a.chosen.text === rejected.text) {
+    out.push(ruleFinding('pair-identical', keyRange(locator, rejectedKey), {}, { field }));
+    return;
+  }
+  if (!ruleOff(config, 'pair-near-identical')) {
+    const threshold = ruleThreshold(config, 'pair-near-identical');
+    const similarity = prefixSuffixSimilarity(normalizeResponse(a.chosen.text), normalizeResponse(rejected.text));
+    if (similarity >= threshold) {
+      out.push(ruleFinding('pair-near-identical', keyRange(locator, rejectedKey), { similarity }, { field, data: { similarity } }));
+      return;
+    }
+  }
+  if (!ruleOff(config, 'pair-inverted')) {
+    const c = a.chosen.tone.scores;
+    const r = rejected.tone.scores;
+    if (r.tone - c.tone > ruleThreshold(config, 'pair-inverted')) {
+      const weakest = weakestAxis(c);
+      out.push(
+        ruleFinding(
+          'pair-inverted',
+          keyRange(locator, chosenKey),
+          { chosen: c.tone, rejected: r.tone, weakest: `${AXIS_LABELS[weakest]} ${Math.round(c[weakest] * 100) / 100}` },
+          { field: chosenKey ?? 'chosen', data: chosenKey && rejectedKey ? { fix: 'swap', fields: [chosenKey, rejectedKey], chosenTone: c.tone, rejectedTone: r.tone } : { chosenTone: c.tone, rejectedTone: r.tone } },
+        ),
+      );
+    }
+  }
+}
+
+/** Pair checks: empty responses, identical or near-identical pairs, inverted pairs. */
+export const pairRule: RecordRule = analysisRule('pairs', checkPair);
+
+const SYSTEM_ROLES = new Set(['system', 'developer']);
+/** Formats whose bundled schema already requires chosen/rejected turns to be assistant turns. */
+const SCHEMA_CHECKS_RESPONSE_ROLES = new Set<FormatId | undefined>(['trl-conversational', 'openai-preference']);
+/** Formats whose turns carry roles at all (plain-text prompts have none to check). */
+function hasRoles(format: FormatId | undefined, value: Record<string, unknown>): boolean {
+  if (format === 'trl-standard') return false;
+  if (format === 'trl-implicit') return Array.isArray(value.chosen);
+  return format !== undefined;
+}
+
+/** Where to point for a turn's role: the `role` value of a message, or the start of an HH turn. */
+function roleRange(locator: LineLocator, turn: Turn): { range: ColumnRange; field: string } {
+  const contentAt = turn.path.lastIndexOf('content');
+  if (contentAt > 0) {
+    const rolePath = [...turn.path.slice(0, contentAt), 'role'];
+    return { range: locator.valueRange(rolePath), field: formatPath(rolePath) };
+  }
+  const range = locator.stringRange(turn.path, turn.offset, turn.offset + Math.min(turn.content.length, 40)) ?? locator.valueRange(turn.path);
+  return { range, field: formatPath(turn.path) };
+}
+
+/** The first turn-order problem in a sequence of turns, given the role before it. */
+function orderProblem(turns: readonly Turn[], previous: string | undefined, seenDialogue: boolean): { turn: Turn; detail: string } | undefined {
+  let prev = previous;
+  let dialogue = seenDialogue;
+  for (const turn of turns) {
+    const role = turn.role;
+    if (SYSTEM_ROLES.has(role)) {
+      if (dialogue) return { turn, detail: `A ${role} message appears after the conversation started: system messages belong at the start` };
+    } else {
+      if (!dialogue && role === 'assistant') return { turn, detail: 'The conversation starts with an assistant turn: it should start with the user' };
+      if (role === 'tool' && prev !== 'assistant' && prev !== 'tool') return { turn, detail: 'A tool message must follow an assistant turn (the one that called the tool)' };
+      if (role === prev && (role === 'user' || role === 'assistant')) return { turn, detail: `Two ${role} turns in a row: turns should alternate between user and assistant` };
+      dialogue = true;
+    }
+    prev = role;
+  }
+  return undefined;
+}
+
+function checkConversation(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[]): void {
+  const { locator, format } = record;
+  const config = ctx.config;
+  if (!hasRoles(format, record.value)) return;
+  const context = a.parts.context;
+  const sides = a.rejected ? [a.chosen, a.rejected] : [a.chosen];
+
+  if (!ruleOff(config, 'conversation-role-order')) {
+    const inContext = orderProblem(context, undefined, false);
+    if (inContext) {
+      const { range, field } = roleRange(locator, inContext.turn);
+      out.push(ruleFinding('conversation-role-order', range, { detail: inContext.detail }, { field }));
+    } else {
+      const last = context[context.length - 1]?.role;
+      const started = context.some((t) => !SYSTEM_ROLES.has(t.role));
+      for (const side of sides) {
+        const problem = orderProblem(side.turns, last, started);
+        if (!problem) continue;
+        const { range, field } = roleRange(locator, problem.turn);
+        out.push(ruleFinding('conversation-role-order', range, { detail: `${problem.detail} (in ${side.side})` }, { field }));
+      }
+    }
+  }
+
+  if (!ruleOff(config, 'conversation-prompt-end') && sides.every((s) => s.turns.length > 0)) {
+    const last = context[context.length - 1];
+    if (!last) {
+      const path = a.chosen.turns[0].path;
+      const detail =
+        format === 'chat-messages'
+          ? 'The conversation has no turn before the assistant reply: there is nothing for it to answer'
+          : 'Chosen and rejected share no beginning, so the prompt is empty: they differ from their first turn';
+      out.push(ruleFinding('conversation-prompt-end', locator.keyRange([path[0]]), { detail }, { field: formatPath([path[0]]) }));
+    } else if (last.role !== 'user' && last.role !== 'tool') {
+      const { range, field } = roleRange(locator, last);
+      out.push(ruleFinding('conversation-prompt-end', range, { detail: `The prompt ends with a ${last.role} turn: it should end with the user's message that the responses answer` }, { field }));
+    }
+  }
+
+  if (!ruleOff(config, 'conversation-response-role')) {
+    if (format === 'chat-messages' && a.chosen.turns.length === 0 && context.length > 0) {
+      out.push(ruleFinding('conversation-response-role', locator.keyRange(['messages']), { detail: 'The conversation has no assistant turn: there is no response to learn from' }, { field: 'messages' }));
+    } else if (!SCHEMA_CHECKS_RESPONSE_ROLES.has(format)) {
+      for (const side of sides) {
+        const wrong = side.turns.find((t) => t.role !== 'assistant');
+        if (!wrong) continue;
+        const { range, field } = roleRange(locator, wrong);
+        const detail =
+          format === 'hh-rlhf' || format === 'trl-implicit'
+            ? `The ${side.side} response contains a ${wrong.role} turn: chosen and rejected should share everything up to the final assistant turn`
+            : `The ${side.side} response contains a ${wrong.role} turn: responses must be assistant turns`;
+        out.push(ruleFinding('conversation-response-role', range, { detail }, { field }));
+      }
+    }
+  }
+}
+
+/** Conversation checks: role order, the prompt ends with the user, responses are assistant turns. */
+export const conversationRule: RecordRule = analysisRule('conversation', checkConversation);

@@ -1,0 +1,91 @@
+import { ruleFinding, ruleOff } from '../curation/meta';
+import { analysisRule, RecordAnalysis, SideAnalysis } from '../curation/recordAnalysis';
+import { RecordInput, RecordRule, RuleContext } from '../engine';
+import { Finding } from '../findings';
+import { formatPath } from '../parts';
+import { LineLocator } from '../positions';
+import { Tokenizer, tokenizer, utf8Length } from './tokenizer';
+
+/** Token counts computed lazily: nothing is tokenized unless a byte bound says it might matter. */
+class LazyCounts {
+  private cache = new Map<string, number>();
+  constructor(private tok: () => Tokenizer) {}
+  count(text: string): number {
+    let n = this.cache.get(text);
+    if (n === undefined) {
+      n = this.tok().count(text);
+      this.cache.set(text, n);
+    }
+    return n;
+  }
+}
+
+function sideField(side: SideAnalysis): string {
+  const path = side.turns[0]?.path;
+  return path ? formatPath([path[0]]) : side.side;
+}
+
+function sideKeyRange(locator: LineLocator, side: SideAnalysis) {
+  const key = side.turns[0]?.path[0];
+  return typeof key === 'string' ? locator.keyRange([key]) : locator.lineRange();
+}
+
+/** Length of the common beginning of two strings. */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * Over-length and identical-after-truncation checks. The trainer is assumed to keep the first
+ * `maxLength` tokens of prompt + response (the chat template's few extra tokens are ignored).
+ */
+function checkTokens(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[]): void {
+  const config = ctx.config;
+  const max = config.maxLength;
+  const enc = config.encoding;
+  const counts = new LazyCounts(() => tokenizer(enc));
+  const promptBytes = utf8Length(a.promptText);
+  const sides = a.rejected ? [a.chosen, a.rejected] : [a.chosen];
+
+  if (!ruleOff(config, 'tokens-over-max')) {
+    for (const side of sides) {
+      if (!side.text) continue;
+      if (promptBytes + utf8Length(side.text) <= max) continue; // cannot exceed: every token is at least one byte
+      const total = counts.count(a.promptText) + counts.count(side.text);
+      if (total <= max) continue;
+      out.push(
+        ruleFinding('tokens-over-max', sideKeyRange(record.locator, side), { side: side.side, tokens: total, encoding: enc, max, over: total - max }, { field: sideField(side), data: { tokens: total, maxLength: max } }),
+      );
+    }
+  }
+
+  const rejected = a.rejected;
+  if (!rejected || ruleOff(config, 'tokens-truncation-identical')) return;
+  const c = a.chosen.text;
+  const r = rejected.text;
+  if (!c.trim() || !r.trim() || c === r) return; // empty and identical pairs have their own rules
+  const shared = commonPrefix(c, r);
+  // They can only look the same after truncation if the cut falls inside the shared beginning.
+  if (promptBytes + utf8Length(c.slice(0, shared)) < max) return;
+  const promptTokens = counts.count(a.promptText);
+  let detail: string | undefined;
+  if (promptTokens >= max) {
+    detail = `The prompt alone is ${promptTokens} tokens, at least maxLength ${max}: after truncation neither response is left, so chosen and rejected are identical`;
+  } else {
+    const budget = max - promptTokens;
+    const tok = tokenizer(enc);
+    const ct = tok.encode(c);
+    const rt = tok.encode(r);
+    if (ct.length >= budget && rt.length >= budget) {
+      let same = true;
+      for (let i = 0; i < budget && same; i++) same = ct[i] === rt[i];
+      if (same) detail = `Chosen and rejected only differ after token ${budget} of the response (prompt ${promptTokens} tokens, maxLength ${max}): truncated, they are identical`;
+    }
+  }
+  if (detail) out.push(ruleFinding('tokens-truncation-identical', sideKeyRange(record.locator, rejected), { detail }, { field: sideField(rejected) }));
+}
+
+export const tokenRule: RecordRule = analysisRule('tokens', checkTokens);

@@ -1,0 +1,121 @@
+import { analysisRule, RecordAnalysis, SideAnalysis } from '../curation/recordAnalysis';
+import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
+import { RecordRule, RuleContext } from '../engine';
+import { Finding } from '../findings';
+import { formatPath } from '../parts';
+import { ColumnRange, LineLocator } from '../positions';
+import { ToneMatch, ToneScores, ToneSpan } from './analyze';
+
+/** At most this many findings per rule per response: a pathological response should not flood the Problems panel. */
+const MAX_PER_RULE = 5;
+
+function spanRange(locator: LineLocator, side: SideAnalysis, span: ToneSpan): { range: ColumnRange; field: string } {
+  const turn = side.turns[span.seg];
+  const range = locator.stringRange(turn.path, turn.offset + span.start, turn.offset + span.end) ?? locator.valueRange(turn.path);
+  return { range, field: formatPath(turn.path) };
+}
+
+function matchText(side: SideAnalysis, m: ToneSpan): string {
+  return side.turns[m.seg].content.slice(m.start, m.end);
+}
+
+/** Puts a plain alternative in the case of the word it replaces ("Hypertension" → "High blood pressure"). */
+export function matchCase(original: string, replacement: string): string {
+  const first = original.charAt(0);
+  const capitalised = first !== first.toLowerCase() && original !== original.toUpperCase();
+  return capitalised ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : replacement;
+}
+
+/** JSON string-body text for a replacement (what goes between the quotes in the file). */
+export function jsonStringBody(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+const KIND_WORDS: Record<string, string> = {
+  'bare-command': 'a bare command',
+  blame: 'blame',
+  obligation: 'an obligation',
+  directive: 'a directive',
+  'negative-order': 'a negative order',
+  'stacked-imperatives': 'a run of orders',
+  sarcasm: 'sarcasm',
+  dismissive: 'dismissive',
+  condescension: 'condescending',
+  profanity: 'profanity',
+  insult: 'an insult',
+  shouting: 'shouting',
+};
+
+function floorScores(scores: ToneScores): ToneScores {
+  const out = { ...scores };
+  for (const k of Object.keys(out) as (keyof ToneScores)[]) out[k] = Math.floor(out[k] * 100) / 100;
+  return out;
+}
+
+function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, ctx: RuleContext, out: Finding[]): void {
+  const config = ctx.config;
+  const tone = side.tone;
+  if (tone.words === 0) return;
+  // Scores in messages are rounded down, so "0.45, below 0.45" cannot happen.
+  const s = floorScores(tone.scores);
+  const name = side.side;
+
+  const emit = (id: string, matches: ToneMatch[], values: (m: ToneMatch, text: string) => Record<string, string | number>, data?: (m: ToneMatch, text: string) => Record<string, unknown>) => {
+    for (const m of matches.slice(0, MAX_PER_RULE)) {
+      const text = matchText(side, m);
+      const { range, field } = spanRange(locator, side, m);
+      out.push(ruleFinding(id, range, { side: name, threshold: ruleThreshold(config, id), ...values(m, text) }, { field, data: data?.(m, text) }));
+    }
+  };
+
+  if (a.distress && !ruleOff(config, 'tone-empathy') && s.empathy < ruleThreshold(config, 'tone-empathy') && tone.opening) {
+    const { range, field } = spanRange(locator, side, tone.opening);
+    out.push(ruleFinding('tone-empathy', range, { side: name, score: s.empathy, threshold: ruleThreshold(config, 'tone-empathy') }, { field, data: { score: s.empathy } }));
+  }
+  if (!ruleOff(config, 'tone-politeness') && s.politeness < ruleThreshold(config, 'tone-politeness')) {
+    const evidence = tone.matches.filter((m) => m.kind === 'blame' || m.kind === 'command').sort((x, y) => x.weight - y.weight);
+    emit('tone-politeness', evidence, (m, text) => ({ detail: `"${text}"`, kind: KIND_WORDS[m.category] ?? m.category, score: s.politeness }));
+  }
+  if (!ruleOff(config, 'tone-simplicity') && s.simplicity < ruleThreshold(config, 'tone-simplicity') && tone.hardest) {
+    const { range, field } = spanRange(locator, side, tone.hardest);
+    out.push(
+      ruleFinding(
+        'tone-simplicity',
+        range,
+        { side: name, grade: Math.round(tone.hardest.grade), words: tone.hardest.words, total: Math.round(tone.grade), score: s.simplicity, threshold: ruleThreshold(config, 'tone-simplicity') },
+        { field, data: { grade: tone.grade, score: s.simplicity } },
+      ),
+    );
+  }
+  if (!ruleOff(config, 'tone-prescriptive') && s.nonPrescriptive < ruleThreshold(config, 'tone-prescriptive')) {
+    const evidence = tone.matches.filter((m) => m.axis === 'nonPrescriptive').sort((x, y) => x.weight - y.weight);
+    emit('tone-prescriptive', evidence, (m, text) => ({ text: text.length > 60 ? `${text.slice(0, 57)}...` : text, category: KIND_WORDS[m.category] ?? m.category, score: s.nonPrescriptive }));
+  }
+  if (!ruleOff(config, 'tone-jargon') && s.plainLanguage < ruleThreshold(config, 'tone-jargon')) {
+    // A term explained in the same response ("sundowning, late-day confusion") is fine.
+    const lower = side.text.toLowerCase();
+    const evidence = tone.matches.filter((m) => m.kind === 'jargon' && !(m.plain && lower.includes(m.plain.toLowerCase())));
+    emit(
+      'tone-jargon',
+      evidence,
+      (m, text) => ({ text, plain: m.plain ?? '', score: s.plainLanguage }),
+      (m, text) => {
+        const replacement = matchCase(text, m.plain ?? text);
+        return { fix: 'replace', term: text, replacement, newText: jsonStringBody(replacement) };
+      },
+    );
+  }
+  if (!ruleOff(config, 'tone-respect') && s.respect < ruleThreshold(config, 'tone-respect')) {
+    const evidence = tone.matches.filter((m) => m.axis === 'respect').sort((x, y) => x.weight - y.weight);
+    emit('tone-respect', evidence, (m, text) => ({ text: text.length > 60 ? `${text.slice(0, 57)}...` : text, category: KIND_WORDS[m.category] ?? m.category, score: s.respect }), (m) => ({ category: m.category }));
+  }
+}
+
+/**
+ * Tone findings on the chosen response (and on the rejected one when `lintRejected` is set),
+ * each at the exact range of the words concerned.
+ */
+export const toneRule: RecordRule = analysisRule('tone', (a, record, ctx, out) => {
+  lintSide(a, a.chosen, record.locator, ctx, out);
+  if (ctx.config.lintRejected && a.rejected) lintSide(a, a.rejected, record.locator, ctx, out);
+});

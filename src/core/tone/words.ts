@@ -1,0 +1,272 @@
+import { Vocabulary } from './vocab';
+
+/** FNV-1a start value (the same as the vocabulary's). */
+const HASH_START = 0x811c9dc5 | 0;
+
+/**
+ * Splits response text into word tokens and sentences in one pass, keeping the offset of every
+ * token in its source string so findings can point at the exact words.
+ *
+ * Tokens are interned lower-case words (ids in a `Vocabulary`), curly apostrophes straightened,
+ * and contractions expanded ("don't" → "do" "not", "you're" → "you" "are"): both tokens keep the
+ * span of the written word, so lexicon patterns are written once in their long form and match
+ * either way.
+ */
+
+export interface SentenceSpan {
+  seg: number;
+  start: number;
+  end: number;
+  /** Token range [firstToken, endToken). */
+  firstToken: number;
+  endToken: number;
+  /** Written words (a contraction counts once); `firstWord` indexes `surface`. */
+  words: number;
+  firstWord: number;
+  question: boolean;
+}
+
+export interface WordTable {
+  /** Number of tokens. */
+  n: number;
+  /** Token ids (see `Vocabulary.word`). */
+  tokens: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  sentence: Int32Array;
+  /** Bit flags per token, see FLAG_*. */
+  flags: Uint8Array;
+  /** Ids of the written words, in order (for syllable counts). */
+  surface: Int32Array;
+  surfaceCount: number;
+  sentences: SentenceSpan[];
+  /** Runs of two or more `!` (or `?!`), as shouting evidence. */
+  bangs: { seg: number; start: number; end: number }[];
+}
+
+/** The token opens its sentence. */
+export const FLAG_SENTENCE_START = 1;
+/** The written word is all capitals (two letters or more). */
+export const FLAG_ALL_CAPS = 2;
+/** The token is the second half of an expanded contraction. */
+export const FLAG_CONTRACTION_TAIL = 4;
+
+const PRONOUN_IS = new Set(['it', 'that', 'there', 'here', 'what', 'who', 'he', 'she', 'where', 'how', 'this', 'everything', 'nothing', 'something']);
+const ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'st', 'vs', 'etc', 'e', 'i', 'g', 'approx', 'no', 'jr', 'sr', 'prof']);
+
+function isWordCode(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  // Letters beyond ASCII (é, ß, ...), excluding general punctuation, spaces and surrogates (emoji).
+  return c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000 && !(c >= 0xd800 && c <= 0xdfff) && c !== 0xfeff && c !== 0xd7 && c !== 0xf7;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Expands a contraction into its long form, or returns undefined. `word` is lower case with straight apostrophes. */
+export function expandContraction(word: string): string[] | undefined {
+  if (word === 'cannot') return ['can', 'not'];
+  const q = word.indexOf("'");
+  if (q <= 0) return undefined;
+  const tail = word.slice(q);
+  const stem = word.slice(0, q);
+  if (tail === "'t" && stem.endsWith('n')) {
+    const base = stem.slice(0, -1);
+    if (base === 'ca') return ['can', 'not'];
+    if (base === 'wo') return ['will', 'not'];
+    if (base === 'sha') return ['shall', 'not'];
+    if (base === 'ai') return ['is', 'not'];
+    return base ? [base, 'not'] : undefined;
+  }
+  switch (tail) {
+    case "'re":
+      return [stem, 'are'];
+    case "'ve":
+      return [stem, 'have'];
+    case "'ll":
+      return [stem, 'will'];
+    case "'d":
+      return [stem, 'would'];
+    case "'m":
+      return [stem, 'am'];
+    case "'s":
+      if (stem === 'let') return ['let', 'us'];
+      return PRONOUN_IS.has(stem) ? [stem, 'is'] : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function newTable(capacity: number): WordTable {
+  return {
+    n: 0,
+    tokens: new Int32Array(capacity),
+    start: new Int32Array(capacity),
+    end: new Int32Array(capacity),
+    sentence: new Int32Array(capacity),
+    flags: new Uint8Array(capacity),
+    surface: new Int32Array(capacity),
+    surfaceCount: 0,
+    sentences: [],
+    bangs: [],
+  };
+}
+
+/**
+ * Scans one or more strings (the turns of a response) into a single table. `reuse` is a table
+ * whose buffers may be recycled (the analyser keeps one so 100k records do not allocate 100k
+ * sets of arrays); the returned table may be it.
+ */
+export function scanWords(vocab: Vocabulary, segments: readonly string[], reuse?: WordTable): WordTable {
+  let capacity = 1;
+  for (const s of segments) capacity += s.length;
+  let t: WordTable;
+  if (reuse && reuse.tokens.length >= capacity) {
+    t = reuse;
+    t.n = 0;
+    t.surfaceCount = 0;
+    t.sentences = [];
+    t.bangs = [];
+  } else t = newTable(Math.max(capacity, reuse ? reuse.tokens.length * 2 : 0));
+  for (let s = 0; s < segments.length; s++) scanSegment(vocab, segments[s], s, t);
+  return t;
+}
+
+/** The token strings of a table (for tests and phrase display). */
+export function tokenStrings(vocab: Vocabulary, t: WordTable, from = 0, to = t.n): string[] {
+  const out: string[] = [];
+  for (let i = from; i < to; i++) out.push(vocab.word(t.tokens[i]));
+  return out;
+}
+
+function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable): void {
+  const lowerAll = text.toLowerCase();
+  // Lower-casing keeps offsets unless a rare character changes length; then words go the slow way.
+  const lower = lowerAll.length === text.length ? lowerAll : undefined;
+  const len = text.length;
+  const { tokens, start, end, sentence, flags, surface, sentences } = t;
+  let n = t.n;
+  let words = t.surfaceCount;
+  // The open sentence (sentStart < 0: none open).
+  let sentStart = -1;
+  let sentFirstToken = 0;
+  let sentFirstWord = 0;
+  let sentWords = 0;
+  let lastWordEnd = 0;
+
+  let i = 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (!isWordCode(c)) {
+      if (c === 46 || c === 33 || c === 63) {
+        // . ! ? — a run of them ends the sentence (unless it is an abbreviation followed by more text).
+        let j = i + 1;
+        let bangs = c === 33 ? 1 : 0;
+        let question = c === 63;
+        while (j < len) {
+          const d = text.charCodeAt(j);
+          if (d === 33) bangs++;
+          else if (d === 63) question = true;
+          else if (d !== 46) break;
+          j++;
+        }
+        if (bangs >= 2 || (bangs >= 1 && question)) t.bangs.push({ seg, start: i, end: j });
+        if (c === 46 && j === i + 1 && words > 0 && lastWordEnd === i && isAbbreviationStop(text, i, vocab.word(surface[words - 1]))) {
+          i = j;
+          continue;
+        }
+        // Closing quotes or brackets belong to the sentence.
+        while (j < len) {
+          const d = text.charCodeAt(j);
+          if (d !== 34 && d !== 0x201d && d !== 41 && d !== 0x2019) break;
+          j++;
+        }
+        if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: j, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question });
+        sentStart = -1;
+        i = j;
+        continue;
+      }
+      if ((c === 10 || c === 13) && sentStart >= 0) {
+        sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false });
+        sentStart = -1;
+      }
+      i++;
+      continue;
+    }
+
+    // A word: letters and digits, with inner apostrophes and hyphens, and decimal points.
+    let j = i;
+    let hasApostrophe = false;
+    let upper = 0;
+    let letters = 0;
+    let hash = HASH_START;
+    while (j < len) {
+      const d = text.charCodeAt(j);
+      if (d >= 97 && d <= 122) letters++;
+      else if (d >= 65 && d <= 90) {
+        upper++;
+        letters++;
+      } else if (!isWordCode(d)) {
+        if (j > i && j + 1 < len && isWordCode(text.charCodeAt(j + 1))) {
+          if (d === 39 || d === 0x2019) hasApostrophe = true;
+          else if (!(d === 45 || (d === 46 && isDigit(text.charCodeAt(j - 1)) && isDigit(text.charCodeAt(j + 1))))) break;
+        } else break;
+      }
+      if (lower !== undefined) hash = Math.imul(hash ^ lower.charCodeAt(j), 0x01000193);
+      j++;
+    }
+    if (sentStart < 0) {
+      sentStart = i;
+      sentFirstToken = n;
+      sentFirstWord = words;
+      sentWords = 0;
+    }
+    let f = sentWords === 0 ? FLAG_SENTENCE_START : 0;
+    if (letters >= 2 && upper === letters) f |= FLAG_ALL_CAPS;
+    const sIndex = sentences.length;
+    let expanded: string[] | undefined;
+    let surfaceId: number;
+    if (hasApostrophe || lower === undefined || (j - i === 6 && lower.startsWith('cannot', i))) {
+      let word = lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase();
+      if (hasApostrophe) word = word.replace(/\u2019/g, "'");
+      surfaceId = vocab.id(word);
+      expanded = expandContraction(word);
+    } else surfaceId = vocab.idOfSlice(lower, i, j, hash);
+    surface[words++] = surfaceId;
+    sentWords++;
+    if (expanded) {
+      tokens[n] = vocab.id(expanded[0]);
+      tokens[n + 1] = vocab.id(expanded[1]);
+      start[n] = start[n + 1] = i;
+      end[n] = end[n + 1] = j;
+      sentence[n] = sentence[n + 1] = sIndex;
+      flags[n] = f;
+      flags[n + 1] = (f & FLAG_ALL_CAPS) | FLAG_CONTRACTION_TAIL;
+      n += 2;
+    } else {
+      tokens[n] = surfaceId;
+      start[n] = i;
+      end[n] = j;
+      sentence[n] = sIndex;
+      flags[n] = f;
+      n++;
+    }
+    lastWordEnd = j;
+    i = j;
+  }
+  if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false });
+  t.n = n;
+  t.surfaceCount = words;
+}
+
+/** A period right after "Dr", "e.g", "etc" that is followed by more of the same sentence. */
+function isAbbreviationStop(text: string, dot: number, lastWord: string): boolean {
+  if (!ABBREVIATIONS.has(lastWord) && lastWord.length !== 1) return false;
+  let k = dot + 1;
+  while (k < text.length && text.charCodeAt(k) === 32) k++;
+  if (k >= text.length) return false;
+  const d = text.charCodeAt(k);
+  // Followed by a lower-case letter, a digit or (after a title like "Dr.") a name: not a sentence end.
+  return (d >= 97 && d <= 122) || isDigit(d) || (lastWord !== 'i' && ABBREVIATIONS.has(lastWord) && d >= 65 && d <= 90);
+}
