@@ -57,6 +57,6 @@ export function formatValue(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  if (a >= 100) return v.toFixed(1);
+  if (a >= 100) return String(Number(v.toFixed(1)));
   return String(Number(v.toPrecision(4)));
 }

@@ -1,0 +1,170 @@
+// Training as a data author does it: set the trainer's token, open a dataset, run "Train on
+// Remote Trainer…", answer the modal confirmation with a click, and watch the loss panel fill
+// from a real `dialogue-curator serve --backend tiny` (PyTorch DPO on CPU) on 127.0.0.1; move
+// the smoothing slider; reload the window and get the panel back. Its screenshot is the README's.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
+
+export const title = 'Training: token, confirmation dialog, live loss panel, smoothing, reload';
+export const fixture = 'test/fixtures/training';
+export const timeoutMs = 240_000;
+
+const STEPS = 40;
+const opts = { timeout: UI_TIMEOUT_MS };
+
+/** The reference trainer in its own process group; resolves with its URL and a stop function. */
+async function startTrainer(root, dataDir, token) {
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', 'tiny', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the trainer printed no URL within 30 s:\n${stderr}`)), 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const first = out.split('\n')[0];
+      if (out.includes('\n') && /^https?:\/\//.test(first)) {
+        clearTimeout(timer);
+        resolve(first.trim());
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the trainer exited (${code}) before listening:\n${stderr}`));
+    });
+  }).catch(async (e) => {
+    await stop();
+    throw e;
+  });
+  return { url, stop };
+}
+
+/** Merges settings into a settings.json of the code-server profile. */
+function addSettings(file, settings) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const current = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  fs.writeFileSync(file, JSON.stringify({ ...current, ...settings }, null, 2));
+}
+
+async function expectText(locator, expected, what) {
+  await locator.filter({ hasText: expected }).first().waitFor({ state: 'visible', timeout: 120_000 }).catch(async () => {
+    const actual = (await locator.allInnerTexts().catch(() => [])).join(' | ');
+    throw new Error(`${what}: expected "${expected}", found "${actual}"`);
+  });
+}
+
+/** Clicks a button of the workbench's modal dialog and returns the dialog's text. */
+async function answerDialog(page, button) {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', ...opts });
+  const text = await dialog.innerText();
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden', ...opts });
+  return text;
+}
+
+export default async function training(ui) {
+  const { page } = ui;
+  const token = crypto.randomBytes(24).toString('hex');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-ui-trainer-'));
+  const trainer = await startTrainer(ui.root, dataDir, token);
+  try {
+    // The trainers setting is machine-scoped: in a browser window it lives in the remote
+    // machine's settings, which is where a person puts it too (it is ignored in a workspace).
+    addSettings(path.join(ui.server.userDataDir, 'Machine', 'settings.json'), {
+      'dialogueCurator.trainers': [
+        { name: 'Local tiny trainer', url: trainer.url, model: 'tiny-byte-lm', hyperparameters: { max_steps: STEPS, logging_steps: 1, seed: 7, learning_rate: 0.0003 } },
+      ],
+    });
+    await ui.openWorkbench();
+    await openFromExplorer(page, 'pairs.jsonl');
+    await page.locator('.statusbar-item', { hasText: /24 records/ }).first().waitFor({ state: 'visible', ...opts });
+
+    // 1. The token goes into SecretStorage through a password box.
+    await runCommand(page, 'Dialogue Curator: Set Trainer Token');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ state: 'visible', ...opts });
+    await input.fill(token);
+    await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts', { hasText: 'stored' }).first().waitFor({ state: 'visible', ...opts });
+    ui.log('token stored');
+
+    // 2. Train: the modal names the host, the file, the records and the size; nothing before "yes".
+    await runCommand(page, 'Dialogue Curator: Train on Remote Trainer…');
+    const host = new URL(trainer.url).host;
+    const dialogText = await answerDialog(page, 'Upload and Train');
+    for (const needed of ['pairs.jsonl', host, '24 records', 'KB', 'Personal health information scan: nothing found']) {
+      if (!dialogText.includes(needed)) throw new Error(`the confirmation does not mention "${needed}":\n${dialogText}`);
+    }
+    ui.log('confirmation answered');
+
+    // 3. The loss panel fills as the job runs, and ends succeeded with every step.
+    const panel = activeWebview(page);
+    await panel.locator('.chart[data-chart="loss"] canvas').first().waitFor({ state: 'visible', timeout: 120_000 });
+    await expectText(panel.locator('.badge'), 'succeeded', 'job status');
+    await expectText(panel.locator('.facts'), `${STEPS} of ${STEPS}`, 'step counter');
+    for (const chart of ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'learning_rate', 'grad_norm']) {
+      await panel.locator(`.chart[data-chart="${chart}"] canvas`).first().waitFor({ state: 'visible', ...opts });
+    }
+    await expectText(panel.locator('.log-list li'), 'training finished', 'trainer log');
+    ui.log('panel filled: 7 charts, job succeeded');
+
+    // 4. The smoothing slider redraws with another weight; the panel keeps it (setState) when it
+    // is hidden behind another editor and shown again, which reloads the webview.
+    await panel.locator('#smoothing').fill('0.9');
+    await expectText(panel.locator('.controls output'), '0.90', 'smoothing value');
+    await page.locator('.tabs-container .tab', { hasText: 'pairs.jsonl' }).click();
+    await page.locator('.tabs-container .tab', { hasText: 'Training' }).click();
+    await expectText(activeWebview(page).locator('.controls output'), '0.90', 'smoothing after the panel was hidden and shown');
+    await expectText(activeWebview(page).locator('.facts'), `${STEPS} of ${STEPS}`, 'step counter after the panel was shown again');
+    ui.log('smoothing kept when the panel was hidden and shown');
+
+    // 5. After a window reload the serializer brings the panel back, replayed from the trainer.
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
+    const restored = activeWebview(page);
+    await expectText(restored.locator('.badge'), 'succeeded', 'job status after a reload');
+    await expectText(restored.locator('.facts'), `${STEPS} of ${STEPS}`, 'step counter after a reload');
+    await restored.locator('.chart[data-chart="logps"] canvas').first().waitFor({ state: 'visible', ...opts });
+    ui.log('panel restored after a window reload');
+
+    // The screenshot: the panel with the sidebar out of the way.
+    await page.keyboard.press('Control+B');
+    await page.locator('.part.sidebar').waitFor({ state: 'hidden', ...opts }).catch(() => {});
+    await restored.locator('.chart[data-chart="loss"] canvas').first().waitFor({ state: 'visible', ...opts });
+    const shot = await ui.screenshot('training');
+    const docImage = path.join(ui.root, 'docs', 'images', 'training.png');
+    fs.mkdirSync(path.dirname(docImage), { recursive: true });
+    fs.copyFileSync(shot, docImage);
+    ui.log(`screenshot copied to ${path.relative(ui.root, docImage)}`);
+  } finally {
+    await trainer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
