@@ -14,4 +14,7 @@ export const recordRules: RecordRule[] = [toneRule, pairRule, conversationRule, 
 export const datasetRules: DatasetRule[] = [duplicatesRule, lengthBiasRule, shortcutRule];
 
 export { KNOWN_RULE_IDS, RULE_DOCS, ruleDoc } from './meta';
+export { hoverMarkdown, recordHoverInfo } from './hover';
+export type { FieldTokens, RecordHoverInfo, SideHover } from './hover';
+export { SIDE_KEYS, swapFields } from '../pairs/fixes';
 export type { RuleDoc } from './meta';

@@ -1,0 +1,89 @@
+import { CuratorConfig } from '../config';
+import { FormatId, FORMAT_LABELS } from '../formats';
+import { formatPath, Turn } from '../parts';
+import { AXIS_LABELS, TONE_AXES, ToneAxis, ToneScores, weakestAxis } from '../tone/analyze';
+import { tokenizer } from '../tokens/tokenizer';
+import { formatNumber } from './meta';
+import { analyzeRecord, joinTurns, Side } from './recordAnalysis';
+
+export interface FieldTokens {
+  /** `prompt`, `chosen`, `rejected` (or the format's own names: `input.messages`, `preferred_output`). */
+  field: string;
+  role: 'prompt' | Side;
+  tokens: number;
+}
+
+export interface SideHover {
+  side: Side;
+  scores: ToneScores;
+  weakest: ToneAxis;
+  /** The weakest axis as a reader says it ("plain language"). */
+  weakestLabel: string;
+  words: number;
+  /** Flesch–Kincaid grade. */
+  grade: number;
+}
+
+/** What a hover on a record shows: token counts per field and tone per side. */
+export interface RecordHoverInfo {
+  format: FormatId;
+  encoding: CuratorConfig['encoding'];
+  maxLength: number;
+  tokens: FieldTokens[];
+  sides: SideHover[];
+}
+
+function fieldName(turns: readonly Turn[], fallback: string): string {
+  const path = turns[0]?.path;
+  if (!path) return fallback;
+  // Messages live at e.g. ["input", "messages", 0, "content"]: name the list, not the message.
+  const end = path.findIndex((seg) => typeof seg === 'number');
+  return formatPath(end > 0 ? path.slice(0, end) : path.slice(0, 1));
+}
+
+/**
+ * Hover information for one parsed record (exact token counts with the configured encoding,
+ * tone scores with the weakest axis). Undefined when the format cannot be read.
+ */
+export function recordHoverInfo(value: unknown, format: FormatId | undefined, config: CuratorConfig): RecordHoverInfo | undefined {
+  if (!format) return undefined;
+  const a = analyzeRecord(value, format, config);
+  if (!a) return undefined;
+  const tok = tokenizer(config.encoding);
+  const tokens: FieldTokens[] = [];
+  if (a.parts.context.length) tokens.push({ field: format === 'hh-rlhf' || format === 'trl-implicit' ? 'prompt (shared beginning)' : fieldName(a.parts.context, 'prompt'), role: 'prompt', tokens: tok.count(a.promptText) });
+  const sides = a.rejected ? [a.chosen, a.rejected] : [a.chosen];
+  for (const s of sides) tokens.push({ field: fieldName(s.turns, s.side), role: s.side, tokens: tok.count(joinTurns(s.turns)) });
+  return {
+    format,
+    encoding: config.encoding,
+    maxLength: config.maxLength,
+    tokens,
+    sides: sides.map((s) => {
+      const weakest = weakestAxis(s.tone.scores);
+      return { side: s.side, scores: s.tone.scores, weakest, weakestLabel: AXIS_LABELS[weakest], words: s.tone.words, grade: s.tone.grade };
+    }),
+  };
+}
+
+/** The hover as Markdown (a table per side), for editors that show Markdown hovers. */
+export function hoverMarkdown(info: RecordHoverInfo): string {
+  const lines: string[] = [];
+  const prompt = info.tokens.find((t) => t.role === 'prompt')?.tokens ?? 0;
+  lines.push(`**Dialogue Curator** — ${FORMAT_LABELS[info.format]}`, '');
+  lines.push(`Tokens (${info.encoding}, maxLength ${info.maxLength}):`, '');
+  for (const t of info.tokens) {
+    const total = t.role === 'prompt' ? '' : ` (prompt + response ${prompt + t.tokens}${prompt + t.tokens > info.maxLength ? ', over maxLength' : ''})`;
+    lines.push(`- \`${t.field}\`: ${t.tokens}${total}`);
+  }
+  lines.push('');
+  const header = `| | ${info.sides.map((s) => s.side).join(' | ')} |`;
+  lines.push(header, `|---|${info.sides.map(() => '---:').join('|')}|`);
+  for (const axis of ['tone', ...TONE_AXES] as const) {
+    const label = axis === 'tone' ? '**tone**' : AXIS_LABELS[axis];
+    lines.push(`| ${label} | ${info.sides.map((s) => (axis === 'tone' ? `**${formatNumber(s.scores.tone)}**` : formatNumber(s.scores[axis]))).join(' | ')} |`);
+  }
+  lines.push('');
+  for (const s of info.sides) lines.push(`Weakest in ${s.side}: **${s.weakestLabel}** (${formatNumber(s.scores[s.weakest])}); ${s.words} words, reading grade ${formatNumber(s.grade)}.`, '');
+  return lines.join('\n').trimEnd();
+}
