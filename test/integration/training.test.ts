@@ -168,6 +168,18 @@ suite('Training on a remote trainer', function () {
     for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected']) {
       assert.ok(snapshot.rendered.series.includes(name), `series ${name} missing`);
     }
+
+    // The panel's CSV export (the save dialog aside): one row per step, the real losses.
+    const csvPath = path.join(dataDir, 'metrics.csv');
+    assert.strictEqual(await vscode.commands.executeCommand('dialogueCurator.test.exportTrainingCsv', jobId, csvPath), STEPS);
+    const [header, ...rows] = fs.readFileSync(csvPath, 'utf8').trimEnd().split('\r\n');
+    const columns = header.split(',');
+    assert.deepStrictEqual(columns.slice(0, 3), ['step', 'time', 'loss']);
+    assert.deepStrictEqual(rows.map((r) => Number(r.split(',')[0])), Array.from({ length: STEPS }, (_, i) => i + 1));
+    const losses = rows.map((r) => Number(r.split(',')[2]));
+    assert.ok(Math.abs(losses[0] - Math.LN2) < 0.01, `first loss ${losses[0]} should be ln 2`);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(losses.slice(-5)) < 0.5 * mean(losses.slice(0, 5)), `the loss did not fall: ${losses.join(', ')}`);
   });
 
   test('Show Training Runs re-attaches to the job after its panel was closed: every step once', async () => {

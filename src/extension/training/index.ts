@@ -7,8 +7,9 @@ import { TrainerTokens } from './tokens';
 
 /**
  * Remote training: the train, token and runs commands and the loss panels (restored after a
- * reload). In test mode only, one more command reports what the panels drew, for the
- * integration tests; it is not contributed and does not exist in a normal window.
+ * reload). In test mode only, two more commands serve the integration tests (what the panels
+ * drew; the CSV export without its save dialog); they are not contributed and do not exist in a
+ * normal window.
  */
 export function registerTraining(context: vscode.ExtensionContext, log: Logger, diagnostics: DatasetDiagnostics): vscode.Disposable {
   const tokens = new TrainerTokens(context.secrets);
@@ -27,6 +28,9 @@ export function registerTraining(context: vscode.ExtensionContext, log: Logger, 
         jobId === undefined
           ? panels.snapshots()
           : panels.waitForRender(jobId, (r) => r.points >= (minPoints ?? 1), timeoutMs ?? 60_000),
+      ),
+      vscode.commands.registerCommand('dialogueCurator.test.exportTrainingCsv', (jobId: string, fsPath: string) =>
+        panels.exportCsvTo(jobId, vscode.Uri.file(fsPath)),
       ),
     );
   }

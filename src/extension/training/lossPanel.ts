@@ -266,6 +266,14 @@ export class LossPanels implements vscode.Disposable {
     await this.attach(panel, profile, state.jobId);
   }
 
+  /** Writes the metrics of the job's open panel as CSV, without the save dialog (tests). */
+  async exportCsvTo(jobId: string, target: vscode.Uri): Promise<number> {
+    const panel = [...this.panels.values()].find((p) => p.session.jobId === jobId);
+    if (!panel) throw new Error(`no open panel shows job ${jobId}`);
+    await writeCsv(target, panel.session);
+    return panel.session.table.size;
+  }
+
   snapshots(): PanelSnapshot[] {
     return [...this.panels.values()].map((p) => p.snapshot());
   }
