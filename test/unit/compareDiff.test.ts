@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_DIFF_BUDGET, diffResponses, DiffSegment, segmentsPerTurn } from '../../src/core/compare/diffModel';
+import { DiffMemo } from '../../src/core/compare/recordView';
 
 const join = (segments: DiffSegment[]) => segments.map((s) => s.text).join('');
 const changed = (segments: DiffSegment[]) => segments.filter((s) => s.changed).map((s) => s.text);
@@ -123,4 +124,17 @@ test('segments are cut per turn, dropping the separators between turns', () => {
     ],
   ]);
   assert.deepEqual(segmentsPerTurn([{ text: 'x\n\n', changed: false }], [1, 0], '\n\n'), [[{ text: 'x', changed: false }], []]);
+});
+
+test('the diff memo returns the same result for a recent pair and forgets the oldest', () => {
+  const memo = new DiffMemo(2);
+  const first = memo.get('a b', 'a c', DEFAULT_DIFF_BUDGET);
+  assert.equal(memo.get('a b', 'a c', DEFAULT_DIFF_BUDGET), first, 'a hit is the very same object');
+  memo.get('x', 'y', DEFAULT_DIFF_BUDGET);
+  assert.equal(memo.get('a b', 'a c', DEFAULT_DIFF_BUDGET), first, 'still among the last two');
+  memo.get('p', 'q', DEFAULT_DIFF_BUDGET);
+  memo.get('r', 's', DEFAULT_DIFF_BUDGET);
+  const again = memo.get('a b', 'a c', DEFAULT_DIFF_BUDGET);
+  assert.notEqual(again, first, 'evicted, so diffed again');
+  assert.deepEqual(again, first);
 });

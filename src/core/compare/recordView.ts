@@ -67,15 +67,25 @@ function emptyColumn(side: SideName, field: string, reason: string, findings: Fi
   return { side, title: SIDE_TITLES[side], field, turns: [], emptyReason: reason, findings };
 }
 
-/** Memo of the last diff: moving the cursor inside a record or re-rendering must not diff again. */
+/**
+ * The diffs of the last few records: moving the cursor inside a record, re-rendering or going
+ * back and forth between neighbours must not diff again.
+ */
 export class DiffMemo {
-  private last: { a: string; b: string; budget: DiffBudget; diff: ResponseDiff } | undefined;
+  private entries: { a: string; b: string; budget: DiffBudget; diff: ResponseDiff }[] = [];
+
+  constructor(private readonly size = 4) {}
 
   get(a: string, b: string, budget: DiffBudget): ResponseDiff {
-    const l = this.last;
-    if (l && l.a === a && l.b === b && l.budget === budget) return l.diff;
+    const k = this.entries.findIndex((e) => e.a === a && e.b === b && e.budget === budget);
+    if (k >= 0) {
+      const [hit] = this.entries.splice(k, 1);
+      this.entries.unshift(hit);
+      return hit.diff;
+    }
     const diff = diffResponses(a, b, budget);
-    this.last = { a, b, budget, diff };
+    this.entries.unshift({ a, b, budget, diff });
+    this.entries.length = Math.min(this.entries.length, this.size);
     return diff;
   }
 }
