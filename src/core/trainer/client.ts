@@ -87,6 +87,8 @@ export interface StreamOptions extends RequestOptions {
   /** Reconnect when nothing (not even a heartbeat) arrived for this long (default 45 s). */
   idleTimeoutMs?: number;
   onReconnect?: (info: ReconnectInfo) => void;
+  /** Called each time the trainer accepted the stream (first connection and every resume). */
+  onOpen?: () => void;
 }
 
 export interface FollowOptions extends StreamOptions {
@@ -262,6 +264,7 @@ export class TrainerClient {
         }
         if (!res.body) throw new TrainerError('the trainer sent an empty event stream', 'protocol');
         failures = 0;
+        options.onOpen?.();
         const pending: EventSourceMessage[] = [];
         const parser = createParser({
           onEvent: (m) => pending.push(m),

@@ -93,6 +93,8 @@ export class JobSession {
         maxConsecutiveFailures: Infinity,
         initialBackoffMs: this.options.initialBackoffMs,
         maxBackoffMs: this.options.maxBackoffMs,
+        // A queued job sends nothing for a while: the stream being open is what "live" means.
+        onOpen: () => this.setConnection('live'),
         onReconnect: (info) => {
           const seconds = Math.max(1, Math.round(info.delayMs / 1000));
           const detail = info.attempt > 0 ? `attempt ${info.attempt} in ${seconds} s: ${info.error.message}` : `resuming: ${info.error.message}`;
@@ -100,11 +102,8 @@ export class JobSession {
           this.options.onProblem?.(`job ${this.jobId}: reconnecting (${detail})`);
         },
       });
-      let first = true;
       for (;;) {
         const next = await stream.next();
-        if (first || this.connection !== 'live') this.setConnection('live');
-        first = false;
         if (next.done) {
           this.updateJob(next.value);
           break;
