@@ -4,6 +4,8 @@ import { VERSION } from './version';
 /** Each command lives in `commands/<name>.ts` and exports `run(args, io) => exit code`. */
 const commands: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
   check: { summary: 'Check datasets: JSON, schema and curation rules', load: () => import('./commands/check') },
+  score: { summary: 'Score the tone of every response (JSON lines with --format json)', load: () => import('./commands/score') },
+  stats: { summary: 'Summarise datasets: tokens, mean scores, length bias, shortcut phrases', load: () => import('./commands/stats') },
   serve: { summary: 'Run the reference trainer server (DPO jobs, live events)', load: () => import('./commands/serve') },
   train: { summary: 'Train on a dataset with a trainer server, printing metrics live', load: () => import('./commands/train') },
 };

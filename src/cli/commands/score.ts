@@ -1,0 +1,128 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { ByteLineSplitter, decodeLine } from '../../core/byteLines';
+import { CuratorConfig } from '../../core/config';
+import { analyzeRecord } from '../../core/curation/recordAnalysis';
+import { RecordStream, StreamedLine } from '../../core/dataset/recordStream';
+import { FormatId, FORMAT_LABELS } from '../../core/formats';
+import { AXIS_LABELS, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
+import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, settingsForFile } from '../../node/project';
+import { displayPath, expandPaths } from '../files';
+import { CliIO, UsageError } from '../io';
+
+const HELP = `Usage: dialogue-curator score [--format text|json] [--config FILE] PATH...
+
+Scores the tone of every response: empathy, politeness, simplicity, non-prescriptive,
+plain language, respect and the overall tone, each in [0, 1] (higher is better).
+
+  --format json   one JSON object per record:
+                  {"line": N, "chosen": {"tone": x, "empathy": x, ...}, "rejected": {...}}
+  --format text   one line per record (default)
+  --config FILE   use this .dialoguecurator.json instead of the nearest one
+
+Exit status: 0 done, 2 usage or I/O problem.
+`;
+
+/** Scores rounded for output (three decimals are plenty for [0, 1] scores). */
+export function roundScores(s: ToneScores): Record<string, number> {
+  const out: Record<string, number> = { tone: Math.round(s.tone * 1000) / 1000 };
+  for (const axis of TONE_AXES) out[axis] = Math.round(s[axis] * 1000) / 1000;
+  return out;
+}
+
+/** Loads the config that applies to a file (the given one, or the nearest .dialoguecurator.json). */
+export function configForFile(file: string, io: CliIO, fixed: LoadedConfig | undefined, seen: Map<string, LoadedConfig>): LoadedConfig {
+  if (fixed) return fixed;
+  const found = findConfigFile(path.dirname(file));
+  if (!found) return defaultConfig(io.cwd);
+  let loaded = seen.get(found);
+  if (!loaded) {
+    loaded = loadConfigFile(found);
+    seen.set(found, loaded);
+  }
+  return loaded;
+}
+
+export interface ResolvedInputs {
+  files: string[];
+  fixed: LoadedConfig | undefined;
+}
+
+/** Shared argument handling of score and stats: paths, --config; throws UsageError on bad input. */
+export function resolveInputs(positionals: string[], configPath: string | undefined, io: CliIO, command: string): ResolvedInputs | number {
+  if (!positionals.length) throw new UsageError('no PATH given');
+  let fixed: LoadedConfig | undefined;
+  if (configPath) {
+    try {
+      fixed = loadConfigFile(path.resolve(io.cwd, configPath));
+    } catch (err) {
+      io.stderr.write(`dialogue-curator ${command}: cannot read the config file ${configPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      return 2;
+    }
+  }
+  const { files, missing } = expandPaths(positionals, io.cwd);
+  for (const m of missing) io.stderr.write(`dialogue-curator ${command}: ${m}: no such file or folder\n`);
+  if (missing.length) return 2;
+  return { files, fixed };
+}
+
+/** Streams a dataset file's records with its format (config override or detected). */
+export async function forEachRecord(file: string, format: FormatId | undefined, signal: AbortSignal, onRecord: (item: StreamedLine, format: FormatId | undefined) => void): Promise<{ format: FormatId | undefined; records: number }> {
+  const stream = new RecordStream(onRecord, format);
+  const splitter = new ByteLineSplitter();
+  const onLine = (bytes: Uint8Array) => stream.pushLine(decodeLine(bytes).text);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20, signal })) splitter.push(chunk as Buffer, onLine);
+  splitter.end(onLine);
+  stream.end();
+  return { format: stream.format, records: stream.records };
+}
+
+/** One record's scores as written by `score --format json`. */
+export function scoreRecord(item: StreamedLine, format: FormatId | undefined, config: CuratorConfig): Record<string, unknown> {
+  if (item.kind === 'invalid') return { line: item.line + 1, error: item.message };
+  const a = analyzeRecord(item.value, format, config);
+  if (!a) return { line: item.line + 1, error: format ? `Not readable as ${FORMAT_LABELS[format]}` : 'Dataset format not recognised' };
+  return { line: item.line + 1, chosen: roundScores(a.chosen.tone.scores), rejected: a.rejected ? roundScores(a.rejected.tone.scores) : null };
+}
+
+function textScores(scores: Record<string, number> | null | undefined): string {
+  if (!scores) return '-';
+  const axes = TONE_AXES.map((a) => `${AXIS_LABELS[a]} ${scores[a].toFixed(2)}`).join(', ');
+  const weakest = weakestAxis(scores as unknown as ToneScores);
+  return `tone ${scores.tone.toFixed(2)} (weakest ${AXIS_LABELS[weakest]}; ${axes})`;
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const outFormat = values.format;
+  if (outFormat !== 'text' && outFormat !== 'json') throw new UsageError(`--format must be text or json (found "${outFormat}")`);
+  const inputs = resolveInputs(positionals, values.config, io, 'score');
+  if (typeof inputs === 'number') return inputs;
+  const seen = new Map<string, LoadedConfig>();
+  let status = 0;
+  for (const file of inputs.files) {
+    const shown = displayPath(file, io.cwd);
+    try {
+      const loaded = configForFile(file, io, inputs.fixed, seen);
+      const { settings } = settingsForFile(file, loaded);
+      const config = settings.config ?? loaded.config;
+      const result = await forEachRecord(file, settings.format, io.signal, (item, format) => {
+        const scored = scoreRecord(item, format, config);
+        if (outFormat === 'json') io.stdout.write(`${JSON.stringify(inputs.files.length > 1 ? { path: shown, ...scored } : scored)}\n`);
+        else if (scored.error) io.stdout.write(`${shown}:${scored.line}: ${scored.error}\n`);
+        else io.stdout.write(`${shown}:${scored.line}: chosen ${textScores(scored.chosen as Record<string, number>)} | rejected ${textScores(scored.rejected as Record<string, number> | null)}\n`);
+      });
+      if (outFormat === 'text') io.stderr.write(`${shown}: ${result.records} record${result.records === 1 ? '' : 's'}, ${result.format ? FORMAT_LABELS[result.format] : 'format not recognised'}\n`);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      io.stderr.write(`dialogue-curator score: ${shown}: cannot read (${e.code ?? e.message})\n`);
+      status = 2;
+    }
+  }
+  return status;
+}
