@@ -148,7 +148,9 @@ function checkConversation(a: RecordAnalysis, record: RecordInput, ctx: RuleCont
       const { range, field } = roleRange(locator, inContext.turn);
       out.push(ruleFinding('conversation-role-order', range, { detail: inContext.detail }, { field }));
     } else {
-      const last = context[context.length - 1]?.role;
+      // A prompt that ends with an assistant turn is reported once, by conversation-prompt-end.
+      const tail = context[context.length - 1]?.role;
+      const last = tail === 'assistant' ? undefined : tail;
       const started = context.some((t) => !SYSTEM_ROLES.has(t.role));
       for (const side of sides) {
         const problem = orderProblem(side.turns, last, started);

@@ -1,4 +1,4 @@
-import { lexicon, Lexicon, LexiconEntry, phraseIds, PhraseKind, TrieNode, WORD_ACRONYM, WORD_COMMAND, WORD_DISCOURSE, WORD_NEGATOR, WORD_PLEASE, WORD_SOFT, WORD_SUBJECT_FOLLOWER } from './lexicon';
+import { lexicon, Lexicon, LexiconEntry, phraseIds, PhraseKind, TrieNode, WORD_ACRONYM, WORD_COMMAND, WORD_DISCOURSE, WORD_NEGATOR, WORD_CONDITION, WORD_PLEASE, WORD_SOFT, WORD_SUBJECT_FOLLOWER } from './lexicon';
 import { fleschKincaidGrade, gradeToScore, syllables } from './readability';
 import { Vocabulary } from './vocab';
 import { FLAG_ALL_CAPS, FLAG_CONTRACTION_TAIL, scanWords, tokenStrings, WordTable } from './words';
@@ -219,7 +219,8 @@ function imperativeKind(t: WordTable, lex: Lexicon, sentence: number): 'bare' | 
   if (!(first & WORD_COMMAND)) return undefined;
   if (i + 1 >= s.endToken || flags[t.tokens[i + 1]] & WORD_SUBJECT_FOLLOWER) return undefined;
   if (first & WORD_SOFT) return 'soft';
-  for (let k = s.firstToken; k < s.endToken; k++) if (flags[t.tokens[k]] & WORD_PLEASE) return 'soft';
+  // "please", or a condition ("Tell the nurse if it gets worse"), makes an order a piece of advice.
+  for (let k = s.firstToken; k < s.endToken; k++) if (flags[t.tokens[k]] & (WORD_PLEASE | WORD_CONDITION)) return 'soft';
   return 'bare';
 }
 
@@ -254,6 +255,15 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       plain: entry.plain,
     });
   });
+
+  // A jargon term explained in the same response ("palliative care is comfort care") is plain enough.
+  if (matches.some((m) => m.kind === 'jargon')) {
+    const lowerText = segments.join('\n').toLowerCase();
+    for (let k = matches.length - 1; k >= 0; k--) {
+      const plain = matches[k].plain;
+      if (matches[k].kind === 'jargon' && plain && lowerText.includes(plain.toLowerCase())) matches.splice(k, 1);
+    }
+  }
 
   // Orders: bare commands (politeness), negative openers, and runs of imperative sentences.
   let bare = 0;
@@ -376,16 +386,15 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   for (const g of empathyGain.values()) gain += g;
   const scores: ToneScores = {
     empathy: clamp(0.2 + gain - 0.2 * dismissive),
-    politeness: clamp(0.7 + Math.min(0.3, 0.12 * softeners + 0.12 * gratitude) - (0.5 * bare) / Math.max(1, sentenceCount) - blame),
+    // A reply of a handful of words reads as curt to someone asking for help.
+    politeness: clamp(0.8 + Math.min(0.2, 0.1 * softeners + 0.1 * gratitude) - (0.6 * bare) / Math.max(1, sentenceCount) - blame - (surfaceCount < CURT_WORDS ? 0.25 : 0)),
     simplicity: surfaceCount < 8 ? 1 : clamp(gradeToScore(grade) * (longestSentence > 40 ? 0.85 : 1)),
     nonPrescriptive: clamp(1 - prescriptive),
     plainLanguage: clamp(1 - (8 * jargon) / Math.max(surfaceCount, 20)),
     respect: clamp(1 - disrespect),
     tone: 0,
   };
-  let tone = 0;
-  for (const axis of TONE_AXES) tone += AXIS_WEIGHTS[axis] * scores[axis];
-  scores.tone = clamp(tone);
+  scores.tone = overallTone(scores);
 
   const first = words.sentences[0];
   return {
@@ -400,6 +409,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   };
 }
 
+/** Responses shorter than this many words count as curt (politeness). */
+export const CURT_WORDS = 6;
 const OPENER_WORDS = 4;
 const CLOSER_WORDS = 3;
 
@@ -421,6 +432,21 @@ function shortcutCandidates(vocab: Vocabulary, t: WordTable): string[] {
   }
   if (t.n >= 2) out.push(`$${tokenStrings(vocab, t, Math.max(0, t.n - CLOSER_WORDS), t.n).join(' ')}`);
   return out;
+}
+
+/**
+ * The overall tone: mostly the weighted mean of the axes, plus a weakest-link term so that one
+ * severe problem (an insult, a wall of orders) pulls the whole response down. Empathy stays out
+ * of the weakest link: plain informative answers carry no empathy markers and are not bad.
+ */
+export function overallTone(s: Record<ToneAxis, number>): number {
+  let mean = 0;
+  let weakest = 1;
+  for (const axis of TONE_AXES) {
+    mean += AXIS_WEIGHTS[axis] * s[axis];
+    if (axis !== 'empathy' && s[axis] < weakest) weakest = s[axis];
+  }
+  return clamp(0.7 * mean + 0.3 * weakest);
 }
 
 /** The axis with the lowest score (ties go to the axis listed first). */

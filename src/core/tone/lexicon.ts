@@ -39,6 +39,7 @@ export const WORD_ACRONYM = 8;
 export const WORD_SUBJECT_FOLLOWER = 16;
 export const WORD_NEGATOR = 32;
 export const WORD_PLEASE = 64;
+export const WORD_CONDITION = 128;
 
 /** Words after a sentence's first word that show it is a noun subject, not an order ("Rest is ..."). */
 const SUBJECT_FOLLOWERS = ['is', 'are', 'was', 'were', 'can', 'could', 'will', 'would', 'may', 'might', 'should', 'has', 'have', 'had', 'helps', 'matters', 'does', 'seems', 'sounds', 'makes', 'means', 'of', 'and', 'or'];
@@ -144,6 +145,7 @@ function build(): Lexicon {
   mark(SUBJECT_FOLLOWERS, WORD_SUBJECT_FOLLOWER);
   mark(NEGATORS, WORD_NEGATOR);
   mark(['please'], WORD_PLEASE);
+  mark(['if', 'when', 'because', 'unless', 'whenever'], WORD_CONDITION);
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight };
   vocab.pin();
 

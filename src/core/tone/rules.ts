@@ -92,9 +92,7 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
     emit('tone-prescriptive', evidence, (m, text) => ({ text: text.length > 60 ? `${text.slice(0, 57)}...` : text, category: KIND_WORDS[m.category] ?? m.category, score: s.nonPrescriptive }));
   }
   if (!ruleOff(config, 'tone-jargon') && s.plainLanguage < ruleThreshold(config, 'tone-jargon')) {
-    // A term explained in the same response ("sundowning, late-day confusion") is fine.
-    const lower = side.text.toLowerCase();
-    const evidence = tone.matches.filter((m) => m.kind === 'jargon' && !(m.plain && lower.includes(m.plain.toLowerCase())));
+    const evidence = tone.matches.filter((m) => m.kind === 'jargon');
     emit(
       'tone-jargon',
       evidence,
