@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): DialogueCuratorApi {
       registerStatusBar(diagnostics),
       registerFormatCommand(overrides, diagnostics),
       registerTraining(context, log, diagnostics),
-      registerCompare(context, diagnostics, log),
+      registerCompare(context, diagnostics, configs, log),
       vscode.commands.registerCommand('dialogueCurator.showLog', () => log.show()),
       vscode.commands.registerCommand('dialogueCurator.recheck', () => diagnostics.recheckAll('requested by the user')),
     );

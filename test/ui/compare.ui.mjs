@@ -90,7 +90,12 @@ export default async function compare(ui) {
   await expectText(panel.locator('.column-rejected .bubble'), 'The capital of France is Lyon.', 'rejected column');
   await assertChanges(panel, 'chosen', ['Paris']);
   await assertChanges(panel, 'rejected', ['Lyon']);
-  ui.log('record 2: both columns shown, "Paris" / "Lyon" highlighted');
+  for (const side of ['chosen', 'rejected']) {
+    await expectText(panel.locator(`.column-${side} .metric.tokens`), /^\d+ tokens$/, `${side} token count`);
+    await expectText(panel.locator(`.column-${side} .metric.overall`), /^tone \d+$/, `${side} overall tone`);
+    await expectText(panel.locator(`.column-${side} .metric.tone`), /^empathy \d+$/, `${side} empathy score`);
+  }
+  ui.log('record 2: both columns shown, "Paris" / "Lyon" highlighted, token counts and tone scores per column');
 
   // 2. It follows the cursor in the editor.
   await goToLine(page, 1);

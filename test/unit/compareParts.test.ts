@@ -6,7 +6,10 @@ import { DatasetModel } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { FormatId } from '../../src/core/formats';
 import { RecordIndex } from '../../src/core/compare/recordIndex';
-import { buildRecordView, RecordViewInput } from '../../src/core/compare/recordView';
+import { curationMetrics, MetricsProvider } from '../../src/core/compare/metrics';
+import { buildRecordView, MetricsMemo, RecordViewInput } from '../../src/core/compare/recordView';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { tokenizer } from '../../src/core/tokens/tokenizer';
 import { ColumnView, RecordView } from '../../src/core/compare/messages';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'compare');
@@ -167,15 +170,41 @@ test('findings of the record go to the column whose field they name; the rest st
   assert.equal(v.nav.problemRecords, 1, 'line 5 is not a record line of this one-line file');
 });
 
-test('metrics from the provider appear per column, computed on that side\'s turns', () => {
+test('each column shows the curation rules\' token count and tone scores for its own response', () => {
   const model = load('trl-standard.jsonl');
-  const v = view(model, 1, {
-    metrics: ({ side, turns }) => ({ tokens: turns.reduce((n, t) => n + t.content.split(' ').length, 0), tone: [{ name: 'overall', value: side === 'chosen' ? 0.9 : 0.2 }] }),
-  });
-  assert.equal(v.chosen.tokens, 6);
-  assert.equal(v.rejected.tokens, 6);
-  assert.deepEqual(v.chosen.tone, [{ name: 'overall', value: 0.9 }]);
-  assert.deepEqual(v.rejected.tone, [{ name: 'overall', value: 0.2 }]);
+  const v = view(model, 0, { metrics: curationMetrics(DEFAULT_CONFIG) });
+  const value = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'trl-standard.jsonl'), 'utf8').split('\n')[0]);
+  const tok = tokenizer(DEFAULT_CONFIG.encoding);
+  assert.equal(v.chosen.tokens, tok.count(value.chosen));
+  assert.equal(v.rejected.tokens, tok.count(value.rejected));
+  assert.match(v.chosen.tokensDetail ?? '', new RegExp(`prompt ${tok.count(value.prompt)} \\+ response ${v.chosen.tokens} = \\d+ of maxLength ${DEFAULT_CONFIG.maxLength}`));
+  const score = (c: typeof v.chosen, name: string) => c.tone?.find((s) => s.name === name)?.value ?? NaN;
+  assert.deepEqual(
+    v.chosen.tone?.map((s) => s.name),
+    ['tone', 'empathy', 'politeness', 'simplicity', 'non-prescriptive', 'plain language', 'respect'],
+  );
+  for (const s of [...(v.chosen.tone ?? []), ...(v.rejected.tone ?? [])]) assert.ok(s.value >= 0 && s.value <= 1, `${s.name} = ${s.value}`);
+  // "I'm sorry you're locked out" is empathetic; "Obviously." is not.
+  assert.ok(score(v.chosen, 'empathy') > score(v.rejected, 'empathy'), `empathy ${score(v.chosen, 'empathy')} vs ${score(v.rejected, 'empathy')}`);
+  assert.ok(score(v.chosen, 'tone') > score(v.rejected, 'tone'));
+});
+
+test('metrics are computed once per record text, and again when the text changes', () => {
+  const model = load('trl-standard.jsonl');
+  let calls = 0;
+  const metrics: MetricsProvider = (value, format) => {
+    calls++;
+    return curationMetrics(DEFAULT_CONFIG)(value, format);
+  };
+  const memo = new MetricsMemo();
+  view(model, 0, { metrics, metricsMemo: memo });
+  view(model, 1, { metrics, metricsMemo: memo });
+  view(model, 0, { metrics, metricsMemo: memo });
+  assert.equal(calls, 2);
+  model.splice(0, 1, ['{"id": 1, "prompt": "p", "chosen": "Happy to help!", "rejected": "No."}']);
+  const changed = view(model, 0, { metrics, metricsMemo: memo });
+  assert.equal(calls, 3);
+  assert.equal(changed.chosen.tokens, tokenizer(DEFAULT_CONFIG.encoding).count('Happy to help!'));
 });
 
 test('an unknown format is explained instead of guessed', () => {

@@ -147,12 +147,17 @@ function findingList(findings: FindingView[], className: string): HTMLElement | 
 function metricsRow(column: ColumnView): HTMLElement | undefined {
   if (column.tokens === undefined && !column.tone?.length) return undefined;
   const row = el('div', 'metrics');
-  if (column.tokens !== undefined) row.append(el('span', 'metric tokens', `${column.tokens.toLocaleString()} tokens`));
-  for (const s of column.tone ?? []) {
-    const chip = el('span', 'metric tone', `${s.name} ${Math.round(s.value * 100)}`);
-    if (s.label) chip.title = s.label;
+  if (column.tokens !== undefined) {
+    const chip = el('span', 'metric tokens', `${column.tokens.toLocaleString()} tokens`);
+    if (column.tokensDetail) chip.title = column.tokensDetail;
     row.append(chip);
   }
+  // The first score is the overall tone, the others its axes; each 0–100, higher reads better.
+  (column.tone ?? []).forEach((s, i) => {
+    const chip = el('span', i === 0 ? 'metric tone overall' : 'metric tone', `${s.name} ${Math.round(s.value * 100)}`);
+    chip.title = s.label ?? `${s.name}: ${Math.round(s.value * 100)} of 100`;
+    row.append(chip);
+  });
   return row;
 }
 

@@ -1,6 +1,7 @@
 import { Node } from 'jsonc-parser';
 import { FormatId, FORMAT_LABELS } from '../formats';
 import { parseLine } from '../jsonl';
+import { SIDE_KEYS } from '../pairs/fixes';
 import { extractParts, JsonPath, Turn } from '../parts';
 import { LineLocator } from '../positions';
 
@@ -17,16 +18,7 @@ export type Side = 'chosen' | 'rejected';
 
 /** Where each side of a pair lives in a record, per format (`undefined`: the format has no such side). */
 export function sideKey(format: FormatId | undefined, side: Side): string | undefined {
-  switch (format) {
-    case 'openai-preference':
-      return side === 'chosen' ? 'preferred_output' : 'non_preferred_output';
-    case 'chat-messages':
-      return side === 'chosen' ? 'messages' : undefined;
-    case undefined:
-      return undefined;
-    default:
-      return side;
-  }
+  return format ? SIDE_KEYS[format][side] : undefined;
 }
 
 /** Applies non-overlapping edits to a line. */

@@ -55,6 +55,8 @@ export interface ColumnView {
   emptyReason?: string;
   findings: FindingView[];
   tokens?: number;
+  /** How the count compares with the configured maximum (shown as a tooltip). */
+  tokensDetail?: string;
   tone?: ScoreView[];
 }
 
@@ -140,6 +142,7 @@ const column = object<ColumnView>({
   emptyReason: optional(str),
   findings: list(finding),
   tokens: optional(index),
+  tokensDetail: optional(str),
   tone: optional(list(score)),
 });
 

@@ -4,7 +4,8 @@ import { parseLine } from '../jsonl';
 import { extractParts, PreferenceParts, Turn } from '../parts';
 import { DEFAULT_DIFF_BUDGET, DiffBudget, diffResponses, ResponseDiff, segmentsPerTurn } from './diffModel';
 import { sideKey, swapEdits } from './edits';
-import { ColumnView, FindingView, RecordView, ScoreView, SideName } from './messages';
+import { ColumnView, FindingView, RecordView, SideName } from './messages';
+import { ColumnMetrics, MetricsProvider } from './metrics';
 import { LineSource, RecordIndex } from './recordIndex';
 
 /** What the view reads of a dataset: its lines, their parsed values and the format in force. */
@@ -13,22 +14,6 @@ export interface DatasetSource extends LineSource {
   readonly format: FormatId | undefined;
 }
 
-/** Scores and counts shown under a response; each part is optional. */
-export interface ColumnMetrics {
-  tokens?: number;
-  tone?: ScoreView[];
-}
-
-export interface MetricsInput {
-  side: SideName;
-  format: FormatId | undefined;
-  /** The response turns (their text joined is what is scored). */
-  turns: readonly Turn[];
-  context: readonly Turn[];
-}
-
-/** Computes tone scores and token counts for a response (plugged in by the extension). */
-export type MetricsProvider = (input: MetricsInput) => ColumnMetrics;
 
 export interface RecordViewInput {
   uri: string;
@@ -41,7 +26,38 @@ export interface RecordViewInput {
   /** Every finding of the document (the view picks the record's own and counts the others). */
   findings: readonly Finding[];
   metrics?: MetricsProvider;
+  /** Keeps metrics per line text so moving about does not score the same record again. */
+  metricsMemo?: MetricsMemo;
   budget?: DiffBudget;
+}
+
+/** Metrics of the last few records, by line text (clear it when the provider's settings change). */
+export class MetricsMemo {
+  private entries: { text: string; metrics: Partial<Record<SideName, ColumnMetrics>> | undefined }[] = [];
+
+  constructor(private readonly size = 4) {}
+
+  get(text: string, compute: () => Partial<Record<SideName, ColumnMetrics>> | undefined): Partial<Record<SideName, ColumnMetrics>> | undefined {
+    const k = this.entries.findIndex((e) => e.text === text);
+    if (k >= 0) {
+      const [hit] = this.entries.splice(k, 1);
+      this.entries.unshift(hit);
+      return hit.metrics;
+    }
+    const metrics = compute();
+    this.entries.unshift({ text, metrics });
+    this.entries.length = Math.min(this.entries.length, this.size);
+    return metrics;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
+
+function metricsFor(provider: MetricsProvider, value: unknown, format: FormatId, text: string, memo: MetricsMemo | undefined): Partial<Record<SideName, ColumnMetrics>> | undefined {
+  const compute = () => provider(value, format);
+  return memo ? memo.get(text, compute) : compute();
 }
 
 /** Between the turns of a response when its text is diffed as one. */
@@ -156,6 +172,7 @@ export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): 
     ? memo.get(chosenText, rejectedText, input.budget ?? DEFAULT_DIFF_BUDGET)
     : { granularity: 'identical' as const, chosen: chosenText ? [{ text: chosenText, changed: false }] : [], rejected: [] };
 
+  const metrics = format && input.metrics ? metricsFor(input.metrics, value, format, text ?? '', input.metricsMemo) : undefined;
   const column = (s: SideName, turns: Turn[], findings: FindingView[]): ColumnView => {
     const field = keys[s] ?? '';
     if (turns.length === 0) {
@@ -170,9 +187,10 @@ export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): 
       turns: turns.map((t, i) => ({ role: t.role, text: t.content, segments: perTurn[i] })),
       findings,
     };
-    const metrics = input.metrics?.({ side: s, format, turns, context: parts.context });
-    if (metrics?.tokens !== undefined) view.tokens = metrics.tokens;
-    if (metrics?.tone) view.tone = metrics.tone;
+    const m = metrics?.[s];
+    if (m?.tokens !== undefined) view.tokens = m.tokens;
+    if (m?.tokensDetail) view.tokensDetail = m.tokensDetail;
+    if (m?.tone) view.tone = m.tone;
     return view;
   };
 

@@ -2,7 +2,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LineEdit, swapEdits, turnEdits } from '../../core/compare/edits';
 import { COMPARE_VIEW_TYPE, NavigateTarget, parseToHost, PanelState, ToHost, ToPanel } from '../../core/compare/messages';
-import { buildRecordView, DiffMemo, MetricsProvider } from '../../core/compare/recordView';
+import { curationMetrics, MetricsProvider } from '../../core/compare/metrics';
+import { buildRecordView, DiffMemo, MetricsMemo } from '../../core/compare/recordView';
+import { CuratorConfig } from '../../core/config';
 import { DatasetDiagnostics, isDataset } from '../datasetDiagnostics';
 import { Logger } from '../logger';
 import { DatasetSources } from './datasetSource';
@@ -30,13 +32,16 @@ export class CompareController implements vscode.Disposable {
   private ready = false;
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly memo = new DiffMemo();
+  private readonly metricsMemo = new MetricsMemo();
+  private metrics: { key: string; provider: MetricsProvider } | undefined;
   private readonly sources: DatasetSources;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly diagnostics: DatasetDiagnostics,
     private readonly log: Logger,
-    private readonly metrics: MetricsProvider | undefined,
+    /** The curation config that applies to a file (token encoding, maxLength, tone allow-list). */
+    private readonly configFor: (uri: vscode.Uri) => CuratorConfig,
   ) {
     this.sources = new DatasetSources(diagnostics);
     vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e), this, this.disposables);
@@ -192,7 +197,8 @@ export class CompareController implements vscode.Disposable {
           index,
           line,
           findings: this.diagnostics.report(doc.uri)?.findings ?? [],
-          metrics: this.metrics,
+          metrics: this.metricsProvider(doc.uri),
+          metricsMemo: this.metricsMemo,
         },
         this.memo,
       );
@@ -203,6 +209,17 @@ export class CompareController implements vscode.Disposable {
       this.log.error(`Compare panel could not show line ${target.line + 1}: ${(err as Error).stack ?? String(err)}`);
       this.post({ type: 'notice', level: 'error', message: `Could not show this record: ${(err as Error).message}` });
     }
+  }
+
+  /** Tone and token metrics under the file's config; cached metrics are dropped when it changes. */
+  private metricsProvider(uri: vscode.Uri): MetricsProvider {
+    const config = this.configFor(uri);
+    const key = JSON.stringify(config);
+    if (this.metrics?.key !== key) {
+      this.metricsMemo.clear();
+      this.metrics = { key, provider: curationMetrics(config) };
+    }
+    return this.metrics.provider;
   }
 
   private received(raw: unknown): void {

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { checkPanelState, COMPARE_VIEW_TYPE, PanelState } from '../../core/compare/messages';
+import { DEFAULT_CONFIG } from '../../core/config';
 import { DatasetDiagnostics, isDataset } from '../datasetDiagnostics';
 import { Logger } from '../logger';
+import { ProjectConfigs } from '../projectConfig';
 import { registerCompareCodeLens } from './codeLens';
 import { CompareController } from './comparePanel';
 
@@ -25,8 +27,9 @@ function commandTarget(arg: unknown, lineArg: unknown): { uri: vscode.Uri; line:
  * The compare panel feature: the command (palette, editor menu, editor title, CodeLens), the
  * navigation and swap commands, and the serializer that brings the panel back after a reload.
  */
-export function registerCompare(context: vscode.ExtensionContext, diagnostics: DatasetDiagnostics, log: Logger): vscode.Disposable {
-  const controller = new CompareController(context.extensionUri, diagnostics, log, undefined);
+export function registerCompare(context: vscode.ExtensionContext, diagnostics: DatasetDiagnostics, configs: ProjectConfigs, log: Logger): vscode.Disposable {
+  const configFor = (uri: vscode.Uri) => configs.settingsFor(uri).settings.config ?? DEFAULT_CONFIG;
+  const controller = new CompareController(context.extensionUri, diagnostics, log, configFor);
   const whenOpen = (run: () => Promise<void>) => () => {
     if (!controller.isOpen) {
       void vscode.window.showInformationMessage('Open the compare panel first: "Dialogue Curator: Compare Chosen and Rejected".');
