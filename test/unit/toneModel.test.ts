@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { recordRules } from '../../src/core/curation';
+import { checkText } from '../../src/core/engine';
+import { Finding } from '../../src/core/findings';
+import { analyzeTone, overallTone, weakestAxis } from '../../src/core/tone/analyze';
+import { expandPattern, lexicon } from '../../src/core/tone/lexicon';
+import { fleschKincaidGrade, gradeToScore } from '../../src/core/tone/readability';
+import { expandContraction, scanWords, tokenStrings } from '../../src/core/tone/words';
+
+const kinds = (text: string) => analyzeTone([text]).matches.map((m) => `${m.kind}/${m.category}:${text.slice(m.start, m.end)}`);
+
+test('patterns expand alternatives and optional words', () => {
+  assert.deepEqual(expandPattern('it is {so|very}? hard').sort(), ['it is hard', 'it is so hard', 'it is very hard']);
+  assert.deepEqual(expandPattern('you must? go').sort(), ['you go', 'you must go']);
+  assert.deepEqual(expandPattern('{a b|c} d'), ['a b d', 'c d']);
+});
+
+test('contractions expand to the long form, both halves keeping the written span', () => {
+  assert.deepEqual(expandContraction("don't"), ['do', 'not']);
+  assert.deepEqual(expandContraction("can't"), ['can', 'not']);
+  assert.deepEqual(expandContraction("won't"), ['will', 'not']);
+  assert.deepEqual(expandContraction("it's"), ['it', 'is']);
+  assert.equal(expandContraction("mother's"), undefined);
+  const vocab = lexicon().vocab;
+  const t = scanWords(vocab, ['You\u2019re not alone. Don\u2019t worry!']);
+  assert.deepEqual(tokenStrings(vocab, t), ['you', 'are', 'not', 'alone', 'do', 'not', 'worry']);
+  assert.equal(t.start[0], t.start[1]);
+  assert.equal(t.end[1], 'You\u2019re'.length);
+  assert.equal(t.sentences.length, 2);
+});
+
+test('each axis responds to its own evidence', () => {
+  const neutral = analyzeTone(['A shower chair and a grab rail can make bathing safer for older people at home.']).scores;
+  assert.ok(analyzeTone(['That sounds really hard, and it makes sense you feel worn out.']).scores.empathy > neutral.empathy + 0.3);
+  assert.ok(analyzeTone(['Give her the pills. Check the dose.']).scores.politeness < neutral.politeness - 0.3);
+  assert.ok(analyzeTone(["It's your own fault she fell."]).scores.politeness < 0.45);
+  assert.ok(analyzeTone(['You must call him. You need to stop.']).scores.nonPrescriptive < 0.6);
+  assert.ok(analyzeTone(['Watch for hypertension and orthostatic hypotension with the anticoagulant.']).scores.plainLanguage < 0.5);
+  assert.ok(analyzeTone(['Oh great, another question. Calm down.']).scores.respect < 0.5);
+  const hard = analyzeTone(['The multidisciplinary interdisciplinary comprehensive individualised neuropsychological evaluation necessitates considerable organisational coordination and administrative documentation.']).scores;
+  assert.ok(hard.simplicity < 0.2, `simplicity ${hard.simplicity}`);
+  assert.ok(neutral.simplicity > 0.7 && neutral.respect === 1 && neutral.nonPrescriptive === 1 && neutral.plainLanguage === 1);
+});
+
+test('negation cancels a put-down; acronyms are not shouting, capitals and !! are', () => {
+  assert.deepEqual(kinds("No, you're not overreacting.").filter((k) => k.startsWith('respect')), []);
+  assert.ok(kinds("No, you're not overreacting.").some((k) => k.startsWith('empathy/validate')));
+  assert.ok(kinds("You're overreacting.").some((k) => k.startsWith('respect/dismissive')));
+  assert.deepEqual(kinds('Ask the GP about an MRI or a CT scan at the ICU.').filter((k) => k.startsWith('shouting')), []);
+  assert.deepEqual(kinds('PLEASE STOP doing that!!').filter((k) => k.startsWith('shouting')), ['shouting/shouting:PLEASE STOP', 'shouting/shouting:!!']);
+});
+
+test('stacked imperatives, conditional advice and questions', () => {
+  assert.ok(kinds('Call the GP. Book the scan. Write it down.').some((k) => k.startsWith('stacked/')));
+  assert.deepEqual(kinds('Tell the nurse if it gets worse.').filter((k) => k.startsWith('command')), []);
+  assert.deepEqual(kinds('Take a break?').filter((k) => k.startsWith('command')), []);
+  assert.deepEqual(kinds('Rest is important for both of you.').filter((k) => k.startsWith('command')), []);
+});
+
+test('allow-listed phrases are neither flagged nor scored', () => {
+  const text = 'Watch for sundowning in the evening.';
+  assert.ok(analyzeTone([text]).matches.some((m) => m.kind === 'jargon'));
+  const allowed = analyzeTone([text], ['sundowning']);
+  assert.ok(!allowed.matches.some((m) => m.kind === 'jargon'));
+  assert.equal(allowed.scores.plainLanguage, 1);
+});
+
+test('readability: grade grows with long words and sentences; empty text scores zero', () => {
+  assert.ok(fleschKincaidGrade(20, 1, 40) > fleschKincaidGrade(20, 4, 24));
+  assert.equal(gradeToScore(4), 1);
+  assert.equal(gradeToScore(20), 0);
+  const empty = analyzeTone(['   ']);
+  assert.equal(empty.words, 0);
+  assert.equal(empty.scores.tone, 0);
+});
+
+test('overall tone: weighted mean with a weakest-link pull; weakest axis named', () => {
+  const good = { empathy: 1, politeness: 1, simplicity: 1, nonPrescriptive: 1, plainLanguage: 1, respect: 1 };
+  assert.equal(overallTone(good), 1);
+  assert.ok(overallTone({ ...good, respect: 0 }) < overallTone({ ...good, empathy: 0 }));
+  assert.equal(weakestAxis({ ...good, plainLanguage: 0.3, tone: 0.8 }), 'plainLanguage');
+});
+
+/** Checks a one-record file and returns the findings of one code. */
+function findingsOf(record: unknown, code: string, config = DEFAULT_CONFIG): { line: string; findings: Finding[] } {
+  const line = JSON.stringify(record);
+  return { line, findings: checkText(line, { recordRules, datasetRules: [], config }).findings.filter((f) => f.code === code) };
+}
+
+test('tone ranges are exact columns through escapes (\\n, \\", \\u00e9)', () => {
+  const record = { prompt: 'What is this?', chosen: 'Caf\u00e9 "notes":\nShe has hypertension.', rejected: 'No idea.' };
+  // Write é as \u00e9 in the source line, as some exporters do.
+  const line = JSON.stringify(record).replace('\u00e9', '\\u00e9');
+  const f = checkText(line, { recordRules, datasetRules: [] }).findings.find((x) => x.code === 'tone-jargon');
+  assert.ok(f, 'jargon finding');
+  assert.equal(line.slice(f.column, f.endColumn), 'hypertension');
+  assert.equal(f.field, 'chosen');
+  assert.deepEqual(f.data, { fix: 'replace', term: 'hypertension', replacement: 'high blood pressure', newText: 'high blood pressure' });
+});
+
+test('tone ranges land in the right message of a multi-turn list and inside HH transcripts', () => {
+  const conv = {
+    prompt: [{ role: 'user', content: 'Is it serious?' }],
+    chosen: [{ role: 'assistant', content: 'Let me check.' }, { role: 'assistant', content: 'Oh great, the \\"famous\\" question. Calm down.' }],
+    rejected: [{ role: 'assistant', content: 'It can be, so it is worth asking her doctor this week.' }],
+  };
+  const { line, findings } = findingsOf(conv, 'tone-respect');
+  assert.deepEqual(findings.map((f) => line.slice(f.column, f.endColumn)), ['Oh great', 'Calm down']);
+  assert.ok(findings.every((f) => f.field === 'chosen[1].content'));
+
+  const hh = {
+    chosen: '\n\nHuman: My dad fell.\n\nAssistant: Oh great, what a surprise.',
+    rejected: '\n\nHuman: My dad fell.\n\nAssistant: I am sorry, is he hurt?',
+  };
+  const h = findingsOf(hh, 'tone-respect');
+  assert.deepEqual(h.findings.map((f) => h.line.slice(f.column, f.endColumn)), ['Oh great', 'what a surprise']);
+});
+
+test('jargon replacement keeps the capital of the word it replaces', () => {
+  const { line, findings } = findingsOf({ prompt: 'Why?', chosen: 'Hypertension explains the headaches.', rejected: 'Dunno.' }, 'tone-jargon');
+  assert.equal(findings.length, 1);
+  assert.equal(line.slice(findings[0].column, findings[0].endColumn), 'Hypertension');
+  assert.equal(findings[0].data?.replacement, 'High blood pressure');
+});
