@@ -72,6 +72,8 @@ async function assertChanges(panel, side, expected) {
 
 export default async function compare(ui) {
   const { page } = ui;
+  // A non-dataset file to open over the panel (hiding it without moving it to another dataset).
+  fs.writeFileSync(path.join(ui.workspace, 'notes.txt'), 'Review notes\n');
   await ui.openWorkbench();
   await openFromExplorer(page, 'trl-standard.jsonl');
   await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', ...opts });
@@ -114,7 +116,20 @@ export default async function compare(ui) {
   await expectText(panel.locator('.legend'), 'identical', 'identical responses');
   await page.keyboard.press('Alt+ArrowUp');
   await expectText(position, 'Record 2 of 4', 'header after Alt+Up');
-  ui.log('next / previous by button and Alt+Down / Alt+Up');
+  // Records 3 (identical responses) and 4 (broken JSON) have findings: "next with problems"
+  // visits them in turn, then wraps round to the top and says so.
+  await page.keyboard.press('Alt+Shift+ArrowDown');
+  await expectText(position, 'Record 3 of 4', 'header after Alt+Shift+Down');
+  await expectText(panel.locator('.finding'), 'pair-identical', 'the finding of record 3');
+  await page.keyboard.press('Alt+Shift+ArrowDown');
+  await expectText(position, 'Record 4 of 4', 'header after the second Alt+Shift+Down');
+  await expectText(panel.locator('.problem'), 'not valid JSON', 'the broken record explains itself');
+  await page.keyboard.press('Alt+Shift+ArrowDown');
+  await expectText(position, 'Record 3 of 4', 'header after wrapping round');
+  await expectText(panel.locator('#notice'), 'continued from the top', 'the wrap-round notice');
+  await panel.locator('vscode-button#previous').click();
+  await expectText(position, 'Record 2 of 4', 'header after going back');
+  ui.log('next / previous / next with problems by button and Alt+Down / Alt+Up / Alt+Shift+Down');
 
   // 4. Swap: the document changes, the panel shows the swapped pair.
   const before = await editorText(page);
@@ -144,7 +159,27 @@ export default async function compare(ui) {
   await waitForEditorText(page, (t) => t.includes('"rejected": "The capital of France is Lyon."'), 'the response after undoing the edit');
   ui.log('edit applied from the panel and undone in the editor');
 
-  // 7. After a window reload the serializer brings the panel back, still connected: it shows the
+  // 7. A draft survives hiding the panel (another editor in its group) and showing it again.
+  await panel.locator('vscode-button#edit-chosen').click();
+  await panel.locator('.column-chosen vscode-textarea textarea').fill('A draft that must survive.');
+  await page.keyboard.press('Control+P');
+  const quickOpen = page.locator('.quick-input-widget input');
+  await quickOpen.waitFor({ state: 'visible', ...opts });
+  await quickOpen.fill('notes.txt');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'notes.txt' }).first().waitFor({ state: 'visible', ...opts });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: 'notes.txt' }).waitFor({ state: 'visible', ...opts });
+  const panelTab = page.locator('.tabs-container .tab', { hasText: 'Compare: trl-standard.jsonl' });
+  if (await panelTab.evaluate((t) => t.classList.contains('active'))) throw new Error('notes.txt did not open in the panel\'s group');
+  await panelTab.click();
+  const draft = activeWebview(page).locator('.column-chosen vscode-textarea textarea');
+  await draft.waitFor({ state: 'visible', ...opts });
+  if ((await draft.inputValue()) !== 'A draft that must survive.') throw new Error(`the draft came back as ${JSON.stringify(await draft.inputValue())}`);
+  await activeWebview(page).locator('.column-chosen vscode-button', { hasText: 'Cancel' }).click();
+  await activeWebview(page).locator('vscode-button#edit-chosen').waitFor({ state: 'visible', ...opts });
+  ui.log('a draft survived hiding and showing the panel');
+
+  // 8. After a window reload the serializer brings the panel back, still connected: it shows the
   // record under the restored cursor and follows it again.
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
@@ -154,7 +189,7 @@ export default async function compare(ui) {
   await assertChanges(activeWebview(page), 'chosen', ['Paris']);
   ui.log('panel restored after a window reload and follows the cursor');
 
-  // 8. It follows the active editor to another dataset: a conversation with a collapsed system message.
+  // 9. It follows the active editor to another dataset: a conversation with a collapsed system message.
   await openFromExplorer(page, 'trl-conversational.jsonl');
   const view = activeWebview(page);
   await expectText(view.locator('.format'), 'TRL preference (conversational)', 'format of the second file');

@@ -259,13 +259,14 @@ export class CompareController implements vscode.Disposable {
     const index = this.sources.index(doc, source);
     const current = index.recordAt(target.line) ?? 0;
     let line: number | undefined;
+    let notice: string | undefined;
     if (to === 'previous') line = index.previous(current);
     else if (to === 'next') line = index.next(current);
     else {
       const problems = new Set((this.diagnostics.report(doc.uri)?.findings ?? []).map((f) => f.line));
       const found = index.nextWithProblem(current, problems);
-      if (found?.wrapped) this.post({ type: 'notice', level: 'info', message: 'No later record has problems; continued from the top of the file.' });
       line = found?.line;
+      if (found?.wrapped) notice = 'No later record has problems; continued from the top of the file.';
       if (line === undefined) this.post({ type: 'notice', level: 'info', message: 'No other record has problems.' });
     }
     if (line === undefined) return;
@@ -277,6 +278,8 @@ export class CompareController implements vscode.Disposable {
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
     await this.render();
+    // After the record: a notice sent before it would be cleared by the new record's page.
+    if (notice) this.post({ type: 'notice', level: 'info', message: notice });
   }
 
   private async reveal(line: number, column = 0, endLine = line, endColumn = column): Promise<void> {
