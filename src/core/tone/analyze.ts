@@ -194,7 +194,7 @@ function findPhrases(vocab: Vocabulary, t: WordTable, root: TrieNode, mask: Uint
 export function hasDistressCue(segments: readonly string[]): boolean {
   const lex = lexicon();
   lex.vocab.trim();
-  const t = scanWords(lex.vocab, segments);
+  const t = (lex.scratch = scanWords(lex.vocab, segments, lex.scratch));
   let found = false;
   findPhrases(lex.vocab, t, lex.cues, undefined, () => {
     found = true;
@@ -247,7 +247,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     const kind = entry.kind;
     const positive = kind === 'empathy' || kind === 'softener' || kind === 'gratitude';
     matches.push({
-      ...span(words, from, to - 1),
+      seg: words.sentences[words.sentence[from]].seg,
+      start: words.start[from],
+      end: words.end[to - 1],
       axis: kindAxis(kind),
       kind,
       category: entry.category,

@@ -1,0 +1,83 @@
+/**
+ * `npm run bench`: writes a deterministic 100k-pair file (1–2 KB records) to a temp folder and
+ * measures, in the same run and on the same file:
+ *   parse  — read + JSON.parse every line (the bare minimum),
+ *   floor  — parse + tokenize every response (what a full check cannot avoid, single thread),
+ *   schema — the issue-2 check (JSON + schema),
+ *   full   — the full check (schema + tone + pairs + conversations + tokens + dataset rules),
+ *   model  — a 100k-line editor model: first check and re-check after a one-line edit.
+ * Each phase runs in its own process (so its peak RSS is its own), one after the other.
+ * Options: --records N (default 100000), --keep (keep the temp file).
+ */
+import { spawnSync } from 'child_process';
+import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { benchLines } from './generate';
+
+const args = process.argv.slice(2);
+const records = Number(args[args.indexOf('--records') + 1]) || 100_000;
+const keep = args.includes('--keep');
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-'));
+  const file = path.join(dir, 'pairs.jsonl');
+  let t = performance.now();
+  const fd = fs.openSync(file, 'w');
+  let buffer: string[] = [];
+  for (const line of benchLines(records)) {
+    buffer.push(line);
+    if (buffer.length === 5000) {
+      fs.writeSync(fd, `${buffer.join('\n')}\n`);
+      buffer = [];
+    }
+  }
+  if (buffer.length) fs.writeSync(fd, `${buffer.join('\n')}\n`);
+  fs.closeSync(fd);
+  const size = fs.statSync(file).size;
+  console.log(`dataset: ${records} records, ${(size / 1e6).toFixed(1)} MB (${Math.round(size / records)} bytes/record), written in ${Math.round(performance.now() - t)} ms: ${file}`);
+
+  const harness = path.join(dir, 'harness.cjs');
+  t = performance.now();
+  await esbuild.build({
+    entryPoints: [path.join(__dirname, 'harness.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: harness,
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+  });
+  console.log(`harness bundled in ${Math.round(performance.now() - t)} ms`);
+
+  const results: Record<string, Record<string, number | string>> = {};
+  for (const phase of ['parse', 'floor', 'schema', 'full', 'model']) {
+    const run = spawnSync(process.execPath, ['--max-old-space-size=4096', harness, phase, file], { encoding: 'utf8' });
+    if (run.status !== 0) {
+      console.error(`${phase} failed:\n${run.stderr}`);
+      process.exitCode = 1;
+      continue;
+    }
+    results[phase] = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    const r = results[phase];
+    const rate = typeof r.records === 'number' ? `, ${Math.round((r.records / (r.ms as number)) * 1000).toLocaleString('en')} records/s` : '';
+    console.log(`${phase.padEnd(7)} ${String(r.ms).padStart(7)} ms wall, ${String(r.cpuMs).padStart(7)} ms CPU${rate}, peak RSS ${r.maxRssMB} MB`);
+  }
+  const ratio = (a: string, b: string) => (results[a] && results[b] ? ((results[a].ms as number) / (results[b].ms as number)).toFixed(2) : 'n/a');
+  console.log('');
+  console.log(`schema check / bare parse:  ${ratio('schema', 'parse')}x   (issue 2 goal: within 2x)`);
+  console.log(`full check / floor:         ${ratio('full', 'floor')}x   (issue 3 goal: within 1.5x; floor = parse + tokenize every response)`);
+  console.log(`full check / bare parse:    ${ratio('full', 'parse')}x`);
+  if (results.full) console.log(`full check findings by code: ${results.full.codes}`);
+  if (results.model) {
+    const m = results.model;
+    console.log(`model (${records} lines, in memory): structural first check ${m.structuralFirstMs} ms, re-check after a one-line edit ${m.structuralRecheckMs} ms (issue 2 goal: < 50 ms)`);
+    console.log(`                                 full first check ${m.fullFirstMs} ms, re-check after a one-line edit ${m.fullRecheckMs} ms`);
+  }
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+void main();

@@ -1,0 +1,105 @@
+/**
+ * The measured phases of the benchmark, run one per child process (see check.bench.ts) so each
+ * phase's peak memory is its own. Bundled with esbuild first, so what is timed is the code users
+ * run (dist/cli.js is bundled the same way), not a TypeScript loader.
+ */
+import * as fs from 'fs';
+import { ByteLineSplitter, decodeLine } from '../src/core/byteLines';
+import { DEFAULT_CONFIG } from '../src/core/config';
+import { datasetRules, recordRules } from '../src/core/curation';
+import { CheckSettings, DatasetModel } from '../src/core/engine';
+import { extractParts } from '../src/core/parts';
+import { tokenizer } from '../src/core/tokens/tokenizer';
+import { checkFile } from '../src/node/checkFile';
+
+async function forEachLine(file: string, onLine: (text: string) => void): Promise<void> {
+  const splitter = new ByteLineSplitter();
+  const cb = (bytes: Uint8Array) => onLine(decodeLine(bytes).text);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) splitter.push(chunk as Buffer, cb);
+  splitter.end(cb);
+}
+
+type Result = Record<string, number | string>;
+
+const phases: Record<string, (file: string) => Promise<Result>> = {
+  /** Reading, splitting and JSON.parse of every line: the bare minimum. */
+  async parse(file) {
+    let n = 0;
+    await forEachLine(file, (t) => {
+      if (t) {
+        JSON.parse(t);
+        n++;
+      }
+    });
+    return { records: n };
+  },
+  /** The floor of a full check: parse every line and tokenize every response. */
+  async floor(file) {
+    const tok = tokenizer('o200k_base');
+    let n = 0;
+    let tokens = 0;
+    await forEachLine(file, (t) => {
+      if (!t) return;
+      const parts = extractParts('trl-standard', JSON.parse(t))!;
+      for (const turn of [...parts.chosen, ...parts.rejected]) tokens += tok.count(turn.content);
+      n++;
+    });
+    return { records: n, tokens };
+  },
+  /** Issue 2's check: JSON and schema only. */
+  async schema(file) {
+    const r = await checkFile(file, { recordRules: [], datasetRules: [] });
+    return { records: r.records, findings: r.findings.length };
+  },
+  /** The full check: schema, tone, pairs, conversations, tokens, dataset rules. */
+  async full(file) {
+    const r = await checkFile(file, { config: DEFAULT_CONFIG, recordRules, datasetRules });
+    const byCode: Record<string, number> = {};
+    for (const f of r.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+    return { records: r.records, findings: r.findings.length, codes: JSON.stringify(byCode) };
+  },
+  /** An editor-sized model of the file: first check, then the re-check after a one-line edit. */
+  async model(file) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const out: Result = {};
+    const variants: [string, CheckSettings][] = [
+      ['structural', { recordRules: [], datasetRules: [] }],
+      ['full', { config: DEFAULT_CONFIG, recordRules, datasetRules }],
+    ];
+    for (const [name, settings] of variants) {
+      const model = new DatasetModel(settings);
+      model.setLines(lines);
+      let t = performance.now();
+      model.summary();
+      out[`${name}FirstMs`] = Math.round(performance.now() - t);
+      const edited = lines[500].replace('"chosen": "', '"chosen": "Thank you for asking. ');
+      t = performance.now();
+      model.splice(500, 1, [edited]);
+      model.summary();
+      out[`${name}RecheckMs`] = Math.round((performance.now() - t) * 10) / 10;
+    }
+    return out;
+  },
+};
+
+export async function runPhase(name: string, file: string): Promise<Result> {
+  const phase = phases[name];
+  if (!phase) throw new Error(`unknown phase ${name}`);
+  const t = performance.now();
+  const result = await phase(file);
+  const ms = performance.now() - t;
+  const cpu = process.cpuUsage();
+  return { phase: name, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), ...result };
+}
+
+if (require.main === module) {
+  const [name, file] = process.argv.slice(2);
+  runPhase(name, file).then(
+    (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
+    (err) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
