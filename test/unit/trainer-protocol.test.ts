@@ -107,7 +107,7 @@ describe('dataset preparation', () => {
   test('problems are reported per line, 1-based, and the report is capped', () => {
     const p = prepareDataset(['{"prompt":"a","chosen":"b","rejected":"c"}', '', '{"prompt":"a","chosen":"b"', '{"prompt":"a","chosen":"same","rejected":"same"}'].join('\n'));
     assert.equal(p.pairs.length, 0);
-    assert.deepEqual(p.errors.map((e) => e.line), [3]);
+    assert.deepEqual(p.errors.map((e) => e.line), [3, 4]);
     const identical = prepareDataset('{"prompt":"a","chosen":"same","rejected":"same"}');
     assert.ok(identical.errors.some((e) => e.line === 1), JSON.stringify(identical.errors));
     const many = Array.from({ length: MAX_REPORTED_ERRORS + 5 }, (_, i) => ({ line: i + 1, message: 'bad' }));
