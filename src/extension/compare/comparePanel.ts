@@ -8,7 +8,7 @@ import { CuratorConfig } from '../../core/config';
 import { DatasetDiagnostics, isDataset } from '../datasetDiagnostics';
 import { Logger } from '../logger';
 import { DatasetSources } from './datasetSource';
-import { compareHtml, webviewOptions } from './html';
+import { panelHtml, webviewOptions, webviewRoot } from '../webviewHtml';
 
 /** Typing in the record re-renders the panel after this pause. */
 const RENDER_DELAY_MS = 120;
@@ -94,7 +94,7 @@ export class CompareController implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((m) => this.received(m), this, this.panelDisposables);
     panel.onDidChangeViewState(() => this.updateContext(), this, this.panelDisposables);
     panel.onDidDispose(() => this.detach(), this, this.panelDisposables);
-    panel.webview.html = compareHtml(panel.webview, this.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, webviewRoot(this.extensionUri), { bundle: 'compare', title: 'Compare chosen and rejected', body: '<main id="app" aria-live="polite"></main>' });
     this.updateContext();
   }
 

@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { metricsToCsv } from '../../core/metrics';
@@ -6,6 +5,7 @@ import { TrainerClient } from '../../core/trainer/client';
 import { isTerminalStatus } from '../../core/trainer/protocol';
 import { LOSS_VIEW_TYPE, parsePanelState, parseToHost, ToHost, ToPanel } from '../../../webview/loss/messages';
 import { Logger } from '../logger';
+import { panelHtml } from '../webviewHtml';
 import { hostOf, tokenKeyOf, TrainerProfile } from './profiles';
 import { JobSession } from './session';
 import { readTrainerProfiles } from './settings';
@@ -21,10 +21,6 @@ export interface PanelSnapshot {
   connection: string;
   points: number;
   rendered: RenderedReport | undefined;
-}
-
-function nonce(): string {
-  return crypto.randomBytes(18).toString('base64');
 }
 
 /** One loss panel showing one job's session. */
@@ -67,24 +63,7 @@ class LossPanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, bundle: vscode.Uri): string {
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'loss.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'loss.css'));
-    const n = nonce();
-    const csp = `default-src 'none'; script-src 'nonce-${n}'; style-src ${webview.cspSource}`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>DPO training</title>
-</head>
-<body>
-<div id="root"></div>
-<script nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return panelHtml(webview, bundle, { bundle: 'loss', title: 'DPO training', body: '<div id="root"></div>' });
   }
 
   private post(message: ToPanel): void {

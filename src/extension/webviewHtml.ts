@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 
-/** The folder the panel may load files from: the built webview bundles, nothing else. */
+/** The folder panels may load files from: the built webview bundles, nothing else. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
 }
@@ -11,14 +11,14 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /**
- * The panel's page: no dataset text in it (records arrive as messages and are shown with
- * textContent), scripts only with this page's nonce, styles and fonts only from the bundle folder.
+ * A panel's page. It never holds dataset text (data arrives as messages and is shown with
+ * textContent); scripts run only with this page's fresh nonce; styles, fonts and images come
+ * only from the bundle folder.
  */
-export function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function panelHtml(webview: vscode.Webview, bundleFolder: vscode.Uri, options: { bundle: string; title: string; body: string }): string {
   const nonce = randomBytes(16).toString('base64');
-  const root = webviewRoot(extensionUri);
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'compare.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'compare.css'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(bundleFolder, `${options.bundle}.js`));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(bundleFolder, `${options.bundle}.css`));
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -33,10 +33,10 @@ export function compareHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<title>Compare chosen and rejected</title>
+<title>${options.title}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
+${options.body}
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
