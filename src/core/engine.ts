@@ -255,7 +255,8 @@ export class DatasetModel {
     const datasetRules = this.settings.datasetRules;
     if (datasetRules?.length) {
       const ctx: RuleContext = { config: this.pipeline.config, format };
-      for (const rule of datasetRules) findings.push(...rule.check(entries, ctx));
+      // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
+      for (const rule of datasetRules) for (const f of rule.check(entries, ctx)) findings.push(f);
     }
     return { format, records, findings: applyRuleSettings(findings, this.pipeline.config).sort(compareFindings) };
   }
@@ -379,7 +380,7 @@ export class StreamChecker {
     if (rules?.length) {
       const ctx: RuleContext = { config: this.pipeline.config, format: this.detected };
       const findings: Finding[] = [];
-      for (const rule of rules) findings.push(...rule.check(this.entries, ctx));
+      for (const rule of rules) for (const f of rule.check(this.entries, ctx)) findings.push(f);
       for (const f of applyRuleSettings(findings, this.pipeline.config)) this.onFinding(f);
     }
     return { format: this.detected, records: this.records };
