@@ -50,6 +50,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 
 if (require.main === module) {
+  // A reader that goes away (`dialogue-curator check . | head`) is not an error worth a trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => controller.abort());
