@@ -43,6 +43,7 @@ const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'src/extension/checkWorker.ts', out: 'checkWorker' },
+  { in: 'src/node/curationWorker.ts', out: 'curationWorker' },
 ];
 
 /** Integration suites run inside the extension host (mocha is bundled in). */

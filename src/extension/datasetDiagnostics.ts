@@ -1,6 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CheckSettings, CheckSummary, DatasetModel } from '../core/engine';
+import { PortableSettings } from '../node/curationProtocol';
+import { CurationHost } from './curationHost';
 import { Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
 import { problemFinding } from '../node/project';
@@ -32,10 +34,12 @@ export interface DocumentReport {
 }
 
 class TrackedDocument {
-  /** Syntax and schema only: kept current as the user types. */
+  /** Syntax and schema only: kept current as the user types, on this thread. */
   structural: DatasetModel;
-  /** Everything, including curation rules: refreshed per the `lint.run` setting. */
-  full: DatasetModel;
+  /** Whether the curation rules run for this document (its mirror lives in the worker). */
+  curated: boolean;
+  /** Bumped for every full check requested; a result that is not the latest is dropped. */
+  fullRequest = 0;
   structuralFindings: Finding[] = [];
   curationFindings: Finding[] = [];
   problems: Finding[] = [];
@@ -45,13 +49,11 @@ class TrackedDocument {
   checking = false;
   disposed = false;
 
-  constructor(readonly doc: vscode.TextDocument, settings: CheckSettings, problems: string[]) {
+  constructor(readonly doc: vscode.TextDocument, settings: CheckSettings, problems: string[], curated: boolean) {
     this.structural = new DatasetModel({ ...settings, recordRules: [], datasetRules: [] });
-    this.full = new DatasetModel(settings);
+    this.curated = curated;
     this.problems = problems.map(problemFinding);
-    const lines = readLines(doc);
-    this.structural.setLines(lines);
-    this.full.setLines(lines);
+    this.structural.setLines(readLines(doc));
   }
 }
 
@@ -84,6 +86,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     private readonly log: Logger,
     private readonly configs: ProjectConfigs,
     private readonly overrides: FormatOverrides,
+    private readonly curation: CurationHost,
   ) {
     vscode.workspace.onDidOpenTextDocument((d) => this.open(d), this, this.disposables);
     vscode.workspace.onDidCloseTextDocument((d) => this.close(d), this, this.disposables);
@@ -129,10 +132,6 @@ export class DatasetDiagnostics implements vscode.Disposable {
       settings.format = override;
       source = 'override';
     }
-    if (readSettings(doc.uri)['lint.run'] === 'off') {
-      settings.recordRules = [];
-      settings.datasetRules = [];
-    }
     return { settings, problems, source };
   }
 
@@ -141,9 +140,15 @@ export class DatasetDiagnostics implements vscode.Disposable {
     if (!readSettings(doc.uri)['validation.enable']) return;
     try {
       const { settings, problems, source } = this.settingsFor(doc);
-      const t = new TrackedDocument(doc, settings, problems);
+      const curated = readSettings(doc.uri)['lint.run'] !== 'off';
+      const t = new TrackedDocument(doc, settings, problems, curated);
       t.formatSource = source;
-      this.docs.set(doc.uri.toString(), t);
+      const key = doc.uri.toString();
+      this.docs.set(key, t);
+      if (curated) {
+        const portable: PortableSettings = { config: settings.config!, format: settings.format, customSchema: settings.customSchema };
+        this.curation.open(key, () => doc.getText(), portable);
+      }
       void this.firstCheck(t);
     } catch (err) {
       this.log.error(`Cannot check ${doc.uri.toString()}: ${(err as Error).message}`);
@@ -157,37 +162,46 @@ export class DatasetDiagnostics implements vscode.Disposable {
     t.disposed = true;
     if (t.typeTimer) clearTimeout(t.typeTimer);
     this.docs.delete(key);
+    this.curation.close(key);
     this.collection.delete(doc.uri);
   }
 
-  /** Parses and checks in slices, yielding between them; shows progress for big files. */
+  /**
+   * The structural check runs here in slices, yielding between them (progress for big files);
+   * the full check with the curation rules runs meanwhile in the worker.
+   */
   private async firstCheck(t: TrackedDocument): Promise<void> {
     const threshold = readSettings(t.doc.uri)['progress.lineThreshold'];
+    const full = this.runFull(t);
     const run = async (progress?: vscode.Progress<{ message?: string; increment?: number }>) => {
       t.checking = true;
       const started = Date.now();
-      const total = t.full.lineCount;
+      const model = t.structural;
+      const total = model.lineCount;
       let done = 0;
-      const step = async (work: (from: number, to: number) => void, share: number) => {
-        for (let i = 0; i < t.full.lineCount; i += SLICE) {
+      const step = async (work: (from: number, to: number) => void) => {
+        for (let i = 0; i < model.lineCount; i += SLICE) {
           work(i, i + SLICE);
           done += SLICE;
-          progress?.report({ increment: (SLICE / Math.max(1, total)) * share, message: `${Math.min(done / 2, total).toLocaleString()} of ${total.toLocaleString()} lines` });
+          progress?.report({ increment: (SLICE / Math.max(1, total)) * 50, message: `${Math.min(Math.round(done / 2), total).toLocaleString()} of ${total.toLocaleString()} lines` });
           await yieldToLoop();
           if (t.disposed) return false;
         }
         return true;
       };
-      if (!(await step((a, b) => t.full.parseRange(a, b), 50))) return;
-      t.full.updateFormat();
-      if (!(await step((a, b) => t.full.checkRange(a, b), 50))) return;
+      if (!(await step((a, b) => model.parseRange(a, b)))) return;
+      model.updateFormat();
+      if (!(await step((a, b) => model.checkRange(a, b)))) return;
       t.checking = false;
-      this.runFull(t);
       this.runStructural(t);
-      this.log.info(`Checked ${path.basename(t.doc.uri.path)}: ${t.summary?.records ?? 0} records in ${Date.now() - started} ms`);
+      this.log.info(`Checked ${path.basename(t.doc.uri.path)}: ${t.summary?.records ?? 0} records, syntax and schema in ${Date.now() - started} ms`);
+      if (t.curated && total >= threshold) {
+        progress?.report({ message: 'curation rules…' });
+        await full;
+      }
     };
     try {
-      if (t.full.lineCount >= threshold) {
+      if (t.structural.lineCount >= threshold) {
         await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Dialogue Curator: checking ${path.basename(t.doc.uri.path)}` },
           (progress) => run(progress),
@@ -202,8 +216,10 @@ export class DatasetDiagnostics implements vscode.Disposable {
   }
 
   private change(e: vscode.TextDocumentChangeEvent): void {
-    const t = this.docs.get(e.document.uri.toString());
+    const key = e.document.uri.toString();
+    const t = this.docs.get(key);
     if (!t || e.contentChanges.length === 0) return;
+    let resync = false;
     for (const c of e.contentChanges) {
       const start = c.range.start.line;
       const end = c.range.end.line;
@@ -211,29 +227,32 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const last = t.structural.lineText(end) ?? '';
       const newLines = splitText(first.slice(0, c.range.start.character) + c.text + last.slice(c.range.end.character));
       t.structural.splice(start, end - start + 1, newLines);
-      t.full.splice(start, end - start + 1, newLines);
+      if (t.curated) this.curation.splice(key, start, end - start + 1, newLines);
     }
     if (t.structural.lineCount !== e.document.lineCount) {
       // Should not happen; if it does, trust the document over the replayed edits.
-      this.log.warn(`Resynchronising ${e.document.uri.toString()} after an edit`);
-      const lines = readLines(e.document);
-      t.structural.setLines(lines);
-      t.full.setLines(lines);
+      this.log.warn(`Resynchronising ${key} after an edit`);
+      t.structural.setLines(readLines(e.document));
+      resync = true;
+    }
+    if (resync && t.curated) {
+      const { settings } = this.settingsFor(t.doc);
+      this.curation.open(key, () => t.doc.getText(), { config: settings.config!, format: settings.format, customSchema: settings.customSchema });
     }
     if (t.typeTimer) clearTimeout(t.typeTimer);
     t.typeTimer = setTimeout(() => {
       t.typeTimer = undefined;
       if (t.disposed || t.checking) return;
-      if (readSettings(t.doc.uri)['lint.run'] === 'onType') this.runFull(t);
+      if (readSettings(t.doc.uri)['lint.run'] === 'onType') void this.runFull(t);
       this.runStructural(t);
     }, TYPE_DELAY_MS);
   }
 
   private saved(doc: vscode.TextDocument): void {
     const t = this.docs.get(doc.uri.toString());
-    if (!t || t.checking) return;
-    if (readSettings(doc.uri)['lint.run'] !== 'off') this.runFull(t);
-    this.runStructural(t);
+    if (!t) return;
+    void this.runFull(t);
+    if (!t.checking) this.runStructural(t);
   }
 
   private runStructural(t: TrackedDocument): void {
@@ -243,9 +262,24 @@ export class DatasetDiagnostics implements vscode.Disposable {
     this.publish(t);
   }
 
-  private runFull(t: TrackedDocument): void {
-    const summary = t.full.summary();
-    t.curationFindings = summary.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+  /** Asks the worker for the full check; publishes its curation findings if still current. */
+  private async runFull(t: TrackedDocument): Promise<void> {
+    if (!t.curated) return;
+    const request = ++t.fullRequest;
+    try {
+      const result = await this.curation.check(t.doc.uri.toString());
+      if (t.disposed || request !== t.fullRequest) return;
+      t.curationFindings = result.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+      this.log.debug(`Curation rules on ${path.basename(t.doc.uri.path)}: ${t.curationFindings.length} findings in ${Math.round(result.ms)} ms`);
+      if (!t.checking) this.publish(t);
+    } catch (err) {
+      if (!t.disposed) this.log.error(`Curation check of ${t.doc.uri.toString()} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** The findings of the curation rules for a document, as last published. */
+  curationFindings(uri: vscode.Uri): readonly Finding[] {
+    return this.docs.get(uri.toString())?.curationFindings ?? [];
   }
 
   private publish(t: TrackedDocument): void {
@@ -263,6 +297,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
       t.disposed = true;
       if (t.typeTimer) clearTimeout(t.typeTimer);
       this.docs.delete(key);
+      this.curation.close(key);
       this.collection.delete(t.doc.uri);
       if (!t.doc.isClosed) this.open(t.doc);
     }

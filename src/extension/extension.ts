@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCompare } from './compare';
+import { registerCurationFeatures } from './curationFeatures';
+import { CurationHost } from './curationHost';
 import { DatasetDiagnostics } from './datasetDiagnostics';
 import { registerFormatCommand } from './formatCommand';
 import { FormatOverrides } from './formatOverrides';
@@ -20,13 +22,16 @@ export function activate(context: vscode.ExtensionContext): DialogueCuratorApi {
   try {
     const configs = new ProjectConfigs(log);
     const overrides = new FormatOverrides(context.workspaceState);
-    const diagnostics = new DatasetDiagnostics(log, configs, overrides);
+    const curation = CurationHost.forExtension(context, log);
+    const diagnostics = new DatasetDiagnostics(log, configs, overrides, curation);
     context.subscriptions.push(
+      curation,
       configs,
       overrides,
       diagnostics,
       registerStatusBar(diagnostics),
       registerFormatCommand(overrides, diagnostics),
+      registerCurationFeatures(diagnostics, configs),
       registerTraining(context, log, diagnostics),
       registerCompare(context, diagnostics, configs, log),
       vscode.commands.registerCommand('dialogueCurator.showLog', () => log.show()),

@@ -8,6 +8,7 @@ import Mocha from 'mocha';
 const suites: Record<string, () => Promise<unknown>> = {
   extension: () => import('./extension.test'),
   diagnostics: () => import('./diagnostics.test'),
+  curation: () => import('./curation.test'),
   training: () => import('./training.test'),
 };
 

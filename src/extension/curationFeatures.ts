@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import { swapEdits } from '../core/compare/edits';
+import { hoverMarkdown, recordHoverInfo } from '../core/curation';
+import { Finding } from '../core/findings';
+import { DatasetDiagnostics } from './datasetDiagnostics';
+import { DIAGNOSTIC_SOURCE, toRange } from './diagnosticConvert';
+import { ProjectConfigs } from './projectConfig';
+
+const SELECTOR: vscode.DocumentSelector = { language: 'jsonl' };
+
+/** The finding behind a diagnostic VS Code hands back (it passes copies, so match by place and code). */
+function findingFor(findings: readonly Finding[], d: vscode.Diagnostic): Finding | undefined {
+  return findings.find(
+    (f) => f.code === d.code && f.line === d.range.start.line && f.column === d.range.start.character && f.endColumn === d.range.end.character && f.message === d.message,
+  );
+}
+
+/** Hover on a record: token counts per field, tone scores per side, the weakest axis named. */
+export class RecordHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly diagnostics: DatasetDiagnostics,
+    private readonly configs: ProjectConfigs,
+  ) {}
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const report = this.diagnostics.report(doc.uri);
+    const model = this.diagnostics.model(doc.uri);
+    if (!report || !model) return undefined;
+    const value = model.value(position.line);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const config = this.configs.settingsFor(doc.uri).settings.config;
+    if (!config) return undefined;
+    const info = recordHoverInfo(value, report.format, config);
+    if (!info) return undefined;
+    // hoverMarkdown holds numbers and labels only, never dataset text.
+    const md = new vscode.MarkdownString(hoverMarkdown(info));
+    md.isTrusted = false;
+    md.supportHtml = false;
+    return new vscode.Hover(md, doc.lineAt(position.line).range);
+  }
+}
+
+/** Quick fixes carried by curation findings: swap the pair, replace jargon, remove a duplicate. */
+export class CurationCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly diagnostics: DatasetDiagnostics) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const report = this.diagnostics.report(doc.uri);
+    if (!report) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      const f = findingFor(report.findings, d);
+      if (!f?.data) continue;
+      const action = this.fixFor(doc, f, report.format);
+      if (!action) continue;
+      action.diagnostics = [d];
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  private fixFor(doc: vscode.TextDocument, f: Finding, format: Parameters<typeof swapEdits>[1]): vscode.CodeAction | undefined {
+    const data = f.data!;
+    if (f.line >= doc.lineCount) return undefined;
+    const line = doc.lineAt(f.line);
+    switch (data.fix) {
+      case 'swap': {
+        const result = swapEdits(line.text, format);
+        if (!result.ok) return undefined;
+        const action = new vscode.CodeAction('Swap chosen and rejected', vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of result.edits) {
+          action.edit.replace(doc.uri, new vscode.Range(f.line, e.offset, f.line, e.offset + e.length), e.text);
+        }
+        action.isPreferred = true;
+        return action;
+      }
+      case 'replace': {
+        const range = toRange(f);
+        const term = typeof data.term === 'string' ? data.term : undefined;
+        // The finding is from the last save: offer the fix only while the words are still there.
+        if (!term || doc.getText(range) !== term || typeof data.newText !== 'string') return undefined;
+        const action = new vscode.CodeAction(`Replace "${term}" with "${String(data.replacement)}"`, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.replace(doc.uri, range, data.newText);
+        action.isPreferred = true;
+        return action;
+      }
+      case 'remove-line': {
+        const keep = typeof data.keepLine === 'number' ? data.keepLine : -1;
+        if (keep < 0 || keep >= doc.lineCount || keep === f.line) return undefined;
+        const action = new vscode.CodeAction(`Remove this duplicate record (the first copy is on line ${keep + 1})`, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.delete(doc.uri, line.rangeIncludingLineBreak);
+        return action;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Hover, quick fixes and a link from each curation diagnostic to its rule's documentation. */
+export function registerCurationFeatures(diagnostics: DatasetDiagnostics, configs: ProjectConfigs): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.languages.registerHoverProvider(SELECTOR, new RecordHoverProvider(diagnostics, configs)),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new CurationCodeActions(diagnostics), CurationCodeActions.metadata),
+  );
+}

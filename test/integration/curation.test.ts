@@ -1,0 +1,100 @@
+// The curation rules in the editor: findings from the worker on open and save, the hover on a
+// record, and the quick fixes (swap, replace jargon, remove a duplicate), each undoable.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { codeOf, describeDiagnostic, openFixture, ourDiagnostics, waitForDiagnostics } from './helpers';
+
+const FILE = 'curation.jsonl';
+
+async function quickFixes(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+  // The command returns converted copies whose `diagnostics` may be missing: keep ours by edit.
+  return actions.filter((a) => a.edit && a.edit.entries().some(([u]) => u.toString() === uri.toString()));
+}
+
+function findOne(uri: vscode.Uri, code: string, line: number): vscode.Diagnostic {
+  const d = ourDiagnostics(uri).find((x) => codeOf(x) === code && x.range.start.line === line);
+  assert.ok(d, `no ${code} on line ${line + 1}: ${ourDiagnostics(uri).map(describeDiagnostic).join('\n')}`);
+  return d;
+}
+
+suite('Curation in the editor', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('curation findings arrive from the worker at the exact words', async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'dataset-duplicate-record'), 'curation findings');
+    const inverted = findOne(uri, 'pair-inverted', 0);
+    assert.strictEqual(inverted.severity, vscode.DiagnosticSeverity.Warning);
+    const jargon = findOne(uri, 'tone-jargon', 1);
+    assert.strictEqual(editor.document.getText(jargon.range), 'dyspnea');
+    const dismissive = ourDiagnostics(uri).filter((d) => codeOf(d) === 'tone-respect' && d.range.start.line === 0).map((d) => editor.document.getText(d.range));
+    assert.deepStrictEqual(dismissive.sort(), ['Deal with it', 'Stop whining']);
+    const duplicate = findOne(uri, 'dataset-duplicate-record', 3);
+    assert.strictEqual(duplicate.relatedInformation?.[0].location.range.start.line, 2, 'points at the first copy');
+  });
+
+  test('hovering a record shows its token counts and tone scores', async () => {
+    const editor = await openFixture(FILE);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 5));
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+      .join('\n');
+    assert.match(text, /token/i);
+    assert.match(text, /chosen/i);
+    assert.match(text, /empathy/i);
+  });
+
+  test('quick fix: swap chosen and rejected, then undo', async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'pair-inverted'), 'the inverted pair');
+    const before = editor.document.lineAt(0).text;
+    const [swap] = await quickFixes(uri, findOne(uri, 'pair-inverted', 0));
+    assert.ok(swap?.edit, 'a swap fix is offered');
+    assert.strictEqual(swap.title, 'Swap chosen and rejected');
+    assert.ok(await vscode.workspace.applyEdit(swap.edit));
+    const after = JSON.parse(editor.document.lineAt(0).text);
+    const original = JSON.parse(before);
+    assert.deepStrictEqual(Object.keys(after), Object.keys(original), 'key order kept');
+    assert.strictEqual(after.chosen, original.rejected);
+    assert.strictEqual(after.rejected, original.chosen);
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.lineAt(0).text, before);
+  });
+
+  test('quick fix: replace jargon with the plain word', async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'tone-jargon'), 'the jargon finding');
+    const [replace] = await quickFixes(uri, findOne(uri, 'tone-jargon', 1));
+    assert.ok(replace?.edit);
+    assert.strictEqual(replace.title, 'Replace "dyspnea" with "shortness of breath"');
+    assert.ok(await vscode.workspace.applyEdit(replace.edit));
+    assert.match(editor.document.lineAt(1).text, /he may have shortness of breath, so/);
+    // Saving runs the rules again: the jargon finding is gone.
+    await editor.document.save();
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === 'tone-jargon'), 'the jargon finding to clear after save');
+    await vscode.commands.executeCommand('undo');
+    assert.match(editor.document.lineAt(1).text, /dyspnea/);
+    await editor.document.save();
+  });
+
+  test('quick fix: remove a duplicate record', async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'dataset-duplicate-record'), 'the duplicate');
+    const lines = editor.document.lineCount;
+    const [remove] = await quickFixes(uri, findOne(uri, 'dataset-duplicate-record', 3));
+    assert.ok(remove?.edit);
+    assert.match(remove.title, /Remove this duplicate record \(the first copy is on line 3\)/);
+    assert.ok(await vscode.workspace.applyEdit(remove.edit));
+    assert.strictEqual(editor.document.lineCount, lines - 1);
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.lineCount, lines);
+  });
+});
