@@ -1,3 +1,5 @@
+import { parseArgs } from 'util';
+
 /** What a CLI command may touch of the outside world: passed in so tests can capture it. */
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -14,3 +16,27 @@ export interface CliIO {
 export class UsageError extends Error {}
 
 export type CommandRunner = (args: string[], io: CliIO) => Promise<number>;
+
+/**
+ * The options every dataset-reading command shares: `--format` (one of `formats`, the first is
+ * the default), `--config FILE` and `--help`. Returns undefined when help was printed.
+ */
+export function parseDatasetArgs<F extends string>(
+  args: string[],
+  io: CliIO,
+  help: string,
+  formats: readonly F[],
+): { format: F; config: string | undefined; positionals: string[] } | undefined {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout.write(help);
+    return undefined;
+  }
+  const format = (values.format ?? formats[0]) as F;
+  if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]} (found "${values.format}")`);
+  return { format, config: values.config, positionals };
+}

@@ -1,11 +1,10 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { compareFindings, Finding } from '../../core/findings';
 import { FORMAT_LABELS } from '../../core/formats';
 import { checkFile } from '../../node/checkFile';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
-import { CliIO, UsageError } from '../io';
+import { CliIO, parseDatasetArgs, UsageError } from '../io';
 import { jsonReport, ReportedFile, sarifReport, textLine } from '../output';
 import { VERSION } from '../version';
 
@@ -24,21 +23,10 @@ Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'text' },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (found "${format}")`);
+  const parsed = parseDatasetArgs(args, io, HELP, ['text', 'json', 'sarif'] as const);
+  if (!parsed) return 0;
+  const { format, positionals } = parsed;
+  const values = { config: parsed.config };
   if (!positionals.length) throw new UsageError(`no PATH given\n\n${HELP}`);
 
   let ioProblem = false;

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { ByteLineSplitter, decodeLine } from '../../core/byteLines';
 import { CuratorConfig } from '../../core/config';
 import { analyzeRecord } from '../../core/curation/recordAnalysis';
@@ -9,7 +8,7 @@ import { FormatId, FORMAT_LABELS } from '../../core/formats';
 import { AXIS_LABELS, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
-import { CliIO, UsageError } from '../io';
+import { CliIO, parseDatasetArgs, UsageError } from '../io';
 
 const HELP = `Usage: dialogue-curator score [--format text|json] [--config FILE] PATH...
 
@@ -94,14 +93,10 @@ function textScores(scores: Record<string, number> | null | undefined): string {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const outFormat = values.format;
-  if (outFormat !== 'text' && outFormat !== 'json') throw new UsageError(`--format must be text or json (found "${outFormat}")`);
-  const inputs = resolveInputs(positionals, values.config, io, 'score');
+  const parsed = parseDatasetArgs(args, io, HELP, ['text', 'json'] as const);
+  if (!parsed) return 0;
+  const outFormat = parsed.format;
+  const inputs = resolveInputs(parsed.positionals, parsed.config, io, 'score');
   if (typeof inputs === 'number') return inputs;
   const seen = new Map<string, LoadedConfig>();
   let status = 0;

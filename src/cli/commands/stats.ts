@@ -1,4 +1,3 @@
-import { parseArgs } from 'util';
 import { ruleThreshold } from '../../core/curation/meta';
 import { analyzeRecord } from '../../core/curation/recordAnalysis';
 import { lengthBias } from '../../core/dataset/rules';
@@ -8,7 +7,7 @@ import { AXIS_LABELS, TONE_AXES, ToneScores } from '../../core/tone/analyze';
 import { tokenizer } from '../../core/tokens/tokenizer';
 import { LoadedConfig, settingsForFile } from '../../node/project';
 import { displayPath } from '../files';
-import { CliIO, UsageError } from '../io';
+import { CliIO, parseDatasetArgs } from '../io';
 import { configForFile, forEachRecord, resolveInputs } from './score';
 
 const HELP = `Usage: dialogue-curator stats [--format text|json] [--config FILE] PATH...
@@ -166,14 +165,10 @@ export function statsText(s: FileStats): string {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const outFormat = values.format;
-  if (outFormat !== 'text' && outFormat !== 'json') throw new UsageError(`--format must be text or json (found "${outFormat}")`);
-  const inputs = resolveInputs(positionals, values.config, io, 'stats');
+  const parsed = parseDatasetArgs(args, io, HELP, ['text', 'json'] as const);
+  if (!parsed) return 0;
+  const outFormat = parsed.format;
+  const inputs = resolveInputs(parsed.positionals, parsed.config, io, 'stats');
   if (typeof inputs === 'number') return inputs;
   const seen = new Map<string, LoadedConfig>();
   const all: FileStats[] = [];
