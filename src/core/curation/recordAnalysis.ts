@@ -37,8 +37,8 @@ function side(name: Side, turns: Turn[], allow: readonly string[]): SideAnalysis
 }
 
 /**
- * Analyses a parsed record. Pure; `analysisFor` memoises it per parsed value so the several
- * record rules that run on one record share a single analysis.
+ * Analyses a parsed record. Pure; `analysisFor` remembers the last one so the several record
+ * rules that run on one record share a single analysis.
  */
 export function analyzeRecord(value: unknown, format: FormatId | undefined, config: Pick<CuratorConfig, 'allow'>): RecordAnalysis | undefined {
   const parts = extractParts(format, value);
@@ -53,15 +53,35 @@ export function analyzeRecord(value: unknown, format: FormatId | undefined, conf
   };
 }
 
-/** Memo keyed by the parsed record object (garbage-collected with it) and checked against format and config. */
-const memo = new WeakMap<object, { format: FormatId | undefined; config: object; analysis: RecordAnalysis | undefined }>();
+/**
+ * The record rules run one after the other on the same record, so remembering the last analysis
+ * is enough for them to share it. Only one is kept: a memo per parsed value (a WeakMap) kept every
+ * analysis alive as long as an editor model held the parsed records, and its ephemeron entries
+ * slowed every garbage collection on big files.
+ */
+class LastAnalysis {
+  private value: object | undefined;
+  private format: FormatId | undefined;
+  private config: object | undefined;
+  private analysis: RecordAnalysis | undefined;
+
+  get(value: Record<string, unknown>, format: FormatId | undefined, config: CuratorConfig): RecordAnalysis | undefined {
+    if (this.value !== value || this.format !== format || this.config !== config) {
+      // Dropped first, so a throwing analysis never leaves a stale entry behind.
+      this.value = undefined;
+      this.analysis = analyzeRecord(value, format, config);
+      this.value = value;
+      this.format = format;
+      this.config = config;
+    }
+    return this.analysis;
+  }
+}
+
+const last = new LastAnalysis();
 
 export function analysisFor(value: Record<string, unknown>, format: FormatId | undefined, config: CuratorConfig): RecordAnalysis | undefined {
-  const hit = memo.get(value);
-  if (hit && hit.format === format && hit.config === config) return hit.analysis;
-  const analysis = analyzeRecord(value, format, config);
-  memo.set(value, { format, config, analysis });
-  return analysis;
+  return last.get(value, format, config);
 }
 
 /** A record rule that works on the shared analysis (records no format can read are skipped). */

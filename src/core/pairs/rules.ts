@@ -13,6 +13,35 @@ export function normalizeResponse(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/** Code units that `String.prototype.trim` and `\s` treat as white space. */
+function isJsSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * `normalizeResponse(text).length` without building the string: runs of white space count once,
+ * leading and trailing white space not at all, and the one character whose lower case is longer
+ * (U+0130, "İ" → "i̇") counts twice.
+ */
+export function normalizedLength(text: string): number {
+  let n = 0;
+  let pendingSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isJsSpace(c)) {
+      pendingSpace = n > 0;
+      continue;
+    }
+    if (pendingSpace) {
+      n++;
+      pendingSpace = false;
+    }
+    n += c === 0x130 ? 2 : 1;
+  }
+  return n;
+}
+
 /** Share of the longer text covered by the common beginning and end (1 = equal). */
 export function prefixSuffixSimilarity(a: string, b: string): number {
   if (a === b) return 1;
@@ -69,7 +98,12 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
   }
   if (!ruleOff(config, 'pair-near-identical')) {
     const threshold = ruleThreshold(config, 'pair-near-identical');
-    const similarity = prefixSuffixSimilarity(normalizeResponse(a.chosen.text), normalizeResponse(rejected.text));
+    // The similarity is at most the ratio of the normalised lengths: when that is already below the
+    // threshold (almost every pair), the texts need not be normalised at all.
+    const cl = normalizedLength(a.chosen.text);
+    const rl = normalizedLength(rejected.text);
+    const bound = Math.max(cl, rl) === 0 ? 1 : Math.min(cl, rl) / Math.max(cl, rl);
+    const similarity = bound < threshold ? 0 : prefixSuffixSimilarity(normalizeResponse(a.chosen.text), normalizeResponse(rejected.text));
     if (similarity >= threshold) {
       out.push(ruleFinding('pair-near-identical', keyRange(locator, rejectedKey), { similarity }, { field, data: { similarity } }));
       return;

@@ -54,7 +54,11 @@ function checkTokens(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, o
     for (const side of sides) {
       if (!side.text) continue;
       if (promptBytes + utf8Length(side.text) <= max) continue; // cannot exceed: every token is at least one byte
-      const total = counts.count(a.promptText) + counts.count(side.text);
+      // The response first (it is the longer text): when it fits with the prompt's byte bound, the
+      // prompt need not be tokenized.
+      const sideTokens = counts.count(side.text);
+      if (sideTokens + promptBytes <= max) continue;
+      const total = counts.count(a.promptText) + sideTokens;
       if (total <= max) continue;
       out.push(
         ruleFinding('tokens-over-max', sideKeyRange(record.locator, side), { side: side.side, tokens: total, encoding: enc, max, over: total - max }, { field: sideField(side), data: { tokens: total, maxLength: max } }),

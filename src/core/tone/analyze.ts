@@ -142,8 +142,9 @@ function kindAxis(kind: PhraseKind): ToneAxis {
   }
 }
 
-function span(t: WordTable, from: number, toInclusive: number): ToneSpan {
-  return { seg: t.sentences[t.sentence[from]].seg, start: t.start[from], end: t.end[toInclusive] };
+/** A match over tokens [from, toInclusive], built in one literal (no spread: this runs per sentence). */
+function spanMatch(t: WordTable, from: number, toInclusive: number, axis: ToneAxis, kind: MatchKind, category: string, weight: number): ToneMatch {
+  return { seg: t.sentences[t.sentence[from]].seg, start: t.start[from], end: t.end[toInclusive], axis, kind, category, weight };
 }
 
 /**
@@ -295,13 +296,13 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     const first = sent.firstToken;
     if (masked(mask, first, first + 1)) continue;
     if (kind === 'negative') {
-      matches.push({ ...span(words, first, Math.min(first + 1, sent.endToken - 1)), axis: 'nonPrescriptive', kind: 'negative-opener', category: 'negative-order', weight: -lex.negativeOpeners.weight });
+      matches.push(spanMatch(words, first, Math.min(first + 1, sent.endToken - 1), 'nonPrescriptive', 'negative-opener', 'negative-order', -lex.negativeOpeners.weight));
     }
     if (kind === 'bare' || kind === 'negative') {
       bare++;
       let k = first;
       while (k < sent.endToken - 1 && vocab.flags[words.tokens[k]] & WORD_DISCOURSE) k++;
-      matches.push({ ...span(words, k, k), axis: 'politeness', kind: 'command', category: 'bare-command', weight: -1 });
+      matches.push(spanMatch(words, k, k, 'politeness', 'command', 'bare-command', -1));
     }
   }
   closeRun(sentenceCount - 1);
@@ -324,7 +325,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       j++;
     }
     if ((written >= shout.minRunWords || longest >= shout.minLetters) && !masked(mask, i, j)) {
-      matches.push({ ...span(words, i, j - 1), axis: 'respect', kind: 'shouting', category: 'shouting', weight: -shout.weight });
+      matches.push(spanMatch(words, i, j - 1, 'respect', 'shouting', 'shouting', -shout.weight));
     }
     i = j;
   }

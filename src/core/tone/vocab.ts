@@ -19,6 +19,11 @@ function hashString(s: string): number {
 
 const MAX_WORDS = 400_000;
 
+/** How `lookup` reads its text: a whole word, a slice of lower-cased text, a slice to fold A–Z in. */
+const WHOLE = 0;
+const SLICE = 1;
+const FOLDED = 2;
+
 export class Vocabulary {
   private words: string[] = [];
   private hashes: number[] = [];
@@ -42,15 +47,24 @@ export class Vocabulary {
 
   /** The id of a word given as a string (already lower case and normalised). */
   id(word: string): number {
-    return this.lookup(word, 0, word.length, hashString(word), true);
+    return this.lookup(word, 0, word.length, hashString(word), WHOLE);
   }
 
   /** The id of `lower[from, to)`; `hash` must be the hash of exactly those characters. */
   idOfSlice(lower: string, from: number, to: number, hash: number): number {
-    return this.lookup(lower, from, to, hash, false);
+    return this.lookup(lower, from, to, hash, SLICE);
   }
 
-  private lookup(text: string, from: number, to: number, hash: number, whole: boolean): number {
+  /**
+   * The id of `text[from, to)` with A–Z read as a–z, for text whose other characters are their
+   * own lower case (see `foldsToLowerCase`); `hash` is the hash of the folded characters. Saves
+   * lower-casing whole responses, which is slow for strings with any non-Latin-1 character.
+   */
+  idOfAsciiFolded(text: string, from: number, to: number, hash: number): number {
+    return this.lookup(text, from, to, hash, FOLDED);
+  }
+
+  private lookup(text: string, from: number, to: number, hash: number, mode: number): number {
     const len = to - from;
     let slot = hash & this.mask;
     for (;;) {
@@ -61,14 +75,20 @@ export class Vocabulary {
         const w = this.words[id];
         if (w.length === len) {
           let k = 0;
-          while (k < len && w.charCodeAt(k) === text.charCodeAt(from + k)) k++;
+          if (mode === FOLDED) {
+            for (; k < len; k++) {
+              let c = text.charCodeAt(from + k);
+              if (c >= 65 && c <= 90) c += 32;
+              if (w.charCodeAt(k) !== c) break;
+            }
+          } else while (k < len && w.charCodeAt(k) === text.charCodeAt(from + k)) k++;
           if (k === len) return id;
         }
       }
       slot = (slot + 1) & this.mask;
     }
     const id = this.words.length;
-    this.words.push(whole ? text : text.slice(from, to));
+    this.words.push(mode === WHOLE ? text : mode === SLICE ? text.slice(from, to) : text.slice(from, to).toLowerCase());
     this.hashes.push(hash);
     this.slots[slot] = id + 1;
     if (id >= this.flags.length) {

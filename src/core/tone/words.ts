@@ -140,10 +140,37 @@ export function tokenStrings(vocab: Vocabulary, t: WordTable, from = 0, to = t.n
   return out;
 }
 
+/** Per UTF-16 code unit at or above 0x80: 0 not known yet, 1 its own lower case, 2 not. */
+const lowerCaseKnown = new Uint8Array(0x10000);
+
+/**
+ * Whether lower-casing `text` only maps A–Z to a–z (true for most text, accents included:
+ * "é" is already lower case). Code units of surrogate pairs count as unchanged: they are never
+ * part of a word, and lower-casing keeps astral characters astral, so offsets still line up.
+ */
+export function foldsToLowerCase(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    let known = lowerCaseKnown[c];
+    if (known === 0) {
+      const ch = String.fromCharCode(c);
+      known = lowerCaseKnown[c] = (c >= 0xd800 && c <= 0xdfff) || ch.toLowerCase() === ch ? 1 : 2;
+    }
+    if (known === 2) return false;
+  }
+  return true;
+}
+
 function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable): void {
-  const lowerAll = text.toLowerCase();
-  // Lower-casing keeps offsets unless a rare character changes length; then words go the slow way.
-  const lower = lowerAll.length === text.length ? lowerAll : undefined;
+  // Lower-casing keeps offsets unless a rare character changes length; then words go the slow
+  // way. Text that only needs A–Z folded (nearly all) is read in place, without a lower-case copy.
+  const fold = foldsToLowerCase(text);
+  let lower: string | undefined;
+  if (!fold) {
+    const lowerAll = text.toLowerCase();
+    lower = lowerAll.length === text.length ? lowerAll : undefined;
+  }
   const len = text.length;
   const { tokens, start, end, sentence, flags, surface, sentences } = t;
   let n = t.n;
@@ -213,7 +240,8 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable)
           else if (!(d === 45 || (d === 46 && isDigit(text.charCodeAt(j - 1)) && isDigit(text.charCodeAt(j + 1))))) break;
         } else break;
       }
-      if (lower !== undefined) hash = Math.imul(hash ^ lower.charCodeAt(j), 0x01000193);
+      if (fold) hash = Math.imul(hash ^ (d >= 65 && d <= 90 ? d + 32 : d), 0x01000193);
+      else if (lower !== undefined) hash = Math.imul(hash ^ lower.charCodeAt(j), 0x01000193);
       j++;
     }
     if (sentStart < 0) {
@@ -227,12 +255,12 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable)
     const sIndex = sentences.length;
     let expanded: string[] | undefined;
     let surfaceId: number;
-    if (hasApostrophe || lower === undefined || (j - i === 6 && lower.startsWith('cannot', i))) {
+    if (hasApostrophe || (!fold && lower === undefined) || (j - i === 6 && isCannot(text, i))) {
       let word = lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase();
       if (hasApostrophe) word = word.replace(/\u2019/g, "'");
       surfaceId = vocab.id(word);
       expanded = expandContraction(word);
-    } else surfaceId = vocab.idOfSlice(lower, i, j, hash);
+    } else surfaceId = fold ? vocab.idOfAsciiFolded(text, i, j, hash) : vocab.idOfSlice(lower!, i, j, hash);
     surface[words++] = surfaceId;
     sentWords++;
     if (expanded) {
@@ -258,6 +286,13 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable)
   if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false });
   t.n = n;
   t.surfaceCount = words;
+}
+
+/** "cannot" in any case at `at` (the caller knows the word is six characters long). */
+function isCannot(text: string, at: number): boolean {
+  const w = 'cannot';
+  for (let k = 0; k < 6; k++) if ((text.charCodeAt(at + k) | 0x20) !== w.charCodeAt(k)) return false;
+  return true;
 }
 
 /** A period right after "Dr", "e.g", "etc" that is followed by more of the same sentence. */

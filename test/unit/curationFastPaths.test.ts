@@ -1,0 +1,82 @@
+/**
+ * The curation checks take shortcuts on the hot path (no lower-case copy of a response, no
+ * normalised copy of a pair, no prompt tokenizing when a bound decides). Each shortcut must give
+ * exactly what the long way gives: these tests compare the two on arbitrary text.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { recordRules } from '../../src/core/curation';
+import { checkText } from '../../src/core/engine';
+import { normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
+import { lexicon } from '../../src/core/tone/lexicon';
+import { foldsToLowerCase, scanWords, tokenStrings } from '../../src/core/tone/words';
+
+/** Pieces that exercise case folding: ASCII, accents, letters whose lower case differs or is longer, white space of every kind, astral characters. */
+const piece = fc.constantFrom('a', 'B', 'Care', 'CANNOT', 'Cannot', "Don't", 'DON\u2019T', 'é', 'É', 'Σ', 'ΟΔΟΣ', 'İ', 'ß', 'ǅ', '\u212a', '😀', '𐐀', ' ', '  ', '\t', '\n', '\u00a0', '\u2028', '\u3000', '\ufeff', '.', '!', '?', "'", '-', 'Dr.', '3.5');
+const text = fc.array(piece, { maxLength: 30 }).map((p) => p.join(''));
+
+function tokens(t: string): string[] {
+  const lex = lexicon();
+  return tokenStrings(lex.vocab, scanWords(lex.vocab, [t]));
+}
+
+test('foldsToLowerCase: true exactly when lower-casing only maps A-Z (outside astral characters)', () => {
+  fc.assert(
+    fc.property(text, (t) => {
+      // Astral characters are never part of a word: only the rest has to agree.
+      const bmp = (s: string) => s.replace(/[\ud800-\udfff]/g, '');
+      const folded = bmp(t.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+      if (foldsToLowerCase(t)) assert.equal(bmp(t.toLowerCase()), folded);
+      else assert.notEqual(bmp(t.toLowerCase()), folded);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('the scanner reads words in place the same way as from a lower-case copy', () => {
+  fc.assert(
+    fc.property(text, (t) => {
+      const lower = t.toLowerCase();
+      // Lower-case text is read in place; the original may take the copy (É, Σ) or the slow path (İ).
+      if (lower.length === t.length) assert.deepEqual(tokens(t), tokens(lower));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('normalizedLength is the length of the normalised response', () => {
+  fc.assert(
+    fc.property(text, (t) => {
+      assert.equal(normalizedLength(t), normalizeResponse(t).length);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('near-identical pairs are still found after the length bound (case and white space differences)', () => {
+  const line = (chosen: string, rejected: string) => JSON.stringify({ prompt: 'How do I help her sleep?', chosen, rejected });
+  const config = { ...DEFAULT_CONFIG, rules: { 'pair-near-identical': { threshold: 0.9 } } };
+  const codes = (chosen: string, rejected: string) => checkText(line(chosen, rejected), { recordRules, config }).findings.map((f) => f.code);
+  assert.ok(codes('A regular bedtime can help.', '  a REGULAR   bedtime can help.\n').includes('pair-near-identical'));
+  assert.ok(codes('A regular bedtime can help a lot.', 'A regular bedtime can help a lot!').includes('pair-near-identical'));
+  assert.ok(!codes('A regular bedtime can help.', 'No.').includes('pair-near-identical'));
+});
+
+test('over-length responses are found whether or not the prompt had to be tokenized', () => {
+  const config = { ...DEFAULT_CONFIG, maxLength: 40 };
+  const word = 'caregiving ';
+  // The response alone is over the limit; then prompt + response only together.
+  for (const [prompt, chosen] of [
+    ['Help?', word.repeat(60)],
+    [word.repeat(15), word.repeat(15)],
+  ]) {
+    const findings = checkText(JSON.stringify({ prompt, chosen, rejected: 'Short.' }), { recordRules, config }).findings.filter((f) => f.code === 'tokens-over-max');
+    assert.equal(findings.length, 1, `${prompt.length}/${chosen.length}`);
+    assert.match(findings[0].message, /chosen/);
+  }
+  // Under the limit once tokenized, although over it in bytes.
+  const fits = checkText(JSON.stringify({ prompt: 'Help?', chosen: word.repeat(4), rejected: 'Short.' }), { recordRules, config: { ...config, maxLength: 30 } }).findings;
+  assert.ok(!fits.some((f) => f.code === 'tokens-over-max'));
+});
