@@ -19,6 +19,7 @@
 //   DC_VSIX=path     use this .vsix instead of packaging one
 //   DC_HEADED=1      show the browser (needs a display)
 //   DC_KEEP_TEMP=1   keep profiles and workspace copies
+//   DC_UI_RETRIES=N  runs of a failed test file from a fresh profile (default 1; 0 = none)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -200,12 +201,24 @@ async function main() {
   const browser = await launchChromium({ headless: process.env.DC_HEADED !== '1' });
   cleanups.add(() => browser.close());
 
+  // A browser driving a full workbench on a loaded 2-core machine has timing flakes (focus,
+  // restore order after a reload). A failed file gets one more run from a fresh profile; a retry
+  // that passes is reported by name, so flakiness stays visible instead of hidden.
+  const retries = Number(process.env.DC_UI_RETRIES ?? 1);
   let passed = 0;
   let failed = 0;
+  const flaky = [];
   for (const file of files) {
-    if (await runOne(file, { vsix, browser })) passed++;
+    let ok = await runOne(file, { vsix, browser });
+    for (let attempt = 1; !ok && attempt <= retries; attempt++) {
+      console.log(`[ui] retrying ${path.relative(root, file)} (attempt ${attempt + 1})`);
+      ok = await runOne(file, { vsix, browser });
+      if (ok) flaky.push(path.relative(root, file));
+    }
+    if (ok) passed++;
     else failed++;
   }
+  if (flaky.length) console.log(`\n[ui] passed only on retry (flaky): ${flaky.join(', ')}`);
   console.log(`\n${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

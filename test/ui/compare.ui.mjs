@@ -162,6 +162,8 @@ export default async function compare(ui) {
   // 7. A draft survives hiding the panel (another editor in its group) and showing it again.
   await panel.locator('vscode-button#edit-chosen').click();
   await panel.locator('.column-chosen vscode-textarea textarea').fill('A draft that must survive.');
+  // Quick Open opens into the active group: make sure that is the panel's, whatever had focus.
+  await page.locator('.tabs-container .tab.active', { hasText: 'Compare: trl-standard.jsonl' }).click();
   await page.keyboard.press('Control+P');
   const quickOpen = page.locator('.quick-input-widget input');
   await quickOpen.waitFor({ state: 'visible', ...opts });
@@ -183,6 +185,11 @@ export default async function compare(ui) {
   // record under the restored cursor and follows it again.
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
+  // The workbench restores its editors but may bring back another tab of the group in front
+  // (the editor state saved before the reload decides): bring the restored panel forward.
+  const restoredTab = page.locator('.tabs-container .tab', { hasText: 'Compare: trl-standard.jsonl' });
+  await restoredTab.waitFor({ state: 'visible', ...opts });
+  if (!(await restoredTab.evaluate((t) => t.classList.contains('active')))) await restoredTab.click();
   await activeWebview(page).locator('.position', { hasText: /Record \d of 4/ }).waitFor({ state: 'visible', ...opts });
   await goToLine(page, 2);
   await expectText(activeWebview(page).locator('.position'), 'Record 2 of 4', 'header after a reload');
