@@ -44,3 +44,28 @@ test('the grammar, schemas and JSON validation the manifest points at exist', ()
   const jsonl = pkg.contributes.languages.find((l: { id: string }) => l.id === 'jsonl');
   assert.deepEqual([...jsonl.extensions].sort(), ['.jsonl', '.ndjson']);
 });
+
+test('security-relevant contributions: trainers are machine-scoped, training needs a trusted workspace', () => {
+  const props = pkg.contributes.configuration.properties;
+  assert.equal(props['dialogueCurator.trainers'].scope, 'machine', 'a cloned repository must not redirect uploads');
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  const training = pkg.contributes.commands.filter((c: { command: string }) => /train|Token|Runs/i.test(c.command));
+  assert.ok(training.length >= 3);
+  for (const c of training) assert.match(c.enablement ?? '', /isWorkspaceTrusted/, `${c.command} must be disabled in Restricted Mode`);
+  for (const [menu, items] of Object.entries(pkg.contributes.menus) as [string, { command: string; when?: string }[]][]) {
+    for (const item of items) {
+      if (training.some((c: { command: string }) => c.command === item.command)) assert.match(item.when ?? '', /isWorkspaceTrusted/, `${item.command} in ${menu}`);
+    }
+  }
+  assert.ok(/isTrusted/.test(extensionSource), 'a runtime Workspace Trust check backs the when clauses');
+});
+
+test('the walkthrough steps point at existing media and commands', () => {
+  const commands = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  for (const w of pkg.contributes.walkthroughs) {
+    for (const step of w.steps) {
+      assert.ok(fs.existsSync(step.media.markdown), step.media.markdown);
+      for (const m of String(step.description).matchAll(/\(command:(dialogueCurator\.[A-Za-z]+)/g)) assert.ok(commands.has(m[1]), m[1]);
+    }
+  }
+});
