@@ -94,6 +94,9 @@ write(f"{root}/healthy/trl-implicit.jsonl", implicit(PAIRS))
 write(f"{root}/healthy/openai-preference.jsonl", openai(PAIRS))
 write(f"{root}/healthy/hh-rlhf.jsonl", hh(PAIRS))
 write(f"{root}/healthy/chat-messages.jsonl", chat(PAIRS))
+bad_implicit = implicit(PAIRS[:3])
+bad_implicit[1]["chosen"][1]["role"] = "user"  # the response turn must be the assistant's
+write(f"{root}/problems/implicit-with-problems.jsonl", bad_implicit)
 
 # A multi-turn conversation, to show context in the compare panel.
 multi = {"prompt": [
@@ -119,15 +122,34 @@ lines.append(json.dumps({"prompt": "Is dizziness a side effect of her new pills?
 lines.append(json.dumps({"prompt": "He has shortness of breath after climbing stairs.", "chosen": "Thank you for telling me. He should see a doctor about dyspnea on exertion and possible hypertension soon.", "rejected": "Whatever."}))  # jargon in chosen
 lines.append(json.dumps({"prompt": "My mum keeps calling me at night.", "chosen": "Oh great, another midnight call. Yeah, right, like that's going to stop.", "rejected": "Unplug the phone."}))  # sarcasm in chosen
 lines.append(json.dumps(std[0], ensure_ascii=False))  # duplicate record
-lines.append(json.dumps({"prompt": "Contact me about my dad.", "chosen": "Of course. I can reach you at jane.doe@example.com or 555-123-4567 if that's okay.", "rejected": "No."}))  # personal information
+lines.append(json.dumps({"prompt": "Please call me about my dad's results.", "chosen": "Of course. I'll call you at (415) 867-2231 or write to maria.lopez@caremail.net, whichever suits you.", "rejected": "No."}))  # personal information (shown before training)
+lines.append(json.dumps({"prompt": "I'm scared and overwhelmed since my husband's dementia diagnosis.", "chosen": "Dementia progresses in stages. Care plans are available from local services.", "rejected": "Not my problem."}))  # tone-empathy
+lines.append(json.dumps({"prompt": "How should I store my mother's insulin?", "chosen": "Put it in the fridge. Keep it away from the freezer. Check the date. Throw out old pens.", "rejected": "Whatever, leave it anywhere."}))  # tone-politeness, tone-prescriptive
+lines.append(json.dumps({"prompt": "Why does my father sleep so much?", "chosen": "Considerable hypersomnolence frequently accompanies multifactorial neurodegenerative pathophysiology, necessitating comprehensive interdisciplinary evaluation incorporating pharmacological reconciliation.", "rejected": "Old people sleep."}))  # tone-simplicity, tone-jargon
+lines.append(json.dumps({"prompt": "How do I help my son with his asthma inhaler?", "chosen": "You must shake it first. You need to use a spacer. You have to rinse his mouth afterwards. Do it every time.", "rejected": "It's great that you're helping him with this. Shaking the inhaler first and using a spacer can help more medicine reach his lungs, and rinsing his mouth afterwards is a good habit. His nurse can watch him use it and share tips."}))  # pair-inverted
+lines.append(json.dumps({"prompt": "What is a normal blood pressure for my dad?", "chosen": "Thank you for asking. For most adults, a reading under 120 over 80 is considered normal, but his doctor can tell you what target is right for him.", "rejected": "Thank you for asking. For most adults, a reading under 120 over 80 is considered normal, but his doctor can tell you what target is right for him."}))  # pair-identical
+shared = " ".join(["Caring for someone at home means planning the day around their needs, their medicines and their rest, and asking for help early."] * 90)
+lines.append(json.dumps({"prompt": "Tell me everything about caring for my mum at home.", "chosen": shared + " Please be gentle with yourself too.", "rejected": shared + " Stop complaining."}))  # tokens-over-max, tokens-truncation-identical
 write_lines = lines
 os.makedirs(f"{root}/problems", exist_ok=True)
 with open(f"{root}/problems/trl-standard-with-problems.jsonl", "w", encoding="utf-8") as f:
     f.write("\n".join(write_lines) + "\n")
 
+# Dataset-level problems: every rejected response opens with the same stock phrase (a shortcut
+# the model can learn instead of the tone) and the chosen responses are much longer.
+more = PAIRS + [("A friend asked me this: " + p, c, r) for p, c, r in PAIRS[:8]]
+shortcut = [{"prompt": p, "chosen": c + " I hope this helps, and please reach out again any time.", "rejected": "As an AI, I cannot help. " + r} for p, c, r in more]
+write(f"{root}/problems/shortcut-and-length-bias.jsonl", shortcut)
+
+# Bytes that are not UTF-8 (a file saved as Latin-1): the CLI reports them, the editor shows U+FFFD.
+with open(f"{root}/problems/latin1-bytes.jsonl", "wb") as f:
+    f.write(json.dumps({"prompt": PAIRS[0][0], "chosen": PAIRS[0][1], "rejected": PAIRS[0][2]}).encode() + b"\n")
+    f.write(b'{"prompt": "Caf\xe9 visits help my mum.", "chosen": "That sounds lovely.", "rejected": "Fine."}\n')
+
 conv = conversational(PAIRS[:4])
 conv[1]["chosen"][0]["role"] = "user"  # chosen[0].role must be "assistant"
 conv[2]["prompt"].append({"role": "assistant", "content": "Anything else?"})  # prompt ends with an assistant turn
+conv[3]["prompt"] = [{"role": "user", "content": "Hi."}, {"role": "user", "content": PAIRS[3][0]}]  # two user turns in a row
 with open(f"{root}/problems/conversational-with-problems.jsonl", "w", encoding="utf-8") as f:
     for r in conv:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")
