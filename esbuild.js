@@ -67,6 +67,8 @@ function existing(entries) {
 }
 
 async function main() {
+  // A production build starts from an empty dist/ so no stale source maps end up in the .vsix.
+  if (production) fs.rmSync(path.join(__dirname, 'dist'), { recursive: true, force: true });
   const contexts = [];
   for (const e of existing([...nodeEntries, ...testEntries])) {
     contexts.push(
