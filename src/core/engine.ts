@@ -1,8 +1,8 @@
 import { BUNDLED_SCHEMAS } from './bundledSchemas';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG } from './config';
-import { atLine, compareFindings, Finding } from './findings';
+import { atLine, Finding, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
-import { notObjectFinding, parseLine, splitLines } from './jsonl';
+import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
 import { LineLocator } from './positions';
 import { RecordValidator, SchemaCompiler } from './schemaCheck';
 
@@ -30,16 +30,40 @@ export interface RecordRule {
   check(record: RecordInput, ctx: RuleContext): Finding[];
 }
 
-/** What a dataset rule sees of each record: its line and the facts record rules stored. */
+/**
+ * What a dataset rule sees of each record: its line and the facts record rules stored. In the
+ * editor model an entry lives as long as its line's facts, and `line` follows the line as lines
+ * above it are inserted or deleted.
+ */
 export interface RecordEntry {
   line: number;
   facts: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A dataset rule's running state: records are added and removed one at a time, and `findings`
+ * gives the same findings as the rule's `check` on the records present. Lets the editor redo only
+ * what an edit changed (one record out, one in) instead of the whole file.
+ */
+export interface DatasetAccumulator {
+  /**
+   * Counts a record in; the entry object identifies it until `remove`. When it is called, the
+   * lines of the entries present are current, and entries never change places relative to each
+   * other, so an accumulator may keep its records in line order.
+   */
+  add(entry: RecordEntry): void;
+  remove(entry: RecordEntry): void;
+  /** Findings for the records present; `ordered` lists exactly those entries, in line order, with current lines. */
+  findings(ordered: readonly RecordEntry[]): Finding[];
+}
+
 /** A check across the whole file; it runs on the cached facts, so it must be cheap. */
 export interface DatasetRule {
   id: string;
+  /** Findings for `records` (in line order). */
   check(records: readonly RecordEntry[], ctx: RuleContext): Finding[];
+  /** The running form of the rule, when it has one (see DatasetAccumulator). */
+  start?(ctx: RuleContext): DatasetAccumulator;
 }
 
 export interface CheckSettings {
@@ -96,6 +120,109 @@ class RecordPipeline {
   }
 }
 
+/**
+ * The dataset rules of one check, fed record by record. Rules with a running form
+ * (`DatasetRule.start`) keep their state between calls of `findings`, so after an edit only the
+ * records that changed are counted out and in again; the others run `check` over all entries.
+ */
+export class DatasetRun {
+  private accumulators: (DatasetAccumulator | undefined)[];
+
+  constructor(
+    private rules: readonly DatasetRule[],
+    private ctx: RuleContext,
+  ) {
+    this.accumulators = rules.map((r) => r.start?.(ctx));
+  }
+
+  add(entry: RecordEntry): void {
+    for (const a of this.accumulators) a?.add(entry);
+  }
+
+  remove(entry: RecordEntry): void {
+    for (const a of this.accumulators) a?.remove(entry);
+  }
+
+  /** Every rule's findings, rule by rule; `ordered` holds exactly the entries added, in line order. */
+  findings(ordered: readonly RecordEntry[]): Finding[] {
+    const out: Finding[] = [];
+    this.rules.forEach((rule, i) => {
+      const acc = this.accumulators[i];
+      // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
+      for (const f of acc ? acc.findings(ordered) : rule.check(ordered, this.ctx)) out.push(f);
+    });
+    return out;
+  }
+}
+
+/**
+ * Sorts findings with `compareFindings`, with the same result as a stable `Array.sort`, in
+ * linear time when lines are dense: a counting sort by line, then a sort within each line that
+ * has several findings. (A file of 100k records can carry 150k findings: sorting them whole on
+ * every re-check was a good share of the editor's wait.)
+ */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  let max = -1;
+  for (const f of findings) {
+    if (!Number.isInteger(f.line) || f.line < 0) return [...findings].sort(compareSameOrder);
+    if (f.line > max) max = f.line;
+  }
+  if (max > 4 * findings.length + 1024) return [...findings].sort(compareSameOrder);
+  const starts = new Int32Array(max + 2);
+  for (const f of findings) starts[f.line + 1]++;
+  for (let i = 1; i < starts.length; i++) starts[i] += starts[i - 1];
+  const out: Finding[] = new Array(findings.length);
+  const next = starts.slice(0, max + 1);
+  for (const f of findings) out[next[f.line]++] = f;
+  for (let line = 0; line <= max; line++) sortRun(out, starts[line], starts[line + 1]);
+  return out;
+}
+
+/** `localeCompare` of two rule codes, remembered: findings on one line often tie up to their codes. */
+const codeOrder = new Map<string, Map<string, number>>();
+
+function compareCodes(a: string, b: string): number {
+  if (a === b) return 0;
+  let row = codeOrder.get(a);
+  if (!row) {
+    row = new Map();
+    // Codes are rule ids, a few dozen; the bound only guards against a flood of made-up ones.
+    if (codeOrder.size < 1000) codeOrder.set(a, row);
+  }
+  let order = row.get(b);
+  if (order === undefined) {
+    order = a.localeCompare(b);
+    if (row.size < 1000) row.set(b, order);
+  }
+  return order;
+}
+
+/** The order of `compareFindings`, with the code comparison remembered (see compareCodes). */
+function compareSameOrder(a: Finding, b: Finding): number {
+  return a.line - b.line || a.column - b.column || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareCodes(a.code, b.code);
+}
+
+/**
+ * Sorts `list[from, to)` (one line's findings) in place, stably: an insertion sort, since a line
+ * holds a handful of findings that are mostly in order already.
+ */
+function sortRun(list: Finding[], from: number, to: number): void {
+  if (to - from > 32) {
+    const run = list.slice(from, to).sort(compareSameOrder);
+    for (let k = 0; k < run.length; k++) list[from + k] = run[k];
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const f = list[i];
+    let j = i;
+    while (j > from && compareSameOrder(list[j - 1], f) > 0) {
+      list[j] = list[j - 1];
+      j--;
+    }
+    list[j] = f;
+  }
+}
+
 interface LineState {
   text: string;
   /** null until parsed (a freshly inserted line). */
@@ -103,6 +230,11 @@ interface LineState {
   /** Findings that depend on the format and rules; undefined when they need recomputing. */
   recordFindings?: Finding[];
   facts?: Record<string, unknown>;
+  /** This record as the dataset rules know it (set while it is counted in `DatasetModel.dataset`). */
+  entry?: RecordEntry;
+  /** `recordFindings` moved to line `placedLine`, with the rule settings applied. */
+  placed?: Finding[];
+  placedLine?: number;
 }
 
 export interface CheckSummary {
@@ -115,12 +247,15 @@ export interface CheckSummary {
 /**
  * A dataset document kept in memory line by line. An edit re-parses only the lines it touched;
  * schema and rule results are cached per line and recomputed only when the detected format
- * changes; dataset rules run over cached facts.
+ * changes; dataset rules keep running counts, so an edit only counts the changed records out
+ * and in again.
  */
 export class DatasetModel {
   private lines: LineState[] = [];
   private pipeline: RecordPipeline;
   private detected: FormatId | undefined;
+  /** The dataset rules' state; every line with an `entry` is counted in it. */
+  private dataset: DatasetRun | undefined;
 
   constructor(private settings: CheckSettings = {}) {
     this.pipeline = new RecordPipeline(settings);
@@ -134,10 +269,7 @@ export class DatasetModel {
   configure(settings: CheckSettings): void {
     this.settings = settings;
     this.pipeline = new RecordPipeline(settings);
-    for (const l of this.lines) {
-      l.recordFindings = undefined;
-      l.facts = undefined;
-    }
+    this.dropResults();
   }
 
   setText(text: string): void {
@@ -146,11 +278,33 @@ export class DatasetModel {
 
   setLines(lines: string[]): void {
     this.lines = lines.map((text) => ({ text, parsed: null }));
+    this.dataset = undefined;
   }
 
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
-    this.lines.splice(start, deleteCount, ...newLines.map((text): LineState => ({ text, parsed: null })));
+    const removed = this.lines.splice(start, deleteCount, ...newLines.map((text): LineState => ({ text, parsed: null })));
+    for (const l of removed) this.forget(l);
+  }
+
+  /** Drops a line's format-dependent results (and counts its record out of the dataset rules). */
+  private forget(l: LineState): void {
+    if (l.entry) this.dataset?.remove(l.entry);
+    l.entry = undefined;
+    l.recordFindings = undefined;
+    l.facts = undefined;
+    l.placed = undefined;
+  }
+
+  /** Drops every line's format-dependent results and the dataset rules' state. */
+  private dropResults(): void {
+    this.dataset = undefined;
+    for (const l of this.lines) {
+      l.entry = undefined;
+      l.recordFindings = undefined;
+      l.facts = undefined;
+      l.placed = undefined;
+    }
   }
 
   /** Parses lines [from, to) that are not parsed yet; returns how many it parsed. Lets callers work in slices. */
@@ -162,8 +316,7 @@ export class DatasetModel {
       if (l.parsed) continue;
       const parsed = parseLine(l.text);
       l.parsed = parsed.kind === 'value' ? { kind: 'value', value: parsed.value } : parsed;
-      l.recordFindings = undefined;
-      l.facts = undefined;
+      this.forget(l);
       n++;
     }
     return n;
@@ -172,25 +325,12 @@ export class DatasetModel {
   /** Detects the format from the first records (unless forced). */
   private detectFormat(): FormatId | undefined {
     if (this.settings.format) return this.settings.format;
-    const counts = new Map<FormatId, number>();
-    let seen = 0;
+    const detection = new FormatDetection();
     for (const l of this.lines) {
-      if (seen >= DETECTION_SAMPLE) break;
-      if (l.parsed?.kind !== 'value') continue;
-      const f = classifyRecord(l.parsed.value);
-      if (!f) continue;
-      seen++;
-      counts.set(f, (counts.get(f) ?? 0) + 1);
+      if (detection.classified >= DETECTION_SAMPLE) break;
+      if (l.parsed?.kind === 'value') detection.count(l.parsed.value);
     }
-    let best: FormatId | undefined;
-    let bestCount = 0;
-    for (const [f, c] of counts) {
-      if (c > bestCount) {
-        best = f;
-        bestCount = c;
-      }
-    }
-    return best;
+    return detection.winner();
   }
 
   /**
@@ -201,10 +341,7 @@ export class DatasetModel {
     const format = this.detectFormat();
     if (format !== this.detected) {
       this.detected = format;
-      for (const l of this.lines) {
-        l.recordFindings = undefined;
-        l.facts = undefined;
-      }
+      this.dropResults();
     }
     return format;
   }
@@ -242,23 +379,38 @@ export class DatasetModel {
   summary(): CheckSummary {
     this.parseRange(0, this.lines.length);
     const format = this.updateFormat();
-    const findings: Finding[] = [];
-    const entries: RecordEntry[] = [];
+    const config = this.pipeline.config;
+    const rules = this.settings.datasetRules;
+    if (rules?.length && !this.dataset) {
+      // A new run counts every record in again.
+      for (const l of this.lines) l.entry = undefined;
+      this.dataset = new DatasetRun(rules, { config, format });
+    }
+    const dataset = rules?.length ? this.dataset : undefined;
+    const ordered: RecordEntry[] = [];
+    const added: RecordEntry[] = [];
+    const placed: Finding[][] = new Array(this.lines.length);
     let records = 0;
     for (let i = 0; i < this.lines.length; i++) {
       const l = this.lines[i];
       this.checkLine(l);
       if (l.parsed?.kind !== 'blank') records++;
-      for (const f of l.recordFindings!) findings.push(atLine(f, i));
-      if (l.facts) entries.push({ line: i, facts: l.facts });
+      if (l.placedLine !== i || !l.placed) {
+        l.placed = applyRuleSettings(l.recordFindings!.map((f) => atLine(f, i)), config);
+        l.placedLine = i;
+      }
+      placed[i] = l.placed;
+      if (dataset && l.facts) {
+        if (l.entry) l.entry.line = i;
+        else added.push((l.entry = { line: i, facts: l.facts }));
+        ordered.push(l.entry);
+      }
     }
-    const datasetRules = this.settings.datasetRules;
-    if (datasetRules?.length) {
-      const ctx: RuleContext = { config: this.pipeline.config, format };
-      // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
-      for (const rule of datasetRules) for (const f of rule.check(entries, ctx)) findings.push(f);
-    }
-    return { format, records, findings: applyRuleSettings(findings, this.pipeline.config).sort(compareFindings) };
+    // Added once every entry's line is current, so rules may keep their records in line order.
+    for (const e of added) dataset!.add(e);
+    const datasetFindings = dataset ? applyRuleSettings(dataset.findings(ordered), config) : [];
+    const merged = mergeByLine(placed, datasetFindings);
+    return { format, records, findings: merged };
   }
 
   /** Whether the format would change if detected now (cheap; lets callers warn before a full recheck). */
@@ -279,6 +431,40 @@ export class DatasetModel {
   }
 }
 
+/**
+ * Each line's record findings followed by the dataset findings on that line, sorted as one
+ * stable sort with `compareFindings` would sort them all (see sortFindings).
+ */
+function mergeByLine(placed: readonly Finding[][], datasetFindings: readonly Finding[]): Finding[] {
+  const lineCount = placed.length;
+  const out: Finding[] = [];
+  // Dataset findings bucketed by line (a stable counting sort); any line outside the file sends
+  // everything through one sort instead.
+  const starts = new Int32Array(lineCount + 1);
+  for (const f of datasetFindings) {
+    const line = f.line;
+    if (!(line >= 0 && line < lineCount && Number.isInteger(line))) {
+      for (const list of placed) for (const g of list) out.push(g);
+      for (const g of datasetFindings) out.push(g);
+      return out.sort(compareSameOrder);
+    }
+    starts[line + 1]++;
+  }
+  for (let i = 1; i <= lineCount; i++) starts[i] += starts[i - 1];
+  const byLine: Finding[] = datasetFindings.slice();
+  const next = starts.slice(0, lineCount);
+  for (const f of datasetFindings) byLine[next[f.line]++] = f;
+  for (let i = 0; i < lineCount; i++) {
+    const from = out.length;
+    const list = placed[i];
+    for (let k = 0; k < list.length; k++) out.push(list[k]);
+    const end = starts[i + 1];
+    for (let k = starts[i]; k < end; k++) out.push(byLine[k]);
+    if (out.length - from > 1) sortRun(out, from, out.length);
+  }
+  return out;
+}
+
 function toState(parsed: ReturnType<typeof parseLine>): NonNullable<LineState['parsed']> {
   return parsed.kind === 'value' ? { kind: 'value', value: parsed.value } : parsed;
 }
@@ -291,98 +477,178 @@ export function checkText(text: string, settings: CheckSettings = {}): CheckSumm
 }
 
 /**
+ * The format vote over the first records: the format most of them have (ties go to the one seen
+ * first). The editor model and the streaming checks decide the same way.
+ */
+export class FormatDetection {
+  private counts = new Map<FormatId, number>();
+  classified = 0;
+
+  count(value: unknown): void {
+    const f = classifyRecord(value);
+    if (!f) return;
+    this.classified++;
+    this.counts.set(f, (this.counts.get(f) ?? 0) + 1);
+  }
+
+  winner(): FormatId | undefined {
+    let best: FormatId | undefined;
+    let bestCount = 0;
+    for (const [f, c] of this.counts) {
+      if (c > bestCount) {
+        best = f;
+        bestCount = c;
+      }
+    }
+    return best;
+  }
+}
+
+/** What one line of a stream gives: its findings (on its line, rule settings applied) and its facts. */
+export interface CheckedLine {
+  findings: Finding[];
+  /** Not blank: a record, valid or not. */
+  record: boolean;
+  /** The facts record rules stored, for an object record (dataset rules read them). */
+  facts?: Record<string, unknown>;
+}
+
+/**
+ * The per-line part of a streaming check, once the format is known. The single-threaded
+ * StreamChecker and the CLI's worker threads both run lines through it, so they agree exactly.
+ */
+export class LineChecker {
+  private pipeline: RecordPipeline;
+
+  constructor(
+    settings: CheckSettings,
+    readonly format: FormatId | undefined,
+  ) {
+    this.pipeline = new RecordPipeline(settings);
+  }
+
+  /** Checks one line; `extra` is a finding found while decoding it (invalid UTF-8). */
+  check(line: number, text: string, extra?: Finding, parsed: ParsedLine = parseLine(text)): CheckedLine {
+    const findings: Finding[] = extra ? [extra] : [];
+    let facts: Record<string, unknown> | undefined;
+    if (parsed.kind === 'invalid') findings.push(parsed.finding);
+    else if (parsed.kind === 'value') {
+      const v = parsed.value;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) findings.push(notObjectFinding(text, v));
+      else {
+        facts = {};
+        for (const f of this.pipeline.check(text, v as Record<string, unknown>, this.format, facts)) findings.push(f);
+      }
+    }
+    const placed = findings.length ? applyRuleSettings(findings, this.pipeline.config).map((f) => atLine(f, line)) : findings;
+    return { findings: placed, record: parsed.kind !== 'blank', facts };
+  }
+}
+
+/**
+ * Decides a stream's format the way StreamChecker does: by vote over the first DETECTION_SAMPLE
+ * records, or over what came before `maxBufferedChars` of text was held. Lines pushed before the
+ * decision are held by the caller.
+ */
+export class StreamFormatDecision {
+  private detection = new FormatDetection();
+  private chars = 0;
+  decided: boolean;
+  format: FormatId | undefined;
+
+  constructor(
+    forced: FormatId | undefined,
+    private maxBufferedChars = DEFAULT_MAX_BUFFERED_CHARS,
+  ) {
+    this.decided = forced !== undefined;
+    this.format = forced;
+  }
+
+  /** Counts one held line; returns true once the format is decided. */
+  push(text: string, parsed: ParsedLine): boolean {
+    if (this.decided) return true;
+    this.chars += text.length;
+    if (parsed.kind === 'value') this.detection.count(parsed.value);
+    if (this.detection.classified >= DETECTION_SAMPLE || this.chars > this.maxBufferedChars) this.decide();
+    return this.decided;
+  }
+
+  /** Decides now (the stream ended before the sample was complete). */
+  decide(): FormatId | undefined {
+    if (!this.decided) {
+      this.decided = true;
+      this.format = this.detection.winner();
+    }
+    return this.format;
+  }
+}
+
+/** At most this much text is held while the format of a stream is not decided yet. */
+export const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
+
+/**
  * Checks a file line by line as it streams in, holding only the lines needed to detect the
  * format (the first DETECTION_SAMPLE records, at most `maxBufferedChars`) plus the small facts
  * that dataset rules need.
  */
 export class StreamChecker {
-  private pipeline: RecordPipeline;
-  private buffered: { line: number; text: string; parsed: ReturnType<typeof parseLine>; extra?: Finding }[] = [];
-  private bufferedChars = 0;
-  private classified = 0;
-  private counts = new Map<FormatId, number>();
-  private decided = false;
-  private detected: FormatId | undefined;
+  private decision: StreamFormatDecision;
+  private buffered: { line: number; text: string; parsed: ParsedLine; extra?: Finding }[] = [];
+  private lineChecker: LineChecker | undefined;
   private next = 0;
   private records = 0;
   private entries: RecordEntry[] = [];
+  private dataset: DatasetRun | undefined;
 
   constructor(
     private settings: CheckSettings,
     private onFinding: (finding: Finding) => void,
-    private maxBufferedChars = 64 * 1024 * 1024,
+    maxBufferedChars = DEFAULT_MAX_BUFFERED_CHARS,
   ) {
-    this.pipeline = new RecordPipeline(settings);
-    if (settings.format) {
-      this.decided = true;
-      this.detected = settings.format;
-    }
+    this.decision = new StreamFormatDecision(settings.format, maxBufferedChars);
   }
 
   /** Adds the next line; `extra` is a finding found while decoding it (invalid UTF-8). */
   pushLine(text: string, extra?: Finding): void {
     const line = this.next++;
     const parsed = parseLine(text);
-    if (this.decided) {
+    if (this.lineChecker) {
       this.process(line, text, parsed, extra);
       return;
     }
     this.buffered.push({ line, text, parsed, extra });
-    this.bufferedChars += text.length;
-    if (parsed.kind === 'value') {
-      const f = classifyRecord(parsed.value);
-      if (f) {
-        this.classified++;
-        this.counts.set(f, (this.counts.get(f) ?? 0) + 1);
-      }
-    }
-    if (this.classified >= DETECTION_SAMPLE || this.bufferedChars > this.maxBufferedChars) this.decide();
+    if (this.decision.push(text, parsed)) this.flush();
   }
 
-  private decide(): void {
-    this.decided = true;
-    let bestCount = 0;
-    for (const [f, c] of this.counts) {
-      if (c > bestCount) {
-        this.detected = f;
-        bestCount = c;
-      }
-    }
+  private flush(): void {
+    this.lineChecker = new LineChecker(this.settings, this.decision.decide());
     const pending = this.buffered;
     this.buffered = [];
     for (const b of pending) this.process(b.line, b.text, b.parsed, b.extra);
   }
 
-  private emit(findings: Finding[], line: number): void {
-    for (const f of applyRuleSettings(findings, this.pipeline.config)) this.onFinding(atLine(f, line));
+  private process(line: number, text: string, parsed: ParsedLine, extra?: Finding): void {
+    const checked = this.lineChecker!.check(line, text, extra, parsed);
+    if (checked.record) this.records++;
+    for (const f of checked.findings) this.onFinding(f);
+    if (checked.facts && this.settings.datasetRules?.length) {
+      const entry: RecordEntry = { line, facts: checked.facts };
+      this.entries.push(entry);
+      this.datasetRun().add(entry);
+    }
   }
 
-  private process(line: number, text: string, parsed: ReturnType<typeof parseLine>, extra?: Finding): void {
-    const findings: Finding[] = extra ? [extra] : [];
-    if (parsed.kind !== 'blank') this.records++;
-    if (parsed.kind === 'invalid') findings.push(parsed.finding);
-    else if (parsed.kind === 'value') {
-      const v = parsed.value;
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) findings.push(notObjectFinding(text, v));
-      else {
-        const facts: Record<string, unknown> = {};
-        findings.push(...this.pipeline.check(text, v as Record<string, unknown>, this.detected, facts));
-        if (this.settings.datasetRules?.length) this.entries.push({ line, facts });
-      }
-    }
-    if (findings.length) this.emit(findings, line);
+  private datasetRun(): DatasetRun {
+    return (this.dataset ??= new DatasetRun(this.settings.datasetRules ?? [], { config: this.settings.config ?? DEFAULT_CONFIG, format: this.decision.format }));
   }
 
   /** Finishes the file: flushes buffered lines and runs dataset rules. */
   end(): { format: FormatId | undefined; records: number } {
-    if (!this.decided) this.decide();
-    const rules = this.settings.datasetRules;
-    if (rules?.length) {
-      const ctx: RuleContext = { config: this.pipeline.config, format: this.detected };
-      const findings: Finding[] = [];
-      for (const rule of rules) for (const f of rule.check(this.entries, ctx)) findings.push(f);
-      for (const f of applyRuleSettings(findings, this.pipeline.config)) this.onFinding(f);
+    if (!this.lineChecker) this.flush();
+    if (this.settings.datasetRules?.length) {
+      const config = this.settings.config ?? DEFAULT_CONFIG;
+      for (const f of applyRuleSettings(this.datasetRun().findings(this.entries), config)) this.onFinding(f);
     }
-    return { format: this.detected, records: this.records };
+    return { format: this.decision.format, records: this.records };
   }
 }

@@ -1,100 +1,237 @@
 import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
-import { DatasetRule, RecordEntry, RuleContext } from '../engine';
+import { DatasetAccumulator, DatasetRule, RecordEntry, RuleContext } from '../engine';
 import { Finding, RelatedLocation } from '../findings';
 import { readFacts, RecordFacts } from './facts';
-import { describePhrase, findShortcuts } from './shortcuts';
+import { describePhrase, ShortcutIndex } from './shortcuts';
 
 /** At most this many other occurrences are attached to one finding. */
 const MAX_RELATED = 10;
 /** Length bias needs this many pairs with different lengths before it says anything. */
 export const MIN_BIAS_PAIRS = 20;
 
-interface Fact {
-  line: number;
-  f: RecordFacts;
+/**
+ * A dataset rule written in its running form: `check` adds every record to a fresh accumulator,
+ * so the CLI, `checkText` and the editor model share one implementation.
+ */
+function accumulatedRule(id: string, start: (ctx: RuleContext) => DatasetAccumulator): DatasetRule {
+  return {
+    id,
+    start,
+    check(records, ctx) {
+      const acc = start(ctx);
+      for (const r of records) acc.add(r);
+      return acc.findings(records);
+    },
+  };
 }
 
-function facts(records: readonly RecordEntry[]): Fact[] {
-  const out: Fact[] = [];
-  for (const r of records) {
-    const f = readFacts(r.facts);
-    if (f) out.push({ line: r.line, f });
+function factsOf(entry: RecordEntry): RecordFacts | undefined {
+  return readFacts(entry.facts);
+}
+
+/** Two or more records sharing a key, in line order, with the findings last built for them. */
+interface SharedGroup {
+  entries: RecordEntry[];
+  findings?: Finding[];
+  /** The entries' lines when `findings` was built. */
+  lines?: number[];
+}
+
+/**
+ * Entries grouped by a key (a record or prompt hash). Only groups of two or more report
+ * anything; their findings are rebuilt when their entries change or move, and the whole list only
+ * when some group was rebuilt: after a one-line edit nearly every group is as it was.
+ */
+class Groups {
+  private byKey = new Map<number, RecordEntry | SharedGroup>();
+  private shared = new Set<SharedGroup>();
+  /** The shared groups by first line; undefined when a group came, went or changed its first entry. */
+  private order: SharedGroup[] | undefined;
+  private output: Finding[] | undefined;
+
+  constructor(private build: (entries: readonly RecordEntry[]) => Finding[]) {}
+
+  add(key: number, e: RecordEntry): void {
+    const g = this.byKey.get(key);
+    if (g === undefined) {
+      this.byKey.set(key, e);
+      return;
+    }
+    if (isShared(g)) {
+      // Lines are current when entries are added (see DatasetAccumulator), and entries keep their
+      // relative order afterwards: inserting by line keeps the group in line order for good.
+      let at = g.entries.length;
+      while (at > 0 && g.entries[at - 1].line > e.line) at--;
+      g.entries.splice(at, 0, e);
+      g.findings = undefined;
+      if (at === 0) this.order = undefined;
+    } else {
+      const group: SharedGroup = { entries: g.line < e.line ? [g, e] : [e, g] };
+      this.byKey.set(key, group);
+      this.shared.add(group);
+      this.order = undefined;
+    }
+    this.output = undefined;
+  }
+
+  remove(key: number, e: RecordEntry): void {
+    const g = this.byKey.get(key);
+    if (g === e) this.byKey.delete(key);
+    else if (g !== undefined && isShared(g)) {
+      const at = g.entries.indexOf(e);
+      if (at < 0) return;
+      g.entries.splice(at, 1);
+      g.findings = undefined;
+      if (g.entries.length === 1) {
+        this.byKey.set(key, g.entries[0]);
+        this.shared.delete(g);
+        this.order = undefined;
+      } else if (at === 0) this.order = undefined;
+      this.output = undefined;
+    }
+  }
+
+  /** Every shared group's findings, groups in the order of their first line. */
+  findings(): Finding[] {
+    for (const g of this.shared) {
+      if (g.findings && !moved(g)) continue;
+      g.findings = this.build(g.entries);
+      g.lines = g.entries.map((e) => e.line);
+      this.output = undefined;
+    }
+    if (!this.output) {
+      // Groups never pass each other (entries keep their relative order): the order only changes
+      // when a group appears, disappears or gets a new first entry.
+      this.order ??= [...this.shared].sort((a, b) => a.entries[0].line - b.entries[0].line);
+      const out: Finding[] = [];
+      for (const g of this.order) for (const f of g.findings!) out.push(f);
+      this.output = out;
+    }
+    return this.output;
+  }
+}
+
+function isShared(g: RecordEntry | SharedGroup): g is SharedGroup {
+  return 'entries' in g;
+}
+
+function moved(g: SharedGroup): boolean {
+  const lines = g.lines!;
+  for (let i = 0; i < g.entries.length; i++) if (g.entries[i].line !== lines[i]) return true;
+  return false;
+}
+
+function lenOf(e: RecordEntry): number {
+  return factsOf(e)?.len ?? 1;
+}
+
+/** The first MAX_RELATED entries of a group other than `except`, as related locations. */
+function related(group: readonly RecordEntry[], except: RecordEntry, message: (x: RecordEntry) => string): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  for (const x of group) {
+    if (out.length === MAX_RELATED) break;
+    if (x !== except) out.push({ line: x.line, column: 0, endLine: x.line, endColumn: Math.min(lenOf(x), 1), message: message(x) });
   }
   return out;
 }
 
-/** Groups lines by a key, keeping only groups of two or more. */
-function groups(list: readonly Fact[], key: (f: RecordFacts) => number | undefined): Fact[][] {
-  const first = new Map<number, Fact | Fact[]>();
-  for (const x of list) {
-    const k = key(x.f);
-    if (k === undefined) continue;
-    const g = first.get(k);
-    if (g === undefined) first.set(k, x);
-    else if (Array.isArray(g)) g.push(x);
-    else first.set(k, [g, x]);
-  }
-  const out: Fact[][] = [];
-  for (const g of first.values()) if (Array.isArray(g)) out.push(g);
-  return out;
-}
-
-function lineRange(x: Fact): { column: number; endColumn: number } {
-  return { column: 0, endColumn: x.f.len };
-}
-
-function related(group: readonly Fact[], except: Fact, message: (x: Fact) => string): RelatedLocation[] {
-  return group
-    .filter((x) => x !== except)
-    .slice(0, MAX_RELATED)
-    .map((x) => ({ line: x.line, column: 0, endLine: x.line, endColumn: Math.min(x.f.len, 1), message: message(x) }));
-}
-
+/** "3, 8, 12" or, past MAX_RELATED lines, "3, 8, ... and 5 more" (lines given 0-based, shown 1-based). */
 function lineList(lines: readonly number[]): string {
   const shown = lines.slice(0, MAX_RELATED).map((l) => String(l + 1));
   return lines.length > MAX_RELATED ? `${shown.join(', ')} and ${lines.length - MAX_RELATED} more` : shown.join(', ');
 }
 
-/** Duplicate records (every later copy points at the first) and prompts shared by different records. */
-export const duplicatesRule: DatasetRule = {
-  id: 'dataset-duplicates',
-  check(records: readonly RecordEntry[], ctx: RuleContext): Finding[] {
-    const out: Finding[] = [];
-    const list = facts(records);
-    if (!ruleOff(ctx.config, 'dataset-duplicate-record')) {
-      for (const g of groups(list, (f) => f.h)) {
-        const [keep, ...copies] = g;
-        for (const x of copies) {
-          const others = g.filter((y) => y !== keep && y !== x).map((y) => y.line);
-          out.push({
-            ...ruleFinding('dataset-duplicate-record', lineRange(x), { first: keep.line + 1, others: others.length ? ` (copies also on lines ${lineList(others)})` : '' }, { line: x.line, data: { fix: 'remove-line', keepLine: keep.line } }),
-            related: related(g, x, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy')),
-          });
-        }
-      }
-    }
-    if (!ruleOff(ctx.config, 'dataset-duplicate-prompt')) {
-      for (const g of groups(list, (f) => f.p)) {
-        // The same prompt in copies of one record is a duplicate record, reported above.
-        if (new Set(g.map((x) => x.f.h)).size < 2) continue;
-        const lines = g.map((x) => x.line);
-        for (const x of g) {
-          out.push({
-            ...ruleFinding('dataset-duplicate-prompt', { column: 0, endColumn: Math.min(1, x.f.len) }, { count: g.length, lines: lineList(lines) }, { line: x.line }),
-            related: related(g, x, () => 'Same prompt'),
-          });
-        }
-      }
-    }
-    return out;
-  },
-};
+function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
+  const [keep, ...copies] = g;
+  const out: Finding[] = [];
+  for (const x of copies) {
+    // The other copies: every line but the kept one and this one.
+    const others: number[] = [];
+    for (const y of g) if (y !== keep && y !== x) others.push(y.line);
+    out.push({
+      ...ruleFinding('dataset-duplicate-record', { column: 0, endColumn: lenOf(x) }, { first: keep.line + 1, others: others.length ? ` (copies also on lines ${lineList(others)})` : '' }, { line: x.line, data: { fix: 'remove-line', keepLine: keep.line } }),
+      related: related(g, x, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy')),
+    });
+  }
+  return out;
+}
 
-function median(values: number[]): number {
-  if (!values.length) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
+  // The same prompt in copies of one record is a duplicate record, reported above.
+  if (new Set(g.map((x) => factsOf(x)!.h)).size < 2) return [];
+  // One message for the whole group.
+  const t = ruleFinding('dataset-duplicate-prompt', { column: 0, endColumn: 1 }, { count: g.length, lines: lineList(g.map((x) => x.line)) });
+  return g.map((x) => ({
+    line: x.line,
+    column: 0,
+    endLine: x.line,
+    endColumn: Math.min(1, lenOf(x)),
+    severity: t.severity,
+    code: t.code,
+    message: t.message,
+    related: related(g, x, () => 'Same prompt'),
+  }));
+}
+
+/** Duplicate records (every later copy points at the first) and prompts shared by different records. */
+export const duplicatesRule: DatasetRule = accumulatedRule('dataset-duplicates', (ctx) => {
+  const records = ruleOff(ctx.config, 'dataset-duplicate-record') ? undefined : new Groups(duplicateRecordFindings);
+  const prompts = ruleOff(ctx.config, 'dataset-duplicate-prompt') ? undefined : new Groups(duplicatePromptFindings);
+  return {
+    add(e) {
+      const f = factsOf(e);
+      if (!f) return;
+      records?.add(f.h, e);
+      if (f.p !== undefined) prompts?.add(f.p, e);
+    },
+    remove(e) {
+      const f = factsOf(e);
+      if (!f) return;
+      records?.remove(f.h, e);
+      if (f.p !== undefined) prompts?.remove(f.p, e);
+    },
+    findings() {
+      const out: Finding[] = [];
+      if (records) for (const f of records.findings()) out.push(f);
+      if (prompts) for (const f of prompts.findings()) out.push(f);
+      return out;
+    },
+  };
+});
+
+/** Counts of the values added, with the median of what is present. */
+class Histogram {
+  private counts = new Map<number, number>();
+  size = 0;
+
+  add(v: number): void {
+    this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
+    this.size++;
+  }
+
+  remove(v: number): void {
+    const c = this.counts.get(v);
+    if (!c) return;
+    if (c === 1) this.counts.delete(v);
+    else this.counts.set(v, c - 1);
+    this.size--;
+  }
+
+  /** The median (the mean of the two middle values for an even count), 0 when empty. */
+  median(): number {
+    if (!this.size) return 0;
+    const values = [...this.counts.keys()].sort((a, b) => a - b);
+    const m = this.size >> 1;
+    const at = (index: number) => {
+      let seen = 0;
+      for (const v of values) {
+        seen += this.counts.get(v)!;
+        if (seen > index) return v;
+      }
+      return values[values.length - 1];
+    };
+    return this.size % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
+  }
 }
 
 export interface LengthBias {
@@ -107,92 +244,146 @@ export interface LengthBias {
   rejectedMedian: number;
 }
 
+/** Length statistics over (chosen words, rejected words) pairs, kept as pairs come and go. */
+export class LengthStats {
+  private chosen = new Histogram();
+  private rejected = new Histogram();
+  private differing = 0;
+  private longer = 0;
+
+  get size(): number {
+    return this.chosen.size;
+  }
+
+  add(cw: number, rw: number): void {
+    this.chosen.add(cw);
+    this.rejected.add(rw);
+    if (cw === rw) return;
+    this.differing++;
+    if (cw > rw) this.longer++;
+  }
+
+  remove(cw: number, rw: number): void {
+    this.chosen.remove(cw);
+    this.rejected.remove(rw);
+    if (cw === rw) return;
+    this.differing--;
+    if (cw > rw) this.longer--;
+  }
+
+  bias(): LengthBias {
+    const d = this.differing;
+    return { pairs: d, chosenLonger: this.longer, share: d ? this.longer / d : 0.5, chosenMedian: this.chosen.median(), rejectedMedian: this.rejected.median() };
+  }
+}
+
 /** Length statistics over (chosen words, rejected words) pairs. */
 export function lengthBias(pairs: readonly (readonly [number, number])[]): LengthBias {
-  let differing = 0;
-  let longer = 0;
-  const c: number[] = [];
-  const r: number[] = [];
-  for (const [cw, rw] of pairs) {
-    c.push(cw);
-    r.push(rw);
-    if (cw === rw) continue;
-    differing++;
-    if (cw > rw) longer++;
-  }
-  return { pairs: differing, chosenLonger: longer, share: differing ? longer / differing : 0.5, chosenMedian: median(c), rejectedMedian: median(r) };
+  const stats = new LengthStats();
+  for (const [cw, rw] of pairs) stats.add(cw, rw);
+  return stats.bias();
+}
+
+/** Word counts of both sides, when the record has two non-empty responses. */
+function pairWords(e: RecordEntry): readonly [number, number] | undefined {
+  const f = factsOf(e);
+  if (!f || f.cw === undefined || f.rw === undefined || !(f.cw > 0) || !(f.rw > 0)) return undefined;
+  return [f.cw, f.rw];
 }
 
 /** Chosen systematically longer (or shorter) than rejected, reported once per file. */
-export const lengthBiasRule: DatasetRule = {
-  id: 'dataset-length-bias',
-  check(records: readonly RecordEntry[], ctx: RuleContext): Finding[] {
-    if (ruleOff(ctx.config, 'dataset-length-bias')) return [];
-    const list = facts(records).filter((x) => x.f.cw !== undefined && x.f.rw !== undefined && x.f.cw > 0 && x.f.rw > 0);
-    if (!list.length) return [];
-    const bias = lengthBias(list.map((x) => [x.f.cw!, x.f.rw!] as const));
-    if (bias.pairs < MIN_BIAS_PAIRS) return [];
-    const threshold = ruleThreshold(ctx.config, 'dataset-length-bias');
-    const longer = bias.share >= threshold;
-    const shorter = 1 - bias.share >= threshold;
-    if (!longer && !shorter) return [];
-    const share = longer ? bias.share : 1 - bias.share;
-    const first = list[0];
-    return [
-      ruleFinding(
-        'dataset-length-bias',
-        { column: 0, endColumn: Math.min(1, first.f.len) },
-        { direction: longer ? 'longer' : 'shorter', share: `${Math.round(share * 100)}%`, pairs: bias.pairs, chosenMedian: bias.chosenMedian, rejectedMedian: bias.rejectedMedian },
-        { line: first.line, data: { ...bias } },
-      ),
-    ];
-  },
-};
+export const lengthBiasRule: DatasetRule = accumulatedRule('dataset-length-bias', (ctx) => {
+  const off = ruleOff(ctx.config, 'dataset-length-bias');
+  const stats = new LengthStats();
+  return {
+    add(e) {
+      const w = off ? undefined : pairWords(e);
+      if (w) stats.add(w[0], w[1]);
+    },
+    remove(e) {
+      const w = off ? undefined : pairWords(e);
+      if (w) stats.remove(w[0], w[1]);
+    },
+    findings(ordered) {
+      if (off || !stats.size) return [];
+      const bias = stats.bias();
+      if (bias.pairs < MIN_BIAS_PAIRS) return [];
+      const threshold = ruleThreshold(ctx.config, 'dataset-length-bias');
+      const longer = bias.share >= threshold;
+      const shorter = 1 - bias.share >= threshold;
+      if (!longer && !shorter) return [];
+      const share = longer ? bias.share : 1 - bias.share;
+      const first = ordered.find((e) => pairWords(e) !== undefined)!;
+      return [
+        ruleFinding(
+          'dataset-length-bias',
+          { column: 0, endColumn: Math.min(1, lenOf(first)) },
+          { direction: longer ? 'longer' : 'shorter', share: `${Math.round(share * 100)}%`, pairs: bias.pairs, chosenMedian: bias.chosenMedian, rejectedMedian: bias.rejectedMedian },
+          { line: first.line, data: { ...bias } },
+        ),
+      ];
+    },
+  };
+});
 
 /** Phrases that mark one side; once per file, plus an information finding on each record that uses one. */
-export const shortcutRule: DatasetRule = {
-  id: 'dataset-shortcuts',
-  check(records: readonly RecordEntry[], ctx: RuleContext): Finding[] {
-    const fileOff = ruleOff(ctx.config, 'dataset-shortcut');
-    const recordOff = ruleOff(ctx.config, 'dataset-shortcut-record');
-    if (fileOff && recordOff) return [];
-    const list = facts(records);
-    const inputs = list.map((x) => ({ line: x.line, so: x.f.so, ro: x.f.ro }));
-    const result = findShortcuts(inputs, { threshold: ruleThreshold(ctx.config, 'dataset-shortcut') });
-    if (!result.phrases.length) return [];
-    const out: Finding[] = [];
-    const byLine = new Map(list.map((x) => [x.line, x]));
-    if (!fileOff) {
-      const first = list[0];
-      const summary = result.phrases
-        .map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`)
-        .join('; ');
-      const examples = result.occurrences.slice(0, MAX_RELATED).map((o) => ({
-        line: o.line,
-        column: 0,
-        endLine: o.line,
-        endColumn: Math.min(1, byLine.get(o.line)?.f.len ?? 1),
-        message: `Uses ${describePhrase(result.phrases[o.phrase])} in ${o.side}`,
-      }));
-      out.push({
-        ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, first.f.len) }, { phrases: summary }, { line: first.line, data: { phrases: result.phrases } }),
-        related: examples,
+export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (ctx) => {
+  const fileOff = ruleOff(ctx.config, 'dataset-shortcut');
+  const recordOff = ruleOff(ctx.config, 'dataset-shortcut-record');
+  const index = new ShortcutIndex<RecordEntry>();
+  /** The per-record messages of the last call, reused while their text is unchanged (so are the findings). */
+  let lastMessages: string[] = [];
+  return {
+    add(e) {
+      const f = fileOff && recordOff ? undefined : factsOf(e);
+      if (f) index.add(e, { so: f.so, ro: f.ro });
+    },
+    remove(e) {
+      index.remove(e);
+    },
+    findings(ordered) {
+      if (fileOff && recordOff) return [];
+      const examples: RelatedLocation[] = [];
+      const perRecord: Finding[] = [];
+      // One message per phrase (they only differ by phrase), not one template fill per record.
+      let messages: string[] | undefined;
+      let template: Finding | undefined;
+      const phrases = index.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (e, side, i, phrases, memo) => {
+        const line = e.line;
+        const endColumn = Math.min(1, lenOf(e));
+        if (examples.length < MAX_RELATED) examples.push({ line, column: 0, endLine: line, endColumn, message: `Uses ${describePhrase(phrases[i])} in ${side}` });
+        if (recordOff) return;
+        if (!messages) {
+          const fresh = phrases.map((p) => {
+            template = ruleFinding('dataset-shortcut-record', { column: 0, endColumn: 1 }, { side: p.side, phrase: p.phrase, count: p.count, total: p.sideTotal, other: p.otherCount });
+            return template.message;
+          });
+          messages = fresh.map((m) => lastMessages.find((old) => old === m) ?? m);
+          lastMessages = messages;
+        }
+        const message = messages[i];
+        // A record whose finding would read the same keeps the finding it had.
+        const last = memo[side] as Finding | undefined;
+        if (last && last.message === message && last.line === line && last.endColumn === endColumn) {
+          perRecord.push(last);
+          return;
+        }
+        const f: Finding = { line, column: 0, endLine: line, endColumn, severity: template!.severity, code: template!.code, message, data: { phrase: phrases[i].phrase, side } };
+        memo[side] = f;
+        perRecord.push(f);
       });
-    }
-    if (!recordOff) {
-      for (const o of result.occurrences) {
-        const p = result.phrases[o.phrase];
-        const len = byLine.get(o.line)?.f.len ?? 1;
-        out.push(
-          ruleFinding(
-            'dataset-shortcut-record',
-            { column: 0, endColumn: Math.min(1, len) },
-            { side: o.side, phrase: p.phrase, count: p.count, total: p.sideTotal, other: p.otherCount },
-            { line: o.line, data: { phrase: p.phrase, side: o.side } },
-          ),
-        );
+      if (!phrases.length) return [];
+      const out: Finding[] = [];
+      if (!fileOff) {
+        const first = ordered.find((e) => factsOf(e) !== undefined)!;
+        const summary = phrases.map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`).join('; ');
+        out.push({
+          ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, lenOf(first)) }, { phrases: summary }, { line: first.line, data: { phrases } }),
+          related: examples,
+        });
       }
-    }
-    return out;
-  },
-};
+      for (const f of perRecord) out.push(f);
+      return out;
+    },
+  };
+});

@@ -1,0 +1,102 @@
+/**
+ * The editor model keeps the dataset rules' counts between checks and only counts edited records
+ * out and in again. Whatever the edits, its findings must be exactly those of a fresh check of the
+ * same text.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { datasetRules, recordRules } from '../../src/core/curation';
+import { checkText, DatasetModel, sortFindings } from '../../src/core/engine';
+import { compareFindings, Finding, Severity } from '../../src/core/findings';
+
+const rec = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
+const items = ['A shower chair', 'A grab rail', 'Good lighting', 'A night light', 'Non-slip mats', 'A bath board', 'A pill organiser', 'A calendar'];
+
+/** Lines that between them trigger every dataset rule: shortcut openers, copies, shared prompts, invalid and blank lines. */
+const pool: string[] = [
+  ...Array.from({ length: 30 }, (_, i) => {
+    const item = items[i % items.length];
+    const opener = i % 5 === 4 ? '' : "I'm so sorry you're dealing with this. ";
+    return rec(`Question ${i % 12}: what helps with ${item.toLowerCase()}?`, `${opener}${item} can help with ${['bathing', 'nights', 'meals', 'memory'][i % 4]}, and her care team can tell you more about option ${i}.`, `${item} number ${i}.`);
+  }),
+  '',
+  '{"prompt": "broken"',
+  '[1, 2]',
+  rec('Why?', 'You must check it daily. Do it NOW!!', 'That sounds hard. Would it help to talk it through?'),
+];
+
+const pick = fc.integer({ min: 0, max: pool.length - 1 }).map((i) => pool[i]);
+const edit = fc.record({ at: fc.nat(), remove: fc.integer({ min: 0, max: 3 }), insert: fc.array(pick, { maxLength: 3 }) });
+
+test('after any sequence of edits the model reports exactly what a fresh check reports', () => {
+  fc.assert(
+    fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (initial, edits) => {
+      const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+      const model = new DatasetModel(settings);
+      const lines = [...initial];
+      model.setLines([...lines]);
+      model.summary();
+      for (const e of edits) {
+        const at = e.at % (lines.length + 1);
+        lines.splice(at, e.remove, ...e.insert);
+        model.splice(at, e.remove, [...e.insert]);
+        const fresh = checkText(lines.join('\n'), settings);
+        const incremental = model.summary();
+        assert.equal(incremental.records, fresh.records);
+        assert.deepEqual(incremental.findings, fresh.findings);
+      }
+    }),
+    { numRuns: 40 },
+  );
+});
+
+test('the property above covers every dataset rule', () => {
+  const lines = [...pool, pool[0], pool[1]];
+  const codes = new Set(checkText(lines.join('\n'), { config: DEFAULT_CONFIG, recordRules, datasetRules }).findings.map((f) => f.code));
+  for (const code of ['dataset-duplicate-record', 'dataset-duplicate-prompt', 'dataset-length-bias', 'dataset-shortcut', 'dataset-shortcut-record', 'json-syntax', 'record-not-object']) {
+    assert.ok(codes.has(code), `${code} missing from ${[...codes].join(', ')}`);
+  }
+});
+
+test('sortFindings sorts exactly as a stable sort with compareFindings', () => {
+  const severity = fc.constantFrom<Severity>('error', 'warning', 'info', 'hint');
+  const finding = fc.record({
+    line: fc.integer({ min: 0, max: 6 }),
+    column: fc.integer({ min: 0, max: 2 }),
+    severity,
+    code: fc.constantFrom('tone-jargon', 'dataset-shortcut-record', 'dataset-duplicate-prompt', 'schema', 'json-syntax'),
+    tag: fc.nat(),
+  });
+  fc.assert(
+    fc.property(fc.array(finding, { maxLength: 60 }), (raw) => {
+      const list: Finding[] = raw.map((r) => ({ line: r.line, column: r.column, endLine: r.line, endColumn: r.column + 1, severity: r.severity, code: r.code, message: String(r.tag) }));
+      assert.deepEqual(sortFindings(list), [...list].sort(compareFindings));
+    }),
+    { numRuns: 300 },
+  );
+  // Sparse or odd line numbers take the plain sort.
+  const far: Finding[] = [5_000_000, 3, 3].map((line, i) => ({ line, column: 0, endLine: line, endColumn: 1, severity: 'info', code: 'x', message: String(i) }));
+  assert.deepEqual(sortFindings(far).map((f) => f.message), ['1', '2', '0']);
+});
+
+test('a dataset rule without a running form still sees every record, with current lines, after edits', () => {
+  const seen: number[][] = [];
+  const countRule = {
+    id: 'count',
+    check(records: readonly { line: number }[]) {
+      seen.push(records.map((r) => r.line));
+      return [];
+    },
+  };
+  const model = new DatasetModel({ recordRules, datasetRules: [countRule] });
+  model.setLines([pool[0], '', pool[1]]);
+  model.summary();
+  model.splice(0, 0, [pool[2]]);
+  model.summary();
+  assert.deepEqual(seen, [
+    [0, 2],
+    [0, 1, 3],
+  ]);
+});
