@@ -42,7 +42,7 @@ const common = {
 const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'src/extension/checkWorker.ts', out: 'checkWorker' },
+  { in: 'src/node/checkWorker.ts', out: 'checkWorker' },
   { in: 'src/node/curationWorker.ts', out: 'curationWorker' },
 ];
 

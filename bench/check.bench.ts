@@ -4,7 +4,9 @@
  *   parse  — read + JSON.parse every line (the bare minimum),
  *   floor  — parse + tokenize every response (what a full check cannot avoid, single thread),
  *   schema — the issue-2 check (JSON + schema),
- *   full   — the full check (schema + tone + pairs + conversations + tokens + dataset rules),
+ *   full   — the full check (schema + tone + pairs + conversations + tokens + dataset rules) as
+ *            `dialogue-curator check` runs it: on worker threads, one per core,
+ *   full1  — the same check in one thread (what the floor is compared with, thread for thread),
  *   model  — a 100k-line editor model: first check and re-check after a one-line edit.
  * Each phase runs in its own process (so its peak RSS is its own), one after the other.
  * Options: --records N (default 100000), --keep (keep the temp file).
@@ -40,20 +42,23 @@ async function main(): Promise<void> {
 
   const harness = path.join(dir, 'harness.cjs');
   t = performance.now();
+  // The CLI's worker script goes beside the harness, where checkFile looks for it (as dist/ holds cli.js and checkWorker.js).
   await esbuild.build({
-    entryPoints: [path.join(__dirname, 'harness.ts')],
+    entryPoints: { harness: path.join(__dirname, 'harness.ts'), checkWorker: path.join(__dirname, '..', 'src', 'node', 'checkWorker.ts') },
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    outfile: harness,
+    outdir: dir,
+    outExtension: { '.js': '.cjs' },
     mainFields: ['module', 'main'],
     logLevel: 'error',
   });
+  fs.renameSync(path.join(dir, 'checkWorker.cjs'), path.join(dir, 'checkWorker.js'));
   console.log(`harness bundled in ${Math.round(performance.now() - t)} ms`);
 
   const results: Record<string, Record<string, number | string>> = {};
-  for (const phase of ['parse', 'floor', 'schema', 'full', 'model']) {
+  for (const phase of ['parse', 'floor', 'schema', 'full', 'full1', 'model']) {
     const run = spawnSync(process.execPath, ['--max-old-space-size=4096', harness, phase, file], { encoding: 'utf8' });
     if (run.status !== 0) {
       console.error(`${phase} failed:\n${run.stderr}`);
@@ -68,9 +73,11 @@ async function main(): Promise<void> {
   const ratio = (a: string, b: string) => (results[a] && results[b] ? ((results[a].ms as number) / (results[b].ms as number)).toFixed(2) : 'n/a');
   console.log('');
   console.log(`schema check / bare parse:  ${ratio('schema', 'parse')}x   (issue 2 goal: within 2x)`);
-  console.log(`full check / floor:         ${ratio('full', 'floor')}x   (issue 3 goal: within 1.5x; floor = parse + tokenize every response)`);
+  console.log(`full check / floor:         ${ratio('full', 'floor')}x   (issue 3 goal: within 1.5x; floor = parse + tokenize every response, one thread; full check on ${results.full?.threads ?? '?'} threads)`);
+  console.log(`full check, 1 thread / floor: ${ratio('full1', 'floor')}x`);
   console.log(`full check / bare parse:    ${ratio('full', 'parse')}x`);
   if (results.full) console.log(`full check findings by code: ${results.full.codes}`);
+  if (results.full && results.full1) console.log(`same findings on threads and in one thread: ${results.full.digest === results.full1.digest ? 'yes' : 'NO'}`);
   if (results.model) {
     const m = results.model;
     console.log(`model (${records} lines, in memory): structural first check ${m.structuralFirstMs} ms, re-check after a one-line edit ${m.structuralRecheckMs} ms (issue 2 goal: < 50 ms)`);

@@ -3,6 +3,7 @@
  * phase's peak memory is its own. Bundled with esbuild first, so what is timed is the code users
  * run (dist/cli.js is bundled the same way), not a TypeScript loader.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { ByteLineSplitter, decodeLine } from '../src/core/byteLines';
 import { DEFAULT_CONFIG } from '../src/core/config';
@@ -10,7 +11,8 @@ import { datasetRules, recordRules } from '../src/core/curation';
 import { CheckSettings, DatasetModel } from '../src/core/engine';
 import { extractParts } from '../src/core/parts';
 import { tokenizer } from '../src/core/tokens/tokenizer';
-import { checkFile } from '../src/node/checkFile';
+import { checkFile, FileResult } from '../src/node/checkFile';
+import { parallelPlan } from '../src/node/parallelCheck';
 
 async function forEachLine(file: string, onLine: (text: string) => void): Promise<void> {
   const splitter = new ByteLineSplitter();
@@ -20,6 +22,17 @@ async function forEachLine(file: string, onLine: (text: string) => void): Promis
 }
 
 type Result = Record<string, number | string>;
+
+/** Counts by code and a digest of every finding, so two runs can be compared without printing 150k findings. */
+function summarize(r: FileResult): Result {
+  const byCode: Record<string, number> = {};
+  const hash = createHash('sha256');
+  for (const f of r.findings) {
+    byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+    hash.update(JSON.stringify(f));
+  }
+  return { records: r.records, findings: r.findings.length, codes: JSON.stringify(byCode), digest: hash.digest('hex') };
+}
 
 const phases: Record<string, (file: string) => Promise<Result>> = {
   /** Reading, splitting and JSON.parse of every line: the bare minimum. */
@@ -51,12 +64,15 @@ const phases: Record<string, (file: string) => Promise<Result>> = {
     const r = await checkFile(file, { recordRules: [], datasetRules: [] });
     return { records: r.records, findings: r.findings.length };
   },
-  /** The full check: schema, tone, pairs, conversations, tokens, dataset rules. */
+  /** The full check as the CLI runs it: schema, tone, pairs, conversations, tokens, dataset rules, on worker threads. */
   async full(file) {
-    const r = await checkFile(file, { config: DEFAULT_CONFIG, recordRules, datasetRules });
-    const byCode: Record<string, number> = {};
-    for (const f of r.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-    return { records: r.records, findings: r.findings.length, codes: JSON.stringify(byCode) };
+    const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+    const plan = parallelPlan(file, settings);
+    return { ...summarize(await checkFile(file, settings)), threads: plan?.threads ?? 1 };
+  },
+  /** The same check in the calling thread only. */
+  async full1(file) {
+    return { ...summarize(await checkFile(file, { config: DEFAULT_CONFIG, recordRules, datasetRules }, undefined, { threads: 1 })), threads: 1 };
   },
   /** An editor-sized model of the file: first check, then the re-check after a one-line edit. */
   async model(file) {

@@ -1,20 +1,25 @@
 import * as fs from 'fs';
 import { ByteLineSplitter, decodeLine } from '../core/byteLines';
-import { CheckSettings, StreamChecker } from '../core/engine';
-import { compareFindings, Finding } from '../core/findings';
-import { FormatId } from '../core/formats';
+import { CheckSettings, sortFindings, StreamChecker } from '../core/engine';
+import { Finding } from '../core/findings';
+import { checkFileParallel, FileResult, parallelPlan, ThreadOptions } from './parallelCheck';
 
-export interface FileResult {
-  format: FormatId | undefined;
-  records: number;
-  findings: Finding[];
-}
+export type { FileResult, ThreadOptions } from './parallelCheck';
 
 /**
- * Checks a file by streaming it: memory holds one line at a time (plus the format-detection
- * sample and the dataset rules' small per-record facts), so a 1 GB file is fine.
+ * Checks a file by streaming it: memory holds a bounded amount of it at a time (plus the
+ * format-detection sample and the dataset rules' small per-record facts), so a 1 GB file is fine.
+ * Big files with curation rules are checked by worker threads, one per core (see
+ * parallelCheck.ts); the findings are the same either way.
  */
-export async function checkFile(file: string, settings: CheckSettings, signal?: AbortSignal): Promise<FileResult> {
+export async function checkFile(file: string, settings: CheckSettings, signal?: AbortSignal, threads: ThreadOptions = {}): Promise<FileResult> {
+  const plan = parallelPlan(file, settings, threads);
+  if (plan) return checkFileParallel(file, settings, plan, signal, threads);
+  return checkFileInThread(file, settings, signal);
+}
+
+/** The single-threaded check: every line through one StreamChecker. */
+export async function checkFileInThread(file: string, settings: CheckSettings, signal?: AbortSignal): Promise<FileResult> {
   const findings: Finding[] = [];
   const checker = new StreamChecker(settings, (f) => findings.push(f));
   const splitter = new ByteLineSplitter();
@@ -26,6 +31,5 @@ export async function checkFile(file: string, settings: CheckSettings, signal?: 
   for await (const chunk of stream) splitter.push(chunk as Buffer, onLine);
   splitter.end(onLine);
   const { format, records } = checker.end();
-  findings.sort(compareFindings);
-  return { format, records, findings };
+  return { format, records, findings: sortFindings(findings) };
 }

@@ -1,0 +1,293 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { applyRuleSettings, DEFAULT_CONFIG } from '../core/config';
+import { ByteLineSplitter, decodeLine } from '../core/byteLines';
+import { recordRules as curationRules } from '../core/curation';
+import { CheckSettings, DatasetRun, RecordEntry, sortFindings, StreamFormatDecision } from '../core/engine';
+import { Finding } from '../core/findings';
+import { parseLine } from '../core/jsonl';
+import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
+
+export interface ThreadOptions {
+  /**
+   * Worker threads to check with; 0 or 1 checks in the calling thread. Default: one per core
+   * (at most 8), for files with curation rules of at least `minBytes`.
+   */
+  threads?: number;
+  /** Smaller files are checked in the calling thread: starting workers would cost more. Default 4 MB. */
+  minBytes?: number;
+  /** Target size of a batch of lines sent to a worker. Default 1 MB. */
+  batchBytes?: number;
+  /** At most this many lines per batch. Default 2048. */
+  batchLines?: number;
+  /** Batches in flight per worker before reading pauses. Default 2. */
+  batchesPerWorker?: number;
+}
+
+export interface FileResult {
+  format: CheckSettings['format'];
+  records: number;
+  findings: Finding[];
+}
+
+const DEFAULT_MIN_BYTES = 4 * 1024 * 1024;
+
+/** The worker script beside this module: dist/checkWorker.js once bundled, the TypeScript source when run from src/ with tsx. */
+export function checkWorkerScript(): string | undefined {
+  for (const name of ['checkWorker.js', 'checkWorker.ts']) {
+    const file = path.join(__dirname, name);
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a worker can run these settings' record rules: workers take them from the registry by
+ * name, so only "the curation rules" (true) or "none" (false) can cross; other rule lists
+ * (undefined) stay in the calling thread.
+ */
+export function portableRules(settings: CheckSettings): boolean | undefined {
+  const rules = settings.recordRules;
+  if (!rules?.length) return false;
+  if (rules === curationRules || (rules.length === curationRules.length && rules.every((r, i) => r === curationRules[i]))) return true;
+  return undefined;
+}
+
+/** How a file would be checked in parallel, or undefined to check it in the calling thread. */
+export function parallelPlan(file: string, settings: CheckSettings, options: ThreadOptions = {}): { script: string; threads: number; curation: boolean } | undefined {
+  const threads = options.threads ?? Math.min(8, os.availableParallelism?.() ?? os.cpus().length);
+  if (threads < 2) return undefined;
+  const curation = portableRules(settings);
+  // Schema-only checks are bound by reading and parsing: threads only when asked for.
+  if (curation === undefined || (!curation && options.threads === undefined)) return undefined;
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return undefined; // the calling thread reports the I/O problem
+  }
+  if (size < (options.minBytes ?? DEFAULT_MIN_BYTES)) return undefined;
+  const script = checkWorkerScript();
+  return script ? { script, threads, curation } : undefined;
+}
+
+/**
+ * Starts a worker on the bundled script, or on the TypeScript source (tests and `npm run` tools
+ * run from src/ with tsx, whose loader a worker thread does not inherit: it is registered first).
+ */
+function startWorker(script: string, data: CheckWorkerData): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: data });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: data });
+}
+
+/** Collects consecutive lines' bytes into one buffer, to send as a batch. */
+class BatchBuilder {
+  private bytes = new Uint8Array(1 << 16);
+  private length = 0;
+  private ends: number[] = [];
+  firstLine = 0;
+
+  get lines(): number {
+    return this.ends.length;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  add(line: Uint8Array): void {
+    if (this.length + line.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + line.length));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    this.bytes.set(line, this.length);
+    this.length += line.length;
+    this.ends.push(this.length);
+  }
+
+  /** The batch so far (its own copy of the bytes); the builder starts the next one. */
+  take(seq: number, format: LineBatch['format']): LineBatch {
+    const batch: LineBatch = { type: 'batch', seq, firstLine: this.firstLine, format, bytes: this.bytes.slice(0, this.length), ends: Int32Array.from(this.ends) };
+    this.firstLine += this.ends.length;
+    this.length = 0;
+    this.ends = [];
+    return batch;
+  }
+}
+
+type BatchResult = Extract<FromCheckWorker, { type: 'result' }>;
+
+/**
+ * Worker threads that check batches; results are handed on in batch order whatever order the
+ * workers finish in. `submit` waits while too many batches are in flight, so reading a huge file
+ * pauses instead of queueing it all in memory.
+ */
+class WorkerPool {
+  private workers: { worker: Worker; inFlight: number }[] = [];
+  private done = new Map<number, BatchResult>();
+  private nextSeq = 0;
+  private submitted = 0;
+  private inFlight = 0;
+  private failure: Error | undefined;
+  private waiters: { resolve: () => void; reject: (e: Error) => void; until: () => boolean }[] = [];
+
+  constructor(
+    script: string,
+    threads: number,
+    data: CheckWorkerData,
+    private maxInFlight: number,
+    private onResult: (result: BatchResult) => void,
+  ) {
+    for (let i = 0; i < threads; i++) {
+      const worker = startWorker(script, data);
+      const slot = { worker, inFlight: 0 };
+      worker.on('message', (m: FromCheckWorker) => {
+        slot.inFlight--;
+        this.inFlight--;
+        if (m.type === 'error') this.fail(new Error(`a check worker failed: ${m.message}`));
+        else this.deliver(m);
+      });
+      worker.on('error', (err) => this.fail(err));
+      worker.on('exit', (code) => {
+        if (slot.inFlight > 0 || (code !== 0 && !this.closing)) this.fail(new Error(`a check worker stopped (exit code ${code})`));
+      });
+      this.workers.push(slot);
+    }
+  }
+
+  private closing = false;
+
+  /** Sends a batch to the least busy worker, once fewer than the maximum are in flight. */
+  async submit(batch: LineBatch): Promise<void> {
+    await this.wait(() => this.inFlight < this.maxInFlight);
+    const slot = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    slot.inFlight++;
+    this.inFlight++;
+    this.submitted++;
+    slot.worker.postMessage(batch, [batch.bytes.buffer as ArrayBuffer, batch.ends.buffer as ArrayBuffer]);
+  }
+
+  /** Waits until every submitted batch has been handed on. */
+  finish(): Promise<void> {
+    return this.wait(() => this.nextSeq === this.submitted);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private deliver(result: BatchResult): void {
+    this.done.set(result.seq, result);
+    try {
+      for (let r = this.done.get(this.nextSeq); r; r = this.done.get(this.nextSeq)) {
+        this.done.delete(this.nextSeq);
+        this.nextSeq++;
+        this.onResult(r);
+      }
+    } catch (err) {
+      this.fail(err as Error);
+      return;
+    }
+    this.wake();
+  }
+
+  private fail(err: Error): void {
+    if (this.closing) return;
+    this.failure ??= err;
+    this.wake();
+  }
+
+  private wait(until: () => boolean): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (until()) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject, until }));
+  }
+
+  private wake(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) {
+      if (this.failure) w.reject(this.failure);
+      else if (w.until()) w.resolve();
+      else this.waiters.push(w);
+    }
+  }
+}
+
+/**
+ * Checks a file with worker threads. The findings are exactly those of the single-threaded
+ * StreamChecker, in the same order: the format is decided here from the first records as it
+ * decides it, workers run the same LineChecker on batches of lines, and the dataset rules run here
+ * over the facts taken in line order. Memory stays bounded: reading pauses while
+ * `threads × batchesPerWorker` batches are in flight.
+ */
+export async function checkFileParallel(file: string, settings: CheckSettings, plan: { script: string; threads: number; curation: boolean }, signal?: AbortSignal, options: ThreadOptions = {}): Promise<FileResult> {
+  const config = settings.config ?? DEFAULT_CONFIG;
+  const batchBytes = options.batchBytes ?? 1 << 20;
+  const batchLines = options.batchLines ?? 2048;
+  const findings: Finding[] = [];
+  const entries: RecordEntry[] = [];
+  let records = 0;
+  let dataset: DatasetRun | undefined;
+  const decision = new StreamFormatDecision(settings.format);
+
+  const data: CheckWorkerData = { settings: { config, customSchema: settings.customSchema }, curation: plan.curation };
+  const pool = new WorkerPool(plan.script, plan.threads, data, plan.threads * (options.batchesPerWorker ?? 2), (r) => {
+    records += r.records;
+    for (const f of r.findings) findings.push(f);
+    if (dataset) {
+      for (const e of r.entries) {
+        entries.push(e);
+        dataset.add(e);
+      }
+    }
+  });
+
+  const builder = new BatchBuilder();
+  /** Batches waiting for the format (held until it is decided) or for room in the pool. */
+  let ready: LineBatch[] = [];
+  let seq = 0;
+  const onLine = (bytes: Uint8Array) => {
+    if (!decision.decided) {
+      const text = decodeLine(bytes).text;
+      decision.push(text, parseLine(text));
+    }
+    builder.add(bytes);
+    if (builder.size >= batchBytes || builder.lines >= batchLines) ready.push(builder.take(seq++, decision.format));
+  };
+  const dispatch = async () => {
+    if (!decision.decided) return;
+    if (!dataset && settings.datasetRules?.length) dataset = new DatasetRun(settings.datasetRules, { config, format: decision.format });
+    const batches = ready;
+    ready = [];
+    for (const b of batches) {
+      // Batches cut before the format was known are stamped with it now.
+      b.format = decision.format;
+      await pool.submit(b);
+    }
+  };
+  try {
+    const splitter = new ByteLineSplitter();
+    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20, signal });
+    for await (const chunk of stream) {
+      splitter.push(chunk as Buffer, onLine);
+      await dispatch();
+    }
+    splitter.end(onLine);
+    decision.decide();
+    if (builder.lines) ready.push(builder.take(seq++, decision.format));
+    await dispatch();
+    await pool.finish();
+  } finally {
+    await pool.close();
+  }
+  if (settings.datasetRules?.length) {
+    dataset ??= new DatasetRun(settings.datasetRules, { config, format: decision.format });
+    for (const f of applyRuleSettings(dataset.findings(entries), config)) findings.push(f);
+  }
+  return { format: decision.format, records, findings: sortFindings(findings) };
+}

@@ -1,0 +1,90 @@
+/**
+ * `dialogue-curator check` runs big files on worker threads. Its findings must be exactly those of
+ * the single-threaded check: same findings, same order, same related lines, same record count.
+ * Tiny batches force many batches through both workers, finishing out of order.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { benchLines } from '../../bench/generate';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { datasetRules, recordRules } from '../../src/core/curation';
+import { checkFile, checkFileInThread } from '../../src/node/checkFile';
+import { parallelPlan } from '../../src/node/parallelCheck';
+import { loadConfigFile, settingsForFile } from '../../src/node/project';
+
+const tiny = { threads: 2, minBytes: 0, batchLines: 3, batchBytes: 600, batchesPerWorker: 1 };
+
+function tempFile(name: string, content: string | Buffer): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-parallel-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+test('the sample datasets with problems give the same findings on worker threads as in one thread', async () => {
+  const root = 'samples/workspace';
+  const config = loadConfigFile(path.join(root, '.dialoguecurator.json'));
+  const files = ['problems', 'custom'].flatMap((d) =>
+    fs
+      .readdirSync(path.join(root, 'datasets', d))
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => path.join(root, 'datasets', d, f)),
+  );
+  const codes = new Set<string>();
+  for (const file of files) {
+    const { settings } = settingsForFile(file, config);
+    assert.ok(parallelPlan(file, settings, tiny), `${file} runs on workers`);
+    const one = await checkFileInThread(file, settings);
+    const many = await checkFile(file, settings, undefined, tiny);
+    assert.deepEqual(many, one, file);
+    for (const f of one.findings) codes.add(f.code);
+  }
+  // The comparison covers every kind of finding: record rules, dataset rules, bytes and syntax.
+  for (const code of ['invalid-utf8', 'schema', 'tone-empathy', 'pair-inverted', 'tokens-over-max', 'conversation-role-order', 'dataset-duplicate-record', 'dataset-shortcut-record', 'dataset-length-bias']) {
+    assert.ok(codes.has(code), `${code} not in the samples: ${[...codes].join(' ')}`);
+  }
+});
+
+test('a large file with every kind of line: same findings, related lines and record count on threads', async () => {
+  const lines = [...benchLines(600)];
+  // Lines the format vote and the workers must treat alike: broken JSON, a list, blank lines, CRLF, invalid UTF-8.
+  lines.splice(3, 0, '{"prompt": "x" "chosen": "y"}', '[1, 2]', '');
+  lines.splice(250, 0, '', '   ');
+  lines.push(lines[10], lines[20]);
+  const text = Buffer.concat([Buffer.from(`${lines.slice(0, 400).join('\r\n')}\n`), Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x0a]), Buffer.from(lines.slice(400).join('\n'))]);
+  const file = tempFile('big.jsonl', text);
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const one = await checkFileInThread(file, settings);
+  for (const options of [tiny, { threads: 3, minBytes: 0, batchBytes: 20_000 }]) {
+    const many = await checkFile(file, settings, undefined, options);
+    assert.equal(many.records, one.records);
+    assert.equal(many.format, one.format);
+    assert.deepEqual(many.findings, one.findings, JSON.stringify(options));
+  }
+  const codes = new Set(one.findings.map((f) => f.code));
+  for (const code of ['json-syntax', 'record-not-object', 'invalid-utf8', 'dataset-duplicate-record', 'dataset-duplicate-prompt', 'dataset-shortcut', 'dataset-shortcut-record']) assert.ok(codes.has(code), code);
+  assert.ok(one.findings.some((f) => f.related?.length), 'some findings carry related lines');
+});
+
+test('small files, other rule lists and one-thread settings stay in the calling thread', () => {
+  const file = tempFile('small.jsonl', '{"prompt": "a", "chosen": "b", "rejected": "c"}\n');
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  assert.equal(parallelPlan(file, settings), undefined, 'under the default minimum size');
+  assert.ok(parallelPlan(file, settings, { threads: 2, minBytes: 0 }));
+  assert.equal(parallelPlan(file, settings, { threads: 1, minBytes: 0 }), undefined);
+  assert.equal(parallelPlan(file, { ...settings, recordRules: [recordRules[0]] }, { threads: 2, minBytes: 0 }), undefined, 'a rule list workers cannot name');
+  assert.equal(parallelPlan(file, { recordRules: [] }, { minBytes: 0 }), undefined, 'schema only: threads only when asked for');
+  assert.equal(parallelPlan(path.join(path.dirname(file), 'missing.jsonl'), settings, { threads: 2, minBytes: 0 }), undefined);
+});
+
+test('an aborted parallel check stops its workers and rejects', async () => {
+  const file = tempFile('abort.jsonl', `${[...benchLines(400)].join('\n')}\n`);
+  const controller = new AbortController();
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const run = checkFile(file, settings, controller.signal, { threads: 2, minBytes: 0, batchLines: 5, batchesPerWorker: 1 });
+  setTimeout(() => controller.abort(), 50);
+  await assert.rejects(run, (err: Error) => err.name === 'AbortError');
+});
