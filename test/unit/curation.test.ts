@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import configSchema from '../../schemas/dialoguecurator.schema.json';
-import { main } from '../../src/cli/main';
 import { DEFAULT_CONFIG, parseConfig } from '../../src/core/config';
 import { datasetRules, hoverMarkdown, KNOWN_RULE_IDS, recordHoverInfo, recordRules, RULE_DOCS } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
 import { tokenizer } from '../../src/core/tokens/tokenizer';
+import { cli } from './helpers/cli';
 
 test('every rule has an id, severity, message and a doc (why, example, fix)', () => {
   assert.ok(RULE_DOCS.length >= 20);
@@ -71,17 +70,6 @@ test('hover info: token counts per field with the configured encoding, tone per 
   assert.deepEqual(openai.tokens.map((t) => t.field), ['input.messages', 'preferred_output', 'non_preferred_output']);
   assert.equal(recordHoverInfo({ nothing: 1 }, undefined, DEFAULT_CONFIG), undefined);
 });
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(args, { stdout: out, stderr: err, env: {}, cwd, isTTY: false, signal: new AbortController().signal });
-  return { code, stdout, stderr };
-}
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'tone');
 
