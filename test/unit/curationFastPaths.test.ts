@@ -11,6 +11,7 @@ import { recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
 import { normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
 import { lexicon } from '../../src/core/tone/lexicon';
+import { countIfOver, tokenizer, tokenPieces } from '../../src/core/tokens/tokenizer';
 import { foldsToLowerCase, scanWords, tokenStrings } from '../../src/core/tone/words';
 
 /** Pieces that exercise case folding: ASCII, accents, letters whose lower case differs or is longer, white space of every kind, astral characters. */
@@ -79,4 +80,34 @@ test('over-length responses are found whether or not the prompt had to be tokeni
   // Under the limit once tokenized, although over it in bytes.
   const fits = checkText(JSON.stringify({ prompt: 'Help?', chosen: word.repeat(4), rejected: 'Short.' }), { recordRules, config: { ...config, maxLength: 30 } }).findings;
   assert.ok(!fits.some((f) => f.code === 'tokens-over-max'));
+});
+
+/** Text the pre-tokenizers split in every way: words, runs of spaces, digits, punctuation, line breaks, contractions, marks, special-token text. */
+const tokenText = fc
+  .array(fc.constantFrom('care', 'Team', 'NOW', 'x', ' ', '  ', '   ', '\n', '\r\n', '\t', '.', '!!', '?', ',', "'s", "'LL", '’', '123', '45678', 'é', 'e\u0301', '日本', '😀', '<|endoftext|>', '/', '-', '"'), { maxLength: 120 })
+  .map((p) => p.join(''));
+
+test('token pieces add up to the count of the whole text, in both encodings', () => {
+  for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
+    const tok = tokenizer(encoding);
+    fc.assert(
+      fc.property(tokenText, fc.integer({ min: 1, max: 40 }), (t, size) => {
+        const pieces = tokenPieces(t, size);
+        assert.equal(pieces.join(''), t);
+        assert.equal(pieces.reduce((n, p) => n + tok.count(p), 0), tok.count(t));
+      }),
+      { numRuns: 300 },
+    );
+  }
+});
+
+test('countIfOver: the exact total when over the limit, undefined when not', () => {
+  const tok = tokenizer('o200k_base');
+  fc.assert(
+    fc.property(tokenText, tokenText, fc.integer({ min: 0, max: 120 }), (a, b, max) => {
+      const total = tok.count(a) + tok.count(b);
+      assert.equal(countIfOver('o200k_base', [a, b], max), total > max ? total : undefined);
+    }),
+    { numRuns: 300 },
+  );
 });

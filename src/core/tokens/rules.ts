@@ -4,21 +4,7 @@ import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { formatPath } from '../parts';
 import { LineLocator } from '../positions';
-import { Tokenizer, tokenizer, utf8Length } from './tokenizer';
-
-/** Token counts computed lazily: nothing is tokenized unless a byte bound says it might matter. */
-class LazyCounts {
-  private cache = new Map<string, number>();
-  constructor(private tok: () => Tokenizer) {}
-  count(text: string): number {
-    let n = this.cache.get(text);
-    if (n === undefined) {
-      n = this.tok().count(text);
-      this.cache.set(text, n);
-    }
-    return n;
-  }
-}
+import { countIfOver, tokenizer, utf8Length } from './tokenizer';
 
 function sideField(side: SideAnalysis): string {
   const path = side.turns[0]?.path;
@@ -46,20 +32,16 @@ function checkTokens(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, o
   const config = ctx.config;
   const max = config.maxLength;
   const enc = config.encoding;
-  const counts = new LazyCounts(() => tokenizer(enc));
   const promptBytes = utf8Length(a.promptText);
   const sides = a.rejected ? [a.chosen, a.rejected] : [a.chosen];
 
   if (!ruleOff(config, 'tokens-over-max')) {
     for (const side of sides) {
       if (!side.text) continue;
-      if (promptBytes + utf8Length(side.text) <= max) continue; // cannot exceed: every token is at least one byte
-      // The response first (it is the longer text): when it fits with the prompt's byte bound, the
-      // prompt need not be tokenized.
-      const sideTokens = counts.count(side.text);
-      if (sideTokens + promptBytes <= max) continue;
-      const total = counts.count(a.promptText) + sideTokens;
-      if (total <= max) continue;
+      // Exact when over; tokenizing stops early once the rest cannot tip it over (see countIfOver).
+      // The response first: it is the longer text, so the prompt is rarely tokenized at all.
+      const total = countIfOver(enc, [side.text, a.promptText], max);
+      if (total === undefined) continue;
       out.push(
         ruleFinding('tokens-over-max', sideKeyRange(record.locator, side), { side: side.side, tokens: total, encoding: enc, max, over: total - max }, { field: sideField(side), data: { tokens: total, maxLength: max } }),
       );
@@ -74,7 +56,7 @@ function checkTokens(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, o
   const shared = commonPrefix(c, r);
   // They can only look the same after truncation if the cut falls inside the shared beginning.
   if (promptBytes + utf8Length(c.slice(0, shared)) < max) return;
-  const promptTokens = counts.count(a.promptText);
+  const promptTokens = tokenizer(enc).count(a.promptText);
   let detail: string | undefined;
   if (promptTokens >= max) {
     detail = `The prompt alone is ${promptTokens} tokens, at least maxLength ${max}: after truncation neither response is left, so chosen and rejected are identical`;

@@ -67,3 +67,51 @@ export function utf8Length(s: string): number {
   }
   return n;
 }
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/**
+ * Cuts text into pieces of about `size` characters whose token counts add up to the count of the
+ * whole: each cut is made before a space that sits between two ASCII letters ("care| team"),
+ * where the encodings' pre-tokenizers always start a new chunk (a run of letters never takes in
+ * a space after it, and " team" is a chunk of its own), and BPE never merges across chunks.
+ */
+export function tokenPieces(text: string, size = 256): string[] {
+  if (text.length <= size) return [text];
+  const out: string[] = [];
+  let from = 0;
+  let k = size;
+  while (k < text.length - 1) {
+    if (text.charCodeAt(k) === 32 && isAsciiLetter(text.charCodeAt(k - 1)) && isAsciiLetter(text.charCodeAt(k + 1))) {
+      out.push(text.slice(from, k));
+      from = k;
+      k += size;
+    } else k++;
+  }
+  out.push(text.slice(from));
+  return out;
+}
+
+/**
+ * The token count of `texts` together when it is over `max`, else undefined. Tokenizes piece by
+ * piece and stops as soon as the tokens so far plus the bytes still to read (a token covers at
+ * least one byte) cannot go over `max`: a record a little over the byte bound is usually decided
+ * after its first few hundred characters.
+ */
+export function countIfOver(encoding: EncodingName, texts: readonly string[], max: number): number | undefined {
+  let remaining = 0;
+  for (const t of texts) remaining += utf8Length(t);
+  if (remaining <= max) return undefined; // decided without loading the encoding
+  const tok = tokenizer(encoding);
+  let tokens = 0;
+  for (const t of texts) {
+    for (const piece of tokenPieces(t)) {
+      tokens += tok.count(piece);
+      remaining -= utf8Length(piece);
+      if (tokens + remaining <= max) return undefined;
+    }
+  }
+  return tokens > max ? tokens : undefined;
+}
