@@ -11,7 +11,7 @@ import { recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
 import { normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
 import { lexicon } from '../../src/core/tone/lexicon';
-import { countIfOver, tokenizer, tokenPieces } from '../../src/core/tokens/tokenizer';
+import { countIfOver, tokenizer, tokenPieces, utf8Length, utf8LengthOf } from '../../src/core/tokens/tokenizer';
 import { foldsToLowerCase, scanWords, tokenStrings } from '../../src/core/tone/words';
 
 /** Pieces that exercise case folding: ASCII, accents, letters whose lower case differs or is longer, white space of every kind, astral characters. */
@@ -109,5 +109,18 @@ test('countIfOver: the exact total when over the limit, undefined when not', () 
       assert.equal(countIfOver('o200k_base', [a, b], max), total > max ? total : undefined);
     }),
     { numRuns: 300 },
+  );
+});
+
+test('utf8Length, native or counted, is the length of the UTF-8 encoding (lone surrogates as U+FFFD)', () => {
+  const encoder = new TextEncoder();
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('\ud83d', '\ude00', '😀', 'é', '日本', '\u0000')), { maxLength: 20 }), (parts) => {
+      const s = parts.join('');
+      const bytes = encoder.encode(s).length;
+      assert.equal(utf8Length(s), bytes);
+      assert.equal(utf8LengthOf(s), bytes);
+    }),
+    { numRuns: 500 },
   );
 });

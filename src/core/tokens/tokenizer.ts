@@ -52,6 +52,15 @@ export function tokenizer(name: EncodingName): Tokenizer {
  * bytes, they fit in maxLength tokens and need no tokenizing.
  */
 export function utf8Length(s: string): number {
+  // Node's native count (the same for lone surrogates, which both count as U+FFFD) where there is one.
+  if (nativeBuffer) return nativeBuffer.byteLength(s, 'utf8');
+  return utf8LengthOf(s);
+}
+
+const nativeBuffer = (globalThis as { Buffer?: { byteLength(s: string, encoding: 'utf8'): number } }).Buffer;
+
+/** utf8Length counted in JavaScript (for hosts without Node's Buffer). */
+export function utf8LengthOf(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
