@@ -32,7 +32,7 @@ suite('Curation in the editor', () => {
     const jargon = findOne(uri, 'tone-jargon', 1);
     assert.strictEqual(editor.document.getText(jargon.range), 'dyspnea');
     const dismissive = ourDiagnostics(uri).filter((d) => codeOf(d) === 'tone-respect' && d.range.start.line === 0).map((d) => editor.document.getText(d.range));
-    assert.deepStrictEqual(dismissive.sort(), ['Deal with it', 'Stop whining']);
+    assert.deepStrictEqual(dismissive.sort(), ['Deal with it', 'Stop whining', 'make her use it']);
     const duplicate = findOne(uri, 'dataset-duplicate-record', 3);
     assert.strictEqual(duplicate.relatedInformation?.[0].location.range.start.line, 2, 'points at the first copy');
   });
