@@ -223,10 +223,18 @@ function sortRun(list: Finding[], from: number, to: number): void {
   }
 }
 
+/**
+ * A line as parsed. An object record's value is dropped once its checks have run (`dropped`): the
+ * model would otherwise hold every record twice, as text and as objects (a quarter of its memory
+ * on a 100k-line file); it is parsed again from the text when needed. `format` keeps what the
+ * format vote needs of it.
+ */
+type ParsedState = { kind: 'blank' } | { kind: 'invalid'; finding: Finding } | { kind: 'value'; value: unknown; dropped?: boolean; format?: FormatId | null };
+
 interface LineState {
   text: string;
   /** null until parsed (a freshly inserted line). */
-  parsed: null | { kind: 'blank' } | { kind: 'invalid'; finding: Finding } | { kind: 'value'; value: unknown };
+  parsed: null | ParsedState;
   /** Findings that depend on the format and rules; undefined when they need recomputing. */
   recordFindings?: Finding[];
   facts?: Record<string, unknown>;
@@ -314,8 +322,7 @@ export class DatasetModel {
     for (let i = from; i < end; i++) {
       const l = this.lines[i];
       if (l.parsed) continue;
-      const parsed = parseLine(l.text);
-      l.parsed = parsed.kind === 'value' ? { kind: 'value', value: parsed.value } : parsed;
+      l.parsed = toState(parseLine(l.text));
       this.forget(l);
       n++;
     }
@@ -328,7 +335,7 @@ export class DatasetModel {
     const detection = new FormatDetection();
     for (const l of this.lines) {
       if (detection.classified >= DETECTION_SAMPLE) break;
-      if (l.parsed?.kind === 'value') detection.count(l.parsed.value);
+      if (l.parsed?.kind === 'value') detection.countFormat(classification(l.parsed));
     }
     return detection.winner();
   }
@@ -363,13 +370,16 @@ export class DatasetModel {
       l.recordFindings = parsed.kind === 'invalid' ? [parsed.finding] : [];
       return;
     }
-    const v = parsed.value;
+    const v = valueOf(l.text, parsed);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       l.recordFindings = [notObjectFinding(l.text, v)];
       return;
     }
     l.facts = {};
     l.recordFindings = this.pipeline.check(l.text, v as Record<string, unknown>, this.detected, l.facts);
+    classification(parsed);
+    parsed.value = undefined;
+    parsed.dropped = true;
   }
 
   /**
@@ -427,7 +437,7 @@ export class DatasetModel {
     const l = this.lines[i];
     if (!l) return undefined;
     if (!l.parsed) l.parsed = toState(parseLine(l.text));
-    return l.parsed.kind === 'value' ? l.parsed.value : undefined;
+    return l.parsed.kind === 'value' ? valueOf(l.text, l.parsed) : undefined;
   }
 }
 
@@ -465,8 +475,21 @@ function mergeByLine(placed: readonly Finding[][], datasetFindings: readonly Fin
   return out;
 }
 
-function toState(parsed: ReturnType<typeof parseLine>): NonNullable<LineState['parsed']> {
+function toState(parsed: ParsedLine): ParsedState {
   return parsed.kind === 'value' ? { kind: 'value', value: parsed.value } : parsed;
+}
+
+/** A value line's value: kept, or parsed again from the text once dropped. */
+function valueOf(text: string, parsed: Extract<ParsedState, { kind: 'value' }>): unknown {
+  if (!parsed.dropped) return parsed.value;
+  const again = parseLine(text);
+  return again.kind === 'value' ? again.value : undefined;
+}
+
+/** The format a value line looks like (remembered, so it outlives the value). */
+function classification(parsed: Extract<ParsedState, { kind: 'value' }>): FormatId | undefined {
+  if (parsed.format === undefined) parsed.format = (parsed.dropped ? undefined : classifyRecord(parsed.value)) ?? null;
+  return parsed.format ?? undefined;
 }
 
 /** Checks a whole text at once (the server and tests use this; the CLI streams). */
@@ -485,7 +508,11 @@ export class FormatDetection {
   classified = 0;
 
   count(value: unknown): void {
-    const f = classifyRecord(value);
+    this.countFormat(classifyRecord(value));
+  }
+
+  /** Counts a record already classified (undefined: no format recognised it). */
+  countFormat(f: FormatId | undefined): void {
     if (!f) return;
     this.classified++;
     this.counts.set(f, (this.counts.get(f) ?? 0) + 1);

@@ -100,3 +100,22 @@ test('a dataset rule without a running form still sees every record, with curren
     [0, 1, 3],
   ]);
 });
+
+test('records parsed again from their text after a config or format change give the same findings; value() still answers', () => {
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const lines = pool.slice(0, 25);
+  const model = new DatasetModel(settings);
+  model.setLines([...lines]);
+  model.summary();
+  assert.deepEqual(model.value(0), JSON.parse(lines[0]));
+  const strict = { ...settings, config: { ...DEFAULT_CONFIG, rules: { 'dataset-shortcut-record': { severity: 'warning' as const } } } };
+  model.configure(strict);
+  assert.deepEqual(model.summary().findings, checkText(lines.join('\n'), strict).findings);
+  // Enough chat records to win the format vote: every record is checked again under the new format.
+  const chat = JSON.stringify({ messages: [{ role: 'user', content: 'Hi?' }, { role: 'assistant', content: 'Hello, how can I help?' }] });
+  const mixed = [...lines, ...Array.from({ length: 30 }, () => chat)];
+  model.splice(lines.length, 0, Array.from({ length: 30 }, () => chat));
+  const summary = model.summary();
+  assert.equal(summary.format, 'chat-messages');
+  assert.deepEqual(summary.findings, checkText(mixed.join('\n'), strict).findings);
+});
