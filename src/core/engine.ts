@@ -146,12 +146,17 @@ export class DatasetRun {
   /** Every rule's findings, rule by rule; `ordered` holds exactly the entries added, in line order. */
   findings(ordered: readonly RecordEntry[]): Finding[] {
     const out: Finding[] = [];
-    this.rules.forEach((rule, i) => {
-      const acc = this.accumulators[i];
-      // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
-      for (const f of acc ? acc.findings(ordered) : rule.check(ordered, this.ctx)) out.push(f);
-    });
+    // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
+    for (const list of this.findingLists(ordered)) for (const f of list) out.push(f);
     return out;
+  }
+
+  /** Each rule's findings as it returned them (not to be changed: rules may hand back a list they keep). */
+  findingLists(ordered: readonly RecordEntry[]): readonly Finding[][] {
+    return this.rules.map((rule, i) => {
+      const acc = this.accumulators[i];
+      return acc ? acc.findings(ordered) : rule.check(ordered, this.ctx);
+    });
   }
 }
 
@@ -406,7 +411,8 @@ export class DatasetModel {
       this.checkLine(l);
       if (l.parsed?.kind !== 'blank') records++;
       if (l.placedLine !== i || !l.placed) {
-        l.placed = applyRuleSettings(l.recordFindings!.map((f) => atLine(f, i)), config);
+        const own = l.recordFindings!;
+        l.placed = own.length ? applyRuleSettings(own.map((f) => atLine(f, i)), config) : NO_FINDINGS;
         l.placedLine = i;
       }
       placed[i] = l.placed;
@@ -418,9 +424,8 @@ export class DatasetModel {
     }
     // Added once every entry's line is current, so rules may keep their records in line order.
     for (const e of added) dataset!.add(e);
-    const datasetFindings = dataset ? applyRuleSettings(dataset.findings(ordered), config) : [];
-    const merged = mergeByLine(placed, datasetFindings);
-    return { format, records, findings: merged };
+    const datasetLists = dataset ? dataset.findingLists(ordered).map((list) => applyRuleSettings(list, config)) : [];
+    return { format, records, findings: mergeByLine(placed, datasetLists) };
   }
 
   /** Whether the format would change if detected now (cheap; lets callers warn before a full recheck). */
@@ -445,25 +450,32 @@ export class DatasetModel {
  * Each line's record findings followed by the dataset findings on that line, sorted as one
  * stable sort with `compareFindings` would sort them all (see sortFindings).
  */
-function mergeByLine(placed: readonly Finding[][], datasetFindings: readonly Finding[]): Finding[] {
+/** Shared by every line without findings (never changed). */
+const NO_FINDINGS: Finding[] = [];
+
+function mergeByLine(placed: readonly Finding[][], datasetLists: readonly (readonly Finding[])[]): Finding[] {
   const lineCount = placed.length;
   const out: Finding[] = [];
   // Dataset findings bucketed by line (a stable counting sort); any line outside the file sends
   // everything through one sort instead.
   const starts = new Int32Array(lineCount + 1);
-  for (const f of datasetFindings) {
-    const line = f.line;
-    if (!(line >= 0 && line < lineCount && Number.isInteger(line))) {
-      for (const list of placed) for (const g of list) out.push(g);
-      for (const g of datasetFindings) out.push(g);
-      return out.sort(compareSameOrder);
+  let total = 0;
+  for (const list of datasetLists) {
+    for (const f of list) {
+      const line = f.line;
+      if (!(line >= 0 && line < lineCount && Number.isInteger(line))) {
+        for (const own of placed) for (const g of own) out.push(g);
+        for (const other of datasetLists) for (const g of other) out.push(g);
+        return out.sort(compareSameOrder);
+      }
+      starts[line + 1]++;
     }
-    starts[line + 1]++;
+    total += list.length;
   }
   for (let i = 1; i <= lineCount; i++) starts[i] += starts[i - 1];
-  const byLine: Finding[] = datasetFindings.slice();
+  const byLine: Finding[] = new Array(total);
   const next = starts.slice(0, lineCount);
-  for (const f of datasetFindings) byLine[next[f.line]++] = f;
+  for (const list of datasetLists) for (const f of list) byLine[next[f.line]++] = f;
   for (let i = 0; i < lineCount; i++) {
     const from = out.length;
     const list = placed[i];

@@ -158,7 +158,8 @@ function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
 
 function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
   // The same prompt in copies of one record is a duplicate record, reported above.
-  if (new Set(g.map((x) => factsOf(x)!.h)).size < 2) return [];
+  const h = factsOf(g[0])!.h;
+  if (g.every((x) => factsOf(x)!.h === h)) return [];
   // One message for the whole group.
   const t = ruleFinding('dataset-duplicate-prompt', { column: 0, endColumn: 1 }, { count: g.length, lines: lineList(g.map((x) => x.line)) });
   return g.map((x) => ({
@@ -345,9 +346,11 @@ export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (c
       if (fileOff && recordOff) return [];
       const examples: RelatedLocation[] = [];
       const perRecord: Finding[] = [];
-      // One message per phrase (they only differ by phrase), not one template fill per record.
+      // One message per phrase (they only differ by phrase), not one template fill per record;
+      // likewise one `data` object per phrase, shared by its findings.
       let messages: string[] | undefined;
       let template: Finding | undefined;
+      let data: Record<string, unknown>[] | undefined;
       const phrases = index.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (e, side, i, phrases, memo) => {
         const line = e.line;
         const endColumn = Math.min(1, lenOf(e));
@@ -360,6 +363,7 @@ export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (c
           });
           messages = fresh.map((m) => lastMessages.find((old) => old === m) ?? m);
           lastMessages = messages;
+          data = phrases.map((p) => ({ phrase: p.phrase, side: p.side }));
         }
         const message = messages[i];
         // A record whose finding would read the same keeps the finding it had.
@@ -368,22 +372,22 @@ export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (c
           perRecord.push(last);
           return;
         }
-        const f: Finding = { line, column: 0, endLine: line, endColumn, severity: template!.severity, code: template!.code, message, data: { phrase: phrases[i].phrase, side } };
+        const f: Finding = { line, column: 0, endLine: line, endColumn, severity: template!.severity, code: template!.code, message, data: data![i] };
         memo[side] = f;
         perRecord.push(f);
       });
       if (!phrases.length) return [];
-      const out: Finding[] = [];
+      // The file-level finding after the per-record ones (saves copying those): on its line it
+      // sorts first anyway, being a warning among information.
       if (!fileOff) {
         const first = ordered.find((e) => factsOf(e) !== undefined)!;
         const summary = phrases.map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`).join('; ');
-        out.push({
+        perRecord.push({
           ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, lenOf(first)) }, { phrases: summary }, { line: first.line, data: { phrases } }),
           related: examples,
         });
       }
-      for (const f of perRecord) out.push(f);
-      return out;
+      return perRecord;
     },
   };
 });
