@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { recordRules } from '../../src/core/curation';
+import { fillMessage, formatNumber } from '../../src/core/curation/meta';
 import { checkText } from '../../src/core/engine';
 import { normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
 import { lexicon } from '../../src/core/tone/lexicon';
@@ -120,6 +121,22 @@ test('utf8Length, native or counted, is the length of the UTF-8 encoding (lone s
       const bytes = encoder.encode(s).length;
       assert.equal(utf8Length(s), bytes);
       assert.equal(utf8LengthOf(s), bytes);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('fillMessage fills placeholders as a regular-expression replace would', () => {
+  const piece = fc.constantFrom('The ', '{side}', '{count}', '{missing}', '{}', '{a b}', '{', '}', ' of ', '{phrase}', '$&', '\n');
+  const values = fc.record({ side: fc.constantFrom('chosen', '$1 {count}'), count: fc.oneof(fc.integer(), fc.double({ noNaN: true })), phrase: fc.string() });
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), values, (parts, v) => {
+      const template = parts.join('');
+      const expected = template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+        const x = (v as Record<string, string | number | undefined>)[name];
+        return x === undefined ? whole : typeof x === 'number' ? formatNumber(x) : x;
+      });
+      assert.equal(fillMessage(template, v), expected);
     }),
     { numRuns: 500 },
   );
