@@ -89,11 +89,18 @@ const phases: Record<string, (file: string) => Promise<Result>> = {
       let t = performance.now();
       model.summary();
       out[`${name}FirstMs`] = Math.round(performance.now() - t);
-      const edited = lines[500].replace('"chosen": "', '"chosen": "Thank you for asking. ');
-      t = performance.now();
-      model.splice(500, 1, [edited]);
-      model.summary();
-      out[`${name}RecheckMs`] = Math.round((performance.now() - t) * 10) / 10;
+      // The first edit after the first check, then four more (code that only runs on re-checks is warm by then).
+      const times: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const edited = lines[500 + k].replace('"chosen": "', '"chosen": "Thank you for asking. ');
+        t = performance.now();
+        model.splice(500 + k, 1, [edited]);
+        model.summary();
+        times.push(Math.round((performance.now() - t) * 10) / 10);
+      }
+      out[`${name}RecheckMs`] = times[0];
+      const later = times.slice(1).sort((a, b) => a - b);
+      out[`${name}RecheckLaterMs`] = Math.round(((later[1] + later[2]) / 2) * 10) / 10;
       // A new line near the top moves every finding below it.
       t = performance.now();
       model.splice(10, 0, [lines[20]]);
