@@ -9,7 +9,7 @@ export type { FileResult, ThreadOptions } from './parallelCheck';
 /**
  * Checks a file by streaming it: memory holds a bounded amount of it at a time (plus the
  * format-detection sample and the dataset rules' small per-record facts), so a 1 GB file is fine.
- * Big files with curation rules are checked by worker threads, one per core (see
+ * Files of 16 MB or more with curation rules are checked by worker threads, one per core (see
  * parallelCheck.ts); the findings are the same either way.
  */
 export async function checkFile(file: string, settings: CheckSettings, signal?: AbortSignal, threads: ThreadOptions = {}): Promise<FileResult> {
