@@ -44,12 +44,16 @@ export function analyzeRecord(value: unknown, format: FormatId | undefined, conf
   const parts = extractParts(format, value);
   if (!parts) return undefined;
   const hasRejected = format !== 'chat-messages';
+  let distress: boolean | undefined;
   return {
     parts,
     promptText: joinTurns(parts.context),
     chosen: side('chosen', parts.chosen, config.allow),
     rejected: hasRejected ? side('rejected', parts.rejected, config.allow) : undefined,
-    distress: hasDistressCue(parts.context.filter((t) => t.role === 'user').map((t) => t.content)),
+    // Read the prompt for distress only when a rule asks (the empathy rule, for a response that lacks it).
+    get distress() {
+      return (distress ??= hasDistressCue(parts.context.filter((t) => t.role === 'user').map((t) => t.content)));
+    },
   };
 }
 

@@ -68,7 +68,7 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
     }
   };
 
-  if (a.distress && !ruleOff(config, 'tone-empathy') && s.empathy < ruleThreshold(config, 'tone-empathy') && tone.opening) {
+  if (!ruleOff(config, 'tone-empathy') && s.empathy < ruleThreshold(config, 'tone-empathy') && tone.opening && a.distress) {
     const { range, field } = spanRange(locator, side, tone.opening);
     out.push(ruleFinding('tone-empathy', range, { side: name, score: s.empathy, threshold: ruleThreshold(config, 'tone-empathy') }, { field, data: { score: s.empathy } }));
   }
