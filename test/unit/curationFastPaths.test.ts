@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { recordRules } from '../../src/core/curation';
 import { fillMessage, formatNumber } from '../../src/core/curation/meta';
-import { checkText } from '../../src/core/engine';
+import { hash53 } from '../../src/core/dataset/facts';
+import { checkText, DatasetModel } from '../../src/core/engine';
 import { normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
 import { lexicon } from '../../src/core/tone/lexicon';
 import { countIfOver, tokenizer, tokenPieces, utf8Length, utf8LengthOf } from '../../src/core/tokens/tokenizer';
@@ -141,3 +142,19 @@ test('fillMessage fills placeholders as a regular-expression replace would', () 
     { numRuns: 500 },
   );
 });
+
+test('record and prompt hashes are those of the joined dialogue text (duplicates found the same way)', () => {
+  const line = JSON.stringify({ prompt: 'How do I help her sleep?', chosen: 'A regular bedtime can help.', rejected: 'Figure it out.' });
+  const facts = checkFactsOf(line);
+  const turn = (role: string, content: string) => `${role}\u0002${content}\u0003`;
+  const prompt = turn('user', 'How do I help her sleep?');
+  assert.equal(facts.p, hash53(prompt));
+  assert.equal(facts.h, hash53(`${prompt}\u0001${turn('assistant', 'A regular bedtime can help.')}\u0001${turn('assistant', 'Figure it out.')}`));
+});
+
+function checkFactsOf(line: string): Record<string, unknown> {
+  const model = new DatasetModel({ recordRules, datasetRules: [] });
+  model.setLines([line]);
+  model.summary();
+  return (model as unknown as { lines: { facts: Record<string, unknown> }[] }).lines[0].facts;
+}

@@ -22,23 +22,41 @@ export interface RecordFacts {
   len: number;
 }
 
-/** A 53-bit hash (two 32-bit FNV-style hashes), so collisions in a million records are negligible. */
-export function hash53(s: string): number {
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x9747b28c | 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+/**
+ * A 53-bit hash (two 32-bit FNV-style hashes), so collisions in a million records are negligible.
+ * Fed piece by piece, it hashes the pieces' concatenation without building it.
+ */
+class Hash53 {
+  private h1 = 0x811c9dc5 | 0;
+  private h2 = 0x9747b28c | 0;
+
+  add(s: string): this {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return this;
   }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+
+  /** Each turn as `role \u0002 content \u0003`. */
+  addTurns(turns: readonly Turn[]): this {
+    for (const t of turns) this.add(t.role).add('\u0002').add(t.content).add('\u0003');
+    return this;
+  }
+
+  get value(): number {
+    return (this.h1 >>> 0) * 0x200000 + ((this.h2 >>> 0) & 0x1fffff);
+  }
 }
 
-function turnsKey(turns: readonly Turn[]): string {
-  let s = '';
-  for (const t of turns) s += `${t.role}\u0002${t.content}\u0003`;
-  return s;
+export function hash53(s: string): number {
+  return new Hash53().add(s).value;
 }
 
 export function readFacts(facts: Readonly<Record<string, unknown>>): RecordFacts | undefined {
@@ -56,9 +74,10 @@ export const datasetFactsRule: RecordRule = {
       f.h = hash53(record.text.trim());
       return [];
     }
-    const prompt = turnsKey(a.parts.context);
-    f.h = hash53(`${prompt}\u0001${turnsKey(a.parts.chosen)}\u0001${turnsKey(a.parts.rejected)}`);
-    if (a.parts.context.length) f.p = hash53(prompt);
+    const hash = new Hash53().addTurns(a.parts.context);
+    const prompt = hash.value;
+    f.h = hash.add('\u0001').addTurns(a.parts.chosen).add('\u0001').addTurns(a.parts.rejected).value;
+    if (a.parts.context.length) f.p = prompt;
     f.cw = a.chosen.tone.words;
     if (a.chosen.tone.openers.length) f.so = a.chosen.tone.openers.join('\n');
     if (a.rejected) {
