@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { compareFindings, Finding } from '../../core/findings';
+import { Finding } from '../../core/findings';
+import { sortFindings } from '../../core/engine';
 import { FORMAT_LABELS } from '../../core/formats';
 import { checkFile } from '../../node/checkFile';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
@@ -76,7 +77,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const { settings, problems } = settingsForFile(file, loaded, schemaCache);
     try {
       const result = await checkFile(file, settings, io.signal);
-      const findings: Finding[] = [...problems.map(problemFinding), ...result.findings].sort(compareFindings);
+      // checkFile's findings are already in order; only schema-mapping problems need merging in.
+      const findings: Finding[] = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
       const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
       reported.push(report);
       if (format === 'text') {
