@@ -130,6 +130,8 @@ function serverEnv(base, overrides) {
  * @property {string} [extensionsDir] use this extensions folder (default: a fresh empty one).
  * @property {string[]} [installVsix] .vsix files installed into the extensions folder first.
  * @property {boolean} [smokeTestDriver] honour `payload=` extension-test URLs (integration tests).
+ * @property {boolean} [workspaceTrust] keep Workspace Trust on (default off): a folder opened in the
+ *   fresh profile is untrusted, so the window starts in Restricted Mode (no startup prompt).
  * @property {Record<string, unknown>} [settings] user settings merged over DEFAULT_USER_SETTINGS.
  * @property {string} [bindAddr] host:port, default `127.0.0.1:0` (a free port).
  * @property {string[]} [extraArgs] more code-server flags.
@@ -171,9 +173,10 @@ export async function startCodeServer(options = {}) {
     configFile,
     `bind-addr: ${options.bindAddr ?? '127.0.0.1:0'}\nauth: none\ncert: false\n`,
   );
+  const trustSettings = options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {};
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...trustSettings, ...options.settings }, null, 2),
   );
   const env = serverEnv(process.env, {
     XDG_DATA_HOME: path.join(tempDir, 'xdg-data'),
@@ -214,7 +217,7 @@ export async function startCodeServer(options = {}) {
     ...baseArgs,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),

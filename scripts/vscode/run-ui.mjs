@@ -12,6 +12,8 @@
 //                                                 // repository (default: the integration workspace)
 //   export const workspaceName = 'datasets';      // optional name of the opened folder
 //   export const timeoutMs = 120000;              // optional hard limit for this test
+//   export const workspaceTrust = true;           // optional: Workspace Trust on, so the folder
+//                                                 // opens untrusted (Restricted Mode); default off
 // where `ui` is { page, server, workspace, root, openWorkbench(), screenshot(name), log(msg) };
 // helpers for common steps are in test/ui/workbench.mjs.
 //
@@ -132,7 +134,7 @@ async function runOne(file, { vsix, browser }) {
     fs.cpSync(fixture, workspace, { recursive: true });
 
     fs.rmSync(logFile, { force: true });
-    const server = await startCodeServer({ installVsix: [vsix], logFile, keepTemp });
+    const server = await startCodeServer({ installVsix: [vsix], logFile, keepTemp, workspaceTrust: mod.workspaceTrust === true });
     local.push(() => server.stop());
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
