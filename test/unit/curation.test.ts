@@ -59,10 +59,11 @@ test('hover info: token counts per field with the configured encoding, tone per 
     const axes = ['empathy', 'politeness', 'simplicity', 'nonPrescriptive', 'plainLanguage', 'respect'] as const;
     assert.equal(side.scores[side.weakest], Math.min(...axes.map((a) => side.scores[a])));
   }
-  assert.equal(info.sides[1].weakest, 'empathy');
+  // The rejected reply is curt (three words, a bare order): politeness is its weakest axis.
+  assert.equal(info.sides[1].weakest, 'politeness');
   assert.ok(info.sides[0].scores.tone > info.sides[1].scores.tone);
   const md = hoverMarkdown(info);
-  assert.match(md, /Weakest in rejected: \*\*empathy\*\*/);
+  assert.match(md, /Weakest in rejected: \*\*politeness\*\*/);
   assert.ok(!md.includes('Obviously'), 'no dataset text in the hover');
   const cl = recordHoverInfo(record, 'trl-standard', { ...DEFAULT_CONFIG, encoding: 'cl100k_base' })!;
   assert.equal(cl.tokens[1].tokens, tokenizer('cl100k_base').count(record.chosen));

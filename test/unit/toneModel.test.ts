@@ -5,7 +5,7 @@ import { recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { analyzeTone, overallTone, weakestAxis } from '../../src/core/tone/analyze';
-import { expandPattern, lexicon } from '../../src/core/tone/lexicon';
+import { ANCHOR_END, ANCHOR_START, expandPattern, lexicon, patternAnchor } from '../../src/core/tone/lexicon';
 import { fleschKincaidGrade, gradeToScore } from '../../src/core/tone/readability';
 import { expandContraction, scanWords, tokenStrings } from '../../src/core/tone/words';
 
@@ -65,6 +65,45 @@ test('allow-listed phrases are neither flagged nor scored', () => {
   const allowed = analyzeTone([text], ['sundowning']);
   assert.ok(!allowed.matches.some((m) => m.kind === 'jargon'));
   assert.equal(allowed.scores.plainLanguage, 1);
+});
+
+test('anchored patterns: ^ must open the sentence (discourse words aside), $ must close it', () => {
+  assert.deepEqual(patternAnchor('^ falls happen $'), { body: 'falls happen', anchor: ANCHOR_START | ANCHOR_END });
+  assert.deepEqual(patternAnchor('whatever $'), { body: 'whatever', anchor: ANCHOR_END });
+  assert.deepEqual(patternAnchor('it is {so|very}? hard'), { body: 'it is {so|very}? hard', anchor: 0 });
+  // "^ {that|it|...} happens $" is a shrug only as a whole sentence.
+  assert.deepEqual(kinds('It happens.'), ['respect/shrug:It happens', 'curt/curt-reply:It happens.']);
+  assert.deepEqual(kinds('Well, it happens.').filter((k) => k.startsWith('respect')), ['respect/shrug:it happens']);
+  assert.deepEqual(kinds('It is scary when it happens, and you are not alone in feeling that.').filter((k) => k.startsWith('respect')), []);
+  assert.deepEqual(kinds('It happens to many families, and there is help for it.').filter((k) => k.startsWith('respect')), []);
+});
+
+test('a reply of a handful of words with no warmth in it is curt; short and warm is not', () => {
+  for (const curt of ['Yes.', 'Lock the doors.', 'Falls happen.', 'Of course.']) {
+    const a = analyzeTone([curt]);
+    assert.ok(a.matches.some((m) => m.kind === 'curt' && m.start === 0 && m.end === curt.length), curt);
+    assert.ok(a.scores.politeness < 0.45, `${curt}: politeness ${a.scores.politeness}`);
+  }
+  for (const warm of ["I'm so sorry. I'm here for you.", 'Sure, I can help.', 'Thank you, that helps.', 'That sounds really hard.']) {
+    assert.ok(!analyzeTone([warm]).matches.some((m) => m.kind === 'curt'), warm);
+  }
+  // Six words or more are not curt by length alone.
+  assert.ok(!analyzeTone(['Keep it in the fridge door.']).matches.some((m) => m.kind === 'curt'));
+  // An allow-listed reply is not flagged as curt either.
+  assert.ok(!analyzeTone(['Noted.'], ['noted']).matches.some((m) => m.kind === 'curt'));
+});
+
+test('a put-down costs more when it is the whole reply than as an aside in a long answer', () => {
+  const whole = analyzeTone(['Calm down.']).scores.respect;
+  const aside = analyzeTone(['Calm down, and let us look at this together. Falls are common as people get older, and her doctor can check her balance and her medicines.']).scores.respect;
+  assert.ok(whole < aside, `${whole} !< ${aside}`);
+  assert.ok(aside < 1);
+  // One put-down alone is enough for the respect rule (threshold 0.7), also in capitals.
+  for (const text of ['Calm down.', 'Whatever. Google it.', 'STOP GIVING HIM THE PILLS AT NIGHT.', 'It is just old age.', 'WHY DID YOU NOT CALL THE DOCTOR?? This is basic stuff.']) {
+    assert.ok(analyzeTone([text]).scores.respect < 0.7, text);
+  }
+  // A whole-reply dismissal scores below a run of plain orders that at least answer the question.
+  assert.ok(analyzeTone(['Whatever, leave it anywhere.']).scores.tone <= analyzeTone(['Put it in the fridge. Keep it away from the freezer. Check the date.']).scores.tone + 0.05);
 });
 
 test('readability: grade grows with long words and sentences; empty text scores zero', () => {

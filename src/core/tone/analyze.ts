@@ -1,4 +1,4 @@
-import { lexicon, Lexicon, LexiconEntry, phraseIds, PhraseKind, TrieNode, WORD_ACRONYM, WORD_COMMAND, WORD_DISCOURSE, WORD_NEGATOR, WORD_CONDITION, WORD_PLEASE, WORD_SOFT, WORD_SUBJECT_FOLLOWER } from './lexicon';
+import { ANCHOR_END, ANCHOR_START, lexicon, Lexicon, LexiconEntry, phraseIds, PhraseKind, TrieNode, WORD_ACRONYM, WORD_COMMAND, WORD_DISCOURSE, WORD_NEGATOR, WORD_CONDITION, WORD_PLEASE, WORD_SOFT, WORD_SUBJECT_FOLLOWER } from './lexicon';
 import { fleschKincaidGrade, gradeToScore, syllables } from './readability';
 import { Vocabulary } from './vocab';
 import { FLAG_ALL_CAPS, FLAG_CONTRACTION_TAIL, scanWords, tokenStrings, WordTable } from './words';
@@ -35,7 +35,7 @@ export interface ToneSpan {
   end: number;
 }
 
-export type MatchKind = PhraseKind | 'command' | 'stacked' | 'shouting' | 'negative-opener';
+export type MatchKind = PhraseKind | 'command' | 'stacked' | 'shouting' | 'negative-opener' | 'curt';
 
 /** One piece of evidence found in a response. */
 export interface ToneMatch extends ToneSpan {
@@ -147,6 +147,14 @@ function spanMatch(t: WordTable, from: number, toInclusive: number, axis: ToneAx
   return { seg: t.sentences[t.sentence[from]].seg, start: t.start[from], end: t.end[toInclusive], axis, kind, category, weight };
 }
 
+/** Whether tokens [from, to) open their sentence (discourse words aside) or close it, as the anchor asks. */
+function anchored(vocab: Vocabulary, t: WordTable, anchor: number, from: number, to: number): boolean {
+  const s = t.sentences[t.sentence[from]];
+  if (anchor & ANCHOR_END && to !== s.endToken) return false;
+  if (anchor & ANCHOR_START) for (let k = s.firstToken; k < from; k++) if (!(vocab.flags[t.tokens[k]] & WORD_DISCOURSE)) return false;
+  return true;
+}
+
 /**
  * Finds lexicon phrases in a word table by walking the trie from each token: the longest phrase
  * of each kind wins at a position, and a kind's matches never overlap.
@@ -165,6 +173,7 @@ function findPhrases(vocab: Vocabulary, t: WordTable, root: TrieNode, mask: Uint
     for (let j = i + 1; ; j++) {
       if (node.entries) {
         for (const e of node.entries) {
+          if (e.anchor && !anchored(vocab, t, e.anchor, i, j)) continue;
           const k = KIND_BITS[e.kind];
           bestEnd[k] = j;
           bestEntry[k] = e;
@@ -244,8 +253,11 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     return { scores: zero, words: 0, sentences: 0, grade: 0, matches, openers: [] };
   }
 
+  // Tokens inside put-downs: a reply that is nothing but a put-down ("Old people sleep.") is worse than one aside in a long answer.
+  let disrespectTokens = 0;
   findPhrases(vocab, words, lex.phrases, mask, (entry, from, to) => {
     const kind = entry.kind;
+    if (kind === 'respect') disrespectTokens += to - from;
     const positive = kind === 'empathy' || kind === 'softener' || kind === 'gratitude';
     matches.push({
       seg: words.sentences[words.sentence[from]].seg,
@@ -326,10 +338,18 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     }
     if ((written >= shout.minRunWords || longest >= shout.minLetters) && !masked(mask, i, j)) {
       matches.push(spanMatch(words, i, j - 1, 'respect', 'shouting', 'shouting', -shout.weight));
+      disrespectTokens += j - i;
     }
     i = j;
   }
   for (const b of words.bangs) matches.push({ seg: b.seg, start: b.start, end: b.end, axis: 'respect', kind: 'shouting', category: 'shouting', weight: -shout.weight });
+
+  // A reply of a handful of words with no warmth in it reads as curt to someone asking for help.
+  if (surfaceCount < CURT_WORDS && !matches.some((m) => m.weight > 0)) {
+    const a = words.sentences[0];
+    const b = words.sentences[sentenceCount - 1];
+    if (!masked(mask, 0, words.n)) matches.push({ seg: a.seg, start: a.start, end: a.seg === b.seg ? b.end : a.end, axis: 'politeness', kind: 'curt', category: 'curt-reply', weight: -CURT_PENALTY });
+  }
 
   // Readability over the whole response, and the hardest sentence.
   let totalSyllables = 0;
@@ -354,6 +374,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let jargon = 0;
   let disrespect = 0;
   let dismissive = 0;
+  let curt = 0;
   for (const m of matches) {
     switch (m.kind) {
       case 'empathy':
@@ -376,6 +397,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       case 'jargon':
         jargon++;
         break;
+      case 'curt':
+        curt -= m.weight;
+        break;
       case 'respect':
       case 'shouting':
         disrespect -= m.weight;
@@ -389,12 +413,12 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   for (const g of empathyGain.values()) gain += g;
   const scores: ToneScores = {
     empathy: clamp(0.2 + gain - 0.2 * dismissive),
-    // A reply of a handful of words reads as curt to someone asking for help.
-    politeness: clamp(0.8 + Math.min(0.2, 0.1 * softeners + 0.1 * gratitude) - (0.6 * bare) / Math.max(1, sentenceCount) - blame - (surfaceCount < CURT_WORDS ? 0.25 : 0)),
+    politeness: clamp(0.8 + Math.min(0.2, 0.1 * softeners + 0.1 * gratitude) - (0.6 * bare) / Math.max(1, sentenceCount) - blame - curt),
     simplicity: surfaceCount < 8 ? 1 : clamp(gradeToScore(grade) * (longestSentence > 40 ? 0.85 : 1)),
     nonPrescriptive: clamp(1 - prescriptive),
     plainLanguage: clamp(1 - (8 * jargon) / Math.max(surfaceCount, 20)),
-    respect: clamp(1 - disrespect),
+    // Each put-down costs its weight, scaled up by the share of the reply it takes (up to twice).
+    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n))),
     tone: 0,
   };
   scores.tone = overallTone(scores);
@@ -412,8 +436,10 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   };
 }
 
-/** Responses shorter than this many words count as curt (politeness). */
+/** Responses shorter than this many words, with no empathy, softener or thanks, count as curt (politeness). */
 export const CURT_WORDS = 6;
+/** What a curt reply costs on politeness: enough to fall below the politeness rule's threshold on its own. */
+const CURT_PENALTY = 0.4;
 const OPENER_WORDS = 4;
 const CLOSER_WORDS = 3;
 

@@ -17,7 +17,13 @@ export interface LexiconEntry {
   weight: number;
   /** Plain-language alternative (jargon only). */
   plain?: string;
+  /** `ANCHOR_START`: the phrase must open its sentence (after discourse words); `ANCHOR_END`: it must close it. */
+  anchor?: number;
 }
+
+/** Pattern anchors: a leading `^` or a trailing `$` word in a pattern. */
+export const ANCHOR_START = 1;
+export const ANCHOR_END = 2;
 
 /** A word trie: each node maps the next token to a child; `entries` end at this node. */
 export interface TrieNode {
@@ -104,8 +110,8 @@ function addPhrase(vocab: Vocabulary, root: TrieNode, phrase: string, entry: Lex
     if (!child) node.next.set(t, (child = newTrie()));
     node = child;
   }
-  // One phrase, one meaning per kind: the first definition wins (files list the stronger groups first).
-  if (node.entries?.some((e) => e.kind === entry.kind)) return;
+  // One phrase, one meaning per kind and anchoring: the first definition wins (files list the stronger groups first).
+  if (node.entries?.some((e) => e.kind === entry.kind && e.anchor === entry.anchor)) return;
   (node.entries ??= []).push(entry);
 }
 
@@ -115,10 +121,30 @@ interface GroupData {
   phrases: string[];
 }
 
+/** Splits a pattern's anchors off: `^ whatever` → `{ body: 'whatever', anchor: ANCHOR_START }`. */
+export function patternAnchor(pattern: string): { body: string; anchor: number } {
+  let body = pattern.trim();
+  let anchor = 0;
+  if (body.startsWith('^ ')) {
+    anchor |= ANCHOR_START;
+    body = body.slice(2);
+  }
+  if (body.endsWith(' $')) {
+    anchor |= ANCHOR_END;
+    body = body.slice(0, -2);
+  }
+  return { body, anchor };
+}
+
 function addGroups(vocab: Vocabulary, index: TrieNode, groups: GroupData[], kind: (g: GroupData) => PhraseKind): void {
   for (const g of groups) {
-    const entry: LexiconEntry = { kind: kind(g), category: g.category, weight: g.weight };
-    for (const pattern of g.phrases) for (const phrase of expandPattern(pattern)) addPhrase(vocab, index, phrase, entry);
+    // One entry object per anchoring, shared by the group's phrases.
+    const entries: LexiconEntry[] = [];
+    for (const pattern of g.phrases) {
+      const { body, anchor } = patternAnchor(pattern);
+      const entry = (entries[anchor] ??= anchor ? { kind: kind(g), category: g.category, weight: g.weight, anchor } : { kind: kind(g), category: g.category, weight: g.weight });
+      for (const phrase of expandPattern(body)) addPhrase(vocab, index, phrase, entry);
+    }
   }
 }
 

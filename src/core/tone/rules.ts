@@ -33,6 +33,7 @@ export function jsonStringBody(text: string): string {
 
 const KIND_WORDS: Record<string, string> = {
   'bare-command': 'a bare command',
+  'curt-reply': 'curt',
   blame: 'blame',
   obligation: 'an obligation',
   directive: 'a directive',
@@ -40,6 +41,7 @@ const KIND_WORDS: Record<string, string> = {
   'stacked-imperatives': 'a run of orders',
   sarcasm: 'sarcasm',
   dismissive: 'dismissive',
+  shrug: 'a shrug',
   condescension: 'condescending',
   profanity: 'profanity',
   insult: 'an insult',
@@ -73,7 +75,7 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
     out.push(ruleFinding('tone-empathy', range, { side: name, score: s.empathy, threshold: ruleThreshold(config, 'tone-empathy') }, { field, data: { score: s.empathy } }));
   }
   if (!ruleOff(config, 'tone-politeness') && s.politeness < ruleThreshold(config, 'tone-politeness')) {
-    const evidence = tone.matches.filter((m) => m.kind === 'blame' || m.kind === 'command').sort((x, y) => x.weight - y.weight);
+    const evidence = tone.matches.filter((m) => m.kind === 'blame' || m.kind === 'command' || m.kind === 'curt').sort((x, y) => x.weight - y.weight);
     emit('tone-politeness', evidence, (m, text) => ({ detail: `"${text}"`, kind: KIND_WORDS[m.category] ?? m.category, score: s.politeness }));
   }
   if (!ruleOff(config, 'tone-simplicity') && s.simplicity < ruleThreshold(config, 'tone-simplicity') && tone.hardest) {
