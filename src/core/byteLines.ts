@@ -36,19 +36,24 @@ export class ByteLineSplitter {
       this.sawCR = false;
       if (chunk[start] === 10) start++;
     }
-    for (let i = start; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (b === 10 || b === 13) {
-        this.emit(chunk.subarray(start, i), onLine);
-        if (b === 13) {
-          if (i + 1 < chunk.length) {
-            if (chunk[i + 1] === 10) i++;
-          } else {
-            this.sawCR = true;
-          }
+    // Line ends found with indexOf (native, memchr for a Buffer) instead of a loop over every byte.
+    // The next CR is searched for once and kept until passed: a file without CRs costs one search per chunk.
+    const n = chunk.length;
+    let lf = chunk.indexOf(10, start);
+    let cr = chunk.indexOf(13, start);
+    while (lf >= 0 || cr >= 0) {
+      let i = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+      this.emit(chunk.subarray(start, i), onLine);
+      if (i === cr) {
+        if (i + 1 < n) {
+          if (chunk[i + 1] === 10) i++;
+        } else {
+          this.sawCR = true;
         }
-        start = i + 1;
+        cr = chunk.indexOf(13, i + 1);
       }
+      start = i + 1;
+      if (lf >= 0 && lf < start) lf = chunk.indexOf(10, start);
     }
     if (start < chunk.length) {
       this.pending.push(chunk.slice(start));

@@ -15,7 +15,8 @@ test('splitLines handles LF, CRLF, lone CR, a BOM and a missing final newline', 
   assert.deepEqual(splitLines(''), ['']);
 });
 
-function splitBytes(bytes: Uint8Array, chunkSizes: number[]): string[] {
+/** Splits `bytes` fed in chunks of the given sizes; `plain` passes Uint8Arrays instead of Buffers (whose indexOf differs). */
+function splitBytes(bytes: Uint8Array, chunkSizes: number[], plain = false): string[] {
   const s = new ByteLineSplitter();
   const out: string[] = [];
   const on = (b: Uint8Array) => out.push(Buffer.from(b).toString('latin1'));
@@ -23,7 +24,8 @@ function splitBytes(bytes: Uint8Array, chunkSizes: number[]): string[] {
   let k = 0;
   while (at < bytes.length) {
     const size = Math.max(1, chunkSizes[k++ % chunkSizes.length]);
-    s.push(bytes.subarray(at, at + size), on);
+    const chunk = bytes.subarray(at, at + size);
+    s.push(plain ? new Uint8Array(chunk) : chunk, on);
     at += size;
   }
   s.end(on);
@@ -35,8 +37,14 @@ test('the byte splitter agrees with splitLines for any chunking, including CRLF 
     fc.property(fc.array(fc.constantFrom('a', 'b', '\n', '\r', '\r\n', '{}', ' ')), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1 }), (parts, sizes) => {
       const text = parts.join('');
       assert.deepEqual(splitBytes(Buffer.from(text, 'latin1'), sizes), splitLines(text));
+      assert.deepEqual(splitBytes(Buffer.from(text, 'latin1'), sizes, true), splitLines(text));
     }),
+    { numRuns: 500 },
   );
+  // Several lines per chunk, CR and LF mixed (the chunk sizes above are mostly smaller than a line).
+  const many = 'ab\ncd\r\n\r\nef\rgh\n\n{}\r';
+  assert.deepEqual(splitBytes(Buffer.from(many, 'latin1'), [many.length]), splitLines(many));
+  assert.deepEqual(splitBytes(Buffer.from(many, 'latin1'), [5, 64], true), splitLines(many));
   assert.deepEqual(splitBytes(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d, 0x0d]), [1, 1, 1, 1, 1, 1]), ['{}']);
 });
 
