@@ -51,3 +51,65 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   for (const f of findings) counts[f.severity]++;
   return counts;
 }
+
+/** An edit in line terms: lines [start, start + removed) were replaced by `added` lines. */
+export interface LineSplice {
+  start: number;
+  removed: number;
+  added: number;
+}
+
+/**
+ * Carries findings computed before an edit over to the edited document: findings on the lines
+ * the edit touched are dropped (their record changed and waits for the next check), findings
+ * below it move by the number of lines added or removed, and so do their related locations and
+ * the line numbers in their data (keys ending in `Line`, e.g. a duplicate's `keepLine`). A
+ * related location or data line inside the edit makes the finding stale too: it is dropped.
+ */
+export function shiftFindings(findings: readonly Finding[], splice: LineSplice): Finding[] {
+  const { start, removed, added } = splice;
+  const end = start + removed; // first line after the replaced ones
+  const delta = added - removed;
+  if (delta === 0 && removed === 0) return findings.slice();
+  // A pure insertion (nothing removed) touches no line: everything from `start` on moves down.
+  const touched = (from: number, to: number) => removed > 0 && to >= start && from < end;
+  const moved = (line: number) => (line >= end ? line + delta : line);
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (touched(f.line, f.endLine)) continue;
+    let stale = false;
+    const related = f.related?.map((r) => {
+      if (touched(r.line, r.endLine)) stale = true;
+      return r.line >= end ? { ...r, line: r.line + delta, endLine: r.endLine + delta } : r;
+    });
+    let data = f.data;
+    if (data) {
+      for (const [key, value] of Object.entries(data)) {
+        if (!key.endsWith('Line') || typeof value !== 'number') continue;
+        if (touched(value, value)) stale = true;
+        else if (value >= end) data = { ...data, [key]: value + delta };
+      }
+    }
+    if (stale) continue;
+    if (f.line < start && related === f.related && data === f.data && !(f.endLine >= end)) {
+      out.push(f);
+      continue;
+    }
+    out.push({ ...f, line: moved(f.line), endLine: moved(f.endLine), related, data });
+  }
+  return out;
+}
+
+/**
+ * The smallest splice that turns `oldLines` (starting at line `start`) into `newLines`: lines
+ * equal at both ends are not part of it (pressing Enter at the end of a line leaves that line
+ * untouched, and its findings stay).
+ */
+export function trimSplice(start: number, oldLines: readonly string[], newLines: readonly string[]): LineSplice {
+  let head = 0;
+  const shortest = Math.min(oldLines.length, newLines.length);
+  while (head < shortest && oldLines[head] === newLines[head]) head++;
+  let tail = 0;
+  while (tail < shortest - head && oldLines[oldLines.length - 1 - tail] === newLines[newLines.length - 1 - tail]) tail++;
+  return { start: start + head, removed: oldLines.length - head - tail, added: newLines.length - head - tail };
+}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { swapEdits } from '../core/compare/edits';
 import { hoverMarkdown, recordHoverInfo } from '../core/curation';
+import { sameRecord } from '../core/dataset/facts';
 import { Finding } from '../core/findings';
 import { DatasetDiagnostics } from './datasetDiagnostics';
 import { DIAGNOSTIC_SOURCE, toRange } from './diagnosticConvert';
@@ -92,6 +93,8 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
       case 'remove-line': {
         const keep = typeof data.keepLine === 'number' ? data.keepLine : -1;
         if (keep < 0 || keep >= doc.lineCount || keep === f.line) return undefined;
+        // Offer the removal only while the first copy still holds the same record: never delete the only copy.
+        if (!sameRecord(doc.lineAt(keep).text, line.text, format)) return undefined;
         const action = new vscode.CodeAction(`Remove this duplicate record (the first copy is on line ${keep + 1})`, vscode.CodeActionKind.QuickFix);
         action.edit = new vscode.WorkspaceEdit();
         action.edit.delete(doc.uri, line.rangeIncludingLineBreak);

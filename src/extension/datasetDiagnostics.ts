@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CheckSettings, CheckSummary, DatasetModel } from '../core/engine';
 import { PortableSettings } from '../node/curationProtocol';
 import { CurationHost } from './curationHost';
-import { Finding } from '../core/findings';
+import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
 import { FormatId } from '../core/formats';
 import { problemFinding } from '../node/project';
 import { toDiagnostic } from './diagnosticConvert';
@@ -40,6 +40,10 @@ class TrackedDocument {
   curated: boolean;
   /** Bumped for every full check requested; a result that is not the latest is dropped. */
   fullRequest = 0;
+  /** The request whose result was published last (equal to `fullRequest` when none is running). */
+  fullDone = 0;
+  /** Line edits made since the running full check was requested. */
+  editsSinceRequest: LineSplice[] = [];
   structuralFindings: Finding[] = [];
   curationFindings: Finding[] = [];
   problems: Finding[] = [];
@@ -226,6 +230,11 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const first = t.structural.lineText(start) ?? '';
       const last = t.structural.lineText(end) ?? '';
       const newLines = splitText(first.slice(0, c.range.start.character) + c.text + last.slice(c.range.end.character));
+      if (t.curationFindings.length || t.fullRequest !== t.fullDone) {
+        const oldLines: string[] = [];
+        for (let l = start; l <= end; l++) oldLines.push(t.structural.lineText(l) ?? '');
+        this.noteEdit(t, trimSplice(start, oldLines, newLines));
+      }
       t.structural.splice(start, end - start + 1, newLines);
       if (t.curated) this.curation.splice(key, start, end - start + 1, newLines);
     }
@@ -248,6 +257,16 @@ export class DatasetDiagnostics implements vscode.Disposable {
     }, TYPE_DELAY_MS);
   }
 
+  /**
+   * Keeps the curation findings (from the last full check) on their records while lines are
+   * added or removed, and remembers the edit for a check still running in the worker.
+   */
+  private noteEdit(t: TrackedDocument, splice: LineSplice): void {
+    if (splice.removed === 0 && splice.added === 0) return;
+    t.curationFindings = shiftFindings(t.curationFindings, splice);
+    if (t.fullRequest !== t.fullDone) t.editsSinceRequest.push(splice);
+  }
+
   private saved(doc: vscode.TextDocument): void {
     const t = this.docs.get(doc.uri.toString());
     if (!t) return;
@@ -266,10 +285,16 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private async runFull(t: TrackedDocument): Promise<void> {
     if (!t.curated) return;
     const request = ++t.fullRequest;
+    // Edits made while the worker checks are replayed on its findings when they arrive.
+    t.editsSinceRequest = [];
     try {
       const result = await this.curation.check(t.doc.uri.toString());
       if (t.disposed || request !== t.fullRequest) return;
-      t.curationFindings = result.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+      t.fullDone = request;
+      let findings = result.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+      for (const splice of t.editsSinceRequest) findings = shiftFindings(findings, splice);
+      t.editsSinceRequest = [];
+      t.curationFindings = findings;
       this.log.debug(`Curation rules on ${path.basename(t.doc.uri.path)}: ${t.curationFindings.length} findings in ${Math.round(result.ms)} ms`);
       if (!t.checking) this.publish(t);
     } catch (err) {

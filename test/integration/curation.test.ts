@@ -84,6 +84,46 @@ suite('Curation in the editor', () => {
     await editor.document.save();
   });
 
+  test('unsaved line inserts and deletes keep curation findings on their records, and fixes act on the right one', async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'dataset-duplicate-record'), 'curation findings');
+    const inverted = editor.document.lineAt(0).text;
+    // Two new records above everything, not saved (lint runs on save): the old findings move down with their records.
+    const added = '{"prompt": "Is it safe to nap after lunch?", "chosen": "A short nap after lunch is fine for most people, and it can help you feel rested.", "rejected": "Sure."}';
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), `${added}\n${added.replace('nap', 'rest')}\n`)));
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'pair-inverted' && d.range.start.line === 2), 'the inverted pair to move to line 3');
+    assert.strictEqual(editor.document.getText(findOne(uri, 'tone-jargon', 3).range), 'dyspnea');
+    const duplicate = findOne(uri, 'dataset-duplicate-record', 5);
+    assert.strictEqual(duplicate.relatedInformation?.[0].location.range.start.line, 4, 'the related copy moved too');
+    assert.ok(!ourDiagnostics(uri).some((d) => d.range.start.line < 2 && codeOf(d) !== 'dataset-shortcut'), 'nothing stale on the new lines');
+    // The swap fix swaps the record it was found on, now on line 3, and nothing else.
+    const [swap] = await quickFixes(uri, findOne(uri, 'pair-inverted', 2));
+    assert.ok(swap?.edit, 'a swap fix is offered');
+    assert.ok(await vscode.workspace.applyEdit(swap.edit));
+    assert.strictEqual(JSON.parse(editor.document.lineAt(2).text).rejected, JSON.parse(inverted).chosen);
+    assert.strictEqual(editor.document.lineAt(0).text, added);
+    // Editing a record drops its stale findings until the next check; the others stay.
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === 'pair-inverted'), 'the swapped pair to lose its finding');
+    assert.ok(ourDiagnostics(uri).some((d) => codeOf(d) === 'tone-jargon' && d.range.start.line === 3));
+    // Deleting the two new lines brings everything back up.
+    assert.ok(await editor.edit((e) => e.delete(new vscode.Range(0, 0, 2, 0))));
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'tone-jargon' && d.range.start.line === 1), 'the jargon finding back on line 2');
+    assert.strictEqual(findOne(uri, 'dataset-duplicate-record', 3).relatedInformation?.[0].location.range.start.line, 2);
+  });
+
+  test('editing the first copy of a duplicate withdraws the duplicate finding and its removal fix', async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'dataset-duplicate-record'), 'the duplicate');
+    const first = editor.document.lineAt(2);
+    const record = JSON.parse(first.text);
+    record.chosen = `${record.chosen} Edited.`;
+    assert.ok(await editor.edit((e) => e.replace(first.range, JSON.stringify(record))));
+    // Line 4 is no longer a copy of anything: deleting it would lose the only copy.
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === 'dataset-duplicate-record'), 'the duplicate finding to go');
+  });
+
   test('quick fix: remove a duplicate record', async () => {
     const editor = await openFixture(FILE);
     const uri = editor.document.uri;

@@ -1,7 +1,8 @@
 import { analysisFor } from '../curation/recordAnalysis';
 import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
-import { Turn } from '../parts';
+import { FormatId } from '../formats';
+import { extractParts, PreferenceParts, Turn } from '../parts';
 
 /**
  * What the dataset rules know about each record. Kept to a few numbers and two short strings
@@ -59,6 +60,28 @@ export function hash53(s: string): number {
   return new Hash53().add(s).value;
 }
 
+/** The keys duplicate detection compares: the prompt (context turns) and the whole dialogue. */
+export function dialogueHashes(parts: PreferenceParts): { prompt: number; record: number } {
+  const hash = new Hash53().addTurns(parts.context);
+  const prompt = hash.value;
+  return { prompt, record: hash.add('\u0001').addTurns(parts.chosen).add('\u0001').addTurns(parts.rejected).value };
+}
+
+/**
+ * Whether two JSONL lines hold the same record as `dataset-duplicate-record` sees it (same
+ * dialogue in the given format, or the same trimmed text when it cannot read them).
+ */
+export function sameRecord(a: string, b: string, format: FormatId | undefined): boolean {
+  if (a.trim() === b.trim()) return true;
+  try {
+    const pa = extractParts(format, JSON.parse(a));
+    const pb = extractParts(format, JSON.parse(b));
+    return !!pa && !!pb && dialogueHashes(pa).record === dialogueHashes(pb).record;
+  } catch {
+    return false;
+  }
+}
+
 export function readFacts(facts: Readonly<Record<string, unknown>>): RecordFacts | undefined {
   return typeof facts.h === 'number' ? (facts as unknown as RecordFacts) : undefined;
 }
@@ -74,9 +97,8 @@ export const datasetFactsRule: RecordRule = {
       f.h = hash53(record.text.trim());
       return [];
     }
-    const hash = new Hash53().addTurns(a.parts.context);
-    const prompt = hash.value;
-    f.h = hash.add('\u0001').addTurns(a.parts.chosen).add('\u0001').addTurns(a.parts.rejected).value;
+    const { prompt, record: h } = dialogueHashes(a.parts);
+    f.h = h;
     if (a.parts.context.length) f.p = prompt;
     f.cw = a.chosen.tone.words;
     if (a.chosen.tone.openers.length) f.so = a.chosen.tone.openers.join('\n');

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sameRecord } from '../../src/core/dataset/facts';
+import { Finding, shiftFindings, trimSplice } from '../../src/core/findings';
+
+const at = (line: number, code = 'tone-respect', extra: Partial<Finding> = {}): Finding => ({ line, column: 1, endLine: line, endColumn: 5, severity: 'warning', code, message: code, ...extra });
+const lines = (fs: Finding[]) => fs.map((f) => `${f.code}@${f.line}`);
+
+test('trimSplice: only the lines that really changed', () => {
+  // Enter at the end of line 4: line 4 stays, one line is added after it.
+  assert.deepEqual(trimSplice(4, ['{"a": 1}'], ['{"a": 1}', '']), { start: 5, removed: 0, added: 1 });
+  // Enter at the start of line 4: a blank line before it.
+  assert.deepEqual(trimSplice(4, ['{"a": 1}'], ['', '{"a": 1}']), { start: 4, removed: 0, added: 1 });
+  // Typing inside line 4.
+  assert.deepEqual(trimSplice(4, ['{"a": 1}'], ['{"a": 12}']), { start: 4, removed: 1, added: 1 });
+  // Deleting lines 4 and 5 (joined into line 3's range).
+  assert.deepEqual(trimSplice(3, ['x', 'y', 'z'], ['x']), { start: 4, removed: 2, added: 0 });
+  // Equal lines in the middle of a replacement are not double counted.
+  assert.deepEqual(trimSplice(0, ['a', 'b', 'a'], ['a']), { start: 1, removed: 2, added: 0 });
+});
+
+test('shiftFindings: findings below an insertion move down, those on edited lines are dropped', () => {
+  const before = [at(0), at(2, 'pair-inverted'), at(5, 'tone-jargon')];
+  assert.deepEqual(lines(shiftFindings(before, { start: 1, removed: 0, added: 2 })), ['tone-respect@0', 'pair-inverted@4', 'tone-jargon@7']);
+  assert.deepEqual(lines(shiftFindings(before, { start: 2, removed: 1, added: 1 })), ['tone-respect@0', 'tone-jargon@5']);
+  assert.deepEqual(lines(shiftFindings(before, { start: 1, removed: 2, added: 0 })), ['tone-respect@0', 'tone-jargon@3']);
+  // A pure insertion at a finding's line pushes it down without dropping it.
+  assert.deepEqual(lines(shiftFindings(before, { start: 2, removed: 0, added: 1 })), ['tone-respect@0', 'pair-inverted@3', 'tone-jargon@6']);
+  // The input is not modified.
+  assert.deepEqual(lines(before), ['tone-respect@0', 'pair-inverted@2', 'tone-jargon@5']);
+});
+
+test('shiftFindings: related locations and data lines move too; a finding whose other copy was edited is dropped', () => {
+  const dup = at(6, 'dataset-duplicate-record', { related: [{ line: 3, column: 0, endLine: 3, endColumn: 9, message: 'first copy' }], data: { fix: 'remove-line', keepLine: 3 } });
+  const [moved] = shiftFindings([dup], { start: 0, removed: 0, added: 2 });
+  assert.equal(moved.line, 8);
+  assert.equal(moved.related![0].line, 5);
+  assert.equal(moved.data!.keepLine, 5);
+  assert.equal(dup.data!.keepLine, 3, 'the original finding is untouched');
+  // Lines between the two copies: only the duplicate moves.
+  const [between] = shiftFindings([dup], { start: 4, removed: 0, added: 1 });
+  assert.deepEqual([between.line, between.related![0].line, between.data!.keepLine], [7, 3, 3]);
+  // The first copy was edited: the duplicate finding no longer holds.
+  assert.deepEqual(shiftFindings([dup], { start: 3, removed: 1, added: 1 }), []);
+});
+
+test('sameRecord: the same dialogue (as duplicate detection compares it), not just the same text', () => {
+  const a = '{"prompt": "Hi", "chosen": "Hello there.", "rejected": "What."}';
+  assert.ok(sameRecord(a, ` ${a} `, 'trl-standard'));
+  assert.ok(sameRecord(a, '{"rejected": "What.", "prompt": "Hi", "chosen": "Hello there.", "id": 7}', 'trl-standard'));
+  assert.ok(!sameRecord(a, '{"prompt": "Hi", "chosen": "Hello there!", "rejected": "What."}', 'trl-standard'));
+  assert.ok(!sameRecord(a, '{"prompt": "Hi", "chosen": ', 'trl-standard'));
+});
