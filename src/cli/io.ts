@@ -8,6 +8,8 @@ export interface CliIO {
   cwd: string;
   /** True when stdout is an interactive terminal (progress lines are drawn only then). */
   isTTY: boolean;
+  /** True when stderr is an interactive terminal (where json output modes draw progress). */
+  stderrIsTTY?: boolean;
   /** Aborted on SIGINT/SIGTERM so long-running commands (serve, train) can shut down cleanly. */
   signal: AbortSignal;
 }

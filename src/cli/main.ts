@@ -67,6 +67,7 @@ if (require.main === module) {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     signal: controller.signal,
   };
   main(process.argv.slice(2), io).then(

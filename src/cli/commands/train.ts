@@ -189,22 +189,29 @@ class Output {
     this.drawProgress(m, started);
   }
 
+  /** The stream the progress line goes to, or undefined when that stream is not a terminal. */
+  private progressStream(): NodeJS.WritableStream | undefined {
+    // A json run keeps stdout clean for the objects: its progress line goes to stderr, and is
+    // drawn only when stderr itself is a terminal (stdout may be one while stderr goes to a log).
+    if (this.format === 'json') return this.io.stderrIsTTY ? this.io.stderr : undefined;
+    return this.io.isTTY ? this.io.stdout : undefined;
+  }
+
   private drawProgress(m: MetricsData, started: number): void {
-    if (!this.io.isTTY || !m.max_steps) return;
+    const stream = this.progressStream();
+    if (!stream || !m.max_steps) return;
     const width = 24;
     const done = Math.min(width, Math.round((m.step / m.max_steps) * width));
     const elapsed = (Date.now() - started) / 1000;
     const eta = m.step > 0 ? (elapsed / m.step) * (m.max_steps - m.step) : 0;
     const loss = typeof m.loss === 'number' ? ` loss ${m.loss.toFixed(4)}` : '';
-    // A json run keeps stdout clean for the objects: its progress line goes to stderr.
-    const stream = this.format === 'json' ? this.io.stderr : this.io.stdout;
     stream.write(`[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${m.step}/${m.max_steps}${loss} ${elapsed.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left`);
     this.progressShown = true;
   }
 
   clearProgress(): void {
     if (!this.progressShown) return;
-    (this.format === 'json' ? this.io.stderr : this.io.stdout).write('\r\x1b[2K');
+    this.progressStream()?.write('\r\x1b[2K');
     this.progressShown = false;
   }
 }
