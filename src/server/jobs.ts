@@ -41,7 +41,10 @@ export interface JobSubscriber {
 
 interface LiveJob {
   stored: StoredJob;
+  /** In the order they happened; their sequence numbers rise but may have gaps (lost lines). */
   events: JobEvent[];
+  /** The sequence number of the next event: one more than the highest ever recorded. */
+  nextSeq: number;
   subscribers: Set<JobSubscriber>;
   child?: ChildProcess;
   /** Resolves when the backend process and its pipes are gone. */
@@ -54,6 +57,20 @@ interface LiveJob {
 
 const STDERR_TAIL_LINES = 15;
 const now = () => Math.floor(Date.now() / 1000);
+
+/** Event ids are `ftevent-<the job's hex>-<sequence number from 1>`. */
+function eventIdPrefix(jobId: string): string {
+  return `${jobId.replace('ftjob-', 'ftevent-')}-`;
+}
+
+/** The sequence number of an event id of this job (0 allowed only as a resume point). */
+function sequenceOf(id: string, prefix: string, allowZero = false): number | undefined {
+  if (!id.startsWith(prefix)) return undefined;
+  const digits = id.slice(prefix.length);
+  if (!/^\d{1,15}$/.test(digits)) return undefined;
+  const seq = Number(digits);
+  return seq > 0 || (allowZero && seq === 0) ? seq : undefined;
+}
 
 export class JobManager {
   private readonly jobs = new Map<string, LiveJob>();
@@ -104,8 +121,25 @@ export class JobManager {
     this.pump();
   }
 
-  private track(stored: StoredJob, events: JobEvent[]): LiveJob {
-    const live: LiveJob = { stored, events, subscribers: new Set(), stderrTail: [], lastSaved: 0 };
+  /**
+   * Starts tracking a job with the events read back from disk. The sequence number is part of
+   * each stored event's id, so a line lost from events.jsonl leaves a gap: new events continue
+   * after the highest id, never reusing one a client already has.
+   */
+  private track(stored: StoredJob, loaded: JobEvent[]): LiveJob {
+    const prefix = eventIdPrefix(stored.job.id);
+    const events: JobEvent[] = [];
+    let last = 0;
+    for (const event of loaded) {
+      const seq = sequenceOf(event.id, prefix);
+      if (seq === undefined || seq <= last) {
+        this.log(`${stored.job.id}: ignored a recorded event with an unexpected id ${JSON.stringify(event.id)}`);
+        continue;
+      }
+      events.push(event);
+      last = seq;
+    }
+    const live: LiveJob = { stored, events, nextSeq: last + 1, subscribers: new Set(), stderrTail: [], lastSaved: 0 };
     this.jobs.set(stored.job.id, live);
     return live;
   }
@@ -342,9 +376,9 @@ export class JobManager {
     data: JobEvent['data'] = null,
     type: JobEvent['type'] = 'message',
   ): void {
-    const seq = live.events.length + 1;
+    const seq = live.nextSeq++;
     const event: JobEvent = {
-      id: `${live.stored.job.id.replace('ftjob-', 'ftevent-')}-${seq}`,
+      id: `${eventIdPrefix(live.stored.job.id)}${seq}`,
       object: 'fine_tuning.job.event',
       created_at: now(),
       level,
@@ -384,14 +418,26 @@ export class JobManager {
     return live.events.slice(this.positionAfter(live, afterId));
   }
 
+  /**
+   * The index in `live.events` of the first event after `afterId`. Found by sequence number, not
+   * by position, so an id whose line was lost still resumes at the event that followed it.
+   */
   private positionAfter(live: LiveJob, afterId: string | undefined): number {
     if (afterId === undefined || afterId === '') return 0;
-    const prefix = `${live.stored.job.id.replace('ftjob-', 'ftevent-')}-`;
-    const seq = afterId.startsWith(prefix) ? Number(afterId.slice(prefix.length)) : NaN;
-    if (!Number.isInteger(seq) || seq < 0 || seq > live.events.length) {
+    const seq = sequenceOf(afterId, eventIdPrefix(live.stored.job.id), true);
+    if (seq === undefined || seq >= live.nextSeq) {
       throw new HttpError(400, `Unknown event id ${JSON.stringify(afterId)} for job ${live.stored.job.id}`, 'invalid_event_id', 'after');
     }
-    return seq;
+    // Binary search: sequence numbers rise along the list.
+    const prefix = eventIdPrefix(live.stored.job.id);
+    let lo = 0;
+    let hi = live.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sequenceOf(live.events[mid].id, prefix)! <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /**

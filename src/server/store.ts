@@ -119,7 +119,11 @@ export class DataStore {
     fs.appendFileSync(path.join(this.jobDir(jobId), 'events.jsonl'), `${JSON.stringify(event)}\n`);
   }
 
-  /** A crash can leave a torn last line: it is dropped, every complete event is kept. */
+  /**
+   * A crash can leave a torn last line: it is dropped, every complete event is kept. Each line
+   * holds its event's id, so a line lost anywhere leaves a gap in the sequence, never a shift
+   * (the job manager continues after the highest id).
+   */
   loadEvents(jobId: string): JobEvent[] {
     let text: string;
     try {
