@@ -14,12 +14,19 @@ Every `on_log` of the trainer becomes one JSON line on stdout, written by the ma
     {"event": "metrics", "data": {"step": 10, "max_steps": 500, "loss": 0.69, "rewards/chosen": ...}}
 Needs: torch, transformers, datasets, trl, accelerate; peft for LoRA; bitsandbytes for 4-bit.
 The functions above `main` import none of them, so they can be tested anywhere.
+
+Written against TRL main of early 2026 (DPOConfig without `max_prompt_length`; DPOTrainer takes
+`processing_class`), TRL 0.12-0.28 and TRL 0.11 (`tokenizer`), and transformers 4.45 to 4.57
+(`dtype` replaced `torch_dtype` in 4.56). test/unit/trl-backend.test.ts runs it end to end
+against signature-faithful fakes of those releases (test/fixtures/fake-trl/).
 """
 
 import argparse
+import inspect
 import json
 import math
 import os
+import re
 import sys
 
 # TRL's defaults for DPO (DPOConfig), used when the job does not say.
@@ -102,29 +109,60 @@ def dpo_config_kwargs(config, output_dir, bf16=False):
     return kwargs
 
 
+def _int_if_whole(value):
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
 def lora_kwargs(peft):
     """Keyword arguments of peft.LoraConfig, or None for full fine-tuning."""
     if not peft:
         return None
     return {
         "r": int(peft.get("lora_r", 16)),
-        "lora_alpha": float(peft.get("lora_alpha", 32)),
+        # peft declares an int; a fractional alpha is passed as it is (the scaling still works).
+        "lora_alpha": _int_if_whole(peft.get("lora_alpha", 32)),
         "lora_dropout": float(peft.get("lora_dropout", 0.05)),
         "target_modules": peft.get("lora_target_modules") or "all-linear",
         "task_type": "CAUSAL_LM",
     }
 
 
-def quantization_kwargs(peft):
-    """Keyword arguments of transformers.BitsAndBytesConfig for QLoRA (4-bit nf4), or None."""
+def quantization_kwargs(peft, bf16=True):
+    """Keyword arguments of transformers.BitsAndBytesConfig for QLoRA (4-bit nf4), or None.
+    The compute dtype is bfloat16 where the GPU has it, float16 on older GPUs."""
     if not peft or not peft.get("load_in_4bit"):
         return None
     return {
         "load_in_4bit": True,
         "bnb_4bit_quant_type": "nf4",
         "bnb_4bit_use_double_quant": True,
-        "bnb_4bit_compute_dtype": "bfloat16",
+        "bnb_4bit_compute_dtype": "bfloat16" if bf16 else "float16",
     }
+
+
+def version_tuple(text):
+    """(major, minor) of a version string such as "4.57.1" or "5.0.0rc1"; (0, 0) if unreadable."""
+    m = re.match(r"\s*(\d+)\.(\d+)", str(text))
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def dtype_keyword(transformers_version):
+    """from_pretrained's dtype keyword: `dtype` since transformers 4.56, `torch_dtype` before
+    (older releases reject `dtype`; newer ones warn on `torch_dtype`)."""
+    return "dtype" if version_tuple(transformers_version) >= (4, 56) else "torch_dtype"
+
+
+def tokenizer_keyword(trainer_class):
+    """DPOTrainer's keyword for the tokenizer: `processing_class` since TRL 0.12, `tokenizer`
+    before. Read from the signature: retrying on TypeError would hide real errors."""
+    try:
+        parameters = inspect.signature(trainer_class.__init__).parameters
+    except (TypeError, ValueError):
+        return "processing_class"
+    if "processing_class" in parameters or "tokenizer" not in parameters:
+        return "processing_class"
+    return "tokenizer"
 
 
 def make_metrics_callback():
@@ -155,6 +193,7 @@ def main(argv=None):
         config = json.load(f)
 
     import torch
+    import transformers
     from datasets import load_dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
     from trl import DPOConfig, DPOTrainer
@@ -162,8 +201,8 @@ def main(argv=None):
     model_name = config["model"]
     peft = config.get("peft")
     bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-    model_kwargs = {"torch_dtype": torch.bfloat16 if bf16 else "auto"}
-    quant = quantization_kwargs(peft)
+    model_kwargs = {dtype_keyword(transformers.__version__): torch.bfloat16 if bf16 else "auto"}
+    quant = quantization_kwargs(peft, bf16)
     if quant:
         quant["bnb_4bit_compute_dtype"] = getattr(torch, quant["bnb_4bit_compute_dtype"])
         model_kwargs["quantization_config"] = BitsAndBytesConfig(**quant)
@@ -185,18 +224,14 @@ def main(argv=None):
     dataset = load_dataset("json", data_files=args.data, split="train")
     message("training %s on %d pairs" % (model_name, len(dataset)))
     training_args = DPOConfig(**dpo_config_kwargs(config, args.output_dir, bf16))
-    trainer_kwargs = {
-        "model": model,
-        "args": training_args,
-        "train_dataset": dataset,
-        "peft_config": peft_config,
-        "callbacks": [make_metrics_callback()],
-    }
-    try:
-        trainer = DPOTrainer(processing_class=tokenizer, **trainer_kwargs)
-    except TypeError:
-        # TRL releases before 0.12 called it `tokenizer`.
-        trainer = DPOTrainer(tokenizer=tokenizer, **trainer_kwargs)
+    trainer = DPOTrainer(
+        model=model,
+        args=training_args,
+        train_dataset=dataset,
+        peft_config=peft_config,
+        callbacks=[make_metrics_callback()],
+        **{tokenizer_keyword(DPOTrainer): tokenizer},
+    )
     trainer.train()
     trainer.save_model(args.output_dir)
     message("model saved to %s" % args.output_dir)
