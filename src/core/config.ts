@@ -111,7 +111,7 @@ function sanitize(raw: Record<string, unknown>): CuratorConfig {
         const { severity, threshold } = v as Record<string, unknown>;
         config.rules[id] = {
           severity: isSeverity(severity) ? severity : undefined,
-          threshold: typeof threshold === 'number' && Number.isFinite(threshold) ? threshold : undefined,
+          threshold: typeof threshold === 'number' && threshold >= 0 && threshold <= 1 ? threshold : undefined,
         };
       }
     }

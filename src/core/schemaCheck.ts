@@ -85,6 +85,8 @@ export function humanize(errors: ErrorObject[], locator: LineLocator, rootName =
   const seen = new Set<string>();
   for (const e of errors) {
     if (combined.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
+    // "must match the then schema": the branch's own errors, reported too, say what is wrong.
+    if (e.keyword === 'if') continue;
     const path = parsePointer(e.instancePath);
     const field = formatPath(path);
     const subject = path.length ? field : `The ${rootName}`;
@@ -109,7 +111,7 @@ export function humanize(errors: ErrorObject[], locator: LineLocator, rootName =
         break;
       case 'enum': {
         const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-        message = `${field} must be one of ${allowed.join(', ')}, found ${found}`;
+        message = typeof custom === 'string' ? `${field} ${custom}, found ${found}` : `${field} must be one of ${allowed.join(', ')}, found ${found}`;
         break;
       }
       case 'additionalProperties': {
@@ -135,7 +137,7 @@ export function humanize(errors: ErrorObject[], locator: LineLocator, rootName =
       case 'maximum':
       case 'exclusiveMinimum':
       case 'exclusiveMaximum':
-        message = `${field} must be ${p.comparison} ${p.limit}, found ${found}`;
+        message = typeof custom === 'string' ? `${field} ${custom}, found ${found}` : `${field} must be ${p.comparison} ${p.limit}, found ${found}`;
         break;
       case 'pattern':
         message = typeof custom === 'string' ? `${field} ${custom}` : `${field} must match the pattern ${String(p.pattern)}`;

@@ -23,10 +23,26 @@ test('unknown keys and bad values are findings at their place; the valid rest st
   assert.deepEqual(findings.map(at).sort(), [
     '1:2 Unknown field "maxLenght" in the configuration',
     '2:14 encoding must be one of "o200k_base", "cl100k_base", found "utf8"',
-    '3:28 rules["tone-empathy"] must be "error", "warning", "info", "hint", "off" or an object { "severity", "threshold" }, found a string',
+    '3:28 rules["tone-empathy"] must be "error", "warning", "info", "hint", "off" or an object { "severity", "threshold" }, found "loud"',
   ].sort());
   assert.equal(config.lintRejected, true);
   assert.equal(config.encoding, 'o200k_base');
+});
+
+test('rule settings: thresholds outside 0..1 and bad severities inside an object are findings at the value', () => {
+  const text = '{"rules": {"tone-empathy": {"threshold": 5}, "tone-respect": {"severity": "loud", "threshold": 0.5}, "pair-inverted": {"threshold": 0.2}}}';
+  const { config, findings } = parseConfig(text);
+  assert.deepEqual(
+    findings.map((f) => [text.slice(f.column, f.endColumn), f.message]),
+    [
+      ['5', 'rules["tone-empathy"].threshold must be a number from 0 to 1 (scores, shares and similarities are all in that range), found 5'],
+      ['"loud"', 'rules["tone-respect"].severity must be one of "error", "warning", "info", "hint", "off", found "loud"'],
+    ],
+  );
+  // The valid parts still apply; the bad threshold falls back to the rule's default.
+  assert.equal(config.rules['tone-empathy'].threshold, undefined);
+  assert.equal(config.rules['tone-respect'].threshold, 0.5);
+  assert.equal(config.rules['pair-inverted'].threshold, 0.2);
 });
 
 test('syntax errors in the config are reported, comments are allowed', () => {

@@ -57,6 +57,11 @@ test('conversation checks: role order, prompt end, response roles', () => {
   assert.equal(late[0].field, 'prompt[1].role');
   const end = check([{ ...ok, prompt: [u('Hi'), a('Hello')] }]).filter((f) => f.code.startsWith('conversation'));
   assert.deepEqual(codes(end), ['conversation-prompt-end'], 'one finding, not also a role-order one');
+  assert.match(end[0].message, /The prompt ends with an assistant turn/);
+  // A chat record that ends with the user: said in chat terms, not as a "response" that holds a user turn.
+  const chat = check([{ messages: [u('My dad is ill.'), a('I am sorry to hear that. How can I help?'), u('Thanks.')] }]).filter((f) => f.code === 'conversation-response-role');
+  assert.equal(chat.length, 1);
+  assert.match(chat[0].message, /^The conversation ends with a user turn: a chat record should end with the assistant reply/);
   const hh = {
     chosen: '\n\nHuman: Hi\n\nAssistant: Hello\n\nHuman: Thanks\n\nAssistant: You are welcome.',
     rejected: '\n\nHuman: Hi\n\nAssistant: Go away\n\nHuman: Rude\n\nAssistant: Whatever.',

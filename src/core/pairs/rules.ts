@@ -169,6 +169,12 @@ function orderProblem(turns: readonly Turn[], previous: string | undefined, seen
   return undefined;
 }
 
+/** "a" or "an" before a role name ("an assistant turn"). */
+function article(word: string): string {
+  // "a user", "a unit", but "an assistant", "an unknown".
+  return /^(?:[aeio]|u(?![bcdfghjklmpqrstvwxyz][aeiou]))/i.test(word) ? 'an' : 'a';
+}
+
 function checkConversation(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[]): void {
   const { locator, format } = record;
   const config = ctx.config;
@@ -206,7 +212,7 @@ function checkConversation(a: RecordAnalysis, record: RecordInput, ctx: RuleCont
       out.push(ruleFinding('conversation-prompt-end', locator.keyRange([path[0]]), { detail }, { field: formatPath([path[0]]) }));
     } else if (last.role !== 'user' && last.role !== 'tool') {
       const { range, field } = roleRange(locator, last);
-      out.push(ruleFinding('conversation-prompt-end', range, { detail: `The prompt ends with a ${last.role} turn: it should end with the user's message that the responses answer` }, { field }));
+      out.push(ruleFinding('conversation-prompt-end', range, { detail: `The prompt ends with ${article(last.role)} ${last.role} turn: it should end with the user's message that the responses answer` }, { field }));
     }
   }
 
@@ -219,9 +225,11 @@ function checkConversation(a: RecordAnalysis, record: RecordInput, ctx: RuleCont
         if (!wrong) continue;
         const { range, field } = roleRange(locator, wrong);
         const detail =
-          format === 'hh-rlhf' || format === 'trl-implicit'
-            ? `The ${side.side} response contains a ${wrong.role} turn: chosen and rejected should share everything up to the final assistant turn`
-            : `The ${side.side} response contains a ${wrong.role} turn: responses must be assistant turns`;
+          format === 'chat-messages'
+            ? `The conversation ends with ${article(wrong.role)} ${wrong.role} turn: a chat record should end with the assistant reply the model learns from`
+            : format === 'hh-rlhf' || format === 'trl-implicit'
+              ? `The ${side.side} response contains ${article(wrong.role)} ${wrong.role} turn: chosen and rejected should share everything up to the final assistant turn`
+              : `The ${side.side} response contains ${article(wrong.role)} ${wrong.role} turn: responses must be assistant turns`;
         out.push(ruleFinding('conversation-response-role', range, { detail }, { field }));
       }
     }
