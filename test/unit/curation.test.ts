@@ -86,6 +86,15 @@ test('CLI score --format json: one object per record with every axis', async () 
     assert.ok(row.chosen.tone > row.rejected.tone, `line ${row.line}`);
   }
   assert.match(rows[3].error, /Invalid JSON/);
+  // An empty response scores null, not zeros; a record in another layout than the file's is an error, not zeros.
+  fs.writeFileSync(
+    path.join(dir, 'e.jsonl'),
+    `${JSON.stringify({ prompt: 'Hi, my dad is unwell.', chosen: 'I am sorry to hear that. How can I help today?', rejected: '  ' })}\n${JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] })}\n`,
+  );
+  const mixed = (await cli(['score', '--format', 'json', 'e.jsonl'], dir)).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(mixed[0].rejected, null);
+  assert.ok(mixed[0].chosen.tone > 0);
+  assert.deepEqual(mixed[1], { line: 2, error: 'This record is laid out as Chat messages, but the file is TRL preference (standard)' });
   const bad = await cli(['score', '--format', 'xml', 'd.jsonl'], dir);
   assert.equal(bad.code, 2);
   assert.equal((await cli(['score', 'missing.jsonl'], dir)).code, 2);

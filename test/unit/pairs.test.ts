@@ -85,6 +85,32 @@ test('token limits: over maxLength and identical once truncated (exact, with a b
   assert.ok(!check([{ prompt: 'How?', chosen: `${long} Thank you.`, rejected: `${long} Obviously.` }], { ...DEFAULT_CONFIG, maxLength: 200 }).some((f) => f.code.startsWith('tokens-')));
 });
 
+test('identical once truncated: the exact token boundary, a prompt that fills maxLength, both encodings', () => {
+  const prompt = 'How do I track her symptoms?';
+  const shared = 'It can help to keep a simple diary of her symptoms so that her doctor can see the pattern over a few weeks.';
+  for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
+    const tok = tokenizer(encoding);
+    const p = tok.count(prompt);
+    const chosen = `${shared} Thank you for asking.`;
+    const rejected = `${shared} Obviously.`;
+    const ct = tok.encode(chosen);
+    const rt = tok.encode(rejected);
+    let same = 0;
+    while (ct[same] === rt[same]) same++;
+    // Keeping exactly the shared tokens after the prompt: identical. One token more: they differ.
+    const at = (maxLength: number) => check([{ prompt, chosen, rejected }], { ...DEFAULT_CONFIG, maxLength, encoding }).filter((f) => f.code === 'tokens-truncation-identical');
+    const identical = at(p + same);
+    assert.equal(identical.length, 1, encoding);
+    assert.equal(identical[0].field, 'rejected');
+    assert.match(identical[0].message, new RegExp(`only differ after token ${same} of the response \\(prompt ${p} tokens, maxLength ${p + same}\\)`));
+    assert.deepEqual(at(p + same + 1), [], `${encoding}: one token past the shared part`);
+    // A prompt at least maxLength long leaves nothing of either response.
+    const full = at(p);
+    assert.equal(full.length, 1);
+    assert.match(full[0].message, new RegExp(`The prompt alone is ${p} tokens, at least maxLength ${p}`));
+  }
+});
+
 test('encodings differ and special-token text is counted as plain text', () => {
   const text = 'Hypertension <|endoftext|> naïve café 😀';
   const a = tokenizer('o200k_base').count(text);

@@ -4,7 +4,7 @@ import { ByteLineSplitter, decodeLine } from '../../core/byteLines';
 import { CuratorConfig } from '../../core/config';
 import { analyzeRecord } from '../../core/curation/recordAnalysis';
 import { RecordStream, StreamedLine } from '../../core/dataset/recordStream';
-import { FormatId, FORMAT_LABELS } from '../../core/formats';
+import { classifyRecord, FormatId, FORMAT_LABELS } from '../../core/formats';
 import { AXIS_LABELS, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
@@ -82,7 +82,14 @@ export function scoreRecord(item: StreamedLine, format: FormatId | undefined, co
   if (item.kind === 'invalid') return { line: item.line + 1, error: item.message };
   const a = analyzeRecord(item.value, format, config);
   if (!a) return { line: item.line + 1, error: format ? `Not readable as ${FORMAT_LABELS[format]}` : 'Dataset format not recognised' };
-  return { line: item.line + 1, chosen: roundScores(a.chosen.tone.scores), rejected: a.rejected ? roundScores(a.rejected.tone.scores) : null };
+  // A record laid out in another format than the file's reads as empty text: say so instead of scoring nothing.
+  const own = classifyRecord(item.value);
+  if (format && own && own !== format && a.chosen.tone.words === 0 && !a.rejected?.tone.words) {
+    return { line: item.line + 1, error: `This record is laid out as ${FORMAT_LABELS[own]}, but the file is ${FORMAT_LABELS[format]}` };
+  }
+  // An empty response has nothing to score: null, not a row of zeros that would drag means down.
+  const side = (s: typeof a.chosen | undefined) => (s && s.tone.words > 0 ? roundScores(s.tone.scores) : null);
+  return { line: item.line + 1, chosen: side(a.chosen), rejected: side(a.rejected) };
 }
 
 function textScores(scores: Record<string, number> | null | undefined): string {

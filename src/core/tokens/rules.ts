@@ -26,7 +26,8 @@ function commonPrefix(a: string, b: string): number {
 
 /**
  * Over-length and identical-after-truncation checks. The trainer is assumed to keep the first
- * `maxLength` tokens of prompt + response (the chat template's few extra tokens are ignored).
+ * `maxLength` tokens of prompt + response (the chat template's few extra tokens are ignored), as
+ * current TRL does by default (`max_length`, `truncation_mode="keep_start"`; see the trl backend).
  */
 function checkTokens(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[]): void {
   const config = ctx.config;
