@@ -169,6 +169,7 @@ export class JobManager {
       object: 'fine_tuning.job',
       model,
       created_at: now(),
+      started_at: null,
       finished_at: null,
       status: 'validating_files',
       training_file: file.id,
@@ -223,7 +224,7 @@ export class JobManager {
       warnings: prepared.warnings,
     });
     this.setStatus(live, 'queued');
-    this.emit(live, 'info', 'Fine-tuning job queued');
+    this.emit(live, 'info', 'Fine-tuning job queued', { status: 'queued' });
     this.queue.push(job.id);
     this.pump();
   }
@@ -240,6 +241,7 @@ export class JobManager {
     const paths = jobPaths(this.options.store.jobDir(job.id));
     const launch = this.options.backend.launch(paths);
     this.running++;
+    job.started_at = now();
     this.setStatus(live, 'running');
     const logFile = fs.createWriteStream(paths.log, { flags: 'a' });
     const child = spawn(launch.command, launch.args, {
@@ -251,7 +253,7 @@ export class JobManager {
     live.child = child;
     live.stored.pid = child.pid ?? null;
     this.save(live);
-    this.emit(live, 'info', `Fine-tuning job started (backend ${this.options.backend.name})`);
+    this.emit(live, 'info', `Fine-tuning job started (backend ${this.options.backend.name})`, { status: 'running' });
 
     readline.createInterface({ input: child.stdout! }).on('line', (line) => this.onBackendLine(live, line, logFile));
     readline.createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -362,9 +364,9 @@ export class JobManager {
     job.finished_at = now();
     job.estimated_finish = null;
     this.save(live);
-    if (status === 'succeeded') this.emit(live, 'info', 'The job has successfully completed');
-    else if (status === 'cancelled') this.emit(live, 'info', 'The job was cancelled');
-    else this.emit(live, 'error', error?.message ?? 'The job failed', data ?? { code: error?.code ?? null });
+    if (status === 'succeeded') this.emit(live, 'info', 'The job has successfully completed', { status });
+    else if (status === 'cancelled') this.emit(live, 'info', 'The job was cancelled', { status });
+    else this.emit(live, 'error', error?.message ?? 'The job failed', { status, ...(data ?? { code: error?.code ?? null }) });
     for (const s of [...live.subscribers]) s.onEnd(job);
     live.subscribers.clear();
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { captureIO, PAIRS } from '../fixtures/trainer/harness';
-import { fakeJob, FakeTrainerScript, metricsEvent, startFakeTrainer } from '../fixtures/trainer/fakeTrainer';
+import { fakeJob, FakeTrainerScript, messageEvent, metricsEvent, startFakeTrainer } from '../fixtures/trainer/fakeTrainer';
 
 const T0 = 1_800_000_000;
 const PROGRESS = /\[[#.]+\] \d+\/\d+/;
@@ -51,6 +51,53 @@ describe('train progress line', () => {
       const piped = captureIO({ isTTY: false, stderrIsTTY: true });
       assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], piped.io), 0, piped.stderr());
       assert.doesNotMatch(piped.stdout() + piped.stderr(), PROGRESS);
+    } finally {
+      await trainer.close();
+    }
+  });
+});
+
+describe('train time estimate', () => {
+  test('counts from the job start on the trainer, not from the creation or from when the CLI began following', async () => {
+    // Created at T0, 48 s of validation and queue, started at T0 + 50, a step every 10 s.
+    const events = [
+      messageEvent(1, T0 + 1, 'Validating training file: file-fake'),
+      messageEvent(2, T0 + 2, 'Fine-tuning job queued', { status: 'queued' }),
+      messageEvent(3, T0 + 50, 'Fine-tuning job started (backend tiny)', { status: 'running' }),
+      metricsEvent(4, T0 + 60, 1, 4),
+      metricsEvent(5, T0 + 70, 2, 4),
+      metricsEvent(6, T0 + 80, 3, 4),
+      metricsEvent(7, T0 + 90, 4, 4),
+    ];
+    const trainer = await startFakeTrainer({
+      job: () => fakeJob('validating_files', { created_at: T0 }, 4),
+      events,
+      final: fakeJob('succeeded', { created_at: T0, started_at: T0 + 50, finished_at: T0 + 91 }, 4),
+    });
+    try {
+      const cap = captureIO({ isTTY: true });
+      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
+      const bars = cap.stdout().match(/\d\/4 loss \S+ \d+s elapsed, ~\d+s left/g) ?? [];
+      assert.deepEqual(
+        bars.map((b) => b.replace(/ loss \S+/, '')),
+        ['1/4 10s elapsed, ~30s left', '2/4 20s elapsed, ~20s left', '3/4 30s elapsed, ~10s left', '4/4 40s elapsed, ~0s left'],
+      );
+    } finally {
+      await trainer.close();
+    }
+  });
+
+  test("a job that already has started_at (the trainer's field) counts from it", async () => {
+    const trainer = await startFakeTrainer({
+      job: () => fakeJob('running', { created_at: T0, started_at: T0 + 40 }, 4),
+      events: [metricsEvent(1, T0 + 60, 1, 4), metricsEvent(2, T0 + 80, 2, 4)],
+      final: fakeJob('succeeded', { created_at: T0, started_at: T0 + 40, finished_at: T0 + 81 }, 4),
+    });
+    try {
+      const cap = captureIO({ isTTY: true });
+      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
+      assert.match(cap.stdout(), /1\/4 loss \S+ 20s elapsed, ~60s left/);
+      assert.match(cap.stdout(), /2\/4 loss \S+ 40s elapsed, ~40s left/);
     } finally {
       await trainer.close();
     }

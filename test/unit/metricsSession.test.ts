@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TrainerClient } from '../../src/core/trainer/client';
 import { JobEvent } from '../../src/core/trainer/protocol';
 import { JobSession } from '../../src/extension/training/session';
+import { jobClock } from '../../webview/loss/clock';
 import type { ConnectionState, JobView } from '../../webview/loss/messages';
+import { FAKE_JOB_ID, fakeJob, messageEvent, metricsEvent, startFakeTrainer } from '../fixtures/trainer/fakeTrainer';
 
 const JOB_ID = 'ftjob-test';
 const STEPS = 30;
@@ -156,4 +158,56 @@ test('a trainer that refuses the token ends the session as failed with the reaso
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
+});
+
+describe('job start and the panel clock', () => {
+  const T0 = 1_800_000_000;
+
+  test('the view carries started_at, or the time of the event announcing running when the job lacks it', async () => {
+    const events = [
+      messageEvent(1, T0 + 2, 'Fine-tuning job queued', { status: 'queued' }),
+      messageEvent(2, T0 + 30, 'Fine-tuning job started (backend tiny)', { status: 'running' }),
+      metricsEvent(3, T0 + 40, 1, 2),
+      metricsEvent(4, T0 + 50, 2, 2),
+    ];
+    for (const [startedAt, expected] of [
+      [null, T0 + 30],
+      [T0 + 29, T0 + 29],
+    ] as const) {
+      const trainer = await startFakeTrainer({
+        job: () => fakeJob('queued', { created_at: T0, started_at: startedAt }, 2),
+        events,
+        final: fakeJob('succeeded', { created_at: T0, started_at: startedAt, finished_at: T0 + 51 }, 2),
+      });
+      try {
+        const session = new JobSession({ client: new TrainerClient({ baseUrl: trainer.url }), trainerName: 'fake', jobId: FAKE_JOB_ID });
+        const views: JobView[] = [];
+        session.setListener({ job: (j) => views.push(j), points: () => {}, log: () => {}, connection: () => {} });
+        await session.start();
+        assert.equal(session.jobView?.startedAt, expected);
+        assert.equal(session.jobView?.createdAt, T0);
+        const clock = jobClock(session.jobView!, T0 + 1000);
+        assert.deepEqual(clock, { queued: expected - T0, elapsed: T0 + 51 - expected });
+      } finally {
+        await trainer.close();
+      }
+    }
+  });
+
+  test('jobClock: queued time apart from training time, for every stage of a job', () => {
+    const base: JobView = { id: 'j', trainerName: 't', trainerUrl: 'http://h', host: 'h', model: 'm', status: 'queued', createdAt: 1000 };
+    // Waiting: only the queue clock runs.
+    assert.deepEqual(jobClock({ ...base, status: 'validating_files' }, 1007), { queued: 7 });
+    assert.deepEqual(jobClock(base, 1090), { queued: 90 });
+    // Running after 90 s in the queue: training time counts from the start.
+    assert.deepEqual(jobClock({ ...base, status: 'running', startedAt: 1090 }, 1150), { queued: 90, elapsed: 60 });
+    // Finished: both clocks stop.
+    assert.deepEqual(jobClock({ ...base, status: 'succeeded', startedAt: 1090, finishedAt: 1200 }, 5000), { queued: 90, elapsed: 110 });
+    // Cancelled in the queue: it waited, it never trained.
+    assert.deepEqual(jobClock({ ...base, status: 'cancelled', finishedAt: 1040 }, 5000), { queued: 40 });
+    // A trainer that does not say when the job started: counted from its creation, no queue time.
+    assert.deepEqual(jobClock({ ...base, status: 'running' }, 1030), { elapsed: 30 });
+    // A trainer clock ahead of ours never shows negative times.
+    assert.deepEqual(jobClock({ ...base, status: 'running', startedAt: 1090 }, 1080), { queued: 90, elapsed: 0 });
+  });
 });

@@ -23,6 +23,7 @@ const JOB: FineTuningJob = {
   object: 'fine_tuning.job',
   model: 'm',
   created_at: 1_700_000_000,
+  started_at: 1_700_000_010,
   finished_at: 1_700_000_100,
   status: 'succeeded',
   training_file: `file-${'b'.repeat(24)}`,

@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import './loss.css';
 import { emaSmooth, estimateRemainingSeconds, formatDuration, MetricsTable } from '../../src/core/metrics';
 import { ChartSpec, chartsFor, formatValue, seriesLabel } from './charts';
+import { jobClock } from './clock';
 import { ConnectionState, JobView, LogEntry, PanelState, parseToPanel, ToHost, ToPanel } from './messages';
 
 interface VsCodeApi {
@@ -233,6 +234,7 @@ class LossPanel {
   private readonly badge = el('span', 'badge', 'connecting');
   private readonly subtitle = el('span', 'subtitle');
   private readonly step = fact('Step');
+  private readonly queued = fact('Queued');
   private readonly elapsed = fact('Elapsed');
   private readonly eta = fact('Remaining');
   private readonly latestLoss = fact('Loss');
@@ -254,7 +256,9 @@ class LossPanel {
     const titleRow = el('div', 'title-row');
     titleRow.append(this.title, this.badge, this.subtitle);
     const facts = el('div', 'facts');
-    facts.append(this.step.root, this.elapsed.root, this.eta.root, this.latestLoss.root, this.connectionText);
+    this.queued.root.title = 'Validation of the dataset and waiting in the trainer\'s queue';
+    this.elapsed.root.title = 'Training time, from the start of the job on the trainer';
+    facts.append(this.step.root, this.queued.root, this.elapsed.root, this.eta.root, this.latestLoss.root, this.connectionText);
     const progress = el('div', 'progress');
     progress.append(this.progressBar);
 
@@ -378,8 +382,9 @@ class LossPanel {
   private renderClock(): void {
     const job = this.job;
     if (!job) return;
-    const end = job.finishedAt ?? (TERMINAL.has(job.status) ? undefined : Date.now() / 1000);
-    this.elapsed.value.textContent = end === undefined ? '–' : formatDuration(Math.max(0, end - job.createdAt));
+    const clock = jobClock(job, Date.now() / 1000);
+    this.queued.value.textContent = clock.queued === undefined ? '–' : formatDuration(clock.queued);
+    this.elapsed.value.textContent = clock.elapsed === undefined ? '–' : formatDuration(clock.elapsed);
     if (TERMINAL.has(job.status)) {
       this.eta.value.textContent = job.status === 'succeeded' ? 'done' : '–';
       return;

@@ -23,6 +23,8 @@ export interface JobView {
   status: JobStatusView;
   /** Seconds since the epoch (the trainer's clock). */
   createdAt: number;
+  /** When it began running (after validation and the queue); absent before, or when unknown. */
+  startedAt?: number;
   finishedAt?: number;
   maxSteps?: number;
   /** Why the job failed, as the trainer said. */
@@ -88,6 +90,7 @@ const job = object<JobView>({
   model: str,
   status,
   createdAt: num,
+  startedAt: optional(num),
   finishedAt: optional(num),
   maxSteps: optional(index),
   error: optional(str),

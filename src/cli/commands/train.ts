@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { formatLineReport, prepareDataset } from '../../core/trainer/normalize';
-import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData } from '../../core/trainer/protocol';
+import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, statusOfEvent } from '../../core/trainer/protocol';
 import { CliIO, UsageError } from '../io';
 
 const HELP = `Usage: dialogue-curator train PATH --trainer URL [options]
@@ -113,10 +113,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (values.model) request.model = values.model;
     job = await client.createJob(request, { signal: stop.signal });
     out.note(`Started job ${job.id} on ${client.baseUrl} (backend ${job.backend}, model ${job.model})`);
-    const started = Date.now();
+    out.following(job);
     const final = await client.followJob(job.id, {
       signal: stop.signal,
-      onEvent: (event) => out.event(event, started),
+      onEvent: (event) => out.event(event),
       onReconnect: (info) => out.note(`connection to the trainer lost (${info.error.message}); reconnecting in ${(info.delayMs / 1000).toFixed(1)} s`),
     });
     out.clearProgress();
@@ -165,6 +165,13 @@ class Output {
   private progressShown = false;
   /** The last error-level message shown. */
   lastError: string | undefined;
+  /**
+   * When training started, on the trainer's clock: the job's `started_at`, or the time of the
+   * event announcing `running`; the job's creation while neither is known (older trainers).
+   * Times are the trainer's on both ends, so a clock difference between the machines is harmless.
+   */
+  private startedAt: number | undefined;
+  private createdAt: number | undefined;
 
   constructor(
     private readonly io: CliIO,
@@ -176,8 +183,14 @@ class Output {
     (this.format === 'json' ? this.io.stderr : this.io.stdout).write(`${line}\n`);
   }
 
-  event(event: JobEvent, started: number): void {
+  following(job: FineTuningJob): void {
+    this.createdAt = job.created_at;
+    this.startedAt = job.started_at ?? undefined;
+  }
+
+  event(event: JobEvent): void {
     if (!isMetricsEvent(event)) {
+      if (statusOfEvent(event) === 'running') this.startedAt ??= event.created_at;
       if (event.level === 'error') this.lastError = event.message;
       this.note(`${event.level === 'info' ? '' : `${event.level}: `}${event.message}`);
       return;
@@ -186,7 +199,7 @@ class Output {
     this.clearProgress();
     if (this.format === 'json') this.io.stdout.write(`${JSON.stringify(m)}\n`);
     else this.io.stdout.write(`${metricsLine(m)}\n`);
-    this.drawProgress(m, started);
+    this.drawProgress(m, event.created_at);
   }
 
   /** The stream the progress line goes to, or undefined when that stream is not a terminal. */
@@ -197,12 +210,14 @@ class Output {
     return this.io.isTTY ? this.io.stdout : undefined;
   }
 
-  private drawProgress(m: MetricsData, started: number): void {
+  /** `at`: when the trainer logged the step (seconds, its clock). */
+  private drawProgress(m: MetricsData, at: number): void {
     const stream = this.progressStream();
     if (!stream || !m.max_steps) return;
     const width = 24;
     const done = Math.min(width, Math.round((m.step / m.max_steps) * width));
-    const elapsed = (Date.now() - started) / 1000;
+    const started = this.startedAt ?? this.createdAt ?? at;
+    const elapsed = Math.max(0, at - started);
     const eta = m.step > 0 ? (elapsed / m.step) * (m.max_steps - m.step) : 0;
     const loss = typeof m.loss === 'number' ? ` loss ${m.loss.toFixed(4)}` : '';
     stream.write(`[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${m.step}/${m.max_steps}${loss} ${elapsed.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left`);

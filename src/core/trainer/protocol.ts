@@ -102,6 +102,12 @@ export interface FineTuningJob {
   object: 'fine_tuning.job';
   model: string;
   created_at: number;
+  /**
+   * Extension: when the job began running (left `validating_files`/`queued`), seconds since the
+   * epoch on the trainer's clock; null before. `started_at - created_at` is the time spent on
+   * validation and in the queue; elapsed training time counts from here.
+   */
+  started_at: number | null;
   finished_at: number | null;
   status: JobStatus;
   training_file: string;
@@ -145,6 +151,16 @@ export interface MetricsEvent extends JobEvent {
 
 export function isMetricsEvent(event: JobEvent): event is MetricsEvent {
   return event.type === 'metrics';
+}
+
+/**
+ * The status a message event announces (`data.status`: the job entered it when the event was
+ * created), or undefined for any other event.
+ */
+export function statusOfEvent(event: JobEvent): JobStatus | undefined {
+  if (event.type !== 'message' || event.data === null) return undefined;
+  const status = (event.data as Record<string, unknown>).status;
+  return typeof status === 'string' && (JOB_STATUSES as readonly string[]).includes(status) ? (status as JobStatus) : undefined;
 }
 
 export interface ListResponse<T> {
@@ -405,6 +421,8 @@ export function parseJob(v: unknown, path = ''): FineTuningJob {
     object: 'fine_tuning.job',
     model: str(o, 'model', path),
     created_at: num(o, 'created_at', path),
+    // Absent from trainers that predate it (and from OpenAI's jobs): unknown, not an error.
+    started_at: nullable(o, 'started_at', num, path),
     finished_at: nullable(o, 'finished_at', num, path),
     status: oneOf(o, 'status', JOB_STATUSES, path),
     training_file: str(o, 'training_file', path),

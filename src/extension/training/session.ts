@@ -6,7 +6,7 @@
  */
 import { MetricsPoint, MetricsTable, pointFromMetrics } from '../../core/metrics';
 import { TrainerClient, TrainerError } from '../../core/trainer/client';
-import { FineTuningJob, isMetricsEvent, isTerminalStatus, JobEvent } from '../../core/trainer/protocol';
+import { FineTuningJob, isMetricsEvent, isTerminalStatus, JobEvent, statusOfEvent } from '../../core/trainer/protocol';
 import type { ConnectionState, JobView, LogEntry } from '../../../webview/loss/messages';
 import { hostOf } from './profiles';
 
@@ -46,6 +46,8 @@ export class JobSession {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Promise<void> | undefined;
   private running: Promise<void> | undefined;
+  /** When the event announcing `running` was created: the start, for a job without `started_at`. */
+  private runningEventAt: number | undefined;
 
   constructor(private readonly options: SessionOptions) {}
 
@@ -138,6 +140,13 @@ export class JobSession {
         }
       }
     } else {
+      if (statusOfEvent(event) === 'running' && this.runningEventAt === undefined) {
+        this.runningEventAt = event.created_at;
+        if (this.jobView && this.jobView.startedAt === undefined) {
+          this.jobView = { ...this.jobView, startedAt: event.created_at };
+          this.listener?.job(this.jobView);
+        }
+      }
       this.pendingLogs.push({ time: event.created_at, level: event.level, message: event.message });
       // Status changes are announced by message events: fetch the job to show the new status.
       this.refreshJob();
@@ -188,6 +197,8 @@ export class JobSession {
       status: job.status,
       createdAt: job.created_at,
     };
+    const startedAt = job.started_at ?? this.runningEventAt;
+    if (startedAt !== undefined) view.startedAt = startedAt;
     if (job.finished_at !== null) view.finishedAt = job.finished_at;
     if (typeof maxSteps === 'number' && maxSteps > 0) view.maxSteps = maxSteps;
     if (job.error) view.error = job.error.message;
