@@ -49,6 +49,46 @@ test('the scanner reads words in place the same way as from a lower-case copy', 
   );
 });
 
+test('turns read in place give the same table as turns read from a lower-case copy, alone or together', () => {
+  // A turn with É or Σ after ASCII words is read in place until that character, then again from a copy.
+  const lex = lexicon();
+  const table = (segments: string[], inPlace = true) => {
+    const t = scanWords(lex.vocab, segments, undefined, inPlace);
+    return {
+      tokens: Array.from(t.tokens.subarray(0, t.n), (id, i) => [lex.vocab.word(id), t.start[i], t.end[i], t.sentence[i], t.flags[i]]),
+      surface: Array.from(t.surface.subarray(0, t.surfaceCount), (id) => lex.vocab.word(id)),
+      sentences: t.sentences,
+      bangs: t.bangs,
+    };
+  };
+  fc.assert(
+    fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (turns) => {
+      const together = table(turns);
+      assert.deepEqual(together, table(turns, false));
+      // Each turn's part of the joint table is what the turn gives alone.
+      let token = 0;
+      let sentence = 0;
+      turns.forEach((turn, seg) => {
+        const alone = table([turn]);
+        const sentences = together.sentences.filter((s) => s.seg === seg);
+        assert.deepEqual(
+          sentences.map((s) => ({ ...s, seg: 0, firstToken: s.firstToken - token, endToken: s.endToken - token })),
+          alone.sentences.map((s) => ({ ...s, firstWord: s.firstWord + (sentences[0]?.firstWord ?? 0) - (alone.sentences[0]?.firstWord ?? 0) })),
+        );
+        assert.deepEqual(
+          together.tokens.slice(token, token + alone.tokens.length).map(([w, a, b, s, f]) => [w, a, b, (s as number) - sentence, f]),
+          alone.tokens,
+        );
+        assert.deepEqual(together.bangs.filter((b) => b.seg === seg).map((b) => ({ ...b, seg: 0 })), alone.bangs);
+        token += alone.tokens.length;
+        sentence += alone.sentences.length;
+      });
+      assert.equal(token, together.tokens.length);
+    }),
+    { numRuns: 500 },
+  );
+});
+
 test('normalizedLength is the length of the normalised response', () => {
   fc.assert(
     fc.property(text, (t) => {

@@ -19,16 +19,19 @@ function hashString(s: string): number {
 
 const MAX_WORDS = 400_000;
 
-/** How `lookup` reads its text: a whole word, a slice of lower-cased text, a slice to fold A–Z in. */
-const WHOLE = 0;
-const SLICE = 1;
-const FOLDED = 2;
+/** Slots of the open-addressing table at first (it doubles when half full): small enough to stay in cache. */
+const INITIAL_SLOTS = 1 << 12;
 
 export class Vocabulary {
   private words: string[] = [];
   private hashes: number[] = [];
-  private slots = new Int32Array(1 << 16);
-  private mask = (1 << 16) - 1;
+  /** Per slot two numbers: the id + 1 (0: empty) and the word's hash, side by side so a probe reads one place. */
+  private slots = new Int32Array(2 * INITIAL_SLOTS);
+  private mask = INITIAL_SLOTS - 1;
+  /** Every word's characters, one after the other (`charStart[id]` on): compared without reading the strings. */
+  private chars = new Uint16Array(1 << 14);
+  private charStart = new Int32Array(1 << 12);
+  private charsUsed = 0;
   private pinned = 0;
   /** Changes whenever cached ids are dropped, so holders of non-lexicon ids can tell. */
   generation = 0;
@@ -47,70 +50,73 @@ export class Vocabulary {
 
   /** The id of a word given as a string (already lower case and normalised). */
   id(word: string): number {
-    return this.lookup(word, 0, word.length, hashString(word), WHOLE);
-  }
-
-  /** The id of `lower[from, to)`; `hash` must be the hash of exactly those characters. */
-  idOfSlice(lower: string, from: number, to: number, hash: number): number {
-    return this.lookup(lower, from, to, hash, SLICE);
+    const hash = hashString(word);
+    const len = word.length;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const v = this.slots[2 * slot];
+      if (v === 0) return this.insert(slot, word, hash);
+      if (this.slots[2 * slot + 1] !== hash) continue;
+      const id = v - 1;
+      if (this.words[id].length === len && this.words[id] === word) return id;
+    }
   }
 
   /**
-   * The id of `text[from, to)` with A–Z read as a–z, for text whose other characters are their
-   * own lower case (see `foldsToLowerCase`); `hash` is the hash of the folded characters. Saves
-   * lower-casing whole responses, which is slow for strings with any non-Latin-1 character.
+   * The id of the word whose characters are `codes[0, len)` (lower case, normalised), or -1 when
+   * it is not known yet; `hash` must be their hash. The scanner fills `codes` as it reads a word,
+   * so looking it up reads no string at all.
    */
-  idOfAsciiFolded(text: string, from: number, to: number, hash: number): number {
-    return this.lookup(text, from, to, hash, FOLDED);
+  find(codes: Uint16Array, len: number, hash: number): number {
+    const chars = this.chars;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const v = this.slots[2 * slot];
+      if (v === 0) return -1;
+      if (this.slots[2 * slot + 1] !== hash) continue;
+      const id = v - 1;
+      const from = this.charStart[id];
+      if (this.charStart[id + 1] - from !== len) continue;
+      let k = 0;
+      while (k < len && chars[from + k] === codes[k]) k++;
+      if (k === len) return id;
+    }
   }
 
-  private lookup(text: string, from: number, to: number, hash: number, mode: number): number {
-    const len = to - from;
+  /** Adds a word that `find` did not find (`word` holds the same characters, `hash` their hash). */
+  add(word: string, hash: number): number {
     let slot = hash & this.mask;
-    for (;;) {
-      const v = this.slots[slot];
-      if (v === 0) break;
-      const id = v - 1;
-      if (this.hashes[id] === hash) {
-        const w = this.words[id];
-        if (w.length === len) {
-          let k = 0;
-          if (mode === FOLDED) {
-            for (; k < len; k++) {
-              let c = text.charCodeAt(from + k);
-              if (c >= 65 && c <= 90) c += 32;
-              if (w.charCodeAt(k) !== c) break;
-            }
-          } else while (k < len && w.charCodeAt(k) === text.charCodeAt(from + k)) k++;
-          if (k === len) return id;
-        }
-      }
-      slot = (slot + 1) & this.mask;
-    }
+    while (this.slots[2 * slot] !== 0) slot = (slot + 1) & this.mask;
+    return this.insert(slot, word, hash);
+  }
+
+  private insert(slot: number, word: string, hash: number): number {
     const id = this.words.length;
-    this.words.push(mode === WHOLE ? text : mode === SLICE ? text.slice(from, to) : text.slice(from, to).toLowerCase());
+    this.words.push(word);
     this.hashes.push(hash);
-    this.slots[slot] = id + 1;
+    this.slots[2 * slot] = id + 1;
+    this.slots[2 * slot + 1] = hash;
+    if (id + 2 > this.charStart.length) this.charStart = grown(this.charStart, id + 2);
+    if (this.charsUsed + word.length > this.chars.length) this.chars = grown(this.chars, this.charsUsed + word.length);
+    for (let k = 0; k < word.length; k++) this.chars[this.charsUsed + k] = word.charCodeAt(k);
+    this.charStart[id] = this.charsUsed;
+    this.charsUsed += word.length;
+    this.charStart[id + 1] = this.charsUsed;
     if (id >= this.flags.length) {
-      const grow = (a: Uint8Array) => {
-        const b = new Uint8Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.flags = grow(this.flags);
-      this.syllables = grow(this.syllables);
+      this.flags = grown(this.flags, id + 1);
+      this.syllables = grown(this.syllables, id + 1);
     }
-    if (this.words.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    if (this.words.length * 2 > this.mask + 1) this.rehash(2 * (this.mask + 1));
     return id;
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size);
+    this.slots = new Int32Array(2 * size);
     this.mask = size - 1;
     for (let id = 0; id < this.words.length; id++) {
-      let slot = this.hashes[id] & this.mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot] = id + 1;
+      const hash = this.hashes[id];
+      let slot = hash & this.mask;
+      while (this.slots[2 * slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[2 * slot] = id + 1;
+      this.slots[2 * slot + 1] = hash;
     }
   }
 
@@ -124,9 +130,17 @@ export class Vocabulary {
     if (this.words.length < MAX_WORDS) return;
     this.words.length = this.pinned;
     this.hashes.length = this.pinned;
+    this.charsUsed = this.charStart[this.pinned];
     this.flags.fill(0, this.pinned);
     this.syllables.fill(0, this.pinned);
-    this.rehash(this.slots.length);
+    this.rehash(this.mask + 1);
     this.generation++;
   }
+}
+
+/** A copy of `a` with room for at least `min` elements (twice its length, or more). */
+function grown<T extends Uint8Array | Uint16Array | Int32Array>(a: T, min: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
+  b.set(a);
+  return b;
 }

@@ -116,9 +116,10 @@ export function newTable(capacity: number): WordTable {
 /**
  * Scans one or more strings (the turns of a response) into a single table. `reuse` is a table
  * whose buffers may be recycled (the analyser keeps one so 100k records do not allocate 100k
- * sets of arrays); the returned table may be it.
+ * sets of arrays); the returned table may be it. `inPlace: false` reads every turn from a
+ * lower-case copy, the long way (tests compare the two).
  */
-export function scanWords(vocab: Vocabulary, segments: readonly string[], reuse?: WordTable): WordTable {
+export function scanWords(vocab: Vocabulary, segments: readonly string[], reuse?: WordTable, inPlace = true): WordTable {
   let capacity = 1;
   for (const s of segments) capacity += s.length;
   let t: WordTable;
@@ -129,9 +130,25 @@ export function scanWords(vocab: Vocabulary, segments: readonly string[], reuse?
     t.sentences = [];
     t.bangs = [];
   } else t = newTable(Math.max(capacity, reuse ? reuse.tokens.length * 2 : 0));
-  for (let s = 0; s < segments.length; s++) scanSegment(vocab, segments[s], s, t);
+  const codes = wordCodes.length >= capacity ? wordCodes : (wordCodes = new Uint16Array(capacity));
+  for (let s = 0; s < segments.length; s++) {
+    const n = t.n;
+    const surfaceCount = t.surfaceCount;
+    const sentenceCount = t.sentences.length;
+    const bangCount = t.bangs.length;
+    if (inPlace && scanSegment(vocab, segments[s], s, t, codes, true)) continue;
+    // A character that lower-casing changes (É, Σ, İ): start the segment again with a lower-case copy.
+    t.n = n;
+    t.surfaceCount = surfaceCount;
+    t.sentences.length = sentenceCount;
+    t.bangs.length = bangCount;
+    scanSegment(vocab, segments[s], s, t, codes, false);
+  }
   return t;
 }
+
+/** The characters of the word being read, lower case (grown to the longest text scanned; reused, scans never nest). */
+let wordCodes = new Uint16Array(1024);
 
 /** The token strings of a table (for tests and phrase display). */
 export function tokenStrings(vocab: Vocabulary, t: WordTable, from = 0, to = t.n): string[] {
@@ -143,29 +160,39 @@ export function tokenStrings(vocab: Vocabulary, t: WordTable, from = 0, to = t.n
 /** Per UTF-16 code unit at or above 0x80: 0 not known yet, 1 its own lower case, 2 not. */
 const lowerCaseKnown = new Uint8Array(0x10000);
 
+/** Whether lower-casing leaves the code unit `c` (at or above 0x80) as it is; surrogates count as unchanged (see foldsToLowerCase). */
+function ownLowerCase(c: number): boolean {
+  let known = lowerCaseKnown[c];
+  if (known === 0) {
+    const ch = String.fromCharCode(c);
+    known = lowerCaseKnown[c] = (c >= 0xd800 && c <= 0xdfff) || ch.toLowerCase() === ch ? 1 : 2;
+  }
+  return known === 1;
+}
+
 /**
  * Whether lower-casing `text` only maps A–Z to a–z (true for most text, accents included:
  * "é" is already lower case). Code units of surrogate pairs count as unchanged: they are never
  * part of a word, and lower-casing keeps astral characters astral, so offsets still line up.
+ * (The scanner decides the same while it reads, see scanSegment.)
  */
 export function foldsToLowerCase(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    let known = lowerCaseKnown[c];
-    if (known === 0) {
-      const ch = String.fromCharCode(c);
-      known = lowerCaseKnown[c] = (c >= 0xd800 && c <= 0xdfff) || ch.toLowerCase() === ch ? 1 : 2;
-    }
-    if (known === 2) return false;
+    if (c >= 0x80 && !ownLowerCase(c)) return false;
   }
   return true;
 }
 
-function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable): void {
-  // Lower-casing keeps offsets unless a rare character changes length; then words go the slow
-  // way. Text that only needs A–Z folded (nearly all) is read in place, without a lower-case copy.
-  const fold = foldsToLowerCase(text);
+/**
+ * Scans one segment into `t`. With `fold`, the text is read in place with A–Z folded to a–z
+ * (nearly all text needs no more), and the scan gives up, returning false, at the first
+ * character that lower-casing would change (as `foldsToLowerCase` would find it): the caller
+ * undoes what was added and scans again without `fold`, from a lower-case copy. That copy keeps
+ * offsets unless a rare character changes length; then words go the slow way. Every character
+ * is read once here, by the word loop or the loop between words.
+ */
+function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable, codes: Uint16Array, fold: boolean): boolean {
   let lower: string | undefined;
   if (!fold) {
     const lowerAll = text.toLowerCase();
@@ -214,6 +241,7 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable)
         i = j;
         continue;
       }
+      if (c >= 0x80 && fold && !ownLowerCase(c)) return false;
       if ((c === 10 || c === 13) && sentStart >= 0) {
         sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false });
         sentStart = -1;
@@ -229,19 +257,23 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable)
     let letters = 0;
     let hash = HASH_START;
     while (j < len) {
-      const d = text.charCodeAt(j);
+      let d = text.charCodeAt(j);
       if (d >= 97 && d <= 122) letters++;
       else if (d >= 65 && d <= 90) {
         upper++;
         letters++;
-      } else if (!isWordCode(d)) {
+        d += 32;
+      } else if (d >= 0x80 && fold && !ownLowerCase(d)) return false;
+      else if (!isWordCode(d)) {
         if (j > i && j + 1 < len && isWordCode(text.charCodeAt(j + 1))) {
           if (d === 39 || d === 0x2019) hasApostrophe = true;
           else if (!(d === 45 || (d === 46 && isDigit(text.charCodeAt(j - 1)) && isDigit(text.charCodeAt(j + 1))))) break;
         } else break;
       }
-      if (fold) hash = Math.imul(hash ^ (d >= 65 && d <= 90 ? d + 32 : d), 0x01000193);
-      else if (lower !== undefined) hash = Math.imul(hash ^ lower.charCodeAt(j), 0x01000193);
+      // `d` is the lower-case character now (read from the copy when not folding).
+      if (!fold && lower !== undefined) d = lower.charCodeAt(j);
+      codes[j - i] = d;
+      hash = Math.imul(hash ^ d, 0x01000193);
       j++;
     }
     if (sentStart < 0) {
@@ -260,7 +292,10 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable)
       if (hasApostrophe) word = word.replace(/\u2019/g, "'");
       surfaceId = vocab.id(word);
       expanded = expandContraction(word);
-    } else surfaceId = fold ? vocab.idOfAsciiFolded(text, i, j, hash) : vocab.idOfSlice(lower!, i, j, hash);
+    } else {
+      surfaceId = vocab.find(codes, j - i, hash);
+      if (surfaceId < 0) surfaceId = vocab.add(lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase(), hash);
+    }
     surface[words++] = surfaceId;
     sentWords++;
     if (expanded) {
@@ -286,6 +321,7 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable)
   if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false });
   t.n = n;
   t.surfaceCount = words;
+  return true;
 }
 
 /** "cannot" in any case at `at` (the caller knows the word is six characters long). */
