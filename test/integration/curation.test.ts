@@ -124,6 +124,56 @@ suite('Curation in the editor', () => {
     await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === 'dataset-duplicate-record'), 'the duplicate finding to go');
   });
 
+  test('dialogueCurator.lint.run: on save by default, on type, off', async function () {
+    this.timeout(60_000);
+    const settings = () => vscode.workspace.getConfiguration('dialogueCurator');
+    const jargonRecord = '{"prompt": "Why is she so tired?", "chosen": "I am sorry, that sounds hard. Her tiredness may come with hypotension, so her doctor can check her blood pressure.", "rejected": "No idea."}';
+    const appendJargon = async (editor: vscode.TextEditor) => {
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+      const sep = editor.document.lineAt(editor.document.lineCount - 1).text ? '\n' : '';
+      assert.ok(await editor.edit((e) => e.insert(end, `${sep}${jargonRecord}`)));
+      return editor.document.lineCount - 1;
+    };
+    const jargonOn = (uri: vscode.Uri, line: number) => ourDiagnostics(uri).some((d) => codeOf(d) === 'tone-jargon' && d.range.start.line === line);
+    // code-server saves after a delay by default: this test is about what happens before a save.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
+    try {
+      // On save (default): typing does not run the curation rules, saving does.
+      let editor = await openFixture(FILE);
+      let uri = editor.document.uri;
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'pair-inverted'), 'curation findings on open');
+      let line = await appendJargon(editor);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(!jargonOn(uri, line), `no curation run while typing in onSave mode (line ${line}, dirty ${editor.document.isDirty}): ${ourDiagnostics(uri).map(describeDiagnostic).join('\n')}`);
+      await editor.document.save();
+      await waitForDiagnostics(uri, () => jargonOn(uri, line), 'the jargon finding after save');
+      await vscode.commands.executeCommand('undo');
+      await editor.document.save();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+      // On type: the new record is checked without saving.
+      await settings().update('lint.run', 'onType', vscode.ConfigurationTarget.Workspace);
+      editor = await openFixture(FILE);
+      uri = editor.document.uri;
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'pair-inverted'), 'curation findings on open (onType)');
+      line = await appendJargon(editor);
+      await waitForDiagnostics(uri, () => jargonOn(uri, line), 'the jargon finding while typing');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+      // Off: syntax and schema only.
+      await settings().update('lint.run', 'off', vscode.ConfigurationTarget.Workspace);
+      editor = await openFixture('broken-lines.jsonl');
+      uri = editor.document.uri;
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'json-syntax'), 'structural findings with lint off');
+      const curationEditor = await openFixture(FILE);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepStrictEqual(ourDiagnostics(curationEditor.document.uri).map(describeDiagnostic), [], 'no curation findings with lint off');
+    } finally {
+      await settings().update('lint.run', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('quick fix: remove a duplicate record', async () => {
     const editor = await openFixture(FILE);
     const uri = editor.document.uri;

@@ -54,6 +54,11 @@ test('length bias: reported once when chosen is nearly always longer, not for ba
     i % 2 ? rec(`Q${i}?`, 'A short kind answer here.', 'A much longer answer that goes on and on about many things.') : rec(`Q${i}?`, 'A much longer kind answer that explains the options in more depth.', 'Short.'),
   );
   assert.equal(check(balanced).filter((f) => f.code === 'dataset-length-bias').length, 0);
+  // The other direction: chosen nearly always shorter.
+  const shorter = Array.from({ length: 30 }, (_, i) => rec(`Question ${i}?`, `A kind short answer ${i}.`, `A much longer answer ${i} that goes on and on about many different things at length.`));
+  const short = check(shorter).filter((f) => f.code === 'dataset-length-bias');
+  assert.equal(short.length, 1);
+  assert.match(short[0].message, /shorter than rejected in 100% of 30 pairs/);
 });
 
 test('shortcut phrases: once per file with counts, and an information finding on each record using one', () => {
