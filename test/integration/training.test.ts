@@ -14,6 +14,17 @@ import * as vscode from 'vscode';
 import { formatSize } from '../../src/extension/training/confirmation';
 import { closeAllWithoutSaving, EXTENSION_ID } from './helpers';
 
+/** Resolves with the first value `probe` gives that `accept` takes; for states no event reports. */
+async function pollUntil<T>(probe: () => Thenable<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const PROFILE = 'Local tiny trainer';
 const STEPS = 30;
 const CHARTS = ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'learning_rate', 'grad_norm'];
@@ -24,12 +35,14 @@ interface Trainer {
   stop(): Promise<void>;
 }
 
-/** Starts the reference trainer in its own process group; resolves with the URL it prints. */
-function startTrainer(extensionPath: string, dataDir: string): Promise<Trainer> {
-  const token = crypto.randomBytes(24).toString('hex');
+/**
+ * Starts the reference trainer in its own process group; resolves with the URL it prints. A
+ * restart passes the port and token of the one before.
+ */
+function startTrainer(extensionPath: string, dataDir: string, port = 0, token = crypto.randomBytes(24).toString('hex')): Promise<Trainer> {
   const child = cp.spawn(
     process.execPath,
-    [path.join(extensionPath, 'dist', 'cli.js'), 'serve', '--backend', 'tiny', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
+    [path.join(extensionPath, 'dist', 'cli.js'), 'serve', '--backend', 'tiny', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
     {
       // ELECTRON_RUN_AS_NODE: under the Electron test runner, process.execPath is Electron.
       env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token, ELECTRON_RUN_AS_NODE: '1' },
@@ -76,6 +89,8 @@ interface PanelSnapshot {
   jobId: string;
   status: string | undefined;
   connection: string;
+  connectionDetail: string | undefined;
+  attempt: number | undefined;
   points: number;
   rendered: { points: number; charts: string[]; series: string[] } | undefined;
 }
@@ -192,5 +207,36 @@ suite('Training on a remote trainer', function () {
     const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', jobId, STEPS, 60_000);
     assert.strictEqual(snapshot.points, STEPS);
     assert.strictEqual(snapshot.rendered?.points, STEPS);
+  });
+
+  test('a panel opened while its trainer is down keeps trying, shows the attempts, and fills once the trainer is back', async () => {
+    assert.ok(jobId, 'needs the job of an earlier test');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const { port } = new URL(trainer.url);
+    const token = trainer.token;
+    // Let the job end first: a trainer stopped mid-job marks it failed.
+    const jobStatus = async () => {
+      const res = await fetch(`${trainer.url}/v1/fine_tuning/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as { status: string }).status;
+    };
+    assert.strictEqual(await pollUntil(jobStatus, (s) => s !== 'running', 'the job to end', 60_000), 'succeeded');
+    await trainer.stop();
+    // As after a window reload while the trainer restarts: the panel attaches to the job directly.
+    await vscode.commands.executeCommand('dialogueCurator.test.openTrainingPanel', PROFILE, jobId);
+    const panels = () => vscode.commands.executeCommand<PanelSnapshot[]>('dialogueCurator.test.trainingPanels');
+    const waiting = await pollUntil(panels, (ps) => ps.some((p) => p.jobId === jobId && p.connection === 'reconnecting' && (p.attempt ?? 0) >= 2), 'a second failed attempt');
+    const panel = waiting.find((p) => p.jobId === jobId)!;
+    assert.match(panel.connectionDetail ?? '', /cannot reach the trainer/);
+    assert.strictEqual(panel.points, 0);
+
+    trainer = await startTrainer(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, dataDir, Number(port), token);
+    assert.strictEqual(trainer.url, `http://127.0.0.1:${port}`);
+    // Retry Now instead of waiting out the backoff (which doubles up to 15 s).
+    await vscode.commands.executeCommand('dialogueCurator.test.retryTrainingPanel', jobId);
+    const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', jobId, STEPS, 60_000);
+    assert.strictEqual(snapshot.points, STEPS);
+    assert.strictEqual(snapshot.rendered?.points, STEPS);
+    const ended = await pollUntil(panels, (ps) => ps.some((p) => p.jobId === jobId && p.connection === 'ended'), 'the session to end');
+    assert.strictEqual(ended.find((p) => p.jobId === jobId)!.status, 'succeeded');
   });
 });

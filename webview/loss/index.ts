@@ -9,7 +9,8 @@ import './loss.css';
 import { emaSmooth, estimateRemainingSeconds, formatDuration, MetricsTable } from '../../src/core/metrics';
 import { ChartSpec, chartsFor, formatValue, seriesLabel } from './charts';
 import { jobClock } from './clock';
-import { ConnectionState, JobView, LogEntry, PanelState, parseToPanel, ToHost, ToPanel } from './messages';
+import { connectionText } from './connection';
+import { ConnectionView, JobView, LogEntry, PanelState, parseToPanel, ToHost, ToPanel } from './messages';
 
 interface VsCodeApi {
   postMessage(message: ToHost): void;
@@ -223,8 +224,7 @@ class LossPanel {
   private readonly table = new MetricsTable();
   private readonly logs: LogEntry[] = [];
   private job: JobView | undefined;
-  private connection: ConnectionState = 'connecting';
-  private connectionDetail = '';
+  private connection: ConnectionView = { state: 'connecting' };
   private smoothing: number;
   private readonly charts = new Map<string, Chart>();
   private renderQueued = false;
@@ -239,6 +239,7 @@ class LossPanel {
   private readonly eta = fact('Remaining');
   private readonly latestLoss = fact('Loss');
   private readonly connectionText = el('span', 'connection');
+  private readonly retryButton = el('button', 'secondary', 'Retry Now');
   private readonly progressBar = el('div');
   private readonly errorText = el('p', 'error-text');
   private readonly slider = el('input');
@@ -258,7 +259,9 @@ class LossPanel {
     const facts = el('div', 'facts');
     this.queued.root.title = 'Validation of the dataset and waiting in the trainer\'s queue';
     this.elapsed.root.title = 'Training time, from the start of the job on the trainer';
-    facts.append(this.step.root, this.queued.root, this.elapsed.root, this.eta.root, this.latestLoss.root, this.connectionText);
+    this.retryButton.hidden = true;
+    this.retryButton.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
+    facts.append(this.step.root, this.queued.root, this.elapsed.root, this.eta.root, this.latestLoss.root, this.connectionText, this.retryButton);
     const progress = el('div', 'progress');
     progress.append(this.progressBar);
 
@@ -311,8 +314,7 @@ class LossPanel {
         this.appendLogs(message.entries);
         break;
       case 'connection':
-        this.connection = message.state;
-        this.connectionDetail = message.detail ?? '';
+        this.connection = { state: message.state, detail: message.detail, attempt: message.attempt, retryAt: message.retryAt };
         this.renderStatus();
         break;
     }
@@ -354,17 +356,18 @@ class LossPanel {
     } else {
       this.cancelButton.disabled = true;
     }
-    const connectionWords: Record<ConnectionState, string> = {
-      connecting: 'Connecting…',
-      live: 'Live',
-      reconnecting: 'Reconnecting…',
-      ended: '',
-      failed: 'Disconnected',
-    };
-    this.connectionText.textContent = [connectionWords[this.connection], this.connectionDetail].filter(Boolean).join(' — ');
-    this.connectionText.className = `connection ${this.connection}`;
+    this.renderConnection();
     this.renderProgress();
     this.renderClock();
+  }
+
+  private renderConnection(): void {
+    const state = this.connection.state;
+    this.connectionText.textContent = connectionText(this.connection, Date.now());
+    this.connectionText.className = `connection ${state}`;
+    // Waiting for the next attempt, or stopped by the trainer's answer (e.g. after setting a token).
+    this.retryButton.hidden = state !== 'reconnecting' && state !== 'failed';
+    this.retryButton.textContent = state === 'failed' ? 'Retry' : 'Retry Now';
   }
 
   private renderProgress(): void {
@@ -380,6 +383,8 @@ class LossPanel {
   }
 
   private renderClock(): void {
+    // The countdown to the next attempt moves with the clock.
+    if (this.connection.state === 'reconnecting') this.connectionText.textContent = connectionText(this.connection, Date.now());
     const job = this.job;
     if (!job) return;
     const clock = jobClock(job, Date.now() / 1000);

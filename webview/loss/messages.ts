@@ -31,6 +31,17 @@ export interface JobView {
   error?: string;
 }
 
+/** How the extension is connected to the trainer for this job. */
+export interface ConnectionView {
+  state: ConnectionState;
+  /** Why it is reconnecting or failed (the trainer's or the network's words). */
+  detail?: string;
+  /** While reconnecting: the count of consecutive failed attempts (absent when merely resuming). */
+  attempt?: number;
+  /** While reconnecting: when the next attempt starts (ms since the epoch, this machine's clock). */
+  retryAt?: number;
+}
+
 export interface LogEntry {
   /** Seconds since the epoch. */
   time: number;
@@ -43,12 +54,14 @@ export type ToPanel =
   /** Points to add (merged by step); `reset` first clears what the panel has. */
   | { type: 'points'; points: MetricsPoint[]; reset?: boolean }
   | { type: 'log'; entries: LogEntry[]; reset?: boolean }
-  | { type: 'connection'; state: ConnectionState; detail?: string };
+  | ({ type: 'connection' } & ConnectionView);
 
 export type ToHost =
   | { type: 'ready' }
   | { type: 'cancel' }
   | { type: 'exportCsv' }
+  /** "Retry now" while reconnecting, "Retry" after the trainer refused. */
+  | { type: 'retry' }
   /** Sent after the charts were drawn: what the person sees (tests read it). */
   | { type: 'rendered'; points: number; charts: string[]; series: string[] };
 
@@ -104,6 +117,8 @@ const checkToPanel: Check<ToPanel> = tagged<ToPanel>({
     type: literal('connection'),
     state: literal<ConnectionState>('connecting', 'live', 'reconnecting', 'ended', 'failed'),
     detail: optional(str),
+    attempt: optional(index),
+    retryAt: optional(num),
   }),
 });
 
@@ -111,6 +126,7 @@ const checkToHost: Check<ToHost> = tagged<ToHost>({
   ready: object({ type: literal('ready') }),
   cancel: object({ type: literal('cancel') }),
   exportCsv: object({ type: literal('exportCsv') }),
+  retry: object({ type: literal('retry') }),
   rendered: object({ type: literal('rendered'), points: index, charts: list(str, 100), series: list(str, 500) }),
 });
 

@@ -97,6 +97,10 @@ export interface FollowOptions extends StreamOptions {
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
+/** Reconnect delays: the first wait, and the cap of its doubling. */
+export const DEFAULT_INITIAL_BACKOFF_MS = 500;
+export const DEFAULT_MAX_BACKOFF_MS = 15_000;
+
 export class TrainerClient {
   readonly baseUrl: string;
   private readonly token: string | undefined;
@@ -226,8 +230,8 @@ export class TrainerClient {
    * closes the connection.
    */
   async *streamEvents(jobId: string, options: StreamOptions = {}): AsyncGenerator<JobEvent, FineTuningJob, undefined> {
-    const initialBackoff = options.initialBackoffMs ?? 500;
-    const maxBackoff = options.maxBackoffMs ?? 15_000;
+    const initialBackoff = options.initialBackoffMs ?? DEFAULT_INITIAL_BACKOFF_MS;
+    const maxBackoff = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
     const maxFailures = options.maxConsecutiveFailures ?? 10;
     const idleTimeout = options.idleTimeoutMs ?? 45_000;
     const seen = new Set<string>();
@@ -320,9 +324,7 @@ export class TrainerClient {
           'network',
         );
       }
-      const base = Math.max(initialBackoff, serverRetryMs ?? 0);
-      const exp = failures === 0 ? base : Math.min(maxBackoff, base * 2 ** (failures - 1));
-      const delayMs = Math.round(exp * (0.8 + 0.4 * Math.random()));
+      const delayMs = backoffDelayMs(failures, Math.max(initialBackoff, serverRetryMs ?? 0), maxBackoff);
       options.onReconnect?.({ attempt: failures, delayMs, lastEventId, error: problem });
       await sleep(delayMs, options.signal);
     }
@@ -442,6 +444,26 @@ export class TrainerClient {
     const detail = reason ?? cause?.code ?? cause?.message ?? (err as Error).message;
     return new TrainerError(`cannot reach the trainer at ${this.baseUrl}: ${detail}`, 'network');
   }
+}
+
+/**
+ * The wait before the next attempt after `failures` consecutive failed ones: `initialMs`, doubled
+ * per failure up to `maxMs`, with ±20 % jitter so many clients do not return at once. 0 failures
+ * (a connection that merely ended) waits `initialMs`.
+ */
+export function backoffDelayMs(failures: number, initialMs: number, maxMs: number): number {
+  const exp = failures <= 0 ? initialMs : Math.min(maxMs, initialMs * 2 ** (failures - 1));
+  return Math.round(exp * (0.8 + 0.4 * Math.random()));
+}
+
+/**
+ * True when the trainer's answer will not change by asking again: a refused token (401/403), a
+ * job it does not have (404), a request it rejects (other 4xx, except 408/425/429 which mean
+ * "later"). Network trouble, timeouts, 5xx and garbled answers may pass: retry those.
+ */
+export function isDefinitiveError(err: unknown): err is TrainerError {
+  if (!(err instanceof TrainerError) || err.status === undefined) return false;
+  return err.status >= 400 && err.status < 500 && !RETRYABLE_STATUS.has(err.status);
 }
 
 class RetryableError extends Error {

@@ -7,9 +7,9 @@ import { TrainerTokens } from './tokens';
 
 /**
  * Remote training: the train, token and runs commands and the loss panels (restored after a
- * reload). In test mode only, two more commands serve the integration tests (what the panels
- * drew; the CSV export without its save dialog); they are not contributed and do not exist in a
- * normal window.
+ * reload). In test mode only, more commands serve the integration tests (what the panels drew;
+ * the CSV export without its save dialog; opening a panel as a restore does; its Retry action);
+ * they are not contributed and do not exist in a normal window.
  */
 export function registerTraining(context: vscode.ExtensionContext, log: Logger, diagnostics: DatasetDiagnostics): vscode.Disposable {
   const tokens = new TrainerTokens(context.secrets);
@@ -32,6 +32,8 @@ export function registerTraining(context: vscode.ExtensionContext, log: Logger, 
       vscode.commands.registerCommand('dialogueCurator.test.exportTrainingCsv', (jobId: string, fsPath: string) =>
         panels.exportCsvTo(jobId, vscode.Uri.file(fsPath)),
       ),
+      vscode.commands.registerCommand('dialogueCurator.test.openTrainingPanel', (profileName: string, jobId: string) => panels.open(profileName, jobId)),
+      vscode.commands.registerCommand('dialogueCurator.test.retryTrainingPanel', (jobId: string) => panels.retry(jobId)),
     );
   }
   return vscode.Disposable.from(...disposables);

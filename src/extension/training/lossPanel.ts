@@ -19,6 +19,9 @@ export interface PanelSnapshot {
   trainerUrl: string;
   status: string | undefined;
   connection: string;
+  connectionDetail: string | undefined;
+  /** While reconnecting: consecutive failed attempts. */
+  attempt: number | undefined;
   points: number;
   rendered: RenderedReport | undefined;
 }
@@ -36,6 +39,8 @@ class LossPanel implements vscode.Disposable {
     readonly session: JobSession,
     bundle: vscode.Uri,
     private readonly log: Logger,
+    /** A client with the trainer's current token (it may have been set since the panel opened). */
+    private readonly makeClient: () => Promise<TrainerClient>,
     onDispose: () => void,
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
@@ -57,7 +62,7 @@ class LossPanel implements vscode.Disposable {
       },
       points: (points) => this.post({ type: 'points', points }),
       log: (entries) => this.post({ type: 'log', entries }),
-      connection: (state, detail) => this.post(detail ? { type: 'connection', state, detail } : { type: 'connection', state }),
+      connection: (connection) => this.post({ type: 'connection', ...connection }),
     });
     void session.start();
   }
@@ -76,7 +81,7 @@ class LossPanel implements vscode.Disposable {
     if (s.jobView) this.post({ type: 'job', job: s.jobView });
     this.post({ type: 'points', points: s.table.points(), reset: true });
     this.post({ type: 'log', entries: s.logs, reset: true });
-    this.post(s.connectionDetail ? { type: 'connection', state: s.connection, detail: s.connectionDetail } : { type: 'connection', state: s.connection });
+    this.post({ type: 'connection', ...s.connectionView });
   }
 
   private receive(raw: unknown): void {
@@ -96,6 +101,9 @@ class LossPanel implements vscode.Disposable {
         break;
       case 'exportCsv':
         void this.exportCsv();
+        break;
+      case 'retry':
+        void this.retry();
         break;
       case 'rendered':
         this.rendered = message;
@@ -122,6 +130,19 @@ class LossPanel implements vscode.Disposable {
     }
   }
 
+  /** Retry now: with the token as it is stored now, so a token set after a refusal is used. */
+  async retry(): Promise<void> {
+    let client: TrainerClient | undefined;
+    try {
+      client = await this.makeClient();
+    } catch (err) {
+      this.log.warn(`Retrying job ${this.session.jobId} with the old connection: ${(err as Error).message}`);
+    }
+    if (this.disposed) return;
+    this.log.info(`Job ${this.session.jobId}: retrying now`);
+    this.session.retryNow(client);
+  }
+
   private async exportCsv(): Promise<void> {
     if (this.session.table.size === 0) {
       void vscode.window.showInformationMessage('There are no metrics to export yet.');
@@ -146,6 +167,8 @@ class LossPanel implements vscode.Disposable {
       trainerUrl: this.session.trainerUrl,
       status: this.session.jobView?.status,
       connection: this.session.connection,
+      connectionDetail: this.session.connectionDetail,
+      attempt: this.session.connectionView.attempt,
       points: this.session.table.size,
       rendered: this.rendered,
     };
@@ -204,8 +227,8 @@ export class LossPanels implements vscode.Disposable {
   }
 
   private async attach(panel: vscode.WebviewPanel, profile: TrainerProfile, jobId: string): Promise<void> {
-    const token = await this.tokens.get(profile.url);
-    const client = new TrainerClient({ baseUrl: profile.url, token });
+    const makeClient = async () => new TrainerClient({ baseUrl: profile.url, token: await this.tokens.get(profile.url) });
+    const client = await makeClient();
     const session = new JobSession({
       client,
       trainerName: profile.name,
@@ -214,7 +237,7 @@ export class LossPanels implements vscode.Disposable {
     });
     const key = panelKey(profile.url, jobId);
     this.panels.get(key)?.panel.dispose();
-    const loss = new LossPanel(panel, session, this.bundle(), this.log, () => this.panels.delete(key));
+    const loss = new LossPanel(panel, session, this.bundle(), this.log, makeClient, () => this.panels.delete(key));
     loss.onDidRender(() => this.rendered.fire());
     this.panels.set(key, loss);
   }
@@ -243,6 +266,23 @@ export class LossPanels implements vscode.Disposable {
       return;
     }
     await this.attach(panel, profile, state.jobId);
+  }
+
+  /**
+   * Opens the job's panel without asking the trainer for its job list first — what a restore
+   * after a reload does (tests: a trainer that is down cannot list its jobs).
+   */
+  async open(profileName: string, jobId: string): Promise<void> {
+    const profile = readTrainerProfiles().profiles.find((p) => p.name === profileName);
+    if (!profile) throw new Error(`no trainer profile named "${profileName}"`);
+    await this.show(profile, jobId);
+  }
+
+  /** The panel's Retry (Now) action, as if clicked (tests). */
+  async retry(jobId: string): Promise<void> {
+    const panel = [...this.panels.values()].find((p) => p.session.jobId === jobId);
+    if (!panel) throw new Error(`no open panel shows job ${jobId}`);
+    await panel.retry();
   }
 
   /** Writes the metrics of the job's open panel as CSV, without the save dialog (tests). */
