@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): DialogueCuratorApi {
       registerStatusBar(diagnostics),
       registerFormatCommand(overrides, diagnostics),
       registerCurationFeatures(diagnostics, configs),
-      registerTraining(context, log, diagnostics),
+      registerTraining(context, log, configs, overrides),
       registerCompare(context, diagnostics, configs, log),
       vscode.commands.registerCommand('dialogueCurator.showLog', () => log.show()),
       vscode.commands.registerCommand('dialogueCurator.recheck', () => diagnostics.recheckAll('requested by the user')),

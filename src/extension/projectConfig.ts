@@ -45,7 +45,7 @@ export class ProjectConfigs implements vscode.Disposable {
     this.disposables.push(watcher, this.changed, this.collection);
   }
 
-  private configFor(uri: vscode.Uri): LoadedConfig {
+  private loadedFor(uri: vscode.Uri): LoadedConfig {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const dir = path.dirname(uri.fsPath);
     const file = findConfigFile(dir, folder?.uri.fsPath);
@@ -71,10 +71,15 @@ export class ProjectConfigs implements vscode.Disposable {
     this.collection.set(uri, shown.map((f) => toDiagnostic(f, uri)));
   }
 
+  /** The config file governing a dataset document and the problems found in it (none: defaults). */
+  configFor(uri: vscode.Uri): LoadedConfig | undefined {
+    return uri.scheme === 'file' ? this.loadedFor(uri) : undefined;
+  }
+
   /** Settings for a dataset document; untitled and virtual documents get the defaults. */
   settingsFor(uri: vscode.Uri): FileSettings {
     if (uri.scheme !== 'file') return settingsForFile(uri.path, defaultConfig('/'), this.schemaCache);
-    return settingsForFile(uri.fsPath, this.configFor(uri), this.schemaCache);
+    return settingsForFile(uri.fsPath, this.loadedFor(uri), this.schemaCache);
   }
 
   dispose(): void {

@@ -56,6 +56,8 @@ interface LiveJob {
 }
 
 const STDERR_TAIL_LINES = 15;
+/** What the server's own validation uses: it has no project configuration. */
+const SERVER_CHECK = "the trainer's built-in schemas and default rules, not a project's .dialoguecurator.json";
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Event ids are `ftevent-<the job's hex>-<sequence number from 1>`. */
@@ -206,10 +208,12 @@ export class JobManager {
       return;
     }
     if (job.status !== 'validating_files') return; // cancelled meanwhile
+    // The trainer never sees the project's .dialoguecurator.json (clients check with it before
+    // uploading): its messages say what it checked against.
     const prepared = prepareDataset(text);
     if (prepared.errors.length) {
       const n = prepared.errors.length;
-      const message = `The training file ${job.training_file} has ${n} problem${n === 1 ? '' : 's'}; nothing was trained.\n${formatLineReport(prepared.errors)}`;
+      const message = `The training file ${job.training_file} has ${n} problem${n === 1 ? '' : 's'} (checked with ${SERVER_CHECK}); nothing was trained.\n${formatLineReport(prepared.errors)}`;
       this.finish(live, 'failed', { code: 'invalid_training_file', message, param: 'training_file' }, { errors: prepared.errors.slice(0, 200) });
       return;
     }
@@ -218,7 +222,7 @@ export class JobManager {
     fs.writeFileSync(paths.dataset, `${backend.datasetLines(prepared.pairs).join('\n')}\n`);
     fs.writeFileSync(paths.config, `${JSON.stringify(backend.config(job, paths), null, 2)}\n`);
     const warnings = prepared.warnings ? `, ${prepared.warnings} warning${prepared.warnings === 1 ? '' : 's'}` : '';
-    this.emit(live, 'info', `Files validated: ${prepared.pairs.length} preference pairs (${prepared.format}${warnings})`, {
+    this.emit(live, 'info', `Files validated: ${prepared.pairs.length} preference pairs (${prepared.format}${warnings}; checked with ${SERVER_CHECK})`, {
       records: prepared.records,
       format: prepared.format ?? null,
       warnings: prepared.warnings,

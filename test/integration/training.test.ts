@@ -144,6 +144,57 @@ suite('Training on a remote trainer', function () {
     assert.deepStrictEqual(await uploadedFiles(), []);
   });
 
+  /**
+   * A project folder outside the workspace: a copy of pairs.jsonl (plus a repeat of its first
+   * record when asked) and a config making `dataset-duplicate-record` (a curation rule, a warning
+   * by default) an error.
+   */
+  function strictProject(name: string, repeatFirst: boolean): vscode.Uri {
+    const dir = path.join(dataDir, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '.dialoguecurator.json'), JSON.stringify({ rules: { 'dataset-duplicate-record': 'error' } }));
+    const lines = fs.readFileSync(fixture('pairs.jsonl').fsPath, 'utf8').trimEnd().split('\n');
+    if (repeatFirst) lines.push(lines[0]);
+    fs.writeFileSync(path.join(dir, 'pairs.jsonl'), `${lines.join('\n')}\n`);
+    return vscode.Uri.file(path.join(dir, 'pairs.jsonl'));
+  }
+
+  test("with lint.run off, the check before upload still runs the curation rules with the project's severities", async () => {
+    const settings = vscode.workspace.getConfiguration('dialogueCurator');
+    await settings.update('lint.run', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      const uri = strictProject('lint-off', true);
+      const result = await vscode.commands.executeCommand<TrainResult>('dialogueCurator.trainOnRemote', uri, { profile: PROFILE, confirm: false });
+      assert.strictEqual(result.outcome, 'stopped');
+      assert.strictEqual(result.reason, '1 errors', JSON.stringify(result));
+      assert.strictEqual(result.confirmation, undefined, 'the confirmation must not even be asked');
+      assert.deepStrictEqual(await uploadedFiles(), []);
+    } finally {
+      await settings.update('lint.run', undefined, vscode.ConfigurationTarget.Global);
+      await closeAllWithoutSaving();
+    }
+  });
+
+  test('"Save and Continue": the check sees the saved text, not the findings from before the save', async () => {
+    const uri = strictProject('save-first', false);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    try {
+      // Unsaved: the first record once more at the end.
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(doc.lineCount - 1, 0), `${doc.lineAt(0).text}\n`);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(doc.isDirty);
+      const result = await vscode.commands.executeCommand<TrainResult>('dialogueCurator.trainOnRemote', uri, { profile: PROFILE, saveChanges: true, confirm: false });
+      assert.ok(!doc.isDirty, 'the file was saved');
+      assert.strictEqual(result.outcome, 'stopped');
+      assert.strictEqual(result.reason, '1 errors', JSON.stringify(result));
+      assert.deepStrictEqual(await uploadedFiles(), []);
+    } finally {
+      await closeAllWithoutSaving();
+    }
+  });
+
   test('personal health information is reported; declining the warning uploads nothing', async () => {
     const result = await train('with-phi.jsonl', { continueWithPhi: false, confirm: true });
     assert.strictEqual(result.outcome, 'stopped');

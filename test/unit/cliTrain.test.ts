@@ -1,9 +1,11 @@
 // The CLI `train` command against a scripted trainer: where its progress line goes and what it
 // says, and what its local check blocks before anything is uploaded.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
-import { captureIO, PAIRS } from '../fixtures/trainer/harness';
+import { captureIO, PAIRS, tempDir } from '../fixtures/trainer/harness';
 import { fakeJob, FakeTrainerScript, messageEvent, metricsEvent, startFakeTrainer } from '../fixtures/trainer/fakeTrainer';
 
 const T0 = 1_800_000_000;
@@ -98,6 +100,78 @@ describe('train time estimate', () => {
       assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
       assert.match(cap.stdout(), /1\/4 loss \S+ 20s elapsed, ~60s left/);
       assert.match(cap.stdout(), /2\/4 loss \S+ 40s elapsed, ~40s left/);
+    } finally {
+      await trainer.close();
+    }
+  });
+});
+
+describe("train's local check uses the project's .dialoguecurator.json, like check", () => {
+  /** A project folder with a copy of the pairs and the given config files; a trainer that must receive nothing. */
+  async function project(files: Record<string, unknown>) {
+    const dir = tempDir('dc-train-project-');
+    fs.copyFileSync(PAIRS, path.join(dir, 'pairs.jsonl'));
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+    const trainer = await startFakeTrainer(quickRun());
+    return { dir, trainer, data: path.join(dir, 'pairs.jsonl') };
+  }
+
+  test('a rule the project sets to "error" blocks the upload', async () => {
+    const { dir, trainer, data } = await project({ '.dialoguecurator.json': { rules: { 'dataset-length-bias': 'error' } } });
+    try {
+      const cap = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url], cap.io), 1, cap.stderr());
+      assert.match(cap.stderr(), /pairs\.jsonl cannot be trained on \(checked with .*\); nothing was uploaded/);
+      assert.match(cap.stderr(), /^line \d+: .*\[dataset-length-bias\]$/m);
+      assert.ok(cap.stderr().includes(path.join(dir, '.dialoguecurator.json')), 'names the config it checked with');
+      assert.equal(trainer.uploads.length, 0);
+      // Without the config the same file goes up (length bias is only a warning by default).
+      fs.rmSync(path.join(dir, '.dialoguecurator.json'));
+      const again = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url], again.io), 0, again.stderr());
+      assert.equal(trainer.uploads.length, 1);
+    } finally {
+      await trainer.close();
+    }
+  });
+
+  test('a custom schema and a format mapping from the config are checked; --config picks another file', async () => {
+    const schema = { type: 'object', required: ['prompt', 'chosen', 'rejected', 'source'] };
+    const { dir, trainer, data } = await project({
+      '.dialoguecurator.json': { schemas: [{ fileMatch: ['*.jsonl'], url: './with-source.schema.json' }] },
+      'with-source.schema.json': schema,
+      'openai.json': { schemas: [{ fileMatch: ['*.jsonl'], format: 'openai-preference' }] },
+    });
+    try {
+      const cap = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url], cap.io), 1, cap.stderr());
+      assert.match(cap.stderr(), /^line 1: The record is missing the required field "source" \[schema\]$/m);
+      assert.match(cap.stderr(), /^… and 20 more$/m, 'every one of the 40 records lacks it');
+      const other = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url, '--config', path.join(dir, 'openai.json')], other.io), 1, other.stderr());
+      // Read as OpenAI preference records, TRL pairs miss that format's fields.
+      assert.match(other.stderr(), /^line 1: .*(input|preferred_output).*$/m);
+      assert.equal(trainer.uploads.length, 0);
+    } finally {
+      await trainer.close();
+    }
+  });
+
+  test('a schema file that cannot be read, or errors in the config itself, block with a clear message', async () => {
+    const { dir, trainer, data } = await project({ '.dialoguecurator.json': { schemas: [{ fileMatch: ['*.jsonl'], url: './missing.schema.json' }] } });
+    try {
+      const cap = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url], cap.io), 1);
+      assert.match(cap.stderr(), /^line 1: Cannot read the schema file .*missing\.schema\.json: ENOENT \[config-schema\]$/m);
+      fs.writeFileSync(path.join(dir, '.dialoguecurator.json'), '{"rules": {"pair-inverted": "fatal"}}');
+      const broken = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url], broken.io), 1);
+      assert.match(broken.stderr(), /\.dialoguecurator\.json has 1 error; nothing was uploaded/);
+      assert.match(broken.stderr(), /^line 1: /m);
+      const missing = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url, '--config', path.join(dir, 'nope.json')], missing.io), 2);
+      assert.match(missing.stderr(), /cannot read the config file .*nope\.json: ENOENT/);
+      assert.equal(trainer.uploads.length, 0);
     } finally {
       await trainer.close();
     }

@@ -269,7 +269,7 @@ describe('jobs', () => {
       const final = await waitForEnd(client, job.id);
       assert.equal(final.status, 'failed');
       assert.equal(final.error?.code, 'invalid_training_file');
-      assert.match(final.error!.message, /nothing was trained/);
+      assert.match(final.error!.message, /\(checked with the trainer's built-in schemas and default rules, not a project's \.dialoguecurator\.json\); nothing was trained/);
       assert.match(final.error!.message, /^line 3: .*json-syntax/m);
       assert.match(final.error!.message, /^line 5: .*"rejected"/m);
       const events = (await client.listEvents(job.id)).data;

@@ -3,14 +3,18 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
-import { formatLineReport, prepareDataset } from '../../core/trainer/normalize';
+import { formatLineReport, prepareDataset, toLineError } from '../../core/trainer/normalize';
+import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
 import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, statusOfEvent } from '../../core/trainer/protocol';
 import { CliIO, UsageError } from '../io';
+import { configForFile } from './score';
 
 const HELP = `Usage: dialogue-curator train PATH --trainer URL [options]
 
-Uploads a preference dataset to a trainer server, starts a DPO job and prints its metrics as
-they arrive. The token comes from DIALOGUE_CURATOR_TOKEN. Exits 0 only if the job succeeded.
+Checks a preference dataset as the check command does (the nearest .dialoguecurator.json: custom schemas,
+format mappings, rule severities), uploads it to a trainer server, starts a DPO job and prints
+its metrics as they arrive. The token comes from DIALOGUE_CURATOR_TOKEN. Exits 0 only if the
+job succeeded.
 
 Options:
   --trainer URL          The trainer server (e.g. http://127.0.0.1:8787)
@@ -21,7 +25,9 @@ Options:
   --epochs N             Passes over the data
   --batch-size N         Pairs per step
   --format text|json     text (default) or json: one object per metrics event on stdout
-  --skip-local-check     Upload without checking the file here first (the trainer checks anyway)
+  --config FILE          Check with this .dialoguecurator.json instead of the nearest one
+  --skip-local-check     Upload without checking the file here first (the trainer checks anyway,
+                         but only with its built-in schemas and default rules)
   -h, --help             Show this help
 
 Ctrl+C cancels the job on the trainer.
@@ -50,6 +56,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
       format: { type: 'string', default: 'text' },
+      config: { type: 'string' },
       'skip-local-check': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -85,18 +92,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 
   if (!values['skip-local-check']) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      io.stderr.write(`dialogue-curator train: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-      return 2;
-    }
-    const prepared = prepareDataset(text);
-    if (prepared.errors.length) {
-      io.stderr.write(`dialogue-curator train: ${positionals[0]} cannot be trained on; nothing was uploaded.\n${formatLineReport(prepared.errors)}\n`);
-      return 1;
-    }
+    const status = localCheck(file, positionals[0], values.config, io);
+    if (status !== 0) return status;
   }
 
   const stop = new AbortController();
@@ -158,6 +155,44 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } finally {
     io.signal.removeEventListener('abort', onInterrupt);
   }
+}
+
+/**
+ * The check before anything leaves the machine, with the project's settings as `check` uses
+ * them: problems in the config file, its schema mapping for this file, then the dataset (the
+ * core engine with those settings, plus what DPO needs of each record). 0 when it can be trained on.
+ */
+function localCheck(file: string, shown: string, configPath: string | undefined, io: CliIO): number {
+  const fail = (message: string, status: number) => {
+    io.stderr.write(`dialogue-curator train: ${message}\n`);
+    return status;
+  };
+  let loaded: LoadedConfig;
+  try {
+    loaded = configPath ? loadConfigFile(path.resolve(io.cwd, configPath)) : configForFile(file, io, undefined, new Map());
+  } catch (err) {
+    const which = configPath ?? findConfigFile(path.dirname(file)) ?? 'the config file';
+    return fail(`cannot read the config file ${which}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+  }
+  const configErrors = loaded.findings.filter((f) => f.severity === 'error');
+  if (configErrors.length) {
+    const n = configErrors.length;
+    return fail(`${loaded.path} has ${n} error${n === 1 ? '' : 's'}; nothing was uploaded.\n${formatLineReport(configErrors.map(toLineError))}`, 1);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+  }
+  const { settings, problems } = settingsForFile(file, loaded);
+  const prepared = prepareDataset(text, settings);
+  const errors = [...problems.map((p) => toLineError(problemFinding(p))), ...prepared.errors];
+  if (errors.length) {
+    const using = loaded.path ? ` (checked with ${loaded.path})` : '';
+    return fail(`${shown} cannot be trained on${using}; nothing was uploaded.\n${formatLineReport(errors)}`, 1);
+  }
+  return 0;
 }
 
 /** Where lines go: json mode keeps stdout for metrics objects only; a terminal gets a progress line. */

@@ -78,7 +78,8 @@ export function prepareDataset(text: string, settings: CheckSettings = { recordR
   return prepared;
 }
 
-function toLineError(f: Finding): LineError {
+/** A finding as a line of the per-line report (1-based line, the rule's code in brackets). */
+export function toLineError(f: Finding): LineError {
   const field = f.field && !f.message.includes(`"${f.field}"`) ? ` (${f.field})` : '';
   return { line: f.line + 1, message: `${f.message}${field} [${f.code}]` };
 }

@@ -6,8 +6,10 @@ import { PhiReport } from '../../core/phi';
 import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { CreateJobRequest, FineTuningJob } from '../../core/trainer/protocol';
-import { DatasetDiagnostics } from '../datasetDiagnostics';
+import { Finding } from '../../core/findings';
+import { FormatOverrides } from '../formatOverrides';
 import { Logger } from '../logger';
+import { ProjectConfigs } from '../projectConfig';
 import { confirmationText, DialogText, phiWarningText } from './confirmation';
 import { LossPanels } from './lossPanel';
 import { formatLabel, fullCheck, scanDocument } from './preflight';
@@ -23,6 +25,8 @@ import { TrainerTokens } from './tokens';
 export interface TrainTestAnswers {
   /** The profile to use instead of the quick pick. */
   profile?: string;
+  /** Answer to "has unsaved changes": true saves and continues. */
+  saveChanges?: boolean;
   /** Answer to the PHI warning: true continues. */
   continueWithPhi?: boolean;
   /** Answer to the final confirmation: true uploads. */
@@ -35,7 +39,9 @@ export type TrainResult =
 
 export interface TrainingDeps {
   log: Logger;
-  diagnostics: DatasetDiagnostics;
+  /** The project settings (.dialoguecurator.json) and format overrides the pre-upload check uses. */
+  configs: ProjectConfigs;
+  overrides: FormatOverrides;
   tokens: TrainerTokens;
   panels: LossPanels;
   /** True in the extension's test mode: the only case where dialog answers are accepted. */
@@ -117,8 +123,14 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
 
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.isDirty) {
-    const choice = await vscode.window.showWarningMessage(`${fileName} has unsaved changes.`, { modal: true, detail: 'The file on disk is what gets checked and uploaded.' }, 'Save and Continue');
-    if (choice !== 'Save and Continue' || !(await doc.save())) return stopped('unsaved changes');
+    const save = 'Save and Continue';
+    const choice =
+      answers.saveChanges !== undefined
+        ? answers.saveChanges
+          ? save
+          : undefined
+        : await vscode.window.showWarningMessage(`${fileName} has unsaved changes.`, { modal: true, detail: 'The file on disk is what gets checked and uploaded.' }, save);
+    if (choice !== save || !(await doc.save())) return stopped('unsaved changes');
   }
   let hasRecord = false;
   for (let i = 0; i < doc.lineCount && !hasRecord; i++) hasRecord = !isBlank(doc.lineAt(i).text);
@@ -127,21 +139,54 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
     return stopped('empty file');
   }
 
-  // 1. The full check: errors stop here.
-  const check = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Dialogue Curator: checking ${fileName} before training` },
-    () => fullCheck(doc, deps.diagnostics),
-  );
+  // 1. The full check of the saved file with the project's settings: errors stop here.
+  let check;
+  try {
+    check = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Dialogue Curator: checking ${fileName} before training`, cancellable: true },
+      async (_p, cancel) => {
+        const abort = new AbortController();
+        const sub = cancel.onCancellationRequested(() => abort.abort());
+        try {
+          return await fullCheck(doc, deps.configs, deps.overrides, abort.signal);
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') return stopped('check cancelled');
+    deps.log.error(`Checking ${fileName} before training: ${describeError(err)}`);
+    void vscode.window.showErrorMessage(`Could not check ${fileName} before training: ${describeError(err)}`);
+    return stopped(`check failed: ${describeError(err)}`);
+  }
+  if (check.configErrors) {
+    const { path: configPath, errors } = check.configErrors;
+    const n = errors.length;
+    void vscode.window
+      .showErrorMessage(
+        `${path.basename(configPath)} has ${n} error${n === 1 ? '' : 's'} (first on line ${errors[0].line + 1}: ${errors[0].message}): fix the project's settings before training ${fileName}.`,
+        'Open Config',
+      )
+      .then((choice) => {
+        if (choice) void showLine(vscode.Uri.file(configPath), errors[0].line);
+      });
+    return stopped(`${n} config errors`);
+  }
   if (check.errors.length > 0) {
     const n = check.errors.length;
     const first = check.errors[0];
+    deps.log.info(`Not training ${fileName}: ${n} error(s) with the project's settings, first on line ${first.line + 1}: ${first.message} [${first.code}]`);
     void vscode.window
       .showErrorMessage(
         `${fileName} has ${n} error${n === 1 ? '' : 's'} (first on line ${first.line + 1}: ${first.message}). Fix ${n === 1 ? 'it' : 'them'} before training.`,
+        'Show Errors',
         'Open Problems',
       )
       .then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        // The editor may not show them all (lint.run off): the list comes from this check.
+        if (choice === 'Show Errors') void showErrors(uri, check.errors);
+        else if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
       });
     return stopped(`${n} errors`);
   }
@@ -245,16 +290,27 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
   return { outcome: 'started', jobId: job.id, trainerUrl: profile.url, confirmation, phi };
 }
 
+async function showLine(uri: vscode.Uri, line: number): Promise<void> {
+  const editor = await vscode.window.showTextDocument(uri);
+  const position = new vscode.Position(line, 0);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
+}
+
+async function showErrors(uri: vscode.Uri, errors: Finding[]): Promise<void> {
+  const picked = await vscode.window.showQuickPick(
+    errors.slice(0, 1000).map((f) => ({ label: `Line ${f.line + 1}`, description: f.code, detail: f.message, line: f.line })),
+    { title: `Errors in ${path.basename(uri.path)} (checked with the project's settings)`, placeHolder: 'Go to a line', matchOnDetail: true },
+  );
+  if (picked) await showLine(uri, picked.line);
+}
+
 async function showPhiExamples(uri: vscode.Uri, phi: PhiReport): Promise<void> {
   const picked = await vscode.window.showQuickPick(
     phi.examples.map((e) => ({ label: `Line ${e.line + 1}`, description: e.masked, detail: e.field, line: e.line })),
     { title: 'Possible personal health information', placeHolder: 'Go to a line' },
   );
-  if (!picked) return;
-  const editor = await vscode.window.showTextDocument(uri);
-  const position = new vscode.Position(picked.line, 0);
-  editor.selection = new vscode.Selection(position, position);
-  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
+  if (picked) await showLine(uri, picked.line);
 }
 
 export interface RunsTestAnswers {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { DatasetDiagnostics } from '../datasetDiagnostics';
+import { FormatOverrides } from '../formatOverrides';
 import { Logger } from '../logger';
+import { ProjectConfigs } from '../projectConfig';
 import { setTrainerToken, showTrainingRuns, trainOnRemote, TrainingDeps } from './commands';
 import { LossPanels } from './lossPanel';
 import { TrainerTokens } from './tokens';
@@ -11,11 +12,11 @@ import { TrainerTokens } from './tokens';
  * the CSV export without its save dialog; opening a panel as a restore does; its Retry action);
  * they are not contributed and do not exist in a normal window.
  */
-export function registerTraining(context: vscode.ExtensionContext, log: Logger, diagnostics: DatasetDiagnostics): vscode.Disposable {
+export function registerTraining(context: vscode.ExtensionContext, log: Logger, configs: ProjectConfigs, overrides: FormatOverrides): vscode.Disposable {
   const tokens = new TrainerTokens(context.secrets);
   const panels = new LossPanels(context.extensionUri, tokens, log);
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
-  const deps: TrainingDeps = { log, diagnostics, tokens, panels, testMode };
+  const deps: TrainingDeps = { log, configs, overrides, tokens, panels, testMode };
   const disposables: vscode.Disposable[] = [
     panels,
     vscode.commands.registerCommand('dialogueCurator.trainOnRemote', (uri?: unknown, answers?: unknown) => trainOnRemote(deps, uri, answers)),

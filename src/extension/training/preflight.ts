@@ -1,56 +1,40 @@
 import * as vscode from 'vscode';
-import { checkText } from '../../core/engine';
+import { checkText, sortFindings } from '../../core/engine';
 import { Finding } from '../../core/findings';
 import { FORMAT_LABELS, FormatId } from '../../core/formats';
 import { PhiReport, PhiScanner } from '../../core/phi';
-import { DatasetDiagnostics } from '../datasetDiagnostics';
-import { readSettings } from '../settings';
+import { checkFile } from '../../node/checkFile';
+import { problemFinding } from '../../node/project';
+import { FormatOverrides } from '../formatOverrides';
+import { ProjectConfigs } from '../projectConfig';
 
 export interface CheckResult {
   format: FormatId | undefined;
   records: number;
+  /** Errors in the dataset, schema-mapping problems first (line 1). */
   errors: Finding[];
+  /** Errors in the `.dialoguecurator.json` that governs the file, with its path. */
+  configErrors?: { path: string; errors: Finding[] };
 }
 
-/** How long to wait for the first check of a file that was just opened. */
-const REPORT_TIMEOUT_MS = 120_000;
-
 /**
- * The full check of a saved dataset: the diagnostics the editor shows (same config, format
- * override and rules), waiting for a first check still running; `checkText` when validation is
- * switched off for the file, so training never skips the check.
+ * The full check of a saved dataset before it is uploaded, whatever the editor shows: the
+ * project's settings for the file (its `.dialoguecurator.json`: custom schema, format mapping,
+ * rule severities; the person's format override) and every curation rule, even with
+ * `dialogueCurator.lint.run` off or validation disabled. A file on disk is checked as it is on
+ * disk — what gets uploaded — after the save, so nothing from before the save counts.
  */
-export async function fullCheck(doc: vscode.TextDocument, diagnostics: DatasetDiagnostics): Promise<CheckResult> {
-  const fromReport = (r: { format: FormatId | undefined; records: number; findings: Finding[] }): CheckResult => ({
-    format: r.format,
-    records: r.records,
-    errors: r.findings.filter((f) => f.severity === 'error'),
-  });
-  if (doc.languageId === 'jsonl' && readSettings(doc.uri)['validation.enable']) {
-    const ready = () => {
-      const r = diagnostics.report(doc.uri);
-      // records 0 with nothing found is what an unchecked document reports too.
-      return r && !r.checking && (r.records > 0 || r.findings.length > 0) ? r : undefined;
-    };
-    const report =
-      ready() ??
-      (await new Promise<ReturnType<typeof ready>>((resolve) => {
-        const sub = diagnostics.onDidUpdate((r) => {
-          if (r.uri.toString() !== doc.uri.toString()) return;
-          const found = ready();
-          if (!found) return;
-          clearTimeout(timer);
-          sub.dispose();
-          resolve(found);
-        });
-        const timer = setTimeout(() => {
-          sub.dispose();
-          resolve(undefined);
-        }, REPORT_TIMEOUT_MS);
-      }));
-    if (report) return fromReport(report);
-  }
-  return fromReport(checkText(doc.getText()));
+export async function fullCheck(doc: vscode.TextDocument, configs: ProjectConfigs, overrides: FormatOverrides, signal?: AbortSignal): Promise<CheckResult> {
+  const { settings, problems } = configs.settingsFor(doc.uri);
+  const override = overrides.get(doc.uri);
+  if (override) settings.format = override;
+  const result = doc.uri.scheme === 'file' ? await checkFile(doc.uri.fsPath, settings, signal) : checkText(doc.getText(), settings);
+  const findings = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
+  const check: CheckResult = { format: result.format, records: result.records, errors: findings.filter((f) => f.severity === 'error') };
+  const config = configs.configFor(doc.uri);
+  const configErrors = config?.findings.filter((f) => f.severity === 'error') ?? [];
+  if (config?.path && configErrors.length) check.configErrors = { path: config.path, errors: configErrors };
+  return check;
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
