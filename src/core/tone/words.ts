@@ -136,15 +136,48 @@ export function scanWords(vocab: Vocabulary, segments: readonly string[], reuse?
     const surfaceCount = t.surfaceCount;
     const sentenceCount = t.sentences.length;
     const bangCount = t.bangs.length;
-    if (inPlace && scanSegment(vocab, segments[s], s, t, codes, true)) continue;
+    const text = segments[s];
+    const units = unitsOf(text);
+    if (inPlace && scanSegment(vocab, text, units, s, t, codes, true)) continue;
     // A character that lower-casing changes (É, Σ, İ): start the segment again with a lower-case copy.
     t.n = n;
     t.surfaceCount = surfaceCount;
     t.sentences.length = sentenceCount;
     t.bangs.length = bangCount;
-    scanSegment(vocab, segments[s], s, t, codes, false);
+    scanSegment(vocab, text, units, s, t, codes, false);
   }
   return t;
+}
+
+/** Node's Buffer, where there is one (the core also runs without it). */
+const nativeBuffer = (globalThis as { Buffer?: { from(buffer: ArrayBuffer, byteOffset: number, length: number): { write(s: string, offset: number, length: number, encoding: 'utf16le'): number } } }).Buffer;
+/** A Uint16Array reads UTF-16LE bytes as code units on little-endian hosts only. */
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The code units of the turn being scanned, and a Buffer over the same memory (see unitsOf). */
+let turnUnits = new Uint16Array(1024);
+let turnBytes: ReturnType<NonNullable<typeof nativeBuffer>['from']> | undefined;
+
+/**
+ * The code units of `text` in a reused array (valid up to `text.length`). The scanner reads them
+ * there instead of calling `charCodeAt`: strings reach it in many representations (one- and
+ * two-byte, internalized, sliced, concatenated), and a `charCodeAt` call site that has seen more
+ * than four of them is no longer inlined by V8, which made every character cost a generic call.
+ * Node copies the units natively; elsewhere a loop does.
+ */
+function unitsOf(text: string): Uint16Array {
+  const n = text.length;
+  if (turnUnits.length < n) {
+    turnUnits = new Uint16Array(Math.max(n, turnUnits.length * 2));
+    turnBytes = undefined;
+  }
+  const units = turnUnits;
+  if (nativeBuffer && littleEndian) {
+    turnBytes ??= nativeBuffer.from(units.buffer as ArrayBuffer, units.byteOffset, units.byteLength);
+    if (turnBytes.write(text, 0, 2 * n, 'utf16le') === 2 * n) return units;
+  }
+  for (let k = 0; k < n; k++) units[k] = text.charCodeAt(k);
+  return units;
 }
 
 /** The characters of the word being read, lower case (grown to the longest text scanned; reused, scans never nest). */
@@ -192,7 +225,7 @@ export function foldsToLowerCase(text: string): boolean {
  * offsets unless a rare character changes length; then words go the slow way. Every character
  * is read once here, by the word loop or the loop between words.
  */
-function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable, codes: Uint16Array, fold: boolean): boolean {
+function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: number, t: WordTable, codes: Uint16Array, fold: boolean): boolean {
   let lower: string | undefined;
   if (!fold) {
     const lowerAll = text.toLowerCase();
@@ -211,7 +244,7 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable,
 
   let i = 0;
   while (i < len) {
-    const c = text.charCodeAt(i);
+    const c = u[i];
     if (!isWordCode(c)) {
       if (c === 46 || c === 33 || c === 63) {
         // . ! ? — a run of them ends the sentence (unless it is an abbreviation followed by more text).
@@ -219,20 +252,20 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable,
         let bangs = c === 33 ? 1 : 0;
         let question = c === 63;
         while (j < len) {
-          const d = text.charCodeAt(j);
+          const d = u[j];
           if (d === 33) bangs++;
           else if (d === 63) question = true;
           else if (d !== 46) break;
           j++;
         }
         if (bangs >= 2 || (bangs >= 1 && question)) t.bangs.push({ seg, start: i, end: j });
-        if (c === 46 && j === i + 1 && words > 0 && lastWordEnd === i && isAbbreviationStop(text, i, vocab.word(surface[words - 1]))) {
+        if (c === 46 && j === i + 1 && words > 0 && lastWordEnd === i && isAbbreviationStop(u, len, i, vocab.word(surface[words - 1]))) {
           i = j;
           continue;
         }
         // Closing quotes or brackets belong to the sentence.
         while (j < len) {
-          const d = text.charCodeAt(j);
+          const d = u[j];
           if (d !== 34 && d !== 0x201d && d !== 41 && d !== 0x2019) break;
           j++;
         }
@@ -257,7 +290,7 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable,
     let letters = 0;
     let hash = HASH_START;
     while (j < len) {
-      let d = text.charCodeAt(j);
+      let d = u[j];
       if (d >= 97 && d <= 122) letters++;
       else if (d >= 65 && d <= 90) {
         upper++;
@@ -265,9 +298,9 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable,
         d += 32;
       } else if (d >= 0x80 && fold && !ownLowerCase(d)) return false;
       else if (!isWordCode(d)) {
-        if (j > i && j + 1 < len && isWordCode(text.charCodeAt(j + 1))) {
+        if (j > i && j + 1 < len && isWordCode(u[j + 1])) {
           if (d === 39 || d === 0x2019) hasApostrophe = true;
-          else if (!(d === 45 || (d === 46 && isDigit(text.charCodeAt(j - 1)) && isDigit(text.charCodeAt(j + 1))))) break;
+          else if (!(d === 45 || (d === 46 && isDigit(u[j - 1]) && isDigit(u[j + 1])))) break;
         } else break;
       }
       // `d` is the lower-case character now (read from the copy when not folding).
@@ -287,7 +320,7 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable,
     const sIndex = sentences.length;
     let expanded: string[] | undefined;
     let surfaceId: number;
-    if (hasApostrophe || (!fold && lower === undefined) || (j - i === 6 && isCannot(text, i))) {
+    if (hasApostrophe || (!fold && lower === undefined) || (j - i === 6 && isCannot(u, i))) {
       let word = lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase();
       if (hasApostrophe) word = word.replace(/\u2019/g, "'");
       surfaceId = vocab.id(word);
@@ -324,20 +357,21 @@ function scanSegment(vocab: Vocabulary, text: string, seg: number, t: WordTable,
   return true;
 }
 
+const CANNOT = Array.from('cannot', (ch) => ch.charCodeAt(0));
+
 /** "cannot" in any case at `at` (the caller knows the word is six characters long). */
-function isCannot(text: string, at: number): boolean {
-  const w = 'cannot';
-  for (let k = 0; k < 6; k++) if ((text.charCodeAt(at + k) | 0x20) !== w.charCodeAt(k)) return false;
+function isCannot(u: Uint16Array, at: number): boolean {
+  for (let k = 0; k < 6; k++) if ((u[at + k] | 0x20) !== CANNOT[k]) return false;
   return true;
 }
 
 /** A period right after "Dr", "e.g", "etc" that is followed by more of the same sentence. */
-function isAbbreviationStop(text: string, dot: number, lastWord: string): boolean {
+function isAbbreviationStop(u: Uint16Array, len: number, dot: number, lastWord: string): boolean {
   if (!ABBREVIATIONS.has(lastWord) && lastWord.length !== 1) return false;
   let k = dot + 1;
-  while (k < text.length && text.charCodeAt(k) === 32) k++;
-  if (k >= text.length) return false;
-  const d = text.charCodeAt(k);
+  while (k < len && u[k] === 32) k++;
+  if (k >= len) return false;
+  const d = u[k];
   // Followed by a lower-case letter, a digit or (after a title like "Dr.") a name: not a sentence end.
   return (d >= 97 && d <= 122) || isDigit(d) || (lastWord !== 'i' && ABBREVIATIONS.has(lastWord) && d >= 65 && d <= 90);
 }
