@@ -152,6 +152,15 @@ test('countIfOver: the exact total when over the limit, undefined when not', () 
     }),
     { numRuns: 300 },
   );
+  // Texts of several pieces, decided in the first, a later or the last one (or at the end).
+  const longText = fc.array(tokenText, { maxLength: 12 }).map((p) => p.join(' care team '));
+  fc.assert(
+    fc.property(longText, tokenText, fc.integer({ min: 0, max: 1500 }), (a, b, max) => {
+      const total = tok.count(a) + tok.count(b);
+      assert.equal(countIfOver('o200k_base', [a, b], max), total > max ? total : undefined);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('utf8Length, native or counted, is the length of the UTF-8 encoding (lone surrogates as U+FFFD)', () => {
