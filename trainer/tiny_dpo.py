@@ -9,8 +9,14 @@ logging step prints one JSON line on stdout with TRL's metric names:
 
 and progress notes as {"event": "message", "level": "info", "message": "..."}.
 
+With --eval-data (a validation set), the same DPO quantities are computed on those held-out pairs
+without gradient, against the same frozen reference: before the first step (step 0, the
+untrained baseline: loss ln 2), every `eval_steps` steps and after the last one, each as a
+metrics line with TRL's evaluation names (`eval_loss`, `eval_rewards/chosen`, ...).
+
 Input: --data, a JSONL file of {"prompt", "chosen", "rejected"} strings (the server normalises
-every supported dataset layout to this); --config, a JSON object of job hyperparameters.
+every supported dataset layout to this); --eval-data, the same for the validation set;
+--config, a JSON object of job hyperparameters.
 Needs PyTorch only (Debian: python3-torch); run it with /usr/bin/python3.
 """
 
@@ -39,7 +45,20 @@ DEFAULTS = {
     "seed": 42,
     "logging_steps": 1,
     "max_grad_norm": 1.0,
+    # None: about ten evaluations a run (see eval_every).
+    "eval_steps": None,
 }
+
+# What an evaluation reports, under TRL's names without the `eval_` prefix.
+EVAL_METRICS = (
+    "loss",
+    "rewards/chosen",
+    "rewards/rejected",
+    "rewards/accuracies",
+    "rewards/margins",
+    "logps/chosen",
+    "logps/rejected",
+)
 
 
 def emit(obj):
@@ -100,6 +119,19 @@ def collate(items, max_length):
     return ids, mask
 
 
+def pair_batch(batch, max_length):
+    """Chosen then rejected sequences of a batch of encoded pairs, padded to one width: ids, the
+    mask over predicted response tokens, and the number of pairs."""
+    chosen_ids, chosen_mask = collate([c for c, _ in batch], max_length)
+    rejected_ids, rejected_mask = collate([r for _, r in batch], max_length)
+    width = max(chosen_ids.shape[1], rejected_ids.shape[1])
+    ids = torch.cat([F.pad(chosen_ids, (0, width - chosen_ids.shape[1])),
+                     F.pad(rejected_ids, (0, width - rejected_ids.shape[1]))])
+    mask = torch.cat([F.pad(chosen_mask, (0, width - 1 - chosen_mask.shape[1])),
+                      F.pad(rejected_mask, (0, width - 1 - rejected_mask.shape[1]))])
+    return ids, mask, len(batch)
+
+
 def sequence_logps(model, ids, mask):
     logits = model(ids)[:, :-1]
     logp = torch.log_softmax(logits, dim=-1)
@@ -110,6 +142,47 @@ def sequence_logps(model, ids, mask):
 def mean_completion_logits(logits, mask):
     denom = mask.sum() * logits.shape[-1]
     return ((logits * mask[..., None]).sum() / denom).item() if denom > 0 else 0.0
+
+
+def eval_every(cfg, max_steps):
+    """Steps between evaluations: the job's eval_steps, else about ten evaluations a run."""
+    if cfg.get("eval_steps"):
+        return max(1, int(cfg["eval_steps"]))
+    return max(1, math.ceil(max_steps / 10))
+
+
+class Evaluator:
+    """DPO on held-out pairs, without gradient. The reference model is frozen, so its
+    log-probabilities are computed once and reused by every evaluation."""
+
+    def __init__(self, pairs, reference, beta, batch_size, max_length):
+        encoded = [(encode(p, c, max_length), encode(p, r, max_length)) for p, c, r in pairs]
+        self.beta = beta
+        self.count = len(encoded)
+        self.batches = [pair_batch(encoded[i:i + batch_size], max_length) for i in range(0, len(encoded), batch_size)]
+        with torch.no_grad():
+            self.ref_logps = [sequence_logps(reference, ids, mask)[0] for ids, mask, _ in self.batches]
+
+    def __call__(self, policy):
+        was_training = policy.training
+        policy.eval()
+        sums = dict.fromkeys(EVAL_METRICS, 0.0)
+        with torch.no_grad():
+            for (ids, mask, n), ref_logps in zip(self.batches, self.ref_logps):
+                logps, _ = sequence_logps(policy, ids, mask)
+                chosen_rewards = self.beta * (logps[:n] - ref_logps[:n])
+                rejected_rewards = self.beta * (logps[n:] - ref_logps[n:])
+                # Sums over pairs, so a short last batch weighs what it holds.
+                sums["loss"] += (-F.logsigmoid(chosen_rewards - rejected_rewards)).sum().item()
+                sums["rewards/chosen"] += chosen_rewards.sum().item()
+                sums["rewards/rejected"] += rejected_rewards.sum().item()
+                sums["rewards/accuracies"] += (chosen_rewards > rejected_rewards).float().sum().item()
+                sums["rewards/margins"] += (chosen_rewards - rejected_rewards).sum().item()
+                sums["logps/chosen"] += logps[:n].sum().item()
+                sums["logps/rejected"] += logps[n:].sum().item()
+        if was_training:
+            policy.train()
+        return {"eval_" + key: finite(total / self.count) for key, total in sums.items()}
 
 
 def load_pairs(path):
@@ -138,7 +211,7 @@ def resolve_config(raw):
     return cfg
 
 
-def train(pairs, cfg, output_dir=None):
+def train(pairs, cfg, output_dir=None, eval_pairs=None):
     torch.set_num_threads(1)
     torch.manual_seed(int(cfg["seed"]))
     rng = random.Random(int(cfg["seed"]))
@@ -165,6 +238,20 @@ def train(pairs, cfg, output_dir=None):
         "tiny DPO: %d pairs, %d parameters, %d steps, batch %d, beta %g, learning rate %g"
         % (len(pairs), n_params, max_steps, batch_size, beta, lr)
     )
+    evaluator = None
+    if eval_pairs:
+        evaluator = Evaluator(eval_pairs, reference, beta, batch_size, max_length)
+        every = eval_every(cfg, max_steps)
+        message("evaluating on %d held-out pairs every %d steps" % (len(eval_pairs), every))
+
+    def evaluate(step):
+        data = {"step": step, "max_steps": max_steps}
+        data.update(evaluator(policy))
+        data["epoch"] = round(step * batch_size / len(pairs), 4)
+        emit({"event": "metrics", "data": data})
+
+    if evaluator:
+        evaluate(0)
 
     order = []
     window = []
@@ -176,14 +263,7 @@ def train(pairs, cfg, output_dir=None):
                 order = list(range(len(encoded)))
                 rng.shuffle(order)
             batch.append(encoded[order.pop()])
-        chosen_ids, chosen_mask = collate([c for c, _ in batch], max_length)
-        rejected_ids, rejected_mask = collate([r for _, r in batch], max_length)
-        width = max(chosen_ids.shape[1], rejected_ids.shape[1])
-        ids = torch.cat([F.pad(chosen_ids, (0, width - chosen_ids.shape[1])),
-                         F.pad(rejected_ids, (0, width - rejected_ids.shape[1]))])
-        mask = torch.cat([F.pad(chosen_mask, (0, width - 1 - chosen_mask.shape[1])),
-                          F.pad(rejected_mask, (0, width - 1 - rejected_mask.shape[1]))])
-        n = len(batch)
+        ids, mask, n = pair_batch(batch, max_length)
 
         current_lr = scheduler.get_last_lr()[0]
         policy.train()
@@ -224,6 +304,8 @@ def train(pairs, cfg, output_dir=None):
             data["epoch"] = round(step * batch_size / len(pairs), 4)
             emit({"event": "metrics", "data": data})
             window = []
+        if evaluator and (step % every == 0 or step == max_steps):
+            evaluate(step)
 
     if output_dir:
         os.makedirs(output_dir, exist_ok=True)
@@ -236,6 +318,7 @@ def main(argv=None):
     parser.add_argument("--data", required=True, help="JSONL of prompt/chosen/rejected strings")
     parser.add_argument("--config", help="JSON file with hyperparameters")
     parser.add_argument("--output-dir", help="where to save the trained weights")
+    parser.add_argument("--eval-data", help="JSONL of held-out prompt/chosen/rejected strings to evaluate on")
     args = parser.parse_args(argv)
     raw = {}
     if args.config:
@@ -246,7 +329,14 @@ def main(argv=None):
     except (OSError, ValueError) as err:
         message("cannot read the dataset: %s" % err, "error")
         return 1
-    train(pairs, resolve_config(raw), args.output_dir)
+    eval_pairs = None
+    if args.eval_data:
+        try:
+            eval_pairs = load_pairs(args.eval_data)
+        except (OSError, ValueError) as err:
+            message("cannot read the validation set: %s" % err, "error")
+            return 1
+    train(pairs, resolve_config(raw), args.output_dir, eval_pairs)
     return 0
 
 

@@ -5,10 +5,13 @@ The server starts it through `accelerate launch` (with an optional accelerate co
 multi-GPU, DeepSpeed or FSDP), so distribution is accelerate's business, not ours:
 
     accelerate launch [--config_file F] trl_dpo.py --config config.json --data dataset.jsonl \
-        --output-dir out/
+        --output-dir out/ [--eval-data validation.jsonl]
 
 config.json: {"model": ..., "hyperparameters": {...}, "peft": {...} | null, "output_dir": ...}
 dataset.jsonl: TRL preference records (prompt/chosen/rejected: strings or message lists).
+validation.jsonl (optional, same layout): passed as `eval_dataset`, evaluated every `eval_steps`
+(TRL's default: every `logging_steps`) and once more at the end; TRL logs those values with an
+`eval_` prefix (`eval_loss`, `eval_rewards/chosen`, ...) and they go out like any other log dict.
 
 Every `on_log` of the trainer becomes one JSON line on stdout, written by the main process only:
     {"event": "metrics", "data": {"step": 10, "max_steps": 500, "loss": 0.69, "rewards/chosen": ...}}
@@ -79,8 +82,9 @@ def _auto(value):
     return None if value is None or value == "auto" else value
 
 
-def dpo_config_kwargs(config, output_dir, bf16=False):
-    """Keyword arguments of trl.DPOConfig from the job's hyperparameters."""
+def dpo_config_kwargs(config, output_dir, bf16=False, evaluate=False):
+    """Keyword arguments of trl.DPOConfig from the job's hyperparameters; `evaluate` when there is
+    an eval dataset (transformers refuses an eval strategy without one)."""
     hp = config.get("hyperparameters") or {}
     learning_rate = hp.get("learning_rate")
     if learning_rate is None:
@@ -103,6 +107,10 @@ def dpo_config_kwargs(config, output_dir, bf16=False):
         "max_steps": hp.get("max_steps"),
         "seed": hp.get("seed"),
     }
+    if evaluate:
+        kwargs["eval_strategy"] = "steps"
+        optional["eval_steps"] = hp.get("eval_steps")
+        optional["per_device_eval_batch_size"] = optional["per_device_train_batch_size"]
     for key, value in optional.items():
         if value is not None:
             kwargs[key] = value
@@ -188,6 +196,7 @@ def main(argv=None):
     parser.add_argument("--config", required=True)
     parser.add_argument("--data", required=True)
     parser.add_argument("--output-dir", required=True)
+    parser.add_argument("--eval-data")
     args = parser.parse_args(argv)
     with open(args.config, "r", encoding="utf-8") as f:
         config = json.load(f)
@@ -223,16 +232,26 @@ def main(argv=None):
 
     dataset = load_dataset("json", data_files=args.data, split="train")
     message("training %s on %d pairs" % (model_name, len(dataset)))
-    training_args = DPOConfig(**dpo_config_kwargs(config, args.output_dir, bf16))
+    eval_dataset = None
+    if args.eval_data:
+        eval_dataset = load_dataset("json", data_files=args.eval_data, split="train")
+        message("evaluating on %d held-out pairs" % len(eval_dataset))
+    training_args = DPOConfig(**dpo_config_kwargs(config, args.output_dir, bf16, evaluate=eval_dataset is not None))
     trainer = DPOTrainer(
         model=model,
         args=training_args,
         train_dataset=dataset,
+        eval_dataset=eval_dataset,
         peft_config=peft_config,
         callbacks=[make_metrics_callback()],
         **{tokenizer_keyword(DPOTrainer): tokenizer},
     )
     trainer.train()
+    # Evaluations happen on multiples of eval_steps; the final weights get one too.
+    if eval_dataset is not None:
+        every = int(training_args.eval_steps or training_args.logging_steps)
+        if trainer.state.global_step % every != 0:
+            trainer.evaluate()
     trainer.save_model(args.output_dir)
     message("model saved to %s" % args.output_dir)
     return 0

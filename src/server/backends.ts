@@ -27,6 +27,8 @@ export interface BackendOptions {
 export interface JobPaths {
   dir: string;
   dataset: string;
+  /** The normalised validation set, when the job has a `validation_file`. */
+  validation?: string;
   config: string;
   output: string;
   log: string;
@@ -49,14 +51,17 @@ export interface Backend {
   launch(paths: JobPaths): Launch;
 }
 
-export function jobPaths(dir: string): JobPaths {
-  return {
+/** The files of a job in its folder; `validation` only for a job evaluated on a validation set. */
+export function jobPaths(dir: string, options: { validation?: boolean } = {}): JobPaths {
+  const paths: JobPaths = {
     dir,
     dataset: path.join(dir, 'dataset.jsonl'),
     config: path.join(dir, 'config.json'),
     output: path.join(dir, 'output'),
     log: path.join(dir, 'backend.log'),
   };
+  if (options.validation) paths.validation = path.join(dir, 'validation.jsonl');
+  return paths;
 }
 
 /** Finds `trainer/` next to the bundle (dist/cli.js) or the sources (src/server/*.ts). */
@@ -103,6 +108,7 @@ export function tinyBackend(options: BackendOptions = {}): Backend {
         paths.config,
         '--output-dir',
         paths.output,
+        ...(paths.validation ? ['--eval-data', paths.validation] : []),
       ],
       env: childEnv({ OMP_NUM_THREADS: '1' }),
     }),
@@ -139,6 +145,7 @@ export function buildTrlLaunch(paths: JobPaths, options: BackendOptions, trainer
     '--output-dir',
     paths.output,
   );
+  if (paths.validation) args.push('--eval-data', paths.validation);
   return { command: options.accelerate ?? 'accelerate', args, env: childEnv({}) };
 }
 

@@ -51,7 +51,8 @@ interface LiveJob {
   exited?: Promise<void>;
   stopReason?: 'cancel' | 'shutdown';
   stderrTail: string[];
-  firstStepAt?: number;
+  /** The first metrics event: when it came and its step (0 for an evaluation before training). */
+  firstStep?: { at: number; step: number };
   lastSaved: number;
 }
 
@@ -158,8 +159,9 @@ export class JobManager {
     if (!file) {
       throw new HttpError(404, `No uploaded file with id ${JSON.stringify(req.training_file)}`, 'file_not_found', 'training_file');
     }
-    if (req.validation_file) {
-      throw new HttpError(400, 'validation_file is not supported by this trainer yet', 'unsupported', 'validation_file');
+    const validation = req.validation_file ? this.options.store.getFile(req.validation_file) : undefined;
+    if (req.validation_file && !validation) {
+      throw new HttpError(404, `No uploaded file with id ${JSON.stringify(req.validation_file)}`, 'file_not_found', 'validation_file');
     }
     const backend = this.options.backend;
     const model = req.model ?? backend.defaultModel;
@@ -175,7 +177,7 @@ export class JobManager {
       finished_at: null,
       status: 'validating_files',
       training_file: file.id,
-      validation_file: null,
+      validation_file: validation?.id ?? null,
       method: req.method ?? { type: 'dpo', dpo: { hyperparameters: {} } },
       error: null,
       result_files: [],
@@ -193,44 +195,77 @@ export class JobManager {
     if (backend.name === 'tiny' && req.model && req.model !== backend.defaultModel) {
       this.emit(live, 'warn', `The tiny backend trains a small byte-level model from scratch; model ${JSON.stringify(req.model)} is not used`);
     }
+    if (hp.eval_steps !== undefined && !validation) {
+      this.emit(live, 'warn', 'eval_steps is set but the job has no validation_file: nothing will be evaluated');
+    }
+    if (validation && validation.id === file.id) {
+      this.emit(live, 'warn', 'The validation file is the training file: its eval_ metrics show how well the model fits the training data, not how it does on pairs it has not seen');
+    }
     void this.validate(live);
     return job;
   }
 
   private async validate(live: LiveJob): Promise<void> {
     const { job } = live.stored;
-    this.emit(live, 'info', `Validating training file: ${job.training_file}`);
-    let text: string;
-    try {
-      text = await fs.promises.readFile(this.options.store.fileDataPath(job.training_file), 'utf8');
-    } catch (err) {
-      this.finish(live, 'failed', { code: 'file_unreadable', message: `Cannot read the training file: ${(err as Error).message}`, param: 'training_file' });
-      return;
+    // The training file, then the validation file: both get the same check, and a problem in
+    // either fails the job before anything trains.
+    const files: { param: 'training_file' | 'validation_file'; name: string; id: string }[] = [
+      { param: 'training_file', name: 'training file', id: job.training_file },
+    ];
+    if (job.validation_file) files.push({ param: 'validation_file', name: 'validation file', id: job.validation_file });
+    this.emit(live, 'info', `Validating ${files.map((f) => `${f.name}: ${f.id}`).join(', ')}`);
+    const texts: string[] = [];
+    for (const f of files) {
+      try {
+        texts.push(await fs.promises.readFile(this.options.store.fileDataPath(f.id), 'utf8'));
+      } catch (err) {
+        this.finish(live, 'failed', { code: 'file_unreadable', message: `Cannot read the ${f.name}: ${(err as Error).message}`, param: f.param });
+        return;
+      }
     }
     if (job.status !== 'validating_files') return; // cancelled meanwhile
     // The trainer never sees the project's .dialoguecurator.json (clients check with it before
     // uploading): its messages say what it checked against.
-    const prepared = prepareDataset(text);
-    if (prepared.errors.length) {
-      const n = prepared.errors.length;
-      const message = `The training file ${job.training_file} has ${n} problem${n === 1 ? '' : 's'} (checked with ${SERVER_CHECK}); nothing was trained.\n${formatLineReport(prepared.errors)}`;
-      this.finish(live, 'failed', { code: 'invalid_training_file', message, param: 'training_file' }, { errors: prepared.errors.slice(0, 200) });
+    const checked = files.map((f, i) => ({ ...f, prepared: prepareDataset(texts[i]) }));
+    const invalid = checked.filter((c) => c.prepared.errors.length > 0);
+    if (invalid.length) {
+      const message = invalid
+        .map(({ name, id, prepared: { errors } }) => {
+          const n = errors.length;
+          const filename = this.options.store.getFile(id)?.filename;
+          return `The ${name} ${id}${filename ? ` (${filename})` : ''} has ${n} problem${n === 1 ? '' : 's'} (checked with ${SERVER_CHECK}); nothing was trained.\n${formatLineReport(errors)}`;
+        })
+        .join('\n');
+      const errors = invalid.flatMap((c) => c.prepared.errors.slice(0, 200).map((e) => ({ ...e, file: c.param })));
+      this.finish(live, 'failed', { code: `invalid_${invalid[0].param}`, message, param: invalid[0].param }, { errors });
       return;
     }
-    const paths = jobPaths(this.options.store.jobDir(job.id));
+    const [training, validation] = checked.map((c) => c.prepared);
+    const paths = this.pathsOf(job);
     const backend = this.options.backend;
-    fs.writeFileSync(paths.dataset, `${backend.datasetLines(prepared.pairs).join('\n')}\n`);
+    fs.writeFileSync(paths.dataset, `${backend.datasetLines(training.pairs).join('\n')}\n`);
+    if (validation && paths.validation) fs.writeFileSync(paths.validation, `${backend.datasetLines(validation.pairs).join('\n')}\n`);
     fs.writeFileSync(paths.config, `${JSON.stringify(backend.config(job, paths), null, 2)}\n`);
-    const warnings = prepared.warnings ? `, ${prepared.warnings} warning${prepared.warnings === 1 ? '' : 's'}` : '';
-    this.emit(live, 'info', `Files validated: ${prepared.pairs.length} preference pairs (${prepared.format}${warnings}; checked with ${SERVER_CHECK})`, {
-      records: prepared.records,
-      format: prepared.format ?? null,
-      warnings: prepared.warnings,
-    });
+    const summary = (p: typeof training) => ({ records: p.records, format: p.format ?? null, warnings: p.warnings });
+    const pairs = (p: typeof training) => `${p.pairs.length} preference pairs`;
+    const notes = (p: typeof training) => `${p.format}${p.warnings ? `, ${p.warnings} warning${p.warnings === 1 ? '' : 's'}` : ''}`;
+    this.emit(
+      live,
+      'info',
+      validation
+        ? `Files validated: ${pairs(training)} (${notes(training)}), validation set ${pairs(validation)} (${notes(validation)}); checked with ${SERVER_CHECK}`
+        : `Files validated: ${pairs(training)} (${notes(training)}; checked with ${SERVER_CHECK})`,
+      validation ? { ...summary(training), validation: summary(validation) } : summary(training),
+    );
     this.setStatus(live, 'queued');
     this.emit(live, 'info', 'Fine-tuning job queued', { status: 'queued' });
     this.queue.push(job.id);
     this.pump();
+  }
+
+  /** The job's files; the validation set's only when it has one. */
+  private pathsOf(job: FineTuningJob) {
+    return jobPaths(this.options.store.jobDir(job.id), { validation: job.validation_file !== null });
   }
 
   private pump(): void {
@@ -242,7 +277,7 @@ export class JobManager {
 
   private start(live: LiveJob): void {
     const { job } = live.stored;
-    const paths = jobPaths(this.options.store.jobDir(job.id));
+    const paths = this.pathsOf(job);
     const launch = this.options.backend.launch(paths);
     this.running++;
     job.started_at = now();
@@ -307,13 +342,16 @@ export class JobManager {
     const maxSteps = typeof data.max_steps === 'number' ? data.max_steps : null;
     job.progress = { step: data.step, max_steps: maxSteps };
     const t = Date.now();
-    if (live.firstStepAt === undefined) live.firstStepAt = t;
-    else if (maxSteps && data.step > 1) {
-      const perStep = (t - live.firstStepAt) / (data.step - 1);
+    if (live.firstStep === undefined) live.firstStep = { at: t, step: data.step };
+    else if (maxSteps && data.step > live.firstStep.step) {
+      const perStep = (t - live.firstStep.at) / (data.step - live.firstStep.step);
       job.estimated_finish = Math.round((t + perStep * (maxSteps - data.step)) / 1000);
     }
-    const loss = typeof data.loss === 'number' ? `: training loss=${data.loss.toFixed(4)}` : '';
-    this.emit(live, 'info', `Step ${data.step}${maxSteps ? `/${maxSteps}` : ''}${loss}`, data, 'metrics');
+    const losses = [
+      typeof data.loss === 'number' ? `training loss=${data.loss.toFixed(4)}` : '',
+      typeof data.eval_loss === 'number' ? `eval loss=${data.eval_loss.toFixed(4)}` : '',
+    ].filter(Boolean);
+    this.emit(live, 'info', `Step ${data.step}${maxSteps ? `/${maxSteps}` : ''}${losses.length ? `: ${losses.join(', ')}` : ''}`, data, 'metrics');
     if (t - live.lastSaved > 1000) this.save(live);
   }
 
@@ -330,7 +368,7 @@ export class JobManager {
     } else if (live.stopReason === 'cancel') {
       this.finish(live, 'cancelled', null);
     } else if (spawnError) {
-      const launch = this.options.backend.launch(jobPaths(this.options.store.jobDir(job.id)));
+      const launch = this.options.backend.launch(this.pathsOf(job));
       this.finish(live, 'failed', {
         code: 'backend_not_started',
         message: `Could not start the ${this.options.backend.name} backend (${launch.command}): ${spawnError.message}`,

@@ -14,7 +14,7 @@ import { after, describe, test } from 'node:test';
 import { TrainerClient } from '../../src/core/trainer/client';
 import { CreateJobRequest, DPO_METRIC_NAMES, FineTuningJob, JobEvent, MetricsData } from '../../src/core/trainer/protocol';
 import { createBackend, defaultPython, jobPaths, JobPaths } from '../../src/server/backends';
-import { PAIRS, REPO, startServer, tempDir } from '../fixtures/trainer/harness';
+import { PAIRS, REPO, startServer, tempDir, VALIDATION } from '../fixtures/trainer/harness';
 
 const FAKE = path.join(REPO, 'test', 'fixtures', 'fake-trl');
 /** Temp folders of this file (fake launchers, server data), removed when it is done. */
@@ -28,6 +28,9 @@ function ownTempDir(prefix: string): string {
   return dir;
 }
 const PAIR_COUNT = fs.readFileSync(PAIRS, 'utf8').split('\n').filter((l) => l.trim()).length;
+const VALIDATION_COUNT = fs.readFileSync(VALIDATION, 'utf8').split('\n').filter((l) => l.trim()).length;
+/** TRL's names of an evaluation's DPO values. */
+const EVAL_NAMES = ['eval_loss', ...DPO_METRIC_NAMES.filter((n) => n.includes('/')).map((n) => `eval_${n}`)];
 
 
 interface FakeEnv {
@@ -60,13 +63,19 @@ interface Run {
   paths: JobPaths;
 }
 
-async function runTrlJob(env: FakeEnv, request: Omit<CreateJobRequest, 'training_file'>, accelerateConfig?: string): Promise<Run> {
+async function runTrlJob(
+  env: FakeEnv,
+  request: Omit<CreateJobRequest, 'training_file' | 'validation_file'>,
+  accelerateConfig?: string,
+  validationPath?: string,
+): Promise<Run> {
   const { accelerate, recordDir } = fakeAccelerate(env);
   const server = await startServer({ dataDir: ownTempDir('dc-trl-server-'), backend: createBackend('trl', { accelerate, accelerateConfig }) });
   try {
     const client = new TrainerClient({ baseUrl: server.url });
     const file = await client.uploadFile(PAIRS);
-    const job = await client.createJob({ ...request, training_file: file.id });
+    const validation = validationPath ? await client.uploadFile(validationPath) : undefined;
+    const job = await client.createJob({ ...request, training_file: file.id, ...(validation ? { validation_file: validation.id } : {}) });
     const events: JobEvent[] = [];
     const final = await client.followJob(job.id, { onEvent: (e) => events.push(e) });
     const records: Record<number, any> = {};
@@ -80,15 +89,15 @@ async function runTrlJob(env: FakeEnv, request: Omit<CreateJobRequest, 'training
       metrics: events.filter((e) => e.type === 'metrics').map((e) => e.data as MetricsData),
       messages: events.filter((e) => e.type === 'message').map((e) => e.message),
       records,
-      paths: jobPaths(path.join(server.dataDir, 'jobs', job.id)),
+      paths: jobPaths(path.join(server.dataDir, 'jobs', job.id), { validation: Boolean(validation) }),
     };
   } finally {
     await server.close();
   }
 }
 
-function assertTrlMetrics(m: MetricsData, extra: string[] = []): void {
-  for (const name of [...DPO_METRIC_NAMES, ...extra]) {
+function assertTrlMetrics(m: MetricsData, extra: string[] = [], names: readonly string[] = DPO_METRIC_NAMES): void {
+  for (const name of [...names, ...extra]) {
     assert.equal(typeof m[name], 'number', `step ${m.step}: ${name} is ${JSON.stringify(m[name])}`);
   }
 }
@@ -225,6 +234,57 @@ describe('trl backend: trl_dpo.py against fakes of TRL, transformers, peft, data
     assert.equal(run.records[0].model_load.kwargs.dtype, 'auto');
   });
 
+  test('a validation file becomes eval_dataset: TRL evaluates every eval_steps, eval_ metrics arrive with the step', async () => {
+    const run = await runTrlJob(
+      { FAKE_HF_STACK: 'current', FAKE_HF_GPU: 'bf16' },
+      { model: 'm/m', method: { type: 'dpo', dpo: { hyperparameters: { max_steps: 12, logging_steps: 2, eval_steps: 4, batch_size: 4 } } } },
+      undefined,
+      VALIDATION,
+    );
+    assert.equal(run.final.status, 'succeeded', JSON.stringify(run.final.error));
+    const train = run.metrics.filter((m) => 'loss' in m);
+    const evals = run.metrics.filter((m) => 'eval_loss' in m);
+    assert.deepEqual(train.map((m) => m.step), [2, 4, 6, 8, 10, 12]);
+    // 12 is a multiple of eval_steps: no extra evaluation after training.
+    assert.deepEqual(evals.map((m) => m.step), [4, 8, 12]);
+    for (const m of evals) {
+      assertTrlMetrics(m, ['eval_runtime', 'eval_samples_per_second', 'epoch'], EVAL_NAMES);
+      assert.equal(m.max_steps, 12);
+      assert.equal(m.loss, undefined, 'an evaluation is its own log dict');
+    }
+    assert.ok((evals[2].eval_loss as number) < (evals[0].eval_loss as number));
+    assert.equal(count(run.messages, new RegExp(`^evaluating on ${VALIDATION_COUNT} held-out pairs$`)), 1);
+    const trainer = run.records[0].trainer;
+    assert.deepEqual(trainer.eval_dataset, { rows: VALIDATION_COUNT, columns: ['prompt', 'chosen', 'rejected'], conversational: false });
+    assert.deepEqual(
+      { strategy: trainer.args.eval_strategy, steps: trainer.args.eval_steps, batch: trainer.args.per_device_eval_batch_size },
+      { strategy: 'steps', steps: 4, batch: 4 },
+    );
+    assert.equal(fs.readFileSync(run.paths.validation!, 'utf8').trim().split('\n').length, VALIDATION_COUNT);
+  });
+
+  test('TRL 0.11 with a validation file and no eval_steps: evaluations follow logging_steps, and the last step gets one', async () => {
+    const run = await runTrlJob(
+      { FAKE_HF_STACK: 'legacy', FAKE_HF_GPU: 'fp16' },
+      { model: 'm/m', method: { type: 'dpo', dpo: { hyperparameters: { max_steps: 7, logging_steps: 3 } } } },
+      undefined,
+      VALIDATION,
+    );
+    assert.equal(run.final.status, 'succeeded', JSON.stringify(run.final.error));
+    assert.deepEqual(run.metrics.filter((m) => 'loss' in m).map((m) => m.step), [3, 6]);
+    assert.deepEqual(run.metrics.filter((m) => 'eval_loss' in m).map((m) => m.step), [3, 6, 7]);
+    for (const m of run.metrics.filter((x) => 'eval_loss' in x)) assertTrlMetrics(m, [], EVAL_NAMES);
+    assert.equal(run.records[0].trainer.args.eval_steps, 3);
+  });
+
+  test('without a validation file nothing is evaluated and no eval strategy is set', async () => {
+    const run = await runTrlJob({ FAKE_HF_STACK: 'current', FAKE_HF_GPU: 'none' }, { model: 'm/m', method: { type: 'dpo', dpo: { hyperparameters: { max_steps: 2, logging_steps: 1 } } } });
+    assert.equal(run.final.status, 'succeeded', JSON.stringify(run.final.error));
+    assert.ok(run.metrics.every((m) => !Object.keys(m).some((k) => k.startsWith('eval_'))));
+    assert.equal(run.records[0].trainer.args.eval_strategy, 'no');
+    assert.equal(run.records[0].trainer.eval_dataset, null);
+  });
+
   test('a crash during training fails the job with the Python error, after the steps it logged', async () => {
     const run = await runTrlJob(
       { FAKE_HF_STACK: 'current', FAKE_HF_GPU: 'bf16', FAKE_HF_FAIL_AT_STEP: '3' },
@@ -292,6 +352,7 @@ def attempt(name, fn):
 import transformers, trl, peft, datasets
 attempt("current DPOConfig(max_prompt_length)", lambda: trl.DPOConfig(output_dir="o", bf16=False, max_prompt_length=128))
 attempt("current DPOConfig() without bf16 GPU", lambda: trl.DPOConfig(output_dir="o"))
+attempt("eval_strategy without eval_dataset", lambda: trl.DPOTrainer(model=transformers.AutoModelForCausalLM.from_pretrained("m", dtype="auto"), args=trl.DPOConfig(output_dir="o", bf16=False, eval_strategy="steps"), train_dataset=datasets.Dataset.from_list([{"prompt": "p", "chosen": "c", "rejected": "r"}]), processing_class=transformers.AutoTokenizer.from_pretrained("m")))
 tok = transformers.AutoTokenizer.from_pretrained("m")
 model = transformers.AutoModelForCausalLM.from_pretrained("m", dtype="auto")
 ds = datasets.Dataset.from_list([{"prompt": "p", "chosen": "c", "rejected": "r"}])
@@ -308,6 +369,7 @@ print(json.dumps(results))
     const current = run('current');
     assert.match(current['current DPOConfig(max_prompt_length)'], /^TypeError: .*unexpected keyword argument 'max_prompt_length'/);
     assert.match(current['current DPOConfig() without bf16 GPU'], /^ValueError: Your setup doesn't support bf16/);
+    assert.match(current['eval_strategy without eval_dataset'], /^ValueError: You have set `args.eval_strategy` to steps but you didn't pass an `eval_dataset`/);
     assert.match(current['current DPOTrainer(tokenizer=)'], /^TypeError: .*unexpected keyword argument 'tokenizer'/);
     assert.match(current['current DPOTrainer(processing_class=object())'], /^TypeError: The `processing_class` must be/);
     assert.match(current['DPOTrainer without chosen'], /^KeyError: .*'chosen'/);

@@ -24,6 +24,9 @@ Options:
   --learning-rate LR     Learning rate
   --epochs N             Passes over the data
   --batch-size N         Pairs per step
+  --validation FILE      A held-out preference dataset: checked and uploaded like PATH, the
+                         trainer evaluates on it and eval_ metrics are printed as they come
+  --eval-steps N         With --validation: evaluate every N steps (and at the end)
   --format text|json     text (default) or json: one object per metrics event on stdout
   --config FILE          Check with this .dialoguecurator.json instead of the nearest one
   --skip-local-check     Upload without checking the file here first (the trainer checks anyway,
@@ -55,6 +58,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'learning-rate': { type: 'string' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
+      validation: { type: 'string' },
+      'eval-steps': { type: 'string' },
       format: { type: 'string', default: 'text' },
       config: { type: 'string' },
       'skip-local-check': { type: 'boolean' },
@@ -78,8 +83,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   set('learning_rate', num(values['learning-rate'], '--learning-rate', false));
   set('n_epochs', num(values.epochs, '--epochs', true));
   set('batch_size', num(values['batch-size'], '--batch-size', true));
+  set('eval_steps', num(values['eval-steps'], '--eval-steps', true));
+  if (hyperparameters.eval_steps !== undefined && !values.validation) throw new UsageError('--eval-steps needs --validation FILE');
 
   const file = path.resolve(io.cwd, positionals[0]);
+  const validationFile = values.validation === undefined ? undefined : path.resolve(io.cwd, values.validation);
   const out = new Output(io, format);
   let client: TrainerClient;
   try {
@@ -94,6 +102,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!values['skip-local-check']) {
     const status = localCheck(file, positionals[0], values.config, io);
     if (status !== 0) return status;
+    if (validationFile) {
+      const checked = localCheck(validationFile, values.validation!, values.config, io);
+      if (checked !== 0) return checked;
+    }
   }
 
   const stop = new AbortController();
@@ -107,6 +119,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       training_file: uploaded.id,
       method: { type: 'dpo', dpo: { hyperparameters } },
     };
+    if (validationFile) {
+      const validation = await client.uploadFile(validationFile, { signal: stop.signal });
+      out.note(`Uploaded ${validation.filename} (${validation.bytes} bytes) as ${validation.id} (validation set)`);
+      request.validation_file = validation.id;
+    }
     if (values.model) request.model = values.model;
     job = await client.createJob(request, { signal: stop.signal });
     out.note(`Started job ${job.id} on ${client.baseUrl} (backend ${job.backend}, model ${job.model})`);
@@ -233,7 +250,7 @@ class Output {
     const m = event.data;
     this.clearProgress();
     if (this.format === 'json') this.io.stdout.write(`${JSON.stringify(m)}\n`);
-    else this.io.stdout.write(`${metricsLine(m)}\n`);
+    else this.io.stdout.write(`${typeof m.eval_loss === 'number' && m.loss === undefined ? evalLine(m) : metricsLine(m)}\n`);
     this.drawProgress(m, event.created_at);
   }
 
@@ -268,6 +285,12 @@ class Output {
 
 function fmt(v: number | null | undefined, digits = 4): string {
   return typeof v === 'number' ? v.toFixed(digits) : '-';
+}
+
+/** An evaluation on the validation set: TRL logs it as its own dict of `eval_` values. */
+function evalLine(m: MetricsData): string {
+  const step = m.max_steps ? `${m.step}/${m.max_steps}` : `${m.step}`;
+  return `eval ${step.padStart(9)}  loss ${fmt(m.eval_loss)}  acc ${fmt(m['eval_rewards/accuracies'], 3)}  margin ${fmt(m['eval_rewards/margins'])}`;
 }
 
 function metricsLine(m: MetricsData): string {

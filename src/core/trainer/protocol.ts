@@ -58,6 +58,11 @@ export interface DpoHyperparameters {
   max_length?: number;
   seed?: number;
   logging_steps?: number;
+  /**
+   * Evaluate on the validation file every this many steps (and at the end). Only meaningful
+   * with a `validation_file`; without one, the backend's default cadence applies.
+   */
+  eval_steps?: number;
   gradient_accumulation_steps?: number;
 }
 
@@ -274,6 +279,7 @@ const HYPERPARAMETER_KEYS = [
   'max_length',
   'seed',
   'logging_steps',
+  'eval_steps',
   'gradient_accumulation_steps',
 ] as const;
 
@@ -293,6 +299,7 @@ export function parseHyperparameters(v: unknown, path: string): DpoHyperparamete
   set('max_steps', positiveNumber(o, 'max_steps', path, { integer: true }) as number | undefined);
   set('max_length', positiveNumber(o, 'max_length', path, { integer: true }) as number | undefined);
   set('logging_steps', positiveNumber(o, 'logging_steps', path, { integer: true }) as number | undefined);
+  set('eval_steps', positiveNumber(o, 'eval_steps', path, { integer: true }) as number | undefined);
   set(
     'gradient_accumulation_steps',
     positiveNumber(o, 'gradient_accumulation_steps', path, { integer: true }) as number | undefined,
