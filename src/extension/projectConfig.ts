@@ -4,6 +4,7 @@ import { CONFIG_FILE_NAME } from '../core/config';
 import { Finding } from '../core/findings';
 import { FileSettings, findConfigFile, LoadedConfig, loadConfigFile, defaultConfig, settingsForFile } from '../node/project';
 import { Logger } from './logger';
+import { readSettings } from './settings';
 import { toDiagnostic } from './diagnosticConvert';
 
 /** Config findings that VS Code's JSON language service already reports through `jsonValidation`. */
@@ -78,8 +79,12 @@ export class ProjectConfigs implements vscode.Disposable {
 
   /** Settings for a dataset document; untitled and virtual documents get the defaults. */
   settingsFor(uri: vscode.Uri): FileSettings {
-    if (uri.scheme !== 'file') return settingsForFile(uri.path, defaultConfig('/'), this.schemaCache);
-    return settingsForFile(uri.fsPath, this.loadedFor(uri), this.schemaCache);
+    const file = uri.scheme !== 'file' ? settingsForFile(uri.path, defaultConfig('/'), this.schemaCache) : settingsForFile(uri.fsPath, this.loadedFor(uri), this.schemaCache);
+    // The editor setting adds to the project file's `lintRejected` (either turns it on).
+    if (readSettings(uri)['lint.rejected'] && file.settings.config && !file.settings.config.lintRejected) {
+      file.settings.config = { ...file.settings.config, lintRejected: true };
+    }
+    return file;
   }
 
   dispose(): void {

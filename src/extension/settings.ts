@@ -6,12 +6,14 @@ export type LintRun = 'onType' | 'onSave' | 'off';
 export interface ExtensionSettings {
   'validation.enable': boolean;
   'lint.run': LintRun;
+  'lint.rejected': boolean;
   'progress.lineThreshold': number;
 }
 
 export const SETTING_DEFAULTS: ExtensionSettings = {
   'validation.enable': true,
   'lint.run': 'onSave',
+  'lint.rejected': false,
   'progress.lineThreshold': 20000,
 };
 
@@ -26,6 +28,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
   return {
     'validation.enable': c.get<boolean>('validation.enable') !== false,
     'lint.run': lint === 'onType' || lint === 'onSave' || lint === 'off' ? lint : SETTING_DEFAULTS['lint.run'],
+    'lint.rejected': c.get<boolean>('lint.rejected') === true,
     'progress.lineThreshold': typeof threshold === 'number' && threshold >= 0 ? threshold : SETTING_DEFAULTS['progress.lineThreshold'],
   };
 }

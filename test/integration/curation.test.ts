@@ -174,6 +174,24 @@ suite('Curation in the editor', () => {
     }
   });
 
+  test('dialogueCurator.lint.rejected adds tone findings on rejected responses', async () => {
+    const settings = () => vscode.workspace.getConfiguration('dialogueCurator');
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'pair-inverted'), 'curation findings');
+    const onRejected = () => ourDiagnostics(uri).filter((d) => codeOf(d).startsWith('tone-') && d.range.start.line === 1 && editor.document.getText(d.range).startsWith('Whatever'));
+    assert.deepStrictEqual(onRejected(), [], 'no tone findings on rejected by default');
+    try {
+      await settings().update('lint.rejected', true, vscode.ConfigurationTarget.Workspace);
+      // Line 2's rejected response is a one-word shrug: curt and dismissive.
+      await waitForDiagnostics(uri, () => onRejected().length > 0, 'tone findings on the rejected response');
+      assert.ok(onRejected().some((d) => codeOf(d) === 'tone-politeness' && /rejected response reads as curt/.test(d.message)));
+    } finally {
+      await settings().update('lint.rejected', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitForDiagnostics(uri, () => onRejected().length === 0, 'rejected findings to go when the setting is off');
+  });
+
   test('quick fix: remove a duplicate record', async () => {
     const editor = await openFixture(FILE);
     const uri = editor.document.uri;
