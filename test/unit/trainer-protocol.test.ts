@@ -45,12 +45,16 @@ describe('protocol validators', () => {
     assert.deepEqual(parseEvent(e), e);
     assert.throws(() => parseEvent({ ...e, type: 'log' }), /type: expected one of message, metrics/);
     const job = {
-      id: 'ftjob-x', object: 'fine_tuning.job', model: 'm', created_at: 1, finished_at: null, status: 'paused', training_file: 'f',
+      id: 'ftjob-x', object: 'fine_tuning.job', model: 'm', created_at: 1, started_at: 4, finished_at: null, status: 'paused', training_file: 'f',
       validation_file: null, method: { type: 'dpo', dpo: { hyperparameters: {} } }, error: null, result_files: [], trained_tokens: null,
       seed: 1, estimated_finish: null, metadata: null, backend: 'tiny', progress: null,
     };
     assert.throws(() => parseJob(job), /status: expected one of validating_files, queued, running, succeeded, failed, cancelled, got "paused"/);
     assert.deepEqual(parseJob({ ...job, status: 'running' }), { ...job, status: 'running' });
+    // A trainer without started_at (older ones, OpenAI's jobs): unknown, not an error.
+    const { started_at: _omitted, ...withoutStart } = job;
+    assert.equal(parseJob({ ...withoutStart, status: 'queued' }).started_at, null);
+    assert.throws(() => parseJob({ ...job, status: 'running', started_at: 'soon' }), /started_at/);
   });
 
   test('a token to a remote plain-HTTP trainer is flagged', () => {
