@@ -144,6 +144,22 @@ suite('Training on a remote trainer', function () {
     assert.deepStrictEqual(await uploadedFiles(), []);
   });
 
+  test('a record the trainer cannot use stops the upload even when the project turned its rule off', async () => {
+    const dir = path.join(dataDir, 'untrainable');
+    fs.mkdirSync(dir, { recursive: true });
+    // The project silences pair-identical, but DPO still cannot learn from identical responses: the trainer would refuse the file.
+    fs.writeFileSync(path.join(dir, '.dialoguecurator.json'), JSON.stringify({ rules: { 'pair-identical': 'off' } }));
+    const lines = fs.readFileSync(fixture('pairs.jsonl').fsPath, 'utf8').trimEnd().split('\n');
+    const first = JSON.parse(lines[0]);
+    lines.push(JSON.stringify({ ...first, prompt: `${String(first.prompt)} Again?`, rejected: first.chosen }));
+    fs.writeFileSync(path.join(dir, 'pairs.jsonl'), `${lines.join('\n')}\n`);
+    const result = await vscode.commands.executeCommand<TrainResult>('dialogueCurator.trainOnRemote', vscode.Uri.file(path.join(dir, 'pairs.jsonl')), { profile: PROFILE, confirm: true });
+    assert.strictEqual(result.outcome, 'stopped', JSON.stringify(result));
+    assert.strictEqual(result.reason, '1 errors');
+    assert.strictEqual(result.confirmation, undefined, 'the confirmation must not even be asked');
+    assert.deepStrictEqual(await uploadedFiles(), []);
+  });
+
   /**
    * A project folder outside the workspace: a copy of pairs.jsonl (plus a repeat of its first
    * record when asked) and a config making `dataset-duplicate-record` (a curation rule, a warning

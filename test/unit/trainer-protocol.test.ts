@@ -1,7 +1,9 @@
 /** Protocol validators and the preparation of every dataset layout for the backends. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatLineReport, MAX_REPORTED_ERRORS, pairToText, prepareDataset } from '../../src/core/trainer/normalize';
+import { formatLineReport, MAX_REPORTED_ERRORS, pairToText, prepareDataset, trainingProblems } from '../../src/core/trainer/normalize';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { datasetRules, recordRules } from '../../src/core/curation';
 import { parseCreateJobRequest, parseEvent, parseJob, parseMetricsData, ProtocolError } from '../../src/core/trainer/protocol';
 import { sendsTokenInClear } from '../../src/core/trainer/hosts';
 
@@ -120,4 +122,18 @@ describe('dataset preparation', () => {
     assert.equal(report[0], 'line 1: bad');
     assert.equal(report.at(-1), '… and 5 more');
   });
+});
+
+test('trainingProblems: what prepareDataset would refuse beyond the check, without converting the pairs', () => {
+  const ok = JSON.stringify({ prompt: 'How can I help her sleep?', chosen: 'A regular bedtime can help.', rejected: 'No idea.' });
+  const same = JSON.stringify({ prompt: 'And at night?', chosen: 'Keep the room dark.', rejected: 'Keep the room dark.' });
+  const text = `${ok}\n${same}\n`;
+  assert.deepEqual(trainingProblems(text, 'trl-standard', 2), [{ line: 2, message: 'chosen and rejected are identical' }]);
+  // With the identical-pair rule off (a project may do that), the check passes and prepareDataset refuses the same line.
+  const quiet = { recordRules, datasetRules, config: { ...DEFAULT_CONFIG, rules: { 'pair-identical': { severity: 'off' as const } } } };
+  assert.deepEqual(prepareDataset(text, quiet).errors, trainingProblems(text, 'trl-standard', 2));
+  assert.ok(prepareDataset(text).errors.some((e) => e.message.includes('[pair-identical]')), 'by default the check itself reports it');
+  assert.deepEqual(trainingProblems('', 'trl-standard', 0), [{ line: 1, message: 'the file contains no records' }]);
+  assert.match(trainingProblems('{"messages": []}\n', 'chat-messages', 1)[0].message, /DPO needs preference pairs/);
+  assert.deepEqual(trainingProblems(`${ok}\n`, 'trl-standard', 1), []);
 });

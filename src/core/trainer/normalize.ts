@@ -55,27 +55,44 @@ export function prepareDataset(text: string, settings: CheckSettings = { recordR
     errors: summary.findings.filter((f) => f.severity === 'error').map(toLineError),
     warnings: counts.warning,
   };
-  if (summary.records === 0) {
+  collectPairs(text, prepared, true);
+  return prepared;
+}
+
+/**
+ * What keeps a checked dataset from training, beyond its check's errors: no records, a format
+ * that holds no preference pairs, records DPO cannot use (no prompt, identical responses). The
+ * editor asks this before uploading, so the trainer's refusal comes before the upload, not after.
+ */
+export function trainingProblems(text: string, format: FormatId | undefined, records: number): LineError[] {
+  const prepared: PreparedDataset = { format, records, pairs: [], errors: [], warnings: 0 };
+  collectPairs(text, prepared, false);
+  return prepared.errors;
+}
+
+/** Adds the file-level problems and each record's pair (or why it has none) to `prepared`. */
+function collectPairs(text: string, prepared: PreparedDataset, keepPairs: boolean): void {
+  if (prepared.records === 0) {
     prepared.errors.push({ line: 1, message: 'the file contains no records' });
-    return prepared;
+    return;
   }
-  if (!isPreferenceFormat(summary.format)) {
-    const what = summary.format ? `${FORMAT_LABELS[summary.format]} records` : 'no known dataset format';
+  if (!isPreferenceFormat(prepared.format)) {
+    const what = prepared.format ? `${FORMAT_LABELS[prepared.format]} records` : 'no known dataset format';
     prepared.errors.unshift({
       line: 1,
       message: `DPO needs preference pairs (prompt, chosen, rejected); this file has ${what}`,
     });
-    return prepared;
+    return;
   }
-  if (prepared.errors.length) return prepared;
+  if (prepared.errors.length) return;
   const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
     const parsed = parseLine(lines[i]);
     if (parsed.kind !== 'value') continue;
-    const problem = pairOf(summary.format!, parsed.value, prepared);
+    const problem = pairOf(prepared.format!, parsed.value, prepared);
     if (problem) prepared.errors.push({ line: i + 1, message: problem });
+    else if (!keepPairs) prepared.pairs.length = 0;
   }
-  return prepared;
 }
 
 /** A finding as a line of the per-line report (1-based line, the rule's code in brackets). */

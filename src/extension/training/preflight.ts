@@ -1,8 +1,10 @@
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { checkText, sortFindings } from '../../core/engine';
 import { Finding } from '../../core/findings';
 import { FORMAT_LABELS, FormatId } from '../../core/formats';
 import { PhiReport, PhiScanner } from '../../core/phi';
+import { trainingProblems } from '../../core/trainer/normalize';
 import { checkFile } from '../../node/checkFile';
 import { problemFinding } from '../../node/project';
 import { FormatOverrides } from '../formatOverrides';
@@ -31,6 +33,19 @@ export async function fullCheck(doc: vscode.TextDocument, configs: ProjectConfig
   const result = doc.uri.scheme === 'file' ? await checkFile(doc.uri.fsPath, settings, signal) : checkText(doc.getText(), settings);
   const findings = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
   const check: CheckResult = { format: result.format, records: result.records, errors: findings.filter((f) => f.severity === 'error') };
+  if (!check.errors.length) {
+    // What the trainer would refuse anyway (identical responses, no prompt, no pairs at all): say it before the upload.
+    const text = doc.uri.scheme === 'file' ? await fs.promises.readFile(doc.uri.fsPath, 'utf8') : doc.getText();
+    check.errors = trainingProblems(text, result.format, result.records).map((e) => ({
+      line: e.line - 1,
+      column: 0,
+      endLine: e.line - 1,
+      endColumn: 0,
+      severity: 'error',
+      code: 'not-trainable',
+      message: `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)} (the trainer would refuse the file)`,
+    }));
+  }
   const config = configs.configFor(doc.uri);
   const configErrors = config?.findings.filter((f) => f.severity === 'error') ?? [];
   if (config?.path && configErrors.length) check.configErrors = { path: config.path, errors: configErrors };
