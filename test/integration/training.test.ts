@@ -82,8 +82,14 @@ function startTrainer(extensionPath: string, dataDir: string, port = 0, token = 
 }
 
 type TrainResult =
-  | { outcome: 'started'; jobId: string; trainerUrl: string; confirmation: { message: string; detail: string }; phi: { total: number } }
-  | { outcome: 'stopped'; reason: string; confirmation?: { message: string; detail: string }; phi?: { total: number; counts: Record<string, number> } };
+  | { outcome: 'started'; jobId: string; trainerUrl: string; confirmation: { message: string; detail: string }; phi: { total: number }; validationPhi?: { total: number } }
+  | {
+      outcome: 'stopped';
+      reason: string;
+      confirmation?: { message: string; detail: string };
+      phi?: { total: number; counts: Record<string, number> };
+      validationPhi?: { total: number; counts: Record<string, number> };
+    };
 
 interface PanelSnapshot {
   jobId: string;
@@ -305,5 +311,57 @@ suite('Training on a remote trainer', function () {
     assert.strictEqual(snapshot.rendered?.points, STEPS);
     const ended = await pollUntil(panels, (ps) => ps.some((p) => p.jobId === jobId && p.connection === 'ended'), 'the session to end');
     assert.strictEqual(ended.find((p) => p.jobId === jobId)!.status, 'succeeded');
+  });
+
+  test('a validation set goes through the same checks as the dataset: an error or a declined PHI warning uploads nothing', async () => {
+    const before = (await uploadedFiles()).length;
+    const invalid = await train('pairs.jsonl', { validation: fixture('invalid.jsonl').fsPath, confirm: true });
+    assert.strictEqual(invalid.outcome, 'stopped');
+    assert.strictEqual(invalid.reason, 'validation set: 1 errors');
+    assert.strictEqual(invalid.confirmation, undefined);
+    const phi = await train('pairs.jsonl', { validation: fixture('with-phi.jsonl').fsPath, continueWithPhi: false, confirm: true });
+    assert.strictEqual(phi.outcome, 'stopped');
+    assert.strictEqual(phi.reason, 'validation set: PHI warning declined');
+    assert.ok(phi.outcome === 'stopped' && phi.validationPhi);
+    assert.strictEqual(phi.validationPhi.counts.email, 1);
+    assert.strictEqual(phi.phi?.total, 0, "the dataset's own scan found nothing");
+    assert.strictEqual((await uploadedFiles()).length, before);
+  });
+
+  test('with a validation set: the confirmation names both files, both are uploaded, and eval_ charts fill the panel', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const before = (await uploadedFiles()).length;
+    const result = await train('pairs.jsonl', { validation: fixture('held-out.jsonl').fsPath, confirm: true });
+    assert.strictEqual(result.outcome, 'started', JSON.stringify(result));
+    const host = new URL(trainer.url).host;
+    const size = (name: string) => formatSize(fs.statSync(fixture(name).fsPath).size);
+    assert.strictEqual(
+      result.confirmation.message,
+      `Upload pairs.jsonl (24 records, ${size('pairs.jsonl')}) and the validation set held-out.jsonl (8 records, ${size('held-out.jsonl')}) to ${host} and start training?`,
+    );
+    assert.match(result.confirmation.detail, /^Validation set: .*held-out\.jsonl$/m);
+    assert.strictEqual((await uploadedFiles()).length, before + 2);
+    const job = (await (await fetch(`${trainer.url}/v1/fine_tuning/jobs/${result.jobId}`, { headers: { authorization: `Bearer ${trainer.token}` } })).json()) as {
+      validation_file: string | null;
+    };
+    assert.match(job.validation_file ?? '', /^file-/);
+    // Steps 1..STEPS plus the evaluation before training (step 0).
+    const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', result.jobId, STEPS + 1, 150_000);
+    assert.ok(snapshot.rendered);
+    for (const chart of [...CHARTS, 'eval_loss', 'eval_accuracies', 'eval_margins', 'eval_rewards', 'eval_logps']) {
+      assert.ok(snapshot.rendered.charts.includes(chart), `chart ${chart} missing: ${snapshot.rendered.charts.join(', ')}`);
+    }
+    for (const name of ['eval_loss', 'eval_rewards/chosen', 'eval_rewards/rejected', 'eval_rewards/accuracies', 'eval_rewards/margins', 'eval_logps/chosen', 'eval_logps/rejected']) {
+      assert.ok(snapshot.rendered.series.includes(name), `series ${name} missing`);
+    }
+    const csvPath = path.join(dataDir, 'metrics-eval.csv');
+    await vscode.commands.executeCommand('dialogueCurator.test.exportTrainingCsv', result.jobId, csvPath);
+    const [header, ...rows] = fs.readFileSync(csvPath, 'utf8').trimEnd().split('\r\n');
+    const evalColumn = header.split(',').indexOf('eval_loss');
+    assert.ok(evalColumn > 0, header);
+    const evalLosses = rows.map((r) => r.split(',')[evalColumn]).filter((v) => v !== '').map(Number);
+    assert.ok(evalLosses.length >= 3, `eval_loss values: ${evalLosses.join(', ')}`);
+    assert.ok(Math.abs(evalLosses[0] - Math.LN2) < 0.01, `first eval_loss ${evalLosses[0]} should be ln 2`);
+    assert.ok(evalLosses.every(Number.isFinite));
   });
 });

@@ -115,11 +115,17 @@ export default async function training(ui) {
     await page.locator('.notifications-toasts', { hasText: 'stored' }).first().waitFor({ state: 'visible', ...opts });
     ui.log('token stored');
 
-    // 2. Train: the modal names the host, the file, the records and the size; nothing before "yes".
+    // 2. Train: an optional validation set is offered first ("No validation set" on top; the
+    // held-out file next to the dataset suggested); then the modal names the host, both files,
+    // their records and sizes; nothing before "yes".
     await runCommand(page, 'Dialogue Curator: Train on Remote Trainer…');
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'No validation set' }).first().waitFor({ state: 'visible', ...opts });
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'held-out.jsonl' }).first().click();
+    ui.log('validation set picked');
     const host = new URL(trainer.url).host;
     const dialogText = await answerDialog(page, 'Upload and Train');
-    for (const needed of ['pairs.jsonl', host, '24 records', 'KB', 'Personal health information scan: nothing found']) {
+    for (const needed of ['pairs.jsonl', 'held-out.jsonl', host, '24 records', '8 records', 'KB', 'pairs.jsonl: nothing found; held-out.jsonl: nothing found']) {
       if (!dialogText.includes(needed)) throw new Error(`the confirmation does not mention "${needed}":\n${dialogText}`);
     }
     ui.log('confirmation answered');
@@ -129,11 +135,14 @@ export default async function training(ui) {
     await panel.locator('.chart[data-chart="loss"] canvas').first().waitFor({ state: 'visible', timeout: 120_000 });
     await expectText(panel.locator('.badge'), 'succeeded', 'job status');
     await expectText(panel.locator('.facts'), `${STEPS} of ${STEPS}`, 'step counter');
-    for (const chart of ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'learning_rate', 'grad_norm']) {
+    const charts = ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'learning_rate', 'grad_norm'];
+    const evalCharts = ['eval_loss', 'eval_accuracies', 'eval_margins', 'eval_rewards', 'eval_logps'];
+    for (const chart of [...charts, ...evalCharts]) {
       await panel.locator(`.chart[data-chart="${chart}"] canvas`).first().waitFor({ state: 'visible', ...opts });
     }
     await expectText(panel.locator('.log-list li'), 'training finished', 'trainer log');
-    ui.log('panel filled: 7 charts, job succeeded');
+    await expectText(panel.locator('.log-list li'), 'evaluating on 8 held-out pairs', 'trainer log');
+    ui.log(`panel filled: ${charts.length} training and ${evalCharts.length} evaluation charts, job succeeded`);
 
     // 4. The smoothing slider redraws with another weight; the panel keeps it (setState) when it
     // is hidden behind another editor and shown again, which reloads the webview.

@@ -50,6 +50,26 @@ test('the confirmation warns about a missing token, a token in clear and PHI the
   assert.match(confirmationText(facts({ tokenInClear: true })).detail, /plain HTTP .* unencrypted/);
 });
 
+test('with a validation set the confirmation names both files, their records, sizes and PHI scans', () => {
+  const validationPhi = scanPhi('{"prompt":"mail me: kim@uni.edu","chosen":"ok","rejected":"no"}');
+  const { message, detail } = confirmationText(
+    facts({
+      records: 1234,
+      model: undefined,
+      hyperparameters: {},
+      peft: undefined,
+      validation: { fileName: 'held-out.jsonl', filePath: '/data/held-out.jsonl', records: 1, bytes: 900, formatLabel: 'TRL preference (standard)', phi: validationPhi },
+    }),
+  );
+  assert.equal(message, 'Upload pairs.jsonl (1,234 records, 2.4 MB) and the validation set held-out.jsonl (1 record, 900 bytes) to gpu-box:8787 and start training?');
+  assert.match(detail, /^File: \/data\/pairs\.jsonl$/m);
+  assert.match(detail, /^Validation set: \/data\/held-out\.jsonl$/m);
+  assert.match(detail, /^Validation records: 1 record \(TRL preference \(standard\)\), 900 bytes$/m);
+  assert.match(detail, /^Personal health information scan: pairs\.jsonl: nothing found; held-out\.jsonl: 1 email address — you chose to continue$/m);
+  // Without one, nothing about validation.
+  assert.doesNotMatch(confirmationText(facts()).detail, /[Vv]alidation/);
+});
+
 test('the PHI warning gives counts, lines and masked examples, never the raw values', () => {
   const text = [
     '{"prompt":"Call 415-867-5309 or mail ann@mail.org","chosen":"ok","rejected":"no"}',

@@ -12,10 +12,11 @@ import { Logger } from '../logger';
 import { ProjectConfigs } from '../projectConfig';
 import { confirmationText, DialogText, phiWarningText } from './confirmation';
 import { LossPanels } from './lossPanel';
-import { formatLabel, fullCheck, scanDocument } from './preflight';
+import { CheckResult, formatLabel, fullCheck, scanDocument } from './preflight';
 import { hostOf, TrainerProfile } from './profiles';
 import { readTrainerProfiles } from './settings';
 import { TrainerTokens } from './tokens';
+import { pickValidationSet } from './validationPick';
 
 /**
  * Answers to the dialogs, for the integration tests. Honoured only when the extension runs in
@@ -27,15 +28,18 @@ export interface TrainTestAnswers {
   profile?: string;
   /** Answer to "has unsaved changes": true saves and continues. */
   saveChanges?: boolean;
-  /** Answer to the PHI warning: true continues. */
+  /** Answer to the PHI warning (of either file): true continues. */
   continueWithPhi?: boolean;
+  /** The validation set's path instead of the pick; left out or null: none. */
+  validation?: string | null;
   /** Answer to the final confirmation: true uploads. */
   confirm?: boolean;
 }
 
+/** `phi` is the dataset's scan, `validationPhi` the validation set's. */
 export type TrainResult =
-  | { outcome: 'started'; jobId: string; trainerUrl: string; confirmation: DialogText; phi: PhiReport }
-  | { outcome: 'stopped'; reason: string; confirmation?: DialogText; phi?: PhiReport };
+  | { outcome: 'started'; jobId: string; trainerUrl: string; confirmation: DialogText; phi: PhiReport; validationPhi?: PhiReport }
+  | { outcome: 'stopped'; reason: string; confirmation?: DialogText; phi?: PhiReport; validationPhi?: PhiReport };
 
 export interface TrainingDeps {
   log: Logger;
@@ -48,7 +52,11 @@ export interface TrainingDeps {
   testMode: boolean;
 }
 
-const stopped = (reason: string, extra: { confirmation?: DialogText; phi?: PhiReport } = {}): TrainResult => ({ outcome: 'stopped', reason, ...extra });
+const stopped = (reason: string, extra: { confirmation?: DialogText; phi?: PhiReport; validationPhi?: PhiReport } = {}): TrainResult => ({
+  outcome: 'stopped',
+  reason,
+  ...extra,
+});
 
 /** Training sends data and a token to another machine: never from a workspace not yet trusted. */
 export function requireTrust(): boolean {
@@ -121,6 +129,143 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
   const host = hostOf(profile.url);
   const fileName = path.basename(uri.path);
 
+  // The optional validation set; a test run names it (or leaves it out: none) instead of the pick.
+  const answered = deps.testMode && typeof answersArg === 'object' && answersArg !== null;
+  const validationUri = answered ? (answers.validation ? vscode.Uri.file(answers.validation) : null) : await pickValidationSet(uri);
+  if (validationUri === undefined) return stopped('no validation set choice');
+
+  // 1-2. The same checks for the dataset and the validation set, before anything is sent.
+  const training = await checkBeforeUpload(deps, uri, host, answers, 'dataset');
+  if ('reason' in training) return stopped(training.reason, { phi: training.phi });
+  const { check, phi } = training;
+  let validation: CheckedFile | undefined;
+  if (validationUri) {
+    const checked = await checkBeforeUpload(deps, validationUri, host, answers, 'validation set');
+    if ('reason' in checked) return stopped(`validation set: ${checked.reason}`, { phi, validationPhi: checked.phi });
+    validation = checked;
+  }
+  const validationPhi = validation?.phi;
+  const pathOf = (u: vscode.Uri) => (u.scheme === 'file' ? u.fsPath : u.toString());
+
+  // 3. The confirmation naming the host, each file, its record count and size.
+  const token = await deps.tokens.get(profile.url);
+  const bytes = (await vscode.workspace.fs.stat(uri)).size;
+  const validationBytes = validation ? (await vscode.workspace.fs.stat(validation.uri)).size : 0;
+  const confirmation = confirmationText({
+    trainerName: profile.name,
+    host,
+    fileName,
+    filePath: pathOf(uri),
+    records: check.records,
+    bytes,
+    formatLabel: formatLabel(check.format),
+    model: profile.model,
+    hyperparameters: profile.hyperparameters,
+    peft: profile.peft,
+    phi,
+    ...(validation
+      ? {
+          validation: {
+            fileName: validation.fileName,
+            filePath: pathOf(validation.uri),
+            records: validation.check.records,
+            bytes: validationBytes,
+            formatLabel: formatLabel(validation.check.format),
+            phi: validation.phi,
+          },
+        }
+      : {}),
+    tokenInClear: Boolean(token) && sendsTokenInClear(profile.url),
+    hasToken: Boolean(token),
+  });
+  const yes = 'Upload and Train';
+  const answer =
+    answers.confirm !== undefined
+      ? answers.confirm
+        ? yes
+        : undefined
+      : await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, yes);
+  if (answer !== yes) return stopped('not confirmed', { confirmation, phi, validationPhi });
+  deps.log.info(`Confirmed: ${confirmation.message}`);
+
+  // 4. Upload (cancellable), start the job, open the panel.
+  const client = new TrainerClient({ baseUrl: profile.url, token });
+  let job: FineTuningJob;
+  try {
+    job = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Uploading ${fileName}${validation ? ` and ${validation.fileName}` : ''} to ${host}`, cancellable: true },
+      async (progress, cancel) => {
+        const abort = new AbortController();
+        const sub = cancel.onCancellationRequested(() => abort.abort());
+        try {
+          // One bar for both files, in proportion to their sizes.
+          const totalBytes = Math.max(1, bytes + validationBytes);
+          let reported = 0;
+          const upload = (f: { uri: vscode.Uri; doc: vscode.TextDocument; fileName: string }, before: number) =>
+            client.uploadFile(f.uri.scheme === 'file' ? f.uri.fsPath : { data: f.doc.getText(), fileName: f.fileName }, {
+              signal: abort.signal,
+              onProgress: (sent, total) => {
+                const done = total > 0 ? before + sent : before + (f === validation ? validationBytes : bytes);
+                const percent = Math.min(100, Math.floor((done / totalBytes) * 100));
+                if (percent > reported) {
+                  progress.report({ increment: percent - reported, message: `${percent}%` });
+                  reported = percent;
+                }
+              },
+            });
+          const file = await upload(training, 0);
+          const validationFile = validation ? await upload(validation, bytes) : undefined;
+          progress.report({ message: 'starting the job…' });
+          const request: CreateJobRequest = {
+            training_file: file.id,
+            method: { type: 'dpo', dpo: { hyperparameters: profile.hyperparameters, ...(profile.peft ? { peft: profile.peft } : {}) } },
+            metadata: { ...(profile.metadata ?? {}), source_file: fileName, ...(validation ? { validation_source_file: validation.fileName } : {}) },
+          };
+          if (validationFile) request.validation_file = validationFile.id;
+          if (profile.model) request.model = profile.model;
+          return await client.createJob(request, { signal: abort.signal });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (err) {
+    if (err instanceof TrainerError && err.kind === 'aborted') {
+      void vscode.window.showInformationMessage(`Upload of ${fileName} cancelled: nothing was started.`);
+      return stopped('upload cancelled', { confirmation, phi, validationPhi });
+    }
+    deps.log.error(`Training ${fileName} on ${host}: ${describeError(err)}`);
+    await showTrainerError(err, `Could not start training on ${host}`);
+    return stopped(describeError(err), { confirmation, phi, validationPhi });
+  }
+  deps.log.info(`Started job ${job.id} on ${host} (${job.status})${validation ? `, evaluating on ${validation.fileName}` : ''}`);
+  await deps.panels.show(profile, job.id);
+  return { outcome: 'started', jobId: job.id, trainerUrl: profile.url, confirmation, phi, ...(validationPhi ? { validationPhi } : {}) };
+}
+
+interface CheckedFile {
+  uri: vscode.Uri;
+  doc: vscode.TextDocument;
+  fileName: string;
+  check: CheckResult;
+  phi: PhiReport;
+}
+
+/**
+ * What a file must pass before it may leave the machine, the same for the dataset and its
+ * validation set: saved, not empty, no errors in the full check with the project's settings, a
+ * preference format, and the personal health information scan (with its warning). Each stop
+ * has been explained to the person; `reason` says which for the caller.
+ */
+async function checkBeforeUpload(
+  deps: TrainingDeps,
+  uri: vscode.Uri,
+  host: string,
+  answers: TrainTestAnswers,
+  role: 'dataset' | 'validation set',
+): Promise<CheckedFile | { reason: string; phi?: PhiReport }> {
+  const fileName = path.basename(uri.path);
+  const label = role === 'dataset' ? fileName : `The validation set ${fileName}`;
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.isDirty) {
     const save = 'Save and Continue';
@@ -130,17 +275,17 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
           ? save
           : undefined
         : await vscode.window.showWarningMessage(`${fileName} has unsaved changes.`, { modal: true, detail: 'The file on disk is what gets checked and uploaded.' }, save);
-    if (choice !== save || !(await doc.save())) return stopped('unsaved changes');
+    if (choice !== save || !(await doc.save())) return { reason: 'unsaved changes' };
   }
   let hasRecord = false;
   for (let i = 0; i < doc.lineCount && !hasRecord; i++) hasRecord = !isBlank(doc.lineAt(i).text);
   if (!hasRecord) {
-    void vscode.window.showErrorMessage(`${fileName} has no records to train on.`);
-    return stopped('empty file');
+    void vscode.window.showErrorMessage(`${label} has no records to train on.`);
+    return { reason: 'empty file' };
   }
 
-  // 1. The full check of the saved file with the project's settings: errors stop here.
-  let check;
+  // The full check of the saved file with the project's settings: errors stop here.
+  let check: CheckResult;
   try {
     check = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Dialogue Curator: checking ${fileName} before training`, cancellable: true },
@@ -155,10 +300,10 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
       },
     );
   } catch (err) {
-    if ((err as Error).name === 'AbortError') return stopped('check cancelled');
+    if ((err as Error).name === 'AbortError') return { reason: 'check cancelled' };
     deps.log.error(`Checking ${fileName} before training: ${describeError(err)}`);
     void vscode.window.showErrorMessage(`Could not check ${fileName} before training: ${describeError(err)}`);
-    return stopped(`check failed: ${describeError(err)}`);
+    return { reason: `check failed: ${describeError(err)}` };
   }
   if (check.configErrors) {
     const { path: configPath, errors } = check.configErrors;
@@ -171,36 +316,37 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
       .then((choice) => {
         if (choice) void showLine(vscode.Uri.file(configPath), errors[0].line);
       });
-    return stopped(`${n} config errors`);
+    return { reason: `${n} config errors` };
   }
   if (check.errors.length > 0) {
-    const n = check.errors.length;
-    const first = check.errors[0];
+    const errors = check.errors;
+    const n = errors.length;
+    const first = errors[0];
     deps.log.info(`Not training ${fileName}: ${n} error(s) with the project's settings, first on line ${first.line + 1}: ${first.message} [${first.code}]`);
     void vscode.window
       .showErrorMessage(
-        `${fileName} has ${n} error${n === 1 ? '' : 's'} (first on line ${first.line + 1}: ${first.message}). Fix ${n === 1 ? 'it' : 'them'} before training.`,
+        `${label} has ${n} error${n === 1 ? '' : 's'} (first on line ${first.line + 1}: ${first.message}). Fix ${n === 1 ? 'it' : 'them'} before training.`,
         'Show Errors',
         'Open Problems',
       )
       .then((choice) => {
         // The editor may not show them all (lint.run off): the list comes from this check.
-        if (choice === 'Show Errors') void showErrors(uri, check.errors);
+        if (choice === 'Show Errors') void showErrors(uri, errors);
         else if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
       });
-    return stopped(`${n} errors`);
+    return { reason: `${n} errors` };
   }
   if (!isPreferenceFormat(check.format)) {
-    void vscode.window.showErrorMessage(`${fileName} is not a preference dataset (${formatLabel(check.format)}): DPO training needs chosen and rejected responses.`);
-    return stopped('not a preference dataset');
+    void vscode.window.showErrorMessage(`${label} is not a preference dataset (${formatLabel(check.format)}): DPO training needs chosen and rejected responses.`);
+    return { reason: 'not a preference dataset' };
   }
 
-  // 2. The personal health information scan.
+  // The personal health information scan.
   const phi = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Dialogue Curator: scanning ${fileName} for personal health information`, cancellable: true },
     (_p, cancel) => scanDocument(doc, cancel),
   );
-  if (!phi) return stopped('scan cancelled');
+  if (!phi) return { reason: 'scan cancelled' };
   deps.log.info(`PHI scan of ${fileName}: ${phi.total} finding(s) on ${phi.lines} line(s)`);
   if (phi.total > 0) {
     const warning = phiWarningText(fileName, host, phi);
@@ -209,85 +355,12 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
     else choice = await vscode.window.showWarningMessage(warning.message, { modal: true, detail: warning.detail }, 'Continue…', 'Show Examples');
     if (choice === 'Show Examples') {
       await showPhiExamples(uri, phi);
-      return stopped('reviewing PHI examples', { phi });
+      return { reason: 'reviewing PHI examples', phi };
     }
-    if (choice !== 'Continue…') return stopped('PHI warning declined', { phi });
+    if (choice !== 'Continue…') return { reason: 'PHI warning declined', phi };
   }
+  return { uri, doc, fileName, check, phi };
 
-  // 3. The confirmation naming the host, the file, the record count and the size.
-  const token = await deps.tokens.get(profile.url);
-  const bytes = (await vscode.workspace.fs.stat(uri)).size;
-  const confirmation = confirmationText({
-    trainerName: profile.name,
-    host,
-    fileName,
-    filePath: uri.scheme === 'file' ? uri.fsPath : uri.toString(),
-    records: check.records,
-    bytes,
-    formatLabel: formatLabel(check.format),
-    model: profile.model,
-    hyperparameters: profile.hyperparameters,
-    peft: profile.peft,
-    phi,
-    tokenInClear: Boolean(token) && sendsTokenInClear(profile.url),
-    hasToken: Boolean(token),
-  });
-  const yes = 'Upload and Train';
-  const answer =
-    answers.confirm !== undefined
-      ? answers.confirm
-        ? yes
-        : undefined
-      : await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, yes);
-  if (answer !== yes) return stopped('not confirmed', { confirmation, phi });
-  deps.log.info(`Confirmed: ${confirmation.message}`);
-
-  // 4. Upload (cancellable), start the job, open the panel.
-  const client = new TrainerClient({ baseUrl: profile.url, token });
-  let job: FineTuningJob;
-  try {
-    job = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Uploading ${fileName} to ${host}`, cancellable: true },
-      async (progress, cancel) => {
-        const abort = new AbortController();
-        const sub = cancel.onCancellationRequested(() => abort.abort());
-        try {
-          let reported = 0;
-          const file = await client.uploadFile(uri.scheme === 'file' ? uri.fsPath : { data: doc.getText(), fileName }, {
-            signal: abort.signal,
-            onProgress: (sent, total) => {
-              const percent = total > 0 ? Math.floor((sent / total) * 100) : 100;
-              if (percent > reported) {
-                progress.report({ increment: percent - reported, message: `${percent}%` });
-                reported = percent;
-              }
-            },
-          });
-          progress.report({ message: 'starting the job…' });
-          const request: CreateJobRequest = {
-            training_file: file.id,
-            method: { type: 'dpo', dpo: { hyperparameters: profile.hyperparameters, ...(profile.peft ? { peft: profile.peft } : {}) } },
-            metadata: { ...(profile.metadata ?? {}), source_file: fileName },
-          };
-          if (profile.model) request.model = profile.model;
-          return await client.createJob(request, { signal: abort.signal });
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
-  } catch (err) {
-    if (err instanceof TrainerError && err.kind === 'aborted') {
-      void vscode.window.showInformationMessage(`Upload of ${fileName} cancelled: nothing was started.`);
-      return stopped('upload cancelled', { confirmation, phi });
-    }
-    deps.log.error(`Training ${fileName} on ${host}: ${describeError(err)}`);
-    await showTrainerError(err, `Could not start training on ${host}`);
-    return stopped(describeError(err), { confirmation, phi });
-  }
-  deps.log.info(`Started job ${job.id} on ${host} (${job.status})`);
-  await deps.panels.show(profile, job.id);
-  return { outcome: 'started', jobId: job.id, trainerUrl: profile.url, confirmation, phi };
 }
 
 async function showLine(uri: vscode.Uri, line: number): Promise<void> {

@@ -17,9 +17,20 @@ export interface UploadFacts {
   hyperparameters: DpoHyperparameters;
   peft: PeftOptions | undefined;
   phi: PhiReport;
+  /** The validation set, uploaded with the dataset, when one was chosen. */
+  validation?: ValidationFacts;
   /** The token would travel over plain HTTP to another machine. */
   tokenInClear: boolean;
   hasToken: boolean;
+}
+
+export interface ValidationFacts {
+  fileName: string;
+  filePath: string;
+  records: number;
+  bytes: number;
+  formatLabel: string;
+  phi: PhiReport;
 }
 
 export interface DialogText {
@@ -45,22 +56,35 @@ function settingsLine(hp: DpoHyperparameters, peft: PeftOptions | undefined): st
   return parts.length ? parts.join(', ') : "the trainer's defaults";
 }
 
-/** The modal that must be answered yes before anything leaves the machine. */
+const recordCount = (n: number) => `${n.toLocaleString('en-US')} record${n === 1 ? '' : 's'}`;
+const phiLine = (phi: PhiReport) => (phi.total === 0 ? 'nothing found' : `${describePhiCounts(phi)} — you chose to continue`);
+
+/** The modal that must be answered yes before anything leaves the machine; it names every file sent. */
 export function confirmationText(f: UploadFacts): DialogText {
-  const records = `${f.records.toLocaleString('en-US')} record${f.records === 1 ? '' : 's'}`;
+  const records = recordCount(f.records);
+  const v = f.validation;
   const lines = [
     `File: ${f.filePath}`,
     `Records: ${records} (${f.formatLabel})`,
     `Size: ${formatSize(f.bytes)}`,
+    ...(v
+      ? [
+          `Validation set: ${v.filePath}`,
+          `Validation records: ${recordCount(v.records)} (${v.formatLabel}), ${formatSize(v.bytes)}`,
+        ]
+      : []),
     `Trainer: ${f.trainerName} at ${f.host}`,
     `Model: ${f.model ?? "the trainer's default"}`,
     `Settings: ${settingsLine(f.hyperparameters, f.peft)}`,
-    `Personal health information scan: ${f.phi.total === 0 ? 'nothing found' : `${describePhiCounts(f.phi)} — you chose to continue`}`,
+    v
+      ? `Personal health information scan: ${f.fileName}: ${phiLine(f.phi)}; ${v.fileName}: ${phiLine(v.phi)}`
+      : `Personal health information scan: ${phiLine(f.phi)}`,
   ];
   if (!f.hasToken) lines.push('No token is stored for this trainer: the request is sent without one.');
   if (f.tokenInClear) lines.push('Warning: the connection is plain HTTP to another machine; the token and the data travel unencrypted.');
+  const validation = v ? ` and the validation set ${v.fileName} (${recordCount(v.records)}, ${formatSize(v.bytes)})` : '';
   return {
-    message: `Upload ${f.fileName} (${records}, ${formatSize(f.bytes)}) to ${f.host} and start training?`,
+    message: `Upload ${f.fileName} (${records}, ${formatSize(f.bytes)})${validation} to ${f.host} and start training?`,
     detail: lines.join('\n'),
   };
 }
