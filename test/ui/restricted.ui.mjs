@@ -176,6 +176,9 @@ export default async function restrictedMode(ui) {
 
     // 7. The same keybinding now reaches the confirmation; declining it sends nothing either.
     await page.keyboard.press(TRAIN_KEY_PRESS);
+    // An optional validation set is offered first: take "No validation set".
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'No validation set' }).first().click({ timeout: 60_000 });
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 60_000 });
     const text = await dialog.innerText();
