@@ -164,11 +164,23 @@ export default async function compare(ui) {
   await panel.locator('.column-chosen vscode-textarea textarea').fill('A draft that must survive.');
   // Quick Open opens into the active group: make sure that is the panel's, whatever had focus.
   await page.locator('.tabs-container .tab.active', { hasText: 'Compare: trl-standard.jsonl' }).click();
-  await page.keyboard.press('Control+P');
+  // The webview can take focus back just after the click and close Quick Open again (seen under
+  // load): open it again until it stays and takes the file name.
   const quickOpen = page.locator('.quick-input-widget input');
-  await quickOpen.waitFor({ state: 'visible', ...opts });
-  await quickOpen.fill('notes.txt');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'notes.txt' }).first().waitFor({ state: 'visible', ...opts });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Control+P');
+      await quickOpen.waitFor({ state: 'visible', timeout: 10_000 });
+      await quickOpen.fill('notes.txt', { timeout: 5_000 });
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'notes.txt' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      ui.log(`Quick Open closed before it took the file name (attempt ${attempt}); again`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: 'notes.txt' }).waitFor({ state: 'visible', ...opts });
   const panelTab = page.locator('.tabs-container .tab', { hasText: 'Compare: trl-standard.jsonl' });
