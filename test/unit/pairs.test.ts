@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
-import { recordRules, swapFields } from '../../src/core/curation';
+import { swapEdits } from '../../src/core/compare/edits';
+import { recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { normalizeResponse, prefixSuffixSimilarity } from '../../src/core/pairs/rules';
@@ -29,7 +30,7 @@ test('identical, near-identical and empty pairs', () => {
   assert.ok(prefixSuffixSimilarity('abcXefgh', 'abcYefgh') > 0.8);
 });
 
-test('inverted pair: finding on the chosen key with swap data, and swapFields exchanges the values', () => {
+test('inverted pair: finding on the chosen key with swap data, and the swap fix exchanges the values', () => {
   const record = { prompt: 'My dad is scared of the dentist.', chosen: cold, rejected: `That sounds really hard for him. ${kind}` };
   const line = JSON.stringify(record);
   const f = checkText(line, { recordRules, datasetRules: [] }).findings.find((x) => x.code === 'pair-inverted');
@@ -37,13 +38,18 @@ test('inverted pair: finding on the chosen key with swap data, and swapFields ex
   assert.equal(line.slice(f.column, f.endColumn), '"chosen"');
   assert.deepEqual(f.data?.fix, 'swap');
   assert.deepEqual(f.data?.fields, ['chosen', 'rejected']);
-  const swapped = swapFields(line, f.data!.fields as [string, string])!;
+  // The quick fix (swapEdits, shared with the compare panel) exchanges the values the finding names.
+  const swap = swapEdits(line, 'trl-standard');
+  assert.ok(swap.ok);
+  const swapped = swap.newText;
   assert.deepEqual(JSON.parse(swapped), { prompt: record.prompt, chosen: record.rejected, rejected: record.chosen });
   assert.ok(!checkText(swapped, { recordRules, datasetRules: [] }).findings.some((x) => x.code === 'pair-inverted'));
   // OpenAI records swap their own field names; formatting between the fields is kept.
-  const openai = '{"input": {"messages": [{"role": "user", "content": "hi"}]},  "preferred_output": [1], "non_preferred_output": [2]}';
-  assert.equal(swapFields(openai, ['preferred_output', 'non_preferred_output']), '{"input": {"messages": [{"role": "user", "content": "hi"}]},  "preferred_output": [2], "non_preferred_output": [1]}');
-  assert.equal(swapFields('{"chosen": "a"}', ['chosen', 'rejected']), undefined);
+  const openai = '{"input": {"messages": [{"role": "user", "content": "hi"}]},  "preferred_output": [{"role": "assistant", "content": "1"}], "non_preferred_output": [{"role": "assistant", "content": "2"}]}';
+  const o = swapEdits(openai, 'openai-preference');
+  assert.ok(o.ok);
+  assert.equal(o.newText, '{"input": {"messages": [{"role": "user", "content": "hi"}]},  "preferred_output": [{"role": "assistant", "content": "2"}], "non_preferred_output": [{"role": "assistant", "content": "1"}]}');
+  assert.equal(swapEdits('{"chosen": "a"}', 'trl-standard').ok, false);
 });
 
 test('conversation checks: role order, prompt end, response roles', () => {

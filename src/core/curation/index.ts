@@ -16,5 +16,5 @@ export const datasetRules: DatasetRule[] = [duplicatesRule, lengthBiasRule, shor
 export { KNOWN_RULE_IDS, RULE_DOCS, ruleDoc } from './meta';
 export { hoverMarkdown, recordHoverInfo } from './hover';
 export type { FieldTokens, RecordHoverInfo, SideHover } from './hover';
-export { SIDE_KEYS, swapFields } from '../pairs/fixes';
+export { SIDE_KEYS } from '../pairs/fixes';
 export type { RuleDoc } from './meta';
