@@ -126,23 +126,19 @@ test('durations read naturally', () => {
   assert.equal(formatDuration(-1), '–');
 });
 
-test('loss panel charts: DPO groups in order, eval_ versions of them, other eval_ series alone', async () => {
+test('loss panel charts: DPO groups in order, eval_ series in their training chart, summary values apart', async () => {
   const { chartsFor, formatValue, seriesLabel } = await import('../../webview/loss/charts');
   const charts = chartsFor(['loss', 'rewards/chosen', 'rewards/rejected', 'grad_norm', 'eval_loss', 'eval_rewards/rejected', 'eval_runtime', 'epoch']);
   assert.deepEqual(
-    charts.map((c) => [c.id, c.series]),
+    charts.map((c) => [c.id, c.series.map((s) => s.name)]),
     [
-      ['loss', ['loss']],
-      ['rewards', ['rewards/chosen', 'rewards/rejected']],
+      ['loss', ['loss', 'eval_loss']],
+      ['rewards', ['rewards/chosen', 'rewards/rejected', 'eval_rewards/rejected']],
       ['grad_norm', ['grad_norm']],
-      ['eval_loss', ['eval_loss']],
-      ['eval_rewards', ['eval_rewards/rejected']],
-      ['eval_runtime', ['eval_runtime']],
     ],
   );
   assert.equal(charts[0].reference?.value, Math.LN2);
-  assert.equal(charts[3].reference?.value, Math.LN2);
-  assert.equal(charts[3].sparse, true);
+  assert.deepEqual(charts[0].series.map((s) => [s.label, s.eval, s.smoothed]), [['train', false, true], ['eval', true, false]]);
   assert.deepEqual(chartsFor([]), []);
   assert.equal(seriesLabel('eval_rewards/chosen'), 'chosen');
   assert.deepEqual([formatValue(0.693147), formatValue(1.5e-5), formatValue(-386.52), formatValue(null)], ['0.6931', '1.50e-5', '-386.5', '–']);

@@ -182,7 +182,7 @@ describe('tiny backend with a validation set, through the CLI', () => {
       assert.match(evalEvents[0].message, /^Step 0\/10: eval loss=0\.6931$/);
 
       // The loss panel: its session replays the job from the real server, and the chart layout
-      // has the evaluation charts next to the training ones.
+      // draws each evaluation series in the chart of its training counterpart.
       const session = new JobSession({ client, trainerName: 'local', jobId: job.id });
       await session.start();
       session.stop();
@@ -193,18 +193,17 @@ describe('tiny backend with a validation set, through the CLI', () => {
         [0, 4, 8, 10],
       );
       const charts = chartsFor(session.table.names());
-      const evalCharts = charts.filter((c) => c.id.startsWith('eval_'));
       assert.deepEqual(
-        evalCharts.map((c) => [c.id, c.series]),
+        charts.filter((c) => c.series.some((s) => s.eval)).map((c) => [c.id, c.series.map((s) => s.name)]),
         [
-          ['eval_loss', ['eval_loss']],
-          ['eval_accuracies', ['eval_rewards/accuracies']],
-          ['eval_margins', ['eval_rewards/margins']],
-          ['eval_rewards', ['eval_rewards/chosen', 'eval_rewards/rejected']],
-          ['eval_logps', ['eval_logps/chosen', 'eval_logps/rejected']],
+          ['loss', ['loss', 'eval_loss']],
+          ['accuracies', ['rewards/accuracies', 'eval_rewards/accuracies']],
+          ['margins', ['rewards/margins', 'eval_rewards/margins']],
+          ['rewards', ['rewards/chosen', 'rewards/rejected', 'eval_rewards/chosen', 'eval_rewards/rejected']],
+          ['logps', ['logps/chosen', 'logps/rejected', 'eval_logps/chosen', 'eval_logps/rejected']],
         ],
       );
-      assert.ok(evalCharts.every((c) => c.sparse));
+      assert.ok(charts.every((c) => c.series.every((s) => s.eval === s.name.startsWith('eval_') && !(s.eval && s.smoothed))));
       assert.equal(charts[0].id, 'loss', 'training charts come first');
     } finally {
       await server.close();

@@ -1,13 +1,15 @@
 /**
- * The loss panel: live uPlot charts of a DPO job's metrics, smoothed with TensorBoard's debiased
- * EMA (raw points stay visible), the job's status and log, Cancel and CSV export. Everything
- * arrives as messages from the extension; text is only ever set with textContent.
+ * The loss panel: live uPlot charts of a DPO job's metrics (layout in charts.ts), noisy training
+ * series smoothed with TensorBoard's debiased EMA (raw points stay visible), evaluation series
+ * dashed with their points in the chart of their training counterpart, a run summary of speed
+ * and one-off values, the job's status and log, Cancel and CSV export. Everything arrives as
+ * messages from the extension; text is only ever set with textContent.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './loss.css';
 import { emaSmooth, estimateRemainingSeconds, formatDuration, MetricsTable } from '../../src/core/metrics';
-import { ChartSpec, chartsFor, formatValue, seriesLabel } from './charts';
+import { ChartSpec, formatSummaryValue, formatValue, layoutFor, SummaryItem } from './charts';
 import { jobClock } from './clock';
 import { connectionText } from './connection';
 import { ConnectionView, JobView, LogEntry, PanelState, parseToPanel, ToHost, ToPanel } from './messages';
@@ -79,6 +81,16 @@ function palette(): string[] {
 // ---------------------------------------------------------------------------------------------
 // One chart
 
+function lastValue(values: readonly (number | null)[]): number | null | undefined {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return values[i];
+  return undefined;
+}
+
+/** Same charts, same series, drawn the same way: the chart can stay and take new data. */
+function sameSpec(a: ChartSpec, b: ChartSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 class Chart {
   readonly root = el('section', 'chart');
   private readonly legendValues: HTMLElement[] = [];
@@ -90,16 +102,18 @@ class Chart {
     this.root.dataset.chart = spec.id;
     this.root.append(el('h2', undefined, spec.title));
     const legend = el('div', 'legend');
-    spec.series.forEach((name, i) => {
+    for (const s of spec.series) {
       const item = el('span');
-      const swatch = el('span', 'swatch');
-      swatch.style.background = colors[i % colors.length];
-      item.append(swatch, document.createTextNode(seriesLabel(name)));
+      item.dataset.series = s.name;
+      item.title = s.smoothed ? `${s.name} (smoothed; faint line: raw)` : `${s.name} (raw)`;
+      const swatch = el('span', s.eval ? 'swatch eval' : 'swatch');
+      swatch.style.borderColor = colors[s.color % colors.length];
+      item.append(swatch, document.createTextNode(s.label));
       const value = el('span', 'value', '–');
       this.legendValues.push(value);
       item.append(value);
       legend.append(item);
-    });
+    }
     if (spec.reference) {
       const ref = el('span', undefined, `dashed: ${spec.reference.label} = ${formatValue(spec.reference.value)}`);
       legend.append(ref);
@@ -122,18 +136,18 @@ class Chart {
     const fg = cssVar('--vscode-foreground', '#ccc');
     const grid = withAlpha(cssVar('--vscode-foreground', '#ccc'), 0.12);
     const series: uPlot.Series[] = [{ label: 'step' }];
-    this.spec.series.forEach((name, i) => {
-      const color = this.colors[i % this.colors.length];
-      const sparse = this.spec.sparse === true;
-      series.push({
-        label: `${name} (raw)`,
-        stroke: withAlpha(color, 0.3),
-        width: 1,
-        spanGaps: true,
-        points: { show: sparse, size: 4, stroke: withAlpha(color, 0.45), fill: withAlpha(color, 0.45) },
-      });
-      series.push({ label: name, stroke: color, width: 2, spanGaps: true, points: { show: sparse, size: 5 } });
-    });
+    for (const s of this.spec.series) {
+      const color = this.colors[s.color % this.colors.length];
+      if (s.eval) {
+        // Few points (one per evaluation): each one shown, joined by a dashed line.
+        series.push({ label: s.name, stroke: color, width: 1.5, dash: [6, 4], spanGaps: true, points: { show: true, size: 7, stroke: color, fill: color } });
+      } else if (s.smoothed) {
+        series.push({ label: `${s.name} (raw)`, stroke: withAlpha(color, 0.3), width: 1, spanGaps: true, points: { show: false } });
+        series.push({ label: s.name, stroke: color, width: 2, spanGaps: true, points: { show: false } });
+      } else {
+        series.push({ label: s.name, stroke: color, width: 2, spanGaps: true, points: { show: false } });
+      }
+    }
     const reference = this.spec.reference;
     const axis = (label: string): uPlot.Axis => ({
       label,
@@ -198,12 +212,12 @@ class Chart {
   update(table: MetricsTable, weight: number): void {
     const steps = table.steps();
     const data: (number | null)[][] = [steps];
-    this.spec.series.forEach((name, i) => {
-      const raw = table.column(name);
-      const smooth = emaSmooth(raw, weight);
-      data.push(raw, smooth);
-      const lastSmooth = [...smooth].reverse().find((v) => v !== null);
-      this.legendValues[i].textContent = formatValue(lastSmooth);
+    this.spec.series.forEach((s, i) => {
+      const raw = table.column(s.name);
+      const shown = s.smoothed ? emaSmooth(raw, weight) : raw;
+      if (s.smoothed) data.push(raw);
+      data.push(shown);
+      this.legendValues[i].textContent = formatValue(lastValue(shown));
     });
     const aligned = data as unknown as uPlot.AlignedData;
     if (!this.plot) this.create(aligned);
@@ -248,6 +262,8 @@ class LossPanel {
   private readonly exportButton = el('button', 'secondary', 'Export CSV…');
   private readonly waiting = el('p', 'waiting', 'Waiting for the first metrics…');
   private readonly chartGrid = el('div', 'charts');
+  private readonly summarySection = el('section', 'run-summary');
+  private readonly summaryList = el('dl');
   private readonly logList = el('ol', 'log-list');
   private readonly colors = palette();
 
@@ -289,7 +305,9 @@ class LossPanel {
     header.append(titleRow, facts, progress, controls, this.errorText);
     const logSection = el('section', 'log');
     logSection.append(el('h2', undefined, 'Trainer log'), this.logList);
-    root.append(header, this.waiting, this.chartGrid, logSection);
+    this.summarySection.hidden = true;
+    this.summarySection.append(el('h2', undefined, 'Run summary'), this.summaryList);
+    root.append(header, this.waiting, this.summarySection, this.chartGrid, logSection);
     this.renderStatus();
     setInterval(() => this.renderClock(), 1000);
   }
@@ -416,7 +434,8 @@ class LossPanel {
   }
 
   private renderCharts(): void {
-    const specs = chartsFor(this.table.names());
+    const names = this.table.names();
+    const { charts: specs, summary } = layoutFor(names);
     const wanted = new Set(specs.map((s) => s.id));
     for (const [id, chart] of this.charts) {
       if (!wanted.has(id)) {
@@ -426,7 +445,7 @@ class LossPanel {
     }
     specs.forEach((spec, i) => {
       let chart = this.charts.get(spec.id);
-      if (chart && chart.spec.series.join() !== spec.series.join()) {
+      if (chart && !sameSpec(chart.spec, spec)) {
         chart.dispose();
         chart = undefined;
       }
@@ -439,14 +458,37 @@ class LossPanel {
       if (at !== chart.root) this.chartGrid.insertBefore(chart.root, at ?? null);
       chart.update(this.table, this.smoothing);
     });
+    this.renderSummary(summary);
     this.waiting.hidden = this.table.size > 0;
     this.renderProgress();
     this.renderClock();
-    this.reportRendered([...this.charts.keys()]);
+    this.reportRendered(specs, names, summary);
   }
 
-  private reportRendered(charts: string[]): void {
-    const report: ToHost = { type: 'rendered', points: this.table.size, charts, series: this.table.names() };
+  /** Speed and one-off values as a key/value list: the latest value of each. */
+  private renderSummary(items: SummaryItem[]): void {
+    this.summarySection.hidden = items.length === 0;
+    const rows: HTMLElement[] = [];
+    for (const item of items) {
+      const row = el('div');
+      row.dataset.metric = item.name;
+      const term = el('dt', undefined, item.label);
+      term.title = item.name;
+      row.append(term, el('dd', undefined, formatSummaryValue(item.name, lastValue(this.table.column(item.name)), formatDuration)));
+      rows.push(row);
+    }
+    this.summaryList.replaceChildren(...rows);
+  }
+
+  private reportRendered(specs: ChartSpec[], names: string[], summary: SummaryItem[]): void {
+    const report: ToHost = {
+      type: 'rendered',
+      points: this.table.size,
+      charts: specs.map((s) => s.id),
+      chartSeries: specs.map((s) => s.series.map((x) => x.name)),
+      series: names,
+      summary: summary.map((s) => s.name),
+    };
     const key = JSON.stringify(report);
     if (key === this.lastReport) return;
     this.lastReport = key;

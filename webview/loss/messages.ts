@@ -63,7 +63,17 @@ export type ToHost =
   /** "Retry now" while reconnecting, "Retry" after the trainer refused. */
   | { type: 'retry' }
   /** Sent after the charts were drawn: what the person sees (tests read it). */
-  | { type: 'rendered'; points: number; charts: string[]; series: string[] };
+  | {
+      type: 'rendered';
+      points: number;
+      /** Chart ids in display order, and the series each draws (same order). */
+      charts: string[];
+      chartSeries: string[][];
+      /** Every metric name the panel holds (the CSV's columns). */
+      series: string[];
+      /** The metrics shown in the run summary list instead of as charts, in display order. */
+      summary: string[];
+    };
 
 /** What the panel keeps with `setState`, so the serializer can bring it back after a reload. */
 export interface PanelState {
@@ -127,7 +137,14 @@ const checkToHost: Check<ToHost> = tagged<ToHost>({
   cancel: object({ type: literal('cancel') }),
   exportCsv: object({ type: literal('exportCsv') }),
   retry: object({ type: literal('retry') }),
-  rendered: object({ type: literal('rendered'), points: index, charts: list(str, 100), series: list(str, 500) }),
+  rendered: object({
+    type: literal('rendered'),
+    points: index,
+    charts: list(str, 500),
+    chartSeries: list(list(str, 50), 500),
+    series: list(str, 500),
+    summary: list(str, 500),
+  }),
 });
 
 const smoothing: Check<number> = (v, path) => {
