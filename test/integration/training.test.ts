@@ -98,7 +98,7 @@ interface PanelSnapshot {
   connectionDetail: string | undefined;
   attempt: number | undefined;
   points: number;
-  rendered: { points: number; charts: string[]; series: string[] } | undefined;
+  rendered: { points: number; charts: string[]; chartSeries: string[][]; series: string[]; summary: string[] } | undefined;
 }
 
 suite('Training on a remote trainer', function () {
@@ -348,9 +348,13 @@ suite('Training on a remote trainer', function () {
     // Steps 1..STEPS plus the evaluation before training (step 0).
     const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', result.jobId, STEPS + 1, 150_000);
     assert.ok(snapshot.rendered);
-    for (const chart of [...CHARTS, 'eval_loss', 'eval_accuracies', 'eval_margins', 'eval_rewards', 'eval_logps']) {
-      assert.ok(snapshot.rendered.charts.includes(chart), `chart ${chart} missing: ${snapshot.rendered.charts.join(', ')}`);
-    }
+    for (const chart of CHARTS) assert.ok(snapshot.rendered.charts.includes(chart), `chart ${chart} missing: ${snapshot.rendered.charts.join(', ')}`);
+    // Each evaluation series is drawn in the chart of its training counterpart; epoch is a summary value, not a chart.
+    const seriesOf = (id: string) => snapshot.rendered!.chartSeries[snapshot.rendered!.charts.indexOf(id)];
+    assert.deepStrictEqual(seriesOf('loss'), ['loss', 'eval_loss']);
+    assert.deepStrictEqual(seriesOf('rewards'), ['rewards/chosen', 'rewards/rejected', 'eval_rewards/chosen', 'eval_rewards/rejected']);
+    assert.ok(!snapshot.rendered.charts.some((c) => c.startsWith('eval_') || c === 'epoch'), snapshot.rendered.charts.join(', '));
+    assert.ok(snapshot.rendered.summary.includes('epoch'), snapshot.rendered.summary.join(', '));
     for (const name of ['eval_loss', 'eval_rewards/chosen', 'eval_rewards/rejected', 'eval_rewards/accuracies', 'eval_rewards/margins', 'eval_logps/chosen', 'eval_logps/rejected']) {
       assert.ok(snapshot.rendered.series.includes(name), `series ${name} missing`);
     }
