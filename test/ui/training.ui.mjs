@@ -135,14 +135,27 @@ export default async function training(ui) {
     await panel.locator('.chart[data-chart="loss"] canvas').first().waitFor({ state: 'visible', timeout: 120_000 });
     await expectText(panel.locator('.badge'), 'succeeded', 'job status');
     await expectText(panel.locator('.facts'), `${STEPS} of ${STEPS}`, 'step counter');
-    const charts = ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'learning_rate', 'grad_norm'];
-    const evalCharts = ['eval_loss', 'eval_accuracies', 'eval_margins', 'eval_rewards', 'eval_logps'];
-    for (const chart of [...charts, ...evalCharts]) {
+    const charts = ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'logits', 'learning_rate', 'grad_norm'];
+    for (const chart of charts) {
       await panel.locator(`.chart[data-chart="${chart}"] canvas`).first().waitFor({ state: 'visible', ...opts });
     }
+    // Evaluation series share the chart of their training counterpart, named in its legend.
+    const inChart = { loss: ['loss', 'eval_loss'], rewards: ['rewards/chosen', 'rewards/rejected', 'eval_rewards/chosen', 'eval_rewards/rejected'] };
+    for (const [chart, series] of Object.entries(inChart)) {
+      const legend = await panel.locator(`.chart[data-chart="${chart}"] .legend [data-series]`).evaluateAll((items) => items.map((i) => i.dataset.series));
+      if (JSON.stringify(legend) !== JSON.stringify(series)) throw new Error(`the ${chart} chart draws ${legend.join(', ')}, expected ${series.join(', ')}`);
+    }
+    await expectText(panel.locator('.chart[data-chart="loss"] .legend'), 'eval', 'the loss chart legend');
+    const evalOnly = await panel.locator('.chart[data-chart^="eval_"]').count();
+    if (evalOnly) throw new Error(`${evalOnly} charts of their own for eval_ series`);
+    // epoch is a run summary value, listed, not a chart.
+    await expectText(panel.locator('.run-summary [data-metric="epoch"]'), 'Epoch', 'run summary');
+    const epochRow = await panel.locator('.run-summary [data-metric="epoch"]').innerText();
+    if (!/Epoch\s*\d/.test(epochRow)) throw new Error(`the run summary shows "${epochRow}" for epoch`);
+    if (await panel.locator('.run-summary canvas, .chart[data-chart="epoch"]').count()) throw new Error('epoch is drawn as a chart');
     await expectText(panel.locator('.log-list li'), 'training finished', 'trainer log');
     await expectText(panel.locator('.log-list li'), 'evaluating on 8 held-out pairs', 'trainer log');
-    ui.log(`panel filled: ${charts.length} training and ${evalCharts.length} evaluation charts, job succeeded`);
+    ui.log(`panel filled: ${charts.length} charts with eval_ series in their training charts, run summary listed, job succeeded`);
 
     // 4. The smoothing slider redraws with another weight; the panel keeps it (setState) when it
     // is hidden behind another editor and shown again, which reloads the webview.
