@@ -6,7 +6,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import { formatLineReport, prepareDataset } from '../core/trainer/normalize';
+import { formatLineReport, prepareDataset, validationOverlap } from '../core/trainer/normalize';
 import {
   CreateJobRequest,
   EventLevel,
@@ -257,6 +257,16 @@ export class JobManager {
         : `Files validated: ${pairs(training)} (${notes(training)}; checked with ${SERVER_CHECK})`,
       validation ? { ...summary(training), validation: summary(validation) } : summary(training),
     );
+    if (validation && job.validation_file !== job.training_file) {
+      const overlap = validationOverlap(training.pairs, validation.pairs);
+      if (overlap.pairs || overlap.prompts) {
+        const total = `of the ${validation.pairs.length} validation pairs`;
+        const text = overlap.pairs
+          ? `${overlap.pairs} ${total} are also in the training file${overlap.prompts ? ` and ${overlap.prompts} more share a prompt with a training pair` : ''}`
+          : `${overlap.prompts} ${total} share a prompt with a training pair`;
+        this.emit(live, 'warn', `${text}: their eval_ metrics are better than on dialogues the model has not seen`, { overlap });
+      }
+    }
     this.setStatus(live, 'queued');
     this.emit(live, 'info', 'Fine-tuning job queued', { status: 'queued' });
     this.queue.push(job.id);

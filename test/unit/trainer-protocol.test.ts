@@ -1,7 +1,7 @@
 /** Protocol validators and the preparation of every dataset layout for the backends. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatLineReport, MAX_REPORTED_ERRORS, pairToText, prepareDataset, trainingProblems } from '../../src/core/trainer/normalize';
+import { formatLineReport, MAX_REPORTED_ERRORS, pairToText, prepareDataset, trainingProblems, validationOverlap } from '../../src/core/trainer/normalize';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
 import { parseCreateJobRequest, parseEvent, parseJob, parseMetricsData, ProtocolError } from '../../src/core/trainer/protocol';
@@ -136,4 +136,15 @@ test('trainingProblems: what prepareDataset would refuse beyond the check, witho
   assert.deepEqual(trainingProblems('', 'trl-standard', 0), [{ line: 1, message: 'the file contains no records' }]);
   assert.match(trainingProblems('{"messages": []}\n', 'chat-messages', 1)[0].message, /DPO needs preference pairs/);
   assert.deepEqual(trainingProblems(`${ok}\n`, 'trl-standard', 1), []);
+});
+
+test('validationOverlap: validation pairs also in the training set, and others sharing a prompt with it', () => {
+  const train = [
+    { prompt: 'How can I help her sleep?', chosen: 'A regular bedtime can help.', rejected: 'No idea.' },
+    { prompt: [{ role: 'user', content: 'Hi' }], chosen: [{ role: 'assistant', content: 'Hello, how can I help?' }], rejected: [{ role: 'assistant', content: 'What.' }] },
+  ];
+  assert.deepEqual(validationOverlap(train, [{ prompt: 'Other?', chosen: 'Yes.', rejected: 'No.' }]), { pairs: 0, prompts: 0 });
+  assert.deepEqual(validationOverlap(train, [{ ...train[0] }, { ...train[0], chosen: 'Daylight in the morning helps.' }, { ...train[1] }]), { pairs: 2, prompts: 1 });
+  // Message lists compare by role and content, not by object identity or key order.
+  assert.deepEqual(validationOverlap(train, [{ prompt: [{ content: 'Hi', role: 'user' }] as never, chosen: 'x', rejected: 'y' }]), { pairs: 0, prompts: 1 });
 });

@@ -163,3 +163,27 @@ export function pairToText(pair: NormalizedPair): { prompt: string; chosen: stri
     rejected: completion(pair.rejected),
   };
 }
+
+/**
+ * How much a validation set overlaps the training set: validation pairs found whole in the
+ * training pairs, and the others whose prompt the training set also has. Either makes the
+ * `eval_` metrics look better than they would on unseen dialogues.
+ */
+export function validationOverlap(training: readonly NormalizedPair[], validation: readonly NormalizedPair[]): { pairs: number; prompts: number } {
+  const key = (x: NormalizedPair['prompt']) => (typeof x === 'string' ? x : JSON.stringify(x.map((m) => [m.role, m.content])));
+  const pairKeys = new Set<string>();
+  const promptKeys = new Set<string>();
+  for (const p of training) {
+    const prompt = key(p.prompt);
+    promptKeys.add(prompt);
+    pairKeys.add(JSON.stringify([prompt, key(p.chosen), key(p.rejected)]));
+  }
+  let pairs = 0;
+  let prompts = 0;
+  for (const p of validation) {
+    const prompt = key(p.prompt);
+    if (pairKeys.has(JSON.stringify([prompt, key(p.chosen), key(p.rejected)]))) pairs++;
+    else if (promptKeys.has(prompt)) prompts++;
+  }
+  return { pairs, prompts };
+}
