@@ -76,13 +76,9 @@ export function shiftFindings(findings: readonly Finding[], splice: LineSplice):
   const moved = (line: number) => (line >= end ? line + delta : line);
   const out: Finding[] = [];
   for (const f of findings) {
-    if (touched(f.line, f.endLine)) continue;
-    let stale = false;
-    const related = f.related?.map((r) => {
-      if (touched(r.line, r.endLine)) stale = true;
-      return r.line >= end ? { ...r, line: r.line + delta, endLine: r.endLine + delta } : r;
-    });
+    if (touched(f.line, f.endLine) || f.related?.some((r) => touched(r.line, r.endLine))) continue;
     let data = f.data;
+    let stale = false;
     if (data) {
       for (const [key, value] of Object.entries(data)) {
         if (!key.endsWith('Line') || typeof value !== 'number') continue;
@@ -91,11 +87,11 @@ export function shiftFindings(findings: readonly Finding[], splice: LineSplice):
       }
     }
     if (stale) continue;
-    if (f.line < start && related === f.related && data === f.data && !(f.endLine >= end)) {
-      out.push(f);
-      continue;
-    }
-    out.push({ ...f, line: moved(f.line), endLine: moved(f.endLine), related, data });
+    const related = f.related?.some((r) => r.line >= end) ? f.related.map((r) => (r.line >= end ? { ...r, line: r.line + delta, endLine: r.endLine + delta } : r)) : f.related;
+    const line = moved(f.line);
+    const endLine = moved(f.endLine);
+    // A finding nothing moved stays the same object.
+    out.push(line === f.line && endLine === f.endLine && related === f.related && data === f.data ? f : { ...f, line, endLine, related, data });
   }
   return out;
 }

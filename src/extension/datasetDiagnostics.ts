@@ -298,6 +298,11 @@ export class DatasetDiagnostics implements vscode.Disposable {
       this.log.debug(`Curation rules on ${path.basename(t.doc.uri.path)}: ${t.curationFindings.length} findings in ${Math.round(result.ms)} ms`);
       if (!t.checking) this.publish(t);
     } catch (err) {
+      // Nothing is waiting for the edits any more.
+      if (request === t.fullRequest) {
+        t.fullDone = request;
+        t.editsSinceRequest = [];
+      }
       if (!t.disposed) this.log.error(`Curation check of ${t.doc.uri.toString()} failed: ${(err as Error).message}`);
     }
   }

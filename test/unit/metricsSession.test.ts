@@ -16,26 +16,8 @@ import { FAKE_JOB_ID, fakeJob, messageEvent, metricsEvent, startFakeTrainer } fr
 const JOB_ID = 'ftjob-test';
 const STEPS = 30;
 
-function jobJson(status: string) {
-  return {
-    id: JOB_ID,
-    object: 'fine_tuning.job',
-    model: 'tiny',
-    created_at: 1_700_000_000,
-    finished_at: status === 'succeeded' ? 1_700_000_040 : null,
-    status,
-    training_file: 'file-1',
-    validation_file: null,
-    method: { type: 'dpo', dpo: { hyperparameters: { max_steps: STEPS } } },
-    error: null,
-    result_files: [],
-    trained_tokens: null,
-    seed: 0,
-    estimated_finish: null,
-    metadata: null,
-    backend: 'tiny',
-    progress: null,
-  };
+function jobJson(status: 'running' | 'succeeded') {
+  return fakeJob(status, { created_at: 1_700_000_000, finished_at: status === 'succeeded' ? 1_700_000_040 : null }, STEPS, JOB_ID);
 }
 
 function makeEvents(): JobEvent[] {

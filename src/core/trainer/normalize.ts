@@ -89,9 +89,9 @@ function collectPairs(text: string, prepared: PreparedDataset, keepPairs: boolea
   for (let i = 0; i < lines.length; i++) {
     const parsed = parseLine(lines[i]);
     if (parsed.kind !== 'value') continue;
-    const problem = pairOf(prepared.format!, parsed.value, prepared);
-    if (problem) prepared.errors.push({ line: i + 1, message: problem });
-    else if (!keepPairs) prepared.pairs.length = 0;
+    const pair = pairOf(prepared.format!, parsed.value);
+    if (typeof pair === 'string') prepared.errors.push({ line: i + 1, message: pair });
+    else if (keepPairs) prepared.pairs.push(pair);
   }
 }
 
@@ -101,8 +101,8 @@ export function toLineError(f: Finding): LineError {
   return { line: f.line + 1, message: `${f.message}${field} [${f.code}]` };
 }
 
-/** Adds the record's pair to `prepared`; returns a message when it cannot be trained on. */
-function pairOf(format: FormatId, value: unknown, prepared: PreparedDataset): string | undefined {
+/** The record's pair, or a message saying why it cannot be trained on. */
+function pairOf(format: FormatId, value: unknown): NormalizedPair | string {
   const parts = extractParts(format, value);
   if (!parts) return 'not a preference record';
   if (parts.chosen.length === 0 || parts.rejected.length === 0) return 'missing a chosen or a rejected response';
@@ -114,8 +114,7 @@ function pairOf(format: FormatId, value: unknown, prepared: PreparedDataset): st
     ? { prompt: joinText(parts.context), chosen: joinText(parts.chosen), rejected: joinText(parts.rejected) }
     : { prompt: toMessages(parts.context), chosen: toMessages(parts.chosen), rejected: toMessages(parts.rejected) };
   if (sameCompletion(pair.chosen, pair.rejected)) return 'chosen and rejected are identical';
-  prepared.pairs.push(pair);
-  return undefined;
+  return pair;
 }
 
 function joinText(turns: Turn[]): string {
