@@ -83,6 +83,12 @@ export function defaultPython(): string {
   return process.env.DIALOGUE_CURATOR_PYTHON || (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 }
 
+/** The trainer's own environment (`npm run setup:trainer` makes trainer/.venv) before PATH's. */
+export function defaultAccelerate(trainerDir: string): string {
+  const inVenv = path.join(trainerDir, '.venv', 'bin', 'accelerate');
+  return fs.existsSync(inVenv) ? inVenv : 'accelerate';
+}
+
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', ...extra };
   // The backend never needs the server's token.
@@ -146,7 +152,7 @@ export function buildTrlLaunch(paths: JobPaths, options: BackendOptions, trainer
     paths.output,
   );
   if (paths.validation) args.push('--eval-data', paths.validation);
-  return { command: options.accelerate ?? 'accelerate', args, env: childEnv({}) };
+  return { command: options.accelerate ?? defaultAccelerate(trainerDir), args, env: childEnv({}) };
 }
 
 export function createBackend(name: BackendName, options: BackendOptions = {}): Backend {
