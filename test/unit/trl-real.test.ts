@@ -39,25 +39,32 @@ print(type(m).__name__, len(t), t.pad_token is not None, len(ids) > 3)`,
   assert.equal(load.stdout.trim(), `LlamaForCausalLM ${info.vocab_size} True True`);
 });
 
-test('trl_dpo.py trains the tiny model with the real TRL under accelerate: ln 2 first, the loss falls', { skip, timeout: 600_000 }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-trl-'));
-  const model = path.join(dir, 'model');
+let sharedModel: string | undefined;
+function tinyModel(): string {
+  if (sharedModel) return sharedModel;
+  const model = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dc-trl-model-')), 'model');
   const made = spawnSync(path.join(venvBin, 'python'), [path.join(root, 'trainer', 'make_tiny_model.py'), model], { env, encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
+  return (sharedModel = model);
+}
+
+/** Runs trl_dpo.py under `accelerate launch` (launch options given) and returns its metrics. */
+function trainReal(launchOptions: string[], peft: Record<string, unknown> | null) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-trl-'));
   const config = path.join(dir, 'config.json');
   const output = path.join(dir, 'out');
   fs.writeFileSync(
     config,
     JSON.stringify({
-      model,
+      model: tinyModel(),
       hyperparameters: { max_steps: 30, learning_rate: 5e-3, batch_size: 4, logging_steps: 1, seed: 0 },
-      peft: null,
+      peft,
       output_dir: output,
     }),
   );
   const run = spawnSync(
     path.join(venvBin, 'accelerate'),
-    ['launch', '--cpu', '--num_processes', '1', path.join(root, 'trainer', 'trl_dpo.py'), '--config', config,
+    ['launch', ...launchOptions, path.join(root, 'trainer', 'trl_dpo.py'), '--config', config,
       '--data', path.join(root, 'test', 'fixtures', 'trainer', 'pairs.jsonl'), '--output-dir', output],
     { env, encoding: 'utf8', maxBuffer: 64 << 20 },
   );
@@ -66,14 +73,40 @@ test('trl_dpo.py trains the tiny model with the real TRL under accelerate: ln 2 
     .split('\n')
     .filter((l) => l.startsWith('{"event": "metrics"'))
     .map((l) => JSON.parse(l).data);
+  return { metrics, output, stdout: run.stdout };
+}
+
+function assertDpoRun(metrics: Record<string, number>[]) {
   assert.ok(metrics.length >= 20, `${metrics.length} metrics events`);
+  // Each step once: a multi-process run writes from the main process only.
   assert.deepEqual(metrics.map((m) => m.step), metrics.map((_, i) => i + 1));
   for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected', 'grad_norm', 'learning_rate']) {
     assert.ok(typeof metrics[0][name] === 'number', `TRL's ${name} in the first event`);
   }
   assert.ok(Math.abs(metrics[0].loss - Math.LN2) < 1e-3, `step 1 loss ${metrics[0].loss}`);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const losses = metrics.map((m) => m.loss as number);
+  const losses = metrics.map((m) => m.loss);
   assert.ok(mean(losses.slice(-5)) < mean(losses.slice(0, 5)), `loss did not fall: ${losses.join(', ')}`);
+}
+
+test('trl_dpo.py trains the tiny model with the real TRL under accelerate: ln 2 first, the loss falls', { skip, timeout: 600_000 }, () => {
+  const { metrics, output } = trainReal(['--cpu', '--num_processes', '1'], null);
+  assertDpoRun(metrics);
   assert.ok(fs.existsSync(path.join(output, 'model.safetensors')), 'trained weights saved');
+});
+
+test('real TRL with LoRA through peft saves an adapter', { skip, timeout: 600_000 }, () => {
+  const { metrics, output } = trainReal(['--cpu', '--num_processes', '1'], { lora_r: 8, lora_alpha: 16 });
+  assertDpoRun(metrics);
+  assert.ok(fs.existsSync(path.join(output, 'adapter_model.safetensors')), 'LoRA adapter saved');
+  assert.equal(JSON.parse(fs.readFileSync(path.join(output, 'adapter_config.json'), 'utf8')).r, 8);
+});
+
+test('real TRL in two accelerate processes (trainer/accelerate/multi-cpu.yaml, gloo): one metric stream', { skip, timeout: 600_000 }, () => {
+  const single = trainReal(['--cpu', '--num_processes', '1'], null).metrics;
+  const { metrics, output, stdout } = trainReal(['--config_file', path.join(root, 'trainer', 'accelerate', 'multi-cpu.yaml')], null);
+  assertDpoRun(metrics);
+  assert.equal(metrics.length, single.length, 'as many steps as one process');
+  assert.equal(stdout.split('model saved').length - 1, 1, 'saved once, by the main process');
+  assert.ok(fs.existsSync(path.join(output, 'model.safetensors')));
 });
