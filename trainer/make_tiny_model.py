@@ -3,12 +3,12 @@
 
     python trainer/make_tiny_model.py DIR [--corpus FILE]... [--layers 2] [--hidden 64] [--seed 0]
 
-The folder holds a Llama-style config with a few layers and random weights (safetensors), and a
-byte-level BPE tokenizer trained here with `tokenizers` on trainer/tiny_corpus.txt (our own text)
+The folder holds a Llama-style config with a few layers and weights (safetensors) that start random
+and get a few hundred steps of next-token prediction on the corpus, and a byte-level BPE tokenizer trained here with `tokenizers` on trainer/tiny_corpus.txt (our own text)
 plus any --corpus files, with a chat template so conversational datasets work too. It loads with
 `AutoModelForCausalLM.from_pretrained(DIR)` and `AutoTokenizer.from_pretrained(DIR)` without a
 model hub, which is what the trl backend's tests and `npm start` train on a CPU. Its answers are
-noise: it exists to run the real training engine end to end, not to write.
+corpus words strung together: it exists to run the real training engine end to end, not to write.
 
 Prints one JSON line: {"model_dir": ..., "parameters": ..., "vocab_size": ...}.
 """
@@ -67,7 +67,31 @@ def train_tokenizer(paths, vocab_size):
     return fast
 
 
-def make_model(out_dir, corpus=(), layers=2, hidden=64, heads=4, vocab_size=512, seed=0):
+def pretrain(model, tokenizer, lines, steps, seed, batch_size=8):
+    """A few hundred steps of next-token prediction on the corpus lines, so the model answers in
+    words of the corpus instead of random bytes (enough for the tone scores of an evaluation to
+    have something to read; it still knows nothing)."""
+    import random
+
+    import torch
+
+    rng = random.Random(seed)
+    # One running text (no end-of-text between lines), so an answer goes on in words.
+    stream = tokenizer(" ".join(lines), add_special_tokens=False)["input_ids"]
+    window = min(64, len(stream) - 1)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model.train()
+    for _ in range(steps):
+        starts = [rng.randrange(0, len(stream) - window) for _ in range(batch_size)]
+        ids = torch.tensor([stream[s : s + window] for s in starts])
+        loss = model(input_ids=ids, labels=ids).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    model.eval()
+
+
+def make_model(out_dir, corpus=(), layers=2, hidden=64, heads=4, vocab_size=512, seed=0, pretrain_steps=200):
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -89,6 +113,8 @@ def make_model(out_dir, corpus=(), layers=2, hidden=64, heads=4, vocab_size=512,
     )
     model = LlamaForCausalLM(config)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
+    if pretrain_steps:
+        pretrain(model, tokenizer, list(corpus_lines(paths)), pretrain_steps, seed)
     os.makedirs(out_dir, exist_ok=True)
     model.save_pretrained(out_dir, safe_serialization=True)
     tokenizer.save_pretrained(out_dir)
@@ -108,8 +134,9 @@ def main(argv=None):
     parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--vocab-size", type=int, default=512)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pretrain-steps", type=int, default=200, help="next-token steps on the corpus (0: random weights)")
     args = parser.parse_args(argv)
-    info = make_model(args.dir, args.corpus, args.layers, args.hidden, args.heads, args.vocab_size, args.seed)
+    info = make_model(args.dir, args.corpus, args.layers, args.hidden, args.heads, args.vocab_size, args.seed, args.pretrain_steps)
     print(json.dumps(info))
     return 0
 

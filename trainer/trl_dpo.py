@@ -70,12 +70,108 @@ def metrics_record(logs, step, max_steps):
     return {"event": "metrics", "data": data}
 
 
+def _summary_number(value):
+    """transformers 5 logs the end-of-training values as strings ('0.9145'), 4.x as numbers."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    return _number(value)
+
+
 def summary_message(logs):
     parts = []
     for key in ("train_loss", "train_runtime", "train_samples_per_second"):
-        if isinstance(logs.get(key), (int, float)):
-            parts.append("%s=%.4g" % (key, logs[key]))
+        value = _summary_number(logs.get(key))
+        if value is not None:
+            parts.append("%s=%.4g" % (key, value))
     return "training finished" + (": " + ", ".join(parts) if parts else "")
+
+
+TRACKERS = {"tensorboard": ("tensorboard", "TENSORBOARD_LOGGING_DIR"), "trackio": ("trackio", "TRACKIO_DIR")}
+
+
+def tracking_setup(report_to, tracking_dir):
+    """Environment variables that put each requested tracker's files under tracking_dir, and the
+    trackers whose package is missing (the job fails before loading a model). `report_to` is a
+    name or a list of names; "none" or nothing means no tracking."""
+    names = [report_to] if isinstance(report_to, str) else list(report_to or [])
+    names = [n for n in names if n != "none"]
+    env, missing = {}, []
+    for name in names:
+        if name not in TRACKERS:
+            continue
+        module, variable = TRACKERS[name]
+        env[variable] = os.path.join(tracking_dir, name)
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(name)
+    return env, missing
+
+
+def prompt_text(tokenizer, prompt):
+    """What the model is given for a prompt: a conversation through the tokenizer's chat template
+    (with the assistant's turn opened), a string as it is."""
+    if isinstance(prompt, list):
+        if getattr(tokenizer, "chat_template", None):
+            return tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+        return "".join("%s: %s\n" % (m.get("role", ""), m.get("content", "")) for m in prompt) + "assistant: "
+    return prompt
+
+
+def response_like(example_response, text):
+    """A generated text in the shape of the dataset's responses (a string or an assistant turn)."""
+    if isinstance(example_response, list):
+        return [{"role": "assistant", "content": text}]
+    return text
+
+
+def evaluation_prompts(records, limit):
+    """The held-out prompts to answer, each once, in file order, at most `limit`."""
+    seen, out = set(), []
+    for record in records:
+        key = json.dumps(record.get("prompt"), sort_keys=True)
+        if key in seen or record.get("prompt") is None:
+            continue
+        seen.add(key)
+        out.append(record)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def generate(model, tokenizer, text, max_new_tokens):
+    import torch
+
+    inputs = tokenizer(text, return_tensors="pt", add_special_tokens=False)
+    inputs = {k: v.to(model.device) for k, v in inputs.items()}
+    with torch.no_grad():
+        output = model.generate(
+            **inputs,
+            do_sample=False,
+            max_new_tokens=max_new_tokens,
+            pad_token_id=tokenizer.pad_token_id,
+        )
+    return tokenizer.decode(output[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+
+
+def write_evaluation(path, records, tuned_model, base_answer, tokenizer, max_new_tokens):
+    """One TRL preference record per held-out prompt: `chosen` is the tuned model's greedy
+    answer, `rejected` the base model's (so every tool that reads preference pairs can compare
+    them)."""
+    tuned_model.eval()
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for record in records:
+            text = prompt_text(tokenizer, record["prompt"])
+            tuned = generate(tuned_model, tokenizer, text, max_new_tokens)
+            base = base_answer(text)
+            example = record.get("chosen")
+            f.write(json.dumps({"prompt": record["prompt"], "chosen": response_like(example, tuned), "rejected": response_like(example, base)}) + "\n")
+    os.replace(tmp, path)
+    return len(records)
 
 
 def _auto(value):
@@ -100,6 +196,15 @@ def dpo_config_kwargs(config, output_dir, bf16=False, evaluate=False):
         "bf16": bool(bf16),
     }
     optional = {
+        "loss_type": hp.get("loss_type"),
+        "loss_weights": hp.get("loss_weights"),
+        "label_smoothing": hp.get("label_smoothing"),
+        "warmup_steps": hp.get("warmup_steps"),
+        "warmup_ratio": hp.get("warmup_ratio"),
+        "lr_scheduler_type": hp.get("lr_scheduler_type"),
+        "gradient_checkpointing": hp.get("gradient_checkpointing"),
+        "precompute_ref_log_probs": hp.get("precompute_ref_log_probs"),
+        "report_to": hp.get("report_to"),
         "num_train_epochs": _auto(hp.get("n_epochs")),
         "per_device_train_batch_size": _auto(hp.get("batch_size")),
         "gradient_accumulation_steps": hp.get("gradient_accumulation_steps"),
@@ -115,6 +220,35 @@ def dpo_config_kwargs(config, output_dir, bf16=False, evaluate=False):
         if value is not None:
             kwargs[key] = value
     return kwargs
+
+
+def config_parameters(config_class):
+    """The keyword names config_class accepts, or None when it takes any (**kwargs)."""
+    try:
+        parameters = inspect.signature(config_class.__init__).parameters
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return None
+    return set(parameters) - {"self"}
+
+
+def fit_to_release(kwargs, accepted):
+    """The DPOConfig arguments the installed release takes, and a note for each one it lacks.
+    transformers 5 dropped `warmup_ratio`: its `warmup_steps` takes a fraction below 1 instead."""
+    if accepted is None:
+        return dict(kwargs), []
+    kwargs = dict(kwargs)
+    notes = []
+    if "warmup_ratio" in kwargs and "warmup_ratio" not in accepted and "warmup_steps" in accepted:
+        ratio = kwargs.pop("warmup_ratio")
+        if "warmup_steps" in kwargs:
+            notes.append("warmup_ratio=%s ignored: warmup_steps is set too" % ratio)
+        else:
+            kwargs["warmup_steps"] = float(ratio)
+    for key in sorted(set(kwargs) - accepted):
+        notes.append("%s=%s is not an option of this TRL release; it was not used" % (key, json.dumps(kwargs.pop(key))))
+    return kwargs, notes
 
 
 def _int_if_whole(value):
@@ -197,9 +331,21 @@ def main(argv=None):
     parser.add_argument("--data", required=True)
     parser.add_argument("--output-dir", required=True)
     parser.add_argument("--eval-data")
+    parser.add_argument("--evaluation-out", help="with --eval-data: where base-vs-tuned answers go")
+    parser.add_argument("--tracking-dir", help="where TensorBoard / trackio files go (report_to)")
     args = parser.parse_args(argv)
     with open(args.config, "r", encoding="utf-8") as f:
         config = json.load(f)
+    hp = config.get("hyperparameters") or {}
+    tracking_env, missing = tracking_setup(hp.get("report_to"), args.tracking_dir or os.path.join(args.output_dir, "runs"))
+    if missing:
+        message(
+            "report_to asks for %s, which is not installed in the trainer's environment: pip install %s"
+            % (", ".join(missing), " ".join(missing)),
+            "error",
+        )
+        return 2
+    os.environ.update(tracking_env)
 
     import torch
     import transformers
@@ -236,7 +382,12 @@ def main(argv=None):
     if args.eval_data:
         eval_dataset = load_dataset("json", data_files=args.eval_data, split="train")
         message("evaluating on %d held-out pairs" % len(eval_dataset))
-    training_args = DPOConfig(**dpo_config_kwargs(config, args.output_dir, bf16, evaluate=eval_dataset is not None))
+    config_kwargs, notes = fit_to_release(
+        dpo_config_kwargs(config, args.output_dir, bf16, evaluate=eval_dataset is not None), config_parameters(DPOConfig)
+    )
+    for note in notes:
+        message(note, "warn")
+    training_args = DPOConfig(**config_kwargs)
     trainer = DPOTrainer(
         model=model,
         args=training_args,
@@ -254,7 +405,33 @@ def main(argv=None):
             trainer.evaluate()
     trainer.save_model(args.output_dir)
     message("model saved to %s" % args.output_dir)
+    if eval_dataset is not None and args.evaluation_out and is_main_process():
+        evaluate_generations(trainer, tokenizer, eval_dataset, hp, args.evaluation_out, lambda: AutoModelForCausalLM.from_pretrained(model_name, **model_kwargs))
     return 0
+
+
+def evaluate_generations(trainer, tokenizer, eval_dataset, hp, out_path, load_base):
+    """Greedy answers of the base and the tuned model to each held-out prompt. A failure here is
+    a warning: the trained model is saved and stays the job's result."""
+    try:
+        records = evaluation_prompts(eval_dataset, int(hp.get("eval_generations", 100)))
+        max_new_tokens = int(hp.get("max_new_tokens", 64))
+        message("answering %d held-out prompts with the base and the tuned model (greedy, up to %d new tokens)" % (len(records), max_new_tokens))
+        tuned = trainer.accelerator.unwrap_model(trainer.model)
+        if hasattr(tuned, "disable_adapter"):
+            def base_answer(text):
+                with tuned.disable_adapter():
+                    return generate(tuned, tokenizer, text, max_new_tokens)
+        else:
+            base = load_base().to(tuned.device)
+            base.eval()
+
+            def base_answer(text):
+                return generate(base, tokenizer, text, max_new_tokens)
+        count = write_evaluation(out_path, records, tuned, base_answer, tokenizer, max_new_tokens)
+        message("evaluation written: %d prompts, base and tuned answers" % count)
+    except Exception as err:  # noqa: BLE001 - reported, the job's model stays
+        message("the base-vs-tuned evaluation failed (%s: %s); the trained model is saved" % (type(err).__name__, err), "warn")
 
 
 if __name__ == "__main__":

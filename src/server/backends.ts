@@ -32,6 +32,10 @@ export interface JobPaths {
   config: string;
   output: string;
   log: string;
+  /** Base-vs-tuned answers to the held-out prompts (with a validation set). */
+  evaluation?: string;
+  /** TensorBoard / trackio files, when the job asks for them (`report_to`). */
+  tracking: string;
 }
 
 export interface Launch {
@@ -59,8 +63,12 @@ export function jobPaths(dir: string, options: { validation?: boolean } = {}): J
     config: path.join(dir, 'config.json'),
     output: path.join(dir, 'output'),
     log: path.join(dir, 'backend.log'),
+    tracking: path.join(dir, 'tracking'),
   };
-  if (options.validation) paths.validation = path.join(dir, 'validation.jsonl');
+  if (options.validation) {
+    paths.validation = path.join(dir, 'validation.jsonl');
+    paths.evaluation = path.join(dir, 'evaluation.jsonl');
+  }
   return paths;
 }
 
@@ -152,6 +160,8 @@ export function buildTrlLaunch(paths: JobPaths, options: BackendOptions, trainer
     paths.output,
   );
   if (paths.validation) args.push('--eval-data', paths.validation);
+  if (paths.evaluation) args.push('--evaluation-out', paths.evaluation);
+  args.push('--tracking-dir', paths.tracking);
   return { command: options.accelerate ?? defaultAccelerate(trainerDir), args, env: childEnv({}) };
 }
 

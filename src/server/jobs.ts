@@ -19,9 +19,12 @@ import {
   ListResponse,
   MetricsData,
   parseMetricsData,
+  TRL_ONLY_HYPERPARAMETERS,
 } from '../core/trainer/protocol';
 import { Backend, jobPaths, parseBackendLine } from './backends';
 import { HttpError } from './httpError';
+import { collectResults } from './results';
+import { formatSize } from '../core/bytes';
 import { killOrphans, signalGroup } from './processes';
 import { DataStore, isValidId, newId, StoredJob } from './store';
 
@@ -195,6 +198,13 @@ export class JobManager {
     if (backend.name === 'tiny' && req.model && req.model !== backend.defaultModel) {
       this.emit(live, 'warn', `The tiny backend trains a small byte-level model from scratch; model ${JSON.stringify(req.model)} is not used`);
     }
+    if (backend.name === 'tiny') {
+      const ignored: string[] = TRL_ONLY_HYPERPARAMETERS.filter((k) => hp[k] !== undefined);
+      if (req.method?.dpo.peft) ignored.push('peft');
+      if (ignored.length) {
+        this.emit(live, 'warn', `The tiny backend is a small DPO of its own, not TRL: ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used (serve --backend trl runs them)`);
+      }
+    }
     if (hp.eval_steps !== undefined && !validation) {
       this.emit(live, 'warn', 'eval_steps is set but the job has no validation_file: nothing will be evaluated');
     }
@@ -322,11 +332,13 @@ export class JobManager {
       });
       child.on('close', (code, signal) => {
         logFile.end();
-        this.running--;
         live.child = undefined;
-        this.onBackendEnd(live, code, signal, spawnError);
-        resolve();
-        this.pump();
+        // The job holds its slot until its results are stored: one job at a time means that too.
+        void this.onBackendEnd(live, code, signal, spawnError).finally(() => {
+          this.running--;
+          resolve();
+          this.pump();
+        });
       });
     });
   }
@@ -365,7 +377,7 @@ export class JobManager {
     if (t - live.lastSaved > 1000) this.save(live);
   }
 
-  private onBackendEnd(live: LiveJob, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void {
+  private async onBackendEnd(live: LiveJob, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): Promise<void> {
     const { job } = live.stored;
     if (live.stopReason === 'shutdown') {
       const p = job.progress;
@@ -385,7 +397,7 @@ export class JobManager {
         param: null,
       });
     } else if (code === 0) {
-      this.finish(live, 'succeeded', null);
+      await this.succeed(live);
     } else {
       const how = code !== null ? `exit code ${code}` : `signal ${signal}`;
       const tail = live.stderrTail.length ? `\n${live.stderrTail.join('\n')}` : '';
@@ -395,6 +407,29 @@ export class JobManager {
         param: null,
       });
     }
+  }
+
+  /** Packs the job's output as result files, then ends it as succeeded. */
+  private async succeed(live: LiveJob): Promise<void> {
+    const { job } = live.stored;
+    let files;
+    try {
+      files = await collectResults(this.options.store, job, this.pathsOf(job));
+    } catch (err) {
+      this.finish(live, 'failed', {
+        code: 'results_failed',
+        message: `Training finished, but its results could not be stored: ${(err as Error).message}`,
+        param: null,
+      });
+      return;
+    }
+    if (isTerminalStatus(job.status)) return; // cancelled while packing
+    job.result_files = files.map((f) => f.id);
+    if (files.length) {
+      const list = files.map((f) => `${f.filename} (${formatSize(f.bytes)})`).join(', ');
+      this.emit(live, 'info', `Results: ${list}`, { result_files: files.map((f) => ({ id: f.id, filename: f.filename, bytes: f.bytes })) });
+    }
+    this.finish(live, 'succeeded', null);
   }
 
   private setStatus(live: LiveJob, status: JobStatus): void {

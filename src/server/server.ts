@@ -3,7 +3,8 @@
  * `/health`):
  *
  *   POST /v1/files                               upload (multipart `file` + `purpose`, or a raw body)
- *   GET  /v1/files, /v1/files/{id}
+ *   GET  /v1/files, /v1/files/{id}               ?purpose= (fine-tune uploads, fine-tune-results)
+ *   GET  /v1/files/{id}/content                  the bytes, streamed; one Range resumes a download
  *   POST /v1/fine_tuning/jobs                    create a DPO job
  *   GET  /v1/fine_tuning/jobs, /v1/fine_tuning/jobs/{id}
  *   POST /v1/fine_tuning/jobs/{id}/cancel
@@ -14,6 +15,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import {
   ErrorBody,
   FineTuningJob,
@@ -28,6 +30,7 @@ import {
 import { bearerToken, isLoopbackHost, tokensMatch } from './auth';
 import { Backend } from './backends';
 import { HttpError } from './httpError';
+import { formatSize } from '../core/bytes';
 import { JobManager } from './jobs';
 import { boundaryOf, MultipartError, MultipartParser } from './multipart';
 import { DataStore, newId } from './store';
@@ -131,7 +134,7 @@ interface Context {
 }
 
 const JOB_PATH = /^\/v1\/fine_tuning\/jobs\/([^/]+)(\/cancel|\/events|\/events\/stream)?$/;
-const FILE_PATH = /^\/v1\/files\/([^/]+)$/;
+const FILE_PATH = /^\/v1\/files\/([^/]+)(\/content)?$/;
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: Context): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -145,14 +148,19 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
 
   if (route === '/v1/files') {
     if (method === 'POST') return sendJson(res, 200, await receiveUpload(req, url, ctx));
-    if (method === 'GET') return sendJson(res, 200, listOf(ctx.store.listFiles(), false));
+    if (method === 'GET') {
+      const purpose = url.searchParams.get('purpose');
+      const files = ctx.store.listFiles().filter((f) => purpose === null || f.purpose === purpose);
+      return sendJson(res, 200, listOf(files, false));
+    }
     throw methodNotAllowed(method, route);
   }
   const fileMatch = FILE_PATH.exec(route);
   if (fileMatch) {
-    if (method !== 'GET') throw methodNotAllowed(method, route);
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method, route);
     const file = ctx.store.getFile(decodeURIComponent(fileMatch[1]));
-    if (!file) throw new HttpError(404, `No uploaded file with id ${JSON.stringify(fileMatch[1])}`, 'file_not_found');
+    if (!file) throw new HttpError(404, `No file with id ${JSON.stringify(fileMatch[1])}`, 'file_not_found');
+    if (fileMatch[2]) return sendContent(req, res, ctx.store.contentPath(file), file);
     return sendJson(res, 200, file);
   }
   if (route === '/v1/fine_tuning/jobs') {
@@ -330,7 +338,7 @@ function write(stream: fs.WriteStream, data: Buffer): Promise<void> | void {
 async function receiveUpload(req: http.IncomingMessage, url: URL, ctx: Context): Promise<TrainerFile> {
   const limit = ctx.maxUploadBytes;
   const tooLarge = () =>
-    new HttpError(413, `The file is larger than this trainer accepts (${formatBytes(limit)})`, 'file_too_large', 'file');
+    new HttpError(413, `The file is larger than this trainer accepts (${formatSize(limit)})`, 'file_too_large', 'file');
   const boundary = boundaryOf(req.headers['content-type']);
   if (/^multipart\//i.test(req.headers['content-type'] ?? '') && !boundary) {
     throw new HttpError(400, 'multipart upload without a boundary', 'invalid_multipart');
@@ -394,7 +402,9 @@ async function receiveUpload(req: http.IncomingMessage, url: URL, ctx: Context):
     }
     if (bytes === 0) throw new HttpError(400, 'The uploaded file is empty', 'empty_file', 'file');
   } catch (err) {
-    out.destroy();
+    // The file is opened asynchronously: wait until the stream is closed, or an open still on its
+    // way would create the partial file again after it was removed.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()).destroy());
     ctx.store.discardUpload(id);
     throw err;
   }
@@ -417,8 +427,66 @@ function safeName(name: string): string {
   return clean || 'upload.jsonl';
 }
 
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : `${n} bytes`;
+/**
+ * A file's bytes, streamed from disk (memory stays flat whatever its size). One byte range
+ * (`Range: bytes=a-b`, `a-` or `-n`) resumes an interrupted download; `If-Range` with the ETag
+ * makes sure the bytes resumed are those of the same file.
+ */
+async function sendContent(req: http.IncomingMessage, res: http.ServerResponse, file: string, meta: TrainerFile): Promise<void> {
+  let size: number;
+  try {
+    size = (await fs.promises.stat(file)).size;
+  } catch {
+    throw new HttpError(410, `The bytes of file ${meta.id} are no longer on the trainer`, 'file_gone');
+  }
+  const etag = `"${meta.id}-${size}"`;
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': meta.filename.endsWith('.jsonl') ? 'application/jsonl; charset=utf-8' : 'application/x-tar',
+    'content-disposition': `attachment; filename="${meta.filename.replace(/[^\w.-]/g, '_')}"`,
+    'accept-ranges': 'bytes',
+    etag,
+    'cache-control': 'no-store',
+  };
+  const rangeHeader = req.headers.range;
+  const ifRange = req.headers['if-range'];
+  let start = 0;
+  let end = size - 1;
+  let status = 200;
+  if (rangeHeader && (ifRange === undefined || ifRange === etag)) {
+    const range = parseRange(rangeHeader, size);
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...headers, 'content-range': `bytes */${size}`, 'content-length': 0 });
+      res.end();
+      return;
+    }
+    if (range) {
+      [start, end] = range;
+      status = 206;
+      headers['content-range'] = `bytes ${start}-${end}/${size}`;
+    }
+  }
+  headers['content-length'] = Math.max(0, end - start + 1);
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD' || size === 0) {
+    res.end();
+    return;
+  }
+  await pipeline(fs.createReadStream(file, { start, end }), res).catch(() => res.destroy());
+}
+
+/** One range of a `Range: bytes=…` header; undefined to send the whole file (several ranges, other units). */
+export function parseRange(header: string, size: number): [number, number] | 'unsatisfiable' | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    return [Math.max(0, size - suffix), size - 1];
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return [start, end];
 }
 
 /** SSE: replays the job's events after Last-Event-ID (or ?after=), follows it live, ends with `done`. */

@@ -2,6 +2,7 @@
  * The trainer server's data directory. Everything a restarted server needs is on disk:
  *
  *   files/<file-id>.jsonl         uploaded bytes      files/<file-id>.json   metadata
+ *   files/<file-id>.result        a job's result (model archive, training log, evaluation)
  *   jobs/<job-id>/job.json        the job + the pid of its backend process group
  *   jobs/<job-id>/events.jsonl    every event, appended as it happens (replay and resume)
  *   jobs/<job-id>/dataset.jsonl   the normalised pairs the backend reads
@@ -12,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FineTuningJob, JobEvent, parseEvent, parseFile, parseJob, TrainerFile } from '../core/trainer/protocol';
+import { FineTuningJob, JobEvent, parseEvent, parseFile, parseJob, RESULTS_PURPOSE, TrainerFile } from '../core/trainer/protocol';
 
 export interface StoredJob {
   job: FineTuningJob;
@@ -56,6 +57,20 @@ export class DataStore {
   /** Where an upload streams to before it is complete. */
   partialUploadPath(id: string): string {
     return path.join(this.filesDir, `${id}.jsonl.part`);
+  }
+
+  /** Where a file's bytes are: an upload's, or a job result's. */
+  contentPath(file: TrainerFile): string {
+    return file.purpose === RESULTS_PURPOSE ? this.resultDataPath(file.id) : this.fileDataPath(file.id);
+  }
+
+  resultDataPath(id: string): string {
+    return path.join(this.filesDir, `${id}.result`);
+  }
+
+  /** Registers a result whose bytes were written to `resultDataPath(file.id)`. */
+  commitResult(file: TrainerFile): void {
+    writeJsonAtomic(path.join(this.filesDir, `${file.id}.json`), file);
   }
 
   commitUpload(file: TrainerFile): void {

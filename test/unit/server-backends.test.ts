@@ -18,9 +18,15 @@ describe('backends', () => {
     const paths = jobPaths('/data/jobs/ftjob-1');
     assert.deepEqual(buildTrlLaunch(paths, {}, '/opt/trainer'), {
       command: 'accelerate',
-      args: ['launch', '/opt/trainer/trl_dpo.py', '--config', paths.config, '--data', paths.dataset, '--output-dir', paths.output],
+      args: ['launch', '/opt/trainer/trl_dpo.py', '--config', paths.config, '--data', paths.dataset, '--output-dir', paths.output,
+        '--tracking-dir', paths.tracking],
       env: buildTrlLaunch(paths, {}, '/opt/trainer').env,
     });
+    // A validation set is evaluated, and its prompts answered by the base and the tuned model.
+    const withEval = jobPaths('/data/jobs/ftjob-2', { validation: true });
+    assert.deepEqual(buildTrlLaunch(withEval, {}, '/opt/trainer').args.slice(-6), [
+      '--eval-data', '/data/jobs/ftjob-2/validation.jsonl', '--evaluation-out', '/data/jobs/ftjob-2/evaluation.jsonl', '--tracking-dir', '/data/jobs/ftjob-2/tracking',
+    ]);
     const multi = buildTrlLaunch(paths, { accelerate: '/venv/bin/accelerate', accelerateConfig: '/etc/fsdp.yaml' }, '/opt/trainer');
     assert.equal(multi.command, '/venv/bin/accelerate');
     assert.deepEqual(multi.args.slice(0, 4), ['launch', '--config_file', '/etc/fsdp.yaml', '/opt/trainer/trl_dpo.py']);
@@ -75,7 +81,7 @@ describe('backends', () => {
       const paths = jobPaths(path.join(server.dataDir, 'jobs', job.id));
       assert.deepEqual(JSON.parse(fs.readFileSync(record, 'utf8')), [
         'launch', '--config_file', '/etc/deepspeed.yaml', path.join(TRAINER_DIR, 'trl_dpo.py'),
-        '--config', paths.config, '--data', paths.dataset, '--output-dir', paths.output,
+        '--config', paths.config, '--data', paths.dataset, '--output-dir', paths.output, '--tracking-dir', paths.tracking,
       ]);
       const config = JSON.parse(fs.readFileSync(paths.config, 'utf8'));
       assert.equal(config.model, 'meta-llama/Llama-3.1-8B-Instruct');

@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readToken } from '../../server/auth';
-import { BACKEND_NAMES, BackendName, createBackend } from '../../server/backends';
+import { BACKEND_NAMES, BackendName, createBackend, defaultAccelerate, defaultPython, findTrainerDir } from '../../server/backends';
+import { interpreterOfScript, preflight } from '../../server/preflight';
 import { DEFAULT_MAX_UPLOAD_BYTES, ServerConfigError, startTrainerServer } from '../../server/server';
 import { CliIO, UsageError } from '../io';
 
@@ -13,8 +14,10 @@ Runs the reference trainer server: uploads, DPO fine-tuning jobs and their live 
 Options:
   --host HOST            Address to listen on (default 127.0.0.1; others need a token)
   --port N               Port (default 8787; 0 picks a free one)
-  --backend tiny|trl     tiny: a small real DPO run on CPU (PyTorch); trl: TRL's DPOTrainer
-                         through accelerate launch (default tiny)
+  --backend tiny|trl     trl: TRL's DPOTrainer through accelerate launch, on a job's model (a hub
+                         name or a local folder; GPUs or CPU); tiny: a small DPO of our own on a
+                         byte-level model built per job, PyTorch only, no model needed — for
+                         demos and protocol tests on machines without the trl packages (default)
   --data-dir DIR         Uploads, jobs and events (default ~/.local/share/dialogue-curator/trainer)
   --token-file FILE      Bearer token (otherwise DIALOGUE_CURATOR_TOKEN)
   --tls-cert FILE        Serve HTTPS with this certificate (PEM) ...
@@ -22,8 +25,16 @@ Options:
   --max-upload-mb N      Largest accepted upload (default ${DEFAULT_MAX_UPLOAD_BYTES / (1024 * 1024)})
   --max-concurrent N     Jobs running at once (default 1)
   --python PATH          Interpreter of the tiny backend (default /usr/bin/python3)
-  --accelerate PATH      accelerate executable of the trl backend (default: accelerate on PATH)
-  --accelerate-config F  accelerate config file (multi-GPU, DeepSpeed, FSDP) for the trl backend
+  --accelerate PATH      accelerate executable of the trl backend (default: trainer/.venv's, made
+                         by \`npm run setup:trainer\`, else accelerate on PATH)
+  --accelerate-config F  accelerate config file (multi-GPU, DeepSpeed, FSDP) for the trl backend;
+                         trainer/accelerate/ has examples (two CPU processes, multi-GPU, DeepSpeed, FSDP)
+  --skip-preflight       Start without checking that the backend's Python imports its packages
+
+Before it listens, serve checks that the backend can run: the interpreter exists, the packages
+import (torch; for trl also transformers, trl, accelerate, peft, datasets), and their versions
+are those of trainer/requirements.txt (others: a warning). If not, it does not start and says
+how to fix it.
   -h, --help             Show this help
 
 Stop with Ctrl+C: running jobs are stopped (their processes end) and marked failed.
@@ -59,6 +70,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       python: { type: 'string' },
       accelerate: { type: 'string' },
       'accelerate-config': { type: 'string' },
+      'skip-preflight': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -90,12 +102,38 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const dataDir = resolve(values['data-dir']) ?? defaultDataDir(io.env);
   const log = (line: string) => io.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
+  const trainerDir = findTrainerDir();
+  const accelerate = resolve(values.accelerate) ?? defaultAccelerate(trainerDir);
+  const python = resolve(values.python) ?? defaultPython();
+  if (!values['skip-preflight']) {
+    const trl = backendName === 'trl';
+    log(`checking the ${backendName} backend's Python packages`);
+    const checked = await preflight({
+      backend: backendName as BackendName,
+      python: trl ? interpreterOfScript(accelerate, io.env) : python,
+      launcher: trl ? `accelerate (${accelerate})` : `Python (${python})`,
+      trainerDir,
+      fix: trl
+        ? `Fix: run \`npm run setup:trainer\` in the Dialogue Curator folder (it makes ${path.join(trainerDir, '.venv')}), or install ${path.join(trainerDir, 'requirements.txt')} with pip into the Python that runs accelerate and pass --accelerate PATH.`
+        : `Fix: install PyTorch for it (Debian: apt-get install python3-torch) or pass --python PATH of an interpreter that has it.`,
+    });
+    if (checked.problems.length) {
+      for (const problem of checked.problems) io.stderr.write(`dialogue-curator serve: ${problem}\n`);
+      io.stderr.write('dialogue-curator serve: not started (a server that cannot train would accept jobs and fail each one)\n');
+      return 2;
+    }
+    for (const warning of checked.warnings) log(`warning: ${warning}`);
+    const versions = Object.entries(checked.packages).map(([k, v]) => `${k} ${v}`).join(', ');
+    log(`backend ${backendName} ready: ${checked.python}${versions ? ` (${versions})` : ''}`);
+  }
+
   let server;
   try {
     const backend = createBackend(backendName as BackendName, {
-      python: values.python,
-      accelerate: values.accelerate,
+      python,
+      accelerate,
       accelerateConfig: resolve(values['accelerate-config']),
+      trainerDir,
     });
     server = await startTrainerServer({
       host: values.host as string,

@@ -3,19 +3,21 @@ import { analyzeRecord } from '../../core/curation/recordAnalysis';
 import { lengthBias } from '../../core/dataset/rules';
 import { describePhrase, findShortcuts, ShortcutInput, ShortcutPhrase } from '../../core/dataset/shortcuts';
 import { FormatId, FORMAT_LABELS } from '../../core/formats';
-import { AXIS_LABELS, TONE_AXES, ToneScores } from '../../core/tone/analyze';
+import { AXIS_LABELS, TONE_AXES, ToneAxis, ToneScores } from '../../core/tone/analyze';
 import { tokenizer } from '../../core/tokens/tokenizer';
 import { LoadedConfig, settingsForFile } from '../../node/project';
 import { displayPath } from '../files';
 import { CliIO, parseDatasetArgs } from '../io';
 import { configForFile, forEachRecord, resolveInputs } from './score';
 
-const HELP = `Usage: dialogue-curator stats [--format text|json] [--config FILE] PATH...
+const HELP = `Usage: dialogue-curator stats [--evaluation] [--format text|json] [--config FILE] PATH...
 
 Summarises datasets: records and format, token percentiles per field, mean tone scores per
-side, the share of pairs where chosen outscores rejected, length bias and the top shortcut
+side, the share of pairs where chosen outscores rejected (overall and per tone axis), length bias and the top shortcut
 phrases (phrases that mark one side).
 
+  --evaluation         the file is a training job's evaluation.jsonl (chosen = the tuned model's
+                       answer, rejected = the base model's): sides are named tuned and base
   --format text|json   output format (default: text)
   --config FILE        use this .dialoguecurator.json instead of the nearest one
 
@@ -56,6 +58,12 @@ export interface FileStats {
   /** Pairs where both sides have text, and the share where chosen's tone is higher. */
   pairs: number;
   chosenBetter: number;
+  /**
+   * Per tone axis (and overall), over the same pairs: the share where chosen scores higher and
+   * the share of ties. For an evaluation file (chosen = tuned model, rejected = base model) this
+   * is how often tuning made the answer kinder on that axis.
+   */
+  axisWins: Record<'tone' | ToneAxis, { higher: number; ties: number }> | null;
   lengthBias: ReturnType<typeof lengthBias> | null;
   shortcuts: ShortcutPhrase[];
 }
@@ -87,6 +95,9 @@ export async function fileStats(file: string, shown: string, loaded: LoadedConfi
   let unreadable = 0;
   let pairs = 0;
   let better = 0;
+  const AXES = ['tone', ...TONE_AXES] as const;
+  const higher = Object.fromEntries(AXES.map((a) => [a, 0])) as Record<(typeof AXES)[number], number>;
+  const ties = { ...higher };
   const result = await forEachRecord(file, settings.format, signal, (item, format) => {
     if (item.kind === 'invalid') {
       unreadable++;
@@ -107,6 +118,12 @@ export async function fileStats(file: string, shown: string, loaded: LoadedConfi
       if (a.chosen.tone.words && r.tone.words) {
         pairs++;
         if (a.chosen.tone.scores.tone > r.tone.scores.tone) better++;
+        for (const axis of AXES) {
+          const c = a.chosen.tone.scores[axis];
+          const o = r.tone.scores[axis];
+          if (c > o) higher[axis]++;
+          else if (c === o) ties[axis]++;
+        }
         lengths.push([a.chosen.tone.words, r.tone.words]);
       }
     }
@@ -124,17 +141,44 @@ export async function fileStats(file: string, shown: string, loaded: LoadedConfi
     meanScores: { chosen: means.chosen.result(), rejected: means.rejected.result() },
     pairs,
     chosenBetter: pairs ? Math.round((better / pairs) * 1000) / 1000 : 0,
+    axisWins: pairs
+      ? (Object.fromEntries(AXES.map((a) => [a, { higher: share(higher[a], pairs), ties: share(ties[a], pairs) }])) as FileStats['axisWins'])
+      : null,
     lengthBias: lengths.length ? lengthBias(lengths) : null,
     shortcuts: findShortcuts(openers, { threshold: ruleThreshold(config, 'dataset-shortcut') }).phrases,
   };
+}
+
+function share(n: number, of: number): number {
+  return Math.round((n / of) * 1000) / 1000;
 }
 
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
+/** How the two sides are named: a dataset's chosen and rejected, or an evaluation's tuned and base answers. */
+export interface SideNames {
+  chosen: string;
+  rejected: string;
+}
+const DATASET_SIDES: SideNames = { chosen: 'chosen', rejected: 'rejected' };
+export const EVALUATION_SIDES: SideNames = { chosen: 'tuned', rejected: 'base' };
+
+/** The per-axis comparison of the two sides, one line per axis. */
+export function axisWinsText(s: FileStats, names: SideNames): string[] {
+  if (!s.axisWins) return [];
+  const out = [`  ${names.chosen} scores higher than ${names.rejected}, per axis (${s.pairs} pairs):`];
+  for (const axis of ['tone', ...TONE_AXES] as const) {
+    const w = s.axisWins[axis];
+    const lower = Math.max(0, 1 - w.higher - w.ties);
+    out.push(`    ${AXIS_LABELS[axis].padEnd(17)} ${pct(w.higher).padStart(5)} higher, ${pct(w.ties).padStart(4)} tied, ${pct(lower).padStart(4)} lower`);
+  }
+  return out;
+}
+
 /** The text report of one file. */
-export function statsText(s: FileStats): string {
+export function statsText(s: FileStats, names: SideNames = DATASET_SIDES): string {
   const out: string[] = [];
   out.push(`${s.path}`);
   out.push(`  records: ${s.records}${s.unreadable ? ` (${s.unreadable} unreadable)` : ''}`);
@@ -147,12 +191,13 @@ export function statsText(s: FileStats): string {
   }
   const sides = (['chosen', 'rejected'] as const).filter((k) => s.meanScores[k]);
   if (sides.length) {
-    out.push(`  mean scores:        ${sides.map((k) => k.padStart(9)).join(' ')}`);
+    out.push(`  mean scores:        ${sides.map((k) => names[k].padStart(9)).join(' ')}`);
     for (const axis of ['tone', ...TONE_AXES] as const) {
       out.push(`    ${AXIS_LABELS[axis].padEnd(17)} ${sides.map((k) => s.meanScores[k]![axis].toFixed(2).padStart(9)).join(' ')}`);
     }
   }
-  if (s.pairs) out.push(`  chosen outscores rejected: ${pct(s.chosenBetter)} of ${s.pairs} pairs`);
+  if (s.pairs) out.push(`  ${names.chosen} outscores ${names.rejected}: ${pct(s.chosenBetter)} of ${s.pairs} pairs`);
+  out.push(...axisWinsText(s, names));
   if (s.lengthBias && s.lengthBias.pairs) {
     const b = s.lengthBias;
     out.push(`  length bias: chosen longer in ${pct(b.share)} of ${b.pairs} pairs with different lengths (median ${b.chosenMedian} vs ${b.rejectedMedian} words)`);
@@ -165,7 +210,10 @@ export function statsText(s: FileStats): string {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseDatasetArgs(args, io, HELP, ['text', 'json'] as const);
+  // An evaluation file of a training job: chosen is the tuned model's answer, rejected the base's.
+  const evaluation = args.includes('--evaluation');
+  const names = evaluation ? EVALUATION_SIDES : DATASET_SIDES;
+  const parsed = parseDatasetArgs(args.filter((a) => a !== '--evaluation'), io, HELP, ['text', 'json'] as const);
   if (!parsed) return 0;
   const outFormat = parsed.format;
   const inputs = resolveInputs(parsed.positionals, parsed.config, io, 'stats');
@@ -178,7 +226,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     try {
       const s = await fileStats(file, shown, configForFile(file, io, inputs.fixed, seen), io.signal);
       all.push(s);
-      if (outFormat === 'text') io.stdout.write(`${statsText(s)}\n`);
+      if (outFormat === 'text') io.stdout.write(`${statsText(s, names)}\n`);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       io.stderr.write(`dialogue-curator stats: ${shown}: cannot read (${e.code ?? e.message})\n`);

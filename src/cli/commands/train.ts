@@ -5,9 +5,12 @@ import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { formatLineReport, prepareDataset, toLineError } from '../../core/trainer/normalize';
 import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
-import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, statusOfEvent } from '../../core/trainer/protocol';
+import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, parseHyperparameters, ProtocolError, statusOfEvent } from '../../core/trainer/protocol';
 import { CliIO, UsageError } from '../io';
 import { configForFile } from './score';
+import { axisWinsText, EVALUATION_SIDES, fileStats } from './stats';
+import { downloadResults, outputDirProblem } from '../../core/trainer/results';
+import { formatSize } from '../../core/bytes';
 
 const HELP = `Usage: dialogue-curator train PATH --trainer URL [options]
 
@@ -27,6 +30,16 @@ Options:
   --validation FILE      A held-out preference dataset: checked and uploaded like PATH, the
                          trainer evaluates on it and eval_ metrics are printed as they come
   --eval-steps N         With --validation: evaluate every N steps (and at the end)
+  --output DIR           When the job succeeds, download its results into DIR (new or empty):
+                         the model or LoRA adapter (loads with from_pretrained(DIR)), the
+                         training log, tracking files and, with --validation, evaluation.jsonl
+                         (base and tuned answers to the held-out prompts) with its tone scores
+  --lora N               Train a LoRA adapter of rank N (peft) instead of every weight
+  --option KEY=VALUE     Any other hyperparameter of the job, repeatable: loss_type=ipo,
+                         label_smoothing=0.1, warmup_ratio=0.1, lr_scheduler_type=cosine,
+                         gradient_checkpointing=false, precompute_ref_log_probs=true,
+                         report_to=tensorboard, max_new_tokens=64, … (VALUE is read as JSON
+                         when it parses, as text otherwise; lists as JSON: loss_type=["sigmoid","sft"])
   --format text|json     text (default) or json: one object per metrics event on stdout
   --config FILE          Check with this .dialoguecurator.json instead of the nearest one
   --skip-local-check     Upload without checking the file here first (the trainer checks anyway,
@@ -60,6 +73,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'batch-size': { type: 'string' },
       validation: { type: 'string' },
       'eval-steps': { type: 'string' },
+      output: { type: 'string' },
+      lora: { type: 'string' },
+      option: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
       config: { type: 'string' },
       'skip-local-check': { type: 'boolean' },
@@ -85,6 +101,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   set('batch_size', num(values['batch-size'], '--batch-size', true));
   set('eval_steps', num(values['eval-steps'], '--eval-steps', true));
   if (hyperparameters.eval_steps !== undefined && !values.validation) throw new UsageError('--eval-steps needs --validation FILE');
+  Object.assign(hyperparameters, optionValues(values.option ?? [], hyperparameters));
+  const loraRank = num(values.lora, '--lora', true);
+  const outputDir = values.output === undefined ? undefined : path.resolve(io.cwd, values.output);
+  if (outputDir) {
+    // Before anything is uploaded: a run whose results have nowhere to go is a run wasted.
+    const problem = outputDirProblem(outputDir);
+    if (problem) throw new UsageError(`--output: ${problem}`);
+  }
 
   const file = path.resolve(io.cwd, positionals[0]);
   const validationFile = values.validation === undefined ? undefined : path.resolve(io.cwd, values.validation);
@@ -117,7 +141,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     out.note(`Uploaded ${uploaded.filename} (${uploaded.bytes} bytes) as ${uploaded.id}`);
     const request: CreateJobRequest = {
       training_file: uploaded.id,
-      method: { type: 'dpo', dpo: { hyperparameters } },
+      method: { type: 'dpo', dpo: { hyperparameters, ...(loraRank ? { peft: { lora_r: loraRank, lora_alpha: 2 * loraRank } } : {}) } },
     };
     if (validationFile) {
       const validation = await client.uploadFile(validationFile, { signal: stop.signal });
@@ -136,6 +160,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     out.clearProgress();
     if (final.status === 'succeeded') {
       out.note(`Job ${final.id} succeeded`);
+      if (outputDir) return await fetchResults(client, final, outputDir, out, io, stop.signal);
+      if (final.result_files.length) out.note(`Its results stay on the trainer (${final.result_files.length} files); pass --output DIR to download them`);
       return 0;
     }
     // The error usually arrived as the job's last event already; do not print it twice.
@@ -172,6 +198,61 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } finally {
     io.signal.removeEventListener('abort', onInterrupt);
   }
+}
+
+/** `--option KEY=VALUE` pairs as hyperparameters, checked as the trainer checks them. */
+function optionValues(options: string[], given: DpoHyperparameters): DpoHyperparameters {
+  const raw: Record<string, unknown> = {};
+  for (const option of options) {
+    const eq = option.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE, got "${option}"`);
+    const key = option.slice(0, eq);
+    const text = option.slice(eq + 1);
+    if (key in given) throw new UsageError(`--option ${key}: it has its own flag, or is given twice`);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // a bare word: a string
+    }
+    raw[key] = key === 'report_to' && typeof value === 'string' ? value.split(',') : value;
+  }
+  try {
+    return parseHyperparameters(raw, 'option');
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new UsageError(`--${err.message.replace(/^option\./, 'option ')}`);
+    throw err;
+  }
+}
+
+/** Downloads a succeeded job's results into `dir` and reports what is there. */
+async function fetchResults(client: TrainerClient, job: FineTuningJob, dir: string, out: Output, io: CliIO, signal: AbortSignal): Promise<number> {
+  let shownAt = 0;
+  let results;
+  try {
+    results = await downloadResults(client, job, dir, {
+      signal,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (p.received === p.total || (p.received > 0 && now - shownAt > 2000)) {
+          shownAt = now;
+          out.note(`Downloading ${p.file.filename} (${p.index + 1}/${p.count}): ${formatSize(p.received)} of ${formatSize(p.total)}`);
+        }
+      },
+    });
+  } catch (err) {
+    io.stderr.write(`dialogue-curator train: job ${job.id} succeeded, but its results could not be downloaded into ${dir}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const what = results.weights === 'adapter' ? 'LoRA adapter (load with peft: PeftModel.from_pretrained(base, DIR))' : results.weights === 'model' ? 'model (load with AutoModelForCausalLM.from_pretrained(DIR))' : 'no weights';
+  out.note(`Results in ${dir}: ${what}${results.trainingLog ? ', training-log.jsonl' : ''}${results.tracking ? ', tracking/' : ''}${results.evaluation ? ', evaluation.jsonl' : ''}`);
+  if (results.evaluation) {
+    const loaded = configForFile(results.evaluation, io, undefined, new Map());
+    const s = await fileStats(results.evaluation, 'evaluation.jsonl', loaded, signal);
+    out.note(`Evaluation: ${s.records} held-out prompts answered by the base and the tuned model`);
+    for (const line of axisWinsText(s, EVALUATION_SIDES)) out.note(line);
+  }
+  return 0;
 }
 
 /**

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createParser, EventSourceMessage } from 'eventsource-parser';
 import {
   CreateJobRequest,
@@ -67,6 +68,11 @@ export interface UploadOptions extends RequestOptions {
 }
 
 export type UploadSource = string | { data: Uint8Array | string; fileName: string };
+
+export interface DownloadOptions extends RequestOptions {
+  /** Bytes on disk so far (a resumed download starts above 0) and the file's size. */
+  onProgress?: (received: number, total: number) => void;
+}
 
 export interface ReconnectInfo {
   /** Consecutive failed attempts so far (0 when the stream merely ended early). */
@@ -177,6 +183,63 @@ export class TrainerClient {
 
   createJob(request: CreateJobRequest, options: RequestOptions = {}): Promise<FineTuningJob> {
     return this.json('POST', '/v1/fine_tuning/jobs', request, options, parseJob);
+  }
+
+  getFile(fileId: string, options: RequestOptions = {}): Promise<TrainerFile> {
+    return this.json('GET', `/v1/files/${encodeURIComponent(fileId)}`, undefined, options, parseFile);
+  }
+
+  /**
+   * Downloads a file's bytes to `dest`, streamed (memory stays flat). The bytes go to
+   * `dest + ".part"` first; a `.part` left by an interrupted download is resumed with a Range
+   * request. `dest` appears only once every byte is there (checked against the trainer's size).
+   */
+  async downloadFile(file: TrainerFile, dest: string, options: DownloadOptions = {}): Promise<void> {
+    const part = `${dest}.part`;
+    let have = 0;
+    try {
+      have = (await fs.promises.stat(part)).size;
+    } catch {
+      have = 0;
+    }
+    if (have > file.bytes) {
+      await fs.promises.rm(part, { force: true });
+      have = 0;
+    }
+    const headers: Record<string, string> = { accept: '*/*' };
+    if (have > 0 && have < file.bytes) headers.range = `bytes=${have}-`;
+    if (have < file.bytes || file.bytes === 0) {
+      const res = await this.send('GET', `/v1/files/${encodeURIComponent(file.id)}/content`, { headers }, options.signal, false);
+      // 206: the rest of the file; 200: the whole of it (the trainer ignored the range).
+      const resumed = res.status === 206;
+      if (!resumed) have = 0;
+      options.onProgress?.(have, file.bytes);
+      let received = have;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          received += chunk.length;
+          options.onProgress?.(received, file.bytes);
+          done(null, chunk);
+        },
+      });
+      if (!res.body) throw new TrainerError(`the trainer sent no bytes for ${file.filename}`, 'protocol', res.status);
+      try {
+        await pipeline(
+          Readable.fromWeb(res.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>),
+          counter,
+          fs.createWriteStream(part, { flags: resumed ? 'a' : 'w', mode: 0o600 }),
+          { signal: options.signal },
+        );
+      } catch (err) {
+        if (options.signal?.aborted) throw abortedError();
+        throw new TrainerError(`the download of ${file.filename} broke off after ${received} of ${file.bytes} bytes (run it again to resume): ${(err as Error).message}`, 'network');
+      }
+      have = received;
+    }
+    if (have !== file.bytes) {
+      throw new TrainerError(`the trainer sent ${have} bytes of ${file.filename}, expected ${file.bytes}`, 'protocol');
+    }
+    await fs.promises.rename(part, dest);
   }
 
   getJob(jobId: string, options: RequestOptions = {}): Promise<FineTuningJob> {

@@ -38,6 +38,23 @@ export const DPO_METRIC_NAMES = [
   'epoch',
 ] as const;
 
+/** The purpose of the files a succeeded job lists in `result_files` (OpenAI's name). */
+export const RESULTS_PURPOSE = 'fine-tune-results';
+
+/**
+ * What a result file holds, told by its name: `<job>-model.tar` / `<job>-adapter.tar` (the
+ * trained weights, config and tokenizer, to unpack into a folder), `<job>-tracking.tar`
+ * (TensorBoard / trackio files), `<job>-training-log.jsonl` (every event of the job) and
+ * `<job>-evaluation.jsonl` (base and tuned answers to the held-out prompts).
+ */
+export type ResultKind = 'model' | 'adapter' | 'tracking' | 'training-log' | 'evaluation';
+const RESULT_NAME = /-(model|adapter|tracking)\.tar$|-(training-log|evaluation)\.jsonl$/;
+
+export function resultKind(file: Pick<TrainerFile, 'filename'>): ResultKind | undefined {
+  const m = RESULT_NAME.exec(file.filename);
+  return m ? ((m[1] ?? m[2]) as ResultKind) : undefined;
+}
+
 export interface TrainerFile {
   id: string;
   object: 'file';
@@ -64,7 +81,28 @@ export interface DpoHyperparameters {
    */
   eval_steps?: number;
   gradient_accumulation_steps?: number;
+  /** TRL's DPO loss: one name (sigmoid, ipo, robust, apo_zero, …) or several, mixed by `loss_weights`. */
+  loss_type?: string | string[];
+  loss_weights?: number[];
+  /** Robust DPO: the probability that a preference label is flipped, in [0, 0.5). */
+  label_smoothing?: number;
+  /** Warm-up length in optimizer steps, or `warmup_ratio` as a share of all steps. */
+  warmup_steps?: number;
+  warmup_ratio?: number;
+  /** transformers' scheduler names: linear, cosine, constant, constant_with_warmup, … */
+  lr_scheduler_type?: string;
+  gradient_checkpointing?: boolean;
+  precompute_ref_log_probs?: boolean;
+  /** Trackers whose files are written beside the output and returned with the results. */
+  report_to?: TrackerName[];
+  /** After training with a validation set: up to this many held-out prompts answered by base and tuned model. */
+  eval_generations?: number;
+  /** The length of each of those answers, in new tokens. */
+  max_new_tokens?: number;
 }
+
+export const TRACKERS = ['tensorboard', 'trackio'] as const;
+export type TrackerName = (typeof TRACKERS)[number];
 
 /** LoRA / QLoRA options (an extension of the protocol); present means "train an adapter". */
 export interface PeftOptions {
@@ -269,6 +307,22 @@ function positiveNumber(o: Obj, key: string, path: string, opts: { integer?: boo
   return v;
 }
 
+/** Hyperparameters only TRL (the trl backend) acts on: TRL's and transformers' own options. */
+export const TRL_ONLY_HYPERPARAMETERS = [
+  'gradient_accumulation_steps',
+  'loss_type',
+  'loss_weights',
+  'label_smoothing',
+  'warmup_steps',
+  'warmup_ratio',
+  'lr_scheduler_type',
+  'gradient_checkpointing',
+  'precompute_ref_log_probs',
+  'report_to',
+  'eval_generations',
+  'max_new_tokens',
+] as const;
+
 const HYPERPARAMETER_KEYS = [
   'beta',
   'n_epochs',
@@ -280,8 +334,82 @@ const HYPERPARAMETER_KEYS = [
   'seed',
   'logging_steps',
   'eval_steps',
-  'gradient_accumulation_steps',
+  ...TRL_ONLY_HYPERPARAMETERS,
 ] as const;
+
+/** TRL's and transformers' option values are names: letters, digits and underscores. */
+const OPTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+function optionName(v: unknown, path: string): string {
+  if (typeof v !== 'string' || !OPTION_NAME.test(v)) {
+    throw new ProtocolError(path, `expected a name such as "sigmoid" (lowercase letters, digits, _), got ${describe(v)}`);
+  }
+  return v;
+}
+
+function bool(o: Obj, key: string, path: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new ProtocolError(join(path, key), `expected true or false, got ${describe(v)}`);
+  return v;
+}
+
+function fraction(o: Obj, key: string, path: string, max: number): number | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !(v >= 0 && v < max)) {
+    throw new ProtocolError(join(path, key), `expected a number from 0 to below ${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** The TRL options of a job beyond OpenAI's: names checked for shape here, for meaning by TRL. */
+function parseTrlOptions(o: Obj, path: string, hp: DpoHyperparameters): void {
+  if (o.loss_type !== undefined) {
+    const lt = o.loss_type;
+    if (Array.isArray(lt)) {
+      if (lt.length === 0) throw new ProtocolError(join(path, 'loss_type'), 'expected at least one loss name');
+      hp.loss_type = lt.map((x, i) => optionName(x, `${join(path, 'loss_type')}[${i}]`));
+    } else hp.loss_type = optionName(lt, join(path, 'loss_type'));
+  }
+  if (o.loss_weights !== undefined) {
+    const w = o.loss_weights;
+    if (!Array.isArray(w) || w.length === 0 || !w.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) {
+      throw new ProtocolError(join(path, 'loss_weights'), 'expected a non-empty array of numbers >= 0');
+    }
+    const types = Array.isArray(hp.loss_type) ? hp.loss_type.length : 1;
+    if (w.length !== types) {
+      throw new ProtocolError(join(path, 'loss_weights'), `expected one weight per loss_type (${types}), got ${w.length}`);
+    }
+    hp.loss_weights = w as number[];
+  }
+  const smoothing = fraction(o, 'label_smoothing', path, 0.5);
+  if (smoothing !== undefined) hp.label_smoothing = smoothing;
+  if (o.warmup_steps !== undefined) {
+    if (!Number.isInteger(o.warmup_steps) || (o.warmup_steps as number) < 0) {
+      throw new ProtocolError(join(path, 'warmup_steps'), `expected an integer >= 0, got ${describe(o.warmup_steps)}`);
+    }
+    hp.warmup_steps = o.warmup_steps as number;
+  }
+  const ratio = fraction(o, 'warmup_ratio', path, 1);
+  if (ratio !== undefined) hp.warmup_ratio = ratio;
+  if (hp.warmup_steps !== undefined && hp.warmup_ratio !== undefined) {
+    throw new ProtocolError(join(path, 'warmup_ratio'), 'give warmup_steps or warmup_ratio, not both');
+  }
+  if (o.lr_scheduler_type !== undefined) hp.lr_scheduler_type = optionName(o.lr_scheduler_type, join(path, 'lr_scheduler_type'));
+  const checkpointing = bool(o, 'gradient_checkpointing', path);
+  if (checkpointing !== undefined) hp.gradient_checkpointing = checkpointing;
+  const precompute = bool(o, 'precompute_ref_log_probs', path);
+  if (precompute !== undefined) hp.precompute_ref_log_probs = precompute;
+  if (o.report_to !== undefined) {
+    const r = o.report_to;
+    const list = typeof r === 'string' ? [r] : r;
+    if (!Array.isArray(list) || !list.every((x) => (TRACKERS as readonly unknown[]).includes(x))) {
+      throw new ProtocolError(join(path, 'report_to'), `expected trackers from ${TRACKERS.join(', ')}, got ${describe(r)}`);
+    }
+    hp.report_to = [...new Set(list as TrackerName[])];
+  }
+}
 
 export function parseHyperparameters(v: unknown, path: string): DpoHyperparameters {
   if (v === undefined || v === null) return {};
@@ -304,6 +432,9 @@ export function parseHyperparameters(v: unknown, path: string): DpoHyperparamete
     'gradient_accumulation_steps',
     positiveNumber(o, 'gradient_accumulation_steps', path, { integer: true }) as number | undefined,
   );
+  set('eval_generations', positiveNumber(o, 'eval_generations', path, { integer: true }) as number | undefined);
+  set('max_new_tokens', positiveNumber(o, 'max_new_tokens', path, { integer: true }) as number | undefined);
+  parseTrlOptions(o, path, hp);
   if (o.seed !== undefined) {
     if (!Number.isInteger(o.seed) || (o.seed as number) < 0) {
       throw new ProtocolError(join(path, 'seed'), `expected an integer >= 0, got ${describe(o.seed)}`);

@@ -38,17 +38,8 @@ export interface DialogText {
   detail: string;
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 ? Math.round(v) : Math.round(v * 10) / 10} ${units[u]}`;
-}
+export { formatSize } from '../../core/bytes';
+import { formatSize } from '../../core/bytes';
 
 function settingsLine(hp: DpoHyperparameters, peft: PeftOptions | undefined): string {
   const parts = Object.entries(hp).map(([k, v]) => `${k} ${v}`);

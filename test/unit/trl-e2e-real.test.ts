@@ -1,0 +1,139 @@
+// The whole training path against the real packages of trainer/requirements.txt, on the CPU:
+// `dialogue-curator train … --output DIR` (the CLI's main) against a real trainer server running
+// the trl backend (accelerate launch + TRL's DPOTrainer) on the tiny model of make_tiny_model.py.
+// The results come back, transformers (and peft) load them, the evaluation is scored.
+// Needs trainer/.venv (`npm run setup:trainer`, which .ci/run runs first).
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { main } from '../../src/cli/main';
+import { TrainerClient } from '../../src/core/trainer/client';
+import { createBackend } from '../../src/server/backends';
+import { captureIO, PAIRS, REPO, startServer, tempDir, VALIDATION } from '../fixtures/trainer/harness';
+
+const venvBin = path.join(REPO, 'trainer', '.venv', 'bin');
+const skip = fs.existsSync(path.join(venvBin, 'python')) ? false : 'trainer/.venv is missing: run `npm run setup:trainer`';
+const env = { ...process.env, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1' };
+const temps: string[] = [];
+let model = '';
+
+before(() => {
+  if (skip) return;
+  const dir = tempDir('dc-trl-e2e-model-');
+  temps.push(dir);
+  model = path.join(dir, 'model');
+  const made = spawnSync(path.join(venvBin, 'python'), [path.join(REPO, 'trainer', 'make_tiny_model.py'), model], { env, encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+});
+after(() => {
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function python(code: string, ...args: string[]) {
+  return spawnSync(path.join(venvBin, 'python'), ['-c', code, ...args], { env, encoding: 'utf8' });
+}
+
+async function trainWithCli(args: string[]) {
+  const dataDir = tempDir('dc-trl-e2e-server-');
+  const out = path.join(tempDir('dc-trl-e2e-out-'), 'results');
+  temps.push(dataDir, path.dirname(out));
+  const server = await startServer({ dataDir, backend: createBackend('trl') });
+  try {
+    const cli = captureIO({ env: { DIALOGUE_CURATOR_TOKEN: '' } });
+    const status = await main(
+      ['train', PAIRS, '--trainer', server.url, '--model', model, '--max-steps', '30', '--learning-rate', '5e-3', '--batch-size', '4',
+        '--option', 'logging_steps=1', '--option', 'seed=0', '--output', out, '--format', 'json', ...args],
+      cli.io,
+    );
+    const metrics = cli.stdout().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const job = (await new TrainerClient({ baseUrl: server.url }).listJobs()).data[0];
+    return { status, stderr: cli.stderr(), metrics, out, job, dataDir };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('real TRL through the CLI and a real trainer server', { skip }, () => {
+  test('full fine-tuning with a validation set: metrics stream, the model comes back and loads, the evaluation is scored', { timeout: 600_000 }, async () => {
+    const run = await trainWithCli(['--validation', VALIDATION, '--option', 'max_new_tokens=16', '--option', 'report_to=tensorboard']);
+    assert.equal(run.status, 0, run.stderr);
+    const train = run.metrics.filter((m) => typeof m.loss === 'number');
+    assert.ok(train.length >= 20, `${train.length} training metrics`);
+    assert.ok(Math.abs(train[0].loss - Math.LN2) < 1e-3, `step 1 loss ${train[0].loss}`);
+    assert.ok(run.metrics.some((m) => typeof m.eval_loss === 'number'), 'TRL eval_ metrics from the validation set');
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const losses = train.map((m) => m.loss as number);
+    assert.ok(mean(losses.slice(-5)) < mean(losses.slice(0, 5)), `loss did not fall: ${losses.join(', ')}`);
+
+    // The job lists its results: model archive, tracking, training log, evaluation.
+    assert.equal(run.job.status, 'succeeded');
+    assert.equal(run.job.result_files.length, 4, JSON.stringify(run.job.result_files));
+    // The folder: a model transformers loads, with the tokenizer, and the log and evaluation.
+    for (const f of ['model.safetensors', 'config.json', 'tokenizer.json', 'training-log.jsonl', 'evaluation.jsonl']) {
+      assert.ok(fs.existsSync(path.join(run.out, f)), `${f} in ${fs.readdirSync(run.out).join(', ')}`);
+    }
+    assert.ok(!fs.existsSync(path.join(run.out, '.dialogue-curator-download')), 'no staging folder left');
+    const tb = path.join(run.out, 'tracking', 'tensorboard');
+    assert.ok(fs.existsSync(tb) && fs.readdirSync(tb, { recursive: true }).some((n) => String(n).includes('tfevents')), 'TensorBoard event file');
+    const load = python(
+      `import sys
+from transformers import AutoModelForCausalLM, AutoTokenizer
+m = AutoModelForCausalLM.from_pretrained(sys.argv[1]); t = AutoTokenizer.from_pretrained(sys.argv[1])
+print(type(m).__name__, m.num_parameters() > 10000, len(t) > 100)`,
+      run.out,
+    );
+    assert.equal(load.status, 0, load.stderr);
+    assert.equal(load.stdout.trim(), 'LlamaForCausalLM True True');
+
+    // The log holds every metrics event the CLI printed.
+    const logged = fs.readFileSync(path.join(run.out, 'training-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(logged.filter((e) => e.type === 'metrics').length, run.metrics.length);
+
+    // One evaluation record per distinct held-out prompt, in the training format: chosen is the
+    // tuned model's answer, rejected the base model's.
+    const prompts = new Set(fs.readFileSync(VALIDATION, 'utf8').trim().split('\n').map((l) => JSON.stringify(JSON.parse(l).prompt)));
+    const evaluation = fs.readFileSync(path.join(run.out, 'evaluation.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(evaluation.length, prompts.size);
+    for (const r of evaluation) {
+      assert.ok(prompts.has(JSON.stringify(r.prompt)));
+      assert.equal(typeof r.chosen, typeof JSON.parse(fs.readFileSync(VALIDATION, 'utf8').split('\n')[0]).chosen);
+      assert.ok('rejected' in r);
+    }
+    // The CLI reported the tone comparison of the two sides, per axis.
+    assert.match(run.stderr, /Evaluation: \d+ held-out prompts answered by the base and the tuned model/);
+    // Pairs where both answers have words to score (the tiny model's answers may be empty).
+    const scored = Number(/tuned scores higher than base, per axis \((\d+) pairs\)/.exec(run.stderr)?.[1]);
+    assert.ok(scored >= 1 && scored <= evaluation.length, `${scored} scored pairs`);
+    for (const axis of ['empathy', 'politeness', 'simplicity', 'non-prescriptive', 'plain language', 'respect']) {
+      assert.match(run.stderr, new RegExp(`${axis}\\s+\\d+% higher, +\\d+% tied, +\\d+% lower`));
+    }
+  });
+
+  test('LoRA: the adapter comes back and peft loads it on the base model', { timeout: 600_000 }, async () => {
+    const run = await trainWithCli(['--lora', '8', '--option', 'loss_type=ipo', '--option', 'warmup_ratio=0.1', '--option', 'lr_scheduler_type=cosine']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(run.metrics.length >= 20);
+    // warm-up: the learning rate climbs from 0 before the cosine decay.
+    assert.ok(run.metrics[0].learning_rate < run.metrics[3].learning_rate, 'warm-up');
+    assert.ok(fs.existsSync(path.join(run.out, 'adapter_model.safetensors')));
+    const config = JSON.parse(fs.readFileSync(path.join(run.out, 'adapter_config.json'), 'utf8'));
+    assert.equal(config.r, 8);
+    const load = python(
+      `import sys
+from transformers import AutoModelForCausalLM
+from peft import PeftModel
+base = AutoModelForCausalLM.from_pretrained(sys.argv[1])
+m = PeftModel.from_pretrained(base, sys.argv[2])
+print(type(m).__name__)`,
+      model,
+      run.out,
+    );
+    assert.equal(load.status, 0, load.stderr);
+    assert.equal(load.stdout.trim(), 'PeftModelForCausalLM');
+    // The config TRL was given had the job's options.
+    const cfg = JSON.parse(fs.readFileSync(path.join(run.dataDir, 'jobs', run.job.id, 'config.json'), 'utf8'));
+    assert.equal(cfg.hyperparameters.loss_type, 'ipo');
+  });
+});
