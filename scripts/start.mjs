@@ -2,12 +2,16 @@
 //   1. installs missing prerequisites (Debian packages as root, Node 24 + code-server in a tools
 //      folder) or says exactly what to run;
 //   2. builds and packages the extension;
-//   3. starts the reference trainer (`tiny` backend, loopback, a fresh token);
+//   3. starts the reference trainer on loopback with a fresh token: the engine a GPU user gets (the
+//      `trl` backend: TRL's DPOTrainer under accelerate, from trainer/.venv, which
+//      `npm run setup:trainer` makes) on a tiny model made here (trainer/make_tiny_model.py,
+//      cached); only when that environment cannot be made, the lightweight `tiny` backend;
 //   4. starts VS Code in the browser (code-server) with the extension installed, a fresh copy of
 //      the sample workspace and a trainer profile pointing at the local trainer;
 //   5. prints the URL to open. Ctrl+C stops everything it started and removes its temp files.
 //
-// Options: --port N (code-server port, default a free one), --no-trainer, --keep-temp.
+// Options: --port N (code-server port, default a free one), --no-trainer, --keep-temp,
+// --tiny-backend (the lightweight demo backend instead of TRL).
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -40,9 +44,53 @@ function ensurePrerequisites() {
     const r = spawnSync('bash', [path.join(root, 'scripts/vscode/install-tools.sh')], { stdio: 'inherit' });
     if (r.status !== 0) fail('could not install code-server; see the message above for the command to run');
   }
+}
+
+/**
+ * The trainer's engine: TRL in trainer/.venv (made or updated by setup:trainer, seconds when
+ * up to date) with a tiny local model; the tiny backend when that cannot be set up here.
+ */
+function prepareEngine() {
+  if (!args.includes('--tiny-backend')) {
+    say('preparing the training engine (npm run setup:trainer: TRL, transformers, accelerate, peft in trainer/.venv)');
+    const setup = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-trainer.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const python = setup.stdout?.trim().split('\n').pop();
+    if (setup.status === 0 && python && fs.existsSync(python)) {
+      const model = tinyModel(python);
+      if (model) return { backend: 'trl', python, model };
+    } else {
+      say('the TRL environment could not be set up (see above); starting the lightweight tiny backend instead');
+    }
+  }
+  ensureDebianTorch();
+  return { backend: 'tiny', model: 'tiny-byte-transformer' };
+}
+
+/** The tiny Llama-style model of make_tiny_model.py, made once and kept in the cache folder. */
+function tinyModel(python) {
+  const script = path.join(root, 'trainer', 'make_tiny_model.py');
+  const hash = crypto.createHash('sha256');
+  for (const f of [script, path.join(root, 'trainer', 'tiny_corpus.txt'), path.join(root, 'trainer', 'requirements.txt')]) hash.update(fs.readFileSync(f));
+  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const dir = path.join(cache, 'dialogue-curator', `tiny-model-${hash.digest('hex').slice(0, 12)}`);
+  if (fs.existsSync(path.join(dir, 'config.json'))) return dir;
+  say(`making a tiny model for the trainer in ${dir} (once; under a minute)`);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  const made = spawnSync(python, [script, tmp], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HF_HUB_OFFLINE: '1' } });
+  if (made.status !== 0) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    say('could not make the tiny model (see above); starting the lightweight tiny backend instead');
+    return undefined;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
+  return dir;
+}
+
+function ensureDebianTorch() {
   // PyTorch from Debian for the tiny trainer backend.
   const hasTorch = () => spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-  if (!args.includes('--no-trainer') && !hasTorch()) {
+  if (!hasTorch()) {
     const pkgs = ['python3-torch', 'python3-numpy', 'libopenblas0-pthread'];
     if (!isRoot) fail(`the tiny trainer needs PyTorch from Debian. Run as root:\n    apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}\nthen npm start again (or npm start -- --no-trainer).`);
     say(`installing ${pkgs.join(' ')} (about a minute)`);
@@ -71,10 +119,10 @@ function buildAndPackage(tempDir) {
 }
 
 /** Starts `dialogue-curator serve` in its own process group; resolves with its URL. */
-function startTrainer(tempDir, token) {
+function startTrainer(tempDir, token, engine) {
   const dataDir = path.join(tempDir, 'trainer-data');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', 'tiny', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token },
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', engine.backend, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token, HF_HUB_OFFLINE: '1' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,7 +130,8 @@ function startTrainer(tempDir, token) {
   child.stderr.pipe(logFile);
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('the trainer did not start within 30 s')), 30_000);
+    // The trl backend checks its Python packages before it listens: that takes a few seconds.
+    const timer = setTimeout(() => reject(new Error(`the trainer did not start within 120 s; see ${path.join(tempDir, 'trainer.log')}`)), 120_000);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {
       out += d;
@@ -109,6 +158,7 @@ function killGroup(pid, signal) {
 
 async function main() {
   ensurePrerequisites();
+  const engine = args.includes('--no-trainer') ? undefined : prepareEngine();
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-curator-start-'));
   const cleanups = [];
   let stopping = false;
@@ -136,18 +186,29 @@ async function main() {
 
     const settings = {};
     const env = {};
-    if (!args.includes('--no-trainer')) {
+    if (engine) {
       const token = crypto.randomBytes(24).toString('base64url');
-      const trainer = await startTrainer(tempDir, token);
+      const trainer = await startTrainer(tempDir, token, engine);
       cleanups.push(async () => {
         killGroup(trainer.pid, 'SIGTERM');
         await Promise.race([trainer.exited, new Promise((r) => setTimeout(r, 5000))]);
         killGroup(trainer.pid, 'SIGKILL');
       });
-      say(`trainer (tiny PyTorch backend) listening on ${trainer.url}`);
       settings['dialogueCurator.trainers'] = [
-        { name: 'Local tiny trainer (npm start)', url: trainer.url, model: 'tiny-byte-transformer', hyperparameters: { beta: 0.1, max_steps: 60, learning_rate: 0.001 } },
+        engine.backend === 'trl'
+          ? {
+              name: 'Local trainer (npm start): TRL on a tiny model',
+              url: trainer.url,
+              model: engine.model,
+              hyperparameters: { beta: 0.1, max_steps: 30, learning_rate: 0.005, batch_size: 4, logging_steps: 1, seed: 0, max_new_tokens: 24 },
+            }
+          : { name: 'Local tiny trainer (npm start)', url: trainer.url, model: 'tiny-byte-transformer', hyperparameters: { beta: 0.1, max_steps: 60, learning_rate: 0.001 } },
       ];
+      say(
+        engine.backend === 'trl'
+          ? `trainer (TRL's DPOTrainer under accelerate, model ${engine.model}) listening on ${trainer.url}`
+          : `trainer (tiny PyTorch backend) listening on ${trainer.url}`,
+      );
       // The extension host inherits this: the sample profile works without "Set Trainer Token".
       env.DIALOGUE_CURATOR_TOKEN = token;
       fs.writeFileSync(path.join(tempDir, 'trainer-token'), token, { mode: 0o600 });

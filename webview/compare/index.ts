@@ -100,15 +100,15 @@ function roleLabel(role: string): string {
 }
 
 /** A chat bubble; `segments` (when given) carry the diff highlighting of a response. */
-function bubble(role: string, text: string, segments?: SegmentView[], side?: SideName): HTMLElement {
+function bubble(role: string, text: string, segments?: SegmentView[], side?: { name: SideName; title: string }): HTMLElement {
   const wrap = el('div', `bubble role-${/^[a-z]+$/.test(role) ? role : 'other'}`);
   wrap.append(el('div', 'role', roleLabel(role)));
   const body = el('div', 'text');
   if (segments) {
     for (const s of segments) {
       if (s.changed) {
-        const mark = el('span', `chg chg-${side}`, s.text);
-        mark.title = side === 'chosen' ? 'Only in the chosen response' : 'Only in the rejected response';
+        const mark = el('span', `chg chg-${side?.name ?? 'chosen'}`, s.text);
+        mark.title = `Only in the ${side?.title.toLowerCase() ?? ''} response`;
         body.append(mark);
       } else body.append(document.createTextNode(s.text));
     }
@@ -234,7 +234,7 @@ function columnElement(view: RecordView, column: ColumnView): HTMLElement {
   if (findings) section.append(findings);
   if (column.turns.length === 0) section.append(el('p', 'empty', column.emptyReason ?? 'Nothing to show.'));
   else if (list) section.append(editor(side, column, list));
-  else for (const t of column.turns) section.append(bubble(t.role, t.text, t.segments, side));
+  else for (const t of column.turns) section.append(bubble(t.role, t.text, t.segments, { name: side, title: column.title }));
   return section;
 }
 
@@ -266,9 +266,9 @@ function header(view: RecordView): HTMLElement {
   return bar;
 }
 
-function legend(): HTMLElement {
+function legend(view: RecordView): HTMLElement {
   const box = el('p', 'legend');
-  box.append(el('span', 'chg chg-chosen', 'only in chosen'), ' ', el('span', 'chg chg-rejected', 'only in rejected'));
+  box.append(el('span', 'chg chg-chosen', `only in ${view.chosen.title.toLowerCase()}`), ' ', el('span', 'chg chg-rejected', `only in ${view.rejected.title.toLowerCase()}`));
   return box;
 }
 
@@ -295,7 +295,7 @@ function render(view: RecordView, keepScroll: boolean): void {
   const columns = el('div', 'columns');
   columns.append(columnElement(view, view.chosen), columnElement(view, view.rejected));
   parts.push(columns);
-  if (!view.problem && view.granularity !== 'identical') parts.push(legend());
+  if (!view.problem && view.granularity !== 'identical') parts.push(legend(view));
   else if (!view.problem && view.chosen.turns.length && view.rejected.turns.length) parts.push(el('p', 'legend', 'The two responses are identical.'));
   app.replaceChildren(...parts);
   window.scrollTo(0, scroll);

@@ -260,6 +260,7 @@ class LossPanel {
   private readonly sliderValue = el('output');
   private readonly cancelButton = el('button', 'secondary', 'Cancel Job');
   private readonly exportButton = el('button', 'secondary', 'Export CSV…');
+  private readonly downloadButton = el('button', undefined, 'Download Trained Model…');
   private readonly waiting = el('p', 'waiting', 'Waiting for the first metrics…');
   private readonly chartGrid = el('div', 'charts');
   private readonly summarySection = el('section', 'run-summary');
@@ -299,8 +300,12 @@ class LossPanel {
     });
     this.cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
     this.exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportCsv' }));
+    this.downloadButton.id = 'download-results';
+    this.downloadButton.hidden = true;
+    this.downloadButton.title = 'Download the trained model (or adapter), its training log and evaluation into a folder';
+    this.downloadButton.addEventListener('click', () => vscode.postMessage({ type: 'downloadResults' }));
     const controls = el('div', 'controls');
-    controls.append(sliderLabel, this.exportButton, this.cancelButton);
+    controls.append(sliderLabel, this.exportButton, this.cancelButton, this.downloadButton);
 
     header.append(titleRow, facts, progress, controls, this.errorText);
     const logSection = el('section', 'log');
@@ -371,8 +376,10 @@ class LossPanel {
       this.badge.className = `badge ${job.status}`;
       this.errorText.textContent = job.error ?? '';
       this.cancelButton.disabled = TERMINAL.has(job.status);
+      this.downloadButton.hidden = !(job.status === 'succeeded' && (job.resultFiles ?? 0) > 0);
     } else {
       this.cancelButton.disabled = true;
+      this.downloadButton.hidden = true;
     }
     this.renderConnection();
     this.renderProgress();

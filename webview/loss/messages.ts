@@ -29,6 +29,8 @@ export interface JobView {
   maxSteps?: number;
   /** Why the job failed, as the trainer said. */
   error?: string;
+  /** How many result files a succeeded job has (model or adapter, log, evaluation): 0 or absent, none. */
+  resultFiles?: number;
 }
 
 /** How the extension is connected to the trainer for this job. */
@@ -60,6 +62,8 @@ export type ToHost =
   | { type: 'ready' }
   | { type: 'cancel' }
   | { type: 'exportCsv' }
+  /** "Download Trained Model…": the job's result files into a folder the person picks. */
+  | { type: 'downloadResults' }
   /** "Retry now" while reconnecting, "Retry" after the trainer refused. */
   | { type: 'retry' }
   /** Sent after the charts were drawn: what the person sees (tests read it). */
@@ -117,6 +121,7 @@ const job = object<JobView>({
   finishedAt: optional(num),
   maxSteps: optional(index),
   error: optional(str),
+  resultFiles: optional(index),
 });
 
 const checkToPanel: Check<ToPanel> = tagged<ToPanel>({
@@ -136,6 +141,7 @@ const checkToHost: Check<ToHost> = tagged<ToHost>({
   ready: object({ type: literal('ready') }),
   cancel: object({ type: literal('cancel') }),
   exportCsv: object({ type: literal('exportCsv') }),
+  downloadResults: object({ type: literal('downloadResults') }),
   retry: object({ type: literal('retry') }),
   rendered: object({
     type: literal('rendered'),

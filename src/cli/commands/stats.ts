@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import { ruleThreshold } from '../../core/curation/meta';
 import { analyzeRecord } from '../../core/curation/recordAnalysis';
 import { lengthBias } from '../../core/dataset/rules';
 import { describePhrase, findShortcuts, ShortcutInput, ShortcutPhrase } from '../../core/dataset/shortcuts';
 import { FormatId, FORMAT_LABELS } from '../../core/formats';
+import { DATASET_SIDES, EVALUATION_SIDES, isEvaluationFile, SideNames } from '../../core/trainer/evaluation';
 import { AXIS_LABELS, TONE_AXES, ToneAxis, ToneScores } from '../../core/tone/analyze';
 import { tokenizer } from '../../core/tokens/tokenizer';
 import { LoadedConfig, settingsForFile } from '../../node/project';
@@ -17,7 +19,9 @@ side, the share of pairs where chosen outscores rejected (overall and per tone a
 phrases (phrases that mark one side).
 
   --evaluation         the file is a training job's evaluation.jsonl (chosen = the tuned model's
-                       answer, rejected = the base model's): sides are named tuned and base
+                       answer, rejected = the base model's): sides are named tuned and base.
+                       An evaluation.jsonl with training-log.jsonl beside it (a downloaded
+                       results folder) is named so without the flag
   --format text|json   output format (default: text)
   --config FILE        use this .dialoguecurator.json instead of the nearest one
 
@@ -157,13 +161,6 @@ function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-/** How the two sides are named: a dataset's chosen and rejected, or an evaluation's tuned and base answers. */
-export interface SideNames {
-  chosen: string;
-  rejected: string;
-}
-const DATASET_SIDES: SideNames = { chosen: 'chosen', rejected: 'rejected' };
-export const EVALUATION_SIDES: SideNames = { chosen: 'tuned', rejected: 'base' };
 
 /** The per-axis comparison of the two sides, one line per axis. */
 export function axisWinsText(s: FileStats, names: SideNames): string[] {
@@ -187,7 +184,8 @@ export function statsText(s: FileStats, names: SideNames = DATASET_SIDES): strin
   for (const f of FIELDS) {
     const p = s.tokens[f];
     if (!p) continue;
-    out.push(`    ${f.padEnd(9)} ${String(p.count).padStart(12)} ${String(p.mean).padStart(8)} ${String(p.p50).padStart(6)} ${String(p.p90).padStart(6)} ${String(p.p99).padStart(6)} ${String(p.max).padStart(6)}`);
+    const label = f === 'prompt' ? f : names[f];
+    out.push(`    ${label.padEnd(9)} ${String(p.count).padStart(12)} ${String(p.mean).padStart(8)} ${String(p.p50).padStart(6)} ${String(p.p90).padStart(6)} ${String(p.p99).padStart(6)} ${String(p.max).padStart(6)}`);
   }
   const sides = (['chosen', 'rejected'] as const).filter((k) => s.meanScores[k]);
   if (sides.length) {
@@ -200,7 +198,7 @@ export function statsText(s: FileStats, names: SideNames = DATASET_SIDES): strin
   out.push(...axisWinsText(s, names));
   if (s.lengthBias && s.lengthBias.pairs) {
     const b = s.lengthBias;
-    out.push(`  length bias: chosen longer in ${pct(b.share)} of ${b.pairs} pairs with different lengths (median ${b.chosenMedian} vs ${b.rejectedMedian} words)`);
+    out.push(`  length bias: ${names.chosen} longer in ${pct(b.share)} of ${b.pairs} pairs with different lengths (median ${b.chosenMedian} vs ${b.rejectedMedian} words)`);
   }
   if (s.shortcuts.length) {
     out.push('  top shortcut phrases:');
@@ -211,8 +209,8 @@ export function statsText(s: FileStats, names: SideNames = DATASET_SIDES): strin
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   // An evaluation file of a training job: chosen is the tuned model's answer, rejected the base's.
+  // A results folder's evaluation.jsonl (training-log.jsonl beside it) is named so without the flag.
   const evaluation = args.includes('--evaluation');
-  const names = evaluation ? EVALUATION_SIDES : DATASET_SIDES;
   const parsed = parseDatasetArgs(args.filter((a) => a !== '--evaluation'), io, HELP, ['text', 'json'] as const);
   if (!parsed) return 0;
   const outFormat = parsed.format;
@@ -226,6 +224,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     try {
       const s = await fileStats(file, shown, configForFile(file, io, inputs.fixed, seen), io.signal);
       all.push(s);
+      const names = evaluation || isEvaluationFile(file, fs.existsSync) ? EVALUATION_SIDES : DATASET_SIDES;
       if (outFormat === 'text') io.stdout.write(`${statsText(s, names)}\n`);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;

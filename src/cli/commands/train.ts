@@ -8,7 +8,8 @@ import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsF
 import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, parseHyperparameters, ProtocolError, statusOfEvent } from '../../core/trainer/protocol';
 import { CliIO, UsageError } from '../io';
 import { configForFile } from './score';
-import { axisWinsText, EVALUATION_SIDES, fileStats } from './stats';
+import { EVALUATION_SIDES } from '../../core/trainer/evaluation';
+import { axisWinsText, fileStats } from './stats';
 import { downloadResults, outputDirProblem } from '../../core/trainer/results';
 import { formatSize } from '../../core/bytes';
 

@@ -7,6 +7,7 @@ import { sideKey, swapEdits } from './edits';
 import { ColumnView, FindingView, RecordView, SideName } from './messages';
 import { ColumnMetrics, MetricsProvider } from './metrics';
 import { LineSource, RecordIndex } from './recordIndex';
+import { DATASET_SIDES, SideNames, sideTitle } from '../trainer/evaluation';
 
 /** What the view reads of a dataset: its lines, their parsed values and the format in force. */
 export interface DatasetSource extends LineSource {
@@ -28,6 +29,8 @@ export interface RecordViewInput {
   metrics?: MetricsProvider;
   /** Keeps metrics per line text so moving about does not score the same record again. */
   metricsMemo?: MetricsMemo;
+  /** How the sides are named (a training job's evaluation file: tuned and base); chosen and rejected by default. */
+  sides?: SideNames;
   budget?: DiffBudget;
 }
 
@@ -63,7 +66,9 @@ function metricsFor(provider: MetricsProvider, value: unknown, format: FormatId,
 /** Between the turns of a response when its text is diffed as one. */
 export const TURN_SEPARATOR = '\n\n';
 
-const SIDE_TITLES: Record<SideName, string> = { chosen: 'Chosen', rejected: 'Rejected' };
+function titles(names: SideNames = DATASET_SIDES): Record<SideName, string> {
+  return { chosen: sideTitle(names.chosen), rejected: sideTitle(names.rejected) };
+}
 
 function toFindingView(f: Finding): FindingView {
   const view: FindingView = { severity: f.severity, code: f.code, message: f.message, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn };
@@ -79,8 +84,8 @@ function rootKey(field: string): string {
   return quoted ? (JSON.parse(`"${quoted[1]}"`) as string) : field;
 }
 
-function emptyColumn(side: SideName, field: string, reason: string, findings: FindingView[]): ColumnView {
-  return { side, title: SIDE_TITLES[side], field, turns: [], emptyReason: reason, findings };
+function emptyColumn(side: SideName, title: string, field: string, reason: string, findings: FindingView[]): ColumnView {
+  return { side, title, field, turns: [], emptyReason: reason, findings };
 }
 
 /**
@@ -128,6 +133,8 @@ export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): 
   const value = source.value(line);
   const parts = format ? extractParts(format, value) : undefined;
   const problem = problemOf(text, value, parts, format);
+  const names = input.sides ?? DATASET_SIDES;
+  const sideTitles = titles(names);
 
   const lineFindings = input.findings.filter((f) => f.line === line).map(toFindingView);
   const keys: Record<SideName, string | undefined> = { chosen: sideKey(format, 'chosen'), rejected: sideKey(format, 'rejected') };
@@ -158,8 +165,8 @@ export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): 
       ...base,
       problem: reason,
       context: [],
-      chosen: emptyColumn('chosen', keys.chosen ?? '', reason, chosenFindings),
-      rejected: emptyColumn('rejected', keys.rejected ?? '', reason, rejectedFindings),
+      chosen: emptyColumn('chosen', sideTitles.chosen, keys.chosen ?? '', reason, chosenFindings),
+      rejected: emptyColumn('rejected', sideTitles.rejected, keys.rejected ?? '', reason, rejectedFindings),
       granularity: 'identical',
       canSwap: false,
     };
@@ -176,13 +183,13 @@ export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): 
   const column = (s: SideName, turns: Turn[], findings: FindingView[]): ColumnView => {
     const field = keys[s] ?? '';
     if (turns.length === 0) {
-      const reason = keys[s] === undefined ? `${base.formatLabel} records have no ${s} response.` : `The record has no ${s} response.`;
-      return emptyColumn(s, field, reason, findings);
+      const reason = keys[s] === undefined ? `${base.formatLabel} records have no ${names[s]} response.` : `The record has no ${names[s]} response.`;
+      return emptyColumn(s, sideTitles[s], field, reason, findings);
     }
     const perTurn = segmentsPerTurn(diff[s], turns.map((t) => t.content.length), TURN_SEPARATOR);
     const view: ColumnView = {
       side: s,
-      title: SIDE_TITLES[s],
+      title: sideTitles[s],
       field,
       turns: turns.map((t, i) => ({ role: t.role, text: t.content, segments: perTurn[i] })),
       findings,
@@ -200,7 +207,8 @@ export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): 
     chosen: column('chosen', parts.chosen, chosenFindings),
     rejected: column('rejected', parts.rejected, rejectedFindings),
     granularity: diff.granularity,
-    canSwap: hasRejectedSide && text !== undefined && swapEdits(text, format).ok,
+    // An evaluation's sides are two models' answers, not a preference to flip.
+    canSwap: input.sides === undefined && hasRejectedSide && text !== undefined && swapEdits(text, format).ok,
   };
   if ('note' in diff && diff.note) view.diffNote = diff.note;
   return view;

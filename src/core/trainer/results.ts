@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { TrainerClient, TrainerError } from './client';
+import { EVALUATION_FILE_NAME, TRAINING_LOG_FILE_NAME } from './evaluation';
 import { FineTuningJob, resultKind, ResultKind, TrainerFile } from './protocol';
 
 export interface DownloadedResults {
@@ -56,12 +57,34 @@ export function outputDirProblem(dir: string): string | undefined {
   return entries.length ? `${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}); choose a new or empty folder` : undefined;
 }
 
+/**
+ * Where results go in a folder a person picked: the folder itself when it can take them (see
+ * `outputDirProblem`), else a new `<job>` subfolder in it (`<job>-2`, … when that is taken).
+ */
+export function resultsFolderIn(picked: string, jobId: string): string {
+  if (!outputDirProblem(picked)) return picked;
+  let isFolder = false;
+  try {
+    isFolder = fs.statSync(picked).isDirectory();
+  } catch {
+    // unreadable: downloadResults names the problem
+  }
+  if (isFolder) {
+    for (let n = 1; n <= 1000; n++) {
+      const candidate = path.join(picked, n === 1 ? jobId : `${jobId}-${n}`);
+      if (!outputDirProblem(candidate)) return candidate;
+    }
+  }
+  // A file, an unreadable folder, or a thousand taken names: the download refuses it, naming why.
+  return picked;
+}
+
 const LOCAL_NAME: Record<ResultKind, string | undefined> = {
   model: undefined,
   adapter: undefined,
   tracking: undefined,
-  'training-log': 'training-log.jsonl',
-  evaluation: 'evaluation.jsonl',
+  'training-log': TRAINING_LOG_FILE_NAME,
+  evaluation: EVALUATION_FILE_NAME,
 };
 
 export async function downloadResults(

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LineEdit, swapEdits, turnEdits } from '../../core/compare/edits';
@@ -5,10 +6,16 @@ import { COMPARE_VIEW_TYPE, NavigateTarget, parseToHost, PanelState, ToHost, ToP
 import { curationMetrics, MetricsProvider } from '../../core/compare/metrics';
 import { buildRecordView, DiffMemo, MetricsMemo } from '../../core/compare/recordView';
 import { CuratorConfig } from '../../core/config';
+import { EVALUATION_SIDES, isEvaluationFile, SideNames } from '../../core/trainer/evaluation';
 import { DatasetDiagnostics, isDataset } from '../datasetDiagnostics';
 import { Logger } from '../logger';
 import { DatasetSources } from './datasetSource';
 import { panelHtml, webviewOptions, webviewRoot } from '../webviewHtml';
+
+/** A downloaded evaluation file shows the tuned and the base model's answers, not chosen and rejected. */
+function evaluationSides(uri: vscode.Uri): SideNames | undefined {
+  return uri.scheme === 'file' && isEvaluationFile(uri.fsPath, fs.existsSync) ? EVALUATION_SIDES : undefined;
+}
 
 /** Typing in the record re-renders the panel after this pause. */
 const RENDER_DELAY_MS = 120;
@@ -199,6 +206,7 @@ export class CompareController implements vscode.Disposable {
           findings: this.diagnostics.report(doc.uri)?.findings ?? [],
           metrics: this.metricsProvider(doc.uri),
           metricsMemo: this.metricsMemo,
+          sides: evaluationSides(doc.uri),
         },
         this.memo,
       );

@@ -416,7 +416,7 @@ export async function showTrainingRuns(deps: TrainingDeps, answersArg?: unknown)
     const picked = await vscode.window.showQuickPick(
       jobs.map((j) => ({
         label: `${icon[j.status] ?? ''} ${j.id}`.trim(),
-        description: `${j.status.replace('_', ' ')} · ${j.model}`,
+        description: `${j.status.replace('_', ' ')} · ${j.model}${j.result_files.length ? ' · $(package) trained model to download' : ''}`,
         detail: [
           new Date(j.created_at * 1000).toLocaleString(),
           j.progress ? `step ${j.progress.step}${j.progress.max_steps ? ` of ${j.progress.max_steps}` : ''}` : undefined,
@@ -427,7 +427,7 @@ export async function showTrainingRuns(deps: TrainingDeps, answersArg?: unknown)
           .join(' · '),
         id: j.id,
       })),
-      { title: `Training runs on ${profile.name} (${host})`, placeHolder: 'Open a run in the loss panel', matchOnDescription: true, matchOnDetail: true },
+      { title: `Training runs on ${profile.name} (${host})`, placeHolder: 'Open a run in the loss panel (succeeded runs with a trained model offer its download there)', matchOnDescription: true, matchOnDetail: true },
     );
     jobId = picked?.id;
   }

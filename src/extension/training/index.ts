@@ -3,13 +3,15 @@ import { FormatOverrides } from '../formatOverrides';
 import { Logger } from '../logger';
 import { ProjectConfigs } from '../projectConfig';
 import { setTrainerToken, showTrainingRuns, trainOnRemote, TrainingDeps } from './commands';
+import { DownloadTestAnswers } from './download';
 import { LossPanels } from './lossPanel';
 import { TrainerTokens } from './tokens';
 
 /**
  * Remote training: the train, token and runs commands and the loss panels (restored after a
  * reload). In test mode only, more commands serve the integration tests (what the panels drew;
- * the CSV export without its save dialog; opening a panel as a restore does; its Retry action);
+ * the CSV export without its save dialog; opening a panel as a restore does; its Retry action; its
+ * download with the folder given);
  * they are not contributed and do not exist in a normal window.
  */
 export function registerTraining(context: vscode.ExtensionContext, log: Logger, configs: ProjectConfigs, overrides: FormatOverrides): vscode.Disposable {
@@ -35,6 +37,7 @@ export function registerTraining(context: vscode.ExtensionContext, log: Logger, 
       ),
       vscode.commands.registerCommand('dialogueCurator.test.openTrainingPanel', (profileName: string, jobId: string) => panels.open(profileName, jobId)),
       vscode.commands.registerCommand('dialogueCurator.test.retryTrainingPanel', (jobId: string) => panels.retry(jobId)),
+      vscode.commands.registerCommand('dialogueCurator.test.downloadResults', (jobId: string, answers: DownloadTestAnswers) => panels.downloadResults(jobId, answers)),
     );
   }
   return vscode.Disposable.from(...disposables);

@@ -7,6 +7,7 @@ import { LOSS_VIEW_TYPE, parsePanelState, parseToHost, ToHost, ToPanel } from '.
 import { Logger } from '../logger';
 import { panelHtml } from '../webviewHtml';
 import { hostOf, tokenKeyOf, TrainerProfile } from './profiles';
+import { DownloadOutcome, downloadTrainedModel, DownloadTestAnswers } from './download';
 import { JobSession } from './session';
 import { readTrainerProfiles } from './settings';
 import { TrainerTokens } from './tokens';
@@ -105,6 +106,9 @@ class LossPanel implements vscode.Disposable {
       case 'retry':
         void this.retry();
         break;
+      case 'downloadResults':
+        void this.downloadResults();
+        break;
       case 'rendered':
         this.rendered = message;
         this.renderedEmitter.fire(message);
@@ -141,6 +145,11 @@ class LossPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.log.info(`Job ${this.session.jobId}: retrying now`);
     this.session.retryNow(client);
+  }
+
+  /** "Download Trained Model…" (the answers only in test mode, from `LossPanels.downloadResults`). */
+  async downloadResults(answers?: DownloadTestAnswers): Promise<DownloadOutcome> {
+    return downloadTrainedModel(await this.makeClient(), this.session.jobId, this.log, answers);
   }
 
   private async exportCsv(): Promise<void> {
@@ -283,6 +292,13 @@ export class LossPanels implements vscode.Disposable {
     const panel = [...this.panels.values()].find((p) => p.session.jobId === jobId);
     if (!panel) throw new Error(`no open panel shows job ${jobId}`);
     await panel.retry();
+  }
+
+  /** The panel's "Download Trained Model…", with the folder given instead of picked (tests). */
+  async downloadResults(jobId: string, answers: DownloadTestAnswers): Promise<DownloadOutcome> {
+    const panel = [...this.panels.values()].find((p) => p.session.jobId === jobId);
+    if (!panel) throw new Error(`no open panel shows job ${jobId}`);
+    return panel.downloadResults(answers);
   }
 
   /** Writes the metrics of the job's open panel as CSV, without the save dialog (tests). */

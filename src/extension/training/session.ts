@@ -317,6 +317,7 @@ export class JobSession {
     if (job.finished_at !== null) view.finishedAt = job.finished_at;
     if (typeof maxSteps === 'number' && maxSteps > 0) view.maxSteps = maxSteps;
     if (job.error) view.error = job.error.message;
+    if (job.result_files.length) view.resultFiles = job.result_files.length;
     this.jobView = view;
     this.listener?.job(view);
   }
