@@ -350,6 +350,13 @@ def main(argv=None):
     import torch
     import transformers
     from datasets import load_dataset
+
+    # Several processes on a machine without a GPU (the multi-GPU launcher's torchrun workers, as
+    # trainer/accelerate/multi-cpu.yaml starts them): train on the CPU over gloo. accelerate's own
+    # MULTI_CPU launcher would start one process unless MPI is set up. Set before DPOConfig, whose
+    # distributed state reads it.
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not torch.cuda.is_available():
+        os.environ.setdefault("ACCELERATE_USE_CPU", "true")
     from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
     from trl import DPOConfig, DPOTrainer
 
@@ -397,6 +404,12 @@ def main(argv=None):
         callbacks=[make_metrics_callback()],
         **{tokenizer_keyword(DPOTrainer): tokenizer},
     )
+    accelerator = getattr(trainer, "accelerator", None)
+    if accelerator is not None and is_main_process():
+        message(
+            "training in %d process%s (%s)"
+            % (accelerator.num_processes, "" if accelerator.num_processes == 1 else "es", str(accelerator.distributed_type).split(".")[-1])
+        )
     trainer.train()
     # Evaluations happen on multiples of eval_steps; the final weights get one too.
     if eval_dataset is not None:

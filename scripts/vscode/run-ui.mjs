@@ -14,6 +14,8 @@
 //   export const timeoutMs = 120000;              // optional hard limit for this test
 //   export const workspaceTrust = true;           // optional: Workspace Trust on, so the folder
 //                                                 // opens untrusted (Restricted Mode); default off
+//   export const skip = 'why';                    // optional: a reason not to run here (printed,
+//                                                 // counted as skipped, never as passed)
 // where `ui` is { page, server, workspace, root, openWorkbench(), screenshot(name), log(msg) };
 // helpers for common steps are in test/ui/workbench.mjs.
 //
@@ -170,6 +172,10 @@ async function runOne(file, { vsix, browser }) {
     if (typeof mod.default !== 'function') throw new Error(`${path.relative(root, file)} has no default export function`);
     title = mod.title ?? name;
     console.log(`\n[ui] ${title} (${path.relative(root, file)})`);
+    if (typeof mod.skip === 'string' && mod.skip) {
+      console.log(`[ui] - ${title}: skipped (${mod.skip})`);
+      return 'skipped';
+    }
     const limit = mod.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     await withTimeout(run(mod), limit, `UI test "${title}"`);
     console.log(`[ui] ✓ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -209,9 +215,14 @@ async function main() {
   const retries = Number(process.env.DC_UI_RETRIES ?? 1);
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   const flaky = [];
   for (const file of files) {
     let ok = await runOne(file, { vsix, browser });
+    if (ok === 'skipped') {
+      skipped++;
+      continue;
+    }
     for (let attempt = 1; !ok && attempt <= retries; attempt++) {
       console.log(`[ui] retrying ${path.relative(root, file)} (attempt ${attempt + 1})`);
       ok = await runOne(file, { vsix, browser });
@@ -221,6 +232,7 @@ async function main() {
     else failed++;
   }
   if (flaky.length) console.log(`\n[ui] passed only on retry (flaky): ${flaky.join(', ')}`);
+  if (skipped) console.log(`\n[ui] ${skipped} skipped`);
   console.log(`\n${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

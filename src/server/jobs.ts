@@ -5,6 +5,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { formatLineReport, prepareDataset, validationOverlap } from '../core/trainer/normalize';
 import {
@@ -25,7 +26,7 @@ import { Backend, jobPaths, parseBackendLine } from './backends';
 import { HttpError } from './httpError';
 import { collectResults } from './results';
 import { formatSize } from '../core/bytes';
-import { killOrphans, signalGroup } from './processes';
+import { killOrphans, signalJob } from './processes';
 import { DataStore, isValidId, newId, StoredJob } from './store';
 
 export interface JobManagerOptions {
@@ -104,10 +105,8 @@ export class JobManager {
       const live = this.track(s, this.options.store.loadEvents(s.job.id));
       const { status } = s.job;
       if (status === 'running') {
-        if (s.pid !== null) {
-          const killed = killOrphans(s.pid, this.options.store.jobDir(s.job.id));
-          if (killed) this.log(`ended ${killed} leftover process(es) of ${s.job.id}`);
-        }
+        const killed = killOrphans(this.processMarker(s.job.id));
+        if (killed) this.log(`ended ${killed} leftover process(es) of ${s.job.id}`);
         // job.json is saved at most once a second while running; the events are exact.
         const lastMetrics = [...live.events].reverse().find(isMetricsEvent);
         if (lastMetrics) s.job.progress = { step: lastMetrics.data.step, max_steps: lastMetrics.data.max_steps };
@@ -327,8 +326,8 @@ export class JobManager {
         spawnError = err;
       });
       child.on('exit', () => {
-        // Whatever the backend started and left behind goes with it.
-        if (child.pid) signalGroup(child.pid, 'SIGKILL');
+        // Whatever the backend started and left behind goes with it, workers in sessions of their own too.
+        signalJob(child.pid, this.processMarker(job.id), 'SIGKILL');
       });
       child.on('close', (code, signal) => {
         logFile.end();
@@ -544,6 +543,11 @@ export class JobManager {
     return () => live.subscribers.delete(subscriber);
   }
 
+  /** What every process of a job has on its command line: the job's folder (its config, data, output). */
+  private processMarker(id: string): string {
+    return this.options.store.jobDir(id) + path.sep;
+  }
+
   /** Cancels a job; resolves once its backend process group is gone. */
   async cancel(id: string): Promise<FineTuningJob> {
     const live = this.live(id);
@@ -566,8 +570,10 @@ export class JobManager {
   private async stop(live: LiveJob): Promise<void> {
     const child = live.child;
     if (!child?.pid) return live.exited;
-    signalGroup(child.pid, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), this.killGraceMs);
+    // SIGTERM first: accelerate (torch's elastic agent) passes it on to its workers and waits for them.
+    const marker = this.processMarker(live.stored.job.id);
+    signalJob(child.pid, marker, 'SIGTERM');
+    const timer = setTimeout(() => signalJob(child.pid, marker, 'SIGKILL'), this.killGraceMs);
     try {
       await live.exited;
     } finally {

@@ -98,6 +98,7 @@ interface PanelSnapshot {
   connectionDetail: string | undefined;
   attempt: number | undefined;
   points: number;
+  resultFiles: number;
   rendered: { points: number; charts: string[]; chartSeries: string[][]; series: string[]; summary: string[] } | undefined;
 }
 
@@ -280,6 +281,40 @@ suite('Training on a remote trainer', function () {
     const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', jobId, STEPS, 60_000);
     assert.strictEqual(snapshot.points, STEPS);
     assert.strictEqual(snapshot.rendered?.points, STEPS);
+  });
+
+  test('Download Trained Model…: the model and the training log land in the picked folder; a busy folder gets a job subfolder', async () => {
+    assert.ok(jobId, 'needs the job of an earlier test');
+    const opened = await vscode.commands.executeCommand<string>('dialogueCurator.showTrainingRuns', { profile: PROFILE, jobId });
+    assert.strictEqual(opened, jobId);
+    const snapshot = await pollUntil(
+      async () => (await vscode.commands.executeCommand<PanelSnapshot[]>('dialogueCurator.test.trainingPanels')).find((p) => p.jobId === jobId),
+      (p) => p?.status === 'succeeded' && p.resultFiles > 0,
+      'the panel to know the job succeeded with result files',
+    );
+    assert.strictEqual(snapshot?.resultFiles, 2, 'the model archive and the training log');
+
+    const picked = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-download-'));
+    try {
+      type Outcome = { outcome: string; dir: string; weights?: string; files: string[]; trainingLog?: string; evaluation?: string };
+      const first = await vscode.commands.executeCommand<Outcome>('dialogueCurator.test.downloadResults', jobId, { folder: picked });
+      assert.strictEqual(first.outcome, 'downloaded', JSON.stringify(first));
+      assert.strictEqual(first.dir, picked, 'an empty folder takes the results itself');
+      assert.strictEqual(first.weights, 'model');
+      assert.deepStrictEqual(fs.readdirSync(picked).sort(), ['policy.pt', 'training-log.jsonl']);
+      const events = fs.readFileSync(path.join(picked, 'training-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data?: { step?: number } });
+      const steps = events.filter((e) => e.type === 'metrics').map((e) => e.data?.step);
+      assert.deepStrictEqual(steps, Array.from({ length: STEPS }, (_, i) => i + 1), 'every logged step, once');
+      assert.ok(fs.statSync(path.join(picked, 'policy.pt')).size > 1000, 'the trained weights');
+
+      const second = await vscode.commands.executeCommand<Outcome>('dialogueCurator.test.downloadResults', jobId, { folder: picked });
+      assert.strictEqual(second.outcome, 'downloaded', JSON.stringify(second));
+      assert.strictEqual(second.dir, path.join(picked, jobId), 'nothing is overwritten: a subfolder named after the job');
+      assert.deepStrictEqual(fs.readdirSync(second.dir).sort(), ['policy.pt', 'training-log.jsonl']);
+      assert.deepStrictEqual(fs.readFileSync(path.join(second.dir, 'policy.pt')), fs.readFileSync(path.join(picked, 'policy.pt')));
+    } finally {
+      fs.rmSync(picked, { recursive: true, force: true });
+    }
   });
 
   test('a panel opened while its trainer is down keeps trying, shows the attempts, and fills once the trainer is back', async () => {

@@ -2,11 +2,11 @@
 // Remote Trainer…", answer the modal confirmation with a click, and watch the loss panel fill
 // from a real `dialogue-curator serve --backend tiny` (PyTorch DPO on CPU) on 127.0.0.1; move
 // the smoothing slider; reload the window and get the panel back. Its screenshot is the README's.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { addSettings, answerDialog, expectText, setTrainerToken, startTrainer } from './trainer.mjs';
 import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
 
 export const title = 'Training: token, confirmation dialog, live loss panel, smoothing, reload';
@@ -15,79 +15,6 @@ export const timeoutMs = 240_000;
 
 const STEPS = 40;
 const opts = { timeout: UI_TIMEOUT_MS };
-
-/** The reference trainer in its own process group; resolves with its URL and a stop function. */
-async function startTrainer(root, dataDir, token) {
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', 'tiny', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the trainer printed no URL within 30 s:\n${stderr}`)), 30_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const first = out.split('\n')[0];
-      if (out.includes('\n') && /^https?:\/\//.test(first)) {
-        clearTimeout(timer);
-        resolve(first.trim());
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the trainer exited (${code}) before listening:\n${stderr}`));
-    });
-  }).catch(async (e) => {
-    await stop();
-    throw e;
-  });
-  return { url, stop };
-}
-
-/** Merges settings into a settings.json of the code-server profile. */
-function addSettings(file, settings) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const current = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-  fs.writeFileSync(file, JSON.stringify({ ...current, ...settings }, null, 2));
-}
-
-async function expectText(locator, expected, what) {
-  await locator.filter({ hasText: expected }).first().waitFor({ state: 'visible', timeout: 120_000 }).catch(async () => {
-    const actual = (await locator.allInnerTexts().catch(() => [])).join(' | ');
-    throw new Error(`${what}: expected "${expected}", found "${actual}"`);
-  });
-}
-
-/** Clicks a button of the workbench's modal dialog and returns the dialog's text. */
-async function answerDialog(page, button) {
-  const dialog = page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ state: 'visible', ...opts });
-  const text = await dialog.innerText();
-  await dialog.locator('.monaco-button', { hasText: button }).first().click();
-  await dialog.waitFor({ state: 'hidden', ...opts });
-  return text;
-}
 
 export default async function training(ui) {
   const { page } = ui;
@@ -107,12 +34,7 @@ export default async function training(ui) {
     await page.locator('.statusbar-item', { hasText: /24 records/ }).first().waitFor({ state: 'visible', ...opts });
 
     // 1. The token goes into SecretStorage through a password box.
-    await runCommand(page, 'Dialogue Curator: Set Trainer Token');
-    const input = page.locator('.quick-input-widget input[type="password"]');
-    await input.waitFor({ state: 'visible', ...opts });
-    await input.fill(token);
-    await page.keyboard.press('Enter');
-    await page.locator('.notifications-toasts', { hasText: 'stored' }).first().waitFor({ state: 'visible', ...opts });
+    await setTrainerToken(page, token);
     ui.log('token stored');
 
     // 2. Train: an optional validation set is offered first ("No validation set" on top; the

@@ -4,13 +4,14 @@
 // The results come back, transformers (and peft) load them, the evaluation is scored.
 // Needs trainer/.venv (`npm run setup:trainer`, which .ci/run runs first).
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { TrainerClient } from '../../src/core/trainer/client';
 import { createBackend } from '../../src/server/backends';
+import { processesOf } from '../../src/server/processes';
 import { captureIO, PAIRS, REPO, startServer, tempDir, VALIDATION } from '../fixtures/trainer/harness';
 
 const venvBin = path.join(REPO, 'trainer', '.venv', 'bin');
@@ -136,4 +137,88 @@ print(type(m).__name__)`,
     const cfg = JSON.parse(fs.readFileSync(path.join(run.dataDir, 'jobs', run.job.id, 'config.json'), 'utf8'));
     assert.equal(cfg.hyperparameters.loss_type, 'ipo');
   });
+
+  // Two accelerate processes: torch's elastic agent starts each worker in a session of its own,
+  // out of the launcher's process group. Cancel and a restart after a crash must end them too.
+  const multiCpu = path.join(REPO, 'trainer', 'accelerate', 'multi-cpu.yaml');
+  const LONG_JOB = { model: '', training_file: '', method: { type: 'dpo' as const, dpo: { hyperparameters: { max_steps: 2000, batch_size: 2, logging_steps: 1 } } } };
+
+  /** Waits for the job's first metrics; returns the live processes that name its folder. */
+  async function runningProcesses(client: TrainerClient, jobId: string, jobDir: string) {
+    for await (const event of client.streamEvents(jobId)) {
+      if (event.type === 'metrics') break;
+      if (/failed|cancelled/.test(event.message) && event.level === 'error') throw new Error(event.message);
+    }
+    return processesOf(jobDir + path.sep);
+  }
+
+  test('two accelerate processes: cancel ends the launcher and both workers (sessions of their own)', { timeout: 600_000 }, async () => {
+    const dataDir = tempDir('dc-trl-cancel-');
+    temps.push(dataDir);
+    const server = await startServer({ dataDir, backend: createBackend('trl', { accelerateConfig: multiCpu }), killGraceMs: 5000 });
+    try {
+      const client = new TrainerClient({ baseUrl: server.url });
+      const file = await client.uploadFile(PAIRS);
+      const job = await client.createJob({ ...LONG_JOB, model, training_file: file.id });
+      const jobDir = path.join(dataDir, 'jobs', job.id);
+      const procs = await runningProcesses(client, job.id, jobDir);
+      const pgid = server.jobs.pidOf(job.id)!;
+      const outside = procs.filter((p) => p.pgid !== pgid);
+      assert.ok(outside.length >= 2, `workers outside the launcher's group: ${JSON.stringify(procs)}`);
+      const cancelled = await client.cancelJob(job.id);
+      assert.equal(cancelled.status, 'cancelled');
+      await waitGone(jobDir + path.sep);
+      assert.deepEqual(processesOf(jobDir + path.sep), [], 'no process of the job is left');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('two accelerate processes, the server killed: the restart ends the orphaned workers and fails the job', { timeout: 600_000 }, async () => {
+    const dataDir = tempDir('dc-trl-crash-');
+    temps.push(dataDir);
+    const serve = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'serve', '--backend', 'trl', '--accelerate-config', multiCpu, '--port', '0', '--data-dir', dataDir],
+      { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let second: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        let err = '';
+        serve.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+        serve.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0].trim());
+        });
+        serve.on('exit', (code) => reject(new Error(`serve exited early with ${code}: ${err}`)));
+      });
+      const client = new TrainerClient({ baseUrl: url });
+      const file = await client.uploadFile(PAIRS);
+      const job = await client.createJob({ ...LONG_JOB, model, training_file: file.id });
+      const jobDir = path.join(dataDir, 'jobs', job.id);
+      const procs = await runningProcesses(client, job.id, jobDir);
+      assert.ok(procs.length >= 3, `launcher and two workers: ${JSON.stringify(procs)}`);
+      serve.kill('SIGKILL');
+      await new Promise((r) => serve.once('close', r));
+      assert.ok(processesOf(jobDir + path.sep).length >= 2, 'the workers outlived the server');
+
+      second = await startServer({ dataDir, backend: createBackend('trl', { accelerateConfig: multiCpu }) });
+      const after = await new TrainerClient({ baseUrl: second.url }).getJob(job.id);
+      assert.equal(after.status, 'failed');
+      assert.equal(after.error?.code, 'server_restarted');
+      await waitGone(jobDir + path.sep);
+      assert.deepEqual(processesOf(jobDir + path.sep), [], 'no process of the job is left');
+    } finally {
+      if (serve.exitCode === null) serve.kill('SIGKILL');
+      await second?.close();
+    }
+  });
 });
+
+/** SIGKILLed processes disappear from /proc a moment later. */
+async function waitGone(marker: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (processesOf(marker).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}

@@ -90,8 +90,9 @@ function assertDpoRun(metrics: Record<string, number>[]) {
 }
 
 test('trl_dpo.py trains the tiny model with the real TRL under accelerate: ln 2 first, the loss falls', { skip, timeout: 600_000 }, () => {
-  const { metrics, output } = trainReal(['--cpu', '--num_processes', '1'], null);
+  const { metrics, output, stdout } = trainReal(['--cpu', '--num_processes', '1'], null);
   assertDpoRun(metrics);
+  assert.match(stdout, /training in 1 process \(NO\)/);
   assert.ok(fs.existsSync(path.join(output, 'model.safetensors')), 'trained weights saved');
 });
 
@@ -106,6 +107,7 @@ test('real TRL in two accelerate processes (trainer/accelerate/multi-cpu.yaml, g
   const single = trainReal(['--cpu', '--num_processes', '1'], null).metrics;
   const { metrics, output, stdout } = trainReal(['--config_file', path.join(root, 'trainer', 'accelerate', 'multi-cpu.yaml')], null);
   assertDpoRun(metrics);
+  assert.match(stdout, /training in 2 processes \(MULTI_CPU\)/, 'two real processes on gloo');
   assert.equal(metrics.length, single.length, 'as many steps as one process');
   assert.equal(stdout.split('model saved').length - 1, 1, 'saved once, by the main process');
   assert.ok(fs.existsSync(path.join(output, 'model.safetensors')));

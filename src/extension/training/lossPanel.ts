@@ -24,6 +24,8 @@ export interface PanelSnapshot {
   /** While reconnecting: consecutive failed attempts. */
   attempt: number | undefined;
   points: number;
+  /** Result files of a succeeded job (what "Download Trained Model…" fetches). */
+  resultFiles: number;
   rendered: RenderedReport | undefined;
 }
 
@@ -179,6 +181,7 @@ class LossPanel implements vscode.Disposable {
       connectionDetail: this.session.connectionDetail,
       attempt: this.session.connectionView.attempt,
       points: this.session.table.size,
+      resultFiles: this.session.jobView?.resultFiles ?? 0,
       rendered: this.rendered,
     };
   }
