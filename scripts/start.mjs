@@ -200,7 +200,7 @@ async function main() {
               name: 'Local trainer (npm start): TRL on a tiny model',
               url: trainer.url,
               model: engine.model,
-              hyperparameters: { beta: 0.1, max_steps: 30, learning_rate: 0.005, batch_size: 4, logging_steps: 1, seed: 0, max_new_tokens: 24 },
+              hyperparameters: { beta: 0.1, max_steps: 30, learning_rate: 0.002, batch_size: 4, logging_steps: 1, seed: 0, max_new_tokens: 24 },
             }
           : { name: 'Local tiny trainer (npm start)', url: trainer.url, model: 'tiny-byte-transformer', hyperparameters: { beta: 0.1, max_steps: 60, learning_rate: 0.001 } },
       ];

@@ -43,7 +43,7 @@ export default async function trainedModel(ui) {
           name: 'Local TRL trainer',
           url: trainer.url,
           model,
-          hyperparameters: { max_steps: STEPS, logging_steps: 1, seed: 0, learning_rate: 0.005, batch_size: 4, max_new_tokens: 12 },
+          hyperparameters: { max_steps: STEPS, logging_steps: 1, seed: 0, learning_rate: 0.002, batch_size: 4, max_new_tokens: 16 },
         },
       ],
     });
