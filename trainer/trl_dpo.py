@@ -5,7 +5,7 @@ The server starts it through `accelerate launch` (with an optional accelerate co
 multi-GPU, DeepSpeed or FSDP), so distribution is accelerate's business, not ours:
 
     accelerate launch [--config_file F] trl_dpo.py --config config.json --data dataset.jsonl \
-        --output-dir out/ [--eval-data validation.jsonl]
+        --output-dir out/ [--eval-data validation.jsonl] [--eval-prompts prompts.jsonl]
 
 config.json: {"model": ..., "hyperparameters": {...}, "peft": {...} | null, "output_dir": ...}
 dataset.jsonl: TRL preference records (prompt/chosen/rejected: strings or message lists).
@@ -121,9 +121,11 @@ def prompt_text(tokenizer, prompt):
     return prompt
 
 
-def response_like(example_response, text):
-    """A generated text in the shape of the dataset's responses (a string or an assistant turn)."""
-    if isinstance(example_response, list):
+def response_like(example_response, text, prompt=None):
+    """A generated text in the shape of the dataset's responses (a string or an assistant turn);
+    for a prompt without a response to copy (eval_prompts), in the shape of the prompt."""
+    shape = example_response if example_response is not None else prompt
+    if isinstance(shape, list):
         return [{"role": "assistant", "content": text}]
     return text
 
@@ -169,7 +171,8 @@ def write_evaluation(path, records, tuned_model, base_answer, tokenizer, max_new
             tuned = generate(tuned_model, tokenizer, text, max_new_tokens)
             base = base_answer(text)
             example = record.get("chosen")
-            f.write(json.dumps({"prompt": record["prompt"], "chosen": response_like(example, tuned), "rejected": response_like(example, base)}) + "\n")
+            prompt = record["prompt"]
+            f.write(json.dumps({"prompt": prompt, "chosen": response_like(example, tuned, prompt), "rejected": response_like(example, base, prompt)}) + "\n")
     os.replace(tmp, path)
     return len(records)
 
@@ -331,7 +334,8 @@ def main(argv=None):
     parser.add_argument("--data", required=True)
     parser.add_argument("--output-dir", required=True)
     parser.add_argument("--eval-data")
-    parser.add_argument("--evaluation-out", help="with --eval-data: where base-vs-tuned answers go")
+    parser.add_argument("--eval-prompts", help='JSONL of {"prompt": ...}: more prompts for the base-vs-tuned answers')
+    parser.add_argument("--evaluation-out", help="with --eval-data or --eval-prompts: where base-vs-tuned answers go")
     parser.add_argument("--tracking-dir", help="where TensorBoard / trackio files go (report_to)")
     args = parser.parse_args(argv)
     with open(args.config, "r", encoding="utf-8") as f:
@@ -418,18 +422,27 @@ def main(argv=None):
             trainer.evaluate()
     trainer.save_model(args.output_dir)
     message("model saved to %s" % args.output_dir)
-    if eval_dataset is not None and args.evaluation_out and is_main_process():
-        evaluate_generations(trainer, tokenizer, eval_dataset, hp, args.evaluation_out, lambda: AutoModelForCausalLM.from_pretrained(model_name, **model_kwargs))
+    given = read_jsonl(args.eval_prompts) if args.eval_prompts else []
+    if (eval_dataset is not None or given) and args.evaluation_out and is_main_process():
+        # The prompts the job names first, then the held-out set's.
+        records = given + (list(eval_dataset) if eval_dataset is not None else [])
+        evaluate_generations(trainer, tokenizer, records, hp, args.evaluation_out, lambda: AutoModelForCausalLM.from_pretrained(model_name, **model_kwargs))
     return 0
 
 
-def evaluate_generations(trainer, tokenizer, eval_dataset, hp, out_path, load_base):
-    """Greedy answers of the base and the tuned model to each held-out prompt. A failure here is
-    a warning: the trained model is saved and stays the job's result."""
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def evaluate_generations(trainer, tokenizer, prompt_records, hp, out_path, load_base):
+    """Greedy answers of the base and the tuned model to each prompt (the job's eval_prompts and
+    the held-out set's). A failure here is a warning: the trained model is saved and stays the
+    job's result."""
     try:
-        records = evaluation_prompts(eval_dataset, int(hp.get("eval_generations", 100)))
+        records = evaluation_prompts(prompt_records, int(hp.get("eval_generations", 100)))
         max_new_tokens = int(hp.get("max_new_tokens", 64))
-        message("answering %d held-out prompts with the base and the tuned model (greedy, up to %d new tokens)" % (len(records), max_new_tokens))
+        message("answering %d prompts with the base and the tuned model (greedy, up to %d new tokens)" % (len(records), max_new_tokens))
         tuned = trainer.accelerator.unwrap_model(trainer.model)
         if hasattr(tuned, "disable_adapter"):
             def base_answer(text):

@@ -32,7 +32,9 @@ export interface JobPaths {
   config: string;
   output: string;
   log: string;
-  /** Base-vs-tuned answers to the held-out prompts (with a validation set). */
+  /** The job's `eval_prompts`, one `{"prompt": …}` a line, when it has some. */
+  evalPrompts?: string;
+  /** Base-vs-tuned answers to the held-out prompts (with a validation set or eval_prompts). */
   evaluation?: string;
   /** TensorBoard / trackio files, when the job asks for them (`report_to`). */
   tracking: string;
@@ -55,8 +57,14 @@ export interface Backend {
   launch(paths: JobPaths): Launch;
 }
 
-/** The files of a job in its folder; `validation` only for a job evaluated on a validation set. */
-export function jobPaths(dir: string, options: { validation?: boolean } = {}): JobPaths {
+/** The name of a job's eval_prompts file in its folder. */
+export const EVAL_PROMPTS_FILE = 'eval_prompts.jsonl';
+
+/**
+ * The files of a job in its folder; `validation` only for a job evaluated on a validation set,
+ * `evalPrompts` for one given prompts to answer; `evaluation` with either.
+ */
+export function jobPaths(dir: string, options: { validation?: boolean; evalPrompts?: boolean } = {}): JobPaths {
   const paths: JobPaths = {
     dir,
     dataset: path.join(dir, 'dataset.jsonl'),
@@ -65,10 +73,9 @@ export function jobPaths(dir: string, options: { validation?: boolean } = {}): J
     log: path.join(dir, 'backend.log'),
     tracking: path.join(dir, 'tracking'),
   };
-  if (options.validation) {
-    paths.validation = path.join(dir, 'validation.jsonl');
-    paths.evaluation = path.join(dir, 'evaluation.jsonl');
-  }
+  if (options.validation) paths.validation = path.join(dir, 'validation.jsonl');
+  if (options.evalPrompts) paths.evalPrompts = path.join(dir, EVAL_PROMPTS_FILE);
+  if (options.validation || options.evalPrompts) paths.evaluation = path.join(dir, 'evaluation.jsonl');
   return paths;
 }
 
@@ -160,6 +167,7 @@ export function buildTrlLaunch(paths: JobPaths, options: BackendOptions, trainer
     paths.output,
   );
   if (paths.validation) args.push('--eval-data', paths.validation);
+  if (paths.evalPrompts) args.push('--eval-prompts', paths.evalPrompts);
   if (paths.evaluation) args.push('--evaluation-out', paths.evaluation);
   args.push('--tracking-dir', paths.tracking);
   return { command: options.accelerate ?? defaultAccelerate(trainerDir), args, env: childEnv({}) };

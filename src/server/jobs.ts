@@ -22,7 +22,7 @@ import {
   parseMetricsData,
   TRL_ONLY_HYPERPARAMETERS,
 } from '../core/trainer/protocol';
-import { Backend, jobPaths, parseBackendLine } from './backends';
+import { Backend, EVAL_PROMPTS_FILE, jobPaths, parseBackendLine } from './backends';
 import { HttpError } from './httpError';
 import { collectResults } from './results';
 import { formatSize } from '../core/bytes';
@@ -191,6 +191,10 @@ export class JobManager {
       progress: null,
     };
     this.options.store.createJobDir(id);
+    if (req.eval_prompts) {
+      const lines = req.eval_prompts.map((prompt) => JSON.stringify({ prompt }));
+      fs.writeFileSync(path.join(this.options.store.jobDir(id), EVAL_PROMPTS_FILE), `${lines.join('\n')}\n`, { mode: 0o600 });
+    }
     const live = this.track({ job, pid: null }, []);
     this.save(live);
     this.emit(live, 'info', `Created fine-tuning job: ${id}`);
@@ -200,9 +204,14 @@ export class JobManager {
     if (backend.name === 'tiny') {
       const ignored: string[] = TRL_ONLY_HYPERPARAMETERS.filter((k) => hp[k] !== undefined);
       if (req.method?.dpo.peft) ignored.push('peft');
+      if (req.eval_prompts) ignored.push('eval_prompts');
       if (ignored.length) {
         this.emit(live, 'warn', `The tiny backend is a small DPO of its own, not TRL: ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used (serve --backend trl runs them)`);
       }
+    }
+    if (req.eval_prompts && backend.name !== 'tiny') {
+      const n = req.eval_prompts.length;
+      this.emit(live, 'info', `${n} prompt${n === 1 ? '' : 's'} to answer with the base and the tuned model after training`);
     }
     if (hp.eval_steps !== undefined && !validation) {
       this.emit(live, 'warn', 'eval_steps is set but the job has no validation_file: nothing will be evaluated');
@@ -284,7 +293,8 @@ export class JobManager {
 
   /** The job's files; the validation set's only when it has one. */
   private pathsOf(job: FineTuningJob) {
-    return jobPaths(this.options.store.jobDir(job.id), { validation: job.validation_file !== null });
+    const dir = this.options.store.jobDir(job.id);
+    return jobPaths(dir, { validation: job.validation_file !== null, evalPrompts: fs.existsSync(path.join(dir, EVAL_PROMPTS_FILE)) });
   }
 
   private pump(): void {

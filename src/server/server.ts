@@ -278,7 +278,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   let size = 0;
   await consume(req, (chunk) => {
     size += chunk.length;
-    if (size > MAX_JSON_BODY) throw new HttpError(413, 'The JSON body is too large', 'body_too_large');
+    if (size > MAX_JSON_BODY) throw new HttpError(413, `The JSON body is too large (${MAX_JSON_BODY / (1024 * 1024)} MB at most)`, 'body_too_large');
     chunks.push(chunk);
   });
   try {

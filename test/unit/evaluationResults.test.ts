@@ -10,9 +10,13 @@ import { parseToPanel } from '../../src/core/compare/messages';
 import { RecordIndex } from '../../src/core/compare/recordIndex';
 import { buildRecordView } from '../../src/core/compare/recordView';
 import { DatasetModel } from '../../src/core/engine';
+import { TrainerClient } from '../../src/core/trainer/client';
 import { EVALUATION_SIDES, isEvaluationFile } from '../../src/core/trainer/evaluation';
+import { MAX_EVAL_PROMPTS, parseCreateJobRequest, parseEvalPrompts, ProtocolError } from '../../src/core/trainer/protocol';
+import { readEvalPrompts } from '../../src/cli/commands/train';
+import { UsageError } from '../../src/cli/io';
 import { resultsFolderIn } from '../../src/core/trainer/results';
-import { captureIO, tempDir } from '../fixtures/trainer/harness';
+import { captureIO, PAIRS, startServer, tempDir } from '../fixtures/trainer/harness';
 
 const temps: string[] = [];
 const own = (prefix: string) => {
@@ -89,4 +93,53 @@ test('stats names the sides tuned and base for a downloaded evaluation without -
   const dataset = await run(path.join(plain, 'evaluation.jsonl'));
   assert.doesNotMatch(dataset, /tuned/);
   assert.match(dataset, /chosen/);
+});
+
+test('eval_prompts: text or conversations, checked with the field named', () => {
+  const chat = [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'I feel alone.' }];
+  assert.deepEqual(parseCreateJobRequest({ training_file: 'file-1', eval_prompts: ['How do I help my dad?', chat] }).eval_prompts, ['How do I help my dad?', chat]);
+  const refused: [unknown, RegExp][] = [
+    ['one prompt', /eval_prompts: expected a list of prompts/],
+    [[], /expected 1 to 500 prompts, got 0/],
+    [Array.from({ length: MAX_EVAL_PROMPTS + 1 }, () => 'p'), /got 501/],
+    [['ok', '   '], /eval_prompts\[1\]: expected a prompt, got an empty string/],
+    [['x'.repeat(8001)], /eval_prompts\[0\]: a prompt may have at most 8000 characters/],
+    [[[{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]], /eval_prompts\[0\]: the last message is the assistant's/],
+    [[[{ role: 'user', text: 'hi' }]], /eval_prompts\[0\]\[0\]/],
+    [[42], /eval_prompts\[0\]: expected text or a non-empty list of messages/],
+  ];
+  for (const [value, re] of refused) assert.throws(() => parseEvalPrompts(value, 'eval_prompts'), (e: Error) => e instanceof ProtocolError && re.test(e.message), JSON.stringify(value).slice(0, 80));
+});
+
+test('train --eval-prompts reads a text file (a prompt a line) or JSONL with prompts, naming the line of a bad one', () => {
+  const dir = own('dc-eval-prompts-');
+  const text = path.join(dir, 'prompts.txt');
+  fs.writeFileSync(text, 'How do I help my dad?\n\n  I feel alone since my wife died.  \n');
+  assert.deepEqual(readEvalPrompts(text, 'prompts.txt'), ['How do I help my dad?', 'I feel alone since my wife died.']);
+  const jsonl = path.join(dir, 'held.jsonl');
+  fs.writeFileSync(jsonl, RECORDS.map((r) => JSON.stringify(r)).join('\n') + '\n{"prompt": [{"role": "user", "content": "hi"}]}\n');
+  assert.deepEqual(readEvalPrompts(jsonl, 'held.jsonl'), [...RECORDS.map((r) => r.prompt), [{ role: 'user', content: 'hi' }]]);
+  const bad = path.join(dir, 'bad.jsonl');
+  fs.writeFileSync(bad, '{"prompt": "fine"}\n\n{"prompt": [{"role": "assistant", "content": "x"}]}\n');
+  assert.throws(() => readEvalPrompts(bad, 'bad.jsonl'), (e: Error) => e instanceof UsageError && /bad\.jsonl:3: prompt: the last message is the assistant's/.test(e.message));
+  fs.writeFileSync(bad, '{"prompt": "fine"}\nnot json\n');
+  assert.throws(() => readEvalPrompts(bad, 'bad.jsonl'), /bad\.jsonl:2: not valid JSON/);
+  assert.throws(() => readEvalPrompts(path.join(dir, 'missing.txt'), 'missing.txt'), /cannot read missing\.txt \(ENOENT\)/);
+});
+
+test('a job with eval_prompts keeps them in its folder for the backend; the tiny backend says it does not use them', async () => {
+  const server = await startServer({ dataDir: own('dc-eval-prompts-server-') });
+  try {
+    const client = new TrainerClient({ baseUrl: server.url });
+    const file = await client.uploadFile(PAIRS);
+    const prompts = ['How do I help my dad?', [{ role: 'user', content: 'I feel alone.' }]];
+    const job = await client.createJob({ training_file: file.id, eval_prompts: prompts as never, method: { type: 'dpo', dpo: { hyperparameters: { max_steps: 1 } } } });
+    const saved = fs.readFileSync(path.join(server.dataDir, 'jobs', job.id, 'eval_prompts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(saved, prompts.map((prompt) => ({ prompt })));
+    const events = (await client.listEvents(job.id, { limit: 100 })).data;
+    assert.ok(events.some((e) => e.level === 'warn' && /not TRL: eval_prompts is not used/.test(e.message)), events.map((e) => e.message).join(' | '));
+    await client.followJob(job.id, { onEvent: () => {} });
+  } finally {
+    await server.close();
+  }
 });

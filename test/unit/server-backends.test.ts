@@ -27,6 +27,12 @@ describe('backends', () => {
     assert.deepEqual(buildTrlLaunch(withEval, {}, '/opt/trainer').args.slice(-6), [
       '--eval-data', '/data/jobs/ftjob-2/validation.jsonl', '--evaluation-out', '/data/jobs/ftjob-2/evaluation.jsonl', '--tracking-dir', '/data/jobs/ftjob-2/tracking',
     ]);
+    // eval_prompts alone: no validation set, but base and tuned answers all the same.
+    const withPrompts = jobPaths('/data/jobs/ftjob-3', { evalPrompts: true });
+    assert.equal(withPrompts.validation, undefined);
+    assert.deepEqual(buildTrlLaunch(withPrompts, {}, '/opt/trainer').args.slice(-6), [
+      '--eval-prompts', '/data/jobs/ftjob-3/eval_prompts.jsonl', '--evaluation-out', '/data/jobs/ftjob-3/evaluation.jsonl', '--tracking-dir', '/data/jobs/ftjob-3/tracking',
+    ]);
     const multi = buildTrlLaunch(paths, { accelerate: '/venv/bin/accelerate', accelerateConfig: '/etc/fsdp.yaml' }, '/opt/trainer');
     assert.equal(multi.command, '/venv/bin/accelerate');
     assert.deepEqual(multi.args.slice(0, 4), ['launch', '--config_file', '/etc/fsdp.yaml', '/opt/trainer/trl_dpo.py']);

@@ -103,7 +103,7 @@ print(type(m).__name__, m.num_parameters() > 10000, len(t) > 100)`,
       assert.ok('rejected' in r);
     }
     // The CLI reported the tone comparison of the two sides, per axis.
-    assert.match(run.stderr, /Evaluation: \d+ held-out prompts answered by the base and the tuned model/);
+    assert.match(run.stderr, /Evaluation: \d+ prompts answered by the base and the tuned model/);
     // Pairs where both answers have words to score (the tiny model's answers may be empty).
     const scored = Number(/tuned scores higher than base, per axis \((\d+) pairs\)/.exec(run.stderr)?.[1]);
     assert.ok(scored >= 1 && scored <= evaluation.length, `${scored} scored pairs`);
@@ -112,9 +112,19 @@ print(type(m).__name__, m.num_parameters() > 10000, len(t) > 100)`,
     }
   });
 
-  test('LoRA: the adapter comes back and peft loads it on the base model', { timeout: 600_000 }, async () => {
-    const run = await trainWithCli(['--lora', '8', '--option', 'loss_type=ipo', '--option', 'warmup_ratio=0.1', '--option', 'lr_scheduler_type=cosine']);
+  test('LoRA: the adapter comes back and peft loads it on the base model; eval_prompts without a validation set are answered', { timeout: 600_000 }, async () => {
+    const promptsFile = path.join(tempDir('dc-trl-e2e-prompts-'), 'prompts.txt');
+    temps.push(path.dirname(promptsFile));
+    const asked = ['How can I help my mother sleep?', 'I feel tired all the time from caring for my dad.'];
+    fs.writeFileSync(promptsFile, asked.join('\n') + '\n');
+    const run = await trainWithCli(['--lora', '8', '--option', 'loss_type=ipo', '--option', 'warmup_ratio=0.1', '--option', 'lr_scheduler_type=cosine',
+      '--option', 'max_new_tokens=8', '--eval-prompts', promptsFile]);
     assert.equal(run.status, 0, run.stderr);
+    // The base answers come from the same weights with the adapter switched off.
+    const evaluation = fs.readFileSync(path.join(run.out, 'evaluation.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(evaluation.map((r) => r.prompt), asked);
+    for (const r of evaluation) assert.ok(typeof r.chosen === 'string' && typeof r.rejected === 'string', JSON.stringify(r));
+    assert.match(run.stderr, /Evaluation: 2 prompts answered/);
     assert.ok(run.metrics.length >= 20);
     // warm-up: the learning rate climbs from 0 before the cosine decay.
     assert.ok(run.metrics[0].learning_rate < run.metrics[3].learning_rate, 'warm-up');

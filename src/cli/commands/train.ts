@@ -5,7 +5,7 @@ import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { formatLineReport, prepareDataset, toLineError } from '../../core/trainer/normalize';
 import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
-import { CreateJobRequest, DpoHyperparameters, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, parseHyperparameters, ProtocolError, statusOfEvent } from '../../core/trainer/protocol';
+import { CreateJobRequest, DpoHyperparameters, EvalPrompt, parseEvalPrompts, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, parseHyperparameters, ProtocolError, statusOfEvent } from '../../core/trainer/protocol';
 import { CliIO, UsageError } from '../io';
 import { configForFile } from './score';
 import { EVALUATION_SIDES } from '../../core/trainer/evaluation';
@@ -31,10 +31,13 @@ Options:
   --validation FILE      A held-out preference dataset: checked and uploaded like PATH, the
                          trainer evaluates on it and eval_ metrics are printed as they come
   --eval-steps N         With --validation: evaluate every N steps (and at the end)
+  --eval-prompts FILE    Prompts the base and the tuned model answer after training, with or
+                         without --validation (trl backend): one per line in a text file, or a
+                         JSONL file of {"prompt": text or messages} (a preference dataset will do)
   --output DIR           When the job succeeds, download its results into DIR (new or empty):
                          the model or LoRA adapter (loads with from_pretrained(DIR)), the
-                         training log, tracking files and, with --validation, evaluation.jsonl
-                         (base and tuned answers to the held-out prompts) with its tone scores
+                         training log, tracking files and, with --validation or --eval-prompts,
+                         evaluation.jsonl (base and tuned answers) with its tone scores
   --lora N               Train a LoRA adapter of rank N (peft) instead of every weight
   --option KEY=VALUE     Any other hyperparameter of the job, repeatable: loss_type=ipo,
                          label_smoothing=0.1, warmup_ratio=0.1, lr_scheduler_type=cosine,
@@ -49,6 +52,40 @@ Options:
 
 Ctrl+C cancels the job on the trainer.
 `;
+
+/**
+ * `--eval-prompts FILE`: a .jsonl/.ndjson file of records with a `prompt` (text or messages), or
+ * a text file with one prompt a line. Checked as the trainer checks them, before any upload.
+ */
+export function readEvalPrompts(file: string, shown: string): EvalPrompt[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--eval-prompts: cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const lines = text.split(/\r?\n/).map((l, i) => ({ line: i + 1, text: l })).filter((l) => l.text.trim());
+  const prompts: unknown[] = /\.(jsonl|ndjson)$/i.test(file)
+    ? lines.map(({ line, text: t }) => {
+        let v: unknown;
+        try {
+          v = JSON.parse(t);
+        } catch {
+          throw new UsageError(`--eval-prompts: ${shown}:${line}: not valid JSON`);
+        }
+        if (typeof v !== 'object' || v === null || !('prompt' in v)) throw new UsageError(`--eval-prompts: ${shown}:${line}: expected an object with a "prompt"`);
+        return (v as { prompt: unknown }).prompt;
+      })
+    : lines.map((l) => l.text.trim());
+  try {
+    return parseEvalPrompts(prompts, 'eval_prompts');
+  } catch (err) {
+    // eval_prompts[3] is the 4th prompt: say which line of the file it came from.
+    const m = /^eval_prompts\[(\d+)\](.*)$/s.exec((err as Error).message);
+    if (m && lines[Number(m[1])]) throw new UsageError(`--eval-prompts: ${shown}:${lines[Number(m[1])].line}: prompt${m[2]}`);
+    throw new UsageError(`--eval-prompts: ${shown}: ${(err as Error).message.replace(/^eval_prompts:? ?/, '')}`);
+  }
+}
 
 function num(value: string | undefined, name: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -74,6 +111,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       'batch-size': { type: 'string' },
       validation: { type: 'string' },
       'eval-steps': { type: 'string' },
+      'eval-prompts': { type: 'string' },
       output: { type: 'string' },
       lora: { type: 'string' },
       option: { type: 'string', multiple: true },
@@ -111,6 +149,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (problem) throw new UsageError(`--output: ${problem}`);
   }
 
+  const evalPrompts = values['eval-prompts'] === undefined ? undefined : readEvalPrompts(path.resolve(io.cwd, values['eval-prompts']), values['eval-prompts']);
   const file = path.resolve(io.cwd, positionals[0]);
   const validationFile = values.validation === undefined ? undefined : path.resolve(io.cwd, values.validation);
   const out = new Output(io, format);
@@ -150,6 +189,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       request.validation_file = validation.id;
     }
     if (values.model) request.model = values.model;
+    if (evalPrompts) request.eval_prompts = evalPrompts;
     job = await client.createJob(request, { signal: stop.signal });
     out.note(`Started job ${job.id} on ${client.baseUrl} (backend ${job.backend}, model ${job.model})`);
     out.following(job);
@@ -250,7 +290,7 @@ async function fetchResults(client: TrainerClient, job: FineTuningJob, dir: stri
   if (results.evaluation) {
     const loaded = configForFile(results.evaluation, io, undefined, new Map());
     const s = await fileStats(results.evaluation, 'evaluation.jsonl', loaded, signal);
-    out.note(`Evaluation: ${s.records} held-out prompts answered by the base and the tuned model`);
+    out.note(`Evaluation: ${s.records} prompts answered by the base and the tuned model`);
     for (const line of axisWinsText(s, EVALUATION_SIDES)) out.note(line);
   }
   return 0;

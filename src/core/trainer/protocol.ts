@@ -119,10 +119,22 @@ export interface DpoMethod {
   dpo: { hyperparameters: DpoHyperparameters; peft?: PeftOptions };
 }
 
+/** A prompt the base and the tuned model answer after training: text, or a conversation so far. */
+export type EvalPrompt = string | { role: string; content: string }[];
+
+/** At most this many `eval_prompts` in a job, each at most EVAL_PROMPT_MAX_CHARS characters. */
+export const MAX_EVAL_PROMPTS = 500;
+export const EVAL_PROMPT_MAX_CHARS = 8_000;
+
 export interface CreateJobRequest {
   model?: string;
   training_file: string;
   validation_file?: string | null;
+  /**
+   * Prompts for the base-vs-tuned evaluation after training (our extension of the OpenAI shape),
+   * answered with or without a validation set, before the validation set's own prompts.
+   */
+  eval_prompts?: EvalPrompt[];
   method?: DpoMethod;
   suffix?: string | null;
   seed?: number;
@@ -511,7 +523,7 @@ export function parseCreateJobRequest(v: unknown): CreateJobRequest {
   const o = object(v, '');
   rejectUnknown(
     o,
-    ['model', 'training_file', 'validation_file', 'method', 'suffix', 'seed', 'metadata', 'hyperparameters'],
+    ['model', 'training_file', 'validation_file', 'eval_prompts', 'method', 'suffix', 'seed', 'metadata', 'hyperparameters'],
     '',
   );
   if (o.hyperparameters !== undefined) {
@@ -522,6 +534,7 @@ export function parseCreateJobRequest(v: unknown): CreateJobRequest {
   if (o.validation_file !== undefined && o.validation_file !== null) {
     req.validation_file = str(o, 'validation_file', '');
   }
+  if (o.eval_prompts !== undefined) req.eval_prompts = parseEvalPrompts(o.eval_prompts, 'eval_prompts');
   req.method = parseMethod(o.method, 'method');
   if (o.suffix !== undefined && o.suffix !== null) req.suffix = str(o, 'suffix', '');
   if (o.seed !== undefined) {
@@ -533,6 +546,32 @@ export function parseCreateJobRequest(v: unknown): CreateJobRequest {
   const metadata = parseMetadata(o.metadata, 'metadata');
   if (metadata) req.metadata = metadata;
   return req;
+}
+
+/** `eval_prompts`: 1 to MAX_EVAL_PROMPTS prompts, each text or a list of {role, content} messages. */
+export function parseEvalPrompts(v: unknown, path: string): EvalPrompt[] {
+  if (!Array.isArray(v)) throw new ProtocolError(path, `expected a list of prompts, got ${describe(v)}`);
+  if (v.length === 0 || v.length > MAX_EVAL_PROMPTS) throw new ProtocolError(path, `expected 1 to ${MAX_EVAL_PROMPTS} prompts, got ${v.length}`);
+  return v.map((p, i) => {
+    const at = `${path}[${i}]`;
+    const size = (n: number) => {
+      if (n > EVAL_PROMPT_MAX_CHARS) throw new ProtocolError(at, `a prompt may have at most ${EVAL_PROMPT_MAX_CHARS} characters, this one has ${n}`);
+    };
+    if (typeof p === 'string') {
+      if (!p.trim()) throw new ProtocolError(at, 'expected a prompt, got an empty string');
+      size(p.length);
+      return p;
+    }
+    if (!Array.isArray(p) || p.length === 0) throw new ProtocolError(at, `expected text or a non-empty list of messages, got ${describe(p)}`);
+    const messages = p.map((m, k) => {
+      const o = object(m, `${at}[${k}]`);
+      rejectUnknown(o, ['role', 'content'], `${at}[${k}]`);
+      return { role: str(o, 'role', `${at}[${k}]`), content: str(o, 'content', `${at}[${k}]`) };
+    });
+    if (messages[messages.length - 1].role === 'assistant') throw new ProtocolError(at, 'the last message is the assistant\'s: a prompt ends before the answer');
+    size(messages.reduce((n, m) => n + m.content.length, 0));
+    return messages;
+  });
 }
 
 function parseJobError(v: unknown, path: string): JobError | null {
