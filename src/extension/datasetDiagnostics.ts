@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CheckSettings, CheckSummary, DatasetModel } from '../core/engine';
@@ -5,6 +6,7 @@ import { PortableSettings } from '../node/curationProtocol';
 import { CurationHost } from './curationHost';
 import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
 import { FormatId } from '../core/formats';
+import { isEvaluationFile } from '../core/trainer/evaluation';
 import { problemFinding } from '../node/project';
 import { toDiagnostic } from './diagnosticConvert';
 import { FormatOverrides } from './formatOverrides';
@@ -144,7 +146,12 @@ export class DatasetDiagnostics implements vscode.Disposable {
     if (!readSettings(doc.uri)['validation.enable']) return;
     try {
       const { settings, problems, source } = this.settingsFor(doc);
-      const curated = readSettings(doc.uri)['lint.run'] !== 'off';
+      // A training job's evaluation holds two models' answers, not a preference to curate: the
+      // curation rules would call a worse tuned answer an "inverted pair". The compare panel
+      // shows both sides' scores instead.
+      const evaluation = doc.uri.scheme === 'file' && isEvaluationFile(doc.uri.fsPath, fs.existsSync);
+      const curated = readSettings(doc.uri)['lint.run'] !== 'off' && !evaluation;
+      if (evaluation) this.log.info(`${path.basename(doc.uri.fsPath)} is a training job's evaluation (base and tuned answers): schema checks only, no curation rules`);
       const t = new TrackedDocument(doc, settings, problems, curated);
       t.formatSource = source;
       const key = doc.uri.toString();

@@ -1,8 +1,10 @@
 // The curation rules in the editor: findings from the worker on open and save, the hover on a
 // record, and the quick fixes (swap, replace jargon, remove a duplicate), each undoable.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
-import { codeOf, describeDiagnostic, openFixture, ourDiagnostics, waitForDiagnostics } from './helpers';
+import { codeOf, describeDiagnostic, fixtureUri, openFixture, ourDiagnostics, waitForDiagnostics, workspaceRoot } from './helpers';
 
 const FILE = 'curation.jsonl';
 
@@ -35,6 +37,30 @@ suite('Curation in the editor', () => {
     assert.deepStrictEqual(dismissive.sort(), ['Deal with it', 'Stop whining', 'make her use it']);
     const duplicate = findOne(uri, 'dataset-duplicate-record', 3);
     assert.strictEqual(duplicate.relatedInformation?.[0].location.range.start.line, 2, 'points at the first copy');
+  });
+
+  test("a downloaded evaluation (base and tuned answers) gets schema checks only, no curation findings", async () => {
+    // The layout "Download Trained Model…" writes: evaluation.jsonl with training-log.jsonl beside it.
+    const inverted = fs.readFileSync(fixtureUri(FILE).fsPath, 'utf8').split('\n')[0];
+    const results = path.join(workspaceRoot().fsPath, 'results-of-a-job');
+    fs.mkdirSync(results, { recursive: true });
+    fs.writeFileSync(path.join(results, 'training-log.jsonl'), '{"object":"fine_tuning.job.event","type":"message"}\n');
+    // The same pair, and a broken line: its syntax error shows the file was checked.
+    fs.writeFileSync(path.join(results, 'evaluation.jsonl'), `${inverted}\n{"prompt": broken\n`);
+    fs.writeFileSync(path.join(results, 'dataset.jsonl'), `${inverted}\n{"prompt": broken\n`);
+    try {
+      const evaluation = await openFixture('results-of-a-job/evaluation.jsonl');
+      await waitForDiagnostics(evaluation.document.uri, (ds) => ds.length > 0, 'the syntax error of the broken line');
+      // The same lines under another name are a dataset: the curation rules call the pair inverted.
+      const dataset = await openFixture('results-of-a-job/dataset.jsonl');
+      await waitForDiagnostics(dataset.document.uri, (ds) => ds.some((d) => codeOf(d) === 'pair-inverted'), 'pair-inverted in the dataset copy');
+      const codes = ourDiagnostics(evaluation.document.uri).map(codeOf);
+      assert.deepStrictEqual(codes.filter((c) => /^(tone|pair|dataset)-/.test(c)), [], `curation findings on the evaluation: ${codes.join(', ')}`);
+      assert.ok(codes.length >= 1, 'the broken line is reported');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    } finally {
+      fs.rmSync(results, { recursive: true, force: true });
+    }
   });
 
   test('hovering a record shows its token counts and tone scores', async () => {

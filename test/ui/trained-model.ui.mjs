@@ -118,7 +118,10 @@ export default async function trainedModel(ui) {
       if (chips === 0) throw new Error(`the ${side === 'chosen' ? 'tuned' : 'base'} column shows no tone scores`);
     }
     if (!(await compare.locator('vscode-button#swap').evaluate((b) => b.disabled === true))) throw new Error('Swap is offered for an evaluation');
-    ui.log('evaluation open in the compare panel: Tuned vs Base, tone scores on both sides, no swap');
+    // Two models' answers are not a pair to curate: no "swap?" findings in the columns.
+    const findings = await compare.locator('.column-findings').allInnerTexts();
+    if (findings.length) throw new Error(`curation findings on the evaluation: ${findings.join(' | ')}`);
+    ui.log('evaluation open in the compare panel: Tuned vs Base, tone scores on both sides, no swap, no curation findings');
 
     const shot = await ui.screenshot('evaluation');
     const docImage = path.join(ui.root, 'docs', 'images', 'evaluation.png');
