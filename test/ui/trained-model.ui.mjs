@@ -81,16 +81,24 @@ export default async function trainedModel(ui) {
     await download.click();
     const dialog = page.locator('.quick-input-widget');
     const pathBox = dialog.locator('input').first();
+    const rows = dialog.locator('.quick-input-list .monaco-list-row');
     await pathBox.waitFor({ state: 'visible', ...opts });
-    // The dialog starts at the workspace folder: replace the whole path, as a person would.
+    // The dialog opens on the workspace folder and fills its path and listing once it has read
+    // them; typing before that is overwritten. Wait for the listing, then replace the path.
+    await waitFor(async () => (await pathBox.inputValue()).endsWith('/datasets/') && (await rows.count()) >= 1, 'the folder dialog to list the workspace folder');
     await pathBox.press('Control+a');
     await page.keyboard.type(`${picked}/`);
-    await expectValue(pathBox, `${picked}/`);
-    // Once the dialog has taken the path it lists the folder (only ".."); then its OK button.
-    await page.waitForFunction(() => !document.querySelector('.quick-input-message')?.textContent?.includes('does not exist'), undefined, opts);
+    // The empty folder is listed: only "..".
+    await waitFor(
+      async () => (await pathBox.inputValue()) === `${picked}/` && JSON.stringify(await rows.allInnerTexts()) === '[".."]',
+      `the folder dialog to show ${picked}/ and its empty listing`,
+    );
     await dialog.locator('.monaco-button', { hasText: 'Download Here' }).first().click();
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Compare Base and Tuned' }).first();
-    await toast.waitFor({ state: 'visible', timeout: 120_000 });
+    await waitFor(async () => fs.existsSync(path.join(picked, 'evaluation.jsonl')), `the results in ${picked}`, 120_000);
+    // The notification offers the comparison (a toast, or in the notification centre once it hid).
+    const action = page.locator('.notification-list-item', { hasText: 'Compare Base and Tuned' }).locator('.monaco-button', { hasText: 'Compare Base and Tuned' }).first();
+    if (!(await action.isVisible())) await runCommand(page, 'Notifications: Show Notifications');
+    await action.waitFor({ state: 'visible', ...opts });
     const files = fs.readdirSync(picked).sort();
     for (const needed of ['config.json', 'model.safetensors', 'tokenizer.json', 'training-log.jsonl', 'evaluation.jsonl']) {
       if (!files.includes(needed)) throw new Error(`the downloaded folder lacks ${needed}: ${files.join(', ')}`);
@@ -107,7 +115,7 @@ export default async function trainedModel(ui) {
     ui.log(`model downloaded (${files.join(', ')}) and loaded back with transformers (${loaded.stdout.trim()} parameters)`);
 
     // Compare Base and Tuned: the evaluation opens in the compare panel, sides named.
-    await toast.locator('.monaco-button', { hasText: 'Compare Base and Tuned' }).click();
+    await action.click();
     await page.locator('.tabs-container .tab', { hasText: 'evaluation.jsonl' }).first().waitFor({ state: 'visible', ...opts });
     const compare = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
     await compare.locator('.column-chosen h2', { hasText: 'Tuned' }).first().waitFor({ state: 'visible', ...opts });
@@ -133,12 +141,10 @@ export default async function trainedModel(ui) {
   }
 }
 
-async function expectValue(input, expected) {
-  const deadline = Date.now() + UI_TIMEOUT_MS;
-  for (;;) {
-    const value = await input.inputValue();
-    if (value === expected) return;
-    if (Date.now() > deadline) throw new Error(`the folder dialog shows "${value}", expected "${expected}"`);
+async function waitFor(condition, what, timeoutMs = UI_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
