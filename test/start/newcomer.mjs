@@ -2,7 +2,7 @@
 // open it in headless Chromium, see the sample dataset's diagnostics, press Ctrl+C, and check
 // that nothing it started is left running and its temp folder is gone.
 // Prints `N passed, N failed`; exits non-zero on failure. Run with `npm run test:start`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,26 @@ async function run() {
     if (!trainerUrl) throw new Error('npm start did not report the trainer URL');
     const health = await fetch(`${trainerUrl}/v1/fine_tuning/jobs`);
     if (health.status !== 401) throw new Error(`the trainer should refuse requests without its token, got ${health.status}`);
+
+    // The engine a GPU user gets: TRL under accelerate on the tiny model npm start made. A short
+    // run through the CLI with the sample's held-out set brings the model and its evaluation home.
+    const engine = /trainer \(TRL's DPOTrainer under accelerate, model (\S+)\) listening/.exec(output);
+    if (!engine) throw new Error(`npm start did not serve the trl backend:\n${output.split('\n').filter((l) => l.startsWith('[start]')).join('\n')}`);
+    if (!fs.existsSync(path.join(engine[1], 'config.json'))) throw new Error(`no model at ${engine[1]}`);
+    const results = path.join(tempDir, 'newcomer-results');
+    const healthy = path.join(workspace, 'datasets', 'healthy');
+    const train = spawnSync(
+      process.execPath,
+      [path.join(root, 'dist', 'cli.js'), 'train', path.join(healthy, 'trl-standard.jsonl'), '--trainer', trainerUrl, '--model', engine[1],
+        '--validation', path.join(healthy, 'trl-standard-held-out.jsonl'), '--max-steps', '6', '--batch-size', '4', '--option', 'logging_steps=1',
+        '--option', 'max_new_tokens=8', '--output', results],
+      { encoding: 'utf8', env: { ...process.env, DIALOGUE_CURATOR_TOKEN: fs.readFileSync(path.join(tempDir, 'trainer-token'), 'utf8').trim() }, timeout: 300_000 },
+    );
+    if (train.status !== 0) throw new Error(`train against npm start's trainer failed (${train.status}):\n${train.stderr.slice(-3000)}`);
+    for (const f of ['model.safetensors', 'evaluation.jsonl', 'training-log.jsonl']) {
+      if (!fs.existsSync(path.join(results, f))) throw new Error(`the results lack ${f}: ${fs.readdirSync(results).join(', ')}`);
+    }
+    console.log('[start-test] the trl backend trained the tiny model; the model and its evaluation came back');
 
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
