@@ -28,9 +28,20 @@ const problemMatcherPlugin = {
 
 const pkg = require('./package.json');
 
+/**
+ * Where the rule pages are published (SARIF's helpUri): the package's repository when it names
+ * one on a forge with /blob/ links, else none (the help text travels inside the SARIF anyway).
+ */
+function rulesUrl(p) {
+  const url = typeof p.repository === 'string' ? p.repository : p.repository?.url;
+  if (!url) return null;
+  const web = url.replace(/^git\+/, '').replace(/\.git$/, '');
+  return /^https:\/\//.test(web) ? `${web}/blob/main/docs/rules/` : null;
+}
+
 const common = {
   bundle: true,
-  define: { __VERSION__: JSON.stringify(pkg.version) },
+  define: { __VERSION__: JSON.stringify(pkg.version), __RULES_URL__: JSON.stringify(rulesUrl(pkg)) },
   minify: production,
   sourcemap: !production,
   sourcesContent: false,

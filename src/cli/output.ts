@@ -1,3 +1,4 @@
+import { documentedRule, ruleDocMarkdown } from '../core/ruleDocs';
 import { Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
 
@@ -39,8 +40,21 @@ export function jsonReport(files: ReportedFile[]): string {
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note', hint: 'note' } as const;
 
 /** SARIF 2.1.0, as code-scanning services ingest it. Paths are relative URIs against the repository root. */
-export function sarifReport(files: ReportedFile[], version: string): string {
+export function sarifReport(files: ReportedFile[], version: string, rulesUrl?: string): string {
   const ruleIds = [...new Set(files.flatMap((f) => f.findings.map((x) => x.code)))].sort();
+  const rule = (id: string) => {
+    const doc = documentedRule(id);
+    if (!doc) return { id, name: id, shortDescription: { text: id } };
+    return {
+      id,
+      name: doc.title,
+      shortDescription: { text: doc.title },
+      fullDescription: { text: doc.doc.why },
+      help: { text: `${doc.doc.why}\n\nExample: ${doc.doc.example}\n\nHow to fix it: ${doc.doc.fix}`, markdown: ruleDocMarkdown(doc) },
+      ...(rulesUrl ? { helpUri: `${rulesUrl}${id}.md` } : {}),
+      defaultConfiguration: { level: SARIF_LEVEL[doc.severity] },
+    };
+  };
   const region = (f: { line: number; column: number; endLine: number; endColumn: number }) => ({
     startLine: f.line + 1,
     startColumn: f.column + 1,
@@ -58,7 +72,7 @@ export function sarifReport(files: ReportedFile[], version: string): string {
             driver: {
               name: 'Dialogue Curator',
               version,
-              rules: ruleIds.map((id) => ({ id, name: id, shortDescription: { text: `Dialogue Curator rule ${id}` } })),
+              rules: ruleIds.map(rule),
             },
           },
           columnKind: 'utf16CodeUnits',

@@ -4,7 +4,8 @@ import { hoverMarkdown, recordHoverInfo } from '../core/curation';
 import { sameRecord } from '../core/dataset/facts';
 import { Finding } from '../core/findings';
 import { DatasetDiagnostics } from './datasetDiagnostics';
-import { DIAGNOSTIC_SOURCE, toRange } from './diagnosticConvert';
+import { codeValue, DIAGNOSTIC_SOURCE, toRange } from './diagnosticConvert';
+import { RuleDocLinks } from './ruleDocs';
 import { ProjectConfigs } from './projectConfig';
 
 const SELECTOR: vscode.DocumentSelector = { language: 'jsonl' };
@@ -12,7 +13,7 @@ const SELECTOR: vscode.DocumentSelector = { language: 'jsonl' };
 /** The finding behind a diagnostic VS Code hands back (it passes copies, so match by place and code). */
 function findingFor(findings: readonly Finding[], d: vscode.Diagnostic): Finding | undefined {
   return findings.find(
-    (f) => f.code === d.code && f.line === d.range.start.line && f.column === d.range.start.character && f.endColumn === d.range.end.character && f.message === d.message,
+    (f) => f.code === codeValue(d) && f.line === d.range.start.line && f.column === d.range.start.character && f.endColumn === d.range.end.character && f.message === d.message,
   );
 }
 
@@ -45,22 +46,36 @@ export class RecordHoverProvider implements vscode.HoverProvider {
 export class CurationCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(private readonly diagnostics: DatasetDiagnostics) {}
+  constructor(
+    private readonly diagnostics: DatasetDiagnostics,
+    private readonly ruleDocs: RuleDocLinks,
+  ) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const report = this.diagnostics.report(doc.uri);
     if (!report) return [];
     const actions: vscode.CodeAction[] = [];
+    const documented = new Set<string>();
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
       const f = findingFor(report.findings, d);
-      if (!f?.data) continue;
-      const action = this.fixFor(doc, f, report.format);
-      if (!action) continue;
-      action.diagnostics = [d];
-      actions.push(action);
+      const action = f?.data ? this.fixFor(doc, f, report.format) : undefined;
+      if (action) {
+        action.diagnostics = [d];
+        actions.push(action);
+      }
+      // After the fixes: one link to each rule's page.
+      const code = codeValue(d);
+      if (code && !documented.has(code) && this.ruleDocs.target(code)) {
+        documented.add(code);
+        const show = new vscode.CodeAction(`Show documentation for rule ${code}`, vscode.CodeActionKind.QuickFix);
+        show.command = { command: 'dialogueCurator.showRuleDocumentation', title: show.title, arguments: [code] };
+        show.diagnostics = [d];
+        actions.push(show);
+      }
     }
-    return actions;
+    // Fixes first, documentation links last, whatever order the diagnostics came in.
+    return [...actions.filter((a) => a.edit), ...actions.filter((a) => !a.edit)];
   }
 
   private fixFor(doc: vscode.TextDocument, f: Finding, format: Parameters<typeof swapEdits>[1]): vscode.CodeAction | undefined {
@@ -107,9 +122,9 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
 }
 
 /** Hover, quick fixes and a link from each curation diagnostic to its rule's documentation. */
-export function registerCurationFeatures(diagnostics: DatasetDiagnostics, configs: ProjectConfigs): vscode.Disposable {
+export function registerCurationFeatures(diagnostics: DatasetDiagnostics, configs: ProjectConfigs, ruleDocs: RuleDocLinks): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.languages.registerHoverProvider(SELECTOR, new RecordHoverProvider(diagnostics, configs)),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new CurationCodeActions(diagnostics), CurationCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new CurationCodeActions(diagnostics, ruleDocs), CurationCodeActions.metadata),
   );
 }

@@ -12,6 +12,7 @@ import { toDiagnostic } from './diagnosticConvert';
 import { FormatOverrides } from './formatOverrides';
 import { Logger } from './logger';
 import { ProjectConfigs } from './projectConfig';
+import { RuleDocLinks } from './ruleDocs';
 import { readSettings } from './settings';
 
 /** Codes the fast, on-type pass produces; everything else comes from the curation rules. */
@@ -93,6 +94,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     private readonly configs: ProjectConfigs,
     private readonly overrides: FormatOverrides,
     private readonly curation: CurationHost,
+    private readonly ruleDocs: RuleDocLinks,
   ) {
     vscode.workspace.onDidOpenTextDocument((d) => this.open(d), this, this.disposables);
     vscode.workspace.onDidCloseTextDocument((d) => this.close(d), this, this.disposables);
@@ -322,7 +324,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
   private publish(t: TrackedDocument): void {
     const uri = t.doc.uri;
     const findings = [...t.problems, ...t.structuralFindings, ...t.curationFindings];
-    this.collection.set(uri, findings.map((f) => toDiagnostic(f, uri)));
+    this.collection.set(uri, findings.map((f) => toDiagnostic(f, uri, (code) => this.ruleDocs.target(code))));
     const report = this.report(uri);
     if (report) this.updated.fire(report);
   }

@@ -7,6 +7,7 @@ import { registerFormatCommand } from './formatCommand';
 import { FormatOverrides } from './formatOverrides';
 import { createLogger, Logger } from './logger';
 import { ProjectConfigs } from './projectConfig';
+import { RuleDocLinks } from './ruleDocs';
 import { registerStatusBar } from './statusBar';
 import { registerTraining } from './training';
 
@@ -23,7 +24,8 @@ export function activate(context: vscode.ExtensionContext): DialogueCuratorApi {
     const configs = new ProjectConfigs(log);
     const overrides = new FormatOverrides(context.workspaceState);
     const curation = CurationHost.forExtension(context, log);
-    const diagnostics = new DatasetDiagnostics(log, configs, overrides, curation);
+    const ruleDocs = new RuleDocLinks(context.extensionUri);
+    const diagnostics = new DatasetDiagnostics(log, configs, overrides, curation, ruleDocs);
     context.subscriptions.push(
       curation,
       configs,
@@ -31,10 +33,11 @@ export function activate(context: vscode.ExtensionContext): DialogueCuratorApi {
       diagnostics,
       registerStatusBar(diagnostics),
       registerFormatCommand(overrides, diagnostics),
-      registerCurationFeatures(diagnostics, configs),
+      registerCurationFeatures(diagnostics, configs, ruleDocs),
       registerTraining(context, log, configs, overrides),
       registerCompare(context, diagnostics, configs, log),
       vscode.commands.registerCommand('dialogueCurator.showLog', () => log.show()),
+      vscode.commands.registerCommand('dialogueCurator.showRuleDocumentation', (code?: unknown) => ruleDocs.show(code)),
       vscode.commands.registerCommand('dialogueCurator.recheck', () => diagnostics.recheckAll('requested by the user')),
     );
     log.info(`Dialogue Curator ${context.extension.packageJSON.version as string} activated`);

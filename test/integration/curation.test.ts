@@ -63,6 +63,25 @@ suite('Curation in the editor', () => {
     }
   });
 
+  test("each finding links to its rule's page; a code action shows the page", async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'pair-inverted'), 'the inverted pair');
+    const inverted = findOne(uri, 'pair-inverted', 0);
+    assert.ok(typeof inverted.code === 'object', 'the code carries a link');
+    const target = (inverted.code as { target: vscode.Uri }).target;
+    assert.ok(target.path.endsWith('/docs/rules/pair-inverted.md'), target.toString());
+    const page = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+    assert.match(page, /^# `pair-inverted`/);
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, inverted.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+    const titles = actions.map((a) => a.title);
+    const show = actions.find((a) => a.title === 'Show documentation for rule pair-inverted');
+    assert.ok(show?.command, `actions: ${titles.join(' | ')}`);
+    assert.ok(titles.indexOf('Swap chosen and rejected') < titles.indexOf(show.title), 'the fix comes before the documentation');
+    assert.strictEqual(await vscode.commands.executeCommand(show.command.command, ...(show.command.arguments ?? [])), true);
+    assert.strictEqual(await vscode.commands.executeCommand('dialogueCurator.showRuleDocumentation', 'no-such-rule'), false);
+  });
+
   test('hovering a record shows its token counts and tone scores', async () => {
     const editor = await openFixture(FILE);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 5));

@@ -7,7 +7,7 @@ import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFin
 import { displayPath, expandPaths } from '../files';
 import { CliIO, parseDatasetArgs, UsageError } from '../io';
 import { jsonReport, ReportedFile, sarifReport, textLine } from '../output';
-import { VERSION } from '../version';
+import { RULES_URL, VERSION } from '../version';
 
 const HELP = `Usage: dialogue-curator check [--format text|json|sarif] [--config FILE] PATH...
 
@@ -101,7 +101,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 
   if (format === 'json') io.stdout.write(`${jsonReport(reported)}\n`);
-  else if (format === 'sarif') io.stdout.write(`${sarifReport(reported, VERSION)}\n`);
+  else if (format === 'sarif') io.stdout.write(`${sarifReport(reported, VERSION, RULES_URL)}\n`);
   else {
     const errors = reported.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
     const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
