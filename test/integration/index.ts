@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   extension: () => import('./extension.test'),
   diagnostics: () => import('./diagnostics.test'),
   curation: () => import('./curation.test'),
+  configFile: () => import('./configFile.test'),
   compareLens: () => import('./compareLens.test'),
   training: () => import('./training.test'),
 };
