@@ -12,6 +12,8 @@ export interface CliIO {
   stderrIsTTY?: boolean;
   /** Aborted on SIGINT/SIGTERM so long-running commands (serve, train) can shut down cleanly. */
   signal: AbortSignal;
+  /** Standard input, for `check -`. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** A usage error: printed without a stack trace, exit code 2. */

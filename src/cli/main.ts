@@ -69,6 +69,7 @@ if (require.main === module) {
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     signal: controller.signal,
+    stdin: process.stdin,
   };
   main(process.argv.slice(2), io).then(
     (code) => {

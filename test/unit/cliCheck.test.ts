@@ -93,3 +93,47 @@ test('invalid UTF-8, NUL bytes, CRLF and a BOM are handled in files', async () =
   // Line 3 is still checked past its bad byte: its one-letter chosen response reads as curt.
   assert.deepEqual(findings.map((f) => [f.line, f.column, f.code]), [[2, 14, 'json-syntax'], [3, 13, 'invalid-utf8'], [3, 29, 'tone-politeness']]);
 });
+
+test('check - reads standard input: the same findings as the file, named <stdin> or --stdin-filename, configured for that name', async () => {
+  const text = `${good}\n{"prompt": "x" "chosen": "y"}\n`;
+  const dir = workspace({ 'data/a.jsonl': text, 'strict/.dialoguecurator.json': '{"rules": {"json-syntax": "warning"}}' });
+  const fromFile = await cli(['check', '--format', 'json', 'data/a.jsonl'], dir);
+  const fromStdin = await cli(['check', '--format', 'json', '-'], dir, text);
+  assert.equal(fromStdin.code, 1);
+  const a = JSON.parse(fromFile.stdout).files[0];
+  const b = JSON.parse(fromStdin.stdout).files[0];
+  assert.equal(b.path, '<stdin>');
+  assert.deepEqual(b.findings, a.findings);
+  assert.equal(b.records, 2);
+  // Named into a folder whose .dialoguecurator.json turns the syntax error into a warning.
+  const named = await cli(['check', '-', '--stdin-filename', 'strict/in.jsonl'], dir, text);
+  assert.equal(named.code, 0, named.stdout + named.stderr);
+  assert.match(named.stdout, new RegExp(`^${path.join('strict', 'in.jsonl').replace(/\\/g, '\\\\')}:2:16 warning json-syntax`, 'm'));
+  // Files and standard input together; the temporary copy is gone afterwards.
+  const both = await cli(['check', 'data/a.jsonl', '-'], dir, `${good}\n`);
+  assert.match(both.stderr, /in 2 files/);
+  assert.ok(!fs.readdirSync(os.tmpdir()).some((n) => n.startsWith('dialogue-curator-stdin-') && fs.existsSync(path.join(os.tmpdir(), n, 'stdin.jsonl')) && fs.statSync(path.join(os.tmpdir(), n)).mtimeMs > Date.now() - 5000));
+  assert.equal((await cli(['check', '-', '-'], dir, '')).code, 2);
+  assert.equal((await cli(['check', 'data/a.jsonl', '--stdin-filename', 'x.jsonl'], dir)).code, 2);
+});
+
+test('the $dialogue-curator problem matcher reads every line check prints', async () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const matcher = pkg.contributes.problemMatchers.find((m: { name: string }) => m.name === 'dialogue-curator');
+  const re = new RegExp(matcher.pattern.regexp);
+  const dir = workspace({ 'data/a.jsonl': `${good}\n{"prompt": "x" "chosen": "y"}\n{"prompt": "Help?", "chosen": "Stop whining. Deal with it.", "rejected": "I am sorry, that sounds hard."}\n` });
+  const r = await cli(['check', 'data'], dir);
+  const lines = r.stdout.trim().split('\n');
+  assert.ok(lines.length >= 2, r.stdout);
+  for (const line of lines) {
+    const m = re.exec(line);
+    assert.ok(m, `not matched: ${line}`);
+    const g = matcher.pattern;
+    assert.equal(m[g.file], path.join('data', 'a.jsonl'));
+    assert.ok(Number(m[g.line]) >= 1 && Number(m[g.column]) >= 1);
+    assert.match(m[g.severity], /^(error|warning|info|hint)$/);
+    assert.ok(line.endsWith(m[g.message]) && m[g.message].length > 5, line);
+  }
+  const syntax = lines.map((l) => re.exec(l)!).find((m) => m[matcher.pattern.code] === 'json-syntax');
+  assert.deepEqual([syntax?.[2], syntax?.[3], syntax?.[4]], ['2', '16', 'error']);
+});

@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { pipeline } from 'stream/promises';
 import { Finding } from '../../core/findings';
 import { sortFindings } from '../../core/engine';
 import { FORMAT_LABELS } from '../../core/formats';
@@ -13,22 +16,32 @@ const HELP = `Usage: dialogue-curator check [--format text|json|sarif] [--config
 
 Checks JSONL preference datasets (files, or folders searched for .jsonl and .ndjson files):
 JSON syntax, the dataset format's schema (or a custom schema from .dialoguecurator.json),
-and the curation rules.
+and the curation rules. PATH - reads the dataset from standard input.
 
 Options:
   --format text|json|sarif  Output format (default: text)
   --config FILE             Use this .dialoguecurator.json instead of the nearest one
+  --stdin-filename NAME     With -: the name the input is reported under, and the path its
+                            .dialoguecurator.json and schema mappings are looked up for
+                            (default: <stdin> in the current folder)
   -h, --help                Show this help
 
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseDatasetArgs(args, io, HELP, ['text', 'json', 'sarif'] as const);
+  const at = args.indexOf('--stdin-filename');
+  const stdinName = at >= 0 ? args[at + 1] : undefined;
+  if (at >= 0 && (stdinName === undefined || stdinName.startsWith('--'))) throw new UsageError('--stdin-filename needs a NAME');
+  const parsed = parseDatasetArgs(at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args, io, HELP, ['text', 'json', 'sarif'] as const);
   if (!parsed) return 0;
-  const { format, positionals } = parsed;
+  const { format } = parsed;
+  const fromStdin = parsed.positionals.filter((p) => p === '-').length;
+  if (fromStdin > 1) throw new UsageError('- (standard input) can be given once');
+  if (stdinName !== undefined && !fromStdin) throw new UsageError('--stdin-filename goes with - (standard input)');
+  const positionals = parsed.positionals.filter((p) => p !== '-');
   const values = { config: parsed.config };
-  if (!positionals.length) throw new UsageError(`no PATH given\n\n${HELP}`);
+  if (!positionals.length && !fromStdin) throw new UsageError(`no PATH given\n\n${HELP}`);
 
   let ioProblem = false;
   const warn = (msg: string) => {
@@ -72,23 +85,45 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return loaded;
   };
 
-  for (const file of files) {
-    const loaded = configFor(file);
-    const { settings, problems } = settingsForFile(file, loaded, schemaCache);
+  // Standard input is spooled to a private temporary file, so it is checked like any file:
+  // streamed, memory flat. It is named (and configured) as --stdin-filename says.
+  let spooled: { dir: string; file: string; virtualPath: string } | undefined;
+  if (fromStdin) {
+    if (!io.stdin) throw new UsageError('standard input is not available');
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'dialogue-curator-stdin-'));
+    const file = path.join(dir, 'stdin.jsonl');
     try {
-      const result = await checkFile(file, settings, io.signal);
-      // checkFile's findings are already in order; only schema-mapping problems need merging in.
-      const findings: Finding[] = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
-      const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
-      reported.push(report);
-      if (format === 'text') {
-        for (const f of findings) io.stdout.write(`${textLine(report.path, f)}\n`);
-      }
+      await pipeline(io.stdin, fs.createWriteStream(file, { mode: 0o600 }), { signal: io.signal });
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      warn(`${displayPath(file, io.cwd)}: cannot read (${e.code ?? e.message})`);
-      ioProblem = true;
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      warn(`cannot read standard input (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      return 2;
     }
+    spooled = { dir, file, virtualPath: path.resolve(io.cwd, stdinName ?? '<stdin>') };
+  }
+  const inputs = [...files.map((file) => ({ read: file, named: file })), ...(spooled ? [{ read: spooled.file, named: spooled.virtualPath }] : [])];
+
+  try {
+    for (const { read, named: file } of inputs) {
+      const loaded = configFor(file);
+      const { settings, problems } = settingsForFile(file, loaded, schemaCache);
+      try {
+        const result = await checkFile(read, settings, io.signal);
+        // checkFile's findings are already in order; only schema-mapping problems need merging in.
+        const findings: Finding[] = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
+        const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
+        reported.push(report);
+        if (format === 'text') {
+          for (const f of findings) io.stdout.write(`${textLine(report.path, f)}\n`);
+        }
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        warn(`${displayPath(file, io.cwd)}: cannot read (${e.code ?? e.message})`);
+        ioProblem = true;
+      }
+    }
+  } finally {
+    if (spooled) await fs.promises.rm(spooled.dir, { recursive: true, force: true });
   }
   // Problems inside the config files themselves are findings too, reported against those files.
   const configs = fixedConfig ? [fixedConfig] : [...configsSeen.values()];
@@ -109,7 +144,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       .filter((r) => r.records > 0 || r.format)
       .map((r) => `${r.path}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : 'format not recognised'}`);
     for (const s of summary) io.stderr.write(`${s}\n`);
-    io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+    io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${inputs.length} file${inputs.length === 1 ? '' : 's'}\n`);
   }
   if (ioProblem) return 2;
   return reported.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
