@@ -1,6 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { swapEdits } from '../core/compare/edits';
 import { hoverMarkdown, recordHoverInfo } from '../core/curation';
+import { ruleDoc } from '../core/curation';
+import { allowPhraseChange, ConfigChange, disableRuleChange } from '../core/configEdits';
+import { CONFIG_FILE_NAME } from '../core/config';
 import { sameRecord } from '../core/dataset/facts';
 import { Finding } from '../core/findings';
 import { DatasetDiagnostics } from './datasetDiagnostics';
@@ -49,6 +54,7 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
   constructor(
     private readonly diagnostics: DatasetDiagnostics,
     private readonly ruleDocs: RuleDocLinks,
+    private readonly configs: ProjectConfigs,
   ) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
@@ -64,8 +70,18 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
         action.diagnostics = [d];
         actions.push(action);
       }
-      // After the fixes: one link to each rule's page.
       const code = codeValue(d);
+      // The project's choices, once per rule (and per phrase): edits of .dialoguecurator.json.
+      if (code && ruleDoc(code) && !documented.has(code)) {
+        const off = this.configAction(doc.uri, `Disable rule ${code} in ${CONFIG_FILE_NAME}`, (text) => disableRuleChange(text, code));
+        if (off) actions.push(Object.assign(off, { diagnostics: [d] }));
+      }
+      const phrase = f?.data && typeof f.data.phrase === 'string' && code?.startsWith('tone-') ? f.data.phrase : undefined;
+      if (phrase && phrase.length <= 80) {
+        const allow = this.configAction(doc.uri, `Allow "${phrase}" in ${CONFIG_FILE_NAME} (tone rules skip it)`, (text) => allowPhraseChange(text, phrase));
+        if (allow) actions.push(Object.assign(allow, { diagnostics: [d] }));
+      }
+      // After the fixes: one link to each rule's page.
       if (code && !documented.has(code) && this.ruleDocs.target(code)) {
         documented.add(code);
         const show = new vscode.CodeAction(`Show documentation for rule ${code}`, vscode.CodeActionKind.QuickFix);
@@ -74,8 +90,36 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
         actions.push(show);
       }
     }
-    // Fixes first, documentation links last, whatever order the diagnostics came in.
-    return [...actions.filter((a) => a.edit), ...actions.filter((a) => !a.edit)];
+    // Fixes first, then the project's settings, documentation links last.
+    const isConfigEdit = (a: vscode.CodeAction) => a.title.includes(CONFIG_FILE_NAME);
+    return [...actions.filter((a) => a.edit && !isConfigEdit(a)), ...actions.filter(isConfigEdit), ...actions.filter((a) => !a.edit)];
+  }
+
+  /**
+   * A code action that changes the project's .dialoguecurator.json (the one that governs this
+   * file, or a new one at the workspace folder's root), keeping its comments. The edit is an
+   * ordinary workspace edit (undoable); the file is then saved so the new setting applies.
+   */
+  private configAction(docUri: vscode.Uri, title: string, change: (text: string | undefined) => ConfigChange): vscode.CodeAction | undefined {
+    if (docUri.scheme !== 'file') return undefined;
+    const governing = this.configs.configFor(docUri)?.path;
+    const folder = vscode.workspace.getWorkspaceFolder(docUri)?.uri.fsPath ?? path.dirname(docUri.fsPath);
+    const target = vscode.Uri.file(governing ?? path.join(folder, CONFIG_FILE_NAME));
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+    let text: string | undefined = open?.getText();
+    if (text === undefined && fs.existsSync(target.fsPath)) text = fs.readFileSync(target.fsPath, 'utf8');
+    const result = change(text);
+    if (result.kind === 'none' || result.kind === 'invalid') return undefined;
+    const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+    action.edit = new vscode.WorkspaceEdit();
+    if (result.kind === 'create') {
+      action.edit.createFile(target, { contents: Buffer.from(result.text, 'utf8'), ignoreIfExists: true });
+    } else {
+      const at = (offset: number) => (open ? open.positionAt(offset) : positionIn(text ?? '', offset));
+      for (const e of result.edits) action.edit.replace(target, new vscode.Range(at(e.offset), at(e.offset + e.length)), e.content);
+      action.command = { command: 'dialogueCurator.saveProjectConfig', title: 'Save', arguments: [target] };
+    }
+    return action;
   }
 
   private fixFor(doc: vscode.TextDocument, f: Finding, format: Parameters<typeof swapEdits>[1]): vscode.CodeAction | undefined {
@@ -121,10 +165,59 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
   }
 }
 
+/** A 0-based line and column of an offset in a text that is not open in an editor. */
+function positionIn(text: string, offset: number): vscode.Position {
+  let line = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return new vscode.Position(line, offset - start);
+}
+
+/**
+ * `source.fixAll.dialogueCurator` (e.g. in `editor.codeActionsOnSave`): the fixes that cannot
+ * change what a dataset teaches — removing the later copies of records that are exact duplicates
+ * of an earlier one. Swaps and rewordings stay one-by-one decisions.
+ */
+export class CurationFixAll implements vscode.CodeActionProvider {
+  static readonly kind = vscode.CodeActionKind.SourceFixAll.append('dialogueCurator');
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [CurationFixAll.kind] };
+
+  constructor(private readonly diagnostics: DatasetDiagnostics) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    if (context.only && !context.only.contains(CurationFixAll.kind) && !CurationFixAll.kind.contains(context.only)) return [];
+    const report = this.diagnostics.report(doc.uri);
+    if (!report) return [];
+    const lines = new Set<number>();
+    for (const f of report.findings) {
+      if (f.code !== 'dataset-duplicate-record' || f.data?.fix !== 'remove-line') continue;
+      const keep = typeof f.data.keepLine === 'number' ? f.data.keepLine : -1;
+      if (keep < 0 || keep >= doc.lineCount || f.line >= doc.lineCount || keep === f.line || lines.has(keep)) continue;
+      if (!sameRecord(doc.lineAt(keep).text, doc.lineAt(f.line).text, report.format)) continue;
+      lines.add(f.line);
+    }
+    if (!lines.size) return [];
+    const action = new vscode.CodeAction(`Remove ${lines.size} duplicate record${lines.size === 1 ? '' : 's'}`, CurationFixAll.kind);
+    action.edit = new vscode.WorkspaceEdit();
+    for (const line of [...lines].sort((a, b) => b - a)) action.edit.delete(doc.uri, doc.lineAt(line).rangeIncludingLineBreak);
+    return [action];
+  }
+}
+
 /** Hover, quick fixes and a link from each curation diagnostic to its rule's documentation. */
 export function registerCurationFeatures(diagnostics: DatasetDiagnostics, configs: ProjectConfigs, ruleDocs: RuleDocLinks): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.languages.registerHoverProvider(SELECTOR, new RecordHoverProvider(diagnostics, configs)),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new CurationCodeActions(diagnostics, ruleDocs), CurationCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new CurationCodeActions(diagnostics, ruleDocs, configs), CurationCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new CurationFixAll(diagnostics), CurationFixAll.metadata),
+    // After a "Disable rule" or "Allow" edit: saved, so the project's new setting applies at once.
+    vscode.commands.registerCommand('dialogueCurator.saveProjectConfig', async (uri: unknown) => {
+      if (!(uri instanceof vscode.Uri) || path.basename(uri.fsPath) !== CONFIG_FILE_NAME) return false;
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      return doc ? doc.save() : false;
+    }),
   );
 }

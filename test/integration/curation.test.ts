@@ -82,6 +82,61 @@ suite('Curation in the editor', () => {
     assert.strictEqual(await vscode.commands.executeCommand('dialogueCurator.showRuleDocumentation', 'no-such-rule'), false);
   });
 
+  test('the project decides: "Disable rule" and "Allow" edit .dialoguecurator.json (comments kept) and the findings go', async () => {
+    const project = path.join(workspaceRoot().fsPath, 'project-choices');
+    fs.mkdirSync(project, { recursive: true });
+    const configFile = path.join(project, '.dialoguecurator.json');
+    fs.writeFileSync(configFile, '{\n  // our choices\n  "maxLength": 1024\n}\n');
+    fs.copyFileSync(fixtureUri(FILE).fsPath, path.join(project, FILE));
+    try {
+      const editor = await openFixture(`project-choices/${FILE}`);
+      const uri = editor.document.uri;
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'tone-respect') && ds.some((d) => codeOf(d) === 'tone-prescriptive'), 'tone findings');
+      const actionsFor = async (d: vscode.Diagnostic) =>
+        (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+      const run = async (action: vscode.CodeAction | undefined) => {
+        assert.ok(action?.edit, 'the action is offered with an edit');
+        assert.ok(await vscode.workspace.applyEdit(action.edit));
+        if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+      };
+
+      // Allow one phrase: that finding goes, the other tone-respect findings stay.
+      const dealWithIt = ourDiagnostics(uri).find((d) => codeOf(d) === 'tone-respect' && editor.document.getText(d.range) === 'Deal with it');
+      assert.ok(dealWithIt);
+      await run((await actionsFor(dealWithIt)).find((a) => a.title === 'Allow "Deal with it" in .dialoguecurator.json (tone rules skip it)'));
+      await waitForDiagnostics(uri, (ds) => !ds.some((d) => editor.document.getText(d.range) === 'Deal with it' && codeOf(d) === 'tone-respect') && ds.some((d) => codeOf(d) === 'tone-respect'), 'the allowed phrase unflagged');
+
+      // Disable a rule: all of its findings go.
+      const prescriptive = ourDiagnostics(uri).find((d) => codeOf(d) === 'tone-prescriptive')!;
+      const titles = (await actionsFor(prescriptive)).map((a) => a.title);
+      await run((await actionsFor(prescriptive)).find((a) => a.title === 'Disable rule tone-prescriptive in .dialoguecurator.json'));
+      await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === 'tone-prescriptive'), `no tone-prescriptive (actions were: ${titles.join(' | ')})`);
+
+      const text = fs.readFileSync(configFile, 'utf8');
+      assert.match(text, /\/\/ our choices/, 'the comment is kept');
+      assert.match(text, /"tone-prescriptive": "off"/);
+      assert.match(text, /"allow": \[\s*"Deal with it"\s*\]/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test('source.fixAll.dialogueCurator removes the later copies of duplicate records, in one undoable edit', async () => {
+    const editor = await openFixture(FILE);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'dataset-duplicate-record'), 'the duplicate record');
+    const before = editor.document.getText();
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.dialogueCurator')) ?? [];
+    const fixAll = actions.find((a) => a.title === 'Remove 1 duplicate record');
+    assert.ok(fixAll?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+    assert.strictEqual(editor.document.lineCount, before.split('\n').length - 1);
+    assert.strictEqual(editor.document.lineAt(2).text, before.split('\n')[2], 'the first copy stays');
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), before);
+  });
+
   test('hovering a record shows its token counts and tone scores', async () => {
     const editor = await openFixture(FILE);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 5));

@@ -66,7 +66,8 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
     for (const m of matches.slice(0, MAX_PER_RULE)) {
       const text = matchText(side, m);
       const { range, field } = spanRange(locator, side, m);
-      out.push(ruleFinding(id, range, { side: name, threshold: ruleThreshold(config, id), ...values(m, text) }, { field, data: data?.(m, text) }));
+      // `phrase`: the words as written (unescaped), for "Allow this phrase".
+      out.push(ruleFinding(id, range, { side: name, threshold: ruleThreshold(config, id), ...values(m, text) }, { field, data: { phrase: text, ...data?.(m, text) } }));
     }
   };
 
