@@ -136,7 +136,7 @@ test('tone ranges are exact columns through escapes (\\n, \\", \\u00e9)', () => 
   assert.ok(f, 'jargon finding');
   assert.equal(line.slice(f.column, f.endColumn), 'hypertension');
   assert.equal(f.field, 'chosen');
-  assert.deepEqual(f.data, { fix: 'replace', term: 'hypertension', replacement: 'high blood pressure', newText: 'high blood pressure' });
+  assert.deepEqual(f.data, { phrase: 'hypertension', fix: 'replace', term: 'hypertension', replacement: 'high blood pressure', newText: 'high blood pressure' });
 });
 
 test('tone ranges land in the right message of a multi-turn list and inside HH transcripts', () => {

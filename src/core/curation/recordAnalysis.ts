@@ -4,6 +4,7 @@ import { Finding } from '../findings';
 import { FormatId } from '../formats';
 import { extractParts, PreferenceParts, Turn } from '../parts';
 import { analyzeTone, hasDistressCue, ToneAnalysis } from '../tone/analyze';
+import { guessEnglish, LanguageGuess } from '../tone/language';
 
 export type Side = 'chosen' | 'rejected';
 
@@ -13,6 +14,8 @@ export interface SideAnalysis {
   /** The response turns joined as the trainer sees them. */
   text: string;
   tone: ToneAnalysis;
+  /** Whether the response is English (the tone rules' language); read when first asked. */
+  readonly language: LanguageGuess;
 }
 
 /** Everything the record rules share about one record, computed once. */
@@ -33,7 +36,18 @@ export function joinTurns(turns: readonly Turn[]): string {
 }
 
 function side(name: Side, turns: Turn[], allow: readonly string[]): SideAnalysis {
-  return { side: name, turns, text: joinTurns(turns), tone: analyzeTone(turns.map((t) => t.content), allow) };
+  const text = joinTurns(turns);
+  let language: LanguageGuess | undefined;
+  const tone = analyzeTone(turns.map((t) => t.content), allow);
+  return {
+    side: name,
+    turns,
+    text,
+    tone,
+    get language() {
+      return (language ??= guessEnglish(text, tone.language));
+    },
+  };
 }
 
 /**

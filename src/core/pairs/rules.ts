@@ -112,7 +112,8 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
   if (!ruleOff(config, 'pair-inverted')) {
     const c = a.chosen.tone.scores;
     const r = rejected.tone.scores;
-    if (r.tone - c.tone > ruleThreshold(config, 'pair-inverted')) {
+    // Tone scores compare English texts only (see tone-language); asked only of a pair that looks inverted.
+    if (r.tone - c.tone > ruleThreshold(config, 'pair-inverted') && a.chosen.language.english && rejected.language.english) {
       const weakest = weakestAxis(c);
       out.push(
         ruleFinding(

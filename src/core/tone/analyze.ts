@@ -1,4 +1,5 @@
-import { ANCHOR_END, ANCHOR_START, lexicon, Lexicon, LexiconEntry, phraseIds, PhraseKind, TrieNode, WORD_ACRONYM, WORD_COMMAND, WORD_DISCOURSE, WORD_NEGATOR, WORD_CONDITION, WORD_PLEASE, WORD_SOFT, WORD_SUBJECT_FOLLOWER } from './lexicon';
+import { ANCHOR_END, ANCHOR_START, lexicon, Lexicon, LexiconEntry, phraseIds, PhraseKind, TrieNode, WORD_ACRONYM, WORD_COMMAND, WORD_DISCOURSE, WORD_NEGATOR, WORD_CONDITION, WORD_PLEASE, WORD_SOFT, WORD_SUBJECT_FOLLOWER, WORD_ENGLISH, WORD_FOREIGN } from './lexicon';
+import type { LanguageCounts } from './language';
 import { fleschKincaidGrade, gradeToScore, syllables } from './readability';
 import { Vocabulary } from './vocab';
 import { FLAG_ALL_CAPS, FLAG_CONTRACTION_TAIL, scanWords, tokenStrings, WordTable } from './words';
@@ -60,6 +61,8 @@ export interface ToneAnalysis {
   hardest?: ToneSpan & { grade: number; words: number };
   /** The first sentence (where an acknowledgement belongs). */
   opening?: ToneSpan;
+  /** Over the first LANGUAGE_SAMPLE_TOKENS tokens: how many are common English words, how many common words of another language (see language.ts). */
+  language: LanguageCounts;
   /**
    * Normalised words that open sentences (up to four words each; the first four and the last
    * two sentences) and, prefixed with `$`, the response's last three words: the candidates for
@@ -250,7 +253,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
 
   if (surfaceCount === 0) {
     const zero: ToneScores = { empathy: 0, politeness: 0, simplicity: 0, nonPrescriptive: 0, plainLanguage: 0, respect: 0, tone: 0 };
-    return { scores: zero, words: 0, sentences: 0, grade: 0, matches, openers: [] };
+    return { scores: zero, words: 0, sentences: 0, grade: 0, matches, openers: [], language: { words: 0, english: 0, foreign: 0 } };
   }
 
   // Tokens inside put-downs: a reply that is nothing but a put-down ("Old people sleep.") is worse than one aside in a long answer.
@@ -433,7 +436,23 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     hardest,
     opening: first ? { seg: first.seg, start: first.start, end: first.end } : undefined,
     openers: shortcutCandidates(vocab, words),
+    language: languageCounts(vocab, words),
   };
+}
+
+/** Tokens read for the language guess: the beginning says it, and the work stays bounded. */
+const LANGUAGE_SAMPLE_TOKENS = 120;
+
+function languageCounts(vocab: Vocabulary, t: WordTable): LanguageCounts {
+  const n = Math.min(t.n, LANGUAGE_SAMPLE_TOKENS);
+  let english = 0;
+  let foreign = 0;
+  for (let i = 0; i < n; i++) {
+    const f = vocab.flags[t.tokens[i]];
+    if (f & WORD_ENGLISH) english++;
+    else if (f & WORD_FOREIGN) foreign++;
+  }
+  return { words: n, english, foreign };
 }
 
 /** Responses shorter than this many words, with no empathy, softener or thanks, count as curt (politeness). */

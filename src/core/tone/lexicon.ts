@@ -1,3 +1,4 @@
+import { COMMON_ENGLISH_WORDS, COMMON_FOREIGN_WORDS } from './language';
 import cuesData from './lexicons/cues.json';
 import empathyData from './lexicons/empathy.json';
 import jargonData from './lexicons/jargon.json';
@@ -46,6 +47,10 @@ export const WORD_SUBJECT_FOLLOWER = 16;
 export const WORD_NEGATOR = 32;
 export const WORD_PLEASE = 64;
 export const WORD_CONDITION = 128;
+/** One of the commonest English words (see language.ts). */
+export const WORD_ENGLISH = 256;
+/** One of the commonest words of a language often mixed into datasets (Spanish, French, German…). */
+export const WORD_FOREIGN = 512;
 
 /** Words after a sentence's first word that show it is a noun subject, not an order ("Rest is ..."). */
 const SUBJECT_FOLLOWERS = ['is', 'are', 'was', 'were', 'can', 'could', 'will', 'would', 'may', 'might', 'should', 'has', 'have', 'had', 'helps', 'matters', 'does', 'seems', 'sounds', 'makes', 'means', 'of', 'and', 'or'];
@@ -172,6 +177,8 @@ function build(): Lexicon {
   mark(NEGATORS, WORD_NEGATOR);
   mark(['please'], WORD_PLEASE);
   mark(['if', 'when', 'because', 'unless', 'whenever'], WORD_CONDITION);
+  mark(COMMON_ENGLISH_WORDS, WORD_ENGLISH);
+  mark(COMMON_FOREIGN_WORDS, WORD_FOREIGN);
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight };
   vocab.pin();
 

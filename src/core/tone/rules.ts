@@ -58,6 +58,15 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
   const config = ctx.config;
   const tone = side.tone;
   if (tone.words === 0) return;
+  // The lexicons are English: on another language one note instead of misread findings.
+  const language = side.language;
+  if (!language.english) {
+    if (!ruleOff(config, 'tone-language')) {
+      const turn = side.turns[0];
+      out.push(ruleFinding('tone-language', locator.valueRange(turn.path), { side: side.side, reason: language.reason }, { field: formatPath(turn.path) }));
+    }
+    return;
+  }
   // Scores in messages are rounded down, so "0.45, below 0.45" cannot happen.
   const s = floorScores(tone.scores);
   const name = side.side;

@@ -36,7 +36,7 @@ export class Vocabulary {
   /** Changes whenever cached ids are dropped, so holders of non-lexicon ids can tell. */
   generation = 0;
   /** Per-id bit flags that the lexicon assigns (command verb, acronym, ...). */
-  flags = new Uint8Array(1 << 12);
+  flags = new Uint16Array(1 << 12);
   /** Per-id syllable counts, 0 until computed. */
   syllables = new Uint8Array(1 << 12);
 
