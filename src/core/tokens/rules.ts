@@ -4,7 +4,7 @@ import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { formatPath } from '../parts';
 import { LineLocator } from '../positions';
-import { countIfOver, tokenizer, utf8Length } from './tokenizer';
+import { countIfOver, hasLongRun, LONG_RUN_CHARS, tokenizer, utf8Length } from './tokenizer';
 
 function sideField(side: SideAnalysis): string {
   const path = side.turns[0]?.path;
@@ -75,4 +75,30 @@ function checkTokens(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, o
   if (detail) out.push(ruleFinding('tokens-truncation-identical', sideKeyRange(record.locator, rejected), { detail }, { field: sideField(rejected) }));
 }
 
-export const tokenRule: RecordRule = analysisRule('tokens', checkTokens);
+/** The longest run without white space in `text`. */
+function longestRun(text: string): number {
+  let best = 0;
+  for (const m of text.matchAll(/\S+/g)) if (m[0].length > best) best = m[0].length;
+  return best;
+}
+
+/**
+ * A token finding on a record whose texts hold a long run was counted in pieces (see
+ * LONG_RUN_CHARS): one info finding says the counts are estimates.
+ */
+function noteEstimates(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[], before: number): void {
+  if (out.length === before || ruleOff(ctx.config, 'tokens-estimated')) return;
+  const texts: [string, SideAnalysis | undefined][] = [[a.promptText, undefined], [a.chosen.text, a.chosen], [a.rejected?.text ?? '', a.rejected]];
+  const hit = texts.find(([t]) => hasLongRun(t));
+  if (!hit) return;
+  const [text, side] = hit;
+  const field = side ? sideField(side) : 'prompt';
+  const range = side ? sideKeyRange(record.locator, side) : record.locator.lineRange();
+  out.push(ruleFinding('tokens-estimated', range, { field, run: longestRun(text).toLocaleString('en-US'), chunk: LONG_RUN_CHARS.toLocaleString('en-US') }, { field }));
+}
+
+export const tokenRule: RecordRule = analysisRule('tokens', (a, record, ctx, out) => {
+  const before = out.length;
+  checkTokens(a, record, ctx, out);
+  noteEstimates(a, record, ctx, out, before);
+});

@@ -10,8 +10,39 @@ interface EncodingApi {
 
 export interface Tokenizer {
   readonly encoding: EncodingName;
+  /** Exact, but for texts with a long run (see `hasLongRun`), whose runs are counted in chunks. */
   count(text: string): number;
   encode(text: string): number[];
+}
+
+/**
+ * Runs of more than this many characters without white space (a pasted hash, a base64 blob, a
+ * row of "=") are tokenized in chunks of this size: BPE's work on one pre-token grows with the
+ * square of its length (80,000 repeated letters took 5 s). Chunking changes a run's count by
+ * about a token per cut, so counts of such texts are estimates (the tokens rules say so).
+ */
+export const LONG_RUN_CHARS = 1000;
+const LONG_RUN = new RegExp(`[^\\s]{${LONG_RUN_CHARS + 1},}`);
+const LONG_RUNS = new RegExp(`[^\\s]{${LONG_RUN_CHARS + 1},}`, 'g');
+
+/** Whether `text` holds a run that is tokenized in chunks (its count is then an estimate). */
+export function hasLongRun(text: string): boolean {
+  return text.length > LONG_RUN_CHARS && LONG_RUN.test(text);
+}
+
+/** The text cut so that no piece holds a run longer than LONG_RUN_CHARS. */
+function runChunks(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  LONG_RUNS.lastIndex = 0;
+  for (let m = LONG_RUNS.exec(text); m; m = LONG_RUNS.exec(text)) {
+    if (m.index > from) out.push(text.slice(from, m.index));
+    const end = m.index + m[0].length;
+    for (let k = m.index; k < end; k += LONG_RUN_CHARS) out.push(text.slice(k, Math.min(end, k + LONG_RUN_CHARS)));
+    from = end;
+  }
+  if (from < text.length) out.push(text.slice(from));
+  return out;
 }
 
 /**
@@ -38,8 +69,20 @@ export function tokenizer(name: EncodingName): Tokenizer {
     const api = load(name);
     t = {
       encoding: name,
-      count: (text) => (text ? api.countTokens(text, PLAIN_TEXT) : 0),
-      encode: (text) => (text ? api.encode(text, PLAIN_TEXT) : []),
+      count: (text) => {
+        if (!text) return 0;
+        if (!hasLongRun(text)) return api.countTokens(text, PLAIN_TEXT);
+        let n = 0;
+        for (const piece of runChunks(text)) n += api.countTokens(piece, PLAIN_TEXT);
+        return n;
+      },
+      encode: (text) => {
+        if (!text) return [];
+        if (!hasLongRun(text)) return api.encode(text, PLAIN_TEXT);
+        const out: number[] = [];
+        for (const piece of runChunks(text)) for (const id of api.encode(piece, PLAIN_TEXT)) out.push(id);
+        return out;
+      },
     };
     loaded.set(name, t);
   }
