@@ -88,12 +88,18 @@ export default async function trainedModel(ui) {
     await waitFor(async () => (await pathBox.inputValue()).endsWith('/datasets/') && (await rows.count()) >= 1, 'the folder dialog to list the workspace folder');
     await pathBox.press('Control+a');
     await page.keyboard.type(`${picked}/`);
-    // The empty folder is listed: only "..".
-    await waitFor(
-      async () => (await pathBox.inputValue()) === `${picked}/` && JSON.stringify(await rows.allInnerTexts()) === '[".."]',
-      `the folder dialog to show ${picked}/ and its empty listing`,
-    );
-    await dialog.locator('.monaco-button', { hasText: 'Download Here' }).first().click();
+    // The path as typed (the dialog's OK takes the box's value; its listing may lag behind).
+    await waitFor(async () => (await pathBox.inputValue()) === `${picked}/`, `the folder dialog to show ${picked}/`);
+    // The dialog ignores its OK while it is still reading the folder: click until it closes.
+    const ok = dialog.locator('.monaco-button', { hasText: 'Download Here' }).first();
+    await waitFor(async () => {
+      if (!(await dialog.isVisible())) return true;
+      await ok.click({ timeout: 5_000 }).catch(() => {});
+      return dialog.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
+    }, 'the folder dialog to accept the folder');
     await waitFor(async () => fs.existsSync(path.join(picked, 'evaluation.jsonl')), `the results in ${picked}`, 120_000);
     // The notification offers the comparison (a toast, or in the notification centre once it hid).
     const action = page.locator('.notification-list-item', { hasText: 'Compare Base and Tuned' }).locator('.monaco-button', { hasText: 'Compare Base and Tuned' }).first();

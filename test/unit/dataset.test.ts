@@ -36,6 +36,16 @@ test('duplicate records point at the first copy; the fix data removes the later 
   assert.equal(check([a, reordered]).filter((f) => f.code === 'dataset-duplicate-record').length, 1);
 });
 
+test('a large group of copies: each names the first, the first ten others and how many more (built in time linear in the group)', () => {
+  const a = rec('How do I help her sleep?', 'A regular bedtime can help.', 'Figure it out.');
+  const lines = Array.from({ length: 40 }, () => a);
+  const findings = check(lines).filter((f) => f.code === 'dataset-duplicate-record');
+  assert.equal(findings.length, 39);
+  // Line 3 (0-based 2): the others are 2, 4, 5, ... (1-based), itself and the first left out.
+  assert.match(findings[1].message, /repeats line 1 \(copies also on lines 2, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 28 more\)/);
+  assert.match(findings[38].message, /repeats line 1 \(copies also on lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 28 more\)/);
+});
+
 test('duplicate prompts across different records point at each other; not reported for exact copies', () => {
   const p = 'How do I help her sleep?';
   const findings = check([rec(p, 'A regular bedtime helps.', 'No.'), rec('Other?', 'Yes, that can help.', 'No.'), rec(p, 'Daylight in the morning helps.', 'Whatever.')]).filter((f) => f.code === 'dataset-duplicate-prompt');

@@ -135,21 +135,26 @@ function related(group: readonly RecordEntry[], except: RecordEntry, message: (x
   return out;
 }
 
-/** "3, 8, 12" or, past MAX_RELATED lines, "3, 8, ... and 5 more" (lines given 0-based, shown 1-based). */
-function lineList(lines: readonly number[]): string {
+/**
+ * "3, 8, 12" or, past MAX_RELATED lines, "3, 8, ... and 5 more" (lines given 0-based, shown
+ * 1-based): the first MAX_RELATED of `lines` (more are not read) out of `total`.
+ */
+function lineList(lines: readonly number[], total = lines.length): string {
   const shown = lines.slice(0, MAX_RELATED).map((l) => String(l + 1));
-  return lines.length > MAX_RELATED ? `${shown.join(', ')} and ${lines.length - MAX_RELATED} more` : shown.join(', ');
+  return total > MAX_RELATED ? `${shown.join(', ')} and ${total - MAX_RELATED} more` : shown.join(', ');
 }
 
 function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
   const [keep, ...copies] = g;
   const out: Finding[] = [];
+  // The other copies of each: every line but the kept one and its own, of which the message shows
+  // the first few. Collected up to that few, so a group of n copies costs n, not n squared.
+  const total = copies.length - 1;
   for (const x of copies) {
-    // The other copies: every line but the kept one and this one.
     const others: number[] = [];
-    for (const y of g) if (y !== keep && y !== x) others.push(y.line);
+    for (let k = 0; k < copies.length && others.length < MAX_RELATED; k++) if (copies[k] !== x) others.push(copies[k].line);
     out.push({
-      ...ruleFinding('dataset-duplicate-record', { column: 0, endColumn: lenOf(x) }, { first: keep.line + 1, others: others.length ? ` (copies also on lines ${lineList(others)})` : '' }, { line: x.line, data: { fix: 'remove-line', keepLine: keep.line } }),
+      ...ruleFinding('dataset-duplicate-record', { column: 0, endColumn: lenOf(x) }, { first: keep.line + 1, others: total ? ` (copies also on lines ${lineList(others, total)})` : '' }, { line: x.line, data: { fix: 'remove-line', keepLine: keep.line } }),
       related: related(g, x, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy')),
     });
   }
