@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
-import { hasLongRun, LONG_RUN_CHARS, tokenizer } from '../../src/core/tokens/tokenizer';
+import { hasLongRun, LONG_RUN_CHARS, RUN_CHUNK_CHARS, tokenizer } from '../../src/core/tokens/tokenizer';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const exact = require('gpt-tokenizer/encoding/o200k_base') as { countTokens(t: string, o?: object): number };
 
@@ -16,17 +16,22 @@ test('hasLongRun: only runs longer than LONG_RUN_CHARS without white space', () 
   assert.equal(hasLongRun(`${'ab'.repeat(400)}\n${'cd'.repeat(400)}`), false);
 });
 
+function exactRun(run: string): number {
+  return exact.countTokens(run);
+}
+
 test('counts: exact without long runs; with one, the chunked count is within a token per cut of the exact one', () => {
   const tok = tokenizer('o200k_base');
   const plain = 'I am so sorry you are going through this. '.repeat(200);
   assert.equal(tok.count(plain), exact.countTokens(plain));
   for (const run of ['a'.repeat(3500), 'Zm9vYmFy'.repeat(450), '='.repeat(3200), '9f86d081884c7d659a2feaa0c55ad015'.repeat(110)]) {
     const text = `See this: ${run} thanks`;
-    const cuts = Math.ceil(run.length / LONG_RUN_CHARS);
+    // About a token per cut, and the rest of the run counted at its first kilobyte's rate.
+    const slack = Math.ceil(run.length / RUN_CHUNK_CHARS) + 1 + 0.05 * exactRun(run);
     const got = tok.count(text);
     const want = exact.countTokens(text);
-    assert.ok(Math.abs(got - want) <= cuts + 1, `${run.slice(0, 12)}…: ${got} vs exact ${want}`);
-    assert.equal(tok.encode(text).length, got, 'encode and count agree');
+    assert.ok(Math.abs(got - want) <= slack, `${run.slice(0, 12)}…: ${got} vs exact ${want}`);
+    assert.ok(Math.abs(tok.encode(text).length - want) <= slack, 'encode, in chunks, is as close');
   }
 });
 
@@ -39,7 +44,7 @@ test('a record with a long run gets its token finding and one tokens-estimated n
   assert.equal(note.length, 1);
   assert.equal(note[0].severity, 'info');
   assert.equal(note[0].field, 'chosen');
-  assert.match(note[0].message, /its chosen holds a run of 60,000 characters without spaces, counted in pieces of 1,000 characters/);
+  assert.match(note[0].message, /its chosen holds a run of 60,000 characters without spaces, whose tokens are counted from its first 1,024 characters/);
   const ordinary = JSON.stringify({ prompt: 'Help?', chosen: 'I am sorry. '.repeat(800), rejected: 'No.' });
   const plain = checkText(`${ordinary}\n`, { recordRules, datasetRules: [] }).findings.map((f) => f.code);
   assert.ok(plain.includes('tokens-over-max') && !plain.includes('tokens-estimated'), plain.join(', '));

@@ -4,7 +4,7 @@ import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { formatPath } from '../parts';
 import { LineLocator } from '../positions';
-import { countIfOver, hasLongRun, LONG_RUN_CHARS, tokenizer, utf8Length } from './tokenizer';
+import { countIfOver, hasLongRun, RUN_SAMPLE_CHARS, tokenizer, utf8Length } from './tokenizer';
 
 function sideField(side: SideAnalysis): string {
   const path = side.turns[0]?.path;
@@ -94,7 +94,7 @@ function noteEstimates(a: RecordAnalysis, record: RecordInput, ctx: RuleContext,
   const [text, side] = hit;
   const field = side ? sideField(side) : 'prompt';
   const range = side ? sideKeyRange(record.locator, side) : record.locator.lineRange();
-  out.push(ruleFinding('tokens-estimated', range, { field, run: longestRun(text).toLocaleString('en-US'), chunk: LONG_RUN_CHARS.toLocaleString('en-US') }, { field }));
+  out.push(ruleFinding('tokens-estimated', range, { field, run: longestRun(text).toLocaleString('en-US'), sample: RUN_SAMPLE_CHARS.toLocaleString('en-US') }, { field }));
 }
 
 export const tokenRule: RecordRule = analysisRule('tokens', (a, record, ctx, out) => {

@@ -17,11 +17,13 @@ export interface Tokenizer {
 
 /**
  * Runs of more than this many characters without white space (a pasted hash, a base64 blob, a
- * row of "=") are tokenized in chunks of this size: BPE's work on one pre-token grows with the
- * square of its length (80,000 repeated letters took 5 s). Chunking changes a run's count by
- * about a token per cut, so counts of such texts are estimates (the tokens rules say so).
+ * row of "=") are tokenized in chunks of RUN_CHUNK_CHARS: BPE's work on one pre-token grows with
+ * the square of its length (80,000 repeated letters took 5 s). `count` tokenizes the first
+ * RUN_SAMPLE_CHARS of such a run and counts the rest at that rate; `encode` tokenizes it all in
+ * chunks. Either way the counts of such texts are estimates (the tokens rules say so).
  */
 export const LONG_RUN_CHARS = 1000;
+export const RUN_CHUNK_CHARS = 128;
 const LONG_RUN = new RegExp(`[^\\s]{${LONG_RUN_CHARS + 1},}`);
 const LONG_RUNS = new RegExp(`[^\\s]{${LONG_RUN_CHARS + 1},}`, 'g');
 
@@ -30,19 +32,40 @@ export function hasLongRun(text: string): boolean {
   return text.length > LONG_RUN_CHARS && LONG_RUN.test(text);
 }
 
-/** The text cut so that no piece holds a run longer than LONG_RUN_CHARS. */
+/** The text cut so that no piece holds a run longer than LONG_RUN_CHARS (for `encode`). */
 function runChunks(text: string): string[] {
   const out: string[] = [];
+  forEachPart(text, (part) => out.push(part), (run) => {
+    for (let k = 0; k < run.length; k += RUN_CHUNK_CHARS) out.push(run.slice(k, k + RUN_CHUNK_CHARS));
+  });
+  return out;
+}
+
+/** Calls `plain` for the text between long runs and `run` for each long run, in order. */
+function forEachPart(text: string, plain: (part: string) => void, run: (run: string) => void): void {
   let from = 0;
   LONG_RUNS.lastIndex = 0;
   for (let m = LONG_RUNS.exec(text); m; m = LONG_RUNS.exec(text)) {
-    if (m.index > from) out.push(text.slice(from, m.index));
-    const end = m.index + m[0].length;
-    for (let k = m.index; k < end; k += LONG_RUN_CHARS) out.push(text.slice(k, Math.min(end, k + LONG_RUN_CHARS)));
-    from = end;
+    if (m.index > from) plain(text.slice(from, m.index));
+    run(m[0]);
+    from = m.index + m[0].length;
   }
-  if (from < text.length) out.push(text.slice(from));
-  return out;
+  if (from < text.length) plain(text.slice(from));
+}
+
+/**
+ * Characters of a long run that are tokenized (in chunks); the rest of the run is counted at the
+ * same rate. Random text (base64, hashes) costs BPE a few microseconds a character, so counting
+ * a 4 MB blob in full took 20 s; a blob is the same stuff throughout, so its first kilobyte says
+ * how many tokens it makes a character.
+ */
+export const RUN_SAMPLE_CHARS = 1024;
+
+function runTokens(api: EncodingApi, run: string): number {
+  const sample = Math.min(run.length, RUN_SAMPLE_CHARS);
+  let n = 0;
+  for (let k = 0; k < sample; k += RUN_CHUNK_CHARS) n += api.countTokens(run.slice(k, Math.min(sample, k + RUN_CHUNK_CHARS)), PLAIN_TEXT);
+  return sample === run.length ? n : Math.round((n * run.length) / sample);
 }
 
 /**
@@ -73,7 +96,11 @@ export function tokenizer(name: EncodingName): Tokenizer {
         if (!text) return 0;
         if (!hasLongRun(text)) return api.countTokens(text, PLAIN_TEXT);
         let n = 0;
-        for (const piece of runChunks(text)) n += api.countTokens(piece, PLAIN_TEXT);
+        forEachPart(
+          text,
+          (part) => (n += api.countTokens(part, PLAIN_TEXT)),
+          (run) => (n += runTokens(api, run)),
+        );
         return n;
       },
       encode: (text) => {
