@@ -26,6 +26,8 @@ async function pollUntil<T>(probe: () => Thenable<T>, accept: (value: T) => bool
 }
 
 const PROFILE = 'Local tiny trainer';
+/** The profile's evalPrompts: sent with each job as eval_prompts. */
+const EVAL_PROMPT = 'How can I help my mum sleep better?';
 const STEPS = 30;
 const CHARTS = ['loss', 'accuracies', 'margins', 'rewards', 'logps', 'learning_rate', 'grad_norm'];
 
@@ -130,7 +132,7 @@ suite('Training on a remote trainer', function () {
       .getConfiguration('dialogueCurator')
       .update(
         'trainers',
-        [{ name: PROFILE, url: trainer.url, model: 'tiny-byte-lm', hyperparameters: { max_steps: STEPS, logging_steps: 1, seed: 7, learning_rate: 0.001 } }],
+        [{ name: PROFILE, url: trainer.url, model: 'tiny-byte-lm', hyperparameters: { max_steps: STEPS, logging_steps: 1, seed: 7, learning_rate: 0.001 }, evalPrompts: [EVAL_PROMPT] }],
         vscode.ConfigurationTarget.Global,
       );
     assert.strictEqual(await vscode.commands.executeCommand('dialogueCurator.setTrainerToken', { url: trainer.url, token: trainer.token }), true);
@@ -249,6 +251,9 @@ suite('Training on a remote trainer', function () {
     assert.strictEqual(result.outcome, 'started', JSON.stringify(result));
     jobId = result.jobId;
     assert.strictEqual((await uploadedFiles()).length, 1);
+    // The profile's evalPrompts went with the job (the trainer keeps them in the job's folder).
+    const prompts = fs.readFileSync(path.join(dataDir, 'jobs', jobId, 'eval_prompts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    assert.deepStrictEqual(prompts, [{ prompt: EVAL_PROMPT }]);
     const snapshot = await vscode.commands.executeCommand<PanelSnapshot>('dialogueCurator.test.trainingPanels', jobId, STEPS, 150_000);
     assert.ok(snapshot.rendered);
     assert.strictEqual(snapshot.rendered.points, STEPS);

@@ -93,8 +93,9 @@ test('sizes read naturally', () => {
 
 test('trainer profiles are checked with the protocol validators; bad entries are skipped with a reason', () => {
   const { profiles, problems } = parseTrainerProfiles([
-    { name: 'GPU', url: 'https://gpu:8787', model: 'm', hyperparameters: { beta: 0.2, max_steps: 100 }, peft: { lora_r: 16 } },
+    { name: 'GPU', url: 'https://gpu:8787', model: 'm', hyperparameters: { beta: 0.2, max_steps: 100 }, peft: { lora_r: 16 }, evalPrompts: ['How do I help my dad sleep?'] },
     { url: 'http://127.0.0.1:8787' },
+    { name: 'bad prompts', url: 'http://c', evalPrompts: ['fine', ''] },
     { name: 'typo', url: 'http://a', hyperparameters: { betta: 1 } },
     { name: 'bad lr', url: 'http://a', hyperparameters: { learning_rate: -1 } },
     { name: 'creds', url: 'http://user:pw@a' },
@@ -104,17 +105,18 @@ test('trainer profiles are checked with the protocol validators; bad entries are
     'nonsense',
   ]);
   assert.deepEqual(profiles, [
-    { name: 'GPU', url: 'https://gpu:8787', model: 'm', hyperparameters: { beta: 0.2, max_steps: 100 }, peft: { lora_r: 16 } },
+    { name: 'GPU', url: 'https://gpu:8787', model: 'm', hyperparameters: { beta: 0.2, max_steps: 100 }, peft: { lora_r: 16 }, evalPrompts: ['How do I help my dad sleep?'] },
     { name: '127.0.0.1:8787', url: 'http://127.0.0.1:8787', hyperparameters: {} },
   ]);
-  assert.equal(problems.length, 7);
-  assert.match(problems[0], /trainers\[2\]\.hyperparameters\.betta: unknown field/);
-  assert.match(problems[1], /trainers\[3\]\.hyperparameters\.learning_rate: expected a number > 0/);
-  assert.match(problems[2], /must not contain credentials/);
-  assert.match(problems[3], /http:\/\/ or https:\/\//);
-  assert.match(problems[4], /"GPU" is used twice/);
-  assert.match(problems[5], /trainers\[7\]\.token is not a profile field/);
-  assert.match(problems[6], /trainers\[8\] must be an object/);
+  assert.equal(problems.length, 8);
+  assert.match(problems[0], /trainers\[2\]\.evalPrompts\[1\]: expected a prompt, got an empty string/);
+  assert.match(problems[1], /trainers\[3\]\.hyperparameters\.betta: unknown field/);
+  assert.match(problems[2], /trainers\[4\]\.hyperparameters\.learning_rate: expected a number > 0/);
+  assert.match(problems[3], /must not contain credentials/);
+  assert.match(problems[4], /http:\/\/ or https:\/\//);
+  assert.match(problems[5], /"GPU" is used twice/);
+  assert.match(problems[6], /trainers\[8\]\.token is not a profile field/);
+  assert.match(problems[7], /trainers\[9\] must be an object/);
   assert.deepEqual(parseTrainerProfiles({}).problems, ['dialogueCurator.trainers must be a list of trainer profiles']);
   assert.deepEqual(parseTrainerProfiles(undefined), { profiles: [], problems: [] });
 });

@@ -223,6 +223,7 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
           };
           if (validationFile) request.validation_file = validationFile.id;
           if (profile.model) request.model = profile.model;
+          if (profile.evalPrompts) request.eval_prompts = profile.evalPrompts;
           return await client.createJob(request, { signal: abort.signal });
         } finally {
           sub.dispose();

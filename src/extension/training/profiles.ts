@@ -3,7 +3,7 @@
  * validators so a typo in a hyperparameter is reported here, not by the trainer after upload.
  * Free of `vscode`: the setting's raw value comes in, profiles and readable problems go out.
  */
-import { DpoHyperparameters, parseHyperparameters, parsePeft, PeftOptions, ProtocolError } from '../../core/trainer/protocol';
+import { DpoHyperparameters, EvalPrompt, parseEvalPrompts, parseHyperparameters, parsePeft, PeftOptions, ProtocolError } from '../../core/trainer/protocol';
 
 export interface TrainerProfile {
   name: string;
@@ -16,6 +16,8 @@ export interface TrainerProfile {
   peft?: PeftOptions;
   /** Free-form labels stored with the job (`metadata`). */
   metadata?: Record<string, string>;
+  /** Prompts the base and the tuned model answer after training (the job's `eval_prompts`). */
+  evalPrompts?: EvalPrompt[];
 }
 
 export interface ProfilesResult {
@@ -24,7 +26,7 @@ export interface ProfilesResult {
   problems: string[];
 }
 
-const PROFILE_KEYS = ['name', 'url', 'model', 'hyperparameters', 'peft', 'metadata'];
+const PROFILE_KEYS = ['name', 'url', 'model', 'hyperparameters', 'peft', 'metadata', 'evalPrompts'];
 
 export function parseTrainerProfiles(raw: unknown): ProfilesResult {
   const profiles: TrainerProfile[] = [];
@@ -70,6 +72,7 @@ function parseProfile(entry: unknown, where: string): TrainerProfile {
     profile.hyperparameters = parseHyperparameters(o.hyperparameters, `${where}.hyperparameters`);
     const peft = parsePeft(o.peft, `${where}.peft`);
     if (peft) profile.peft = peft;
+    if (o.evalPrompts !== undefined) profile.evalPrompts = parseEvalPrompts(o.evalPrompts, `${where}.evalPrompts`);
   } catch (err) {
     if (err instanceof ProtocolError) throw new Error(err.message);
     throw err;
