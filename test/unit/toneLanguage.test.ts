@@ -49,3 +49,11 @@ test('a non-English response gets one tone-language note and no tone or pair-inv
   const codes = checkText(`${english}\n`, { recordRules, datasetRules: [] }).findings.map((f) => f.code);
   assert.ok(codes.includes('pair-inverted') && codes.includes('tone-respect') && !codes.includes('tone-language'), codes.join(', '));
 });
+
+test('capitals with digits are codes, not shouting: B12, A1C, chunks of base64; capital words still are', () => {
+  const codes = JSON.stringify({ prompt: 'What should I ask about?', chosen: 'Ask about her B12 and A1C results, and the L5DU9 code on the form. Here it is: QUJDREVGR0g5OTk5OQ+L5DU/9VM0XZ', rejected: 'Nothing.' });
+  const shout = JSON.stringify({ prompt: 'What should I ask about?', chosen: 'YOU NEED TO ASK THE DOCTOR RIGHT NOW.', rejected: 'Ask about her results.' });
+  const respect = (line: string) => checkText(`${line}\n`, { recordRules, datasetRules: [] }).findings.filter((f) => f.code === 'tone-respect').map((f) => f.message);
+  assert.deepEqual(respect(codes), []);
+  assert.ok(respect(shout).some((m) => /shouting/.test(m)), respect(shout).join(' | '));
+});

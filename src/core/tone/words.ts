@@ -54,6 +54,11 @@ export const FLAG_CONTRACTION_TAIL = 4;
 const PRONOUN_IS = new Set(['it', 'that', 'there', 'here', 'what', 'who', 'he', 'she', 'where', 'how', 'this', 'everything', 'nothing', 'something']);
 const ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'st', 'vs', 'etc', 'e', 'i', 'g', 'approx', 'no', 'jr', 'sr', 'prof']);
 
+function hasDigit(u: Uint16Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (u[k] >= 48 && u[k] <= 57) return true;
+  return false;
+}
+
 function isWordCode(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
   // Letters beyond ASCII (é, ß, ...), excluding general punctuation, spaces and surrogates (emoji).
@@ -316,7 +321,9 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
       sentWords = 0;
     }
     let f = sentWords === 0 ? FLAG_SENTENCE_START : 0;
-    if (letters >= 2 && upper === letters) f |= FLAG_ALL_CAPS;
+    // Capitals with digits are codes (B12, A1C, a chunk of base64), not shouting; checked only
+    // for the rare all-capitals word.
+    if (letters >= 2 && upper === letters && !hasDigit(u, i, j)) f |= FLAG_ALL_CAPS;
     const sIndex = sentences.length;
     let expanded: string[] | undefined;
     let surfaceId: number;
