@@ -326,11 +326,24 @@ function consume(req: http.IncomingMessage, onChunk: (chunk: Buffer) => void | P
   });
 }
 
-function write(stream: fs.WriteStream, data: Buffer): Promise<void> | void {
+/**
+ * Writes with back-pressure: a promise when the stream's buffer is full, resolved on 'drain'.
+ * Each wait takes its listeners away again whichever event came (an 'error' listener left behind
+ * at every wait piled up to MaxListenersExceededWarning during large uploads).
+ */
+export function writeWithBackpressure(stream: NodeJS.WritableStream, data: Buffer): Promise<void> | void {
   if (stream.write(data)) return undefined;
   return new Promise((resolve, reject) => {
-    stream.once('drain', resolve);
-    stream.once('error', reject);
+    const onDrain = () => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      stream.off('drain', onDrain);
+      reject(err);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
   });
 }
 
@@ -354,7 +367,7 @@ async function receiveUpload(req: http.IncomingMessage, url: URL, ctx: Context):
   const countAndWrite = (data: Buffer) => {
     bytes += data.length;
     if (bytes > limit) throw tooLarge();
-    return write(out, data);
+    return writeWithBackpressure(out, data);
   };
   try {
     if (boundary) {
