@@ -5,7 +5,7 @@
  * diagnostic in the editor.
  */
 import engineRules from './engine-rules.json';
-import { RULE_DOCS, RuleDoc } from './curation/meta';
+import { ENGINE_RULE_IDS, RULE_DOCS, RuleDoc } from './curation/meta';
 
 /** Every documented rule: the engine's own checks first, then the curation rules. */
 export const ALL_RULE_DOCS: readonly RuleDoc[] = [...(engineRules as RuleDoc[]), ...RULE_DOCS];
@@ -27,7 +27,7 @@ function messageShape(template: string): string {
 }
 
 function family(id: string): string {
-  if (byId.get(id) && (engineRules as RuleDoc[]).some((r) => r.id === id)) return 'Syntax and schema (always checked)';
+  if (ENGINE_RULE_IDS.includes(id)) return 'Syntax and schema (always checked)';
   if (id.startsWith('tone-')) return 'Tone';
   if (id.startsWith('pair-')) return 'Pairs';
   if (id.startsWith('tokens-')) return 'Tokens';
@@ -84,13 +84,14 @@ export function ruleIndexMarkdown(): string {
   for (const doc of ALL_RULE_DOCS) {
     const f = family(doc.id);
     if (f !== current) {
+      // A blank line closes the table before (none before the first).
+      if (current) lines.push('');
       current = f;
       lines.push(`## ${f}`, '', '| Rule | What it finds | Default |', '| --- | --- | --- |');
     }
     lines.push(`| [\`${doc.id}\`](${doc.id}.md) | ${doc.title} | ${doc.severity} |`);
-    const next = ALL_RULE_DOCS[ALL_RULE_DOCS.indexOf(doc) + 1];
-    if (!next || family(next.id) !== f) lines.push('');
   }
+  lines.push('');
   return lines.join('\n');
 }
 

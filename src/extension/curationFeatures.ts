@@ -60,66 +60,56 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const report = this.diagnostics.report(doc.uri);
     if (!report) return [];
-    const actions: vscode.CodeAction[] = [];
-    const documented = new Set<string>();
+    // Fixes first, then the project's settings, documentation links last.
+    const fixes: vscode.CodeAction[] = [];
+    const settings: vscode.CodeAction[] = [];
+    const docs: vscode.CodeAction[] = [];
+    // Once per rule and per phrase, whatever number of diagnostics share them.
+    const rules = new Set<string>();
+    const phrases = new Set<string>();
+    let project: ProjectFile | undefined | null = null;
+    const projectFile = () => (project === null ? (project = this.projectFile(doc.uri)) : project);
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
       const f = findingFor(report.findings, d);
-      const action = f?.data ? this.fixFor(doc, f, report.format) : undefined;
-      if (action) {
-        action.diagnostics = [d];
-        actions.push(action);
-      }
+      const fix = f?.data ? this.fixFor(doc, f, report.format) : undefined;
+      if (fix) fixes.push(Object.assign(fix, { diagnostics: [d] }));
       const code = codeValue(d);
-      // The project's choices, once per rule (and per phrase): edits of .dialoguecurator.json.
-      if (code && ruleDoc(code) && !documented.has(code)) {
-        const off = this.configAction(doc.uri, `Disable rule ${code} in ${CONFIG_FILE_NAME}`, (text) => disableRuleChange(text, code));
-        if (off) actions.push(Object.assign(off, { diagnostics: [d] }));
+      if (!code) continue;
+      const firstOfRule = !rules.has(code);
+      rules.add(code);
+      const file = firstOfRule && ruleDoc(code) ? projectFile() : undefined;
+      const off = file && configAction(file, `Disable rule ${code} in ${CONFIG_FILE_NAME}`, disableRuleChange(file.text, code));
+      if (off) settings.push(Object.assign(off, { diagnostics: [d] }));
+      const phrase = f?.data && typeof f.data.phrase === 'string' && code.startsWith('tone-') ? f.data.phrase : undefined;
+      if (phrase && phrase.length <= 80 && !phrases.has(phrase)) {
+        phrases.add(phrase);
+        const allowFile = projectFile();
+        const allow = allowFile && configAction(allowFile, `Allow "${phrase}" in ${CONFIG_FILE_NAME} (tone rules skip it)`, allowPhraseChange(allowFile.text, phrase));
+        if (allow) settings.push(Object.assign(allow, { diagnostics: [d] }));
       }
-      const phrase = f?.data && typeof f.data.phrase === 'string' && code?.startsWith('tone-') ? f.data.phrase : undefined;
-      if (phrase && phrase.length <= 80) {
-        const allow = this.configAction(doc.uri, `Allow "${phrase}" in ${CONFIG_FILE_NAME} (tone rules skip it)`, (text) => allowPhraseChange(text, phrase));
-        if (allow) actions.push(Object.assign(allow, { diagnostics: [d] }));
-      }
-      // After the fixes: one link to each rule's page.
-      if (code && !documented.has(code) && this.ruleDocs.target(code)) {
-        documented.add(code);
+      if (firstOfRule && this.ruleDocs.target(code)) {
         const show = new vscode.CodeAction(`Show documentation for rule ${code}`, vscode.CodeActionKind.QuickFix);
         show.command = { command: 'dialogueCurator.showRuleDocumentation', title: show.title, arguments: [code] };
         show.diagnostics = [d];
-        actions.push(show);
+        docs.push(show);
       }
     }
-    // Fixes first, then the project's settings, documentation links last.
-    const isConfigEdit = (a: vscode.CodeAction) => a.title.includes(CONFIG_FILE_NAME);
-    return [...actions.filter((a) => a.edit && !isConfigEdit(a)), ...actions.filter(isConfigEdit), ...actions.filter((a) => !a.edit)];
+    return [...fixes, ...settings, ...docs];
   }
 
   /**
-   * A code action that changes the project's .dialoguecurator.json (the one that governs this
-   * file, or a new one at the workspace folder's root), keeping its comments. The edit is an
-   * ordinary workspace edit (undoable); the file is then saved so the new setting applies.
+   * The project's .dialoguecurator.json for a dataset: the one that governs it, or a new one at the
+   * workspace folder's root; its text as open in an editor or on disk (undefined: not there yet).
    */
-  private configAction(docUri: vscode.Uri, title: string, change: (text: string | undefined) => ConfigChange): vscode.CodeAction | undefined {
+  private projectFile(docUri: vscode.Uri): ProjectFile | undefined {
     if (docUri.scheme !== 'file') return undefined;
     const governing = this.configs.configFor(docUri)?.path;
     const folder = vscode.workspace.getWorkspaceFolder(docUri)?.uri.fsPath ?? path.dirname(docUri.fsPath);
-    const target = vscode.Uri.file(governing ?? path.join(folder, CONFIG_FILE_NAME));
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
-    let text: string | undefined = open?.getText();
-    if (text === undefined && fs.existsSync(target.fsPath)) text = fs.readFileSync(target.fsPath, 'utf8');
-    const result = change(text);
-    if (result.kind === 'none' || result.kind === 'invalid') return undefined;
-    const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-    action.edit = new vscode.WorkspaceEdit();
-    if (result.kind === 'create') {
-      action.edit.createFile(target, { contents: Buffer.from(result.text, 'utf8'), ignoreIfExists: true });
-    } else {
-      const at = (offset: number) => (open ? open.positionAt(offset) : positionIn(text ?? '', offset));
-      for (const e of result.edits) action.edit.replace(target, new vscode.Range(at(e.offset), at(e.offset + e.length)), e.content);
-      action.command = { command: 'dialogueCurator.saveProjectConfig', title: 'Save', arguments: [target] };
-    }
-    return action;
+    const uri = vscode.Uri.file(governing ?? path.join(folder, CONFIG_FILE_NAME));
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const text = open ? open.getText() : fs.existsSync(uri.fsPath) ? fs.readFileSync(uri.fsPath, 'utf8') : undefined;
+    return { uri, open, text };
   }
 
   private fixFor(doc: vscode.TextDocument, f: Finding, format: Parameters<typeof swapEdits>[1]): vscode.CodeAction | undefined {
@@ -163,6 +153,31 @@ export class CurationCodeActions implements vscode.CodeActionProvider {
         return undefined;
     }
   }
+}
+
+interface ProjectFile {
+  uri: vscode.Uri;
+  /** The file's editor document, when it is open. */
+  open: vscode.TextDocument | undefined;
+  text: string | undefined;
+}
+
+/**
+ * A code action that makes `change` to the project file, keeping its comments. The edit is an
+ * ordinary workspace edit (undoable); the file is then saved so the new setting applies.
+ */
+function configAction(file: ProjectFile, title: string, change: ConfigChange): vscode.CodeAction | undefined {
+  if (change.kind === 'none' || change.kind === 'invalid') return undefined;
+  const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+  action.edit = new vscode.WorkspaceEdit();
+  if (change.kind === 'create') {
+    action.edit.createFile(file.uri, { contents: Buffer.from(change.text, 'utf8'), ignoreIfExists: true });
+  } else {
+    const at = (offset: number) => (file.open ? file.open.positionAt(offset) : positionIn(file.text ?? '', offset));
+    for (const e of change.edits) action.edit.replace(file.uri, new vscode.Range(at(e.offset), at(e.offset + e.length)), e.content);
+    action.command = { command: 'dialogueCurator.saveProjectConfig', title: 'Save', arguments: [file.uri] };
+  }
+  return action;
 }
 
 /** A 0-based line and column of an offset in a text that is not open in an editor. */

@@ -193,7 +193,7 @@ export class JobManager {
     this.options.store.createJobDir(id);
     if (req.eval_prompts) {
       const lines = req.eval_prompts.map((prompt) => JSON.stringify({ prompt }));
-      fs.writeFileSync(path.join(this.options.store.jobDir(id), EVAL_PROMPTS_FILE), `${lines.join('\n')}\n`, { mode: 0o600 });
+      fs.writeFileSync(jobPaths(this.options.store.jobDir(id), { evalPrompts: true }).evalPrompts!, `${lines.join('\n')}\n`, { mode: 0o600 });
     }
     const live = this.track({ job, pid: null }, []);
     this.save(live);

@@ -5,7 +5,7 @@
  * which starts each worker in a session of its own (`start_new_session`), out of the group's
  * reach, and a worker whose launcher was killed lives on. Every process of a job names the job's
  * folder on its command line (its config, data and output paths), so `processesOf(marker)` finds
- * them all, whatever their group, and `endJobProcesses` ends them.
+ * them all, whatever their group, and `signalJob` reaches them.
  */
 import * as fs from 'node:fs';
 
@@ -74,7 +74,7 @@ export function processesOf(marker: string): ProcessInfo[] {
 /**
  * Sends `signal` to the backend's process group and to every process that names the job's
  * folder (`marker`) on its command line: workers in sessions of their own included. Returns how
- * many processes outside the group were signalled.
+ * many processes naming the folder were signalled.
  */
 export function signalJob(pgid: number | undefined, marker: string, signal: NodeJS.Signals): number {
   if (pgid) signalGroup(pgid, signal);

@@ -161,7 +161,6 @@ function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-
 /** The per-axis comparison of the two sides, one line per axis. */
 export function axisWinsText(s: FileStats, names: SideNames): string[] {
   if (!s.axisWins) return [];

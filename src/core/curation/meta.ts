@@ -1,4 +1,5 @@
 import datasetRules from '../dataset/rules.json';
+import engineRules from '../engine-rules.json';
 import pairRules from '../pairs/rules.json';
 import tokenRules from '../tokens/rules.json';
 import toneRules from '../tone/rules.json';
@@ -28,7 +29,7 @@ export const RULE_DOCS: readonly RuleDoc[] = [...asDocs(toneRules), ...asDocs(pa
 const byId = new Map(RULE_DOCS.map((d) => [d.id, d]));
 
 /** Codes the engine itself produces; they can be set in `rules` too. */
-export const ENGINE_RULE_IDS: readonly string[] = ['json-syntax', 'record-not-object', 'schema', 'invalid-utf8'];
+export const ENGINE_RULE_IDS: readonly string[] = (engineRules as { id: string }[]).map((r) => r.id);
 
 /** Every id accepted in the config's `rules`. */
 export const KNOWN_RULE_IDS: readonly string[] = [...ENGINE_RULE_IDS, ...RULE_DOCS.map((d) => d.id)];

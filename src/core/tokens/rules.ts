@@ -4,7 +4,7 @@ import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { formatPath } from '../parts';
 import { LineLocator } from '../positions';
-import { countIfOver, hasLongRun, RUN_SAMPLE_CHARS, tokenizer, utf8Length } from './tokenizer';
+import { countIfOver, hasLongRun, longestLongRun, RUN_SAMPLE_CHARS, tokenizer, utf8Length } from './tokenizer';
 
 function sideField(side: SideAnalysis): string {
   const path = side.turns[0]?.path;
@@ -75,16 +75,9 @@ function checkTokens(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, o
   if (detail) out.push(ruleFinding('tokens-truncation-identical', sideKeyRange(record.locator, rejected), { detail }, { field: sideField(rejected) }));
 }
 
-/** The longest run without white space in `text`. */
-function longestRun(text: string): number {
-  let best = 0;
-  for (const m of text.matchAll(/\S+/g)) if (m[0].length > best) best = m[0].length;
-  return best;
-}
-
 /**
- * A token finding on a record whose texts hold a long run was counted in pieces (see
- * LONG_RUN_CHARS): one info finding says the counts are estimates.
+ * A token finding on a record whose texts hold a long run rests on an estimated count (see
+ * LONG_RUN_CHARS): one info finding says so.
  */
 function noteEstimates(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[], before: number): void {
   if (out.length === before || ruleOff(ctx.config, 'tokens-estimated')) return;
@@ -94,7 +87,7 @@ function noteEstimates(a: RecordAnalysis, record: RecordInput, ctx: RuleContext,
   const [text, side] = hit;
   const field = side ? sideField(side) : 'prompt';
   const range = side ? sideKeyRange(record.locator, side) : record.locator.lineRange();
-  out.push(ruleFinding('tokens-estimated', range, { field, run: longestRun(text).toLocaleString('en-US'), sample: RUN_SAMPLE_CHARS.toLocaleString('en-US') }, { field }));
+  out.push(ruleFinding('tokens-estimated', range, { field, run: longestLongRun(text).toLocaleString('en-US'), sample: RUN_SAMPLE_CHARS.toLocaleString('en-US') }, { field }));
 }
 
 export const tokenRule: RecordRule = analysisRule('tokens', (a, record, ctx, out) => {

@@ -41,6 +41,14 @@ function runChunks(text: string): string[] {
   return out;
 }
 
+/** The length of the longest run of `text` that `count` estimates (0 when it has none). */
+export function longestLongRun(text: string): number {
+  let best = 0;
+  LONG_RUNS.lastIndex = 0;
+  for (let m = LONG_RUNS.exec(text); m; m = LONG_RUNS.exec(text)) best = Math.max(best, m[0].length);
+  return best;
+}
+
 /** Calls `plain` for the text between long runs and `run` for each long run, in order. */
 function forEachPart(text: string, plain: (part: string) => void, run: (run: string) => void): void {
   let from = 0;

@@ -1,9 +1,10 @@
 /**
  * Whether a response is written in English: the tone rules' lexicons are English, so on other
- * languages they find nothing to praise and misread what they do match. Decided on the first
- * characters of the response (bounded work whatever its length) from two signals: letters of
- * other scripts, and the share of the commonest English words, which make up a third to a half
- * of any English text and almost none of a French, Spanish or German one.
+ * languages they find nothing to praise and misread what they do match. Decided on the beginning
+ * of the response (bounded work whatever its length) from two signals: letters of other scripts,
+ * and the share of the commonest English words, which make up a third to a half of any English
+ * text and almost none of a French, Spanish or German one. The words are counted by the tone
+ * scanner as it reads (the lexicon flags the word lists below; see analyzeTone's `language`).
  */
 
 /** Characters read: enough for a few dozen words. */
@@ -21,7 +22,6 @@ export const COMMON_ENGLISH_WORDS: readonly string[] = (
     'when why which who there here about just also very so than then more some any all help sorry thank thanks please ' +
   'know feel think want need get make take go going like really one out up into over after before because while'
 ).split(' ');
-const COMMON = new Set(COMMON_ENGLISH_WORDS);
 
 // The same for the languages a dataset is most often mixed with (Spanish, French, German, Italian,
 // Portuguese, Dutch): English jargon has few common English words but none of these either.
@@ -34,8 +34,7 @@ export const COMMON_FOREIGN_WORDS: readonly string[] = (
   'het een en van je niet om voor zijn dat met ook heel kan jij wij'
 )
   .split(' ')
-  .filter((w) => !COMMON.has(w));
-const OTHER = new Set(COMMON_FOREIGN_WORDS);
+  .filter((w) => !COMMON_ENGLISH_WORDS.includes(w));
 
 export type LanguageGuess = { english: true } | { english: false; reason: string };
 
@@ -48,20 +47,17 @@ export interface LanguageCounts {
 
 const LETTER = /\p{L}/gu;
 const LATIN = /\p{Script=Latin}/u;
-const WORD = /\p{L}+(?:'\p{L}+)?/gu;
-
 const NON_ASCII = /[^\x00-\x7f]/;
-const ASCII_WORD = /[A-Za-z]+(?:'[A-Za-z]+)?/g;
 
 const ENGLISH: LanguageGuess = Object.freeze({ english: true });
 
-export function guessEnglish(text: string, counts?: LanguageCounts): LanguageGuess {
-  // Plainly English by the scanner's counts: nothing more to read.
-  if (counts && counts.words >= MIN_WORDS && counts.english >= 0.25 * counts.words) return ENGLISH;
+/** `counts`: the tone scanner's, for the same text (`analyzeTone(...).language`). */
+export function guessEnglish(text: string, counts: LanguageCounts): LanguageGuess {
+  // Plainly English by the counts: nothing more to read.
+  if (counts.words >= MIN_WORDS && counts.english >= 0.25 * counts.words) return ENGLISH;
   const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
-  // Most responses are plain ASCII: no other script to count, and a cheaper word pattern.
-  const ascii = !NON_ASCII.test(sample);
-  if (!ascii) {
+  // Most responses are plain ASCII: no other script to count.
+  if (NON_ASCII.test(sample)) {
     let letters = 0;
     let latin = 0;
     for (const m of sample.matchAll(LETTER)) {
@@ -70,7 +66,7 @@ export function guessEnglish(text: string, counts?: LanguageCounts): LanguageGue
     }
     if (letters >= 10 && latin / letters < 0.5) return { english: false, reason: 'mostly letters of another script' };
   }
-  const { words, english: common, foreign: other } = counts ?? countWords(sample, ascii);
+  const { words, english: common, foreign: other } = counts;
   if (words < MIN_WORDS) return ENGLISH;
   const share = common / words;
   const otherShare = other / words;
@@ -81,18 +77,3 @@ export function guessEnglish(text: string, counts?: LanguageCounts): LanguageGue
   return ENGLISH;
 }
 
-/** The counts of LanguageCounts, by a word pattern (for a text the tone scanner has not read). */
-function countWords(sample: string, ascii: boolean): LanguageCounts {
-  const pattern = ascii ? ASCII_WORD : WORD;
-  pattern.lastIndex = 0;
-  let words = 0;
-  let english = 0;
-  let foreign = 0;
-  for (let m = pattern.exec(sample); m; m = pattern.exec(sample)) {
-    const w = m[0].toLowerCase();
-    words++;
-    if (COMMON.has(w) || (w.includes("'") && COMMON.has(w.slice(0, w.indexOf("'"))))) english++;
-    else if (OTHER.has(w)) foreign++;
-  }
-  return { words, english, foreign };
-}
