@@ -49,7 +49,7 @@ function tinyModel(): string {
 }
 
 /** Runs trl_dpo.py under `accelerate launch` (launch options given) and returns its metrics. */
-function trainReal(launchOptions: string[], peft: Record<string, unknown> | null) {
+function trainReal(launchOptions: string[], peft: Record<string, unknown> | null, batchSize = 4) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-trl-'));
   const config = path.join(dir, 'config.json');
   const output = path.join(dir, 'out');
@@ -57,7 +57,7 @@ function trainReal(launchOptions: string[], peft: Record<string, unknown> | null
     config,
     JSON.stringify({
       model: tinyModel(),
-      hyperparameters: { max_steps: 30, learning_rate: 5e-3, batch_size: 4, logging_steps: 1, seed: 0 },
+      hyperparameters: { max_steps: 30, learning_rate: 5e-3, batch_size: batchSize, logging_steps: 1, seed: 0 },
       peft,
       output_dir: output,
     }),
@@ -105,10 +105,13 @@ test('real TRL with LoRA through peft saves an adapter', { skip, timeout: 600_00
 
 test('real TRL in two accelerate processes (trainer/accelerate/multi-cpu.yaml, gloo): one metric stream', { skip, timeout: 600_000 }, () => {
   const single = trainReal(['--cpu', '--num_processes', '1'], null).metrics;
-  const { metrics, output, stdout } = trainReal(['--config_file', path.join(root, 'trainer', 'accelerate', 'multi-cpu.yaml')], null);
+  // Two processes of 2 pairs each: the same global batch of 4 as one process.
+  const { metrics, output, stdout } = trainReal(['--config_file', path.join(root, 'trainer', 'accelerate', 'multi-cpu.yaml')], null, 2);
   assertDpoRun(metrics);
   assert.match(stdout, /training in 2 processes \(MULTI_CPU\)/, 'two real processes on gloo');
   assert.equal(metrics.length, single.length, 'as many steps as one process');
+  // The same result: the same batches, gradients averaged across the processes.
+  for (const [i, m] of metrics.entries()) assert.ok(Math.abs(m.loss - single[i].loss) < 1e-3, `step ${i + 1}: loss ${m.loss} with two processes, ${single[i].loss} with one`);
   assert.equal(stdout.split('model saved').length - 1, 1, 'saved once, by the main process');
   assert.ok(fs.existsSync(path.join(output, 'model.safetensors')));
 });
