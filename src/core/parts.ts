@@ -70,6 +70,28 @@ export function splitTranscript(text: string, path: JsonPath): Turn[] {
   return turns;
 }
 
+/** True when a text prompt is an HH-style transcript ("Human: …\n\nAssistant: …"). */
+export function isTranscript(text: string): boolean {
+  return HH_PROMPT.test(text);
+}
+
+const HH_PROMPT = /^\s*Human:/;
+
+/**
+ * The turns of a text prompt: one user turn, or the turns of an HH-style transcript (a dialogue
+ * converted to prompt/chosen/rejected keeps its earlier turns in the prompt, ending with the
+ * "Assistant:" cue, which is no turn of its own). Read this way the prompt is judged as the same
+ * dialogue is in a format with messages: only the user's turns are the user's words.
+ */
+function promptTurns(prompt: string): Turn[] {
+  if (!isTranscript(prompt)) return [{ role: 'user', content: prompt, path: ['prompt'], offset: 0 }];
+  const lead = prompt.length - prompt.trimStart().length;
+  const turns = splitTranscript(prompt.slice(lead), ['prompt']).map((t) => ({ ...t, offset: t.offset + lead }));
+  const last = turns[turns.length - 1];
+  if (last && last.role === 'assistant' && last.content.trim() === '') turns.pop();
+  return turns;
+}
+
 function sameTurn(a: Turn, b: Turn): boolean {
   return a.role === b.role && a.content === b.content;
 }
@@ -86,6 +108,12 @@ function splitSharedText(chosen: string, rejected: string): PreferenceParts {
   let k = 0;
   const max = Math.min(chosen.length, rejected.length);
   while (k < max && chosen[k] === rejected[k]) k++;
+  if (k === max) {
+    // One text is the start of the other (or they are the same): the shared part runs into the
+    // responses, so the prompt ends at its last line break if it has one.
+    const lineEnd = chosen.lastIndexOf('\n', k - 1);
+    if (lineEnd >= 0) k = lineEnd + 1;
+  }
   // Back up to a word boundary so that a response is not cut inside a word.
   while (k > 0 && !/\s/.test(chosen[k - 1])) k--;
   const context: Turn[] = k > 0 ? [{ role: 'user', content: chosen.slice(0, k), path: ['chosen'], offset: 0 }] : [];
@@ -104,7 +132,7 @@ export function extractParts(format: FormatId | undefined, value: unknown): Pref
   if (!isObject(value)) return undefined;
   switch (format) {
     case 'trl-standard': {
-      const context: Turn[] = typeof value.prompt === 'string' ? [{ role: 'user', content: value.prompt, path: ['prompt'], offset: 0 }] : [];
+      const context: Turn[] = typeof value.prompt === 'string' ? promptTurns(value.prompt) : [];
       return {
         context,
         chosen: typeof value.chosen === 'string' ? [{ role: 'assistant', content: value.chosen, path: ['chosen'], offset: 0 }] : [],

@@ -99,6 +99,14 @@ describe('dataset preparation', () => {
     assert.deepEqual(pairToText(conversational.pairs[0]), { prompt: 'user: Hi\nassistant: ', chosen: 'Hello!', rejected: 'Go away.' });
   });
 
+  test('a TRL standard prompt that holds a transcript is trained on as written', () => {
+    const prompt = '\n\nHuman: My knee hurts.\n\nAssistant: Since when?\n\nHuman: Two days.\n\nAssistant:';
+    const p = prep({ prompt, chosen: ' That sounds painful; rest it and see a doctor if it swells.', rejected: ' Walk it off.' });
+    assert.deepEqual(p.errors, []);
+    assert.equal(p.pairs[0].prompt, prompt);
+    assert.equal(p.pairs[0].chosen, ' That sounds painful; rest it and see a doctor if it swells.');
+  });
+
   test('implicit prompts are split at the shared beginning', () => {
     const text = prep({ chosen: 'The capital of France is Paris.', rejected: 'The capital of France is Rome.' });
     assert.equal(text.format, 'trl-implicit');

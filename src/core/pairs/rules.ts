@@ -3,7 +3,7 @@ import { analysisRule, RecordAnalysis, SideAnalysis } from '../curation/recordAn
 import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { FormatId } from '../formats';
-import { formatPath, Turn } from '../parts';
+import { formatPath, isTranscript, Turn } from '../parts';
 import { ColumnRange, LineLocator } from '../positions';
 import { AXIS_LABELS, weakestAxis } from '../tone/analyze';
 import { SIDE_KEYS } from './fixes';
@@ -77,10 +77,8 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
   for (const side of sides) {
     if (!isBlank(side)) continue;
     blank = true;
-    // A chat record without an assistant turn is reported by the conversation checks, and an
-    // empty string where the format's schema requires text is reported by the schema.
+    // A chat record without an assistant turn is reported by the conversation checks.
     if (format === 'chat-messages' && side.turns.length === 0) continue;
-    if (format === 'trl-standard' && side.text === '') continue;
     const key = sideKey(format, side.side, side);
     const path = side.turns[0]?.path ?? (key ? [key] : []);
     const range = locator.valueRange(path);
@@ -135,7 +133,7 @@ const SYSTEM_ROLES = new Set(['system', 'developer']);
 const SCHEMA_CHECKS_RESPONSE_ROLES = new Set<FormatId | undefined>(['trl-conversational', 'openai-preference']);
 /** Formats whose turns carry roles at all (plain-text prompts have none to check). */
 function hasRoles(format: FormatId | undefined, value: Record<string, unknown>): boolean {
-  if (format === 'trl-standard') return false;
+  if (format === 'trl-standard') return typeof value.prompt === 'string' && isTranscript(value.prompt);
   if (format === 'trl-implicit') return Array.isArray(value.chosen);
   return format !== undefined;
 }

@@ -110,8 +110,10 @@ function pairOf(format: FormatId, value: unknown): NormalizedPair | string {
   const plainText =
     format === 'trl-standard' ||
     (format === 'trl-implicit' && typeof (value as { chosen?: unknown }).chosen === 'string');
+  // A text prompt goes to the trainer as written (a transcript prompt keeps its "Human:" marks).
+  const prompt = format === 'trl-standard' ? String((value as { prompt?: unknown }).prompt) : joinText(parts.context);
   const pair: NormalizedPair = plainText
-    ? { prompt: joinText(parts.context), chosen: joinText(parts.chosen), rejected: joinText(parts.rejected) }
+    ? { prompt, chosen: joinText(parts.chosen), rejected: joinText(parts.rejected) }
     : { prompt: toMessages(parts.context), chosen: toMessages(parts.chosen), rejected: toMessages(parts.rejected) };
   if (sameCompletion(pair.chosen, pair.rejected)) return 'chosen and rejected are identical';
   return pair;
