@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { datasetRules, recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
 import type { FormatId } from '../../src/core/formats';
+import { extractParts } from '../../src/core/parts';
 
 interface Message {
   role: string;
@@ -23,6 +24,15 @@ interface Dialogue {
 }
 
 const { dialogues } = JSON.parse(readFileSync(new URL('../fixtures/formats/dialogues.json', import.meta.url), 'utf8')) as { dialogues: Dialogue[] };
+
+/** The dataset-level sample (shortcut phrases, length bias), read back into dialogues. */
+const shortcutSample: Dialogue[] = readFileSync(new URL('../../samples/workspace/datasets/problems/shortcut-and-length-bias.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim())
+  .map((line, i) => {
+    const parts = extractParts('trl-standard', JSON.parse(line))!;
+    return { note: `shortcut sample line ${i + 1}`, context: parts.context.map(({ role, content }) => ({ role, content })), chosen: parts.chosen[0].content, rejected: parts.rejected[0].content };
+  });
 
 const transcript = (turns: Message[]) => turns.map((m) => `\n\n${m.role === 'user' ? 'Human' : 'Assistant'}: ${m.content}`).join('');
 const answer = (content: string): Message[] => [{ role: 'assistant', content }];
@@ -73,18 +83,21 @@ function expectedIn(format: FormatId, keys: string[]): string[] {
   return keys.map((k) => k.replace(/ \| prompt$/, ' | chosen')).sort();
 }
 
-for (const [label, subset] of [
-  ['single-turn dialogues', dialogues.filter(singleTurn)],
-  ['multi-turn dialogues', dialogues.filter((d) => !singleTurn(d))],
-] as const) {
+const CASES: [label: string, subset: Dialogue[], exercised: string[]][] = [
+  [
+    'single-turn dialogues',
+    dialogues.filter(singleTurn),
+    ['pair-empty', 'pair-identical', 'pair-near-identical', 'pair-inverted', 'tone-respect', 'tone-jargon', 'tone-prescriptive', 'tone-empathy', 'tone-language', 'tone-simplicity', 'dataset-duplicate-prompt', 'dataset-duplicate-record'],
+  ],
+  ['multi-turn dialogues', dialogues.filter((d) => !singleTurn(d)), ['conversation-role-order']],
+  ['dialogues of the shortcut sample', shortcutSample, ['dataset-shortcut', 'dataset-shortcut-record', 'dataset-length-bias']],
+];
+
+for (const [label, subset, expected] of CASES) {
   test(`the ${label} get the same findings in every format`, () => {
     const baseline = findingsIn('trl-conversational', subset);
     const codes = new Set(baseline.byDialogue.flat().map((k) => k.split(' | ')[0]));
     // The fixture exercises the rules it is meant to (so "the same" is not "none").
-    const expected =
-      label === 'single-turn dialogues'
-        ? ['pair-empty', 'pair-identical', 'pair-near-identical', 'pair-inverted', 'tone-respect', 'tone-jargon', 'tone-prescriptive', 'tone-empathy', 'tone-language', 'tone-simplicity', 'dataset-duplicate-prompt', 'dataset-duplicate-record']
-        : ['conversation-role-order'];
     for (const code of expected) assert.ok(codes.has(code), `the fixture's ${label} produce ${code} (got ${[...codes].join(', ')})`);
 
     for (const name of Object.keys(ENCODINGS)) {
