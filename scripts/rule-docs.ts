@@ -1,9 +1,10 @@
-// `npm run docs:rules`: writes docs/rules/<id>.md and docs/rules/README.md from the rules data
-// (src/core/engine-rules.json and each rule family's rules.json). `--check` writes nothing and
-// exits 1 when the committed pages differ from the data (a unit test does the same).
+// `npm run docs:rules`: writes docs/rules/<id>.md, docs/rules/README.md and the rule list of
+// schemas/dialoguecurator.schema.json from the rules data (src/core/engine-rules.json and each
+// rule family's rules.json). `--check` writes nothing and exits 1 when the committed files differ
+// from the data (a unit test does the same).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ruleDocFiles } from '../src/core/ruleDocs';
+import { configSchemaText, ruleDocFiles } from '../src/core/ruleDocs';
 
 const dir = path.resolve(__dirname, '..', 'docs', 'rules');
 const check = process.argv.includes('--check');
@@ -11,6 +12,10 @@ const want = ruleDocFiles();
 const have = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.md')) : [];
 const stale = [...want].filter(([name, text]) => !fs.existsSync(path.join(dir, name)) || fs.readFileSync(path.join(dir, name), 'utf8') !== text).map(([n]) => n);
 const extra = have.filter((name) => !want.has(name));
+const schemaFile = path.resolve(__dirname, '..', 'schemas', 'dialoguecurator.schema.json');
+const schemaNow = fs.readFileSync(schemaFile, 'utf8');
+const schemaWant = configSchemaText(schemaNow);
+if (schemaWant !== schemaNow) stale.push('../../schemas/dialoguecurator.schema.json');
 if (check) {
   if (stale.length || extra.length) {
     console.error(`docs/rules is out of date (${[...stale, ...extra].join(', ')}): run npm run docs:rules`);
@@ -19,7 +24,8 @@ if (check) {
   console.log(`docs/rules: ${want.size} pages up to date`);
 } else {
   fs.mkdirSync(dir, { recursive: true });
-  for (const name of stale) fs.writeFileSync(path.join(dir, name), want.get(name)!);
+  for (const name of stale) if (want.has(name)) fs.writeFileSync(path.join(dir, name), want.get(name)!);
+  if (schemaWant !== schemaNow) fs.writeFileSync(schemaFile, schemaWant);
   for (const name of extra) fs.rmSync(path.join(dir, name));
   console.log(`docs/rules: ${want.size} pages (${stale.length} written, ${extra.length} removed)`);
 }

@@ -64,6 +64,29 @@ export interface DatasetRule {
   check(records: readonly RecordEntry[], ctx: RuleContext): Finding[];
   /** The running form of the rule, when it has one (see DatasetAccumulator). */
   start?(ctx: RuleContext): DatasetAccumulator;
+  /**
+   * Record-rule codes this rule may fold into a note of its own. A finding of the rule whose
+   * `data.folds` lists codes replaces every record finding with those codes (see foldedCodes); the
+   * streaming checks hold such record findings back until the dataset findings are known.
+   */
+  folds?: readonly string[];
+}
+
+/** The record-finding codes that the dataset findings fold away (undefined: none, the usual case). */
+export function foldedCodes(datasetFindings: Iterable<Finding>): Set<string> | undefined {
+  let codes: Set<string> | undefined;
+  for (const f of datasetFindings) {
+    const folds = f.data?.folds;
+    if (!Array.isArray(folds)) continue;
+    for (const code of folds) if (typeof code === 'string') (codes ??= new Set()).add(code);
+  }
+  return codes;
+}
+
+/** The codes the dataset rules may fold, whose record findings a streaming check holds back. */
+export function foldableCodes(rules: readonly DatasetRule[] | undefined): Set<string> | undefined {
+  const codes = new Set((rules ?? []).flatMap((r) => r.folds ?? []));
+  return codes.size ? codes : undefined;
 }
 
 export interface CheckSettings {
@@ -425,6 +448,10 @@ export class DatasetModel {
     // Added once every entry's line is current, so rules may keep their records in line order.
     for (const e of added) dataset!.add(e);
     const datasetLists = dataset ? dataset.findingLists(ordered).map((list) => applyRuleSettings(list, config)) : [];
+    const folded = foldedCodes(datasetLists.flat());
+    if (folded) {
+      for (let i = 0; i < placed.length; i++) if (placed[i].some((f) => folded.has(f.code))) placed[i] = placed[i].filter((f) => !folded.has(f.code));
+    }
     return { format, records, findings: mergeByLine(placed, datasetLists) };
   }
 
@@ -638,6 +665,9 @@ export class StreamChecker {
   private records = 0;
   private entries: RecordEntry[] = [];
   private dataset: DatasetRun | undefined;
+  /** Codes a dataset rule may fold, and the record findings with them, held until the end. */
+  private foldable: Set<string> | undefined;
+  private held: Finding[] = [];
 
   constructor(
     private settings: CheckSettings,
@@ -645,6 +675,7 @@ export class StreamChecker {
     maxBufferedChars = DEFAULT_MAX_BUFFERED_CHARS,
   ) {
     this.decision = new StreamFormatDecision(settings.format, maxBufferedChars);
+    this.foldable = foldableCodes(settings.datasetRules);
   }
 
   /** Adds the next line; `extra` is a finding found while decoding it (invalid UTF-8). */
@@ -669,7 +700,10 @@ export class StreamChecker {
   private process(line: number, text: string, parsed: ParsedLine, extra?: Finding): void {
     const checked = this.lineChecker!.check(line, text, extra, parsed);
     if (checked.record) this.records++;
-    for (const f of checked.findings) this.onFinding(f);
+    for (const f of checked.findings) {
+      if (this.foldable?.has(f.code)) this.held.push(f);
+      else this.onFinding(f);
+    }
     if (checked.facts && this.settings.datasetRules?.length) {
       const entry: RecordEntry = { line, facts: checked.facts };
       this.entries.push(entry);
@@ -684,10 +718,15 @@ export class StreamChecker {
   /** Finishes the file: flushes buffered lines and runs dataset rules. */
   end(): { format: FormatId | undefined; records: number } {
     if (!this.lineChecker) this.flush();
+    let datasetFindings: Finding[] = [];
     if (this.settings.datasetRules?.length) {
       const config = this.settings.config ?? DEFAULT_CONFIG;
-      for (const f of applyRuleSettings(this.datasetRun().findings(this.entries), config)) this.onFinding(f);
+      datasetFindings = applyRuleSettings(this.datasetRun().findings(this.entries), config);
     }
+    const folded = foldedCodes(datasetFindings);
+    for (const f of this.held) if (!folded?.has(f.code)) this.onFinding(f);
+    this.held = [];
+    for (const f of datasetFindings) this.onFinding(f);
     return { format: this.decision.format, records: this.records };
   }
 }

@@ -101,3 +101,23 @@ export function ruleDocFiles(): Map<string, string> {
   for (const doc of ALL_RULE_DOCS) files.set(`${doc.id}.md`, ruleDocMarkdown(doc));
   return files;
 }
+
+/**
+ * The `rules` properties of schemas/dialoguecurator.schema.json: one per rule, described by its
+ * title, defaults and reason (what VS Code shows when completing and hovering a rule id).
+ */
+export function configRuleProperties(): Record<string, { $ref: string; description: string }> {
+  const out: Record<string, { $ref: string; description: string }> = {};
+  for (const doc of ALL_RULE_DOCS) {
+    const defaults = doc.threshold === undefined ? doc.severity : `${doc.severity}, threshold ${doc.threshold}`;
+    out[doc.id] = { $ref: '#/definitions/ruleSetting', description: `${doc.title} (default: ${defaults}). ${doc.doc.why}` };
+  }
+  return out;
+}
+
+/** The config schema (its JSON text) with `rules.properties` as the rules data says. */
+export function configSchemaText(current: string): string {
+  const schema = JSON.parse(current) as { properties: { rules: { properties: unknown } } };
+  schema.properties.rules.properties = configRuleProperties();
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}

@@ -5,7 +5,7 @@ import { Worker } from 'worker_threads';
 import { applyRuleSettings, DEFAULT_CONFIG } from '../core/config';
 import { ByteLineSplitter, decodeLine } from '../core/byteLines';
 import { recordRules as curationRules } from '../core/curation';
-import { CheckSettings, DatasetRun, RecordEntry, sortFindings, StreamFormatDecision } from '../core/engine';
+import { CheckSettings, DatasetRun, foldedCodes, RecordEntry, sortFindings, StreamFormatDecision } from '../core/engine';
 import { Finding } from '../core/findings';
 import { parseLine } from '../core/jsonl';
 import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
@@ -287,9 +287,13 @@ export async function checkFileParallel(file: string, settings: CheckSettings, p
   } finally {
     await pool.close();
   }
+  let all = findings;
   if (settings.datasetRules?.length) {
     dataset ??= new DatasetRun(settings.datasetRules, { config, format: decision.format });
-    for (const f of applyRuleSettings(dataset.findings(entries), config)) findings.push(f);
+    const datasetFindings = applyRuleSettings(dataset.findings(entries), config);
+    const folded = foldedCodes(datasetFindings);
+    if (folded) all = findings.filter((f) => !folded.has(f.code));
+    for (const f of datasetFindings) all.push(f);
   }
-  return { format: decision.format, records, findings: sortFindings(findings) };
+  return { format: decision.format, records, findings: sortFindings(all) };
 }

@@ -21,16 +21,30 @@ const pool: string[] = [
     const opener = i % 5 === 4 ? '' : "I'm so sorry you're dealing with this. ";
     return rec(`Question ${i % 12}: what helps with ${item.toLowerCase()}?`, `${opener}${item} can help with ${['bathing', 'nights', 'meals', 'memory'][i % 4]}, and her care team can tell you more about option ${i}.`, `${item} number ${i}.`);
   }),
+  // Pairs whose rejected side is the kinder one: enough of them and tone no longer separates the
+  // sides, so their pair-inverted warnings fold into one dataset note.
+  ...Array.from({ length: 16 }, (_, i) => {
+    const item = items[i % items.length];
+    return rec(
+      `Other question ${i}: is ${item.toLowerCase()} worth it?`,
+      `Obviously you should just buy ${item.toLowerCase()}. It is not that hard, honestly, and I do not see why anyone would need to ask about something this simple.`,
+      `That sounds hard. ${item} often helps; her care team can suggest one (${i}).`,
+    );
+  }),
   '',
   '{"prompt": "broken"',
   '[1, 2]',
   rec('Why?', 'You must check it daily. Do it NOW!!', 'That sounds hard. Would it help to talk it through?'),
 ];
 
-const pick = fc.integer({ min: 0, max: pool.length - 1 }).map((i) => pool[i]);
+const invertedPairs = pool.filter((l) => l.includes('Other question'));
+// The inverted pairs come up more often, so that edits move the file across the tone note's line both ways.
+const choices = [...pool, ...invertedPairs];
+const pick = fc.integer({ min: 0, max: choices.length - 1 }).map((i) => choices[i]);
 const edit = fc.record({ at: fc.nat(), remove: fc.integer({ min: 0, max: 3 }), insert: fc.array(pick, { maxLength: 3 }) });
 
 test('after any sequence of edits the model reports exactly what a fresh check reports', () => {
+  const seen = new Set<string>();
   fc.assert(
     fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (initial, edits) => {
       const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
@@ -46,10 +60,13 @@ test('after any sequence of edits the model reports exactly what a fresh check r
         const incremental = model.summary();
         assert.equal(incremental.records, fresh.records);
         assert.deepEqual(incremental.findings, fresh.findings);
+        for (const f of fresh.findings) if (f.code === 'dataset-tone-unseparated' || f.code === 'pair-inverted') seen.add(f.code);
       }
     }),
     { numRuns: 40 },
   );
+  // The runs saw files on both sides of the tone note's line.
+  assert.deepEqual([...seen].sort(), ['dataset-tone-unseparated', 'pair-inverted']);
 });
 
 test('the property above covers every dataset rule', () => {
@@ -58,6 +75,13 @@ test('the property above covers every dataset rule', () => {
   for (const code of ['dataset-duplicate-record', 'dataset-duplicate-prompt', 'dataset-length-bias', 'dataset-shortcut', 'dataset-shortcut-record', 'json-syntax', 'record-not-object']) {
     assert.ok(codes.has(code), `${code} missing from ${[...codes].join(', ')}`);
   }
+  // With most of the inverted pairs the tone note appears (and replaces their pair-inverted warnings);
+  // with few of them the warnings stay: the edits above cross that line both ways.
+  const inverted = invertedPairs;
+  const mostly = checkText([...inverted, ...pool.slice(0, 12)].join('\n'), { config: DEFAULT_CONFIG, recordRules, datasetRules }).findings.map((f) => f.code);
+  assert.ok(mostly.includes('dataset-tone-unseparated') && !mostly.includes('pair-inverted'), mostly.join(' '));
+  const few = checkText([...inverted.slice(0, 4), ...pool.slice(0, 30)].join('\n'), { config: DEFAULT_CONFIG, recordRules, datasetRules }).findings.map((f) => f.code);
+  assert.ok(!few.includes('dataset-tone-unseparated') && few.includes('pair-inverted'), few.join(' '));
 });
 
 test('sortFindings sorts exactly as a stable sort with compareFindings', () => {

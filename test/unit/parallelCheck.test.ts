@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { benchLines } from '../../bench/generate';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
+import { checkText } from '../../src/core/engine';
 import { checkFile, checkFileInThread } from '../../src/node/checkFile';
 import { parallelPlan } from '../../src/node/parallelCheck';
 import { loadConfigFile, settingsForFile } from '../../src/node/project';
@@ -87,4 +88,30 @@ test('an aborted parallel check stops its workers and rejects', async () => {
   const run = checkFile(file, settings, controller.signal, { threads: 2, minBytes: 0, batchLines: 5, batchesPerWorker: 1 });
   setTimeout(() => controller.abort(), 50);
   await assert.rejects(run, (err: Error) => err.name === 'AbortError');
+});
+
+test('the tone note folds pair-inverted alike in one thread, on worker threads and in checkText; turned off, the warnings stay', async () => {
+  const rec = (i: number, kindFirst: boolean) => {
+    const kind = `That sounds really hard, and I'm sorry you're dealing with it. A pharmacist can help you set up reminders for pill ${i}.`;
+    const cold = `Obviously you should have set reminders for pill ${i} ages ago. Just do it.`;
+    return JSON.stringify({ prompt: `How do I remember pill number ${i}?`, chosen: kindFirst ? kind : cold, rejected: kindFirst ? cold : kind });
+  };
+  // Chosen is the kinder side in 12 of 30 pairs.
+  const text = Array.from({ length: 30 }, (_, i) => rec(i, i % 5 < 2)).join('\n') + '\n';
+  const file = tempFile('unseparated.jsonl', text);
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const one = await checkFileInThread(file, settings);
+  assert.deepEqual(await checkFile(file, settings, undefined, tiny), one);
+  assert.deepEqual(checkText(text, settings).findings, one.findings);
+  const notes = one.findings.filter((f) => f.code === 'dataset-tone-unseparated');
+  assert.equal(notes.length, 1);
+  assert.match(notes[0].message, /chosen scores higher on tone in 40% of 30 pairs/);
+  assert.match(notes[0].message, /the 18 "are chosen and rejected swapped\?" warnings \(pair-inverted\) are folded/);
+  assert.equal(notes[0].related?.length, 10);
+  assert.ok(!one.findings.some((f) => f.code === 'pair-inverted'));
+
+  const off = { ...settings, config: { ...DEFAULT_CONFIG, rules: { 'dataset-tone-unseparated': { severity: 'off' as const } } } };
+  const kept = await checkFileInThread(file, off);
+  assert.equal(kept.findings.filter((f) => f.code === 'pair-inverted').length, 18);
+  assert.deepEqual(await checkFile(file, off, undefined, tiny), kept);
 });

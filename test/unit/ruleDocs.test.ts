@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { sarifReport } from '../../src/cli/output';
 import { KNOWN_RULE_IDS } from '../../src/core/curation';
-import { ALL_RULE_DOCS, documentedRule, ruleDocFiles, ruleDocMarkdown } from '../../src/core/ruleDocs';
+import { ALL_RULE_DOCS, configSchemaText, documentedRule, ruleDocFiles, ruleDocMarkdown } from '../../src/core/ruleDocs';
 
 const DOCS = path.join(__dirname, '..', '..', 'docs', 'rules');
 
@@ -26,6 +26,13 @@ test('docs/rules holds exactly the pages the rules data generates (npm run docs:
   for (const [name, text] of want) assert.equal(fs.readFileSync(path.join(DOCS, name), 'utf8'), text, `${name} is out of date: run npm run docs:rules`);
   // The index links each page.
   for (const doc of ALL_RULE_DOCS) assert.ok(want.get('README.md')!.includes(`](${doc.id}.md)`), doc.id);
+});
+
+test('the config schema describes each rule as its documentation does (npm run docs:rules)', () => {
+  const file = path.join(__dirname, '..', '..', 'schemas', 'dialoguecurator.schema.json');
+  const text = fs.readFileSync(file, 'utf8');
+  assert.equal(text, configSchemaText(text), 'schemas/dialoguecurator.schema.json is out of date: run npm run docs:rules');
+  assert.match(JSON.parse(text).properties.rules.properties['dataset-tone-unseparated'].description, /^Tone does not separate chosen from rejected \(default: info, threshold 0\.55\)\. The tone rules assume/);
 });
 
 test('a rule page: title, default, message shape, why, example, fix and a config snippet', () => {

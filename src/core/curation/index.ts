@@ -1,4 +1,4 @@
-import { duplicatesRule, lengthBiasRule, shortcutRule } from '../dataset/rules';
+import { duplicatesRule, lengthBiasRule, shortcutRule, toneSeparationRule } from '../dataset/rules';
 import { datasetFactsRule } from '../dataset/facts';
 import { DatasetRule, RecordRule } from '../engine';
 import { conversationRule, pairRule } from '../pairs/rules';
@@ -11,7 +11,7 @@ import { toneRule } from '../tone/rules';
  * rules share one analysis per record (see recordAnalysis.ts), so their order does not matter.
  */
 export const recordRules: RecordRule[] = [toneRule, pairRule, conversationRule, tokenRule, datasetFactsRule];
-export const datasetRules: DatasetRule[] = [duplicatesRule, lengthBiasRule, shortcutRule];
+export const datasetRules: DatasetRule[] = [duplicatesRule, lengthBiasRule, shortcutRule, toneSeparationRule];
 
 export { KNOWN_RULE_IDS, RULE_DOCS, ruleDoc } from './meta';
 export { hoverMarkdown, recordHoverInfo } from './hover';

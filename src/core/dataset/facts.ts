@@ -19,6 +19,11 @@ export interface RecordFacts {
   /** Shortcut-phrase candidates of each side, joined by "\n" (see ToneAnalysis.openers). */
   so?: string;
   ro?: string;
+  /**
+   * Chosen's overall tone minus rejected's, when both responses are English text that differ
+   * (what `pair-inverted` compares); absent otherwise.
+   */
+  tg?: number;
   /** Length of the line, for ranges that cover it. */
   len: number;
 }
@@ -105,6 +110,9 @@ export const datasetFactsRule: RecordRule = {
     if (a.rejected) {
       f.rw = a.rejected.tone.words;
       if (a.rejected.tone.openers.length) f.ro = a.rejected.tone.openers.join('\n');
+      const c = a.chosen;
+      const r = a.rejected;
+      if (c.text !== r.text && c.text.trim() && r.text.trim() && c.language.english && r.language.english) f.tg = c.tone.scores.tone - r.tone.scores.tone;
     }
     return [];
   },

@@ -396,3 +396,58 @@ export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (c
     },
   };
 });
+
+/** The tone gap of a record's pair, when it has one (see RecordFacts.tg). */
+function toneGap(e: RecordEntry): number | undefined {
+  return factsOf(e)?.tg;
+}
+
+/**
+ * One note when tone does not separate the sides (chosen scores higher in about half the pairs or
+ * fewer): the dataset's preference is about something else, and its per-pair `pair-inverted`
+ * warnings are folded into the note (the engine drops them when the note carries `folds`).
+ */
+export const toneSeparationRule: DatasetRule = {
+  ...accumulatedRule('dataset-tone-unseparated', (ctx) => {
+    const off = ruleOff(ctx.config, 'dataset-tone-unseparated');
+    const invertedOff = ruleOff(ctx.config, 'pair-inverted');
+    const margin = ruleThreshold(ctx.config, 'pair-inverted');
+    let pairs = 0;
+    let higher = 0;
+    const count = (e: RecordEntry, by: 1 | -1) => {
+      const gap = off ? undefined : toneGap(e);
+      if (gap === undefined) return;
+      pairs += by;
+      if (gap > 0) higher += by;
+    };
+    return {
+      add: (e) => count(e, 1),
+      remove: (e) => count(e, -1),
+      findings(ordered) {
+        if (off || pairs < MIN_BIAS_PAIRS) return [];
+        const share = higher / pairs;
+        if (share > ruleThreshold(ctx.config, 'dataset-tone-unseparated')) return [];
+        const first = ordered.find((e) => toneGap(e) !== undefined)!;
+        let inverted = 0;
+        const related: RelatedLocation[] = [];
+        if (!invertedOff) {
+          for (const e of ordered) {
+            const gap = toneGap(e);
+            if (gap === undefined || -gap <= margin) continue;
+            inverted++;
+            if (related.length < MAX_RELATED) related.push({ line: e.line, column: 0, endLine: e.line, endColumn: Math.min(1, lenOf(e)), message: `Rejected scores higher on tone (by ${Math.round(-gap * 100) / 100})` });
+          }
+        }
+        const folded = inverted ? `; the ${inverted} "are chosen and rejected swapped?" warnings (pair-inverted) are folded into this note` : '';
+        const finding = ruleFinding(
+          'dataset-tone-unseparated',
+          { column: 0, endColumn: Math.min(1, lenOf(first)) },
+          { share: `${Math.round(share * 100)}%`, pairs, folded },
+          { line: first.line, data: { share, pairs, inverted, folds: invertedOff ? [] : ['pair-inverted'] } },
+        );
+        return [related.length ? { ...finding, related } : finding];
+      },
+    };
+  }),
+  folds: ['pair-inverted'],
+};
