@@ -1,43 +1,35 @@
 import * as vscode from 'vscode';
-import { countBySeverity } from '../core/findings';
-import { FORMAT_LABELS } from '../core/formats';
-import { DatasetDiagnostics, DocumentReport, isDataset } from './datasetDiagnostics';
+import { datasetStatus } from '../core/datasetStatus';
+import { DatasetDiagnostics, isDataset } from './datasetDiagnostics';
 
-/** "TRL preference (conversational) · 999 records · 3 errors": the active dataset at a glance. */
+/**
+ * The active dataset at a glance, as a language status item (VS Code's place for per-language
+ * status, beside the language mode; a user can pin it to the status bar): the format and record
+ * count, the problems as its detail, and a "Show Problems" link to the Problems panel.
+ */
 export function registerStatusBar(diagnostics: DatasetDiagnostics): vscode.Disposable {
-  const item = vscode.window.createStatusBarItem('dialogueCurator.status', vscode.StatusBarAlignment.Left, 100);
+  const item = vscode.languages.createLanguageStatusItem('dialogueCurator.dataset', { language: 'jsonl' });
   item.name = 'Dialogue Curator';
-  item.command = 'workbench.actions.view.problems';
+  item.command = { title: 'Show Problems', command: 'workbench.actions.view.problems', tooltip: 'Open the Problems panel' };
   const disposables: vscode.Disposable[] = [item];
 
   const render = () => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || !isDataset(editor.document)) {
-      item.hide();
-      return;
-    }
+    if (!editor || !isDataset(editor.document)) return;
     const report = diagnostics.report(editor.document.uri);
     if (!report) {
-      item.hide();
+      item.text = 'Dialogue Curator';
+      item.detail = 'checking…';
+      item.busy = true;
+      item.severity = vscode.LanguageStatusSeverity.Information;
       return;
     }
-    item.text = statusText(report);
-    const counts = countBySeverity(report.findings);
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**Dialogue Curator**`,
-        '',
-        `Format: ${report.format ? FORMAT_LABELS[report.format] : 'not recognised'} (${report.formatSource === 'detected' ? 'detected from the records' : report.formatSource === 'config' ? 'from .dialoguecurator.json' : 'chosen for this file'})`,
-        '',
-        `Records: ${report.records.toLocaleString()}`,
-        '',
-        `Problems: ${counts.error} errors, ${counts.warning} warnings, ${counts.info + counts.hint} notes`,
-        '',
-        'Click to open the Problems panel.',
-      ].join('\n'),
-    );
-    item.backgroundColor = counts.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    item.show();
+    const status = datasetStatus(report);
+    item.text = status.label;
+    item.detail = status.detail;
+    item.busy = report.checking;
+    item.severity = status.severity === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    item.accessibilityInformation = { label: status.accessibilityLabel };
   };
 
   vscode.window.onDidChangeActiveTextEditor(render, undefined, disposables);
@@ -50,14 +42,4 @@ export function registerStatusBar(diagnostics: DatasetDiagnostics): vscode.Dispo
   );
   render();
   return vscode.Disposable.from(...disposables);
-}
-
-export function statusText(report: DocumentReport): string {
-  const counts = countBySeverity(report.findings);
-  const problems = report.findings.length;
-  const format = report.format ? FORMAT_LABELS[report.format] : 'Unknown format';
-  const icon = report.checking ? '$(sync~spin)' : counts.error ? '$(error)' : counts.warning ? '$(warning)' : '$(pass)';
-  const records = `${report.records.toLocaleString()} record${report.records === 1 ? '' : 's'}`;
-  const tail = report.checking ? 'checking…' : problems === 0 ? 'no problems' : `${problems.toLocaleString()} problem${problems === 1 ? '' : 's'}`;
-  return `${icon} ${format} · ${records} · ${tail}`;
 }

@@ -1,7 +1,7 @@
 // Dataset text is data, never markup: a record whose chosen response is an <img onerror> and
 // whose rejected response closes the script tag and opens another is shown literally in the
 // compare panel, and none of it runs (each payload would mark the panel's <body>).
-import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Compare panel shows hostile HTML in a dataset as text and runs none of it';
 export const fixture = 'test/fixtures/compare';
@@ -14,7 +14,7 @@ const opts = { timeout: UI_TIMEOUT_MS };
  * status bar item ("… records …"), which appears once it has checked the open dataset.
  */
 async function extensionReady(page) {
-  await page.locator('.statusbar-item', { hasText: /\d+ records?/ }).first().waitFor({ state: 'visible', ...opts });
+  await waitForDatasetStatus(page, /\d+ records?/);
 }
 
 async function assertInert(ui, panel, label) {

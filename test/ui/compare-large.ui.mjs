@@ -4,7 +4,7 @@
 // only): the diff budget itself is measured in test/unit/compareDiff.test.ts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Compare panel shows and diffs 100 KB responses without freezing';
 export const fixture = 'test/fixtures/compare';
@@ -42,7 +42,7 @@ export default async function large(ui) {
   await openFromExplorer(page, 'large.jsonl');
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+Home');
-  await page.locator('.statusbar-item', { hasText: /\d+ records?/ }).first().waitFor({ state: 'visible', ...opts });
+  await waitForDatasetStatus(page, /\d+ records?/);
 
   let started = Date.now();
   await runCommand(page, 'Dialogue Curator: Compare Chosen and Rejected');

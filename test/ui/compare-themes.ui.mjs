@@ -1,7 +1,7 @@
 // The compare panel takes its colours from the theme: in light, dark and both high-contrast
 // themes, the text, and the words highlighted as changed on each side, keep a readable
 // contrast (WCAG AA, 4.5:1) against what is behind them. Screenshots of each theme are saved.
-import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Compare panel reads well in light, dark and high-contrast themes';
 export const fixture = 'test/fixtures/compare';
@@ -68,7 +68,7 @@ export default async function themes(ui) {
   const { page } = ui;
   await ui.openWorkbench();
   await openFromExplorer(page, 'trl-standard.jsonl');
-  await page.locator('.statusbar-item', { hasText: /\d+ records?/ }).first().waitFor({ state: 'visible', ...opts });
+  await waitForDatasetStatus(page, /\d+ records?/);
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+G');
   await page.locator('.quick-input-widget input').fill(':2');

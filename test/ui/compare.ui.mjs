@@ -4,7 +4,7 @@
 // after a window reload. Its screenshot is the README's.
 import fs from 'node:fs';
 import path from 'node:path';
-import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Compare panel: two columns with highlighted changes, navigation, swap, undo, edit, reload';
 export const fixture = 'test/fixtures/compare';
@@ -14,11 +14,11 @@ const opts = { timeout: UI_TIMEOUT_MS };
 
 /**
  * The command palette lists an extension's commands only once the extension host has registered
- * its contributions, and a palette opened before that does not refresh: wait for the extension's
- * status bar item ("… records …"), which appears once it has checked the open dataset.
+ * its contributions, and a palette opened before that does not refresh: wait for the dataset's
+ * language status ("… records"), which says so once the extension has checked the open dataset.
  */
 async function extensionReady(page) {
-  await page.locator('.statusbar-item', { hasText: /\d+ records?/ }).first().waitFor({ state: 'visible', ...opts });
+  await waitForDatasetStatus(page, /\d+ records?/);
 }
 
 /** The text Monaco shows for the editor's visible lines (spaces normalised). */

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { explorerItem, openFromExplorer, openProblemsPanel, UI_TIMEOUT_MS } from './workbench.mjs';
+import { UI_TIMEOUT_MS, explorerItem, openFromExplorer, openProblemsPanel, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Restricted Mode: training commands hidden and refused, datasets still checked; trusting the folder restores them';
 export const fixture = 'test/fixtures/training';
@@ -127,7 +127,7 @@ export default async function restrictedMode(ui) {
 
     // 2. No training in the editor title of a dataset, while the compare action is there.
     await openFromExplorer(page, 'pairs.jsonl');
-    await page.locator('.statusbar-item', { hasText: /24 records/ }).first().waitFor({ state: 'visible', ...opts });
+    await waitForDatasetStatus(page, /24 records/);
     await page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Compare Chosen and Rejected"]').waitFor({ state: 'visible', ...opts });
     const restrictedTitle = await editorTitleActions(page);
     if (restrictedTitle.some((label) => label.startsWith('Train on Remote Trainer'))) {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addSettings, answerDialog, expectText, setTrainerToken, startTrainer } from './trainer.mjs';
-import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Real TRL engine: train, download the trained model, compare base and tuned answers';
 export const fixture = 'test/fixtures/training';
@@ -49,7 +49,7 @@ export default async function trainedModel(ui) {
     });
     await ui.openWorkbench();
     await openFromExplorer(page, 'pairs.jsonl');
-    await page.locator('.statusbar-item', { hasText: /24 records/ }).first().waitFor({ state: 'visible', ...opts });
+    await waitForDatasetStatus(page, /24 records/);
 
     await setTrainerToken(page, token);
 

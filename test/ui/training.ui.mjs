@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { addSettings, answerDialog, expectText, setTrainerToken, startTrainer } from './trainer.mjs';
-import { activeWebview, openFromExplorer, runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Training: token, confirmation dialog, live loss panel, smoothing, reload';
 export const fixture = 'test/fixtures/training';
@@ -31,7 +31,7 @@ export default async function training(ui) {
     });
     await ui.openWorkbench();
     await openFromExplorer(page, 'pairs.jsonl');
-    await page.locator('.statusbar-item', { hasText: /24 records/ }).first().waitFor({ state: 'visible', ...opts });
+    await waitForDatasetStatus(page, /24 records/);
 
     // 1. The token goes into SecretStorage through a password box.
     await setTrainerToken(page, token);

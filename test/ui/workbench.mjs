@@ -61,3 +61,34 @@ export async function openProblemsPanel(page) {
 export function activeWebview(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
+
+/**
+ * Waits until the dataset's language status (the `{}` item beside the language mode; its hover
+ * lists the extension's status) says `text`, e.g. /24 records/, and returns that hover's text.
+ * The extension has checked the open dataset by then. A pinned item shows in the status bar.
+ */
+export async function waitForDatasetStatus(page, text, timeout = UI_TIMEOUT_MS) {
+  const pinned = page.locator('.statusbar-item', { hasText: text }).first();
+  const indicator = page.locator('.statusbar-item#status\\.languageStatus').first();
+  const entry = page.locator('.hover-language-status', { hasText: text }).first();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await pinned.isVisible()) return (await pinned.innerText()).trim();
+    if (await indicator.isVisible()) {
+      await indicator.hover();
+      try {
+        await entry.waitFor({ state: 'visible', timeout: 1_500 });
+        const shown = (await entry.innerText()).replace(/\s+/g, ' ').trim();
+        // Leave the hover closed for whatever the test does next.
+        await page.mouse.move(0, 0);
+        await page.keyboard.press('Escape');
+        await entry.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+        return shown;
+      } catch {
+        await page.mouse.move(0, 0);
+      }
+    }
+    if (Date.now() >= deadline) throw new Error(`the dataset status never said ${text}`);
+    await page.waitForTimeout(500);
+  }
+}

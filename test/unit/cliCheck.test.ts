@@ -53,6 +53,20 @@ test('sarif output is SARIF 2.1.0 with rule ids, levels and regions', async () =
   assert.ok(sarif.runs[0].tool.driver.rules.some((x: { id: string }) => x.id === 'schema'));
 });
 
+test('--rules-url links each SARIF rule to its page there; a URL that is not http(s) is a usage error', async () => {
+  const dir = workspace({ 'bad.jsonl': '{"prompt": "a", "chosen": [], "rejected": "c"}\n' });
+  const r = await cli(['check', '--format', 'sarif', '--rules-url', 'https://git.example.org/team/curator/blob/v1/docs/rules', 'bad.jsonl'], dir);
+  assert.equal(r.code, 1);
+  const rule = JSON.parse(r.stdout).runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'schema');
+  assert.equal(rule.helpUri, 'https://git.example.org/team/curator/blob/v1/docs/rules/schema.md');
+  for (const bad of ['docs/rules/', 'file:///tmp/rules/']) {
+    const u = await cli(['check', '--format', 'sarif', '--rules-url', bad, 'bad.jsonl'], dir);
+    assert.equal(u.code, 2, bad);
+    assert.match(u.stderr, /--rules-url needs an absolute http\(s\) URL/);
+  }
+  assert.equal((await cli(['check', '--rules-url'], dir)).code, 2);
+});
+
 test('usage and I/O problems exit 2 with a message and no stack trace', async () => {
   const dir = workspace({});
   for (const args of [['check'], ['check', '--format', 'xml', 'x'], ['check', '--nope', 'x'], ['check', 'missing.jsonl'], ['frobnicate']]) {

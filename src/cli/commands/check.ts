@@ -24,16 +24,40 @@ Options:
   --stdin-filename NAME     With -: the name the input is reported under, and the path its
                             .dialoguecurator.json and schema mappings are looked up for
                             (default: <stdin> in the current folder)
+  --rules-url URL           With --format sarif: where the rule pages (docs/rules/<id>.md of
+                            this package) are published, for each rule's helpUri; e.g. your
+                            repository's copy (default: the package's own repository, if known)
   -h, --help                Show this help
 
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.
 `;
 
+/** Takes `--name VALUE` out of the arguments: [value or undefined, the other arguments]. */
+function takeOption(args: string[], name: string, what: string): [string | undefined, string[]] {
+  const at = args.indexOf(name);
+  if (at < 0) return [undefined, args];
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs ${what}`);
+  return [value, [...args.slice(0, at), ...args.slice(at + 2)]];
+}
+
+/** The base URL rule pages are linked under (ends with "/"), from --rules-url. */
+function rulesBase(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--rules-url needs an absolute http(s) URL, got ${value}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--rules-url needs an absolute http(s) URL, got ${value}`);
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const at = args.indexOf('--stdin-filename');
-  const stdinName = at >= 0 ? args[at + 1] : undefined;
-  if (at >= 0 && (stdinName === undefined || stdinName.startsWith('--'))) throw new UsageError('--stdin-filename needs a NAME');
-  const parsed = parseDatasetArgs(at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args, io, HELP, ['text', 'json', 'sarif'] as const);
+  const [stdinName, rest] = takeOption(args, '--stdin-filename', 'a NAME');
+  const [rulesUrlArg, remaining] = takeOption(rest, '--rules-url', 'a URL');
+  const rulesUrl = rulesUrlArg !== undefined ? rulesBase(rulesUrlArg) : RULES_URL;
+  const parsed = parseDatasetArgs(remaining, io, HELP, ['text', 'json', 'sarif'] as const);
   if (!parsed) return 0;
   const { format } = parsed;
   const fromStdin = parsed.positionals.filter((p) => p === '-').length;
@@ -136,7 +160,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 
   if (format === 'json') io.stdout.write(`${jsonReport(reported)}\n`);
-  else if (format === 'sarif') io.stdout.write(`${sarifReport(reported, VERSION, RULES_URL)}\n`);
+  else if (format === 'sarif') io.stdout.write(`${sarifReport(reported, VERSION, rulesUrl)}\n`);
   else {
     const errors = reported.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
     const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
