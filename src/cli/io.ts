@@ -44,3 +44,22 @@ export function parseDatasetArgs<F extends string>(
   if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]} (found "${values.format}")`);
   return { format, config: values.config, positionals };
 }
+
+/**
+ * Writes pieces of output in order, waiting for the stream to drain when it asks to (a report
+ * piped to a slow reader is then not queued whole in memory). Pieces are joined into writes of
+ * about 64 KB.
+ */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  let pending = '';
+  const flush = async () => {
+    const ok = stream.write(pending);
+    pending = '';
+    if (!ok) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  };
+  for (const chunk of chunks) {
+    pending += chunk;
+    if (pending.length >= 65536) await flush();
+  }
+  if (pending) await flush();
+}

@@ -31,17 +31,37 @@ export function jsonFinding(f: Finding): Record<string, unknown> {
   return out;
 }
 
-export function jsonReport(files: ReportedFile[]): string {
-  return JSON.stringify({
-    files: files.map((file) => ({ path: file.path, format: file.format ?? null, records: file.records, findings: file.findings.map(jsonFinding) })),
-  });
+/**
+ * The JSON report in pieces (one finding per piece), so that a report of millions of findings is
+ * written out as it is made instead of being built as one string first.
+ */
+export function* jsonReportChunks(files: readonly ReportedFile[]): Generator<string> {
+  yield '{"files":[';
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    yield `${i ? ',' : ''}{"path":${JSON.stringify(file.path)},"format":${JSON.stringify(file.format ?? null)},"records":${file.records},"findings":[`;
+    for (let k = 0; k < file.findings.length; k++) yield `${k ? ',' : ''}${JSON.stringify(jsonFinding(file.findings[k]))}`;
+    yield ']}';
+  }
+  yield ']}';
 }
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note', hint: 'note' } as const;
 
-/** SARIF 2.1.0, as code-scanning services ingest it. Paths are relative URIs against the repository root. */
-export function sarifReport(files: ReportedFile[], version: string, rulesUrl?: string): string {
-  const ruleIds = [...new Set(files.flatMap((f) => f.findings.map((x) => x.code)))].sort();
+/** JSON of `value` as JSON.stringify(value, null, 2) writes it when nested `depth` levels deep. */
+function indented(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+/**
+ * SARIF 2.1.0, as code-scanning services ingest it, in pieces (one result per piece; see
+ * jsonReportChunks). Paths are relative URIs against the repository root.
+ */
+export function* sarifReportChunks(files: readonly ReportedFile[], version: string, rulesUrl?: string): Generator<string> {
+  const ids = new Set<string>();
+  for (const f of files) for (const x of f.findings) ids.add(x.code);
+  const ruleIds = [...ids].sort();
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rule = (id: string) => {
     const doc = documentedRule(id);
     if (!doc) return { id, name: id, shortDescription: { text: id } };
@@ -62,42 +82,35 @@ export function sarifReport(files: ReportedFile[], version: string, rulesUrl?: s
     endColumn: f.endColumn + 1,
   });
   const uri = (p: string) => p.split('\\').join('/').split('/').map(encodeURIComponent).join('/');
-  return JSON.stringify(
-    {
-      version: '2.1.0',
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'Dialogue Curator',
-              version,
-              rules: ruleIds.map(rule),
-            },
-          },
-          columnKind: 'utf16CodeUnits',
-          results: files.flatMap((file) =>
-            file.findings.map((f) => ({
-              ruleId: f.code,
-              ruleIndex: ruleIds.indexOf(f.code),
-              level: SARIF_LEVEL[f.severity],
-              message: { text: f.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: uri(file.path), uriBaseId: '%SRCROOT%' }, region: region(f) } }],
-              ...(f.related?.length
-                ? {
-                    relatedLocations: f.related.map((r, i) => ({
-                      id: i + 1,
-                      message: { text: r.message },
-                      physicalLocation: { artifactLocation: { uri: uri(file.path), uriBaseId: '%SRCROOT%' }, region: region(r) },
-                    })),
-                  }
-                : {}),
-            })),
-          ),
-        },
-      ],
-    },
-    null,
-    2,
-  );
+  const tool = { driver: { name: 'Dialogue Curator', version, rules: ruleIds.map(rule) } };
+  yield `{\n  "version": "2.1.0",\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n  "runs": [\n    {\n      "tool": ${indented(tool, 3)},\n      "columnKind": "utf16CodeUnits",\n      "results": [`;
+  let first = true;
+  for (const file of files) {
+    const location = { uri: uri(file.path), uriBaseId: '%SRCROOT%' };
+    for (const f of file.findings) {
+      const result = {
+        ruleId: f.code,
+        ruleIndex: ruleIndex.get(f.code),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{ physicalLocation: { artifactLocation: location, region: region(f) } }],
+        ...(f.related?.length
+          ? {
+              relatedLocations: f.related.map((r, i) => ({
+                id: i + 1,
+                message: { text: r.message },
+                physicalLocation: { artifactLocation: location, region: region(r) },
+              })),
+            }
+          : {}),
+      };
+      yield `${first ? '' : ','}\n        ${indented(result, 4)}`;
+      first = false;
+    }
+  }
+  yield `${first ? ']' : '\n      ]'}\n    }\n  ]\n}`;
+}
+
+export function sarifReport(files: ReportedFile[], version: string, rulesUrl?: string): string {
+  return [...sarifReportChunks(files, version, rulesUrl)].join('');
 }

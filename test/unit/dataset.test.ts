@@ -44,6 +44,13 @@ test('a large group of copies: each names the first, the first ten others and ho
   // Line 3 (0-based 2): the others are 2, 4, 5, ... (1-based), itself and the first left out.
   assert.match(findings[1].message, /repeats line 1 \(copies also on lines 2, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 28 more\)/);
   assert.match(findings[38].message, /repeats line 1 \(copies also on lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 28 more\)/);
+  // Each copy's related locations are the first ten lines other than its own.
+  assert.deepEqual(findings[5].related!.map((r) => r.line), [0, 1, 2, 3, 4, 5, 7, 8, 9, 10]);
+  assert.deepEqual(findings[30].related!.map((r) => r.line), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  // The copies past the first few show the same lines: they share one list and one message
+  // (a file of half a million identical lines held ten locations per copy).
+  assert.equal(findings[30].related, findings[38].related);
+  assert.equal(findings[30].data, findings[38].data);
 });
 
 test('duplicate prompts across different records point at each other; not reported for exact copies', () => {

@@ -51,3 +51,14 @@ test('a record with a long run gets its token finding and one tokens-estimated n
   const off = checkText(`${long}\n`, { recordRules, datasetRules: [], config: { ...DEFAULT_CONFIG, rules: { 'tokens-estimated': { severity: 'off' } } } });
   assert.ok(!off.findings.some((f) => f.code === 'tokens-estimated'));
 });
+
+test('a run of millions of characters is checked without overflowing the stack', () => {
+  // A regular expression over such a run (/\S{1001,}/) overflowed the stack: the CLI said
+  // "cannot read (Maximum call stack size exceeded)" and reported nothing for the file.
+  const run = 'a'.repeat(6_000_000);
+  assert.equal(hasLongRun(`x ${run}`), true);
+  assert.equal(hasLongRun(`x\u00a0${'a'.repeat(LONG_RUN_CHARS)}\u3000y`), false, 'no-break and ideographic spaces end a run, as \\s does');
+  const line = JSON.stringify({ prompt: 'Can you check this?', chosen: `Here it is: ${run}`, rejected: 'No.' });
+  const codes = checkText(line, { config: DEFAULT_CONFIG, recordRules }).findings.map((f) => f.code);
+  assert.ok(codes.includes('tokens-over-max') && codes.includes('tokens-estimated'), codes.join(' '));
+});

@@ -8,8 +8,8 @@ import { FORMAT_LABELS } from '../../core/formats';
 import { checkFile } from '../../node/checkFile';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
-import { CliIO, parseDatasetArgs, UsageError } from '../io';
-import { jsonReport, ReportedFile, sarifReport, textLine } from '../output';
+import { CliIO, parseDatasetArgs, UsageError, writeChunks } from '../io';
+import { jsonReportChunks, ReportedFile, sarifReportChunks, textLine } from '../output';
 import { RULES_URL, VERSION } from '../version';
 
 const HELP = `Usage: dialogue-curator check [--format text|json|sarif] [--config FILE] PATH...
@@ -51,6 +51,15 @@ function rulesBase(value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--rules-url needs an absolute http(s) URL, got ${value}`);
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+function* textLines(path: string, findings: readonly Finding[]): Generator<string> {
+  for (const f of findings) yield `${textLine(path, f)}\n`;
+}
+
+function* withNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -137,9 +146,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         const findings: Finding[] = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
         const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
         reported.push(report);
-        if (format === 'text') {
-          for (const f of findings) io.stdout.write(`${textLine(report.path, f)}\n`);
-        }
+        if (format === 'text') await writeChunks(io.stdout, textLines(report.path, findings));
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         warn(`${displayPath(file, io.cwd)}: cannot read (${e.code ?? e.message})`);
@@ -155,12 +162,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (c.path && c.findings.length) {
       const report: ReportedFile = { path: displayPath(c.path, io.cwd), format: undefined, records: 0, findings: c.findings };
       reported.push(report);
-      if (format === 'text') for (const f of c.findings) io.stdout.write(`${textLine(report.path, f)}\n`);
+      if (format === 'text') await writeChunks(io.stdout, textLines(report.path, c.findings));
     }
   }
 
-  if (format === 'json') io.stdout.write(`${jsonReport(reported)}\n`);
-  else if (format === 'sarif') io.stdout.write(`${sarifReport(reported, VERSION, rulesUrl)}\n`);
+  if (format === 'json') await writeChunks(io.stdout, withNewline(jsonReportChunks(reported)));
+  else if (format === 'sarif') await writeChunks(io.stdout, withNewline(sarifReportChunks(reported, VERSION, rulesUrl)));
   else {
     const errors = reported.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
     const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;

@@ -1,4 +1,4 @@
-import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
+import { ruleDoc, ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
 import { DatasetAccumulator, DatasetRule, RecordEntry, RuleContext } from '../engine';
 import { Finding, RelatedLocation } from '../findings';
 import { readFacts, RecordFacts } from './facts';
@@ -144,20 +144,37 @@ function lineList(lines: readonly number[], total = lines.length): string {
   return total > MAX_RELATED ? `${shown.join(', ')} and ${total - MAX_RELATED} more` : shown.join(', ');
 }
 
+/**
+ * The related locations of each member of a group: the first MAX_RELATED members other than
+ * itself. Every member past the first MAX_RELATED + 1 sees the same list, so those share one
+ * array (a group of half a million copies held 5 million locations otherwise).
+ */
+function relatedPerMember(group: readonly RecordEntry[], message: (x: RecordEntry) => string): (x: RecordEntry, index: number) => RelatedLocation[] {
+  let shared: RelatedLocation[] | undefined;
+  return (x, index) => (index <= MAX_RELATED ? related(group, x, message) : (shared ??= related(group, x, message)));
+}
+
 function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
   const [keep, ...copies] = g;
   const out: Finding[] = [];
   // The other copies of each: every line but the kept one and its own, of which the message shows
-  // the first few. Collected up to that few, so a group of n copies costs n, not n squared.
+  // the first few. Collected up to that few, so a group of n copies costs n, not n squared; the
+  // copies past the first few all show the same lines, so they share one message and one data.
   const total = copies.length - 1;
-  for (const x of copies) {
-    const others: number[] = [];
-    for (let k = 0; k < copies.length && others.length < MAX_RELATED; k++) if (copies[k] !== x) others.push(copies[k].line);
-    out.push({
-      ...ruleFinding('dataset-duplicate-record', { column: 0, endColumn: lenOf(x) }, { first: keep.line + 1, others: total ? ` (copies also on lines ${lineList(others, total)})` : '' }, { line: x.line, data: { fix: 'remove-line', keepLine: keep.line } }),
-      related: related(g, x, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy')),
-    });
-  }
+  const relatedOf = relatedPerMember(g, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy'));
+  let later: { message: string; data: Record<string, unknown> } | undefined;
+  const severity = ruleDoc('dataset-duplicate-record')!.severity;
+  copies.forEach((x, i) => {
+    let template: Finding | undefined;
+    if (i < MAX_RELATED + 1 || !later) {
+      const others: number[] = [];
+      for (let k = 0; k < copies.length && others.length < MAX_RELATED; k++) if (copies[k] !== x) others.push(copies[k].line);
+      template = ruleFinding('dataset-duplicate-record', { column: 0, endColumn: 1 }, { first: keep.line + 1, others: total ? ` (copies also on lines ${lineList(others, total)})` : '' }, { data: { fix: 'remove-line', keepLine: keep.line } });
+      if (i >= MAX_RELATED + 1) later = { message: template.message, data: template.data! };
+    }
+    const { message, data } = template ?? later!;
+    out.push({ line: x.line, column: 0, endLine: x.line, endColumn: lenOf(x), severity, code: 'dataset-duplicate-record', message, data, related: relatedOf(x, i + 1) });
+  });
   return out;
 }
 
@@ -167,7 +184,8 @@ function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
   if (g.every((x) => factsOf(x)!.h === h)) return [];
   // One message for the whole group.
   const t = ruleFinding('dataset-duplicate-prompt', { column: 0, endColumn: 1 }, { count: g.length, lines: lineList(g.map((x) => x.line)) });
-  return g.map((x) => ({
+  const relatedOf = relatedPerMember(g, () => 'Same prompt');
+  return g.map((x, i) => ({
     line: x.line,
     column: 0,
     endLine: x.line,
@@ -175,7 +193,7 @@ function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
     severity: t.severity,
     code: t.code,
     message: t.message,
-    related: related(g, x, () => 'Same prompt'),
+    related: relatedOf(x, i),
   }));
 }
 

@@ -24,12 +24,34 @@ export interface Tokenizer {
  */
 export const LONG_RUN_CHARS = 1000;
 export const RUN_CHUNK_CHARS = 128;
-const LONG_RUN = new RegExp(`[^\\s]{${LONG_RUN_CHARS + 1},}`);
-const LONG_RUNS = new RegExp(`[^\\s]{${LONG_RUN_CHARS + 1},}`, 'g');
+/** The characters JavaScript's `\s` matches (a scan, not a regular expression: see longRuns). */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+
+/**
+ * Calls `found(start, end)` for each run of more than LONG_RUN_CHARS characters without white
+ * space, in order; stops early when it returns true. A plain scan: a regular expression such as
+ * /\S{1001,}/ backtracks through a stack that a run of a few million characters overflows
+ * ("Maximum call stack size exceeded" on a pasted 8 MB blob).
+ */
+function longRuns(text: string, found: (start: number, end: number) => boolean | void): void {
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !isSpace(text.charCodeAt(i))) continue;
+    if (i - start > LONG_RUN_CHARS && found(start, i)) return;
+    start = i + 1;
+  }
+}
 
 /** Whether `text` holds a run that is tokenized in chunks (its count is then an estimate). */
 export function hasLongRun(text: string): boolean {
-  return text.length > LONG_RUN_CHARS && LONG_RUN.test(text);
+  if (text.length <= LONG_RUN_CHARS) return false;
+  let any = false;
+  longRuns(text, () => (any = true));
+  return any;
 }
 
 /** The text cut so that no piece holds a run longer than LONG_RUN_CHARS (for `encode`). */
@@ -44,20 +66,20 @@ function runChunks(text: string): string[] {
 /** The length of the longest run of `text` that `count` estimates (0 when it has none). */
 export function longestLongRun(text: string): number {
   let best = 0;
-  LONG_RUNS.lastIndex = 0;
-  for (let m = LONG_RUNS.exec(text); m; m = LONG_RUNS.exec(text)) best = Math.max(best, m[0].length);
+  longRuns(text, (start, end) => {
+    best = Math.max(best, end - start);
+  });
   return best;
 }
 
 /** Calls `plain` for the text between long runs and `run` for each long run, in order. */
 function forEachPart(text: string, plain: (part: string) => void, run: (run: string) => void): void {
   let from = 0;
-  LONG_RUNS.lastIndex = 0;
-  for (let m = LONG_RUNS.exec(text); m; m = LONG_RUNS.exec(text)) {
-    if (m.index > from) plain(text.slice(from, m.index));
-    run(m[0]);
-    from = m.index + m[0].length;
-  }
+  longRuns(text, (start, end) => {
+    if (start > from) plain(text.slice(from, start));
+    run(text.slice(start, end));
+    from = end;
+  });
   if (from < text.length) plain(text.slice(from));
 }
 
