@@ -115,3 +115,12 @@ test('the model re-checks after an edit: a removed duplicate disappears', () => 
   model.splice(1, 1, [rec('Other?', 'Yes, that can help.', 'No.')]);
   assert.equal(model.summary().findings.filter((f) => f.code === 'dataset-duplicate-record').length, 0);
 });
+
+test('in a very large group of copies the later ones point at the first occurrence only', () => {
+  const a = rec('How do I help her sleep?', 'A regular bedtime can help.', 'Figure it out.');
+  const findings = check(Array.from({ length: 150 }, () => a)).filter((f) => f.code === 'dataset-duplicate-record');
+  assert.equal(findings.length, 149);
+  assert.equal(findings[3].related!.length, 10, 'the first copies still list ten others');
+  assert.deepEqual(findings[120].related!.map((r) => [r.line, r.message]), [[0, 'First occurrence (kept)']]);
+  assert.match(findings[120].message, /and 138 more\)/);
+});

@@ -151,8 +151,14 @@ function lineList(lines: readonly number[], total = lines.length): string {
  */
 function relatedPerMember(group: readonly RecordEntry[], message: (x: RecordEntry) => string): (x: RecordEntry, index: number) => RelatedLocation[] {
   let shared: RelatedLocation[] | undefined;
-  return (x, index) => (index <= MAX_RELATED ? related(group, x, message) : (shared ??= related(group, x, message)));
+  // In a very large group the later members point at the first one only (their message lists the
+  // first lines already): a million copies would otherwise print ten million locations.
+  const later = group.length > LARGE_GROUP ? 1 : MAX_RELATED;
+  return (x, index) => (index <= MAX_RELATED ? related(group, x, message) : (shared ??= related(group, x, message).slice(0, later)));
 }
+
+/** Groups larger than this report fewer related locations on their later members. */
+const LARGE_GROUP = 100;
 
 function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
   const [keep, ...copies] = g;
