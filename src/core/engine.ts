@@ -448,7 +448,7 @@ export class DatasetModel {
     // Added once every entry's line is current, so rules may keep their records in line order.
     for (const e of added) dataset!.add(e);
     const datasetLists = dataset ? dataset.findingLists(ordered).map((list) => applyRuleSettings(list, config)) : [];
-    const folded = foldedCodes(datasetLists.flat());
+    const folded = foldedCodes(datasetLists.flatMap((list, k) => (rules![k].folds ? list : NO_FINDINGS)));
     if (folded) {
       for (let i = 0; i < placed.length; i++) if (placed[i].some((f) => folded.has(f.code))) placed[i] = placed[i].filter((f) => !folded.has(f.code));
     }
