@@ -95,7 +95,9 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
       // The first edit after the first check, then four more (code that only runs on re-checks is warm by then).
       const times: number[] = [];
       for (let k = 0; k < 5; k++) {
-        const edited = lines[500 + k].replace('"chosen": "', '"chosen": "Thank you for asking. ');
+        // A real edit (the generated lines are compact JSON: no space after the colon).
+        const edited = lines[500 + k].replace(/"chosen": ?"/, '$&Thank you for asking. ');
+        if (edited === lines[500 + k]) throw new Error('the bench edit changed nothing');
         t = performance.now();
         model.splice(500 + k, 1, [edited]);
         model.summary();
