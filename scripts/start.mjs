@@ -12,12 +12,13 @@
 //
 // Options: --port N (code-server port, default a free one), --no-trainer, --keep-temp,
 // --tiny-backend (the lightweight demo backend instead of TRL).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServe } from './serve-process.mjs';
 import { assertToolsInstalled, startCodeServer, workbenchUrl } from './vscode/codeServer.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -118,42 +119,10 @@ function buildAndPackage(tempDir) {
   return vsix;
 }
 
-/** Starts `dialogue-curator serve` in its own process group; resolves with its URL. */
+/** Starts `dialogue-curator serve` in its own process group (its log in the temporary folder). */
 function startTrainer(tempDir, token, engine) {
-  const dataDir = path.join(tempDir, 'trainer-data');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', engine.backend, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, DIALOGUE_CURATOR_TOKEN: token, HF_HUB_OFFLINE: '1' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logFile = fs.createWriteStream(path.join(tempDir, 'trainer.log'));
-  child.stderr.pipe(logFile);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    // The trl backend checks its Python packages before it listens: that takes a few seconds.
-    const timer = setTimeout(() => reject(new Error(`the trainer did not start within 120 s; see ${path.join(tempDir, 'trainer.log')}`)), 120_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^(https?:\/\/\S+)/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1].replace(/\/$/, ''), pid: child.pid, exited: new Promise((r) => child.once('exit', r)) });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the trainer exited (${code}); see ${path.join(tempDir, 'trainer.log')}`));
-    });
-  });
-}
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
+  const log = fs.createWriteStream(path.join(tempDir, 'trainer.log'));
+  return startServe(root, { backend: engine.backend, dataDir: path.join(tempDir, 'trainer-data'), env: { DIALOGUE_CURATOR_TOKEN: token, HF_HUB_OFFLINE: '1' }, log });
 }
 
 async function main() {
@@ -190,9 +159,7 @@ async function main() {
       const token = crypto.randomBytes(24).toString('base64url');
       const trainer = await startTrainer(tempDir, token, engine);
       cleanups.push(async () => {
-        killGroup(trainer.pid, 'SIGTERM');
-        await Promise.race([trainer.exited, new Promise((r) => setTimeout(r, 5000))]);
-        killGroup(trainer.pid, 'SIGKILL');
+        await trainer.stop();
       });
       settings['dialogueCurator.trainers'] = [
         engine.backend === 'trl'

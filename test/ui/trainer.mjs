@@ -1,59 +1,15 @@
 // Helpers for the UI tests that train: the reference trainer server, the machine settings that
 // point at it, the workbench's modal dialog, and waiting for a text in a webview.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startServe } from '../../scripts/serve-process.mjs';
 import { runCommand, UI_TIMEOUT_MS } from './workbench.mjs';
 
 const opts = { timeout: UI_TIMEOUT_MS };
 
 /** The reference trainer in its own process group; resolves with its URL and a stop function. */
 export async function startTrainer(root, dataDir, token, { backend = 'tiny', env = {} } = {}) {
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', backend, '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, ...env, DIALOGUE_CURATOR_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the trainer printed no URL within 120 s (the trl backend checks its packages first):\n${stderr}`)), 120_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const first = out.split('\n')[0];
-      if (out.includes('\n') && /^https?:\/\//.test(first)) {
-        clearTimeout(timer);
-        resolve(first.trim());
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the trainer exited (${code}) before listening:\n${stderr}`));
-    });
-  }).catch(async (e) => {
-    await stop();
-    throw e;
-  });
-  return { url, stop };
+  return startServe(root, { backend, dataDir, env: { ...env, DIALOGUE_CURATOR_TOKEN: token } });
 }
 
 /** Merges settings into a settings.json of the code-server profile. */

@@ -77,8 +77,9 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
   for (const side of sides) {
     if (!isBlank(side)) continue;
     blank = true;
-    // A chat record without an assistant turn is reported by the conversation checks.
-    if (format === 'chat-messages' && side.turns.length === 0) continue;
+    // A side with no turn at all (the field is missing, not text, or an empty list) is the
+    // schema's to report; a chat record without an assistant turn, the conversation checks'.
+    if (side.turns.length === 0) continue;
     const key = sideKey(format, side.side, side);
     const path = side.turns[0]?.path ?? (key ? [key] : []);
     const range = locator.valueRange(path);
