@@ -106,6 +106,19 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
       out[`${name}RecheckMs`] = times[0];
       const later = times.slice(1).sort((a, b) => a - b);
       out[`${name}RecheckLaterMs`] = Math.round(((later[1] + later[2]) / 2) * 10) / 10;
+      // Typing inside a response (a word added in the middle of the chosen text): its first and
+      // last words, which the shortcut search reads, stay as they were.
+      const inside: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const line = lines[900 + k];
+        const at = line.indexOf(' ', line.search(/"chosen": ?"/) + 60);
+        const edited = `${line.slice(0, at)} really${line.slice(at)}`;
+        t = performance.now();
+        model.splice(900 + k, 1, [edited]);
+        model.summary();
+        inside.push(Math.round((performance.now() - t) * 10) / 10);
+      }
+      out[`${name}InsideMs`] = inside.sort((a, b) => a - b)[2];
       // A new line near the top moves every finding below it.
       t = performance.now();
       model.splice(10, 0, [lines[20]]);

@@ -292,6 +292,12 @@ export class DatasetModel {
   private detected: FormatId | undefined;
   /** The dataset rules' state; every line with an `entry` is counted in it. */
   private dataset: DatasetRun | undefined;
+  /** What the last summary was made of, so that an edit that moves no line can patch it. */
+  private last: LastSummary | undefined;
+  /** Lines replaced since the last summary while no line moved; undefined once lines moved. */
+  private touched: number[] | undefined;
+  /** How the last summary was made: every line visited, only the edited lines with a new merge, or patched (tests and the bench read it). */
+  lastSummaryKind: 'full' | 'merged' | 'patched' = 'full';
 
   constructor(private settings: CheckSettings = {}) {
     this.pipeline = new RecordPipeline(settings);
@@ -306,6 +312,7 @@ export class DatasetModel {
     this.settings = settings;
     this.pipeline = new RecordPipeline(settings);
     this.dropResults();
+    this.last = undefined;
   }
 
   setText(text: string): void {
@@ -315,12 +322,15 @@ export class DatasetModel {
   setLines(lines: string[]): void {
     this.lines = lines.map((text) => ({ text, parsed: null }));
     this.dataset = undefined;
+    this.last = undefined;
   }
 
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
     const removed = this.lines.splice(start, deleteCount, ...newLines.map((text): LineState => ({ text, parsed: null })));
     for (const l of removed) this.forget(l);
+    if (this.touched && deleteCount === newLines.length) for (let k = 0; k < deleteCount; k++) this.touched.push(start + k);
+    else this.touched = undefined;
   }
 
   /** Drops a line's format-dependent results (and counts its record out of the dataset rules). */
@@ -415,6 +425,8 @@ export class DatasetModel {
    * Call parseRange/checkRange in slices first to keep a UI responsive on huge files.
    */
   summary(): CheckSummary {
+    const quick = this.patchedSummary();
+    if (quick) return quick;
     this.parseRange(0, this.lines.length);
     const format = this.updateFormat();
     const config = this.pipeline.config;
@@ -448,11 +460,99 @@ export class DatasetModel {
     // Added once every entry's line is current, so rules may keep their records in line order.
     for (const e of added) dataset!.add(e);
     const datasetLists = dataset ? dataset.findingLists(ordered).map((list) => applyRuleSettings(list, config)) : [];
-    const folded = foldedCodes(datasetLists.flatMap((list, k) => (rules![k].folds ? list : NO_FINDINGS)));
-    if (folded) {
-      for (let i = 0; i < placed.length; i++) if (placed[i].some((f) => folded.has(f.code))) placed[i] = placed[i].filter((f) => !folded.has(f.code));
+    const folded = this.foldedBy(datasetLists);
+    const shown = placed.slice();
+    if (folded) for (let i = 0; i < shown.length; i++) shown[i] = withoutFolded(shown[i], folded);
+    const findings = mergeByLine(shown, datasetLists);
+    const nonBlank = new Uint8Array(this.lines.length);
+    for (let i = 0; i < this.lines.length; i++) if (this.lines[i].parsed?.kind !== 'blank') nonBlank[i] = 1;
+    this.last = { format, records, findings, shown, ordered, datasetLists, folded: foldKey(folded), nonBlank };
+    this.touched = [];
+    this.lastSummaryKind = 'full';
+    return { format, records, findings };
+  }
+
+  /** The record codes the dataset findings fold away (see DatasetRule.folds). */
+  private foldedBy(datasetLists: readonly (readonly Finding[])[]): Set<string> | undefined {
+    const rules = this.settings.datasetRules ?? [];
+    return foldedCodes(datasetLists.flatMap((list, k) => (rules[k]?.folds ? list : NO_FINDINGS)));
+  }
+
+  /**
+   * The summary after edits that replaced lines without moving any (typing inside a record): only
+   * those lines are checked, the dataset rules see their records change, and the last findings
+   * are patched on those lines when every dataset rule returned the same list as before (most do
+   * after such an edit; see the rules' caches). Undefined when it cannot be patched: the full
+   * summary then runs (the state left here is the state it expects: records counted in, lines
+   * placed).
+   */
+  private patchedSummary(): CheckSummary | undefined {
+    const last = this.last;
+    const touched = this.touched;
+    if (!last || !touched || last.shown.length !== this.lines.length || last.format !== this.detected) return undefined;
+    const lines = [...new Set(touched)].sort((a, b) => a - b);
+    for (const i of lines) if (!this.lines[i].parsed) this.lines[i].parsed = toState(parseLine(this.lines[i].text));
+    if (this.detectFormat() !== this.detected) return undefined;
+    const dataset = this.settings.datasetRules?.length ? this.dataset : undefined;
+    if (this.settings.datasetRules?.length && !dataset) return undefined;
+    // A record that appeared or disappeared changes the rules' record list: the full summary.
+    const ordered = last.ordered.slice();
+    const positions: number[] = [];
+    for (const i of lines) {
+      const l = this.lines[i];
+      this.checkLine(l);
+      const at = entryAt(ordered, i);
+      if ((at >= 0) !== (dataset !== undefined && l.facts !== undefined)) return undefined;
+      positions.push(at);
     }
-    return { format, records, findings: mergeByLine(placed, datasetLists) };
+    const config = this.pipeline.config;
+    let records = last.records;
+    const nonBlank = last.nonBlank.slice();
+    lines.forEach((i, k) => {
+      const l = this.lines[i];
+      const own = l.recordFindings!;
+      l.placed = own.length ? applyRuleSettings(own.map((f) => atLine(f, i)), config) : NO_FINDINGS;
+      l.placedLine = i;
+      const counted = l.parsed?.kind !== 'blank' ? 1 : 0;
+      records += counted - nonBlank[i];
+      nonBlank[i] = counted;
+      if (dataset && l.facts && !l.entry) {
+        l.entry = { line: i, facts: l.facts };
+        ordered[positions[k]] = l.entry;
+        dataset.add(l.entry);
+      }
+    });
+    const datasetLists = dataset ? dataset.findingLists(ordered).map((list) => applyRuleSettings(list, config)) : [];
+    const folded = this.foldedBy(datasetLists);
+    if (foldKey(folded) !== last.folded) return undefined;
+    const shown = last.shown.slice();
+    const befores = lines.map((i) => shown[i]);
+    for (const i of lines) shown[i] = folded ? withoutFolded(this.lines[i].placed!, folded) : this.lines[i].placed!;
+    if (!datasetLists.every((list, k) => sameFindings(list, last.datasetLists[k]))) {
+      // Some dataset finding changed: merge again (no line needed checking again, though).
+      const findings = mergeByLine(shown, datasetLists);
+      this.last = { ...last, records, findings, shown, ordered, datasetLists, nonBlank };
+      this.touched = [];
+      this.lastSummaryKind = 'merged';
+      return { format: this.detected, records, findings };
+    }
+    const findings = last.findings.slice();
+    lines.forEach((i, k) => {
+      const before = befores[k];
+      const now = shown[i];
+      // The line's findings: its new record findings, then its dataset findings as they were.
+      const from = firstAtLine(findings, i);
+      let to = from;
+      while (to < findings.length && findings[to].line === i) to++;
+      const old = new Set(before);
+      const run = [...now, ...findings.slice(from, to).filter((f) => !old.has(f))];
+      if (run.length > 1) sortRun(run, 0, run.length);
+      findings.splice(from, to - from, ...run);
+    });
+    this.last = { ...last, records, findings, shown, ordered, datasetLists: last.datasetLists, nonBlank };
+    this.touched = [];
+    this.lastSummaryKind = 'patched';
+    return { format: this.detected, records, findings };
   }
 
   /** Whether the format would change if detected now (cheap; lets callers warn before a full recheck). */
@@ -479,6 +579,55 @@ export class DatasetModel {
  */
 /** Shared by every line without findings (never changed). */
 const NO_FINDINGS: Finding[] = [];
+
+/** What DatasetModel.summary last returned and was made of (see patchedSummary). */
+interface LastSummary {
+  format: FormatId | undefined;
+  records: number;
+  findings: Finding[];
+  /** Each line's record findings as shown (placed, rule settings applied, folded codes left out). */
+  shown: Finding[][];
+  /** The records the dataset rules saw, in line order. */
+  ordered: RecordEntry[];
+  datasetLists: readonly (readonly Finding[])[];
+  folded: string;
+  /** 1 for each line that counts as a record. */
+  nonBlank: Uint8Array;
+}
+
+/** The same findings in the same order (the same objects; the lists themselves may be new). */
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function withoutFolded(list: Finding[], folded: Set<string>): Finding[] {
+  return list.some((f) => folded.has(f.code)) ? list.filter((f) => !folded.has(f.code)) : list;
+}
+
+function foldKey(folded: Set<string> | undefined): string {
+  return folded ? [...folded].sort().join('\n') : '';
+}
+
+/** The first index whose item is on `line` or after it, in items sorted by line. */
+function firstAtLine(items: readonly { line: number }[], line: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The position of the entry on `line` in entries sorted by line, or -1. */
+function entryAt(entries: readonly RecordEntry[], line: number): number {
+  const at = firstAtLine(entries, line);
+  return at < entries.length && entries[at].line === line ? at : -1;
+}
 
 function mergeByLine(placed: readonly Finding[][], datasetLists: readonly (readonly Finding[])[]): Finding[] {
   const lineCount = placed.length;

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
-import { checkText, DatasetModel, sortFindings } from '../../src/core/engine';
+import { CheckSummary, checkText, DatasetModel, sortFindings } from '../../src/core/engine';
 import { compareFindings, Finding, Severity } from '../../src/core/findings';
 
 const rec = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
@@ -43,30 +43,63 @@ const choices = [...pool, ...invertedPairs];
 const pick = fc.integer({ min: 0, max: choices.length - 1 }).map((i) => choices[i]);
 const edit = fc.record({ at: fc.nat(), remove: fc.integer({ min: 0, max: 3 }), insert: fc.array(pick, { maxLength: 3 }) });
 
+type Splice = { at: number; remove: number; insert: string[] };
+
+/**
+ * Applies each edit (given the lines as they are, it says what to splice) to a list of lines and
+ * to an editor model, and checks after each that the model reports exactly what a fresh check of
+ * the same text reports; `seen` is called with the model and that fresh summary.
+ */
+function editAndCompare(initial: string[], edits: ((lines: string[]) => Splice)[], seen: (model: DatasetModel, fresh: CheckSummary) => void): void {
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const model = new DatasetModel(settings);
+  const lines = [...initial];
+  model.setLines([...lines]);
+  model.summary();
+  for (const edit of edits) {
+    const { at, remove, insert } = edit(lines);
+    lines.splice(at, remove, ...insert);
+    model.splice(at, remove, [...insert]);
+    const incremental = model.summary();
+    const fresh = checkText(lines.join('\n'), settings);
+    assert.equal(incremental.records, fresh.records);
+    assert.deepEqual(incremental.findings, fresh.findings);
+    seen(model, fresh);
+  }
+}
+
 test('after any sequence of edits the model reports exactly what a fresh check reports', () => {
   const seen = new Set<string>();
   fc.assert(
     fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (initial, edits) => {
-      const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
-      const model = new DatasetModel(settings);
-      const lines = [...initial];
-      model.setLines([...lines]);
-      model.summary();
-      for (const e of edits) {
-        const at = e.at % (lines.length + 1);
-        lines.splice(at, e.remove, ...e.insert);
-        model.splice(at, e.remove, [...e.insert]);
-        const fresh = checkText(lines.join('\n'), settings);
-        const incremental = model.summary();
-        assert.equal(incremental.records, fresh.records);
-        assert.deepEqual(incremental.findings, fresh.findings);
+      const splices = edits.map((e) => (lines: string[]): Splice => ({ at: e.at % (lines.length + 1), remove: e.remove, insert: e.insert }));
+      editAndCompare(initial, splices, (_, fresh) => {
         for (const f of fresh.findings) if (f.code === 'dataset-tone-unseparated' || f.code === 'pair-inverted') seen.add(f.code);
-      }
+      });
     }),
     { numRuns: 40 },
   );
   // The runs saw files on both sides of the tone note's line.
   assert.deepEqual([...seen].sort(), ['dataset-tone-unseparated', 'pair-inverted']);
+});
+
+test('edits that replace lines without moving any (the patched summary) report exactly what a fresh check reports', () => {
+  // New lines from the pool, or the same text typed again (every dataset finding stays: patched).
+  const replace = fc.oneof(fc.record({ at: fc.nat(), with: fc.array(pick, { minLength: 1, maxLength: 2 }) }), fc.record({ at: fc.nat(), retype: fc.constant(true) }));
+  const kinds = new Set<string>();
+  fc.assert(
+    fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(replace, { minLength: 1, maxLength: 8 }), (initial, edits) => {
+      const splices = edits.map((e) => (lines: string[]): Splice => {
+        const count = 'with' in e ? e.with.length : 1;
+        const at = e.at % (lines.length - count + 1);
+        return { at, remove: count, insert: 'with' in e ? e.with : [lines[at]] };
+      });
+      editAndCompare(initial, splices, (model) => kinds.add(model.lastSummaryKind));
+    }),
+    { numRuns: 40 },
+  );
+  // Every way a summary is made was taken and checked.
+  assert.deepEqual([...kinds].sort(), ['full', 'merged', 'patched']);
 });
 
 test('the property above covers every dataset rule', () => {
@@ -142,4 +175,31 @@ test('records parsed again from their text after a config or format change give 
   const summary = model.summary();
   assert.equal(summary.format, 'chat-messages');
   assert.deepEqual(summary.findings, checkText(mixed.join('\n'), strict).findings);
+});
+
+test('an edit inside a response that leaves every shortcut candidate as it was reuses the shortcut findings; any other edit searches again', () => {
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const lines = pool.slice(0, 30);
+  const model = new DatasetModel(settings);
+  model.setLines([...lines]);
+  const shortcutFindings = (findings: readonly Finding[]) => findings.filter((f) => f.code.startsWith('dataset-shortcut'));
+  const before = model.summary().findings;
+  assert.ok(shortcutFindings(before).length > 10, 'the pool has shortcut phrases');
+  const run = (at: number, text: string) => {
+    lines[at] = text;
+    model.splice(at, 1, [text]);
+    const incremental = model.summary().findings;
+    assert.deepEqual(incremental, checkText(lines.join('\n'), settings).findings);
+    return incremental;
+  };
+  // Words added in the middle of the chosen response: same openers and closers.
+  const inside = run(3, lines[3].replace(' can help with ', ' can really help with '));
+  assert.notEqual(lines[3], pool[3]);
+  const shared = shortcutFindings(inside);
+  assert.deepEqual(shared, shortcutFindings(before));
+  assert.ok(shared.every((f, i) => f === shortcutFindings(before)[i]), 'the same finding objects: no new search');
+  // A new opening sentence changes the record's candidates: searched again, still exact.
+  const opened = run(5, lines[5].replace(/"chosen": ?"/, '$&Honestly, this is simple. '));
+  assert.notEqual(lines[5], pool[5]);
+  assert.ok(shortcutFindings(opened).some((f, i) => f !== shortcutFindings(inside)[i]));
 });

@@ -325,6 +325,14 @@ function pairWords(e: RecordEntry): readonly [number, number] | undefined {
 export const lengthBiasRule: DatasetRule = accumulatedRule('dataset-length-bias', (ctx) => {
   const off = ruleOff(ctx.config, 'dataset-length-bias');
   const stats = new LengthStats();
+  /** The last output, returned again while it would read the same (see DatasetModel's patched summaries). */
+  let last: Finding[] = [];
+  const same = (out: Finding[]): Finding[] => {
+    const [a] = out;
+    const [b] = last;
+    if (out.length === last.length && (!a || (a.line === b.line && a.message === b.message && a.endColumn === b.endColumn && JSON.stringify(a.data) === JSON.stringify(b.data)))) return last;
+    return (last = out);
+  };
   return {
     add(e) {
       const w = off ? undefined : pairWords(e);
@@ -335,23 +343,23 @@ export const lengthBiasRule: DatasetRule = accumulatedRule('dataset-length-bias'
       if (w) stats.remove(w[0], w[1]);
     },
     findings(ordered) {
-      if (off || !stats.size) return [];
+      if (off || !stats.size) return same([]);
       const bias = stats.bias();
-      if (bias.pairs < MIN_BIAS_PAIRS) return [];
+      if (bias.pairs < MIN_BIAS_PAIRS) return same([]);
       const threshold = ruleThreshold(ctx.config, 'dataset-length-bias');
       const longer = bias.share >= threshold;
       const shorter = 1 - bias.share >= threshold;
-      if (!longer && !shorter) return [];
+      if (!longer && !shorter) return same([]);
       const share = longer ? bias.share : 1 - bias.share;
       const first = ordered.find((e) => pairWords(e) !== undefined)!;
-      return [
+      return same([
         ruleFinding(
           'dataset-length-bias',
           { column: 0, endColumn: Math.min(1, lenOf(first)) },
           { direction: longer ? 'longer' : 'shorter', share: `${Math.round(share * 100)}%`, pairs: bias.pairs, chosenMedian: bias.chosenMedian, rejectedMedian: bias.rejectedMedian },
           { line: first.line, data: { ...bias } },
         ),
-      ];
+      ]);
     },
   };
 });
@@ -363,16 +371,46 @@ export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (c
   const index = new ShortcutIndex<RecordEntry>();
   /** The per-record messages of the last call, reused while their text is unchanged (so are the findings). */
   let lastMessages: string[] = [];
+  /**
+   * The last findings, with the records they name and those records' lines then. An edit that
+   * leaves every record's candidates where they were (typing inside a response, not at its start
+   * or end) changes no count, so the same findings come back without a search over the file.
+   */
+  let last: { output: Finding[]; named: RecordEntry[]; lines: Int32Array } | undefined;
+  /** Line and candidates of the records added and removed since the last findings. */
+  let added: string[] = [];
+  let removed: string[] = [];
+  const change = (e: RecordEntry, f: RecordFacts) => `${e.line}\u0001${f.so ?? ''}\u0000${f.ro ?? ''}`;
+  const unchanged = (): boolean => {
+    if (!last || added.length !== removed.length) return false;
+    if (added.length > 1) {
+      added.sort();
+      removed.sort();
+    }
+    for (let i = 0; i < added.length; i++) if (added[i] !== removed[i]) return false;
+    const { named, lines } = last;
+    for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
+    return true;
+  };
   return {
     add(e) {
       const f = fileOff && recordOff ? undefined : factsOf(e);
-      if (f) index.add(e, { so: f.so, ro: f.ro });
+      if (!f) return;
+      index.add(e, { so: f.so, ro: f.ro });
+      if (last) added.push(change(e, f));
     },
     remove(e) {
       index.remove(e);
+      const f = factsOf(e);
+      if (last && f && !(fileOff && recordOff)) removed.push(change(e, f));
     },
     findings(ordered) {
       if (fileOff && recordOff) return [];
+      const same = unchanged();
+      added = [];
+      removed = [];
+      if (same) return last!.output;
+      const named: RecordEntry[] = [];
       const examples: RelatedLocation[] = [];
       const perRecord: Finding[] = [];
       // One message per phrase (they only differ by phrase), not one template fill per record;
@@ -382,6 +420,7 @@ export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (c
       let data: Record<string, unknown>[] | undefined;
       const phrases = index.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (e, side, i, phrases, memo) => {
         const line = e.line;
+        named.push(e);
         const endColumn = Math.min(1, lenOf(e));
         if (examples.length < MAX_RELATED) examples.push({ line, column: 0, endLine: line, endColumn, message: `Uses ${describePhrase(phrases[i])} in ${side}` });
         if (recordOff) return;
@@ -405,18 +444,23 @@ export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (c
         memo[side] = f;
         perRecord.push(f);
       });
-      if (!phrases.length) return [];
+      const remember = (output: Finding[]): Finding[] => {
+        last = { output, named, lines: Int32Array.from(named, (e) => e.line) };
+        return output;
+      };
+      if (!phrases.length) return remember([]);
       // The file-level finding after the per-record ones (saves copying those): on its line it
       // sorts first anyway, being a warning among information.
       if (!fileOff) {
         const first = ordered.find((e) => factsOf(e) !== undefined)!;
+        named.push(first);
         const summary = phrases.map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`).join('; ');
         perRecord.push({
           ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, lenOf(first)) }, { phrases: summary }, { line: first.line, data: { phrases } }),
           related: examples,
         });
       }
-      return perRecord;
+      return remember(perRecord);
     },
   };
 });
