@@ -55,6 +55,8 @@ const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'src/node/checkWorker.ts', out: 'checkWorker' },
   { in: 'src/node/curationWorker.ts', out: 'curationWorker' },
+  // The trainer server (in the CLI bundle) validates each job's uploads on this worker.
+  { in: 'src/server/prepareWorker.ts', out: 'prepareWorker' },
 ];
 
 /** Integration suites run inside the extension host (mocha is bundled in). */

@@ -4,6 +4,8 @@
  * rejected responses, a few duplicates, escapes (\n, quotes, accents) like real exports have.
  */
 
+import * as fs from 'fs';
+
 /** A small seeded PRNG (mulberry32), so every run writes the same file. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -121,4 +123,34 @@ export function* benchLines(n: number, seed = 42): Generator<string> {
     const duplicate = i > 100 && r() < 0.01;
     yield benchRecord(duplicate ? Math.floor(r() * i) : i, seed);
   }
+}
+
+/**
+ * Writes the benchmark file: `records` lines, or as many as make it at least `bytes` long.
+ * Returns how many records and bytes it wrote.
+ */
+export function writeBenchFile(file: string, size: { records?: number; bytes?: number }): { records: number; bytes: number } {
+  const limit = size.records ?? Infinity;
+  const fd = fs.openSync(file, 'w');
+  let records = 0;
+  let bytes = 0;
+  let buffer: string[] = [];
+  const flush = () => {
+    const chunk = `${buffer.join('\n')}\n`;
+    fs.writeSync(fd, chunk);
+    bytes += Buffer.byteLength(chunk);
+    buffer = [];
+  };
+  try {
+    for (const line of benchLines(limit)) {
+      buffer.push(line);
+      records++;
+      if (buffer.length === 1000) flush();
+      if (size.bytes !== undefined && bytes >= size.bytes) break;
+    }
+    if (buffer.length) flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { records, bytes };
 }

@@ -1,7 +1,6 @@
-import * as fs from 'fs';
-import { ByteLineSplitter, decodeLine } from '../core/byteLines';
 import { CheckSettings, sortFindings, StreamChecker } from '../core/engine';
 import { Finding } from '../core/findings';
+import { forEachLine } from './fileLines';
 import { checkFileParallel, FileResult, parallelPlan, ThreadOptions } from './parallelCheck';
 
 export type { FileResult, ThreadOptions } from './parallelCheck';
@@ -22,14 +21,7 @@ export async function checkFile(file: string, settings: CheckSettings, signal?: 
 export async function checkFileInThread(file: string, settings: CheckSettings, signal?: AbortSignal): Promise<FileResult> {
   const findings: Finding[] = [];
   const checker = new StreamChecker(settings, (f) => findings.push(f));
-  const splitter = new ByteLineSplitter();
-  const onLine = (bytes: Uint8Array) => {
-    const { text, finding } = decodeLine(bytes);
-    checker.pushLine(text, finding);
-  };
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20, signal });
-  for await (const chunk of stream) splitter.push(chunk as Buffer, onLine);
-  splitter.end(onLine);
+  await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal });
   const { format, records } = checker.end();
   return { format, records, findings: sortFindings(findings) };
 }

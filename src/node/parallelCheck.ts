@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { applyRuleSettings, DEFAULT_CONFIG } from '../core/config';
 import { ByteLineSplitter, decodeLine } from '../core/byteLines';
@@ -9,6 +8,7 @@ import { CheckSettings, DatasetRun, foldedCodes, RecordEntry, sortFindings, Stre
 import { Finding } from '../core/findings';
 import { parseLine } from '../core/jsonl';
 import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
+import { startWorker, workerScript } from './workers';
 
 export interface ThreadOptions {
   /**
@@ -36,15 +36,6 @@ export interface FileResult {
 // second of CPU on a small machine) costs more than sharing the work saves.
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
 
-/** The worker script beside this module: dist/checkWorker.js once bundled, the TypeScript source when run from src/ with tsx. */
-export function checkWorkerScript(): string | undefined {
-  for (const name of ['checkWorker.js', 'checkWorker.ts']) {
-    const file = path.join(__dirname, name);
-    if (fs.existsSync(file)) return file;
-  }
-  return undefined;
-}
-
 /**
  * Whether a worker can run these settings' record rules: workers take them from the registry by
  * name, so only "the curation rules" (true) or "none" (false) can cross; other rule lists
@@ -71,17 +62,8 @@ export function parallelPlan(file: string, settings: CheckSettings, options: Thr
     return undefined; // the calling thread reports the I/O problem
   }
   if (size < (options.minBytes ?? DEFAULT_MIN_BYTES)) return undefined;
-  const script = checkWorkerScript();
+  const script = workerScript('checkWorker', __dirname);
   return script ? { script, threads, curation } : undefined;
-}
-
-/**
- * Starts a worker on the bundled script, or on the TypeScript source (tests and `npm run` tools
- * run from src/ with tsx, whose loader a worker thread does not inherit: it is registered first).
- */
-function startWorker(script: string, data: CheckWorkerData): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData: data });
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: data });
 }
 
 /** Collects consecutive lines' bytes into one buffer, to send as a batch. */
@@ -144,7 +126,7 @@ class WorkerPool {
     private onResult: (result: BatchResult) => void,
   ) {
     for (let i = 0; i < threads; i++) {
-      const worker = startWorker(script, data);
+      const worker = startWorker(script, { workerData: data });
       const slot = { worker, inFlight: 0 };
       worker.on('message', (m: FromCheckWorker) => {
         slot.inFlight--;

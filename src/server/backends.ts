@@ -46,12 +46,24 @@ export interface Launch {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * How a backend reads a pair from its dataset file: `text` as plain prompt/chosen/rejected
+ * strings (a byte-level model has no chat template), `pair` as the pair itself (TRL reads
+ * strings, or message lists it renders with the model's chat template).
+ */
+export type DatasetLayout = 'text' | 'pair';
+
+/** A pair's line in a backend's dataset file. */
+export function datasetLine(layout: DatasetLayout, pair: NormalizedPair): string {
+  return JSON.stringify(layout === 'text' ? pairToText(pair) : pair);
+}
+
 export interface Backend {
   name: BackendName;
   /** The model a job gets when it names none; undefined when the job must name one. */
   defaultModel: string | undefined;
-  /** The lines of the dataset file the backend reads. */
-  datasetLines(pairs: readonly NormalizedPair[]): string[];
+  /** How the dataset file the backend reads is written (a plain name: a worker thread writes it). */
+  datasetLayout: DatasetLayout;
   /** What goes into config.json. */
   config(job: FineTuningJob, paths: JobPaths): Record<string, unknown>;
   launch(paths: JobPaths): Launch;
@@ -117,7 +129,7 @@ export function tinyBackend(options: BackendOptions = {}): Backend {
   return {
     name: 'tiny',
     defaultModel: 'tiny-byte-transformer',
-    datasetLines: (pairs) => pairs.map((p) => JSON.stringify(pairToText(p))),
+    datasetLayout: 'text',
     config: (job) => ({ ...job.method.dpo.hyperparameters, seed: job.method.dpo.hyperparameters.seed ?? job.seed }),
     launch: (paths) => ({
       command: python,
@@ -141,8 +153,7 @@ export function trlBackend(options: BackendOptions = {}): Backend {
   return {
     name: 'trl',
     defaultModel: undefined,
-    // TRL reads prompt/chosen/rejected itself: strings, or message lists for chat templates.
-    datasetLines: (pairs) => pairs.map((p) => JSON.stringify(p)),
+    datasetLayout: 'pair',
     config: (job, paths) => ({
       model: job.model,
       hyperparameters: { ...job.method.dpo.hyperparameters, seed: job.method.dpo.hyperparameters.seed ?? job.seed },

@@ -1,13 +1,14 @@
 /**
- * Fine-tuning jobs: validation by the core engine, a queue (one job at a time by default), the
- * backend subprocess, events (persisted before anyone hears of them) and cancellation of the
- * whole process group. A restarted server picks up where the disk says it was.
+ * Fine-tuning jobs: validation by the core engine (streamed, on a worker thread), a queue (one
+ * job at a time by default), the backend subprocess, events (persisted before anyone hears of
+ * them) and cancellation of the whole process group. A restarted server picks up where the disk
+ * says it was.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { formatLineReport, prepareDataset, validationOverlap } from '../core/trainer/normalize';
+import { formatLineReport } from '../core/trainer/normalize';
 import {
   CreateJobRequest,
   EventLevel,
@@ -24,6 +25,8 @@ import {
 } from '../core/trainer/protocol';
 import { Backend, EVAL_PROMPTS_FILE, jobPaths, parseBackendLine } from './backends';
 import { HttpError } from './httpError';
+import { Preparation, startPreparation } from './preparation';
+import { FromPrepareWorker } from './prepareProtocol';
 import { collectResults } from './results';
 import { formatSize } from '../core/bytes';
 import { killOrphans, signalJob } from './processes';
@@ -35,6 +38,8 @@ export interface JobManagerOptions {
   maxConcurrentJobs?: number;
   /** How long a backend gets between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Heap limit of the worker thread that validates a job's files, in MB (default: Node's). */
+  validationHeapMb?: number;
   log?: (line: string) => void;
 }
 
@@ -50,6 +55,8 @@ interface LiveJob {
   /** The sequence number of the next event: one more than the highest ever recorded. */
   nextSeq: number;
   subscribers: Set<JobSubscriber>;
+  /** The worker thread checking and converting the job's files, while it runs. */
+  preparation?: Preparation;
   child?: ChildProcess;
   /** Resolves when the backend process and its pipes are gone. */
   exited?: Promise<void>;
@@ -61,6 +68,8 @@ interface LiveJob {
 }
 
 const STDERR_TAIL_LINES = 15;
+/** Errors of a file listed in a failed job's event data (its message shows MAX_REPORTED_ERRORS). */
+const MAX_ERROR_DETAILS = 200;
 /** What the server's own validation uses: it has no project configuration. */
 const SERVER_CHECK = "the trainer's built-in schemas and default rules, not a project's .dialoguecurator.json";
 const now = () => Math.floor(Date.now() / 1000);
@@ -84,6 +93,8 @@ export class JobManager {
   private readonly queue: string[] = [];
   private running = 0;
   private closed = false;
+  /** Validations run one after another, in the order the jobs came, so jobs queue in that order. */
+  private validations: Promise<void> = Promise.resolve();
   private readonly maxConcurrent: number;
   private readonly killGraceMs: number;
   private readonly log: (line: string) => void;
@@ -118,7 +129,7 @@ export class JobManager {
           param: null,
         });
       } else if (status === 'validating_files') {
-        void this.validate(live);
+        this.scheduleValidation(live);
       } else if (status === 'queued') {
         this.queue.push(s.job.id);
       }
@@ -219,12 +230,24 @@ export class JobManager {
     if (validation && validation.id === file.id) {
       this.emit(live, 'warn', 'The validation file is the training file: its eval_ metrics show how well the model fits the training data, not how it does on pairs it has not seen');
     }
-    void this.validate(live);
+    this.scheduleValidation(live);
     return job;
+  }
+
+  private scheduleValidation(live: LiveJob): void {
+    this.validations = this.validations
+      .then(() => this.validate(live))
+      .catch((err: Error) => this.validationStopped(live, err.message));
+  }
+
+  /** Ends a job whose validation could not finish: no verdict on its files, nothing trained. */
+  private validationStopped(live: LiveJob, reason: string): void {
+    this.finish(live, 'failed', { code: 'validation_failed', message: `Validation stopped before it finished: ${reason}. Nothing was trained.`, param: null });
   }
 
   private async validate(live: LiveJob): Promise<void> {
     const { job } = live.stored;
+    if (job.status !== 'validating_files' || this.closed) return; // cancelled, or shutting down, while it waited its turn
     // The training file, then the validation file: both get the same check, and a problem in
     // either fails the job before anything trains.
     const files: { param: 'training_file' | 'validation_file'; name: string; id: string }[] = [
@@ -232,40 +255,57 @@ export class JobManager {
     ];
     if (job.validation_file) files.push({ param: 'validation_file', name: 'validation file', id: job.validation_file });
     this.emit(live, 'info', `Validating ${files.map((f) => `${f.name}: ${f.id}`).join(', ')}`);
-    const texts: string[] = [];
-    for (const f of files) {
-      try {
-        texts.push(await fs.promises.readFile(this.options.store.fileDataPath(f.id), 'utf8'));
-      } catch (err) {
-        this.finish(live, 'failed', { code: 'file_unreadable', message: `Cannot read the ${f.name}: ${(err as Error).message}`, param: f.param });
-        return;
-      }
+    const paths = this.pathsOf(job);
+    // Streamed on a worker thread, which writes the backend's dataset files as it goes: memory
+    // does not grow with the uploads, and the server answers every request meanwhile.
+    let answer: FromPrepareWorker | undefined;
+    try {
+      live.preparation = startPreparation(
+        {
+          files: files.map((f) => ({ input: this.options.store.fileDataPath(f.id), output: f.param === 'training_file' ? paths.dataset : paths.validation! })),
+          layout: this.options.backend.datasetLayout,
+          overlap: job.validation_file !== null && job.validation_file !== job.training_file,
+          keepErrors: MAX_ERROR_DETAILS,
+        },
+        this.options.validationHeapMb,
+      );
+      answer = await live.preparation.result;
+    } catch (err) {
+      // The worker thread died (a crash, out of memory): the job fails, the server goes on.
+      this.validationStopped(live, (err as Error).message);
+      return;
+    } finally {
+      live.preparation = undefined;
     }
-    if (job.status !== 'validating_files') return; // cancelled meanwhile
+    if (!answer || job.status !== 'validating_files') return; // cancelled meanwhile, or the server is shutting down
+    if (answer.type === 'unreadable') {
+      const f = files[answer.index];
+      this.finish(live, 'failed', { code: 'file_unreadable', message: `Cannot read the ${f.name}: ${answer.message}`, param: f.param });
+      return;
+    }
+    if (answer.type === 'failed') {
+      this.validationStopped(live, answer.message);
+      return;
+    }
     // The trainer never sees the project's .dialoguecurator.json (clients check with it before
     // uploading): its messages say what it checked against.
-    const checked = files.map((f, i) => ({ ...f, prepared: prepareDataset(texts[i]) }));
-    const invalid = checked.filter((c) => c.prepared.errors.length > 0);
+    const checked = files.map((f, i) => ({ ...f, prepared: answer.files[i] }));
+    const invalid = checked.filter((c) => c.prepared.errorCount > 0);
     if (invalid.length) {
       const message = invalid
-        .map(({ name, id, prepared: { errors } }) => {
-          const n = errors.length;
+        .map(({ name, id, prepared: { errors, errorCount: n } }) => {
           const filename = this.options.store.getFile(id)?.filename;
-          return `The ${name} ${id}${filename ? ` (${filename})` : ''} has ${n} problem${n === 1 ? '' : 's'} (checked with ${SERVER_CHECK}); nothing was trained.\n${formatLineReport(errors)}`;
+          return `The ${name} ${id}${filename ? ` (${filename})` : ''} has ${n} problem${n === 1 ? '' : 's'} (checked with ${SERVER_CHECK}); nothing was trained.\n${formatLineReport(errors, n)}`;
         })
         .join('\n');
-      const errors = invalid.flatMap((c) => c.prepared.errors.slice(0, 200).map((e) => ({ ...e, file: c.param })));
+      const errors = invalid.flatMap((c) => c.prepared.errors.map((e) => ({ ...e, file: c.param })));
       this.finish(live, 'failed', { code: `invalid_${invalid[0].param}`, message, param: invalid[0].param }, { errors });
       return;
     }
     const [training, validation] = checked.map((c) => c.prepared);
-    const paths = this.pathsOf(job);
-    const backend = this.options.backend;
-    fs.writeFileSync(paths.dataset, `${backend.datasetLines(training.pairs).join('\n')}\n`);
-    if (validation && paths.validation) fs.writeFileSync(paths.validation, `${backend.datasetLines(validation.pairs).join('\n')}\n`);
-    fs.writeFileSync(paths.config, `${JSON.stringify(backend.config(job, paths), null, 2)}\n`);
+    fs.writeFileSync(paths.config, `${JSON.stringify(this.options.backend.config(job, paths), null, 2)}\n`);
     const summary = (p: typeof training) => ({ records: p.records, format: p.format ?? null, warnings: p.warnings });
-    const pairs = (p: typeof training) => `${p.pairs.length} preference pairs`;
+    const pairs = (p: typeof training) => `${p.pairs} preference pairs`;
     const notes = (p: typeof training) => `${p.format}${p.warnings ? `, ${p.warnings} warning${p.warnings === 1 ? '' : 's'}` : ''}`;
     this.emit(
       live,
@@ -275,15 +315,13 @@ export class JobManager {
         : `Files validated: ${pairs(training)} (${notes(training)}; checked with ${SERVER_CHECK})`,
       validation ? { ...summary(training), validation: summary(validation) } : summary(training),
     );
-    if (validation && job.validation_file !== job.training_file) {
-      const overlap = validationOverlap(training.pairs, validation.pairs);
-      if (overlap.pairs || overlap.prompts) {
-        const total = `of the ${validation.pairs.length} validation pairs`;
-        const text = overlap.pairs
-          ? `${overlap.pairs} ${total} are also in the training file${overlap.prompts ? ` and ${overlap.prompts} more share a prompt with a training pair` : ''}`
-          : `${overlap.prompts} ${total} share a prompt with a training pair`;
-        this.emit(live, 'warn', `${text}: their eval_ metrics are better than on dialogues the model has not seen`, { overlap });
-      }
+    const overlap = answer.overlap;
+    if (validation && overlap && (overlap.pairs || overlap.prompts)) {
+      const total = `of the ${validation.pairs} validation pairs`;
+      const text = overlap.pairs
+        ? `${overlap.pairs} ${total} are also in the training file${overlap.prompts ? ` and ${overlap.prompts} more share a prompt with a training pair` : ''}`
+        : `${overlap.prompts} ${total} share a prompt with a training pair`;
+      this.emit(live, 'warn', `${text}: their eval_ metrics are better than on dialogues the model has not seen`, { overlap });
     }
     this.setStatus(live, 'queued');
     this.emit(live, 'info', 'Fine-tuning job queued', { status: 'queued' });
@@ -567,6 +605,8 @@ export class JobManager {
       throw new HttpError(409, `Job ${id} has already ${job.status === 'succeeded' ? 'succeeded' : 'failed'}`, 'job_not_cancellable');
     }
     if (!live.child) {
+      // A validation in progress ends first: when the job says cancelled, its thread is gone.
+      await live.preparation?.stop();
       const at = this.queue.indexOf(id);
       if (at >= 0) this.queue.splice(at, 1);
       this.finish(live, 'cancelled', null);
@@ -591,12 +631,17 @@ export class JobManager {
     }
   }
 
-  /** Stops every running backend (jobs end as failed, "server shut down"); queued jobs stay queued. */
+  /**
+   * Stops every running backend (jobs end as failed, "server shut down"); queued jobs stay
+   * queued, and validating ones stay validating: their worker threads end, and a restarted
+   * server validates them again.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const running = [...this.jobs.values()].filter((l) => l.child);
     for (const live of running) live.stopReason = 'shutdown';
-    await Promise.all(running.map((l) => this.stop(l)));
+    const preparing = [...this.jobs.values()].filter((l) => l.preparation);
+    await Promise.all([...running.map((l) => this.stop(l)), ...preparing.map((l) => l.preparation!.stop())]);
     for (const live of this.jobs.values()) {
       for (const s of [...live.subscribers]) s.onEnd(live.stored.job);
       live.subscribers.clear();

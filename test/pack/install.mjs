@@ -44,7 +44,7 @@ try {
   const names = info.files.map((f) => f.path);
 
   check('the tarball holds the CLI, its workers, the trainer scripts and the rule pages, and nothing else', () => {
-    for (const needed of ['package.json', 'README.md', 'dist/cli.js', 'dist/checkWorker.js', 'dist/curationWorker.js', 'trainer/trl_dpo.py', 'trainer/requirements.txt', 'trainer/accelerate/multi-cpu.yaml', 'docs/rules/pair-inverted.md']) {
+    for (const needed of ['package.json', 'README.md', 'dist/cli.js', 'dist/checkWorker.js', 'dist/curationWorker.js', 'dist/prepareWorker.js', 'trainer/trl_dpo.py', 'trainer/requirements.txt', 'trainer/accelerate/multi-cpu.yaml', 'docs/rules/pair-inverted.md']) {
       expect(names.includes(needed), `${needed} missing from ${info.filename}`);
     }
     const stray = names.filter((n) => /^(src|test|node_modules|bench|webview|scripts)\//.test(n) || n.includes('.venv') || n.endsWith('.map'));

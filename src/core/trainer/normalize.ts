@@ -6,10 +6,11 @@
  * the model's chat template; `pairToText` renders them for a byte-level model.
  */
 import { datasetRules, recordRules } from '../curation';
+import { hash53 } from '../dataset/facts';
 import { CheckSettings, checkText } from '../engine';
 import { countBySeverity, Finding } from '../findings';
 import { FORMAT_LABELS, FormatId, isPreferenceFormat } from '../formats';
-import { parseLine, splitLines } from '../jsonl';
+import { ParsedLine, parseLine, splitLines } from '../jsonl';
 import { extractParts, Turn } from '../parts';
 
 export interface ChatMessage {
@@ -42,20 +43,50 @@ export interface PreparedDataset {
 export const MAX_REPORTED_ERRORS = 20;
 
 /**
- * Checks and converts a dataset. The default settings are the default config with every
- * curation rule, as `dialogue-curator check` runs them on a file without a project config.
+ * What a dataset is prepared with by default (the trainer server has no project config): the
+ * default config with every curation rule, as `dialogue-curator check` runs them on a file
+ * without a project config.
  */
-export function prepareDataset(text: string, settings: CheckSettings = { recordRules, datasetRules }): PreparedDataset {
+export const DEFAULT_PREPARE_SETTINGS: CheckSettings = { recordRules, datasetRules };
+
+/**
+ * A dataset's errors in report order: the first `keep` with their text, every one counted (a
+ * file of a million bad lines does not need a million messages to be refused).
+ */
+export class LineErrors {
+  readonly kept: LineError[] = [];
+  count = 0;
+
+  constructor(readonly keep = Infinity) {}
+
+  push(error: LineError): void {
+    if (this.kept.length < this.keep) this.kept.push(error);
+    this.count++;
+  }
+
+  unshift(error: LineError): void {
+    this.kept.unshift(error);
+    if (this.kept.length > this.keep) this.kept.pop();
+    this.count++;
+  }
+
+  /** Counts errors that come after the kept ones without their text. */
+  skip(n: number): void {
+    this.count += n;
+  }
+}
+
+/**
+ * Checks and converts a dataset held in memory (the streamed form for files is
+ * src/node/prepareFile.ts). The default settings are DEFAULT_PREPARE_SETTINGS.
+ */
+export function prepareDataset(text: string, settings: CheckSettings = DEFAULT_PREPARE_SETTINGS): PreparedDataset {
   const summary = checkText(text, settings);
   const counts = countBySeverity(summary.findings);
-  const prepared: PreparedDataset = {
-    format: summary.format,
-    records: summary.records,
-    pairs: [],
-    errors: summary.findings.filter((f) => f.severity === 'error').map(toLineError),
-    warnings: counts.warning,
-  };
-  collectPairs(text, prepared, true);
+  const errors = new LineErrors();
+  for (const f of summary.findings) if (f.severity === 'error') errors.push(toLineError(f));
+  const prepared: PreparedDataset = { format: summary.format, records: summary.records, pairs: [], errors: errors.kept, warnings: counts.warning };
+  collectPairs(text, prepared.format, prepared.records, errors, (pair) => prepared.pairs.push(pair));
   return prepared;
 }
 
@@ -65,34 +96,41 @@ export function prepareDataset(text: string, settings: CheckSettings = { recordR
  * editor asks this before uploading, so the trainer's refusal comes before the upload, not after.
  */
 export function trainingProblems(text: string, format: FormatId | undefined, records: number): LineError[] {
-  const prepared: PreparedDataset = { format, records, pairs: [], errors: [], warnings: 0 };
-  collectPairs(text, prepared, false);
-  return prepared.errors;
+  const errors = new LineErrors();
+  collectPairs(text, format, records, errors);
+  return errors.kept;
 }
 
-/** Adds the file-level problems and each record's pair (or why it has none) to `prepared`. */
-function collectPairs(text: string, prepared: PreparedDataset, keepPairs: boolean): void {
-  if (prepared.records === 0) {
-    prepared.errors.push({ line: 1, message: 'the file contains no records' });
-    return;
-  }
-  if (!isPreferenceFormat(prepared.format)) {
-    const what = prepared.format ? `${FORMAT_LABELS[prepared.format]} records` : 'no known dataset format';
-    prepared.errors.unshift({
-      line: 1,
-      message: `DPO needs preference pairs (prompt, chosen, rejected); this file has ${what}`,
-    });
-    return;
-  }
-  if (prepared.errors.length) return;
+/** Adds the file-level problems and each record's pair (or why it has none). */
+function collectPairs(text: string, format: FormatId | undefined, records: number, errors: LineErrors, onPair?: (pair: NormalizedPair) => void): void {
+  if (!canHavePairs(format, records, errors)) return;
   const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    const parsed = parseLine(lines[i]);
-    if (parsed.kind !== 'value') continue;
-    const pair = pairOf(prepared.format!, parsed.value);
-    if (typeof pair === 'string') prepared.errors.push({ line: i + 1, message: pair });
-    else if (keepPairs) prepared.pairs.push(pair);
+  for (let i = 0; i < lines.length; i++) addPair(format!, i, parseLine(lines[i]), errors, onPair);
+}
+
+/**
+ * Adds what stops a whole checked file (no records, no preference format) to its check's
+ * errors; true when its records are to be converted next (no errors at all so far).
+ */
+export function canHavePairs(format: FormatId | undefined, records: number, errors: LineErrors): boolean {
+  if (records === 0) {
+    errors.push({ line: 1, message: 'the file contains no records' });
+    return false;
   }
+  if (!isPreferenceFormat(format)) {
+    const what = format ? `${FORMAT_LABELS[format]} records` : 'no known dataset format';
+    errors.unshift({ line: 1, message: `DPO needs preference pairs (prompt, chosen, rejected); this file has ${what}` });
+    return false;
+  }
+  return errors.count === 0;
+}
+
+/** Converts line `index` (0-based) of a file that can have pairs: its pair, or why it has none. */
+export function addPair(format: FormatId, index: number, parsed: ParsedLine, errors: LineErrors, onPair?: (pair: NormalizedPair) => void): void {
+  if (parsed.kind !== 'value') return;
+  const pair = pairOf(format, parsed.value);
+  if (typeof pair === 'string') errors.push({ line: index + 1, message: pair });
+  else onPair?.(pair);
 }
 
 /** A finding as a line of the per-line report (1-based line, the rule's code in brackets). */
@@ -102,7 +140,7 @@ export function toLineError(f: Finding): LineError {
 }
 
 /** The record's pair, or a message saying why it cannot be trained on. */
-function pairOf(format: FormatId, value: unknown): NormalizedPair | string {
+export function pairOf(format: FormatId, value: unknown): NormalizedPair | string {
   const parts = extractParts(format, value);
   if (!parts) return 'not a preference record';
   if (parts.chosen.length === 0 || parts.rejected.length === 0) return 'missing a chosen or a rejected response';
@@ -141,10 +179,13 @@ function sameCompletion(a: string | ChatMessage[], b: string | ChatMessage[]): b
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The per-line report a failed job carries: "line 3: …" lines, at most MAX_REPORTED_ERRORS. */
-export function formatLineReport(errors: readonly LineError[]): string {
+/**
+ * The per-line report a failed job carries: "line 3: …" lines, at most MAX_REPORTED_ERRORS.
+ * `total` counts the errors when only the first ones are given.
+ */
+export function formatLineReport(errors: readonly LineError[], total = errors.length): string {
   const shown = errors.slice(0, MAX_REPORTED_ERRORS).map((e) => `line ${e.line}: ${e.message}`);
-  if (errors.length > MAX_REPORTED_ERRORS) shown.push(`… and ${errors.length - MAX_REPORTED_ERRORS} more`);
+  if (total > shown.length) shown.push(`… and ${total - shown.length} more`);
   return shown.join('\n');
 }
 
@@ -171,20 +212,37 @@ export function pairToText(pair: NormalizedPair): { prompt: string; chosen: stri
  * `eval_` metrics look better than they would on unseen dialogues.
  */
 export function validationOverlap(training: readonly NormalizedPair[], validation: readonly NormalizedPair[]): { pairs: number; prompts: number } {
+  const overlap = new ValidationOverlap();
+  for (const p of training) overlap.addTraining(p);
+  for (const p of validation) overlap.addValidation(p);
+  return overlap.counts;
+}
+
+/**
+ * validationOverlap as the pairs stream by, training pairs first: it keeps two 53-bit hashes
+ * per training pair (its prompt, the whole pair), not the pairs. Messages compare by role and
+ * content, whatever their other keys or key order.
+ */
+export class ValidationOverlap {
+  private prompts = new Set<number>();
+  private pairs = new Set<number>();
+  readonly counts = { pairs: 0, prompts: 0 };
+
+  addTraining(pair: NormalizedPair): void {
+    const { prompt, whole } = pairHashes(pair);
+    this.prompts.add(prompt);
+    this.pairs.add(whole);
+  }
+
+  addValidation(pair: NormalizedPair): void {
+    const { prompt, whole } = pairHashes(pair);
+    if (this.pairs.has(whole)) this.counts.pairs++;
+    else if (this.prompts.has(prompt)) this.counts.prompts++;
+  }
+}
+
+function pairHashes(p: NormalizedPair): { prompt: number; whole: number } {
   const key = (x: NormalizedPair['prompt']) => (typeof x === 'string' ? x : JSON.stringify(x.map((m) => [m.role, m.content])));
-  const pairKeys = new Set<string>();
-  const promptKeys = new Set<string>();
-  for (const p of training) {
-    const prompt = key(p.prompt);
-    promptKeys.add(prompt);
-    pairKeys.add(JSON.stringify([prompt, key(p.chosen), key(p.rejected)]));
-  }
-  let pairs = 0;
-  let prompts = 0;
-  for (const p of validation) {
-    const prompt = key(p.prompt);
-    if (pairKeys.has(JSON.stringify([prompt, key(p.chosen), key(p.rejected)]))) pairs++;
-    else if (promptKeys.has(prompt)) prompts++;
-  }
-  return { pairs, prompts };
+  const prompt = key(p.prompt);
+  return { prompt: hash53(prompt), whole: hash53(JSON.stringify([prompt, key(p.chosen), key(p.rejected)])) };
 }
