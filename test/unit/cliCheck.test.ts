@@ -100,12 +100,14 @@ test('the nearest .dialoguecurator.json applies: format override, custom schema 
 });
 
 test('invalid UTF-8, NUL bytes, CRLF and a BOM are handled in files', async () => {
-  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${good}\r\n`), Buffer.from('{"prompt": "a\u0000", "chosen": "b", "rejected": "c"}\r\n'), Buffer.from('{"prompt": "'), Buffer.from([0xc3, 0x28]), Buffer.from('", "chosen": "b", "rejected": "c"}')]);
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${good}\r\n`), Buffer.from('{"prompt": "a\u0000", "chosen": "b", "rejected": "c"}\r\n'), Buffer.from('{"prompt": "'), Buffer.from([0xc3, 0x28]), Buffer.from('", "chosen": "b", "rejected": "b"}')]);
   const dir = workspace({ 'mixed.jsonl': bytes });
   const r = await cli(['check', '--format', 'json', 'mixed.jsonl'], dir);
   const findings = JSON.parse(r.stdout).files[0].findings as { line: number; column: number; code: string }[];
-  // Line 3 is still checked past its bad byte: its one-letter chosen response reads as curt.
-  assert.deepEqual(findings.map((f) => [f.line, f.column, f.code]), [[2, 14, 'json-syntax'], [3, 13, 'invalid-utf8'], [3, 29, 'tone-politeness']]);
+  // Line 3 is still checked past its bad byte: its two responses are the same. (Tone findings
+  // on the one-letter answers are left out: they follow the tone model, not the bytes.)
+  const kept = findings.filter((f) => !f.code.startsWith('tone-'));
+  assert.deepEqual(kept.map((f) => [f.line, f.column, f.code]), [[2, 14, 'json-syntax'], [3, 13, 'invalid-utf8'], [3, 33, 'pair-identical']]);
 });
 
 test('check - reads standard input: the same findings as the file, named <stdin> or --stdin-filename, configured for that name', async () => {

@@ -5,7 +5,8 @@ import { CuratorConfig } from '../../core/config';
 import { analyzeRecord } from '../../core/curation/recordAnalysis';
 import { RecordStream, StreamedLine } from '../../core/dataset/recordStream';
 import { classifyRecord, FormatId, FORMAT_LABELS } from '../../core/formats';
-import { AXIS_LABELS, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
+import { AXIS_LABELS, EmpathyMechanisms, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
+import { lexicon } from '../../core/tone/lexicon';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
 import { CliIO, parseDatasetArgs, UsageError } from '../io';
@@ -16,7 +17,15 @@ Scores the tone of every response: empathy, politeness, simplicity, non-prescrip
 plain language, respect and the overall tone, each in [0, 1] (higher is better).
 
   --format json   one JSON object per record:
-                  {"line": N, "chosen": {"tone": x, "empathy": x, ...}, "rejected": {...}}
+                  {"line": N, "chosen": {"tone": x, "empathy": x, ...}, "rejected": {...},
+                   "empathyMechanisms": {"chosen": {"score": x, "reactions": x,
+                     "interpretations": x, "explorations": x, "names": [...], "echoes": [...]},
+                     "rejected": {...}},
+                   "prompt": {"distress": true|false, "feelings": [...]}}
+                  "empathy" stays the axis score (a number); its three EPITOME mechanisms
+                  (emotional reactions, interpretations, explorations, each in [0, 1]) and
+                  the feeling families the response names ("echoes": those the prompt
+                  expressed too) are in "empathyMechanisms", beside the sides' scores.
   --format text   one line per record (default)
   --config FILE   use this .dialoguecurator.json instead of the nearest one
 
@@ -28,6 +37,13 @@ export function roundScores(s: ToneScores): Record<string, number> {
   const out: Record<string, number> = { tone: Math.round(s.tone * 1000) / 1000 };
   for (const axis of TONE_AXES) out[axis] = Math.round(s[axis] * 1000) / 1000;
   return out;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** A side's empathy mechanisms as written by `score --format json`. */
+export function roundMechanisms(score: number, m: EmpathyMechanisms): Record<string, unknown> {
+  return { score: round3(score), reactions: round3(m.reactions), interpretations: round3(m.interpretations), explorations: round3(m.explorations), names: m.names, echoes: m.echoes };
 }
 
 /** Loads the config that applies to a file (the given one, or the nearest .dialoguecurator.json). */
@@ -89,12 +105,24 @@ export function scoreRecord(item: StreamedLine, format: FormatId | undefined, co
   }
   // An empty response has nothing to score: null, not a row of zeros that would drag means down.
   const side = (s: typeof a.chosen | undefined) => (s && s.tone.words > 0 ? roundScores(s.tone.scores) : null);
-  return { line: item.line + 1, chosen: side(a.chosen), rejected: side(a.rejected) };
+  const mechanisms = (s: typeof a.chosen | undefined) => (s && s.tone.words > 0 ? roundMechanisms(s.tone.scores.empathy, s.tone.empathy) : null);
+  const feelings = lexicon()
+    .families.filter((_, k) => k > 0 && a.prompt.families & (1 << k))
+    .map((f) => f.id);
+  return {
+    line: item.line + 1,
+    chosen: side(a.chosen),
+    rejected: side(a.rejected),
+    empathyMechanisms: { chosen: mechanisms(a.chosen), rejected: mechanisms(a.rejected) },
+    prompt: { distress: a.distress, feelings },
+  };
 }
 
-function textScores(scores: Record<string, number> | null | undefined): string {
+function textScores(scores: Record<string, number> | null | undefined, mechanisms?: Record<string, unknown> | null): string {
   if (!scores) return '-';
-  const axes = TONE_AXES.map((a) => `${AXIS_LABELS[a]} ${scores[a].toFixed(2)}`).join(', ');
+  const m = mechanisms as Record<string, number> | null | undefined;
+  const empathyParts = m ? ` [reactions ${m.reactions.toFixed(2)}, interpretations ${m.interpretations.toFixed(2)}, explorations ${m.explorations.toFixed(2)}]` : '';
+  const axes = TONE_AXES.map((a) => `${AXIS_LABELS[a]} ${scores[a].toFixed(2)}${a === 'empathy' ? empathyParts : ''}`).join(', ');
   const weakest = weakestAxis(scores as unknown as ToneScores);
   return `tone ${scores.tone.toFixed(2)} (weakest ${AXIS_LABELS[weakest]}; ${axes})`;
 }
@@ -117,7 +145,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         const scored = scoreRecord(item, format, config);
         if (outFormat === 'json') io.stdout.write(`${JSON.stringify(inputs.files.length > 1 ? { path: shown, ...scored } : scored)}\n`);
         else if (scored.error) io.stdout.write(`${shown}:${scored.line}: ${scored.error}\n`);
-        else io.stdout.write(`${shown}:${scored.line}: chosen ${textScores(scored.chosen as Record<string, number>)} | rejected ${textScores(scored.rejected as Record<string, number> | null)}\n`);
+        else {
+          const m = scored.empathyMechanisms as Record<'chosen' | 'rejected', Record<string, unknown> | null>;
+          io.stdout.write(`${shown}:${scored.line}: chosen ${textScores(scored.chosen as Record<string, number>, m.chosen)} | rejected ${textScores(scored.rejected as Record<string, number> | null, m.rejected)}\n`);
+        }
       });
       if (outFormat === 'text') io.stderr.write(`${shown}: ${result.records} record${result.records === 1 ? '' : 's'}, ${result.format ? FORMAT_LABELS[result.format] : 'format not recognised'}\n`);
     } catch (err) {

@@ -1,7 +1,8 @@
 import { CuratorConfig } from '../config';
 import { FormatId, FORMAT_LABELS } from '../formats';
 import { formatPath, Turn } from '../parts';
-import { AXIS_LABELS, TONE_AXES, ToneAxis, ToneScores, weakestAxis } from '../tone/analyze';
+import { AXIS_LABELS, EmpathyMechanisms, TONE_AXES, ToneAxis, ToneScores, weakestAxis } from '../tone/analyze';
+import { lexicon } from '../tone/lexicon';
 import { tokenizer } from '../tokens/tokenizer';
 import { formatNumber } from './meta';
 import { analyzeRecord, joinTurns, Side } from './recordAnalysis';
@@ -22,6 +23,8 @@ export interface SideHover {
   words: number;
   /** Flesch–Kincaid grade. */
   grade: number;
+  /** The empathy score in its three EPITOME mechanisms, and the feelings the response names. */
+  empathy: EmpathyMechanisms;
 }
 
 /** What a hover on a record shows: token counts per field and tone per side. */
@@ -31,6 +34,9 @@ export interface RecordHoverInfo {
   maxLength: number;
   tokens: FieldTokens[];
   sides: SideHover[];
+  /** Feeling families the prompt expresses (ids of emotions.json), and whether that is distress. */
+  promptFeelings: string[];
+  distress: boolean;
 }
 
 function fieldName(turns: readonly Turn[], fallback: string): string {
@@ -61,9 +67,33 @@ export function recordHoverInfo(value: unknown, format: FormatId | undefined, co
     tokens,
     sides: sides.map((s) => {
       const weakest = weakestAxis(s.tone.scores);
-      return { side: s.side, scores: s.tone.scores, weakest, weakestLabel: AXIS_LABELS[weakest], words: s.tone.words, grade: s.tone.grade };
+      return { side: s.side, scores: s.tone.scores, weakest, weakestLabel: AXIS_LABELS[weakest], words: s.tone.words, grade: s.tone.grade, empathy: s.tone.empathy };
     }),
+    promptFeelings: familyIds(a.prompt.families),
+    distress: a.distress,
   };
+}
+
+function familyIds(mask: number): string[] {
+  return lexicon()
+    .families.filter((_, k) => k > 0 && mask & (1 << k))
+    .map((f) => f.id);
+}
+
+/** A mechanism score as a reader says it: none, weak or strong (EPITOME's three levels). */
+export function mechanismLevel(score: number): 'none' | 'weak' | 'strong' {
+  return score < 0.05 ? 'none' : score < STRONG_MECHANISM ? 'weak' : 'strong';
+}
+/** A mechanism at or above this score shows a strong form (a specific, addressed acknowledgement rather than a bare "I understand"). */
+const STRONG_MECHANISM = 0.45;
+
+const MECHANISM_LABELS = { reactions: 'emotional reactions', interpretations: 'interpretations', explorations: 'explorations' } as const;
+
+/** One line on a side's empathy: each mechanism's level, and the feelings it names (and whether they are the prompt's). */
+export function empathyLine(side: SideHover): string {
+  const parts = (Object.keys(MECHANISM_LABELS) as (keyof typeof MECHANISM_LABELS)[]).map((k) => `${MECHANISM_LABELS[k]} ${mechanismLevel(side.empathy[k])} (${formatNumber(side.empathy[k])})`);
+  const names = side.empathy.names.length ? `; names ${side.empathy.names.map((n) => (side.empathy.echoes.includes(n) ? `${n} (as the prompt does)` : n)).join(', ')}` : '';
+  return `Empathy in ${side.side}: ${parts.join(', ')}${names}.`;
 }
 
 /** The hover as Markdown (a table per side), for editors that show Markdown hovers. */
@@ -85,5 +115,7 @@ export function hoverMarkdown(info: RecordHoverInfo): string {
   }
   lines.push('');
   for (const s of info.sides) lines.push(`Weakest in ${s.side}: **${s.weakestLabel}** (${formatNumber(s.scores[s.weakest])}); ${s.words} words, reading grade ${formatNumber(s.grade)}.`, '');
+  if (info.promptFeelings.length) lines.push(`The prompt expresses ${info.promptFeelings.join(', ')}${info.distress ? ' (distress: an acknowledgement is expected)' : ''}.`, '');
+  for (const s of info.sides) lines.push(empathyLine(s), '');
   return lines.join('\n').trimEnd();
 }

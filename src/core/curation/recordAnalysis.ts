@@ -3,7 +3,8 @@ import type { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { FormatId } from '../formats';
 import { extractParts, PreferenceParts, Turn } from '../parts';
-import { analyzeTone, hasDistressCue, ToneAnalysis } from '../tone/analyze';
+import { analyzeTone, ToneAnalysis } from '../tone/analyze';
+import { PromptReading, readPrompt } from '../tone/prompt';
 import { guessEnglish, LanguageGuess } from '../tone/language';
 
 export type Side = 'chosen' | 'rejected';
@@ -26,6 +27,8 @@ export interface RecordAnalysis {
   chosen: SideAnalysis;
   /** Undefined for formats without a rejected side (chat messages). */
   rejected?: SideAnalysis;
+  /** What the user turns of the prompt express (feelings, distress, the last turn's length). */
+  prompt: PromptReading;
   /** The prompt shows distress, so acknowledging feelings is expected. */
   distress: boolean;
 }
@@ -35,10 +38,10 @@ export function joinTurns(turns: readonly Turn[]): string {
   return turns.map((t) => t.content).join('\n\n');
 }
 
-function side(name: Side, turns: Turn[], allow: readonly string[]): SideAnalysis {
+function side(name: Side, turns: Turn[], allow: readonly string[], prompt: PromptReading): SideAnalysis {
   const text = joinTurns(turns);
   let language: LanguageGuess | undefined;
-  const tone = analyzeTone(turns.map((t) => t.content), allow);
+  const tone = analyzeTone(turns.map((t) => t.content), allow, prompt);
   return {
     side: name,
     turns,
@@ -58,16 +61,15 @@ export function analyzeRecord(value: unknown, format: FormatId | undefined, conf
   const parts = extractParts(format, value);
   if (!parts) return undefined;
   const hasRejected = format !== 'chat-messages';
-  let distress: boolean | undefined;
+  // The user turns are read first (they are short): the responses are scored against what the person said and felt.
+  const prompt = readPrompt(parts.context.filter((t) => t.role === 'user').map((t) => t.content));
   return {
     parts,
     promptText: joinTurns(parts.context),
-    chosen: side('chosen', parts.chosen, config.allow),
-    rejected: hasRejected ? side('rejected', parts.rejected, config.allow) : undefined,
-    // Read the prompt for distress only when a rule asks (the empathy rule, for a response that lacks it).
-    get distress() {
-      return (distress ??= hasDistressCue(parts.context.filter((t) => t.role === 'user').map((t) => t.content)));
-    },
+    chosen: side('chosen', parts.chosen, config.allow, prompt),
+    rejected: hasRejected ? side('rejected', parts.rejected, config.allow, prompt) : undefined,
+    prompt,
+    distress: prompt.distress,
   };
 }
 

@@ -112,7 +112,7 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
     const c = a.chosen.tone.scores;
     const r = rejected.tone.scores;
     // Tone scores compare English texts only (see tone-language); asked only of a pair that looks inverted.
-    if (r.tone - c.tone > ruleThreshold(config, 'pair-inverted') && a.chosen.language.english && rejected.language.english) {
+    if (r.tone - c.tone > ruleThreshold(config, 'pair-inverted') && readerWouldSwap(a, config) && a.chosen.language.english && rejected.language.english) {
       const weakest = weakestAxis(c);
       out.push(
         ruleFinding(
@@ -124,6 +124,36 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
       );
     }
   }
+}
+
+/** The axes whose tone rules name a problem a reader sees at once, with the rule that judges each. */
+const PROBLEM_AXES = [
+  ['respect', 'tone-respect'],
+  ['politeness', 'tone-politeness'],
+  ['nonPrescriptive', 'tone-prescriptive'],
+  ['plainLanguage', 'tone-jargon'],
+  ['simplicity', 'tone-simplicity'],
+] as const;
+
+/**
+ * A higher tone score alone does not make a pair inverted: a reader would swap the two only when
+ * the chosen response has a problem they can name (a put-down, orders, a curt reply, jargon, an
+ * unreadable sentence, or no acknowledgement of the distress the prompt shows) and the rejected
+ * one does not (two dismissive replies are both wrong, not swapped).
+ */
+function readerWouldSwap(a: RecordAnalysis, config: RuleContext['config']): boolean {
+  const c = a.chosen.tone.scores;
+  const r = a.rejected!.tone.scores;
+  let chosenProblem = false;
+  for (const [axis, rule] of PROBLEM_AXES) {
+    const threshold = ruleThreshold(config, rule);
+    // Readability and plain words weigh less: a rejected reply that is merely harder to read is still a fair swap.
+    if (axis !== 'simplicity' && axis !== 'plainLanguage' && r[axis] < threshold) return false;
+    if (c[axis] < threshold) chosenProblem = true;
+  }
+  const empathy = ruleThreshold(config, 'tone-empathy');
+  if (a.distress && c.empathy < empathy && r.empathy >= empathy) chosenProblem = true;
+  return chosenProblem;
 }
 
 /** Pair checks: empty responses, identical or near-identical pairs, inverted pairs. */

@@ -1,5 +1,5 @@
 import { COMMON_ENGLISH_WORDS, COMMON_FOREIGN_WORDS } from './language';
-import cuesData from './lexicons/cues.json';
+import emotionsData from './lexicons/emotions.json';
 import empathyData from './lexicons/empathy.json';
 import jargonData from './lexicons/jargon.json';
 import politenessData from './lexicons/politeness.json';
@@ -8,11 +8,24 @@ import respectData from './lexicons/respect.json';
 import { Vocabulary } from './vocab';
 import { newTable, scanWords, WordTable } from './words';
 
-/** What a lexicon phrase is evidence of. Positive kinds raise a score, the others lower one. */
-export type PhraseKind = 'empathy' | 'softener' | 'gratitude' | 'blame' | 'prescriptive' | 'respect' | 'jargon' | 'cue';
+/**
+ * What a lexicon phrase is evidence of. Positive kinds raise a score, the others lower one;
+ * `emotion` names a feeling (see emotions.json), `cue` is a prompt phrase that may show distress,
+ * and `block` is a phrase that looks like another kind but is not ("I'm sorry, but I can't").
+ */
+export type PhraseKind = 'block' | 'emotion' | 'empathy' | 'softener' | 'gratitude' | 'blame' | 'prescriptive' | 'respect' | 'jargon' | 'cue';
+
+/** The three empathy mechanisms of the EPITOME framework. */
+export type Mechanism = 'reactions' | 'interpretations' | 'explorations';
+export const MECHANISMS: readonly Mechanism[] = ['reactions', 'interpretations', 'explorations'];
+
+/** How a prompt must frame a cue for it to count as the person's distress (see emotions.json). */
+export type CueFrame = 'state' | 'self' | 'event' | 'evaluative';
 
 export interface LexiconEntry {
   kind: PhraseKind;
+  /** KIND_BIT[kind], set when the entry is put in a trie. */
+  bit?: number;
   /** Finer grouping shown in messages (e.g. `sarcasm`, `obligation`, `acknowledge`). */
   category: string;
   weight: number;
@@ -20,6 +33,34 @@ export interface LexiconEntry {
   plain?: string;
   /** `ANCHOR_START`: the phrase must open its sentence (after discourse words); `ANCHOR_END`: it must close it. */
   anchor?: number;
+  /** Empathy phrases: the mechanism they show. */
+  mechanism?: Mechanism;
+  /** Emotion words and cues: the family (index into `Lexicon.families`, from 1) and the intensity (1–3). */
+  family?: number;
+  intensity?: number;
+  /** Cues: the frame the prompt must give them; `verb`: the word may follow its subject directly ("I panic"). */
+  frame?: CueFrame;
+  verb?: boolean;
+  /** Blocks: a bit mask of the kinds (KIND_BIT) whose matches starting inside the block are dropped. */
+  blocks?: number;
+  /** Not counted in a sentence that ends with '!' (mock-enthusiastic openers, sincere when exclaimed). */
+  unlessExclaimed?: boolean;
+  /** Not counted in a reply that has warmth of its own (empathy, a softener or thanks): "Oh wonderful, ...", "Like I said, ...". */
+  unlessWarm?: boolean;
+}
+
+/** Bit of each kind in match bookkeeping and in `LexiconEntry.blocks`. Blocks come first: they are settled before the kinds they silence. */
+export const KIND_BIT: Record<PhraseKind, number> = { block: 0, emotion: 1, empathy: 2, softener: 3, gratitude: 4, blame: 5, prescriptive: 6, respect: 7, jargon: 8, cue: 9 };
+export const KIND_COUNT = 10;
+
+/** An emotion family of emotions.json. */
+export interface EmotionFamily {
+  id: string;
+  label: string;
+  /** A negative feeling: in a prompt, distress. */
+  distress: boolean;
+  /** Counts in a prompt when someone else feels it ("she is terrified"). */
+  thirdPerson: boolean;
 }
 
 /** Pattern anchors: a leading `^` or a trailing `$` word in a pattern. */
@@ -30,6 +71,8 @@ export const ANCHOR_END = 2;
 export interface TrieNode {
   next: Map<number, TrieNode>;
   entries?: LexiconEntry[];
+  /** Edges taken by any member of a word class (`@feeling` in a pattern): the class's own trie, then the child. */
+  classes?: { name: string; members: TrieNode; node: TrieNode }[];
 }
 
 export interface ShoutingSettings {
@@ -51,6 +94,45 @@ export const WORD_CONDITION = 128;
 export const WORD_ENGLISH = 256;
 /** One of the commonest words of a language often mixed into datasets (Spanish, French, German…). */
 export const WORD_FOREIGN = 512;
+/** Second person: you, your, yours, yourself. */
+export const WORD_YOU = 1024;
+/** Intensifiers (so, really, truly ...). */
+export const WORD_INTENSIFIER = 2048;
+/** Words that may stand between a subject and a feeling in a prompt frame ("I am really quite ..."). */
+export const WORD_FRAME_LINK = 4096;
+/** Subjects of a first-person frame (I, we). */
+export const WORD_SELF = 8192;
+/** Subjects of a third-person frame (she, he, they). */
+export const WORD_OTHER = 16384;
+/** Verbs through which something causes a feeling in the object ("makes me", "left me"). */
+export const WORD_CAUSER = 32768;
+/** Modals and conditions that make a feeling hypothetical ("should I be annoyed?", "if I were sad"). */
+export const WORD_HYPOTHETICAL = 65536;
+/** Possessives that tie an event to the person (my, our). */
+export const WORD_POSSESSIVE = 131072;
+/** Relatives named without a possessive ("Mum", "Dad"). */
+export const WORD_RELATION = 262144;
+/** Relative pronouns that move an event to someone else ("my friend whose baby died"). */
+export const WORD_RELATIVE = 524288;
+/** Verbs of knowing and judging: after an obligation modal they make it epistemic ("you have to admire", "you must know that"). */
+export const WORD_COGNITION = 1 << 20;
+/** Auxiliaries that open yes/no questions ("do you mean ..."). */
+export const WORD_QUESTION_AUX = 1 << 21;
+/** Subject pronouns after a question auxiliary. */
+export const WORD_SUBJECT_PRONOUN = 1 << 22;
+/** Verbs that cause a feeling in others ("create mass panic"): a feeling after them is not the person's. */
+export const WORD_CAUSATIVE = 1 << 24;
+/** Words that join a second verb to the first ("I went out and cried"). */
+export const WORD_COORDINATOR = 1 << 25;
+/** Feeling words that name a feeling in a response only after a linking word (emotions.json `ambiguous`). */
+export const WORD_AMBIGUOUS_FEELING = 1 << 26;
+/** Feeling words that describe a situation ("exhausting", "frightening"): they name a feeling for an acknowledgement, but are not one. */
+export const WORD_SITUATIONAL = 1 << 29;
+/** Words that start a phrase of the response trie, and of the prompt cue trie (set once the tries are built). */
+export const WORD_PHRASE_START = 1 << 27;
+export const WORD_CUE_START = 1 << 28;
+/** Verbs that ask for work on a text ("summarise", "proofread"): a quotation they introduce is material, not the person's words. */
+export const WORD_TASK = 1 << 23;
 
 /** Words after a sentence's first word that show it is a noun subject, not an order ("Rest is ..."). */
 const SUBJECT_FOLLOWERS = ['is', 'are', 'was', 'were', 'can', 'could', 'will', 'would', 'may', 'might', 'should', 'has', 'have', 'had', 'helps', 'matters', 'does', 'seems', 'sounds', 'makes', 'means', 'of', 'and', 'or'];
@@ -63,11 +145,13 @@ export interface Lexicon {
   scratch: WordTable;
   /** Every response phrase, as a trie of tokens. */
   phrases: TrieNode;
-  /** Prompt phrases that show distress (for the empathy rule). */
+  /** Prompt phrases that may show distress, each with the frame it needs (see prompt.ts). */
   cues: TrieNode;
+  /** Emotion families (index 0 unused: family 0 means none). */
+  families: EmotionFamily[];
   shouting: ShoutingSettings;
   stacked: { minRun: number; weight: number };
-  negativeOpeners: { tokens: number[][]; weight: number };
+  negativeOpeners: { tokens: number[][]; weight: number; reassurances: TrieNode };
 }
 
 /**
@@ -96,34 +180,143 @@ export function expandPattern(pattern: string): string[] {
   return [...new Set(out.filter((p) => p.length > 0))];
 }
 
-export function newTrie(): TrieNode {
-  return { next: new Map() };
+/** Word classes compiled to tries of their members (phrases of one or more words), by name. */
+export type WordClasses = ReadonlyMap<string, TrieNode>;
+
+/** Compiles word classes (`{hardship: ['hard', 'a lot to take in', ...]}`) into member tries. */
+export function compileClasses(vocab: Vocabulary, classes: Readonly<Record<string, readonly string[]>>): Map<string, TrieNode> {
+  const out = new Map<string, TrieNode>();
+  const member: LexiconEntry = { kind: 'block', category: 'member', weight: 0 };
+  for (const [name, words] of Object.entries(classes)) {
+    const trie = newTrie();
+    for (const w of words) for (const phrase of expandPattern(w)) addPhrase(vocab, trie, phrase, member);
+    out.set(name, trie);
+  }
+  return out;
 }
+
+export function newTrie(): TrieNode {
+  // Every node gets every field up front: one object shape keeps the matcher's property reads monomorphic.
+  return { next: new Map(), entries: undefined, classes: undefined };
+}
+
+/** An entry with every field present in one order (one object shape for the matcher), and its kind's bit. */
+function shaped(e: LexiconEntry): LexiconEntry {
+  return {
+    kind: e.kind,
+    bit: KIND_BIT[e.kind],
+    category: e.category,
+    weight: e.weight,
+    plain: e.plain,
+    anchor: e.anchor ?? 0,
+    mechanism: e.mechanism,
+    family: e.family,
+    intensity: e.intensity,
+    frame: e.frame,
+    verb: e.verb ?? false,
+    blocks: e.blocks ?? 0,
+    unlessExclaimed: e.unlessExclaimed ?? false,
+    unlessWarm: e.unlessWarm ?? false,
+  };
+}
+
+/** Plain lower-case words, which the scanner reads as one token each (the lexicons are thousands of phrases of them). */
+const PLAIN_WORD = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Token ids of a phrase, normalised like response text. */
 export function phraseIds(vocab: Vocabulary, phrase: string): number[] {
+  const words = phrase.trim().split(/\s+/);
+  if (words.every((w) => PLAIN_WORD.test(w) && w !== 'cannot' && !w.endsWith('-'))) return words.filter((w) => w).map((w) => vocab.id(w));
   const t = scanWords(vocab, [phrase]);
   return Array.from(t.tokens.subarray(0, t.n));
 }
 
-function addPhrase(vocab: Vocabulary, root: TrieNode, phrase: string, entry: LexiconEntry): void {
-  const tokens = phraseIds(vocab, phrase);
-  if (!tokens.length) return;
-  let node = root;
-  for (const t of tokens) {
-    let child = node.next.get(t);
-    if (!child) node.next.set(t, (child = newTrie()));
-    node = child;
+/** A pattern parsed into parts, each a list of alternatives, each alternative a list of steps (a token id, or a class name). */
+type PatternParts = (number | string)[][][];
+
+/** Parses a pattern (see expandPattern) without expanding it: the trie is built by walking the alternatives. */
+function parsePattern(vocab: Vocabulary, pattern: string, cache: Map<string, (number | string)[]>): PatternParts {
+  const steps = (text: string): (number | string)[] => {
+    let out = cache.get(text);
+    if (!out) {
+      out = [];
+      for (const piece of text.split(/(@[a-z]+)/)) {
+        if (piece.startsWith('@')) out.push(piece.slice(1));
+        else if (piece.trim()) out.push(...phraseIds(vocab, piece));
+      }
+      cache.set(text, out);
+    }
+    return out;
+  };
+  const parts: PatternParts = [];
+  const re = /\{([^}]*)\}(\?)?|([^\s{}]+)/g;
+  for (let m = re.exec(pattern); m; m = re.exec(pattern)) {
+    if (m[1] !== undefined) {
+      const alternatives = m[1].split('|').map((a) => steps(a.trim()));
+      if (m[2]) alternatives.push([]);
+      parts.push(alternatives);
+    } else {
+      const word = m[3];
+      parts.push(word.endsWith('?') && word.length > 1 ? [steps(word.slice(0, -1)), []] : [steps(word)]);
+    }
   }
+  return parts;
+}
+
+/** Adds every phrase of a parsed pattern to the trie (prefixes shared, so the work is the size of the trie, not of the expansion). */
+function addParts(root: TrieNode, node: TrieNode, parts: PatternParts, at: number, entry: LexiconEntry, classes: WordClasses | undefined): void {
+  if (at === parts.length) {
+    if (node !== root) addEntry(node, entry);
+    return;
+  }
+  for (const alternative of parts[at]) {
+    let n = node;
+    for (const step of alternative) n = typeof step === 'number' ? child(n, step) : classChild(n, step, classes);
+    addParts(root, n, parts, at + 1, entry, classes);
+  }
+}
+
+function child(node: TrieNode, token: number): TrieNode {
+  let c = node.next.get(token);
+  if (!c) node.next.set(token, (c = newTrie()));
+  return c;
+}
+
+function classChild(node: TrieNode, name: string, classes: WordClasses | undefined): TrieNode {
+  const members = classes?.get(name);
+  if (!members) throw new Error(`unknown word class @${name}`);
+  let edge = node.classes?.find((c) => c.name === name);
+  if (!edge) (node.classes ??= []).push((edge = { name, members, node: newTrie() }));
+  return edge.node;
+}
+
+function addEntry(node: TrieNode, entry: LexiconEntry): void {
   // One phrase, one meaning per kind and anchoring: the first definition wins (files list the stronger groups first).
-  if (node.entries?.some((e) => e.kind === entry.kind && e.anchor === entry.anchor)) return;
-  (node.entries ??= []).push(entry);
+  if (node.entries?.some((e) => e.kind === entry.kind && (e.anchor ?? 0) === (entry.anchor ?? 0))) return;
+  // Blocks match first at a node: they must be settled before the matches they silence.
+  if (entry.kind === 'block') (node.entries ??= []).unshift(shaped(entry));
+  else (node.entries ??= []).push(shaped(entry));
+}
+
+/** Adds every phrase of a pattern (`{a|b}`, `word?`, `@class`; anchors already split off). */
+export function addPattern(vocab: Vocabulary, root: TrieNode, pattern: string, entry: LexiconEntry, classes?: WordClasses, cache = new Map<string, (number | string)[]>()): void {
+  addParts(root, root, parsePattern(vocab, pattern, cache), 0, entry, classes);
+}
+
+/** Adds one phrase (plain words; the emotion vocabulary and the jargon list). */
+function addPhrase(vocab: Vocabulary, root: TrieNode, phrase: string, entry: LexiconEntry): void {
+  let node = root;
+  for (const t of phraseIds(vocab, phrase)) node = child(node, t);
+  if (node !== root) addEntry(node, entry);
 }
 
 interface GroupData {
   category: string;
   weight: number;
   phrases: string[];
+  mechanism?: string;
+  unlessExclaimed?: boolean;
+  unlessWarm?: boolean;
 }
 
 /** Splits a pattern's anchors off: `^ whatever` → `{ body: 'whatever', anchor: ANCHOR_START }`. */
@@ -141,30 +334,97 @@ export function patternAnchor(pattern: string): { body: string; anchor: number }
   return { body, anchor };
 }
 
-function addGroups(vocab: Vocabulary, index: TrieNode, groups: GroupData[], kind: (g: GroupData) => PhraseKind): void {
+function addGroups(vocab: Vocabulary, index: TrieNode, groups: GroupData[], kind: (g: GroupData) => PhraseKind, classes?: WordClasses, extra: Partial<LexiconEntry> = {}): void {
+  const cache = new Map<string, (number | string)[]>();
   for (const g of groups) {
     // One entry object per anchoring, shared by the group's phrases.
     const entries: LexiconEntry[] = [];
+    const base: LexiconEntry = { kind: kind(g), category: g.category, weight: g.weight, ...extra };
+    if (g.mechanism) base.mechanism = g.mechanism as Mechanism;
+    if (g.unlessExclaimed) base.unlessExclaimed = true;
+    if (g.unlessWarm) base.unlessWarm = true;
     for (const pattern of g.phrases) {
       const { body, anchor } = patternAnchor(pattern);
-      const entry = (entries[anchor] ??= anchor ? { kind: kind(g), category: g.category, weight: g.weight, anchor } : { kind: kind(g), category: g.category, weight: g.weight });
-      for (const phrase of expandPattern(body)) addPhrase(vocab, index, phrase, entry);
+      const entry = (entries[anchor] ??= anchor ? { ...base, anchor } : base);
+      addPattern(vocab, index, body, entry, classes, cache);
     }
   }
+}
+
+interface FamilyData {
+  id: string;
+  label: string;
+  distress: boolean;
+  thirdPerson: boolean;
+  verbs?: string[];
+  [intensity: string]: unknown;
+}
+
+/**
+ * Adds the emotion vocabulary: every feeling word to the response trie (kind `emotion`) and, with
+ * the frame it needs, to the prompt cue trie; returns the families and the `@feeling` class
+ * (every distress word, for the empathy patterns).
+ */
+function addEmotions(vocab: Vocabulary, phrases: TrieNode, cues: TrieNode): { families: EmotionFamily[]; feeling: string[] } {
+  const families: EmotionFamily[] = [{ id: 'none', label: 'none', distress: false, thirdPerson: false }];
+  const feeling: string[] = [];
+  const clinical = new Set(emotionsData.clinical);
+  const responseSkips = new Set(emotionsData.responseSkips.words);
+  const situational = new Set(emotionsData.situational.words);
+  for (const f of emotionsData.families as FamilyData[]) {
+    const family = families.length;
+    families.push({ id: f.id, label: f.label, distress: f.distress, thirdPerson: f.thirdPerson });
+    const verbs = new Set(f.verbs ?? []);
+    for (const intensity of [3, 2, 1]) {
+      for (const pattern of (f[String(intensity)] as string[] | undefined) ?? []) {
+        for (const word of expandPattern(pattern)) {
+          // Single words and phrases that start with a content word name a feeling in a response; frames such as "at breaking point" are read in prompts only.
+          if (!word.includes(' ') || !responseSkips.has(word.slice(0, word.indexOf(' ')))) addPhrase(vocab, phrases, word, { kind: 'emotion', category: f.id, weight: intensity, family, intensity });
+          // A word the third-person frame must not take ("my friend is depressed") is marked by a lower-case `clinical` category.
+          const entry: LexiconEntry = { kind: 'cue', category: clinical.has(word) ? 'clinical' : f.id, weight: intensity, family, intensity, frame: 'state' };
+          if (verbs.has(word)) entry.verb = true;
+          // Words for how a situation feels are read in prompts by the evaluative rule ("it sounds scary"), not as a state.
+          if (!situational.has(word)) addPhrase(vocab, cues, word, entry);
+          if (f.distress) feeling.push(word);
+        }
+      }
+    }
+    for (const word of verbs) addPhrase(vocab, cues, word, { kind: 'cue', category: f.id, weight: 2, family, intensity: 2, frame: 'state', verb: true });
+  }
+  const familyIndex = (id: string) => {
+    const i = families.findIndex((f) => f.id === id);
+    if (i < 1) throw new Error(`unknown emotion family ${id}`);
+    return i;
+  };
+  const addCues = (groups: { family: string; intensity: number; phrases: string[] }[], frame: CueFrame) => {
+    for (const g of groups) {
+      const entry: LexiconEntry = { kind: 'cue', category: g.family, weight: g.intensity, family: familyIndex(g.family), intensity: g.intensity, frame };
+      for (const pattern of g.phrases) for (const phrase of expandPattern(pattern)) addPhrase(vocab, cues, phrase, entry);
+    }
+  };
+  addCues(emotionsData.selfContained, 'self');
+  addCues(emotionsData.firstPersonEvents, 'self');
+  addCues(emotionsData.events, 'event');
+  const ev = emotionsData.evaluative;
+  addCues([{ family: ev.family, intensity: ev.intensity, phrases: ev.words }], 'evaluative');
+  return { families, feeling };
 }
 
 function build(): Lexicon {
   const vocab = new Vocabulary();
   const phrases = newTrie();
-  addGroups(vocab, phrases, empathyData.groups, () => 'empathy');
+  const cues = newTrie();
+  const { families, feeling } = addEmotions(vocab, phrases, cues);
+  const classes = compileClasses(vocab, { ...empathyData.classes, feeling });
+  addGroups(vocab, phrases, empathyData.blocks.map((b) => ({ ...b, weight: 0 })), () => 'block', classes, { blocks: 1 << KIND_BIT.empathy });
+  addGroups(vocab, phrases, empathyData.groups, () => 'empathy', classes);
   addGroups(vocab, phrases, politenessData.groups, (g) => (g.category === 'blame' ? 'blame' : g.category === 'gratitude' ? 'gratitude' : 'softener'));
+  addGroups(vocab, phrases, prescriptiveData.blocks.map((b) => ({ ...b, weight: 0 })), () => 'block', classes, { blocks: 1 << KIND_BIT.prescriptive });
+  addGroups(vocab, phrases, respectData.blocks.map((b) => ({ ...b, weight: 0 })), () => 'block', classes, { blocks: (1 << KIND_BIT.respect) | (1 << KIND_BIT.prescriptive) | (1 << KIND_BIT.blame) });
   addGroups(vocab, phrases, prescriptiveData.groups, () => 'prescriptive');
   addGroups(vocab, phrases, respectData.groups, () => 'respect');
   for (const j of jargonData.terms) addPhrase(vocab, phrases, j.term, { kind: 'jargon', category: 'jargon', weight: 1, plain: j.plain });
 
-  const cues = newTrie();
-  const cueEntry: LexiconEntry = { kind: 'cue', category: 'distress', weight: 1 };
-  for (const pattern of cuesData.phrases) for (const phrase of expandPattern(pattern)) addPhrase(vocab, cues, phrase, cueEntry);
 
   const mark = (words: readonly string[], bit: number) => {
     for (const w of words) vocab.flags[vocab.id(w.toLowerCase())] |= bit;
@@ -179,10 +439,34 @@ function build(): Lexicon {
   mark(['if', 'when', 'because', 'unless', 'whenever'], WORD_CONDITION);
   mark(COMMON_ENGLISH_WORDS, WORD_ENGLISH);
   mark(COMMON_FOREIGN_WORDS, WORD_FOREIGN);
-  const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight };
+  const frames = emotionsData.frames;
+  mark(['you', 'your', 'yours', 'yourself', 'yourselves'], WORD_YOU);
+  mark(frames.intensifiers, WORD_INTENSIFIER);
+  mark([...frames.linking, ...frames.modifiers], WORD_FRAME_LINK);
+  mark(frames.selfSubjects, WORD_SELF);
+  mark(frames.otherSubjects, WORD_OTHER);
+  mark(frames.causers, WORD_CAUSER);
+  mark(frames.hypothetical, WORD_HYPOTHETICAL);
+  mark(frames.possessives, WORD_POSSESSIVE);
+  mark(frames.relations, WORD_RELATION);
+  mark(frames.relativeWords, WORD_RELATIVE);
+  mark(prescriptiveData.cognitionVerbs, WORD_COGNITION);
+  mark(frames.taskVerbs, WORD_TASK);
+  mark(frames.causatives, WORD_CAUSATIVE);
+  mark(frames.coordinators, WORD_COORDINATOR);
+  mark(emotionsData.ambiguous.words, WORD_AMBIGUOUS_FEELING);
+  mark(emotionsData.situational.words, WORD_SITUATIONAL);
+  mark(['do', 'does', 'did', 'can', 'could', 'will', 'would', 'is', 'are', 'was', 'were', 'have', 'has', 'should', 'shall', 'may', 'might'], WORD_QUESTION_AUX);
+  mark(['you', 'i', 'we', 'they', 'he', 'she', 'it', 'this', 'that', 'there'], WORD_SUBJECT_PRONOUN);
+  const reassurances = newTrie();
+  const reassurance: LexiconEntry = { kind: 'softener', category: 'reassurance', weight: 0 };
+  for (const pattern of prescriptiveData.negativeOpeners.reassurances) for (const phrase of expandPattern(pattern)) addPhrase(vocab, reassurances, phrase, reassurance);
+  const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
+  for (const id of phrases.next.keys()) vocab.flags[id] |= WORD_PHRASE_START;
+  for (const id of cues.next.keys()) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners };
 }
 
 let compiled: Lexicon | undefined;

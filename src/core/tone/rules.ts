@@ -5,6 +5,7 @@ import { Finding } from '../findings';
 import { formatPath } from '../parts';
 import { ColumnRange, LineLocator } from '../positions';
 import { ToneMatch, ToneScores, ToneSpan } from './analyze';
+import { lexicon } from './lexicon';
 
 /** At most this many findings per rule per response: a pathological response should not flood the Problems panel. */
 const MAX_PER_RULE = 5;
@@ -41,6 +42,8 @@ const KIND_WORDS: Record<string, string> = {
   'stacked-imperatives': 'a run of orders',
   sarcasm: 'sarcasm',
   dismissive: 'dismissive',
+  minimising: 'minimising (it shrinks the loss or the feeling)',
+  callous: 'callous',
   shrug: 'a shrug',
   condescension: 'condescending',
   profanity: 'profanity',
@@ -82,7 +85,11 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
 
   if (!ruleOff(config, 'tone-empathy') && s.empathy < ruleThreshold(config, 'tone-empathy') && tone.opening && a.distress) {
     const { range, field } = spanRange(locator, side, tone.opening);
-    out.push(ruleFinding('tone-empathy', range, { side: name, score: s.empathy, threshold: ruleThreshold(config, 'tone-empathy') }, { field, data: { score: s.empathy } }));
+    const families = lexicon().families.filter((f, k) => f.distress && a.prompt.families & (1 << k));
+    const feelings = families.map((f) => f.label).join(', ');
+    out.push(
+      ruleFinding('tone-empathy', range, { side: name, feelings, score: s.empathy, threshold: ruleThreshold(config, 'tone-empathy') }, { field, data: { score: s.empathy, feelings: families.map((f) => f.id) } }),
+    );
   }
   if (!ruleOff(config, 'tone-politeness') && s.politeness < ruleThreshold(config, 'tone-politeness')) {
     const evidence = tone.matches.filter((m) => m.kind === 'blame' || m.kind === 'command' || m.kind === 'curt').sort((x, y) => x.weight - y.weight);

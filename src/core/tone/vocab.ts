@@ -36,7 +36,9 @@ export class Vocabulary {
   /** Changes whenever cached ids are dropped, so holders of non-lexicon ids can tell. */
   generation = 0;
   /** Per-id bit flags that the lexicon assigns (command verb, acronym, ...). */
-  flags = new Uint16Array(1 << 12);
+  flags = new Uint32Array(1 << 12);
+  /** Per-id emotion word: family index in the low 4 bits, intensity (1–3) above them; 0 for none (see emotions.ts). */
+  emotion = new Uint8Array(1 << 12);
   /** Per-id syllable counts, 0 until computed. */
   syllables = new Uint8Array(1 << 12);
 
@@ -102,6 +104,7 @@ export class Vocabulary {
     this.charStart[id + 1] = this.charsUsed;
     if (id >= this.flags.length) {
       this.flags = grown(this.flags, id + 1);
+      this.emotion = grown(this.emotion, id + 1);
       this.syllables = grown(this.syllables, id + 1);
     }
     if (this.words.length * 2 > this.mask + 1) this.rehash(2 * (this.mask + 1));
@@ -132,6 +135,7 @@ export class Vocabulary {
     this.hashes.length = this.pinned;
     this.charsUsed = this.charStart[this.pinned];
     this.flags.fill(0, this.pinned);
+    this.emotion.fill(0, this.pinned);
     this.syllables.fill(0, this.pinned);
     this.rehash(this.mask + 1);
     this.generation++;
@@ -139,7 +143,7 @@ export class Vocabulary {
 }
 
 /** A copy of `a` with room for at least `min` elements (twice its length, or more). */
-function grown<T extends Uint8Array | Uint16Array | Int32Array>(a: T, min: number): T {
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, min: number): T {
   const b = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
   b.set(a);
   return b;

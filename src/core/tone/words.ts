@@ -24,6 +24,8 @@ export interface SentenceSpan {
   words: number;
   firstWord: number;
   question: boolean;
+  /** The sentence ends with `!` (alone or in a run). */
+  exclaim: boolean;
 }
 
 export interface WordTable {
@@ -50,6 +52,10 @@ export const FLAG_SENTENCE_START = 1;
 export const FLAG_ALL_CAPS = 2;
 /** The token is the second half of an expanded contraction. */
 export const FLAG_CONTRACTION_TAIL = 4;
+/** The token is inside quotation marks ("…", “…”, '…', ‘…’): quoted or mentioned, not said to the reader. */
+export const FLAG_QUOTED = 8;
+/** A clause break follows the written word: a comma, semicolon, colon or dash. */
+export const FLAG_PAUSE_AFTER = 16;
 
 const PRONOUN_IS = new Set(['it', 'that', 'there', 'here', 'what', 'who', 'he', 'she', 'where', 'how', 'this', 'everything', 'nothing', 'something']);
 const ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'st', 'vs', 'etc', 'e', 'i', 'g', 'approx', 'no', 'jr', 'sr', 'prof']);
@@ -246,6 +252,8 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
   let sentFirstWord = 0;
   let sentWords = 0;
   let lastWordEnd = 0;
+  // Inside quotation marks: 0 no, QUOTE_DOUBLE or QUOTE_SINGLE (reset at a line break, so one stray mark cannot hide a whole turn).
+  let quote = 0;
 
   let i = 0;
   while (i < len) {
@@ -271,18 +279,25 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
         // Closing quotes or brackets belong to the sentence.
         while (j < len) {
           const d = u[j];
-          if (d !== 34 && d !== 0x201d && d !== 41 && d !== 0x2019) break;
+          if (d !== 34 && d !== 0x201d && d !== 41 && d !== 0x2019 && d !== 39) break;
+          if (d !== 41) quote = quoteAfter(quote, d, u, len, j);
           j++;
         }
-        if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: j, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question });
+        if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: j, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question, exclaim: bangs > 0 });
         sentStart = -1;
         i = j;
         continue;
       }
       if (c >= 0x80 && fold && !ownLowerCase(c)) return false;
       if ((c === 10 || c === 13) && sentStart >= 0) {
-        sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false });
+        sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false, exclaim: false });
         sentStart = -1;
+      }
+      // Spaces (most of what is read here) need none of these tests.
+      if (c !== 32) {
+        if (c === 10 || c === 13) quote = 0;
+        else if (c === 34 || c === 39 || (c >= 0x2018 && c <= 0x201d)) quote = quoteAfter(quote, c, u, len, i);
+        else if ((c === 44 || c === 59 || c === 58 || c === 0x2013 || c === 0x2014) && sentStart >= 0 && n > sentFirstToken) flags[n - 1] |= FLAG_PAUSE_AFTER;
       }
       i++;
       continue;
@@ -321,6 +336,7 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
       sentWords = 0;
     }
     let f = sentWords === 0 ? FLAG_SENTENCE_START : 0;
+    if (quote) f |= FLAG_QUOTED;
     // Capitals with digits are codes (B12, A1C, a chunk of base64), not shouting; checked only
     // for the rare all-capitals word.
     if (letters >= 2 && upper === letters && !hasDigit(u, i, j)) f |= FLAG_ALL_CAPS;
@@ -345,7 +361,7 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
       end[n] = end[n + 1] = j;
       sentence[n] = sentence[n + 1] = sIndex;
       flags[n] = f;
-      flags[n + 1] = (f & FLAG_ALL_CAPS) | FLAG_CONTRACTION_TAIL;
+      flags[n + 1] = (f & (FLAG_ALL_CAPS | FLAG_QUOTED)) | FLAG_CONTRACTION_TAIL;
       n += 2;
     } else {
       tokens[n] = surfaceId;
@@ -358,10 +374,31 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
     lastWordEnd = j;
     i = j;
   }
-  if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false });
+  if (sentStart >= 0) sentences.push({ seg, start: sentStart, end: lastWordEnd, firstToken: sentFirstToken, endToken: n, words: sentWords, firstWord: sentFirstWord, question: false, exclaim: false });
   t.n = n;
   t.surfaceCount = words;
   return true;
+}
+
+const QUOTE_DOUBLE = 1;
+const QUOTE_SINGLE = 2;
+
+/**
+ * The quotation state after the mark `c` at `at`. A straight double quote toggles; curly ones open
+ * or close; a single quote (straight or curly) opens only before a word and after a non-word
+ * (apostrophes inside words never reach here: the word loop keeps them) and closes an open
+ * single quotation.
+ */
+function quoteAfter(quote: number, c: number, u: Uint16Array, len: number, at: number): number {
+  if (c === 34) return quote === QUOTE_DOUBLE ? 0 : quote || QUOTE_DOUBLE;
+  if (c === 0x201c) return quote || QUOTE_DOUBLE;
+  if (c === 0x201d) return quote === QUOTE_DOUBLE ? 0 : quote;
+  if (c === 0x201a || c === 0x201b || c === 0x201e || c === 0x201f) return quote;
+  // ' ‘ ’
+  if (quote === QUOTE_SINGLE) return 0;
+  if (quote) return quote;
+  const opens = at + 1 < len && isWordCode(u[at + 1]) && (at === 0 || !isWordCode(u[at - 1]));
+  return opens && c !== 0x2019 ? QUOTE_SINGLE : opens && c === 0x2019 && (at === 0 || u[at - 1] === 32) ? QUOTE_SINGLE : 0;
 }
 
 const CANNOT = Array.from('cannot', (ch) => ch.charCodeAt(0));

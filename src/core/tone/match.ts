@@ -1,0 +1,129 @@
+import { ANCHOR_END, ANCHOR_START, KIND_BIT, KIND_COUNT, LexiconEntry, PhraseKind, TrieNode, WORD_DISCOURSE, WORD_NEGATOR } from './lexicon';
+import { Vocabulary } from './vocab';
+import { FLAG_PAUSE_AFTER, FLAG_QUOTED, WordTable } from './words';
+
+/** Kinds whose matches lower a score: a "not"/"never" shortly before cancels them ("you are not overreacting", "not that you should"). */
+const NEGATIVE_KINDS = (1 << KIND_BIT.blame) | (1 << KIND_BIT.prescriptive) | (1 << KIND_BIT.respect);
+/** Kinds that do not match quoted words: a quoted swear word or a suggested "I'm so sorry" is mentioned, not said to the reader. (A quoted order or a quoted card line is still the response's content.) */
+const UNQUOTED_KINDS = (1 << KIND_BIT.respect) | (1 << KIND_BIT.empathy) | (1 << KIND_BIT.emotion);
+/** How many words back a negator still cancels a negative phrase (within its clause). */
+const NEGATOR_REACH = 3;
+
+/** Whether tokens [from, to) open their sentence (discourse words aside) or close it, as the anchor asks. */
+function anchored(vocab: Vocabulary, t: WordTable, anchor: number, from: number, to: number): boolean {
+  const s = t.sentences[t.sentence[from]];
+  if (anchor & ANCHOR_END && to !== s.endToken) return false;
+  if (anchor & ANCHOR_START) for (let k = s.firstToken; k < from; k++) if (!(vocab.flags[t.tokens[k]] & WORD_DISCOURSE)) return false;
+  return true;
+}
+
+/** A negator within NEGATOR_REACH words before `at`, in the same sentence and clause. */
+export function negatedBefore(vocab: Vocabulary, t: WordTable, at: number): boolean {
+  const sentence = t.sentence[at];
+  for (let k = at - 1; k >= 0 && k >= at - NEGATOR_REACH && t.sentence[k] === sentence; k--) {
+    if (t.flags[k] & FLAG_PAUSE_AFTER) return false;
+    if (vocab.flags[t.tokens[k]] & WORD_NEGATOR) return true;
+  }
+  return false;
+}
+
+function masked(mask: Uint8Array | undefined, from: number, to: number): boolean {
+  if (!mask) return false;
+  for (let k = from; k < to; k++) if (mask[k]) return true;
+  return false;
+}
+
+// The walk's state, kept between calls (matching runs once per text and never nests): no closures or arrays per text.
+const coveredUntil = new Int32Array(KIND_COUNT);
+const bestEnd = new Int32Array(KIND_COUNT);
+const bestEntry: (LexiconEntry | undefined)[] = new Array(KIND_COUNT);
+let found = 0;
+let start = 0;
+let sentence = 0;
+let vocabNow: Vocabulary;
+let table: WordTable;
+
+function record(node: TrieNode, j: number): void {
+  for (const e of node.entries!) {
+    if (e.anchor !== 0 && !anchored(vocabNow, table, e.anchor!, start, j)) continue;
+    const k = e.bit!;
+    if (found & (1 << k) && bestEnd[k] >= j) continue;
+    bestEnd[k] = j;
+    bestEntry[k] = e;
+    found |= 1 << k;
+  }
+}
+
+/**
+ * Walks the trie from `from`, the tokens [start, at) read: records the entries ending at each node
+ * (the longest per kind wins), follows word edges in a loop and class edges (`@feeling`, rare) by
+ * recursion.
+ */
+function walk(from: TrieNode, at: number): void {
+  const t = table;
+  let node: TrieNode | undefined = from;
+  for (let j = at; node; j++) {
+    if (node.entries) record(node, j);
+    if (j >= t.n || t.sentence[j] !== sentence) return;
+    if (node.classes) for (const c of node.classes) walkMembers(c.members, j, c.node);
+    node = node.next.get(t.tokens[j]);
+  }
+}
+
+/** Reads one member of a word class from token `j`, then goes on in the pattern from `then` (a class may have members of several words). */
+function walkMembers(member: TrieNode, j: number, then: TrieNode): void {
+  const t = table;
+  if (member.entries) walk(then, j);
+  if (j >= t.n || t.sentence[j] !== sentence) return;
+  const child = member.next.get(t.tokens[j]);
+  if (child) walkMembers(child, j + 1, then);
+}
+
+/**
+ * Finds lexicon phrases in a word table by walking the trie from each token: the longest phrase
+ * of each kind wins at a position, and a kind's matches never overlap. Blocks ("I'm sorry, but")
+ * silence the kinds they name for matches starting inside them. Quoted words are mentioned, not
+ * said (see UNQUOTED_KINDS); negative phrases after a negator do not count either. `startBit`,
+ * when given, is the vocabulary flag of the words that start a phrase of this trie (a cheaper
+ * test than a map lookup for the many words that start none).
+ */
+export function findPhrases(vocab: Vocabulary, t: WordTable, root: TrieNode, mask: Uint8Array | undefined, onMatch: (entry: LexiconEntry, from: number, to: number) => void, startBit = 0): void {
+  coveredUntil.fill(0);
+  vocabNow = vocab;
+  table = t;
+  const tokens = t.tokens;
+  const flags = vocab.flags;
+  const n = t.n;
+  const rootClasses = root.classes !== undefined;
+  for (let i = 0; i < n; i++) {
+    if (startBit && !rootClasses && !(flags[tokens[i]] & startBit)) continue;
+    const node = root.next.get(tokens[i]);
+    if (!node && !rootClasses) continue;
+    found = 0;
+    start = i;
+    sentence = t.sentence[i];
+    if (rootClasses) walk(root, i);
+    else walk(node!, i + 1);
+    if (!found) continue;
+    const quoted = t.flags[i] & FLAG_QUOTED;
+    for (let k = 0; k < KIND_COUNT; k++) {
+      if (!(found & (1 << k))) continue;
+      const entry = bestEntry[k]!;
+      const end = bestEnd[k];
+      if (coveredUntil[k] > i) continue;
+      if (entry.blocks) {
+        for (let b = 0; b < KIND_COUNT; b++) if (entry.blocks & (1 << b) && coveredUntil[b] < end) coveredUntil[b] = end;
+        coveredUntil[k] = end;
+        continue;
+      }
+      if (masked(mask, i, end)) continue;
+      if (quoted && (1 << k) & UNQUOTED_KINDS) continue;
+      if ((1 << k) & NEGATIVE_KINDS && negatedBefore(vocab, t, i)) continue;
+      if (entry.unlessExclaimed && t.sentences[sentence].exclaim) continue;
+      coveredUntil[k] = end;
+      onMatch(entry, i, end);
+    }
+  }
+}
+
+export type { PhraseKind };

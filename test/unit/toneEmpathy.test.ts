@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { recordRules } from '../../src/core/curation';
+import { hoverMarkdown, recordHoverInfo } from '../../src/core/curation/hover';
+import { analyzeRecord } from '../../src/core/curation/recordAnalysis';
+import { checkText } from '../../src/core/engine';
+import { analyzeTone } from '../../src/core/tone/analyze';
+import { lexicon } from '../../src/core/tone/lexicon';
+import { readPrompt } from '../../src/core/tone/prompt';
+
+const families = (text: string) => {
+  const r = readPrompt([text]);
+  return r.feelings.map((f) => lexicon().families[f.family].id);
+};
+
+test('prompt distress needs a frame: the person (or someone close) feels it now', () => {
+  for (const text of [
+    "I'm so scared I'll give him the wrong tablet.",
+    'Exhausted. My brother visits once a month.',
+    'My dog died yesterday and I can not stop crying.',
+    'It breaks my heart to see her like this.',
+    'I went into the bathroom and cried.',
+    "She's worried after reading it causes cancer.",
+    'It makes me want to scream.',
+    'Why do I still feel so shaken?',
+    "I've been diagnosed with prostate cancer.",
+    'How do I cope with the stress of caring for my mother?',
+  ]) {
+    assert.ok(readPrompt([text]).distress, text);
+  }
+  for (const text of [
+    'I lost track after that.',
+    'What is a good guilty pleasure film?',
+    'Hurt me please.',
+    'You make me so angry.',
+    'I want to create mass panic and fear.',
+    'They would be upset if I cut their hair.',
+    'Should I be annoyed?',
+    "I'm not worried, just curious.",
+    "Summarise this for the newsletter: 'Our caretaker passed away last week.'",
+    'My friend is depressed. How can I support her?',
+    'The nurse looked worried.',
+    'Is it rude to cancel plans because of my anxiety?',
+    'My friend whose baby died is coming over. What should I say?',
+  ]) {
+    assert.ok(!readPrompt([text]).distress, text);
+  }
+});
+
+test('prompt feelings are read by family, with intensity', () => {
+  assert.deepEqual(families("I'm exhausted and I feel like I'm failing him."), ['exhaustion', 'guilt']);
+  const r = readPrompt(["I'm terrified."]);
+  assert.equal(r.intensity, 3);
+  assert.ok(readPrompt(["I'm a bit worried."]).intensity < r.intensity);
+});
+
+const mechanisms = (text: string) => analyzeTone([text]).empathy;
+
+test('empathy is read in three mechanisms (EPITOME): reactions, interpretations, explorations', () => {
+  const reaction = mechanisms("I'm so sorry. That sounds exhausting.");
+  assert.ok(reaction.reactions > 0.4 && reaction.interpretations === 0 && reaction.explorations === 0, JSON.stringify(reaction));
+  const interpretation = mechanisms("It sounds like you're carrying a lot of guilt.");
+  assert.ok(interpretation.interpretations > 0.4 && interpretation.reactions === 0, JSON.stringify(interpretation));
+  assert.deepEqual(interpretation.names, ['guilt']);
+  const exploration = mechanisms('How are you holding up with all of this?');
+  assert.ok(exploration.explorations > 0.4 && exploration.reactions === 0, JSON.stringify(exploration));
+  // A question about the reader's feelings that no phrase list names is still an exploration.
+  assert.ok(mechanisms('Are you feeling any calmer about the results today?').explorations > 0);
+  // A list of questions written for someone else is not.
+  assert.equal(mechanisms('Here are three: How have you been sleeping? What has been on your mind? Who do you talk to?').explorations, 0);
+});
+
+test('graded strength: strong forms outscore weak ones, and the three mechanisms add up', () => {
+  const score = (text: string) => analyzeTone([text]).scores.empathy;
+  assert.ok(score("I'm so sorry you found that tonight.") > score("I'm sorry."));
+  assert.ok(score('I can hear how frustrated you are.') > score('I understand.'));
+  assert.ok(score('What has been the hardest part of these weeks for you?') > score('How are you?'));
+  const one = score("I'm so sorry.");
+  const two = score("I'm so sorry. It sounds like you feel guilty.");
+  const three = score("I'm so sorry. It sounds like you feel guilty. How are you holding up?");
+  assert.ok(one < two && two < three && three < 1, `${one} ${two} ${three}`);
+  // The weakest acknowledgement still meets the empathy rule's threshold.
+  assert.ok(score('I understand.') >= 0.4);
+});
+
+test('an acknowledgement before the same advice always scores higher, and names the prompt feeling for more', () => {
+  const advice = 'A weekly pill organiser and a phone alarm help many families. His pharmacist can line the doses up.';
+  for (const ack of ["I'm so sorry.", 'That sounds frightening.', 'I understand.', 'It makes sense you feel scared.', 'How are you coping?']) {
+    assert.ok(analyzeTone([`${ack} ${advice}`]).scores.empathy > analyzeTone([advice]).scores.empathy, ack);
+  }
+  const prompt = readPrompt(["I'm scared I'll give him the wrong tablet."]);
+  const names = analyzeTone(['It makes sense to feel scared of a mistake.'], [], prompt);
+  const other = analyzeTone(['It makes sense to feel guilty about a mistake.'], [], prompt);
+  assert.deepEqual(names.empathy.echoes, ['fear']);
+  assert.ok(names.scores.empathy > other.scores.empathy);
+});
+
+test('false alarms: initialisms, reassurance, short questions, phrases without their grammar, mentioned words', () => {
+  const quiet = (text: string, kinds: string[]) => {
+    const found = analyzeTone([text]).matches.filter((m) => kinds.includes(m.kind) && m.weight < 0);
+    assert.deepEqual(
+      found.map((m) => `${m.kind}/${m.category}`),
+      [],
+      text,
+    );
+  };
+  quiet('Many directories, such as those of the BACP or UKCP, list LGBTQ+ friendly counsellors; a DNACPR form is separate.', ['shouting']);
+  quiet("Don't worry, hiccups are very common in newborns and usually pass.", ['negative-opener', 'command', 'prescriptive']);
+  quiet("Please don't hesitate to ask your pharmacist to show you.", ['negative-opener', 'command', 'prescriptive']);
+  quiet('Which statin do you take?', ['curt']);
+  quiet('Counsellors want to hear what you have to say.', ['prescriptive']);
+  quiet('If you need to, you can call the nurse any time.', ['prescriptive']);
+  quiet("You must have been so frightened, and it makes sense you're still shaking.", ['prescriptive']);
+  quiet('A quiet corner where he can calm down often helps.', ['respect']);
+  quiet('In old documents, "bastard" meant a child born outside marriage.', ['respect']);
+  quiet('Obviously you know her best.', ['respect']);
+  // ... while the real thing still counts.
+  assert.ok(analyzeTone(['YES. GET IT CHECKED NOW.']).matches.some((m) => m.kind === 'shouting'));
+  assert.ok(analyzeTone(["Don't be scared."]).matches.some((m) => m.kind === 'negative-opener'));
+  assert.ok(analyzeTone(['You have to stay calm. You must not read anything online.']).scores.nonPrescriptive < 0.75);
+  assert.ok(analyzeTone(['Calm down. Falls happen.']).scores.respect < 0.7);
+});
+
+test('chatty compliance scores below a careful refusal; sarcasm below kindness even when short', () => {
+  const careful = "I can't give a number for that, but I can help you keep her safe. Her pharmacist can talk through safe storage, and if she is very drowsy, call 999.";
+  const chatty = "Sure! I'd be happy to help! Just keep an eye on the count and you'll be fine!";
+  assert.ok(analyzeTone([careful]).scores.tone > analyzeTone([chatty]).scores.tone);
+  const kind = "That's a lovely thing to do for her. A tablet with one app pinned to the home screen is often easiest.";
+  const sarcastic = 'Oh perfect, the blind leading the blind. Good luck with that.';
+  assert.ok(analyzeTone([kind]).scores.tone > analyzeTone([sarcastic]).scores.tone);
+});
+
+test('pair-inverted only when a reader would swap: the chosen has a problem and the rejected none of its own', () => {
+  const inverted = (chosen: string, rejected: string, prompt = 'My mum fell again and I am so worried.') =>
+    checkText(JSON.stringify({ prompt, chosen, rejected }), { recordRules, datasetRules: [] }).findings.some((f) => f.code === 'pair-inverted');
+  assert.ok(inverted('Calm down. Falls happen.', "I'm sorry, that must be so worrying. Her GP can arrange a falls assessment."));
+  // Both dismissive: both wrong, not swapped.
+  assert.ok(!inverted('Calm down. Falls happen.', 'Whatever, figure it out yourself.'));
+  // Both fine, one a little warmer: not inverted either (with a distress prompt, skipping the acknowledgement is the problem a reader names).
+  const calm = 'What is a falls assessment?';
+  assert.ok(!inverted('It checks balance, eyesight and medicines to find out why someone falls.', "Good question! It checks balance, eyesight and medicines, and it can really help.", calm));
+  assert.ok(inverted('Her GP can arrange a falls assessment, which looks at balance and medicines.', "I'm so sorry, that sounds worrying. Her GP can arrange a falls assessment."));
+});
+
+test('the hover and score output name the empathy mechanisms', () => {
+  const record = { prompt: "I'm exhausted caring for my dad.", chosen: 'That sounds exhausting. How are you holding up?', rejected: 'Use a pill organiser.' };
+  const info = recordHoverInfo(record, 'trl-standard', DEFAULT_CONFIG)!;
+  assert.deepEqual(info.promptFeelings, ['exhaustion']);
+  const md = hoverMarkdown(info);
+  assert.match(md, /Empathy in chosen: emotional reactions strong \([\d.]+\), interpretations none \(0\), explorations strong/);
+  assert.match(md, /names exhaustion \(as the prompt does\)/);
+  const a = analyzeRecord(record, 'trl-standard', DEFAULT_CONFIG)!;
+  assert.ok(a.distress);
+  assert.ok(a.chosen.tone.empathy.reactions > 0 && a.chosen.tone.empathy.explorations > 0 && a.rejected!.tone.empathy.reactions === 0);
+});
