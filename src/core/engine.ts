@@ -73,7 +73,7 @@ export interface DatasetRule {
 }
 
 /** The record-finding codes that the dataset findings fold away (undefined: none, the usual case). */
-export function foldedCodes(datasetFindings: Iterable<Finding>): Set<string> | undefined {
+function foldedCodes(datasetFindings: Iterable<Finding>): Set<string> | undefined {
   let codes: Set<string> | undefined;
   for (const f of datasetFindings) {
     const folds = f.data?.folds;
@@ -166,12 +166,26 @@ export class DatasetRun {
     for (const a of this.accumulators) a?.remove(entry);
   }
 
-  /** Every rule's findings, rule by rule; `ordered` holds exactly the entries added, in line order. */
-  findings(ordered: readonly RecordEntry[]): Finding[] {
-    const out: Finding[] = [];
+  /**
+   * Every rule's findings with the config's rule settings applied, rule by rule, and the record
+   * codes they fold away; `ordered` holds exactly the entries added, in line order.
+   */
+  result(ordered: readonly RecordEntry[]): { findings: Finding[]; folded: Set<string> | undefined } {
+    const lists = this.settledLists(ordered);
+    const findings: Finding[] = [];
     // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
-    for (const list of this.findingLists(ordered)) for (const f of list) out.push(f);
-    return out;
+    for (const list of lists) for (const f of list) findings.push(f);
+    return { findings, folded: this.folded(lists) };
+  }
+
+  /** Each rule's findings with the config's rule settings applied (see findingLists). */
+  settledLists(ordered: readonly RecordEntry[]): readonly (readonly Finding[])[] {
+    return this.findingLists(ordered).map((list) => applyRuleSettings(list, this.ctx.config));
+  }
+
+  /** The record codes that `lists` (as settledLists gives them) fold away: only folding rules' findings are read. */
+  folded(lists: readonly (readonly Finding[])[]): Set<string> | undefined {
+    return foldedCodes(lists.flatMap((list, k) => (this.rules[k].folds ? list : NO_FINDINGS)));
   }
 
   /** Each rule's findings as it returned them (not to be changed: rules may hand back a list they keep). */
@@ -440,11 +454,15 @@ export class DatasetModel {
     const ordered: RecordEntry[] = [];
     const added: RecordEntry[] = [];
     const placed: Finding[][] = new Array(this.lines.length);
+    const nonBlank = new Uint8Array(this.lines.length);
     let records = 0;
     for (let i = 0; i < this.lines.length; i++) {
       const l = this.lines[i];
       this.checkLine(l);
-      if (l.parsed?.kind !== 'blank') records++;
+      if (l.parsed?.kind !== 'blank') {
+        records++;
+        nonBlank[i] = 1;
+      }
       if (l.placedLine !== i || !l.placed) {
         const own = l.recordFindings!;
         l.placed = own.length ? applyRuleSettings(own.map((f) => atLine(f, i)), config) : NO_FINDINGS;
@@ -459,23 +477,15 @@ export class DatasetModel {
     }
     // Added once every entry's line is current, so rules may keep their records in line order.
     for (const e of added) dataset!.add(e);
-    const datasetLists = dataset ? dataset.findingLists(ordered).map((list) => applyRuleSettings(list, config)) : [];
-    const folded = this.foldedBy(datasetLists);
-    const shown = placed.slice();
-    if (folded) for (let i = 0; i < shown.length; i++) shown[i] = withoutFolded(shown[i], folded);
-    const findings = mergeByLine(shown, datasetLists);
-    const nonBlank = new Uint8Array(this.lines.length);
-    for (let i = 0; i < this.lines.length; i++) if (this.lines[i].parsed?.kind !== 'blank') nonBlank[i] = 1;
-    this.last = { format, records, findings, shown, ordered, datasetLists, folded: foldKey(folded), nonBlank };
+    const datasetLists = dataset ? dataset.settledLists(ordered) : [];
+    const folded = dataset?.folded(datasetLists);
+    // `placed` becomes each line's findings as shown.
+    if (folded) for (let i = 0; i < placed.length; i++) placed[i] = withoutFolded(placed[i], folded);
+    const findings = mergeByLine(placed, datasetLists);
+    this.last = { format, records, findings, shown: placed, ordered, datasetLists, folded: foldKey(folded), nonBlank };
     this.touched = [];
     this.lastSummaryKind = 'full';
     return { format, records, findings };
-  }
-
-  /** The record codes the dataset findings fold away (see DatasetRule.folds). */
-  private foldedBy(datasetLists: readonly (readonly Finding[])[]): Set<string> | undefined {
-    const rules = this.settings.datasetRules ?? [];
-    return foldedCodes(datasetLists.flatMap((list, k) => (rules[k]?.folds ? list : NO_FINDINGS)));
   }
 
   /**
@@ -522,8 +532,8 @@ export class DatasetModel {
         dataset.add(l.entry);
       }
     });
-    const datasetLists = dataset ? dataset.findingLists(ordered).map((list) => applyRuleSettings(list, config)) : [];
-    const folded = this.foldedBy(datasetLists);
+    const datasetLists = dataset ? dataset.settledLists(ordered) : [];
+    const folded = dataset?.folded(datasetLists);
     if (foldKey(folded) !== last.folded) return undefined;
     const shown = last.shown.slice();
     const befores = lines.map((i) => shown[i]);
@@ -867,15 +877,10 @@ export class StreamChecker {
   /** Finishes the file: flushes buffered lines and runs dataset rules. */
   end(): { format: FormatId | undefined; records: number } {
     if (!this.lineChecker) this.flush();
-    let datasetFindings: Finding[] = [];
-    if (this.settings.datasetRules?.length) {
-      const config = this.settings.config ?? DEFAULT_CONFIG;
-      datasetFindings = applyRuleSettings(this.datasetRun().findings(this.entries), config);
-    }
-    const folded = foldedCodes(datasetFindings);
+    const { findings, folded } = this.settings.datasetRules?.length ? this.datasetRun().result(this.entries) : { findings: [], folded: undefined };
     for (const f of this.held) if (!folded?.has(f.code)) this.onFinding(f);
     this.held = [];
-    for (const f of datasetFindings) this.onFinding(f);
+    for (const f of findings) this.onFinding(f);
     return { format: this.decision.format, records: this.records };
   }
 }

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
-import { applyRuleSettings, DEFAULT_CONFIG } from '../core/config';
+import { DEFAULT_CONFIG } from '../core/config';
 import { ByteLineSplitter, decodeLine } from '../core/byteLines';
 import { recordRules as curationRules } from '../core/curation';
-import { CheckSettings, DatasetRun, foldedCodes, RecordEntry, sortFindings, StreamFormatDecision } from '../core/engine';
+import { CheckSettings, DatasetRun, RecordEntry, sortFindings, StreamFormatDecision } from '../core/engine';
 import { Finding } from '../core/findings';
 import { parseLine } from '../core/jsonl';
 import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
@@ -272,8 +272,7 @@ export async function checkFileParallel(file: string, settings: CheckSettings, p
   let all = findings;
   if (settings.datasetRules?.length) {
     dataset ??= new DatasetRun(settings.datasetRules, { config, format: decision.format });
-    const datasetFindings = applyRuleSettings(dataset.findings(entries), config);
-    const folded = foldedCodes(datasetFindings);
+    const { findings: datasetFindings, folded } = dataset.result(entries);
     if (folded) all = findings.filter((f) => !folded.has(f.code));
     for (const f of datasetFindings) all.push(f);
   }
