@@ -145,42 +145,51 @@ function lineList(lines: readonly number[], total = lines.length): string {
 }
 
 /**
- * The related locations of each member of a group: the first MAX_RELATED members other than
- * itself. Every member past the first MAX_RELATED + 1 sees the same list, so those share one
- * array (a group of half a million copies held 5 million locations otherwise).
+ * A value made for each member of a group by its index, where what a member is told names the
+ * first MAX_RELATED other members: every member past those sees the same ones, so one value made
+ * for the first of them serves them all (a group of half a million copies held 5 million
+ * locations otherwise).
  */
-function relatedPerMember(group: readonly RecordEntry[], message: (x: RecordEntry) => string): (x: RecordEntry, index: number) => RelatedLocation[] {
-  let shared: RelatedLocation[] | undefined;
-  // In a very large group the later members point at the first one only (their message lists the
-  // first lines already): a million copies would otherwise print ten million locations.
-  const later = group.length > LARGE_GROUP ? 1 : MAX_RELATED;
-  return (x, index) => (index <= MAX_RELATED ? related(group, x, message) : (shared ??= related(group, x, message).slice(0, later)));
+function perMember<T>(make: (index: number) => T): (index: number) => T {
+  let shared: T | undefined;
+  return (index) => (index <= MAX_RELATED ? make(index) : (shared ??= make(index)));
+}
+
+/**
+ * The related locations of each member of a group (see `related`). In a very large group the
+ * later members point at the first one only (their message lists the first lines already): a
+ * million copies would otherwise print ten million locations.
+ */
+function relatedPerMember(group: readonly RecordEntry[], message: (x: RecordEntry) => string): (index: number) => RelatedLocation[] {
+  return perMember((index) => {
+    const list = related(group, group[index], message);
+    return index > MAX_RELATED && group.length > LARGE_GROUP ? list.slice(0, 1) : list;
+  });
 }
 
 /** Groups larger than this report fewer related locations on their later members. */
 const LARGE_GROUP = 100;
 
 function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
-  const [keep, ...copies] = g;
-  const out: Finding[] = [];
-  // The other copies of each: every line but the kept one and its own, of which the message shows
-  // the first few. Collected up to that few, so a group of n copies costs n, not n squared; the
-  // copies past the first few all show the same lines, so they share one message and one data.
-  const total = copies.length - 1;
-  const relatedOf = relatedPerMember(g, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy'));
-  let later: { message: string; data: Record<string, unknown> } | undefined;
+  const keep = g[0];
+  // Each copy's message names the other copies (every line but the kept one and its own), of
+  // which it shows the first few: collected up to that few, so a group of n copies costs n, not
+  // n squared.
+  const total = g.length - 2;
   const severity = ruleDoc('dataset-duplicate-record')!.severity;
-  copies.forEach((x, i) => {
-    let template: Finding | undefined;
-    if (i < MAX_RELATED + 1 || !later) {
-      const others: number[] = [];
-      for (let k = 0; k < copies.length && others.length < MAX_RELATED; k++) if (copies[k] !== x) others.push(copies[k].line);
-      template = ruleFinding('dataset-duplicate-record', { column: 0, endColumn: 1 }, { first: keep.line + 1, others: total ? ` (copies also on lines ${lineList(others, total)})` : '' }, { data: { fix: 'remove-line', keepLine: keep.line } });
-      if (i >= MAX_RELATED + 1) later = { message: template.message, data: template.data! };
-    }
-    const { message, data } = template ?? later!;
-    out.push({ line: x.line, column: 0, endLine: x.line, endColumn: lenOf(x), severity, code: 'dataset-duplicate-record', message, data, related: relatedOf(x, i + 1) });
+  const relatedOf = relatedPerMember(g, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy'));
+  const textOf = perMember((index) => {
+    const others: number[] = [];
+    for (let k = 1; k < g.length && others.length < MAX_RELATED; k++) if (k !== index) others.push(g[k].line);
+    const t = ruleFinding('dataset-duplicate-record', { column: 0, endColumn: 1 }, { first: keep.line + 1, others: total ? ` (copies also on lines ${lineList(others, total)})` : '' }, { data: { fix: 'remove-line', keepLine: keep.line } });
+    return { message: t.message, data: t.data! };
   });
+  const out: Finding[] = [];
+  for (let index = 1; index < g.length; index++) {
+    const x = g[index];
+    const { message, data } = textOf(index);
+    out.push({ line: x.line, column: 0, endLine: x.line, endColumn: lenOf(x), severity, code: 'dataset-duplicate-record', message, data, related: relatedOf(index) });
+  }
   return out;
 }
 
@@ -199,7 +208,7 @@ function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
     severity: t.severity,
     code: t.code,
     message: t.message,
-    related: relatedOf(x, i),
+    related: relatedOf(i),
   }));
 }
 
