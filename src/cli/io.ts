@@ -30,11 +30,18 @@ export function parseDatasetArgs<F extends string>(
   io: CliIO,
   help: string,
   formats: readonly F[],
-): { format: F; config: string | undefined; positionals: string[] } | undefined {
+  /** Further `--name VALUE` options the command takes; their values come back in `options`. */
+  extra: readonly string[] = [],
+): { format: F; config: string | undefined; positionals: string[]; options: Record<string, string | undefined> } | undefined {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      format: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(extra.map((name) => [name, { type: 'string' as const }])),
+    },
   });
   if (values.help) {
     io.stdout.write(help);
@@ -42,7 +49,8 @@ export function parseDatasetArgs<F extends string>(
   }
   const format = (values.format ?? formats[0]) as F;
   if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]} (found "${values.format}")`);
-  return { format, config: values.config, positionals };
+  const options = Object.fromEntries(extra.map((name) => [name, (values as Record<string, unknown>)[name] as string | undefined]));
+  return { format, config: values.config as string | undefined, positionals, options };
 }
 
 /**

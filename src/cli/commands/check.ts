@@ -32,15 +32,6 @@ Options:
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.
 `;
 
-/** Takes `--name VALUE` out of the arguments: [value or undefined, the other arguments]. */
-function takeOption(args: string[], name: string, what: string): [string | undefined, string[]] {
-  const at = args.indexOf(name);
-  if (at < 0) return [undefined, args];
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs ${what}`);
-  return [value, [...args.slice(0, at), ...args.slice(at + 2)]];
-}
-
 /** The base URL rule pages are linked under (ends with "/"), from --rules-url. */
 function rulesBase(value: string): string {
   let url: URL;
@@ -63,11 +54,11 @@ function* withNewline(chunks: Iterable<string>): Generator<string> {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const [stdinName, rest] = takeOption(args, '--stdin-filename', 'a NAME');
-  const [rulesUrlArg, remaining] = takeOption(rest, '--rules-url', 'a URL');
-  const rulesUrl = rulesUrlArg !== undefined ? rulesBase(rulesUrlArg) : RULES_URL;
-  const parsed = parseDatasetArgs(remaining, io, HELP, ['text', 'json', 'sarif'] as const);
+  const parsed = parseDatasetArgs(args, io, HELP, ['text', 'json', 'sarif'] as const, ['stdin-filename', 'rules-url']);
   if (!parsed) return 0;
+  const stdinName = parsed.options['stdin-filename'];
+  const rulesUrlArg = parsed.options['rules-url'];
+  const rulesUrl = rulesUrlArg !== undefined ? rulesBase(rulesUrlArg) : RULES_URL;
   const { format } = parsed;
   const fromStdin = parsed.positionals.filter((p) => p === '-').length;
   if (fromStdin > 1) throw new UsageError('- (standard input) can be given once');
