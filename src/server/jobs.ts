@@ -257,7 +257,8 @@ export class JobManager {
     this.emit(live, 'info', `Validating ${files.map((f) => `${f.name}: ${f.id}`).join(', ')}`);
     const paths = this.pathsOf(job);
     // Streamed on a worker thread, which writes the backend's dataset files as it goes: memory
-    // does not grow with the uploads, and the server answers every request meanwhile.
+    // does not grow with the uploads, and the server answers every request meanwhile. A worker
+    // thread that dies (a crash, out of memory) rejects: scheduleValidation fails the job.
     let answer: FromPrepareWorker | undefined;
     try {
       live.preparation = startPreparation(
@@ -270,10 +271,6 @@ export class JobManager {
         this.options.validationHeapMb,
       );
       answer = await live.preparation.result;
-    } catch (err) {
-      // The worker thread died (a crash, out of memory): the job fails, the server goes on.
-      this.validationStopped(live, (err as Error).message);
-      return;
     } finally {
       live.preparation = undefined;
     }

@@ -1,12 +1,10 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { ByteLineSplitter, decodeLine } from '../../core/byteLines';
+import { forEachLine } from '../../node/fileLines';
 import { CuratorConfig } from '../../core/config';
 import { analyzeRecord } from '../../core/curation/recordAnalysis';
 import { RecordStream, StreamedLine } from '../../core/dataset/recordStream';
 import { classifyRecord, FormatId, FORMAT_LABELS } from '../../core/formats';
-import { AXIS_LABELS, EmpathyMechanisms, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
-import { lexicon } from '../../core/tone/lexicon';
+import { AXIS_LABELS, EmpathyMechanisms, familyIds, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
 import { CliIO, parseDatasetArgs, UsageError } from '../io';
@@ -85,10 +83,7 @@ export function resolveInputs(positionals: string[], configPath: string | undefi
 /** Streams a dataset file's records with its format (config override or detected). */
 export async function forEachRecord(file: string, format: FormatId | undefined, signal: AbortSignal, onRecord: (item: StreamedLine, format: FormatId | undefined) => void): Promise<{ format: FormatId | undefined; records: number }> {
   const stream = new RecordStream(onRecord, format);
-  const splitter = new ByteLineSplitter();
-  const onLine = (bytes: Uint8Array) => stream.pushLine(decodeLine(bytes).text);
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20, signal })) splitter.push(chunk as Buffer, onLine);
-  splitter.end(onLine);
+  await forEachLine(file, (text) => stream.pushLine(text), { signal });
   stream.end();
   return { format: stream.format, records: stream.records };
 }
@@ -106,9 +101,7 @@ export function scoreRecord(item: StreamedLine, format: FormatId | undefined, co
   // An empty response has nothing to score: null, not a row of zeros that would drag means down.
   const side = (s: typeof a.chosen | undefined) => (s && s.tone.words > 0 ? roundScores(s.tone.scores) : null);
   const mechanisms = (s: typeof a.chosen | undefined) => (s && s.tone.words > 0 ? roundMechanisms(s.tone.scores.empathy, s.tone.empathy) : null);
-  const feelings = lexicon()
-    .families.filter((_, k) => k > 0 && a.prompt.families & (1 << k))
-    .map((f) => f.id);
+  const feelings = familyIds(a.prompt.families);
   return {
     line: item.line + 1,
     chosen: side(a.chosen),

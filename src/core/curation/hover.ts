@@ -1,8 +1,7 @@
 import { CuratorConfig } from '../config';
 import { FormatId, FORMAT_LABELS } from '../formats';
 import { formatPath, Turn } from '../parts';
-import { AXIS_LABELS, EmpathyMechanisms, TONE_AXES, ToneAxis, ToneScores, weakestAxis } from '../tone/analyze';
-import { lexicon } from '../tone/lexicon';
+import { AXIS_LABELS, EmpathyMechanisms, familyIds, TONE_AXES, ToneAxis, ToneScores, weakestAxis } from '../tone/analyze';
 import { tokenizer } from '../tokens/tokenizer';
 import { formatNumber } from './meta';
 import { analyzeRecord, joinTurns, Side } from './recordAnalysis';
@@ -72,12 +71,6 @@ export function recordHoverInfo(value: unknown, format: FormatId | undefined, co
     promptFeelings: familyIds(a.prompt.families),
     distress: a.distress,
   };
-}
-
-function familyIds(mask: number): string[] {
-  return lexicon()
-    .families.filter((_, k) => k > 0 && mask & (1 << k))
-    .map((f) => f.id);
 }
 
 /** A mechanism score as a reader says it: none, weak or strong (EPITOME's three levels). */

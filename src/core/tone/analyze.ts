@@ -21,14 +21,12 @@ import {
   WORD_SUBJECT_FOLLOWER,
   WORD_SUBJECT_PRONOUN,
 } from './lexicon';
-import { findPhrases } from './match';
+import { findPhrases, masked } from './match';
 import type { PromptReading } from './prompt';
 import { fleschKincaidGrade, gradeToScore, syllables } from './readability';
 import { Vocabulary } from './vocab';
 import { FLAG_ALL_CAPS, FLAG_CONTRACTION_TAIL, FLAG_PAUSE_AFTER, scanWords, tokenStrings, WordTable } from './words';
 
-export { hasDistressCue, readPrompt } from './prompt';
-export type { PromptReading } from './prompt';
 
 /** The tone axes, each in [0, 1], higher = better for a chosen response. */
 export const TONE_AXES = ['empathy', 'politeness', 'simplicity', 'nonPrescriptive', 'plainLanguage', 'respect'] as const;
@@ -161,12 +159,6 @@ function allowedMask(t: WordTable, allow: AllowList | undefined): Uint8Array | u
   return mask;
 }
 
-function masked(mask: Uint8Array | undefined, from: number, to: number): boolean {
-  if (!mask) return false;
-  for (let k = from; k < to; k++) if (mask[k]) return true;
-  return false;
-}
-
 function kindAxis(kind: PhraseKind): ToneAxis {
   switch (kind) {
     case 'empathy':
@@ -229,7 +221,7 @@ function kindScratch(n: number): Uint8Array {
 
 /** The ids of the emotion families in a bit mask (one frozen list per mask: most responses share a few). */
 const familyLists = new Map<number, readonly string[]>();
-function familyIds(mask: number): string[] {
+export function familyIds(mask: number): string[] {
   let list = familyLists.get(mask);
   if (!list) familyLists.set(mask, (list = Object.freeze(lexicon().families.filter((_, k) => k > 0 && mask & (1 << k)).map((f) => f.id))));
   return list as string[];

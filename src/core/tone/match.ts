@@ -27,7 +27,8 @@ export function negatedBefore(vocab: Vocabulary, t: WordTable, at: number): bool
   return false;
 }
 
-function masked(mask: Uint8Array | undefined, from: number, to: number): boolean {
+/** Whether any of the words [from, to) is marked in `mask`. */
+export function masked(mask: Uint8Array | undefined, from: number, to: number): boolean {
   if (!mask) return false;
   for (let k = from; k < to; k++) if (mask[k]) return true;
   return false;

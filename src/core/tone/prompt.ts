@@ -244,8 +244,3 @@ export function readPrompt(segments: readonly string[]): PromptReading {
   }
   return { distress: intensity > 0, families, intensity, feelings, lastTurnWords, lastTurnQuestion, asksBrief, stamp, generation: vocab.generation };
 }
-
-/** True when the prompt shows distress, so the response is expected to acknowledge feelings. */
-export function hasDistressCue(segments: readonly string[]): boolean {
-  return readPrompt(segments).distress;
-}

@@ -37,8 +37,6 @@ export class Vocabulary {
   generation = 0;
   /** Per-id bit flags that the lexicon assigns (command verb, acronym, ...). */
   flags = new Uint32Array(1 << 12);
-  /** Per-id emotion word: family index in the low 4 bits, intensity (1–3) above them; 0 for none (see emotions.ts). */
-  emotion = new Uint8Array(1 << 12);
   /** Per-id syllable counts, 0 until computed. */
   syllables = new Uint8Array(1 << 12);
 
@@ -104,7 +102,6 @@ export class Vocabulary {
     this.charStart[id + 1] = this.charsUsed;
     if (id >= this.flags.length) {
       this.flags = grown(this.flags, id + 1);
-      this.emotion = grown(this.emotion, id + 1);
       this.syllables = grown(this.syllables, id + 1);
     }
     if (this.words.length * 2 > this.mask + 1) this.rehash(2 * (this.mask + 1));
@@ -135,7 +132,6 @@ export class Vocabulary {
     this.hashes.length = this.pinned;
     this.charsUsed = this.charStart[this.pinned];
     this.flags.fill(0, this.pinned);
-    this.emotion.fill(0, this.pinned);
     this.syllables.fill(0, this.pinned);
     this.rehash(this.mask + 1);
     this.generation++;
