@@ -15,17 +15,18 @@ const extra = have.filter((name) => !want.has(name));
 const schemaFile = path.resolve(__dirname, '..', 'schemas', 'dialoguecurator.schema.json');
 const schemaNow = fs.readFileSync(schemaFile, 'utf8');
 const schemaWant = configSchemaText(schemaNow);
-if (schemaWant !== schemaNow) stale.push('../../schemas/dialoguecurator.schema.json');
+const schemaStale = schemaWant !== schemaNow;
+const written = stale.length + (schemaStale ? 1 : 0);
 if (check) {
-  if (stale.length || extra.length) {
-    console.error(`docs/rules is out of date (${[...stale, ...extra].join(', ')}): run npm run docs:rules`);
+  if (written || extra.length) {
+    console.error(`docs/rules is out of date (${[...stale, ...(schemaStale ? ['schemas/dialoguecurator.schema.json'] : []), ...extra].join(', ')}): run npm run docs:rules`);
     process.exit(1);
   }
   console.log(`docs/rules: ${want.size} pages up to date`);
 } else {
   fs.mkdirSync(dir, { recursive: true });
-  for (const name of stale) if (want.has(name)) fs.writeFileSync(path.join(dir, name), want.get(name)!);
-  if (schemaWant !== schemaNow) fs.writeFileSync(schemaFile, schemaWant);
+  for (const name of stale) fs.writeFileSync(path.join(dir, name), want.get(name)!);
+  if (schemaStale) fs.writeFileSync(schemaFile, schemaWant);
   for (const name of extra) fs.rmSync(path.join(dir, name));
-  console.log(`docs/rules: ${want.size} pages (${stale.length} written, ${extra.length} removed)`);
+  console.log(`docs/rules: ${want.size} pages (${written} written, ${extra.length} removed)`);
 }

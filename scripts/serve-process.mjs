@@ -5,7 +5,8 @@ import path from 'node:path';
 
 /**
  * Resolves with `{ url, stop }` once the server listens; `stop()` sends SIGTERM to the group, then
- * SIGKILL after 10 s. Rejects (and stops it) when it exits first or prints no URL within 120 s
+ * SIGKILL after 10 s if the server is still there, and SIGKILL to whatever is left of the group
+ * once it has exited. Rejects (and stops it) when it exits first or prints no URL within 120 s
  * (the trl backend checks its Python packages before it listens). Its standard error goes to
  * `log` when given (a writable stream), and is quoted in the error otherwise.
  */
@@ -29,6 +30,7 @@ export async function startServe(root, { backend, dataDir, env = {}, log }) {
     const timer = setTimeout(() => signal('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
+    signal('SIGKILL');
   };
   let stderr = '';
   if (log) child.stderr.pipe(log);

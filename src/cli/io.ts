@@ -1,3 +1,4 @@
+import { once } from 'events';
 import { parseArgs } from 'util';
 
 /** What a CLI command may touch of the outside world: passed in so tests can capture it. */
@@ -63,7 +64,8 @@ export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterabl
   const flush = async () => {
     const ok = stream.write(pending);
     pending = '';
-    if (!ok) await new Promise<void>((resolve) => stream.once('drain', resolve));
+    // once() also rejects on 'error', so a broken pipe ends the write instead of waiting forever.
+    if (!ok) await once(stream, 'drain');
   };
   for (const chunk of chunks) {
     pending += chunk;
