@@ -113,5 +113,7 @@ test('the tone note folds pair-inverted alike in one thread, on worker threads a
   const off = { ...settings, config: { ...DEFAULT_CONFIG, rules: { 'dataset-tone-unseparated': { severity: 'off' as const } } } };
   const kept = await checkFileInThread(file, off);
   assert.equal(kept.findings.filter((f) => f.code === 'pair-inverted').length, 18);
+  // The note counts exactly the warnings it replaces.
+  assert.equal(notes[0].data!.inverted, kept.findings.filter((f) => f.code === 'pair-inverted').length);
   assert.deepEqual(await checkFile(file, off, undefined, tiny), kept);
 });

@@ -24,6 +24,8 @@ export interface RecordFacts {
    * (what `pair-inverted` compares); absent otherwise.
    */
   tg?: number;
+  /** 1 when the pair rule reported this record as `pair-inverted` (set by that rule). */
+  iv?: 1;
   /** Length of the line, for ranges that cover it. */
   len: number;
 }

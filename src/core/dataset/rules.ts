@@ -488,7 +488,6 @@ export const toneSeparationRule: DatasetRule = {
   ...accumulatedRule('dataset-tone-unseparated', (ctx) => {
     const off = ruleOff(ctx.config, 'dataset-tone-unseparated');
     const invertedOff = ruleOff(ctx.config, 'pair-inverted');
-    const margin = ruleThreshold(ctx.config, 'pair-inverted');
     let pairs = 0;
     let higher = 0;
     const count = (e: RecordEntry, by: 1 | -1) => {
@@ -509,8 +508,9 @@ export const toneSeparationRule: DatasetRule = {
         const related: RelatedLocation[] = [];
         if (!invertedOff) {
           for (const e of ordered) {
+            // The pairs the pair rule reported as inverted (it asks more than a tone gap).
             const gap = toneGap(e);
-            if (gap === undefined || -gap <= margin) continue;
+            if (gap === undefined || !factsOf(e)?.iv) continue;
             inverted++;
             if (related.length < MAX_RELATED) related.push({ line: e.line, column: 0, endLine: e.line, endColumn: Math.min(1, lenOf(e)), message: `Rejected scores higher on tone (by ${Math.round(-gap * 100) / 100})` });
           }

@@ -114,6 +114,8 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
     // Tone scores compare English texts only (see tone-language); asked only of a pair that looks inverted.
     if (r.tone - c.tone > ruleThreshold(config, 'pair-inverted') && readerWouldSwap(a, config) && a.chosen.language.english && rejected.language.english) {
       const weakest = weakestAxis(c);
+      // The tone note counts (and folds) exactly the pairs reported here.
+      record.facts.iv = 1;
       out.push(
         ruleFinding(
           'pair-inverted',
