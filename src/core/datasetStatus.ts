@@ -3,14 +3,15 @@
  * label, the problems as its detail ("3 errors, 12 warnings, 1 note"), and whether it should
  * draw attention (errors only: tone warnings are common and should not make the status flash).
  */
-import { countBySeverity, Finding } from './findings';
+import { Severity } from './findings';
 import { FORMAT_LABELS, FormatId } from './formats';
 
 export interface DatasetStatusInput {
   format: FormatId | undefined;
   formatSource: 'detected' | 'config' | 'override';
   records: number;
-  findings: readonly Finding[];
+  /** Every finding, by severity. */
+  counts: Readonly<Record<Severity, number>>;
   checking: boolean;
 }
 
@@ -37,7 +38,7 @@ const SOURCE: Record<DatasetStatusInput['formatSource'], string> = {
 export function datasetStatus(report: DatasetStatusInput): DatasetStatus {
   const format = report.format ? FORMAT_LABELS[report.format] : 'Unknown format';
   const label = `${format} · ${plural(report.records, 'record')}`;
-  const counts = countBySeverity(report.findings);
+  const counts = report.counts;
   const parts: string[] = [];
   if (counts.error) parts.push(plural(counts.error, 'error'));
   if (counts.warning) parts.push(plural(counts.warning, 'warning'));

@@ -202,13 +202,17 @@ export class CurationFixAll implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: DatasetDiagnostics) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     if (context.only && !context.only.contains(CurationFixAll.kind) && !CurationFixAll.kind.contains(context.only)) return [];
     const report = this.diagnostics.report(doc.uri);
     if (!report) return [];
+    const version = doc.version;
+    // Every duplicate, also those past what the Problems panel lists.
+    const duplicates = await this.diagnostics.curationFindingsWithCode(doc.uri, 'dataset-duplicate-record');
+    if (doc.version !== version) return [];
     const lines = new Set<number>();
-    for (const f of report.findings) {
-      if (f.code !== 'dataset-duplicate-record' || f.data?.fix !== 'remove-line') continue;
+    for (const f of duplicates) {
+      if (f.data?.fix !== 'remove-line') continue;
       const keep = typeof f.data.keepLine === 'number' ? f.data.keepLine : -1;
       if (keep < 0 || keep >= doc.lineCount || f.line >= doc.lineCount || keep === f.line || lines.has(keep)) continue;
       if (!sameRecord(doc.lineAt(keep).text, doc.lineAt(f.line).text, report.format)) continue;

@@ -1,9 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
-import { CheckSummary } from '../core/engine';
-import { FromCurationWorker, PortableSettings, ToCurationWorker } from '../node/curationProtocol';
+import { FindingsQuery, FromCurationWorker, PortableSettings, ToCurationWorker } from '../node/curationProtocol';
 import { Logger } from './logger';
+
+/** A full check's result: the findings VS Code can list, and counts of all of them. */
+export type CurationResult = Omit<Extract<FromCurationWorker, { type: 'result' }>, 'type' | 'doc' | 'requestId'>;
+
+type Answer = Extract<FromCurationWorker, { type: 'answer' }>;
 
 interface OpenDoc {
   text: () => string;
@@ -18,7 +22,7 @@ interface OpenDoc {
 export class CurationHost implements vscode.Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (s: CheckSummary & { ms: number }) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (m: FromCurationWorker) => void; reject: (e: Error) => void }>();
   private readonly docs = new Map<string, OpenDoc>();
   private disposed = false;
 
@@ -59,8 +63,8 @@ export class CurationHost implements vscode.Disposable {
     const p = this.pending.get(m.requestId);
     if (!p) return;
     this.pending.delete(m.requestId);
-    if (m.type === 'result') p.resolve({ format: m.format, records: m.records, findings: m.findings, ms: m.ms });
-    else p.reject(new Error(m.message));
+    if (m.type === 'error') p.reject(new Error(m.message));
+    else p.resolve(m);
   }
 
   open(doc: string, text: () => string, settings: PortableSettings): void {
@@ -73,12 +77,25 @@ export class CurationHost implements vscode.Disposable {
     if (this.docs.has(doc) && this.worker) this.post({ type: 'splice', doc, start, deleteCount, lines });
   }
 
-  check(doc: string): Promise<CheckSummary & { ms: number }> {
+  async check(doc: string): Promise<CurationResult> {
+    const m = await this.request(doc, (requestId) => ({ type: 'check', doc, requestId }));
+    if (m.type !== 'result') throw new Error(`the curation worker answered a check with '${m.type}'`);
+    return { format: m.format, records: m.records, listed: m.listed, counts: m.counts, total: m.total, ms: m.ms };
+  }
+
+  /** Asks for the findings the worker keeps from the last check, carried over the edits since. */
+  async query(doc: string, query: FindingsQuery): Promise<Pick<Answer, 'findings' | 'lines'>> {
+    const m = await this.request(doc, (requestId) => ({ type: 'query', doc, requestId, query }));
+    if (m.type !== 'answer') throw new Error(`the curation worker answered a query with '${m.type}'`);
+    return { findings: m.findings, lines: m.lines };
+  }
+
+  private request(doc: string, message: (requestId: number) => ToCurationWorker): Promise<FromCurationWorker> {
     if (!this.docs.has(doc)) return Promise.reject(new Error('document is not open'));
     const requestId = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
-      this.post({ type: 'check', doc, requestId });
+      this.post(message(requestId));
     });
   }
 

@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CheckSettings, CheckSummary, DatasetModel } from '../core/engine';
-import { PortableSettings } from '../node/curationProtocol';
+import { FindingsQuery, PortableSettings } from '../node/curationProtocol';
 import { CurationHost } from './curationHost';
-import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
+import { countBySeverity, Finding, LineSplice, Severity, shiftFindings, trimSplice } from '../core/findings';
 import { FormatId } from '../core/formats';
+import { addCounts, findingsToList } from '../core/shownFindings';
 import { isEvaluationFile } from '../core/trainer/evaluation';
 import { problemFinding } from '../node/project';
 import { toDiagnostic } from './diagnosticConvert';
@@ -15,8 +16,6 @@ import { ProjectConfigs } from './projectConfig';
 import { RuleDocLinks } from './ruleDocs';
 import { readSettings } from './settings';
 
-/** Codes the fast, on-type pass produces; everything else comes from the curation rules. */
-const STRUCTURAL_CODES = new Set(['json-syntax', 'record-not-object', 'schema', 'invalid-utf8', 'config-schema']);
 /** Lines processed between two yields to the event loop during a first full check. */
 const SLICE = 2000;
 const TYPE_DELAY_MS = 60;
@@ -31,7 +30,15 @@ export interface DocumentReport {
   format: FormatId | undefined;
   formatSource: 'detected' | 'config' | 'override';
   records: number;
+  /**
+   * The findings the extension holds: the config problems, the syntax and schema findings, and
+   * the curation findings VS Code can list (the worker keeps the rest; see `complete`).
+   */
   findings: Finding[];
+  /** Every finding, by severity, listed or not. */
+  counts: Record<Severity, number>;
+  /** Whether `findings` holds every finding (false when the curation rules found more than VS Code lists). */
+  complete: boolean;
   /** True while the first full check of a large file is still running. */
   checking: boolean;
 }
@@ -48,7 +55,11 @@ class TrackedDocument {
   /** Line edits made since the running full check was requested. */
   editsSinceRequest: LineSplice[] = [];
   structuralFindings: Finding[] = [];
+  /** The curation findings VS Code can list, from the last full check, carried over later edits. */
   curationFindings: Finding[] = [];
+  /** All curation findings of the last full check (listed or kept in the worker), by severity, and their number. */
+  curationCounts: Record<Severity, number> = countBySeverity([]);
+  curationTotal = 0;
   problems: Finding[] = [];
   summary: CheckSummary | undefined;
   formatSource: DocumentReport['formatSource'] = 'detected';
@@ -117,14 +128,61 @@ export class DatasetDiagnostics implements vscode.Disposable {
     const t = this.docs.get(uri.toString());
     if (!t) return undefined;
     const summary = t.summary;
+    const own = [...t.problems, ...t.structuralFindings];
     return {
       uri,
       format: summary?.format,
       formatSource: t.formatSource,
       records: summary?.records ?? 0,
-      findings: [...t.problems, ...t.structuralFindings, ...t.curationFindings],
+      findings: [...own, ...t.curationFindings],
+      counts: addCounts(countBySeverity(own), t.curationCounts),
+      complete: t.curationTotal === t.curationFindings.length,
       checking: t.checking,
     };
+  }
+
+  /** Every finding on one line, the curation findings the Problems panel does not list included. */
+  async findingsOnLine(uri: vscode.Uri, line: number): Promise<Finding[]> {
+    const t = this.docs.get(uri.toString());
+    if (!t) return [];
+    const own = [...t.problems, ...t.structuralFindings].filter((f) => f.line === line);
+    return [...own, ...(await this.queryCuration(t, { kind: 'line', line }, (f) => f.line === line)).findings];
+  }
+
+  /** Every line with a finding, listed or not. */
+  async problemLines(uri: vscode.Uri): Promise<Set<number>> {
+    const t = this.docs.get(uri.toString());
+    if (!t) return new Set();
+    const lines = new Set([...t.problems, ...t.structuralFindings].map((f) => f.line));
+    const curation = await this.queryCuration(t, { kind: 'lines' }, () => true);
+    for (const l of curation.lines) lines.add(l);
+    return lines;
+  }
+
+  /** Every curation finding with one code, listed or not. */
+  async curationFindingsWithCode(uri: vscode.Uri, code: string): Promise<Finding[]> {
+    const t = this.docs.get(uri.toString());
+    if (!t) return [];
+    return (await this.queryCuration(t, { kind: 'code', code }, (f) => f.code === code)).findings;
+  }
+
+  /**
+   * The curation findings a query asks for: from the listed ones when they are all of them,
+   * otherwise from the worker (and from the listed ones if the worker cannot answer).
+   */
+  private async queryCuration(t: TrackedDocument, query: FindingsQuery, keep: (f: Finding) => boolean): Promise<{ findings: Finding[]; lines: number[] }> {
+    const local = () => {
+      const findings = t.curationFindings.filter(keep);
+      return { findings, lines: [...new Set(findings.map((f) => f.line))] };
+    };
+    // While a check runs the worker answers only after it: the listed findings serve meanwhile.
+    if (!t.curated || t.curationTotal === t.curationFindings.length || t.fullRequest !== t.fullDone) return local();
+    try {
+      return await this.curation.query(t.doc.uri.toString(), query);
+    } catch (err) {
+      this.log.warn(`Curation findings of ${path.basename(t.doc.uri.path)} from the listed ones only: ${(err as Error).message}`);
+      return local();
+    }
   }
 
   /** The up-to-date model of an open dataset (structural state; cheap to query). */
@@ -272,8 +330,17 @@ export class DatasetDiagnostics implements vscode.Disposable {
    */
   private noteEdit(t: TrackedDocument, splice: LineSplice): void {
     if (splice.removed === 0 && splice.added === 0) return;
-    t.curationFindings = shiftFindings(t.curationFindings, splice);
+    this.setCuration(t, shiftFindings(t.curationFindings, splice));
     if (t.fullRequest !== t.fullDone) t.editsSinceRequest.push(splice);
+  }
+
+  /** Replaces the listed curation findings after an edit; the ones it dropped leave the counts. */
+  private setCuration(t: TrackedDocument, findings: Finding[]): void {
+    const before = countBySeverity(t.curationFindings);
+    const after = countBySeverity(findings);
+    for (const s of Object.keys(before) as Severity[]) t.curationCounts[s] -= before[s] - after[s];
+    t.curationTotal -= t.curationFindings.length - findings.length;
+    t.curationFindings = findings;
   }
 
   private saved(doc: vscode.TextDocument): void {
@@ -300,11 +367,12 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const result = await this.curation.check(t.doc.uri.toString());
       if (t.disposed || request !== t.fullRequest) return;
       t.fullDone = request;
-      let findings = result.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
-      for (const splice of t.editsSinceRequest) findings = shiftFindings(findings, splice);
+      t.curationFindings = result.listed;
+      t.curationCounts = { ...result.counts };
+      t.curationTotal = result.total;
+      for (const splice of t.editsSinceRequest) this.setCuration(t, shiftFindings(t.curationFindings, splice));
       t.editsSinceRequest = [];
-      t.curationFindings = findings;
-      this.log.debug(`Curation rules on ${path.basename(t.doc.uri.path)}: ${t.curationFindings.length} findings in ${Math.round(result.ms)} ms`);
+      this.log.debug(`Curation rules on ${path.basename(t.doc.uri.path)}: ${result.total} findings (${t.curationFindings.length} listed) in ${Math.round(result.ms)} ms`);
       if (!t.checking) this.publish(t);
     } catch (err) {
       // Nothing is waiting for the edits any more.
@@ -323,8 +391,13 @@ export class DatasetDiagnostics implements vscode.Disposable {
 
   private publish(t: TrackedDocument): void {
     const uri = t.doc.uri;
-    const findings = [...t.problems, ...t.structuralFindings, ...t.curationFindings];
-    this.collection.set(uri, findings.map((f) => toDiagnostic(f, uri, (code) => this.ruleDocs.target(code))));
+    const held = [...t.problems, ...t.structuralFindings, ...t.curationFindings];
+    // The structural findings are all here; the curation findings past the limit are in the worker.
+    const total = held.length + t.curationTotal - t.curationFindings.length;
+    this.collection.set(
+      uri,
+      findingsToList(held, total).map((f) => toDiagnostic(f, uri, (code) => this.ruleDocs.target(code))),
+    );
     const report = this.report(uri);
     if (report) this.updated.fire(report);
   }

@@ -1,5 +1,5 @@
 import { CuratorConfig } from '../core/config';
-import { Finding } from '../core/findings';
+import { Finding, Severity } from '../core/findings';
 import { FormatId } from '../core/formats';
 
 /** Settings that cross into the worker: plain data (the rules come from the registry there). */
@@ -9,12 +9,36 @@ export interface PortableSettings {
   customSchema?: { id: string; schema: object };
 }
 
+/**
+ * What the host can ask of the curation findings the worker keeps (those of the last check,
+ * carried over the edits made since): the findings on one line, the lines that have any, or the
+ * findings with one code.
+ */
+export type FindingsQuery = { kind: 'line'; line: number } | { kind: 'lines' } | { kind: 'code'; code: string };
+
 export type ToCurationWorker =
   | { type: 'open'; doc: string; text: string; settings: PortableSettings }
   | { type: 'splice'; doc: string; start: number; deleteCount: number; lines: string[] }
   | { type: 'check'; doc: string; requestId: number }
+  | { type: 'query'; doc: string; requestId: number; query: FindingsQuery }
   | { type: 'close'; doc: string };
 
 export type FromCurationWorker =
-  | { type: 'result'; doc: string; requestId: number; format: FormatId | undefined; records: number; findings: Finding[]; ms: number }
+  | {
+      type: 'result';
+      doc: string;
+      requestId: number;
+      format: FormatId | undefined;
+      records: number;
+      /** The curation findings VS Code would list (see listFindings); the worker keeps the rest. */
+      listed: Finding[];
+      /** Every curation finding, by severity. */
+      counts: Record<Severity, number>;
+      total: number;
+      ms: number;
+    }
+  | { type: 'answer'; doc: string; requestId: number; findings: Finding[]; lines: number[] }
   | { type: 'error'; doc: string; requestId: number; message: string };
+
+/** Codes the host's own fast pass produces; the worker's findings with them are not sent. */
+export const STRUCTURAL_CODES: ReadonlySet<string> = new Set(['json-syntax', 'record-not-object', 'schema', 'invalid-utf8', 'config-schema']);

@@ -1,14 +1,25 @@
 import { parentPort } from 'worker_threads';
 import { datasetRules, recordRules } from '../core/curation';
 import { DatasetModel } from '../core/engine';
-import { FromCurationWorker, ToCurationWorker } from './curationProtocol';
+import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
+import { listFindings } from '../core/shownFindings';
+import { FindingsQuery, FromCurationWorker, STRUCTURAL_CODES, ToCurationWorker } from './curationProtocol';
 
 /**
  * Runs the full check (schema and every curation rule) of open documents off the extension
  * host's main loop. Each document is a DatasetModel kept in step by the edits the host sends, so
- * a check after an edit only redoes the lines that changed.
+ * a check after an edit only redoes the lines that changed. Only the findings VS Code can list
+ * go back to the host; the worker keeps them all (carried over later edits, as the host does
+ * with its own) to answer the host's queries.
  */
-const models = new Map<string, DatasetModel>();
+interface Doc {
+  model: DatasetModel;
+  /** The curation findings of the last check, and the edits made since (applied when asked). */
+  findings: Finding[];
+  splices: LineSplice[];
+}
+
+const docs = new Map<string, Doc>();
 const port = parentPort;
 if (!port) throw new Error('curationWorker must run in a worker thread');
 
@@ -16,34 +27,74 @@ function send(message: FromCurationWorker): void {
   port!.postMessage(message);
 }
 
+/** The last check's findings as they sit in the document now. */
+function current(d: Doc): Finding[] {
+  for (const s of d.splices) d.findings = shiftFindings(d.findings, s);
+  d.splices = [];
+  return d.findings;
+}
+
+function answer(d: Doc, query: FindingsQuery): { findings: Finding[]; lines: number[] } {
+  const findings = current(d);
+  switch (query.kind) {
+    case 'line':
+      return { findings: findings.filter((f) => f.line === query.line), lines: [] };
+    case 'code':
+      return { findings: findings.filter((f) => f.code === query.code), lines: [] };
+    case 'lines':
+      return { findings: [], lines: [...new Set(findings.map((f) => f.line))].sort((a, b) => a - b) };
+  }
+}
+
 port.on('message', (message: ToCurationWorker) => {
   switch (message.type) {
     case 'open': {
       const model = new DatasetModel({ ...message.settings, recordRules, datasetRules });
       model.setText(message.text);
-      models.set(message.doc, model);
+      docs.set(message.doc, { model, findings: [], splices: [] });
       break;
     }
-    case 'splice':
-      models.get(message.doc)?.splice(message.start, message.deleteCount, message.lines);
+    case 'splice': {
+      const d = docs.get(message.doc);
+      if (!d) break;
+      if (d.findings.length) {
+        const old: string[] = [];
+        for (let l = message.start; l < message.start + message.deleteCount; l++) old.push(d.model.lineText(l) ?? '');
+        const s = trimSplice(message.start, old, message.lines);
+        if (s.removed || s.added) d.splices.push(s);
+      }
+      d.model.splice(message.start, message.deleteCount, message.lines);
       break;
+    }
     case 'check': {
-      const model = models.get(message.doc);
-      if (!model) {
+      const d = docs.get(message.doc);
+      if (!d) {
         send({ type: 'error', doc: message.doc, requestId: message.requestId, message: 'document is not open in the worker' });
         break;
       }
       const started = performance.now();
       try {
-        const summary = model.summary();
-        send({ type: 'result', doc: message.doc, requestId: message.requestId, format: summary.format, records: summary.records, findings: summary.findings, ms: performance.now() - started });
+        const summary = d.model.summary();
+        d.findings = summary.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+        d.splices = [];
+        const { listed, counts, total } = listFindings(d.findings);
+        send({ type: 'result', doc: message.doc, requestId: message.requestId, format: summary.format, records: summary.records, listed, counts, total, ms: performance.now() - started });
       } catch (err) {
         send({ type: 'error', doc: message.doc, requestId: message.requestId, message: (err as Error).stack ?? String(err) });
       }
       break;
     }
+    case 'query': {
+      const d = docs.get(message.doc);
+      if (!d) {
+        send({ type: 'error', doc: message.doc, requestId: message.requestId, message: 'document is not open in the worker' });
+        break;
+      }
+      send({ type: 'answer', doc: message.doc, requestId: message.requestId, ...answer(d, message.query) });
+      break;
+    }
     case 'close':
-      models.delete(message.doc);
+      docs.delete(message.doc);
       break;
   }
 });

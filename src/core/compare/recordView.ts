@@ -24,8 +24,10 @@ export interface RecordViewInput {
   index: RecordIndex;
   /** 0-based line of the record to show. */
   line: number;
-  /** Every finding of the document (the view picks the record's own and counts the others). */
+  /** The findings of the document the view knows of: it picks the record's own (at least those must be here). */
   findings: readonly Finding[];
+  /** Every line with a finding, when `findings` does not hold them all (the records with problems are counted from it). */
+  problemLines?: ReadonlySet<number>;
   metrics?: MetricsProvider;
   /** Keeps metrics per line text so moving about does not score the same record again. */
   metricsMemo?: MetricsMemo;
@@ -143,7 +145,7 @@ export function buildRecordView(input: RecordViewInput, memo = new DiffMemo()): 
   const rejectedFindings = columnFindings('rejected');
   const recordFindings = lineFindings.filter((f) => !chosenFindings.includes(f) && !rejectedFindings.includes(f));
 
-  const problemLines = new Set(input.findings.map((f) => f.line));
+  const problemLines = input.problemLines ?? new Set(input.findings.map((f) => f.line));
   let problemRecords = 0;
   for (const l of problemLines) if (index.numberOf(l) !== undefined) problemRecords++;
 

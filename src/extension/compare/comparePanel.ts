@@ -195,6 +195,9 @@ export class CompareController implements vscode.Disposable {
         this.post({ type: 'empty', message: `${fileName} has no records yet.` });
         return;
       }
+      // Every finding of the record, also the curation findings past what the Problems panel lists.
+      const [findings, problemLines] = await Promise.all([this.diagnostics.findingsOnLine(doc.uri, line), this.diagnostics.problemLines(doc.uri)]);
+      if (this.target !== target || doc.isClosed) return;
       const view = buildRecordView(
         {
           uri: doc.uri.toString(),
@@ -203,7 +206,8 @@ export class CompareController implements vscode.Disposable {
           source,
           index,
           line,
-          findings: this.diagnostics.report(doc.uri)?.findings ?? [],
+          findings,
+          problemLines,
           metrics: this.metricsProvider(doc.uri),
           metricsMemo: this.metricsMemo,
           sides: evaluationSides(doc.uri),
@@ -271,7 +275,8 @@ export class CompareController implements vscode.Disposable {
     if (to === 'previous') line = index.previous(current);
     else if (to === 'next') line = index.next(current);
     else {
-      const problems = new Set((this.diagnostics.report(doc.uri)?.findings ?? []).map((f) => f.line));
+      const problems = await this.diagnostics.problemLines(doc.uri);
+      if (this.target !== target) return;
       const found = index.nextWithProblem(current, problems);
       line = found?.line;
       if (found?.wrapped) notice = 'No later record has problems; continued from the top of the file.';
