@@ -11,6 +11,7 @@
  *   GET  /v1/fine_tuning/jobs/{id}/events        ?after=&limit= (oldest first)
  *   GET  /v1/fine_tuning/jobs/{id}/events/stream Server-Sent Events, resumable with Last-Event-ID
  */
+import { EventEmitter, once } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -333,18 +334,8 @@ function consume(req: http.IncomingMessage, onChunk: (chunk: Buffer) => void | P
  */
 export function writeWithBackpressure(stream: NodeJS.WritableStream, data: Buffer): Promise<void> | void {
   if (stream.write(data)) return undefined;
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
-      stream.off('error', onError);
-      resolve();
-    };
-    const onError = (err: Error) => {
-      stream.off('drain', onDrain);
-      reject(err);
-    };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
+  // once() rejects on 'error' and removes both listeners either way.
+  return once(stream as unknown as EventEmitter, 'drain').then(() => undefined);
 }
 
 /** Streams an upload to disk: multipart (`file` + `purpose` fields) or a raw body (`?filename=`). */
