@@ -271,7 +271,48 @@ function sortRun(list: Finding[], from: number, to: number): void {
  * on a 100k-line file); it is parsed again from the text when needed. `format` keeps what the
  * format vote needs of it.
  */
-type ParsedState = { kind: 'blank' } | { kind: 'invalid'; finding: Finding } | { kind: 'value'; value: unknown; dropped?: boolean; format?: FormatId | null };
+export type ParsedState = { kind: 'blank' } | { kind: 'invalid'; finding: Finding } | { kind: 'value'; value: unknown; dropped?: boolean; format?: FormatId | null };
+
+/**
+ * One line's record check as the editor model keeps it: the parse state (an object record's value
+ * dropped), the findings on line 0 before rule settings, the facts for the dataset rules. Plain
+ * data, so other threads can make it (LineRecordChecker) for the model to adopt.
+ */
+export interface LineRecordCheck {
+  state: ParsedState;
+  findings: Finding[];
+  facts?: Record<string, unknown>;
+}
+
+/** Runs a parsed line's record checks (schema and record rules) as the model does; drops an object record's value. */
+function recordCheck(pipeline: RecordPipeline, text: string, parsed: ParsedState, format: FormatId | undefined): Omit<LineRecordCheck, 'state'> {
+  if (parsed.kind !== 'value') return { findings: parsed.kind === 'invalid' ? [parsed.finding] : [] };
+  const v = valueOf(text, parsed);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { findings: [notObjectFinding(text, v)] };
+  const facts: Record<string, unknown> = {};
+  const findings = pipeline.check(text, v as Record<string, unknown>, format, facts);
+  classification(parsed);
+  parsed.value = undefined;
+  parsed.dropped = true;
+  return { findings, facts };
+}
+
+/** The model's record checks of single lines, for another thread (see DatasetModel.adoptChecks). */
+export class LineRecordChecker {
+  private pipeline: RecordPipeline;
+
+  constructor(
+    settings: CheckSettings,
+    readonly format: FormatId | undefined,
+  ) {
+    this.pipeline = new RecordPipeline(settings);
+  }
+
+  check(text: string): LineRecordCheck {
+    const state = toState(parseLine(text));
+    return { state, ...recordCheck(this.pipeline, text, state, this.format) };
+  }
+}
 
 interface LineState {
   text: string;
@@ -418,20 +459,48 @@ export class DatasetModel {
   private checkLine(l: LineState): void {
     if (l.recordFindings) return;
     const parsed = l.parsed ?? (l.parsed = toState(parseLine(l.text)));
-    if (parsed.kind !== 'value') {
-      l.recordFindings = parsed.kind === 'invalid' ? [parsed.finding] : [];
-      return;
+    const { findings, facts } = recordCheck(this.pipeline, l.text, parsed, this.detected);
+    l.recordFindings = findings;
+    l.facts = facts;
+  }
+
+  /**
+   * Parses lines from the top until the format vote has its sample (the lines detectFormat
+   * reads) and settles the format: what record checks made elsewhere need to know first.
+   */
+  decideFormat(): FormatId | undefined {
+    if (!this.settings.format) {
+      const detection = new FormatDetection();
+      for (const l of this.lines) {
+        if (detection.classified >= DETECTION_SAMPLE) break;
+        l.parsed ??= toState(parseLine(l.text));
+        if (l.parsed.kind === 'value') detection.countFormat(classification(l.parsed));
+      }
     }
-    const v = valueOf(l.text, parsed);
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      l.recordFindings = [notObjectFinding(l.text, v)];
-      return;
+    return this.updateFormat();
+  }
+
+  /** The texts of lines [from, to). */
+  lineTexts(from: number, to: number): string[] {
+    return this.lines.slice(from, to).map((l) => l.text);
+  }
+
+  /**
+   * Takes the record checks of lines [from, from + checks.length) made elsewhere with the same
+   * settings (LineRecordChecker, e.g. on other threads during a first check) for lines not
+   * checked yet; the lines must not have changed since their texts were read. Ignored when the
+   * format is no longer `format`.
+   */
+  adoptChecks(from: number, checks: readonly LineRecordCheck[], format: FormatId | undefined): void {
+    if (format !== this.detected) return;
+    for (let k = 0; k < checks.length; k++) {
+      const l = this.lines[from + k];
+      if (!l || l.recordFindings) continue;
+      const c = checks[k];
+      l.parsed = c.state;
+      l.recordFindings = c.findings;
+      l.facts = c.facts;
     }
-    l.facts = {};
-    l.recordFindings = this.pipeline.check(l.text, v as Record<string, unknown>, this.detected, l.facts);
-    classification(parsed);
-    parsed.value = undefined;
-    parsed.dropped = true;
   }
 
   /**

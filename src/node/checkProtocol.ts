@@ -1,4 +1,4 @@
-import { RecordEntry } from '../core/engine';
+import { LineRecordCheck, RecordEntry } from '../core/engine';
 import { Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
 import { PortableSettings } from './curationProtocol';
@@ -27,7 +27,18 @@ export interface LineBatch {
   ends: Int32Array;
 }
 
-export type ToCheckWorker = LineBatch;
+/**
+ * Lines of an editor model for its first check (see modelPool.ts): each line's record check as the
+ * model keeps it. Texts, not bytes: they are the editor's, already decoded.
+ */
+export interface RecordBatch {
+  type: 'records';
+  seq: number;
+  format: FormatId | undefined;
+  texts: string[];
+}
+
+export type ToCheckWorker = LineBatch | RecordBatch;
 
 export type FromCheckWorker =
   | {
@@ -40,4 +51,5 @@ export type FromCheckWorker =
       /** Facts of the object records, for the dataset rules (run by the main thread). */
       entries: RecordEntry[];
     }
+  | { type: 'records'; seq: number; checks: LineRecordCheck[] }
   | { type: 'error'; seq: number; message: string };

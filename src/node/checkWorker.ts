@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'worker_threads';
 import { decodeLine } from '../core/byteLines';
 import { recordRules } from '../core/curation';
-import { CheckSettings, LineChecker, RecordEntry } from '../core/engine';
+import { CheckSettings, LineChecker, LineRecordChecker, RecordEntry } from '../core/engine';
 import { Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
-import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
+import { CheckWorkerData, FromCheckWorker, LineBatch, RecordBatch, ToCheckWorker } from './checkProtocol';
 
 /**
  * A CLI check worker: checks batches of lines (decode, parse, schema, record rules) exactly as
@@ -17,6 +17,7 @@ if (!port) throw new Error('checkWorker must run in a worker thread');
 const data = workerData as CheckWorkerData;
 const settings: CheckSettings = { ...data.settings, recordRules: data.curation ? recordRules : [], datasetRules: [] };
 const checkers = new Map<FormatId | undefined, LineChecker>();
+const recordCheckers = new Map<FormatId | undefined, LineRecordChecker>();
 
 function send(message: FromCheckWorker, transfer?: ArrayBuffer[]): void {
   port!.postMessage(message, transfer);
@@ -42,7 +43,21 @@ function checkBatch(batch: LineBatch): FromCheckWorker {
   return { type: 'result', seq: batch.seq, findings, records, entries };
 }
 
-port.on('message', (message: LineBatch) => {
+function checkRecords(batch: RecordBatch): FromCheckWorker {
+  let checker = recordCheckers.get(batch.format);
+  if (!checker) recordCheckers.set(batch.format, (checker = new LineRecordChecker(settings, batch.format)));
+  return { type: 'records', seq: batch.seq, checks: batch.texts.map((text) => checker.check(text)) };
+}
+
+port.on('message', (message: ToCheckWorker) => {
+  if (message?.type === 'records' && Array.isArray(message.texts)) {
+    try {
+      send(checkRecords(message));
+    } catch (err) {
+      send({ type: 'error', seq: message.seq, message: (err as Error).stack ?? String(err) });
+    }
+    return;
+  }
   if (message?.type !== 'batch' || !(message.bytes instanceof Uint8Array) || !(message.ends instanceof Int32Array)) {
     send({ type: 'error', seq: typeof message?.seq === 'number' ? message.seq : -1, message: 'checkWorker: not a line batch' });
     return;

@@ -3,7 +3,8 @@ import { datasetRules, recordRules } from '../core/curation';
 import { DatasetModel } from '../core/engine';
 import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
 import { listFindings } from '../core/shownFindings';
-import { FindingsQuery, FromCurationWorker, STRUCTURAL_CODES, ToCurationWorker } from './curationProtocol';
+import { FindingsQuery, FromCurationWorker, PortableSettings, STRUCTURAL_CODES, ToCurationWorker } from './curationProtocol';
+import { firstChecksOnThreads } from './modelPool';
 
 /**
  * Runs the full check (schema and every curation rule) of open documents off the extension
@@ -14,6 +15,9 @@ import { FindingsQuery, FromCurationWorker, STRUCTURAL_CODES, ToCurationWorker }
  */
 interface Doc {
   model: DatasetModel;
+  settings: PortableSettings;
+  /** Whether the model has been checked since it was opened (its first check runs on threads). */
+  checked: boolean;
   /** The curation findings of the last check, and the edits made since (applied when asked). */
   findings: Finding[];
   splices: LineSplice[];
@@ -46,12 +50,21 @@ function answer(d: Doc, query: FindingsQuery): { findings: Finding[]; lines: num
   }
 }
 
+/**
+ * Messages are handled one after another, also while a first check waits for its threads: an
+ * edit must not reach a model whose lines are being checked elsewhere.
+ */
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: ToCurationWorker) => {
+  queue = queue.then(() => handle(message)).catch((err: Error) => console.error(`curation worker: ${err.stack ?? err.message}`));
+});
+
+async function handle(message: ToCurationWorker): Promise<void> {
   switch (message.type) {
     case 'open': {
       const model = new DatasetModel({ ...message.settings, recordRules, datasetRules });
       model.setText(message.text);
-      docs.set(message.doc, { model, findings: [], splices: [] });
+      docs.set(message.doc, { model, settings: message.settings, checked: false, findings: [], splices: [] });
       break;
     }
     case 'splice': {
@@ -74,6 +87,11 @@ port.on('message', (message: ToCurationWorker) => {
       }
       const started = performance.now();
       try {
+        if (!d.checked) {
+          d.checked = true;
+          // Whatever the threads did not check (all of it, if they failed), the summary checks here.
+          await firstChecksOnThreads(d.model, d.settings).catch(() => false);
+        }
         const summary = d.model.summary();
         d.findings = summary.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
         d.splices = [];
@@ -97,4 +115,4 @@ port.on('message', (message: ToCurationWorker) => {
       docs.delete(message.doc);
       break;
   }
-});
+}

@@ -131,8 +131,8 @@ class WorkerPool {
       worker.on('message', (m: FromCheckWorker) => {
         slot.inFlight--;
         this.inFlight--;
-        if (m.type === 'error') this.fail(new Error(`a check worker failed: ${m.message}`));
-        else this.deliver(m);
+        if (m.type === 'result') this.deliver(m);
+        else this.fail(new Error(m.type === 'error' ? `a check worker failed: ${m.message}` : `a check worker answered '${m.type}'`));
       });
       worker.on('error', (err) => this.fail(err));
       worker.on('exit', (code) => {

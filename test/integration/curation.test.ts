@@ -215,36 +215,38 @@ suite('Curation in the editor', () => {
   test('past the 1,000 diagnostics VS Code lists: the most severe are listed with a note counting the rest, and every finding stays reachable', async function () {
     this.timeout(60_000);
     const name = 'many-findings.jsonl';
-    const uniques = Array.from({ length: 1100 }, (_, i) =>
+    // 5,201 lines: past the size at which the worker's first check runs on threads too.
+    const n = 2600;
+    const uniques = Array.from({ length: n }, (_, i) =>
       JSON.stringify({ prompt: `Question ${i}: how can I help my dad sleep better?`, chosen: `A regular bedtime and a quiet, dark room often help (idea ${i}).`, rejected: `Idea ${i}: a dark room.` }),
     );
-    // 1,100 later copies (a warning each) and one broken line at the end (an error).
+    // n later copies (a warning each) and one broken line at the end (an error).
     fs.writeFileSync(fixtureUri(name).fsPath, `${[...uniques, ...uniques].join('\n')}\n{"prompt": "broken\n`);
     try {
       const editor = await openFixture(name);
       const uri = editor.document.uri;
       const diagnostics = await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'problems-not-listed'), 'the note for the findings not listed', 30_000);
       assert.strictEqual(diagnostics.length, 1000, 'VS Code lists 1,000: 999 findings and the note');
-      assert.ok(diagnostics.some((d) => codeOf(d) === 'json-syntax' && d.range.start.line === 2200), 'the error is listed before any warning');
+      assert.ok(diagnostics.some((d) => codeOf(d) === 'json-syntax' && d.range.start.line === 2 * n), 'the error is listed before any warning');
       const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { diagnostics: import('../../src/extension/datasetDiagnostics').DatasetDiagnostics };
       const report = api.diagnostics.report(uri)!;
       const total = report.counts.error + report.counts.warning + report.counts.info + report.counts.hint;
-      assert.ok(report.counts.warning >= 1100 && report.counts.error === 1, JSON.stringify(report.counts));
+      assert.ok(report.counts.warning >= n && report.counts.error === 1, JSON.stringify(report.counts));
       assert.strictEqual(report.complete, false);
       const note = diagnostics.find((d) => codeOf(d) === 'problems-not-listed')!;
       assert.match(note.message, new RegExp(`^${(total - 999).toLocaleString('en-US')} more problems are not listed`));
       // The last copies are past what is listed: the editor still knows them.
-      assert.ok(!diagnostics.some((d) => d.range.start.line === 2199), 'the last copy is not listed');
-      const last = await api.diagnostics.findingsOnLine(uri, 2199);
+      assert.ok(!diagnostics.some((d) => d.range.start.line === 2 * n - 1), 'the last copy is not listed');
+      const last = await api.diagnostics.findingsOnLine(uri, 2 * n - 1);
       assert.deepStrictEqual(last.map((f) => f.code).filter((c) => c === 'dataset-duplicate-record'), ['dataset-duplicate-record']);
-      assert.ok((await api.diagnostics.problemLines(uri)).has(2199));
+      assert.ok((await api.diagnostics.problemLines(uri)).has(2 * n - 1));
       // An unsaved line on top moves them, listed or not.
       assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), '\n')));
-      await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'json-syntax' && d.range.start.line === 2201), 'the error to move down');
-      assert.deepStrictEqual((await api.diagnostics.findingsOnLine(uri, 2200)).map((f) => f.code).filter((c) => c === 'dataset-duplicate-record'), ['dataset-duplicate-record']);
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'json-syntax' && d.range.start.line === 2 * n + 1), 'the error to move down');
+      assert.deepStrictEqual((await api.diagnostics.findingsOnLine(uri, 2 * n)).map((f) => f.code).filter((c) => c === 'dataset-duplicate-record'), ['dataset-duplicate-record']);
       // Fix-all removes every later copy, listed or not.
       const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.dialogueCurator')) ?? [];
-      assert.ok(actions.some((a) => a.title === 'Remove 1100 duplicate records'), `actions: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(actions.some((a) => a.title === `Remove ${n} duplicate records`), `actions: ${actions.map((a) => a.title).join(' | ')}`);
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       fs.rmSync(fixtureUri(name).fsPath, { force: true });

@@ -1,0 +1,64 @@
+/**
+ * The editor model's first full check runs its record checks on worker threads (as the CLI does)
+ * and adopts their results: the summary must be exactly what the model gives checking every line
+ * itself, and edits afterwards must find the same state.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { test } from 'node:test';
+import { benchLines } from '../../bench/generate';
+import { DEFAULT_CONFIG } from '../../src/core/config';
+import { datasetRules, recordRules } from '../../src/core/curation';
+import { CheckSettings, DatasetModel } from '../../src/core/engine';
+import { firstChecksOnThreads } from '../../src/node/modelPool';
+
+const SAMPLES = 'samples/workspace/datasets/problems';
+
+function lines(): string[] {
+  // Ordinary records, then every problem sample (broken JSON, blank lines, non-objects, duplicates, other formats).
+  const out = [...benchLines(240)];
+  for (const f of fs.readdirSync(SAMPLES).filter((n) => n.endsWith('.jsonl')).sort()) out.push(...fs.readFileSync(`${SAMPLES}/${f}`, 'latin1').split('\n'));
+  out.push('[1, 2]', '"just a string"', '', '{"prompt": ');
+  return out;
+}
+
+async function both(settings: CheckSettings, text: string[]): Promise<[DatasetModel, DatasetModel]> {
+  const own = new DatasetModel(settings);
+  own.setLines(text);
+  const threaded = new DatasetModel(settings);
+  threaded.setLines(text);
+  const used = await firstChecksOnThreads(threaded, { config: settings.config!, format: settings.format }, { threads: 2, minLines: 0, batchLines: 37 });
+  assert.ok(used, 'the threads ran');
+  return [own, threaded];
+}
+
+test('a first check on threads gives the summary the model gives alone, and edits after it agree', async () => {
+  const text = lines();
+  const settings: CheckSettings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const [own, threaded] = await both(settings, text);
+  const a = own.summary();
+  const b = threaded.summary();
+  assert.ok(a.findings.length > 100, `${a.findings.length} findings`);
+  assert.deepEqual(b, a);
+  // A word typed in a record, a line inserted, a line deleted: both models follow alike.
+  const edits: [number, number, string[]][] = [
+    [5, 1, [text[5].replace('"chosen":"', '"chosen":"Thank you for asking. ')]],
+    [3, 0, [text[7]]],
+    [10, 2, []],
+  ];
+  for (const [start, count, added] of edits) {
+    own.splice(start, count, added);
+    threaded.splice(start, count, added);
+    assert.deepEqual(threaded.summary(), own.summary());
+  }
+});
+
+test('a forced format is what the threads check against; a small model is left to its own check', async () => {
+  const text = lines();
+  const settings: CheckSettings = { config: DEFAULT_CONFIG, recordRules, datasetRules, format: 'trl-conversational' };
+  const [own, threaded] = await both(settings, text);
+  assert.deepEqual(threaded.summary(), own.summary());
+  const small = new DatasetModel(settings);
+  small.setLines(text.slice(0, 10));
+  assert.equal(await firstChecksOnThreads(small, { config: DEFAULT_CONFIG }, { threads: 2 }), false);
+});
