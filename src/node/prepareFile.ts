@@ -1,7 +1,7 @@
 import { once } from 'events';
 import * as fs from 'fs';
 import { finished } from 'stream/promises';
-import { CheckSettings, DETECTION_SAMPLE, FormatDetection, StreamChecker } from '../core/engine';
+import { CheckSettings, StreamChecker, StreamFormatDecision } from '../core/engine';
 import { compareFindings, Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
 import { parseLine } from '../core/jsonl';
@@ -53,8 +53,9 @@ export interface PrepareFileOptions {
  *      hundred lines; the streaming check alone stops voting after 64 MB of text);
  *   2. the check (StreamChecker): warnings counted, errors counted and the first ones kept;
  *   3. with no errors so far, each record's pair, written to the output line by line.
- * Bytes that are not UTF-8 become U+FFFD, as they do in the text prepareDataset is given, and
- * are not reported (`dialogue-curator check` reports them; the trainer has not so far).
+ * A line with bytes that are not UTF-8 is an `invalid-utf8` error, as `dialogue-curator check`
+ * reports it (prepareDataset is given text, decoded already): the trainer refuses the upload
+ * instead of training on U+FFFD where the text was.
  */
 export async function prepareFile(file: string, options: PrepareFileOptions): Promise<PreparedFile> {
   const settings = options.settings ?? DEFAULT_PREPARE_SETTINGS;
@@ -79,25 +80,17 @@ async function check(file: string, settings: CheckSettings, options: PrepareFile
     else if (f.severity === 'warning') warnings++;
   };
   const checker = new StreamChecker(settings, onFinding, settings.format === undefined ? 0 : undefined);
-  await forEachLine(file, (text) => checker.pushLine(text), { signal: options.signal });
+  await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal: options.signal });
   const { records } = checker.end();
   return { records, errors: first.errors(), warnings };
 }
 
-/** The format the in-memory check detects: the vote of the first DETECTION_SAMPLE records it recognises. */
+/** The format the in-memory check detects: the vote of the first DETECTION_SAMPLE records it recognises, however long they are. */
 async function voteFormat(file: string, signal?: AbortSignal): Promise<FormatId | undefined> {
-  const detection = new FormatDetection();
-  const done = () => detection.classified >= DETECTION_SAMPLE;
-  await forEachLine(
-    file,
-    (text) => {
-      if (done()) return;
-      const parsed = parseLine(text);
-      if (parsed.kind === 'value') detection.count(parsed.value);
-    },
-    { signal, done },
-  );
-  return detection.winner();
+  const decision = new StreamFormatDecision(undefined, Infinity);
+  const done = () => decision.decided;
+  await forEachLine(file, (text) => void (done() || decision.push(text, parseLine(text))), { signal, done });
+  return decision.decide();
 }
 
 /** Writes each record's pair as its line is read (the reading waits while the output drains); returns how many. */

@@ -14,7 +14,8 @@ import { DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
 import { TrainerClient } from '../../src/core/trainer/client';
 import { CheckSettings } from '../../src/core/engine';
-import { formatLineReport, MAX_REPORTED_ERRORS, NormalizedPair, PreparedDataset, prepareDataset, validationOverlap } from '../../src/core/trainer/normalize';
+import { formatLineReport, MAX_REPORTED_ERRORS, NormalizedPair, PreparedDataset, prepareDataset, toLineError, validationOverlap } from '../../src/core/trainer/normalize';
+import { decodeLine } from '../../src/core/byteLines';
 import { FineTuningJob, isTerminalStatus, JobEvent } from '../../src/core/trainer/protocol';
 import { prepareFile } from '../../src/node/prepareFile';
 import { Backend, datasetLine, tinyBackend } from '../../src/server/backends';
@@ -30,12 +31,28 @@ function jsonlFiles(dir: string): string[] {
 /** prepareFile's result and output against prepareDataset's on the file's text. */
 async function assertSameAsInMemory(file: string, settings: CheckSettings = { recordRules, datasetRules }): Promise<{ errors: number }> {
   const expected = prepareDataset(fs.readFileSync(file, 'utf8'), settings);
+  // prepareDataset is given decoded text; the file's bytes that are not UTF-8 are errors of their own.
+  const invalid = invalidUtf8Errors(file);
+  if (invalid.length) expected.errors = [...invalid, ...expected.errors].sort((a, b) => a.line - b.line);
   const dir = tempDir('dc-prepare-');
   try {
     return await compare(file, settings, expected, path.join(dir, 'dataset.jsonl'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The `invalid-utf8` errors of a file's lines, as the streamed check reports them. */
+function invalidUtf8Errors(file: string): PreparedDataset['errors'] {
+  const errors: PreparedDataset['errors'] = [];
+  fs.readFileSync(file)
+    .toString('latin1')
+    .split(/\r\n|\r|\n/)
+    .forEach((line, i) => {
+      const { finding } = decodeLine(Buffer.from(line, 'latin1'));
+      if (finding) errors.push(toLineError({ ...finding, line: i, endLine: i }));
+    });
+  return errors;
 }
 
 /** Both the full result (every error kept) and the server's (the first ones kept, the rest counted). */
