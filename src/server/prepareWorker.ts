@@ -27,6 +27,13 @@ async function prepare(): Promise<FromPrepareWorker> {
   const overlap = data.overlap ? new ValidationOverlap() : undefined;
   const files: PreparedFile[] = [];
   for (const [index, f] of data.files.entries()) {
+    // The same upload named twice (training and validation file): checked once, its output copied.
+    const same = data.files.findIndex((g) => g.input === f.input);
+    if (same < index) {
+      if (files[same].errorCount === 0) await fs.promises.copyFile(data.files[same].output, f.output);
+      files.push(files[same]);
+      continue;
+    }
     const onPair = overlap && (index === 0 ? overlap.addTraining.bind(overlap) : overlap.addValidation.bind(overlap));
     files.push(await prepareFile(f.input, { output: f.output, line: (pair) => datasetLine(data.layout, pair), onPair, keepErrors: data.keepErrors }));
   }

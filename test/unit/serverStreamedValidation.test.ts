@@ -158,6 +158,14 @@ test('a validation set: both files written as the backend reads them, the overla
     assert.equal(fs.readFileSync(path.join(dir, 'dataset.jsonl'), 'utf8'), lines(expected[0].pairs));
     assert.equal(fs.readFileSync(path.join(dir, 'validation.jsonl'), 'utf8'), lines(expected[1].pairs));
 
+    // One upload as both files: checked once, the same pairs written to both.
+    const both = await client.uploadFile(PAIRS);
+    const twice = await client.createJob({ training_file: both.id, validation_file: both.id });
+    await client.followJob(twice.id, { onEvent: () => {} });
+    const twiceDir = path.join(server.dataDir, 'jobs', twice.id);
+    assert.equal(fs.readFileSync(path.join(twiceDir, 'dataset.jsonl'), 'utf8'), lines(expected[0].pairs));
+    assert.equal(fs.readFileSync(path.join(twiceDir, 'validation.jsonl'), 'utf8'), lines(expected[0].pairs));
+
     // Only the validation file is bad: the job fails on it, and the training pairs are not kept either.
     const bad = await run(`${held}{"prompt": "cut off"\n`);
     assert.equal(bad.final.error?.code, 'invalid_validation_file');
