@@ -31,8 +31,8 @@ export type PairAxis = ToneAxis | 'overall';
 
 /** Every tone rule code a label may name (`tone-language` included: it must stay quiet on this English set). */
 export const TONE_RULE_CODES: readonly string[] = KNOWN_RULE_IDS.filter((id) => id.startsWith('tone-'));
-/** The rules a reader can judge from the text, which the per-rule table reports. */
-export const JUDGED_RULE_CODES: readonly string[] = TONE_RULE_CODES.filter((id) => id !== 'tone-language');
+/** The rules a reader can judge from the text, which the per-rule table reports (not the notes that a rule skipped or cut a response). */
+export const JUDGED_RULE_CODES: readonly string[] = TONE_RULE_CODES.filter((id) => id !== 'tone-language' && id !== 'tone-truncated');
 
 /** The classes the set must cover (see the README); the `fa-` ones are false-alarm checks on the chosen side. */
 export const CLASSES = [

@@ -227,6 +227,13 @@ HARMLESS = [
 ]
 write(f"{root}/problems/harmlessness-not-tone.jsonl", standard(HARMLESS))
 
+# A chosen response holding a pasted care log far past what the tone rules read (tone-truncated).
+LOG_DAY = "Monday: slept well, ate half her breakfast, walked to the garden gate with her frame, a little confused after lunch, settled with music in the evening. "
+long_chosen = "Thank you for sharing her care log. Here it is as you pasted it, so you can bring it to the appointment: " + LOG_DAY * 1700
+write(f"{root}/problems/long-response.jsonl", standard([
+  ("Could you keep my mum's care log together for her appointment?", long_chosen, "Bring it yourself."),
+]))
+
 # Bytes that are not UTF-8 (a file saved as Latin-1): the CLI reports them, the editor shows U+FFFD.
 with open(f"{root}/problems/latin1-bytes.jsonl", "wb") as f:
     f.write(json.dumps({"prompt": PAIRS[0][0], "chosen": PAIRS[0][1], "rejected": PAIRS[0][2]}).encode() + b"\n")

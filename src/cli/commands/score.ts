@@ -40,7 +40,7 @@ export function roundScores(s: ToneScores): Record<string, number> {
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** A side's empathy mechanisms as written by `score --format json`. */
-export function roundMechanisms(score: number, m: EmpathyMechanisms): Record<string, unknown> {
+function roundMechanisms(score: number, m: EmpathyMechanisms): Record<string, unknown> {
   return { score: round3(score), reactions: round3(m.reactions), interpretations: round3(m.interpretations), explorations: round3(m.explorations), names: m.names, echoes: m.echoes };
 }
 

@@ -4,8 +4,9 @@ import { Finding } from '../findings';
 import { FormatId } from '../formats';
 import { extractParts, PreferenceParts, Turn } from '../parts';
 import { analyzeTone, ToneAnalysis } from '../tone/analyze';
-import { PromptReading, readPrompt } from '../tone/prompt';
 import { guessEnglish, LanguageGuess } from '../tone/language';
+import { promptSuffix, ReadPart, responsePrefix } from '../tone/limits';
+import { PromptReading, readPrompt } from '../tone/prompt';
 
 export type Side = 'chosen' | 'rejected';
 
@@ -15,6 +16,8 @@ export interface SideAnalysis {
   /** The response turns joined as the trainer sees them. */
   text: string;
   tone: ToneAnalysis;
+  /** Set when the response is longer than the tone analysis reads (TONE_MAX_CHARS): the part it judged. */
+  toneRead?: ReadPart;
   /** Whether the response is English (the tone rules' language); read when first asked. */
   readonly language: LanguageGuess;
 }
@@ -29,6 +32,10 @@ export interface RecordAnalysis {
   rejected?: SideAnalysis;
   /** What the user turns of the prompt express (feelings, distress, the last turn's length). */
   prompt: PromptReading;
+  /** Set when the user turns are longer than the tone analysis reads: the part it read (`turn` indexes `promptTurns`). */
+  promptRead?: ReadPart;
+  /** The user turns of the prompt. */
+  promptTurns: Turn[];
   /** The prompt shows distress, so acknowledging feelings is expected. */
   distress: boolean;
 }
@@ -41,12 +48,15 @@ export function joinTurns(turns: readonly Turn[]): string {
 function side(name: Side, turns: Turn[], allow: readonly string[], prompt: PromptReading): SideAnalysis {
   const text = joinTurns(turns);
   let language: LanguageGuess | undefined;
-  const tone = analyzeTone(turns.map((t) => t.content), allow, prompt);
+  // A response of megabytes is judged on its beginning: the analysis holds memory in proportion to what it reads.
+  const { segments, read } = responsePrefix(turns.map((t) => t.content));
+  const tone = analyzeTone(segments, allow, prompt);
   return {
     side: name,
     turns,
     text,
     tone,
+    toneRead: read,
     get language() {
       return (language ??= guessEnglish(text, tone.language));
     },
@@ -62,13 +72,17 @@ export function analyzeRecord(value: unknown, format: FormatId | undefined, conf
   if (!parts) return undefined;
   const hasRejected = format !== 'chat-messages';
   // The user turns are read first (they are short): the responses are scored against what the person said and felt.
-  const prompt = readPrompt(parts.context.filter((t) => t.role === 'user').map((t) => t.content));
+  const promptTurns = parts.context.filter((t) => t.role === 'user');
+  const { segments, read } = promptSuffix(promptTurns.map((t) => t.content));
+  const prompt = readPrompt(segments);
   return {
     parts,
     promptText: joinTurns(parts.context),
     chosen: side('chosen', parts.chosen, config.allow, prompt),
     rejected: hasRejected ? side('rejected', parts.rejected, config.allow, prompt) : undefined,
     prompt,
+    promptRead: read,
+    promptTurns,
     distress: prompt.distress,
   };
 }

@@ -11,13 +11,12 @@
  * way of what you need") an interpretation.
  */
 import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
-import { PromptReading, promptHasWord } from './prompt';
+import { PromptReading, stampedWord } from './prompt';
 import { WordTable } from './words';
 
-/** A feeling word found in a response: token range, family, intensity. */
+/** A feeling word found in a response: first token, family, intensity. */
 export interface NamedFeeling {
   from: number;
-  to: number;
   family: number;
   intensity: number;
 }
@@ -50,7 +49,7 @@ export interface EmpathyResult extends MechanismScores {
 
 /** Grading steps (see the module comment). */
 const INTENSIFIED = 0.05;
-const ADDRESSED = 0.04;
+const ADDRESSED_BONUS = 0.04;
 const NAMES_FEELING = 0.06;
 const NAMES_ACUTE = 0.02;
 const ECHOES_FAMILY = 0.05;
@@ -73,7 +72,23 @@ const FEELING_FRAMES = new Set(['feel', 'feeling', 'feels', 'felt', 'being']);
 /** Words that ask about the person's inner state in a question ("are you coping?"). */
 const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'finding', 'worrying', 'bearing']);
 
-let rows = new Uint8Array(1024);
+/** Per-sentence facts, in one reused buffer (analyses never nest): FACTS bytes per sentence (`facts[s * FACTS + ADDRESSED]`, ...). */
+let facts = new Uint8Array(1024);
+/** 0 not read yet, 2 read and not addressed to the reader, 3 addressed (see readSentence). */
+const ADDRESSED = 0;
+/** The strongest feeling named in the sentence: its family and intensity. */
+const NAMED_FAMILY = 1;
+const NAMED_INTENSITY = 2;
+/** The sentence carries lexicon evidence already. */
+const HAS_EVIDENCE = 3;
+/** A feeling named in a feeling frame ("to feel judged", "feeling mortified is ...", "being frightened of ..."). */
+const FRAMED_FEELING = 4;
+const CONDITIONAL = 5;
+/** The sentence takes up words of the prompt. */
+const ECHOES_PROMPT = 6;
+/** A feeling of the person named (not only a situation described as "exhausting"): what the sentence-level rules need. */
+const NAMED_PERSON = 7;
+const FACTS = 8;
 const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [] }) as EmpathyResult;
 
 export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading): EmpathyResult {
@@ -81,33 +96,26 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   const vocab = lex.vocab;
   const flags = vocab.flags;
   const sentenceCount = t.sentences.length;
-  // Per sentence: addressed to the reader, the strongest feeling named there (as family, intensity), whether it carries evidence already.
-  if (!evidence.length && !feelings.length && !t.sentences.some((x) => x.question)) return NONE;
-  // Per-sentence facts, in one reused buffer (analyses never nest): seven rows of `sentenceCount` bytes; the word-level ones
-  // (addressed, conditional, echoing the prompt) are read only for the sentences that need them.
-  if (rows.length < 8 * sentenceCount) rows = new Uint8Array(Math.max(8 * sentenceCount, 2 * rows.length));
-  rows.fill(0, 0, 8 * sentenceCount);
-  const addressed = rows.subarray(0, sentenceCount);
-  const namedFamily = rows.subarray(sentenceCount, 2 * sentenceCount);
-  const namedIntensity = rows.subarray(2 * sentenceCount, 3 * sentenceCount);
-  const hasEvidence = rows.subarray(3 * sentenceCount, 4 * sentenceCount);
-  // A feeling named in a feeling frame ("to feel judged", "feeling mortified is ...", "being frightened of ...").
-  const framedFeeling = rows.subarray(4 * sentenceCount, 5 * sentenceCount);
-  const conditional = rows.subarray(5 * sentenceCount, 6 * sentenceCount);
-  const echoesWords = rows.subarray(6 * sentenceCount, 7 * sentenceCount);
-  // A feeling of the person named (not only a situation described as "exhausting"): what the sentence-level rules need.
-  const namedPerson = rows.subarray(7 * sentenceCount, 8 * sentenceCount);
+  let questions = 0;
+  for (const sent of t.sentences) if (sent.question) questions++;
+  if (!evidence.length && !feelings.length && !questions) return NONE;
+  // The word-level facts (addressed, conditional, echoing the prompt) are read only for the sentences that need them.
+  const size = FACTS * sentenceCount;
+  if (facts.length < size) facts = new Uint8Array(Math.max(size, 2 * facts.length));
+  const r = facts;
+  r.fill(0, 0, size);
   const promptFresh = prompt && prompt.generation === vocab.generation ? prompt : undefined;
-  // addressed[s]: 0 not read yet, 2 read and not addressed to the reader, 3 addressed.
+  // The prompt's content words are read by their stamp, once the reading is known to be fresh.
+  const stamp = promptFresh ? promptFresh.stamp : 0;
   const readSentence = (s: number) => {
-    if (addressed[s] & 2) return;
-    addressed[s] = 2;
+    if (r[s * FACTS + ADDRESSED] & 2) return;
+    r[s * FACTS + ADDRESSED] = 2;
     const sent = t.sentences[s];
     for (let i = sent.firstToken; i < sent.endToken; i++) {
       const f = flags[t.tokens[i]];
-      if (f & WORD_YOU) addressed[s] = 3;
-      if (f & WORD_CONDITION) conditional[s] = 1;
-      if (promptFresh && promptHasWord(promptFresh, t.tokens[i])) echoesWords[s] = 1;
+      if (f & WORD_YOU) r[s * FACTS + ADDRESSED] = 3;
+      if (f & WORD_CONDITION) r[s * FACTS + CONDITIONAL] = 1;
+      if (promptFresh && stampedWord(stamp, t.tokens[i])) r[s * FACTS + ECHOES_PROMPT] = 1;
     }
   };
   let named = 0;
@@ -121,29 +129,29 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "sit down", "low blood sugar": an ambiguous word names a feeling only after a linking word ("you must feel low", "so down").
     if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(feeling.from > 0 && t.sentence[feeling.from - 1] === s && flags[t.tokens[feeling.from - 1]] & WORD_FRAME_LINK)) continue;
     named |= 1 << feeling.family;
-    if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) namedPerson[s] = 1;
-    if (feeling.from > 0 && t.sentence[feeling.from - 1] === s && FEELING_FRAMES.has(vocab.word(t.tokens[feeling.from - 1]))) framedFeeling[s] = 1;
+    if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
+    if (feeling.from > 0 && t.sentence[feeling.from - 1] === s && FEELING_FRAMES.has(vocab.word(t.tokens[feeling.from - 1]))) r[s * FACTS + FRAMED_FEELING] = 1;
     if (promptFresh && promptFresh.families & (1 << feeling.family)) echoed |= 1 << feeling.family;
-    if (feeling.intensity > namedIntensity[s] || (promptFresh && promptFresh.families & (1 << feeling.family))) {
-      namedFamily[s] = feeling.family;
-      namedIntensity[s] = Math.max(namedIntensity[s], feeling.intensity);
+    if (feeling.intensity > r[s * FACTS + NAMED_INTENSITY] || (promptFresh && promptFresh.families & (1 << feeling.family))) {
+      r[s * FACTS + NAMED_FAMILY] = feeling.family;
+      r[s * FACTS + NAMED_INTENSITY] = Math.max(r[s * FACTS + NAMED_INTENSITY], feeling.intensity);
     }
   }
-  for (const e of evidence) hasEvidence[t.sentence[e.from]] = 1;
+  for (const e of evidence) r[t.sentence[e.from] * FACTS + HAS_EVIDENCE] = 1;
 
   // The sentence-level rules.
   const extra: EmpathyEvidence[] = [];
   for (let s = 0; s < sentenceCount; s++) {
-    if (hasEvidence[s] || imperative(s)) continue;
-    if (!t.sentences[s].question && !namedPerson[s]) continue;
+    if (r[s * FACTS + HAS_EVIDENCE] || imperative(s)) continue;
+    if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) continue;
     readSentence(s);
-    if (addressed[s] !== 3 && !framedFeeling[s]) continue;
+    if (r[s * FACTS + ADDRESSED] !== 3 && !r[s * FACTS + FRAMED_FEELING]) continue;
     const sent = t.sentences[s];
-    if (sent.question && addressed[s] === 3) {
-      let asksState = namedPerson[s] > 0;
+    if (sent.question && r[s * FACTS + ADDRESSED] === 3) {
+      let asksState = r[s * FACTS + NAMED_PERSON] > 0;
       for (let k = sent.firstToken; k < sent.endToken && !asksState; k++) asksState = STATE_WORDS.has(vocab.word(t.tokens[k]));
       if (asksState) extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
-    } else if (namedPerson[s] && !conditional[s] && !sent.question) {
+    } else if (r[s * FACTS + NAMED_PERSON] && !r[s * FACTS + CONDITIONAL] && !sent.question) {
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: NAMED_INTERPRETATION, category: 'names-feeling' });
     }
   }
@@ -156,19 +164,20 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     const s = t.sentence[e.from];
     const sent = t.sentences[s];
     // Faint evidence in a sentence that names the feeling ("feeling torn is very common") interprets it.
-    const base = e.weight < NAMED_INTERPRETATION && namedPerson[s] ? NAMED_INTERPRETATION : e.weight;
+    const base = e.weight < NAMED_INTERPRETATION && r[s * FACTS + NAMED_PERSON] ? NAMED_INTERPRETATION : e.weight;
     let bonus = 0;
     let intensified = false;
     for (let k = Math.max(sent.firstToken, e.from - 1); k < e.to && !intensified; k++) intensified = (flags[t.tokens[k]] & WORD_INTENSIFIER) !== 0;
     if (intensified) bonus += INTENSIFIED;
     readSentence(s);
-    if (addressed[s] === 3) bonus += ADDRESSED;
-    if (namedFamily[s]) {
+    if (r[s * FACTS + ADDRESSED] === 3) bonus += ADDRESSED_BONUS;
+    const family = r[s * FACTS + NAMED_FAMILY];
+    if (family) {
       bonus += NAMES_FEELING;
-      if (namedIntensity[s] >= 3) bonus += NAMES_ACUTE;
-      if (promptFresh && promptFresh.families & (1 << namedFamily[s])) bonus += ECHOES_FAMILY;
+      if (r[s * FACTS + NAMED_INTENSITY] >= 3) bonus += NAMES_ACUTE;
+      if (promptFresh && promptFresh.families & (1 << family)) bonus += ECHOES_FAMILY;
     }
-    if (echoesWords[s]) bonus += ECHOES_WORDS;
+    if (r[s * FACTS + ECHOES_PROMPT]) bonus += ECHOES_WORDS;
     if (s < 2) bonus += EARLY;
     const extraWords = sent.endToken - sent.firstToken - (e.to - e.from);
     if (extraWords > 0) bonus += Math.min(SPECIFIC_MAX, SPECIFIC_PER_WORD * extraWords);
@@ -182,8 +191,6 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     remaining[e.mechanism] *= 1 - w;
   };
   // A response made of questions ("Here are three: How have you been sleeping? ...") is a list written for someone else, not questions to the reader.
-  let questions = 0;
-  for (const sent of t.sentences) if (sent.question) questions++;
   const listed = questions >= LISTED_QUESTIONS;
   for (const e of evidence) grade(e, listed);
   for (const e of extra) grade(e, listed);

@@ -47,6 +47,10 @@ export interface LexiconEntry {
   unlessExclaimed?: boolean;
   /** Not counted in a reply that has warmth of its own (empathy, a softener or thanks): "Oh wonderful, ...", "Like I said, ...". */
   unlessWarm?: boolean;
+  /** Prescriptive phrases: the weight kept, as a directive, in steps the person asked for ("First, you need to ..."; see prescriptive.json `steps`). */
+  stepWeight?: number;
+  /** Prescriptive phrases: right after a modal or "to" (WORD_CHAIN) the phrase continues one already counted ("you should make sure") or states a purpose ("to make sure"). */
+  chains?: boolean;
 }
 
 /** Bit of each kind in match bookkeeping and in `LexiconEntry.blocks`. Blocks come first: they are settled before the kinds they silence. */
@@ -118,7 +122,7 @@ export const WORD_RELATIVE = 524288;
 export const WORD_COGNITION = 1 << 20;
 /** Auxiliaries that open yes/no questions ("do you mean ..."). */
 export const WORD_QUESTION_AUX = 1 << 21;
-/** Subject pronouns after a question auxiliary. */
+/** Subject pronouns after a question auxiliary ("do you mean ..." is a question without its "?"). */
 export const WORD_SUBJECT_PRONOUN = 1 << 22;
 /** Verbs that cause a feeling in others ("create mass panic"): a feeling after them is not the person's. */
 export const WORD_CAUSATIVE = 1 << 24;
@@ -131,6 +135,8 @@ export const WORD_SITUATIONAL = 1 << 29;
 /** Words that start a phrase of the response trie, and of the prompt cue trie (set once the tries are built). */
 export const WORD_PHRASE_START = 1 << 27;
 export const WORD_CUE_START = 1 << 28;
+/** Modals and "to": a prescriptive phrase that `chains`, right after one, is the verb of a phrase already counted ("you should make sure") or of a purpose clause ("to make sure"). */
+export const WORD_CHAIN = 1 << 30;
 /** Verbs that ask for work on a text ("summarise", "proofread"): a quotation they introduce is material, not the person's words. */
 export const WORD_TASK = 1 << 23;
 
@@ -152,6 +158,14 @@ export interface Lexicon {
   shouting: ShoutingSettings;
   stacked: { minRun: number; weight: number };
   negativeOpeners: { tokens: number[][]; weight: number; reassurances: TrieNode };
+  /** Requests for steps in a prompt, and the sentence openers that lay a response out as steps (see prescriptive.json `steps`). */
+  steps: StepLexicon;
+}
+
+export interface StepLexicon {
+  requests: TrieNode;
+  /** Sentence openers; each entry's category says which: `first` and `later` sequence markers, or a `list` introduction ("Here are a few tips"). */
+  openers: TrieNode;
 }
 
 /**
@@ -217,6 +231,8 @@ function shaped(e: LexiconEntry): LexiconEntry {
     blocks: e.blocks ?? 0,
     unlessExclaimed: e.unlessExclaimed ?? false,
     unlessWarm: e.unlessWarm ?? false,
+    stepWeight: e.stepWeight ?? 0,
+    chains: e.chains ?? false,
   };
 }
 
@@ -317,6 +333,8 @@ interface GroupData {
   mechanism?: string;
   unlessExclaimed?: boolean;
   unlessWarm?: boolean;
+  stepWeight?: number;
+  chains?: boolean;
 }
 
 /** Splits a pattern's anchors off: `^ whatever` → `{ body: 'whatever', anchor: ANCHOR_START }`. */
@@ -343,6 +361,8 @@ function addGroups(vocab: Vocabulary, index: TrieNode, groups: GroupData[], kind
     if (g.mechanism) base.mechanism = g.mechanism as Mechanism;
     if (g.unlessExclaimed) base.unlessExclaimed = true;
     if (g.unlessWarm) base.unlessWarm = true;
+    if (g.stepWeight) base.stepWeight = g.stepWeight;
+    if (g.chains) base.chains = true;
     for (const pattern of g.phrases) {
       const { body, anchor } = patternAnchor(pattern);
       const entry = (entries[anchor] ??= anchor ? { ...base, anchor } : base);
@@ -451,22 +471,38 @@ function build(): Lexicon {
   mark(frames.relations, WORD_RELATION);
   mark(frames.relativeWords, WORD_RELATIVE);
   mark(prescriptiveData.cognitionVerbs, WORD_COGNITION);
+  mark(prescriptiveData.chainWords, WORD_CHAIN);
   mark(frames.taskVerbs, WORD_TASK);
   mark(frames.causatives, WORD_CAUSATIVE);
   mark(frames.coordinators, WORD_COORDINATOR);
   mark(emotionsData.ambiguous.words, WORD_AMBIGUOUS_FEELING);
   mark(emotionsData.situational.words, WORD_SITUATIONAL);
   mark(['do', 'does', 'did', 'can', 'could', 'will', 'would', 'is', 'are', 'was', 'were', 'have', 'has', 'should', 'shall', 'may', 'might'], WORD_QUESTION_AUX);
-  mark(['you', 'i', 'we', 'they', 'he', 'she', 'it', 'this', 'that', 'there'], WORD_SUBJECT_PRONOUN);
+  // Not it/this/that: "Do this first", "Make it smaller" are orders.
+  mark(['you', 'i', 'we', 'they', 'he', 'she', 'there'], WORD_SUBJECT_PRONOUN);
   const reassurances = newTrie();
   const reassurance: LexiconEntry = { kind: 'softener', category: 'reassurance', weight: 0 };
   for (const pattern of prescriptiveData.negativeOpeners.reassurances) for (const phrase of expandPattern(pattern)) addPhrase(vocab, reassurances, phrase, reassurance);
+  const steps = compileSteps(vocab);
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of phrases.next.keys()) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of cues.next.keys()) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps };
+}
+
+function compileSteps(vocab: Vocabulary): StepLexicon {
+  const data = prescriptiveData.steps;
+  const trie = (groups: [string, readonly string[]][]) => {
+    const root = newTrie();
+    for (const [category, patterns] of groups) {
+      const entry: LexiconEntry = { kind: 'block', category, weight: 0 };
+      for (const pattern of patterns) for (const phrase of expandPattern(pattern)) addPhrase(vocab, root, phrase, entry);
+    }
+    return root;
+  };
+  return { requests: trie([['request', data.requests]]), openers: trie([['first', data.first], ['later', data.later], ['list', data.lists]]) };
 }
 
 let compiled: Lexicon | undefined;

@@ -27,6 +27,16 @@ export function negatedBefore(vocab: Vocabulary, t: WordTable, at: number): bool
   return false;
 }
 
+/** The entries of the shortest phrase of `root` that starts at token `at` (and ends by `end`), if any. */
+export function phraseAt(t: WordTable, root: TrieNode, at: number, end: number): LexiconEntry[] | undefined {
+  let node: TrieNode | undefined = root;
+  for (let k = at; k < end && node; k++) {
+    node = node.next.get(t.tokens[k]);
+    if (node?.entries) return node.entries;
+  }
+  return undefined;
+}
+
 /** Whether any of the words [from, to) is marked in `mask`. */
 export function masked(mask: Uint8Array | undefined, from: number, to: number): boolean {
   if (!mask) return false;

@@ -6,7 +6,7 @@
  * in quotation marks to summarise, or "create mass panic" are not. One pass over the words plus a
  * short look back from each cue.
  */
-import { findPhrases } from './match';
+import { findPhrases, phraseAt } from './match';
 import {
   lexicon,
   LexiconEntry,
@@ -35,13 +35,10 @@ export interface PromptFeeling {
   /** Family index (see `lexicon().families`). */
   family: number;
   intensity: number;
-  /** Which user turn, and where in it. */
-  seg: number;
-  start: number;
-  end: number;
-  /** Whose feeling: the person's own, someone close to them, or an event in their life. */
-  who: 'self' | 'other' | 'event';
 }
+
+/** Whose feeling a cue names: the person's own, someone close to them, or an event in their life (undefined: not the person's feeling). */
+type Who = 'self' | 'other' | 'event' | undefined;
 
 export interface PromptReading {
   /** The prompt shows distress: a negative feeling in a first-person (or close-other) frame. */
@@ -55,7 +52,9 @@ export interface PromptReading {
   lastTurnWords: number;
   lastTurnQuestion: boolean;
   asksBrief: boolean;
-  /** Content words of the user turns: `promptWords.has(reading, id)` (see PromptWords). */
+  /** The last user turn asks how to do something or for advice ("How do I ...?", "any tips?"): steps in the reply answer it (prescriptive.json `steps`). */
+  asksSteps: boolean;
+  /** Content words of the user turns: `stampedWord(stamp, id)`, valid while `generation` is the vocabulary's (see wordStamps). */
   stamp: number;
   generation: number;
 }
@@ -69,9 +68,9 @@ export interface PromptReading {
 let wordStamps = new Int32Array(1 << 12);
 let stampNow = 0;
 
-/** Whether the word id is a content word of the reading's prompt. */
-export function promptHasWord(reading: PromptReading, id: number): boolean {
-  return id < wordStamps.length && wordStamps[id] === reading.stamp && reading.generation === lexicon().vocab.generation;
+/** Whether the word id is a content word of the prompt read with this stamp (the caller checks once that the reading's ids are still valid: its generation is the vocabulary's). */
+export function stampedWord(stamp: number, id: number): boolean {
+  return id < wordStamps.length && wordStamps[id] === stamp;
 }
 
 /** A request for a brief answer: a short reply to it is what was asked for, not curt. */
@@ -81,8 +80,6 @@ const BRIEF = /\b(?:in (?:one|a|two|three) (?:words?|sentences?|lines?)|one[- ]w
 const FRAME_REACH = 7;
 /** How far back from an event an owner ("my", "Mum") may stand. */
 const EVENT_REACH = 6;
-
-type Who = PromptFeeling['who'] | undefined;
 
 /** The frame of a state word at tokens [from, to): whose feeling it is, or undefined when it is not one. */
 function stateFrame(vocab: Vocabulary, t: WordTable, entry: LexiconEntry, from: number, to: number): Who {
@@ -211,7 +208,7 @@ export function readPrompt(segments: readonly string[]): PromptReading {
     let intensity = entry.intensity ?? 1;
     // "so scared", "really worried": one step stronger.
     if (from > 0 && t.sentence[from - 1] === t.sentence[from] && vocab.flags[t.tokens[from - 1]] & WORD_INTENSIFIER) intensity = Math.min(3, intensity + 1);
-    feelings.push({ family: entry.family ?? 0, intensity, seg: t.sentences[t.sentence[from]].seg, start: t.start[from], end: t.end[to - 1], who });
+    feelings.push({ family: entry.family ?? 0, intensity });
   }, WORD_CUE_START);
   let families = 0;
   let intensity = 0;
@@ -223,10 +220,12 @@ export function readPrompt(segments: readonly string[]): PromptReading {
   const lastSeg = segments.length - 1;
   let lastTurnWords = 0;
   let lastTurnQuestion = false;
+  let asksSteps = false;
   for (const s of t.sentences) {
     if (s.seg !== lastSeg) continue;
     lastTurnWords += s.words;
     lastTurnQuestion = s.question;
+    for (let i = s.firstToken; i < s.endToken && !asksSteps; i++) asksSteps = phraseAt(t, lex.steps.requests, i, s.endToken) !== undefined;
   }
   const last = segments[segments.length - 1] ?? '';
   const asksBrief = BRIEF.test(last);
@@ -242,5 +241,5 @@ export function readPrompt(segments: readonly string[]): PromptReading {
     if (f & (WORD_ENGLISH | WORD_FRAME_LINK | WORD_SELF | WORD_OTHER | WORD_YOU) || t.flags[i] & FLAG_SENTENCE_START) continue;
     if (t.end[i] - t.start[i] >= 4) wordStamps[id] = stamp;
   }
-  return { distress: intensity > 0, families, intensity, feelings, lastTurnWords, lastTurnQuestion, asksBrief, stamp, generation: vocab.generation };
+  return { distress: intensity > 0, families, intensity, feelings, lastTurnWords, lastTurnQuestion, asksBrief, asksSteps, stamp, generation: vocab.generation };
 }

@@ -1,4 +1,7 @@
 import { syllable } from 'syllable';
+import type { ToneSpan } from './axes';
+import type { Vocabulary } from './vocab';
+import type { WordTable } from './words';
 
 /** Syllables in one lower-case word (callers memoise: see `Vocabulary.syllables`). */
 export function syllables(word: string): number {
@@ -22,4 +25,37 @@ export function gradeToScore(grade: number): number {
   if (grade <= EASY_GRADE) return 1;
   if (grade >= HARD_GRADE) return 0;
   return 1 - (grade - EASY_GRADE) / (HARD_GRADE - EASY_GRADE);
+}
+
+export interface ReadingLevel {
+  /** Flesch–Kincaid grade of the whole text. */
+  grade: number;
+  /** The sentence with the highest grade. */
+  hardest?: ToneSpan & { grade: number; words: number };
+  /** Written words of the longest sentence. */
+  longestSentence: number;
+}
+
+/** The reading level of a scanned text: its grade, and the sentence that is hardest to read. */
+export function readingLevel(vocab: Vocabulary, words: WordTable): ReadingLevel {
+  let totalSyllables = 0;
+  let hardest: ReadingLevel['hardest'];
+  let longestSentence = 0;
+  for (const sent of words.sentences) {
+    let syl = 0;
+    for (let k = 0; k < sent.words; k++) syl += wordSyllables(vocab, words.surface[sent.firstWord + k]);
+    totalSyllables += syl;
+    longestSentence = Math.max(longestSentence, sent.words);
+    const g = fleschKincaidGrade(sent.words, 1, syl);
+    if (!hardest || g > hardest.grade) hardest = { seg: sent.seg, start: sent.start, end: sent.end, grade: g, words: sent.words };
+  }
+  const grade = fleschKincaidGrade(words.surfaceCount, Math.max(1, words.sentences.length), totalSyllables);
+  return { grade, hardest, longestSentence };
+
+}
+
+function wordSyllables(vocab: Vocabulary, id: number): number {
+  let n = vocab.syllables[id];
+  if (n === 0) vocab.syllables[id] = n = Math.min(255, syllables(vocab.word(id)));
+  return n;
 }

@@ -2,10 +2,11 @@ import { analysisRule, RecordAnalysis, SideAnalysis } from '../curation/recordAn
 import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
 import { RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
-import { formatPath } from '../parts';
+import { formatPath, Turn } from '../parts';
 import { ColumnRange, LineLocator } from '../positions';
-import { ToneMatch, ToneScores, ToneSpan } from './analyze';
+import { ToneMatch, ToneScores, ToneSpan } from './axes';
 import { lexicon } from './lexicon';
+import { ReadPart } from './limits';
 
 /** At most this many findings per rule per response: a pathological response should not flood the Problems panel. */
 const MAX_PER_RULE = 5;
@@ -128,11 +129,23 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
   }
 }
 
+/** A note on each text of the record that was too long to read whole (see limits.ts), on the turn where the reading stopped. */
+function noteTruncation(a: RecordAnalysis, locator: LineLocator, ctx: RuleContext, out: Finding[]): void {
+  if (ruleOff(ctx.config, 'tone-truncated')) return;
+  const note = (turn: Turn, part: string, which: 'first' | 'last', read: ReadPart) => {
+    out.push(ruleFinding('tone-truncated', locator.valueRange(turn.path), { part, length: read.length.toLocaleString('en-US'), which, chars: read.chars.toLocaleString('en-US') }, { field: formatPath(turn.path), data: { chars: read.chars, length: read.length } }));
+  };
+  if (a.promptRead) note(a.promptTurns[a.promptRead.turn], 'prompt', 'last', a.promptRead);
+  for (const side of [a.chosen, a.rejected]) if (side?.toneRead) note(side.turns[side.toneRead.turn], `${side.side} response`, 'first', side.toneRead);
+}
+
 /**
  * Tone findings on the chosen response (and on the rejected one when `lintRejected` is set),
- * each at the exact range of the words concerned.
+ * each at the exact range of the words concerned; and a note on any text too long to read whole
+ * (both sides: the rejected side's tone counts in the pair rules too).
  */
 export const toneRule: RecordRule = analysisRule('tone', (a, record, ctx, out) => {
   lintSide(a, a.chosen, record.locator, ctx, out);
   if (ctx.config.lintRejected && a.rejected) lintSide(a, a.rejected, record.locator, ctx, out);
+  noteTruncation(a, record.locator, ctx, out);
 });

@@ -140,7 +140,7 @@ export function toLineError(f: Finding): LineError {
 }
 
 /** The record's pair, or a message saying why it cannot be trained on. */
-export function pairOf(format: FormatId, value: unknown): NormalizedPair | string {
+function pairOf(format: FormatId, value: unknown): NormalizedPair | string {
   const parts = extractParts(format, value);
   if (!parts) return 'not a preference record';
   if (parts.chosen.length === 0 || parts.rejected.length === 0) return 'missing a chosen or a rejected response';

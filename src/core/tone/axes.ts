@@ -1,0 +1,86 @@
+/**
+ * The tone axes and what an analysis reports on them: scores, the spans of evidence, and the
+ * overall tone that weighs the axes together.
+ */
+import type { Mechanism, PhraseKind } from './lexicon';
+import type { WordTable } from './words';
+
+/** The tone axes, each in [0, 1], higher = better for a chosen response. */
+export const TONE_AXES = ['empathy', 'politeness', 'simplicity', 'nonPrescriptive', 'plainLanguage', 'respect'] as const;
+export type ToneAxis = (typeof TONE_AXES)[number];
+export type ToneScores = Record<ToneAxis, number> & { tone: number };
+
+export const AXIS_LABELS: Record<ToneAxis | 'tone', string> = {
+  empathy: 'empathy',
+  politeness: 'politeness',
+  simplicity: 'simplicity',
+  nonPrescriptive: 'non-prescriptive',
+  plainLanguage: 'plain language',
+  respect: 'respect',
+  tone: 'tone',
+};
+
+/**
+ * How much each axis counts in the overall tone (sums to 1). The axes of how the reader is
+ * treated (empathy, politeness, respect) weigh most; readability counts, but a short reply is
+ * not kinder for being short.
+ */
+export const AXIS_WEIGHTS: Record<ToneAxis, number> = {
+  empathy: 0.22,
+  politeness: 0.18,
+  simplicity: 0.1,
+  nonPrescriptive: 0.15,
+  plainLanguage: 0.1,
+  respect: 0.25,
+};
+
+/** A place in a response: `seg` is the turn index, offsets are into that turn's text. */
+export interface ToneSpan {
+  seg: number;
+  start: number;
+  end: number;
+}
+
+export type MatchKind = Exclude<PhraseKind, 'block' | 'emotion' | 'cue'> | 'command' | 'stacked' | 'shouting' | 'negative-opener' | 'curt';
+
+/** One piece of evidence found in a response. */
+export interface ToneMatch extends ToneSpan {
+  axis: ToneAxis;
+  kind: MatchKind;
+  category: string;
+  /** Signed effect on the axis before scaling: positive raises it, negative lowers it. */
+  weight: number;
+  /** Plain alternative (jargon). */
+  plain?: string;
+  /** Empathy: the EPITOME mechanism, and the graded strength of this piece of evidence (see empathy.ts). */
+  mechanism?: Mechanism;
+  strength?: number;
+}
+
+export const clamp = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+
+/** A match over tokens [from, toInclusive], built in one literal (no spread: this runs per sentence). */
+export function spanMatch(t: WordTable, from: number, toInclusive: number, axis: ToneAxis, kind: MatchKind, category: string, weight: number): ToneMatch {
+  return { seg: t.sentences[t.sentence[from]].seg, start: t.start[from], end: t.end[toInclusive], axis, kind, category, weight };
+}
+
+/**
+ * The overall tone: mostly the weighted mean of the axes, plus a weakest-link term so that one
+ * severe problem (an insult, a wall of orders) pulls the whole response down. Empathy stays out
+ * of the weakest link (plain informative answers carry no empathy markers and are not bad), and
+ * readability enters it at half strength: a long sentence is not as bad as a put-down or a wall
+ * of jargon, and a short sarcastic reply must not win on being easy to read.
+ */
+export function overallTone(s: Record<ToneAxis, number>): number {
+  let mean = 0;
+  for (const axis of TONE_AXES) mean += AXIS_WEIGHTS[axis] * s[axis];
+  const weakest = Math.min(s.politeness, s.nonPrescriptive, s.respect, s.plainLanguage, 0.5 + 0.5 * s.simplicity);
+  return clamp(0.7 * mean + 0.3 * weakest);
+}
+
+/** The axis with the lowest score (ties go to the axis listed first). */
+export function weakestAxis(scores: ToneScores): ToneAxis {
+  let best: ToneAxis = TONE_AXES[0];
+  for (const axis of TONE_AXES) if (scores[axis] < scores[best]) best = axis;
+  return best;
+}
