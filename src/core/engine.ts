@@ -1,4 +1,5 @@
 import { BUNDLED_SCHEMAS } from './bundledSchemas';
+import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG } from './config';
 import { atLine, Finding, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
@@ -64,6 +65,11 @@ export interface DatasetRule {
   check(records: readonly RecordEntry[], ctx: RuleContext): Finding[];
   /** The running form of the rule, when it has one (see DatasetAccumulator). */
   start?(ctx: RuleContext): DatasetAccumulator;
+  /**
+   * The same findings as `check`, from the compact facts a streaming check keeps (see FactTable),
+   * when the rule can work from those.
+   */
+  checkTable?(table: FactTable, ctx: RuleContext): Finding[];
   /**
    * Record-rule codes this rule may fold into a note of its own. A finding of the rule whose
    * `data.folds` lists codes replaces every record finding with those codes (see foldedCodes); the
@@ -170,12 +176,8 @@ export class DatasetRun {
    * Every rule's findings with the config's rule settings applied, rule by rule, and the record
    * codes they fold away; `ordered` holds exactly the entries added, in line order.
    */
-  result(ordered: readonly RecordEntry[]): { findings: Finding[]; folded: Set<string> | undefined } {
-    const lists = this.settledLists(ordered);
-    const findings: Finding[] = [];
-    // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
-    for (const list of lists) for (const f of list) findings.push(f);
-    return { findings, folded: this.folded(lists) };
+  result(ordered: readonly RecordEntry[]): DatasetResult {
+    return datasetResult(this.rules, this.settledLists(ordered));
   }
 
   /** Each rule's findings with the config's rule settings applied (see findingLists). */
@@ -185,7 +187,7 @@ export class DatasetRun {
 
   /** The record codes that `lists` (as settledLists gives them) fold away: only folding rules' findings are read. */
   folded(lists: readonly (readonly Finding[])[]): Set<string> | undefined {
-    return foldedCodes(lists.flatMap((list, k) => (this.rules[k].folds ? list : NO_FINDINGS)));
+    return foldedBy(this.rules, lists);
   }
 
   /** Each rule's findings as it returned them (not to be changed: rules may hand back a list they keep). */
@@ -194,6 +196,60 @@ export class DatasetRun {
       const acc = this.accumulators[i];
       return acc ? acc.findings(ordered) : rule.check(ordered, this.ctx);
     });
+  }
+}
+
+/** The dataset rules' findings, and the record codes they fold away. */
+export interface DatasetResult {
+  findings: Finding[];
+  folded: Set<string> | undefined;
+}
+
+/** The record codes that the rules' settled finding lists (one per rule) fold away: only folding rules' findings are read. */
+function foldedBy(rules: readonly DatasetRule[], lists: readonly (readonly Finding[])[]): Set<string> | undefined {
+  return foldedCodes(lists.flatMap((list, k) => (rules[k].folds ? list : NO_FINDINGS)));
+}
+
+function datasetResult(rules: readonly DatasetRule[], lists: readonly (readonly Finding[])[]): DatasetResult {
+  const findings: Finding[] = [];
+  // A loop, not push(...): a dataset rule may return more findings than a call can take arguments.
+  for (const list of lists) for (const f of list) findings.push(f);
+  return { findings, folded: foldedBy(rules, lists) };
+}
+
+/**
+ * The dataset rules of a streaming check (the CLI's, the trainer server's), fed each record's
+ * facts once, in line order. When every rule can work from compact facts (DatasetRule.checkTable),
+ * the facts go into a FactTable and nothing is kept per record but a few numbers; otherwise the
+ * entries are kept for DatasetRun.
+ */
+export class StreamedDataset {
+  private table: FactTable | undefined;
+  private entries: RecordEntry[] = [];
+
+  constructor(
+    private rules: readonly DatasetRule[],
+    private ctx: RuleContext,
+  ) {
+    if (rules.every((r) => r.checkTable)) this.table = new FactTable(ctx.config);
+  }
+
+  add(line: number, facts: Record<string, unknown>): void {
+    if (this.table) this.table.add(line, facts);
+    else this.entries.push({ line, facts });
+  }
+
+  result(): DatasetResult {
+    const table = this.table;
+    if (!table) {
+      const run = new DatasetRun(this.rules, this.ctx);
+      for (const e of this.entries) run.add(e);
+      return run.result(this.entries);
+    }
+    return datasetResult(
+      this.rules,
+      this.rules.map((rule) => applyRuleSettings(rule.checkTable!(table, this.ctx), this.ctx.config)),
+    );
   }
 }
 
@@ -822,8 +878,7 @@ export class StreamChecker {
   private lineChecker: LineChecker | undefined;
   private next = 0;
   private records = 0;
-  private entries: RecordEntry[] = [];
-  private dataset: DatasetRun | undefined;
+  private dataset: StreamedDataset | undefined;
   /** Codes a dataset rule may fold, and the record findings with them, held until the end. */
   private foldable: Set<string> | undefined;
   private held: Finding[] = [];
@@ -863,21 +918,17 @@ export class StreamChecker {
       if (this.foldable?.has(f.code)) this.held.push(f);
       else this.onFinding(f);
     }
-    if (checked.facts && this.settings.datasetRules?.length) {
-      const entry: RecordEntry = { line, facts: checked.facts };
-      this.entries.push(entry);
-      this.datasetRun().add(entry);
-    }
+    if (checked.facts && this.settings.datasetRules?.length) this.datasetRun().add(line, checked.facts);
   }
 
-  private datasetRun(): DatasetRun {
-    return (this.dataset ??= new DatasetRun(this.settings.datasetRules ?? [], { config: this.settings.config ?? DEFAULT_CONFIG, format: this.decision.format }));
+  private datasetRun(): StreamedDataset {
+    return (this.dataset ??= new StreamedDataset(this.settings.datasetRules ?? [], { config: this.settings.config ?? DEFAULT_CONFIG, format: this.decision.format }));
   }
 
   /** Finishes the file: flushes buffered lines and runs dataset rules. */
   end(): { format: FormatId | undefined; records: number } {
     if (!this.lineChecker) this.flush();
-    const { findings, folded } = this.settings.datasetRules?.length ? this.datasetRun().result(this.entries) : { findings: [], folded: undefined };
+    const { findings, folded } = this.settings.datasetRules?.length ? this.datasetRun().result() : { findings: [], folded: undefined };
     for (const f of this.held) if (!folded?.has(f.code)) this.onFinding(f);
     this.held = [];
     for (const f of findings) this.onFinding(f);

@@ -4,7 +4,7 @@ import { Worker } from 'worker_threads';
 import { DEFAULT_CONFIG } from '../core/config';
 import { ByteLineSplitter, decodeLine } from '../core/byteLines';
 import { recordRules as curationRules } from '../core/curation';
-import { CheckSettings, DatasetRun, RecordEntry, sortFindings, StreamFormatDecision } from '../core/engine';
+import { CheckSettings, sortFindings, StreamedDataset, StreamFormatDecision } from '../core/engine';
 import { Finding } from '../core/findings';
 import { parseLine } from '../core/jsonl';
 import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
@@ -214,21 +214,15 @@ export async function checkFileParallel(file: string, settings: CheckSettings, p
   const batchBytes = options.batchBytes ?? 1 << 20;
   const batchLines = options.batchLines ?? 2048;
   const findings: Finding[] = [];
-  const entries: RecordEntry[] = [];
   let records = 0;
-  let dataset: DatasetRun | undefined;
+  let dataset: StreamedDataset | undefined;
   const decision = new StreamFormatDecision(settings.format);
 
   const data: CheckWorkerData = { settings: { config, customSchema: settings.customSchema }, curation: plan.curation };
   const pool = new WorkerPool(plan.script, plan.threads, data, plan.threads * (options.batchesPerWorker ?? 2), (r) => {
     records += r.records;
     for (const f of r.findings) findings.push(f);
-    if (dataset) {
-      for (const e of r.entries) {
-        entries.push(e);
-        dataset.add(e);
-      }
-    }
+    if (dataset) for (const e of r.entries) dataset.add(e.line, e.facts);
   });
 
   const builder = new BatchBuilder();
@@ -245,7 +239,7 @@ export async function checkFileParallel(file: string, settings: CheckSettings, p
   };
   const dispatch = async () => {
     if (!decision.decided) return;
-    if (!dataset && settings.datasetRules?.length) dataset = new DatasetRun(settings.datasetRules, { config, format: decision.format });
+    if (!dataset && settings.datasetRules?.length) dataset = new StreamedDataset(settings.datasetRules, { config, format: decision.format });
     const batches = ready;
     ready = [];
     for (const b of batches) {
@@ -271,8 +265,8 @@ export async function checkFileParallel(file: string, settings: CheckSettings, p
   }
   let all = findings;
   if (settings.datasetRules?.length) {
-    dataset ??= new DatasetRun(settings.datasetRules, { config, format: decision.format });
-    const { findings: datasetFindings, folded } = dataset.result(entries);
+    dataset ??= new StreamedDataset(settings.datasetRules, { config, format: decision.format });
+    const { findings: datasetFindings, folded } = dataset.result();
     if (folded) all = findings.filter((f) => !folded.has(f.code));
     for (const f of datasetFindings) all.push(f);
   }
