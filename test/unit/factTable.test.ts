@@ -12,6 +12,8 @@ import { FactTable } from '../../src/core/dataset/factTable';
 import { RecordFacts } from '../../src/core/dataset/facts';
 import { findShortcuts, ShortcutColumns, ShortcutInput, ShortcutOptions } from '../../src/core/dataset/shortcuts';
 import { RecordEntry } from '../../src/core/engine';
+import { Finding } from '../../src/core/findings';
+import { FindingStore } from '../../src/node/findingStore';
 
 const WORDS = ['i', 'am', 'so', 'sorry', 'you', 'can', 'try', 'a', 'the', 'it', 'might', 'help', 'to', 'hope', 'this', 'helps', 'please', 'note', 'that', 'carers', 'often', 'find'];
 
@@ -89,9 +91,29 @@ test('every dataset rule gives the same findings from the fact table as from the
       for (const rule of datasetRules) {
         const ctx = { config, format: undefined };
         const expected = rule.check(entries, ctx);
-        assert.deepEqual(rule.checkTable!(table, ctx), expected, `${rule.id}, config ${k}, seed ${seed}`);
+        const fromTable: Finding[] = [];
+        rule.checkTable!(table, ctx, (f) => fromTable.push(f));
+        assert.deepEqual(fromTable, expected, `${rule.id}, config ${k}, seed ${seed}`);
         if (k === 0 && seed === 7) assert.ok(expected.length > 0, `${rule.id} reports something`);
       }
     }
   }
+});
+
+test('the CLI keeps findings compactly and gives them back as they were, strings of any characters, shared related lists', () => {
+  const store = new FindingStore();
+  const related = [{ line: 3, column: 0, endLine: 3, endColumn: 1, message: 'Same prompt' }];
+  const findings: Finding[] = [
+    { line: 5, column: 2, endLine: 5, endColumn: 9, severity: 'info', code: 'b-rule', message: 'lone \ud800 surrogate, 漢字, é', field: 'chosen', related },
+    { line: 5, column: 2, endLine: 5, endColumn: 9, severity: 'info', code: 'a-rule', message: 'plain', related },
+    { line: 1, column: 0, endLine: 2, endColumn: 3, severity: 'error', code: 'folded', message: 'dropped' },
+    { line: 0, column: 2 ** 40, endLine: 0, endColumn: 2 ** 40 + 1, severity: 'hint', code: 'far', message: 'beyond 32 bits' },
+    { line: 0, column: 1, endLine: 0, endColumn: 2, severity: 'warning', code: 'x', message: 'é' },
+  ];
+  for (const f of findings) store.push(f);
+  store.drop(new Set(['folded']));
+  store.push({ line: 1, column: 0, endLine: 1, endColumn: 1, severity: 'warning', code: 'folded', message: 'a dataset finding with that code stays' });
+  store.sort();
+  assert.deepEqual([...store], [findings[4], findings[3], { line: 1, column: 0, endLine: 1, endColumn: 1, severity: 'warning', code: 'folded', message: 'a dataset finding with that code stays' }, findings[1], findings[0]]);
+  assert.equal(store.length, 5);
 });

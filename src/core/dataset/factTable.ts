@@ -1,5 +1,6 @@
 import { CuratorConfig } from '../config';
 import { ruleOff, ruleThreshold } from '../curation/meta';
+import { grown } from '../typedArrays';
 import type { RecordEntry } from '../engine';
 import { readFacts, RecordFacts } from './facts';
 import { ShortcutColumns } from './shortcuts';
@@ -51,19 +52,11 @@ export class FactTable {
   }
 
   private grow(): void {
-    const size = this.lines.length * 2;
-    const lines = new Int32Array(size);
-    lines.set(this.lines);
-    this.lines = lines;
-    const lengths = new Int32Array(size);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-    const numbers = new Float64Array(5 * size);
-    numbers.set(this.numbers);
-    this.numbers = numbers;
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.flags = flags;
+    const size = 2 * this.lines.length;
+    this.lines = grown(this.lines, size);
+    this.lengths = grown(this.lengths, size);
+    this.numbers = grown(this.numbers, 5 * size);
+    this.flags = grown(this.flags, size);
   }
 
   line(row: number): number {

@@ -15,7 +15,7 @@ export const MIN_BIAS_PAIRS = 20;
  * A dataset rule written in its running form: `check` adds every record to a fresh accumulator,
  * so the CLI, `checkText` and the editor model share one implementation.
  */
-function accumulatedRule(id: string, start: (ctx: RuleContext) => DatasetAccumulator, checkTable: (table: FactTable, ctx: RuleContext) => Finding[]): DatasetRule {
+function accumulatedRule(id: string, start: (ctx: RuleContext) => DatasetAccumulator, checkTable: NonNullable<DatasetRule['checkTable']>): DatasetRule {
   return {
     id,
     start,
@@ -270,14 +270,12 @@ export const duplicatesRule: DatasetRule = accumulatedRule(
       },
     };
   },
-  (table, ctx) => {
-    const out: Finding[] = [];
+  (table, ctx, emit) => {
     const report = (keyOf: (row: number) => number, build: (entries: readonly RecordEntry[]) => Finding[]) => {
-      for (const rows of sharedKeyGroups(table, keyOf)) for (const f of build(rows.map((row) => table.entry(row)))) out.push(f);
+      for (const rows of sharedKeyGroups(table, keyOf)) for (const f of build(rows.map((row) => table.entry(row)))) emit(f);
     };
     if (!ruleOff(ctx.config, 'dataset-duplicate-record')) report((row) => table.hash(row), duplicateRecordFindings);
     if (!ruleOff(ctx.config, 'dataset-duplicate-prompt')) report((row) => table.promptHash(row), duplicatePromptFindings);
-    return out;
   },
 );
 
@@ -433,8 +431,8 @@ export const lengthBiasRule: DatasetRule = accumulatedRule(
       },
     };
   },
-  (table, ctx) => {
-    if (ruleOff(ctx.config, 'dataset-length-bias')) return [];
+  (table, ctx, emit) => {
+    if (ruleOff(ctx.config, 'dataset-length-bias')) return;
     const stats = new LengthStats();
     let first = -1;
     for (let row = 0; row < table.size; row++) {
@@ -445,7 +443,7 @@ export const lengthBiasRule: DatasetRule = accumulatedRule(
       if (first < 0) first = row;
       stats.add(cw, rw);
     }
-    return lengthBiasFindings(stats, ctx, () => ({ line: table.line(first), len: table.len(first) }));
+    for (const f of lengthBiasFindings(stats, ctx, () => ({ line: table.line(first), len: table.len(first) }))) emit(f);
   },
 );
 
@@ -456,7 +454,6 @@ export const lengthBiasRule: DatasetRule = accumulatedRule(
  * shared by its findings.
  */
 class ShortcutFindings {
-  readonly output: Finding[] = [];
   private examples: RelatedLocation[] = [];
   /** Set on the first use: one per phrase. */
   messages: string[] | undefined;
@@ -465,6 +462,7 @@ class ShortcutFindings {
 
   constructor(
     private recordOff: boolean,
+    private emit: (finding: Finding) => void,
     /** Messages of an earlier search: an equal one is reused (so the editor's findings stay the same objects). */
     private earlier: readonly string[] = [],
   ) {}
@@ -485,12 +483,12 @@ class ShortcutFindings {
     // A record whose finding would read the same keeps the finding it had.
     const last = memo?.[side] as Finding | undefined;
     if (last && last.message === message && last.line === line && last.endColumn === endColumn) {
-      this.output.push(last);
+      this.emit(last);
       return;
     }
     const f: Finding = { line, column: 0, endLine: line, endColumn, severity: this.template!.severity, code: this.template!.code, message, data: this.data![i] };
     if (memo) memo[side] = f;
-    this.output.push(f);
+    this.emit(f);
   }
 
   /**
@@ -499,7 +497,7 @@ class ShortcutFindings {
    */
   summary(phrases: readonly ShortcutPhrase[], first: Anchor): void {
     const summary = phrases.map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`).join('; ');
-    this.output.push({
+    this.emit({
       ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, first.len) }, { phrases: summary }, { line: first.line, data: { phrases } }),
       related: this.examples,
     });
@@ -555,7 +553,8 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         removed = [];
         if (same) return last!.output;
         const named: RecordEntry[] = [];
-        const out = new ShortcutFindings(recordOff, lastMessages);
+        const output: Finding[] = [];
+        const out = new ShortcutFindings(recordOff, (f) => output.push(f), lastMessages);
         const phrases = index.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (e, side, i, phrases, memo) => {
           named.push(e);
           out.use(e.line, lenOf(e), side, i, phrases, memo);
@@ -571,20 +570,18 @@ export const shortcutRule: DatasetRule = accumulatedRule(
           named.push(first);
           out.summary(phrases, anchorOf(first));
         }
-        return remember(out.output);
+        return remember(output);
       },
     };
   },
-  (table, ctx) => {
+  (table, ctx, emit) => {
     const fileOff = ruleOff(ctx.config, 'dataset-shortcut');
     const recordOff = ruleOff(ctx.config, 'dataset-shortcut-record');
-    if ((fileOff && recordOff) || !table.shortcuts) return [];
-    const out = new ShortcutFindings(recordOff);
+    if ((fileOff && recordOff) || !table.shortcuts) return;
+    const out = new ShortcutFindings(recordOff, emit);
     const phrases = table.shortcuts.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (row, side, i, phrases) => out.use(table.line(row), table.len(row), side, i, phrases));
-    if (!phrases.length) return [];
     // Every row has facts: the first row is the first record.
-    if (!fileOff) out.summary(phrases, { line: table.line(0), len: table.len(0) });
-    return out.output;
+    if (phrases.length && !fileOff) out.summary(phrases, { line: table.line(0), len: table.len(0) });
   },
 );
 
@@ -659,8 +656,8 @@ export const toneSeparationRule: DatasetRule = {
         },
       };
     },
-    (table, ctx) => {
-      if (ruleOff(ctx.config, 'dataset-tone-unseparated')) return [];
+    (table, ctx, emit) => {
+      if (ruleOff(ctx.config, 'dataset-tone-unseparated')) return;
       let pairs = 0;
       let higher = 0;
       for (let row = 0; row < table.size; row++) {
@@ -669,12 +666,13 @@ export const toneSeparationRule: DatasetRule = {
         pairs++;
         if (gap > 0) higher++;
       }
-      return toneSeparationFindings(ctx, pairs, higher, function* () {
+      const findings = toneSeparationFindings(ctx, pairs, higher, function* () {
         for (let row = 0; row < table.size; row++) {
           const gap = table.toneGap(row);
           if (gap !== undefined) yield { line: table.line(row), len: table.len(row), gap, inverted: table.inverted(row) };
         }
       });
+      for (const f of findings) emit(f);
     },
   ),
   folds: ['pair-inverted'],

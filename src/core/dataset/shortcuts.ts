@@ -1,4 +1,5 @@
 import type { Side } from '../curation/recordAnalysis';
+import { grown } from '../typedArrays';
 
 /** What the shortcut search needs of each record: its line and its two sides' candidates. */
 export interface ShortcutInput {
@@ -410,13 +411,6 @@ export function describePhrase(p: Pick<ShortcutPhrase, 'phrase' | 'position'>): 
  * for each opener of the first four and the last two sentences, two for the closer.
  */
 export const MAX_GRAMS_PER_RESPONSE = 20;
-
-/** A typed array twice as long as it needs to be to hold `length` items, with the old items. */
-function grown<T extends Int32Array>(array: T, length: number): T {
-  const out = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2));
-  out.set(array);
-  return out;
-}
 
 /**
  * One side's shortcut candidates for every record of a streamed check, without their strings:
