@@ -12,7 +12,9 @@ import { CheckSettings, DatasetModel } from '../src/core/engine';
 import { firstChecksOnThreads } from '../src/node/modelPool';
 import { extractParts } from '../src/core/parts';
 import { tokenizer } from '../src/core/tokens/tokenizer';
-import { checkFile, FileResult } from '../src/node/checkFile';
+import { checkFile, checkFileForReport } from '../src/node/checkFile';
+import { FindingSequence } from '../src/node/findingStore';
+import { keepHeapTight } from '../src/node/heap';
 import { parallelPlan } from '../src/node/parallelCheck';
 
 async function forEachLine(file: string, onLine: (text: string) => void): Promise<void> {
@@ -24,11 +26,14 @@ async function forEachLine(file: string, onLine: (text: string) => void): Promis
 
 type Result = Record<string, number | string>;
 
+/** What the CLI gets of a file's check. */
+type Checked = { records: number; findings: FindingSequence };
+
 /** A phase's result, or a check's result to summarize once the clock has stopped. */
-type PhaseOutput = Result | { check: FileResult; threads: number };
+type PhaseOutput = Result | { check: Checked; threads: number };
 
 /** Counts by code and a digest of every finding, so two runs can be compared without printing 150k findings. */
-function summarize(r: FileResult): Result {
+function summarize(r: Checked): Result {
   const byCode: Record<string, number> = {};
   const hash = createHash('sha256');
   for (const f of r.findings) {
@@ -68,15 +73,15 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
     const r = await checkFile(file, { recordRules: [], datasetRules: [] });
     return { records: r.records, findings: r.findings.length };
   },
-  /** The full check as the CLI runs it: schema, tone, pairs, conversations, tokens, dataset rules, on worker threads. */
+  /** The full check as the CLI runs it (findings kept for its report): schema, tone, pairs, conversations, tokens, dataset rules, on worker threads. */
   async full(file) {
     const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
     const plan = parallelPlan(file, settings);
-    return { check: await checkFile(file, settings), threads: plan?.threads ?? 1 };
+    return { check: await checkFileForReport(file, settings), threads: plan?.threads ?? 1 };
   },
   /** The same check in the calling thread only. */
   async full1(file) {
-    return { check: await checkFile(file, { config: DEFAULT_CONFIG, recordRules, datasetRules }, undefined, { threads: 1 }), threads: 1 };
+    return { check: await checkFileForReport(file, { config: DEFAULT_CONFIG, recordRules, datasetRules }, undefined, { threads: 1 }), threads: 1 };
   },
   /** An editor-sized model of the file: first check, then the re-check after a one-line edit. */
   async model(file) {
@@ -146,6 +151,8 @@ export async function runPhase(name: string, file: string): Promise<Result> {
 
 if (require.main === module) {
   const [name, file] = process.argv.slice(2);
+  // The phases of the CLI's kind run in a process set up as the CLI's is; the editor model's not (the extension host is not).
+  if (name !== 'model') keepHeapTight();
   runPhase(name, file).then(
     (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
     (err) => {

@@ -1,3 +1,4 @@
+import { keepHeapTight } from '../node/heap';
 import { CliIO, CommandRunner, UsageError } from './io';
 import { VERSION } from './version';
 
@@ -50,6 +51,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 
 if (require.main === module) {
+  keepHeapTight();
   // A reader that goes away (`dialogue-curator check . | head`) is not an error worth a trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,13 +1,15 @@
 import { documentedRule, ruleDocMarkdown } from '../core/ruleDocs';
 import { Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
+import type { FindingSequence } from '../node/findingStore';
 
 export interface ReportedFile {
   /** Path as shown to the user (relative to the working directory when inside it). */
   path: string;
   format: FormatId | undefined;
   records: number;
-  findings: Finding[];
+  /** In report order. */
+  findings: FindingSequence;
 }
 
 /** `path:line:column severity code message`, 1-based; related lines appended for dataset findings. */
@@ -40,7 +42,11 @@ export function* jsonReportChunks(files: readonly ReportedFile[]): Generator<str
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
     yield `${i ? ',' : ''}{"path":${JSON.stringify(file.path)},"format":${JSON.stringify(file.format ?? null)},"records":${file.records},"findings":[`;
-    for (let k = 0; k < file.findings.length; k++) yield `${k ? ',' : ''}${JSON.stringify(jsonFinding(file.findings[k]))}`;
+    let first = true;
+    for (const f of file.findings) {
+      yield `${first ? '' : ','}${JSON.stringify(jsonFinding(f))}`;
+      first = false;
+    }
     yield ']}';
   }
   yield ']}';

@@ -151,9 +151,15 @@ export function applyRuleSettings(findings: Finding[], config: CuratorConfig): F
   if (!Object.keys(rules).length) return findings;
   const out: Finding[] = [];
   for (const f of findings) {
-    const severity = rules[f.code]?.severity;
-    if (severity === 'off') continue;
-    out.push(severity && severity !== f.severity ? { ...f, severity } : f);
+    const settled = settledFinding(f, config);
+    if (settled) out.push(settled);
   }
   return out;
+}
+
+/** One finding with the config's rule settings applied (see applyRuleSettings); undefined when its rule is off. */
+export function settledFinding(f: Finding, config: CuratorConfig): Finding | undefined {
+  const severity = config.rules[f.code]?.severity;
+  if (severity === 'off') return undefined;
+  return severity && severity !== f.severity ? { ...f, severity } : f;
 }

@@ -1,5 +1,6 @@
 import { BUNDLED_SCHEMAS } from './bundledSchemas';
-import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG } from './config';
+import { FactTable } from './dataset/factTable';
+import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
 import { atLine, Finding, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
@@ -64,6 +65,11 @@ export interface DatasetRule {
   check(records: readonly RecordEntry[], ctx: RuleContext): Finding[];
   /** The running form of the rule, when it has one (see DatasetAccumulator). */
   start?(ctx: RuleContext): DatasetAccumulator;
+  /**
+   * The same findings as `check`, from the compact facts a streaming check keeps (see FactTable),
+   * when the rule can work from those.
+   */
+  checkTable?(table: FactTable, ctx: RuleContext, emit: (finding: Finding) => void): void;
   /**
    * Record-rule codes this rule may fold into a note of its own. A finding of the rule whose
    * `data.folds` lists codes replaces every record finding with those codes (see foldedCodes); the
@@ -185,7 +191,7 @@ export class DatasetRun {
 
   /** The record codes that `lists` (as settledLists gives them) fold away: only folding rules' findings are read. */
   folded(lists: readonly (readonly Finding[])[]): Set<string> | undefined {
-    return foldedCodes(lists.flatMap((list, k) => (this.rules[k].folds ? list : NO_FINDINGS)));
+    return foldedBy(this.rules, lists);
   }
 
   /** Each rule's findings as it returned them (not to be changed: rules may hand back a list they keep). */
@@ -197,6 +203,73 @@ export class DatasetRun {
   }
 }
 
+/** The record codes that the rules' settled finding lists (one per rule) fold away: only folding rules' findings are read. */
+function foldedBy(rules: readonly DatasetRule[], lists: readonly (readonly Finding[])[]): Set<string> | undefined {
+  return foldedCodes(lists.flatMap((list, k) => (rules[k].folds ? list : NO_FINDINGS)));
+}
+
+/**
+ * The dataset rules of a streaming check (the CLI's, the trainer server's), fed each record's
+ * facts once, in line order. When every rule can work from compact facts (DatasetRule.checkTable),
+ * the facts go into a FactTable and nothing is kept per record but a few numbers; otherwise the
+ * entries are kept for DatasetRun.
+ */
+export class StreamedDataset {
+  private table: FactTable | undefined;
+  private entries: RecordEntry[] = [];
+
+  constructor(
+    private rules: readonly DatasetRule[],
+    private ctx: RuleContext,
+  ) {
+    if (rules.every((r) => r.checkTable)) this.table = new FactTable(ctx.config);
+  }
+
+  add(line: number, facts: Record<string, unknown>): void {
+    if (this.table) this.table.add(line, facts);
+    else this.entries.push({ line, facts });
+  }
+
+  /**
+   * Emits the dataset findings in DatasetRun.result's order (rule by rule, rule settings applied)
+   * without holding them all: only the findings of rules that fold record codes are held, and
+   * `folding` is called with the codes they fold before the first finding is emitted (a caller
+   * emits the record findings it held back then, or drops them). Returns the folded codes.
+   */
+  emit(emit: (finding: Finding) => void, folding?: (folded: Set<string> | undefined) => void): Set<string> | undefined {
+    const table = this.table;
+    if (!table) {
+      const run = new DatasetRun(this.rules, this.ctx);
+      for (const e of this.entries) run.add(e);
+      const { findings, folded } = run.result(this.entries);
+      folding?.(folded);
+      for (const f of findings) emit(f);
+      return folded;
+    }
+    const config = this.ctx.config;
+    const check = (rule: DatasetRule, to: (finding: Finding) => void) =>
+      rule.checkTable!(table, this.ctx, (f) => {
+        const settled = settledFinding(f, config);
+        if (settled) to(settled);
+      });
+    // Rules read the table only: running the folding ones first changes nothing else.
+    const held = this.rules.map((rule) => {
+      if (!rule.folds) return undefined;
+      const list: Finding[] = [];
+      check(rule, (f) => list.push(f));
+      return list;
+    });
+    const folded = foldedBy(this.rules, held.map((list) => list ?? NO_FINDINGS));
+    folding?.(folded);
+    this.rules.forEach((rule, k) => {
+      const list = held[k];
+      if (list) for (const f of list) emit(f);
+      else check(rule, emit);
+    });
+    return folded;
+  }
+}
+
 /**
  * Sorts findings with `compareFindings`, with the same result as a stable `Array.sort`, in
  * linear time when lines are dense: a counting sort by line, then a sort within each line that
@@ -204,26 +277,42 @@ export class DatasetRun {
  * every re-check was a good share of the editor's wait.)
  */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
+  const order = findingOrder(
+    findings.length,
+    (i) => findings[i].line,
+    (a, b) => compareSameOrder(findings[a], findings[b]),
+  );
+  return Array.from(order, (i) => findings[i]);
+}
+
+/**
+ * sortFindings on findings known by index (0 to n - 1): the indexes in sorted order. `compare`
+ * orders two findings as compareFindings does; ties keep index order.
+ */
+export function findingOrder(n: number, lineOf: (i: number) => number, compare: (a: number, b: number) => number): Int32Array {
+  const stable = (a: number, b: number) => compare(a, b) || a - b;
+  const all = () => Int32Array.from({ length: n }, (_, i) => i).sort(stable);
   let max = -1;
-  for (const f of findings) {
-    if (!Number.isInteger(f.line) || f.line < 0) return [...findings].sort(compareSameOrder);
-    if (f.line > max) max = f.line;
+  for (let i = 0; i < n; i++) {
+    const line = lineOf(i);
+    if (!Number.isInteger(line) || line < 0) return all();
+    if (line > max) max = line;
   }
-  if (max > 4 * findings.length + 1024) return [...findings].sort(compareSameOrder);
+  if (max > 4 * n + 1024) return all();
   const starts = new Int32Array(max + 2);
-  for (const f of findings) starts[f.line + 1]++;
+  for (let i = 0; i < n; i++) starts[lineOf(i) + 1]++;
   for (let i = 1; i < starts.length; i++) starts[i] += starts[i - 1];
-  const out: Finding[] = new Array(findings.length);
+  const out = new Int32Array(n);
   const next = starts.slice(0, max + 1);
-  for (const f of findings) out[next[f.line]++] = f;
-  for (let line = 0; line <= max; line++) sortRun(out, starts[line], starts[line + 1]);
+  for (let i = 0; i < n; i++) out[next[lineOf(i)]++] = i;
+  for (let line = 0; line <= max; line++) sortRunBy(out, starts[line], starts[line + 1], stable);
   return out;
 }
 
 /** `localeCompare` of two rule codes, remembered: findings on one line often tie up to their codes. */
 const codeOrder = new Map<string, Map<string, number>>();
 
-function compareCodes(a: string, b: string): number {
+export function compareCodes(a: string, b: string): number {
   if (a === b) return 0;
   let row = codeOrder.get(a);
   if (!row) {
@@ -249,15 +338,20 @@ function compareSameOrder(a: Finding, b: Finding): number {
  * holds a handful of findings that are mostly in order already.
  */
 function sortRun(list: Finding[], from: number, to: number): void {
+  sortRunBy(list, from, to, compareSameOrder);
+}
+
+/** sortRun for any items and stable order. */
+function sortRunBy<T>(list: { [i: number]: T; slice(from: number, to: number): { sort(compare: (a: T, b: T) => number): ArrayLike<T> } }, from: number, to: number, compare: (a: T, b: T) => number): void {
   if (to - from > 32) {
-    const run = list.slice(from, to).sort(compareSameOrder);
+    const run = list.slice(from, to).sort(compare);
     for (let k = 0; k < run.length; k++) list[from + k] = run[k];
     return;
   }
   for (let i = from + 1; i < to; i++) {
     const f = list[i];
     let j = i;
-    while (j > from && compareSameOrder(list[j - 1], f) > 0) {
+    while (j > from && compare(list[j - 1], f) > 0) {
       list[j] = list[j - 1];
       j--;
     }
@@ -891,8 +985,7 @@ export class StreamChecker {
   private lineChecker: LineChecker | undefined;
   private next = 0;
   private records = 0;
-  private entries: RecordEntry[] = [];
-  private dataset: DatasetRun | undefined;
+  private dataset: StreamedDataset | undefined;
   /** Codes a dataset rule may fold, and the record findings with them, held until the end. */
   private foldable: Set<string> | undefined;
   private held: Finding[] = [];
@@ -932,24 +1025,23 @@ export class StreamChecker {
       if (this.foldable?.has(f.code)) this.held.push(f);
       else this.onFinding(f);
     }
-    if (checked.facts && this.settings.datasetRules?.length) {
-      const entry: RecordEntry = { line, facts: checked.facts };
-      this.entries.push(entry);
-      this.datasetRun().add(entry);
-    }
+    if (checked.facts && this.settings.datasetRules?.length) this.datasetRun().add(line, checked.facts);
   }
 
-  private datasetRun(): DatasetRun {
-    return (this.dataset ??= new DatasetRun(this.settings.datasetRules ?? [], { config: this.settings.config ?? DEFAULT_CONFIG, format: this.decision.format }));
+  private datasetRun(): StreamedDataset {
+    return (this.dataset ??= new StreamedDataset(this.settings.datasetRules ?? [], { config: this.settings.config ?? DEFAULT_CONFIG, format: this.decision.format }));
   }
 
   /** Finishes the file: flushes buffered lines and runs dataset rules. */
   end(): { format: FormatId | undefined; records: number } {
     if (!this.lineChecker) this.flush();
-    const { findings, folded } = this.settings.datasetRules?.length ? this.datasetRun().result(this.entries) : { findings: [], folded: undefined };
-    for (const f of this.held) if (!folded?.has(f.code)) this.onFinding(f);
-    this.held = [];
-    for (const f of findings) this.onFinding(f);
+    // Record findings a dataset rule may fold are emitted once it is known which it folds, before the dataset findings.
+    const emitHeld = (folded: Set<string> | undefined) => {
+      for (const f of this.held) if (!folded?.has(f.code)) this.onFinding(f);
+      this.held = [];
+    };
+    if (this.settings.datasetRules?.length) this.datasetRun().emit((f) => this.onFinding(f), emitHeld);
+    else emitHeld(undefined);
     return { format: this.decision.format, records: this.records };
   }
 }

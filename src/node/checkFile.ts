@@ -1,27 +1,62 @@
 import { CheckSettings, sortFindings, StreamChecker } from '../core/engine';
 import { Finding } from '../core/findings';
 import { forEachLine } from './fileLines';
-import { checkFileParallel, FileResult, parallelPlan, ThreadOptions } from './parallelCheck';
+import { FindingSink, FindingStore } from './findingStore';
+import { CheckedFile, checkFileParallel, FileResult, parallelPlan, ThreadOptions } from './parallelCheck';
 
 export type { FileResult, ThreadOptions } from './parallelCheck';
 
 /**
  * Checks a file by streaming it: memory holds a bounded amount of it at a time (plus the
- * format-detection sample and the dataset rules' small per-record facts), so a 1 GB file is fine.
+ * format-detection sample and the dataset rules' compact per-record facts), so a 1 GB file is fine.
  * Files of 16 MB or more with curation rules are checked by worker threads, one per core (see
  * parallelCheck.ts); the findings are the same either way.
  */
 export async function checkFile(file: string, settings: CheckSettings, signal?: AbortSignal, threads: ThreadOptions = {}): Promise<FileResult> {
+  const sink = new FindingArray();
+  const checked = await checkInto(file, settings, sink, signal, threads);
+  return { ...checked, findings: sortFindings(sink.findings) };
+}
+
+/**
+ * checkFile with the findings kept as the reports print them, compactly (FindingStore): what the
+ * CLI holds of a file with a million findings is tens of megabytes, not a million objects.
+ */
+export async function checkFileForReport(file: string, settings: CheckSettings, signal?: AbortSignal, threads: ThreadOptions = {}): Promise<CheckedFile & { findings: FindingStore }> {
+  const findings = new FindingStore();
+  const checked = await checkInto(file, settings, findings, signal, threads);
+  findings.sort();
+  return { ...checked, findings };
+}
+
+function checkInto(file: string, settings: CheckSettings, sink: FindingSink, signal: AbortSignal | undefined, threads: ThreadOptions): Promise<CheckedFile> {
   const plan = parallelPlan(file, settings, threads);
-  if (plan) return checkFileParallel(file, settings, plan, signal, threads);
-  return checkFileInThread(file, settings, signal);
+  if (plan) return checkFileParallel(file, settings, plan, sink, signal, threads);
+  return checkInThread(file, settings, sink, signal);
 }
 
 /** The single-threaded check: every line through one StreamChecker. */
 export async function checkFileInThread(file: string, settings: CheckSettings, signal?: AbortSignal): Promise<FileResult> {
-  const findings: Finding[] = [];
-  const checker = new StreamChecker(settings, (f) => findings.push(f));
+  const sink = new FindingArray();
+  const checked = await checkInThread(file, settings, sink, signal);
+  return { ...checked, findings: sortFindings(sink.findings) };
+}
+
+async function checkInThread(file: string, settings: CheckSettings, sink: FindingSink, signal?: AbortSignal): Promise<CheckedFile> {
+  const checker = new StreamChecker(settings, (f) => sink.push(f));
   await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal });
-  const { format, records } = checker.end();
-  return { format, records, findings: sortFindings(findings) };
+  return checker.end();
+}
+
+/** Findings as they come, in an array. */
+class FindingArray implements FindingSink {
+  findings: Finding[] = [];
+
+  push(finding: Finding): void {
+    this.findings.push(finding);
+  }
+
+  drop(codes: ReadonlySet<string>): void {
+    this.findings = this.findings.filter((f) => !codes.has(f.code));
+  }
 }

@@ -4,10 +4,11 @@ import { Worker } from 'worker_threads';
 import { DEFAULT_CONFIG } from '../core/config';
 import { ByteLineSplitter, decodeLine } from '../core/byteLines';
 import { recordRules as curationRules } from '../core/curation';
-import { CheckSettings, DatasetRun, RecordEntry, sortFindings, StreamFormatDecision } from '../core/engine';
+import { CheckSettings, StreamedDataset, StreamFormatDecision } from '../core/engine';
 import { Finding } from '../core/findings';
 import { parseLine } from '../core/jsonl';
 import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
+import { FindingSink } from './findingStore';
 import { startWorker, workerScript } from './workers';
 
 export interface ThreadOptions {
@@ -31,6 +32,9 @@ export interface FileResult {
   records: number;
   findings: Finding[];
 }
+
+/** How a file was checked, its findings having gone to a FindingSink. */
+export type CheckedFile = Omit<FileResult, 'findings'>;
 
 // Below about 16 MB the two workers' start-up (each loads the bundle and the encoding tables, about a
 // second of CPU on a small machine) costs more than sharing the work saves.
@@ -203,32 +207,32 @@ class WorkerPool {
 }
 
 /**
- * Checks a file with worker threads. The findings are exactly those of the single-threaded
- * StreamChecker, in the same order: the format is decided here from the first records as it
+ * Checks a file with worker threads, its findings going to `sink`. The findings are exactly those
+ * of the single-threaded StreamChecker, in the same order once sorted: the format is decided here from the first records as it
  * decides it, workers run the same LineChecker on batches of lines, and the dataset rules run here
  * over the facts taken in line order. Memory stays bounded: reading pauses while
  * `threads × batchesPerWorker` batches are in flight.
  */
-export async function checkFileParallel(file: string, settings: CheckSettings, plan: { script: string; threads: number; curation: boolean }, signal?: AbortSignal, options: ThreadOptions = {}): Promise<FileResult> {
+export async function checkFileParallel(
+  file: string,
+  settings: CheckSettings,
+  plan: { script: string; threads: number; curation: boolean },
+  sink: FindingSink,
+  signal?: AbortSignal,
+  options: ThreadOptions = {},
+): Promise<CheckedFile> {
   const config = settings.config ?? DEFAULT_CONFIG;
   const batchBytes = options.batchBytes ?? 1 << 20;
   const batchLines = options.batchLines ?? 2048;
-  const findings: Finding[] = [];
-  const entries: RecordEntry[] = [];
   let records = 0;
-  let dataset: DatasetRun | undefined;
+  let dataset: StreamedDataset | undefined;
   const decision = new StreamFormatDecision(settings.format);
 
   const data: CheckWorkerData = { settings: { config, customSchema: settings.customSchema }, curation: plan.curation };
   const pool = new WorkerPool(plan.script, plan.threads, data, plan.threads * (options.batchesPerWorker ?? 2), (r) => {
     records += r.records;
-    for (const f of r.findings) findings.push(f);
-    if (dataset) {
-      for (const e of r.entries) {
-        entries.push(e);
-        dataset.add(e);
-      }
-    }
+    for (const f of r.findings) sink.push(f);
+    if (dataset) for (const e of r.entries) dataset.add(e.line, e.facts);
   });
 
   const builder = new BatchBuilder();
@@ -245,7 +249,7 @@ export async function checkFileParallel(file: string, settings: CheckSettings, p
   };
   const dispatch = async () => {
     if (!decision.decided) return;
-    if (!dataset && settings.datasetRules?.length) dataset = new DatasetRun(settings.datasetRules, { config, format: decision.format });
+    if (!dataset && settings.datasetRules?.length) dataset = new StreamedDataset(settings.datasetRules, { config, format: decision.format });
     const batches = ready;
     ready = [];
     for (const b of batches) {
@@ -269,12 +273,13 @@ export async function checkFileParallel(file: string, settings: CheckSettings, p
   } finally {
     await pool.close();
   }
-  let all = findings;
   if (settings.datasetRules?.length) {
-    dataset ??= new DatasetRun(settings.datasetRules, { config, format: decision.format });
-    const { findings: datasetFindings, folded } = dataset.result(entries);
-    if (folded) all = findings.filter((f) => !folded.has(f.code));
-    for (const f of datasetFindings) all.push(f);
+    dataset ??= new StreamedDataset(settings.datasetRules, { config, format: decision.format });
+    // Record findings that the dataset findings fold away are dropped before those come.
+    dataset.emit(
+      (f) => sink.push(f),
+      (folded) => folded && sink.drop(folded),
+    );
   }
-  return { format: decision.format, records, findings: sortFindings(all) };
+  return { format: decision.format, records };
 }

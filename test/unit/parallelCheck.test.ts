@@ -12,11 +12,27 @@ import { benchLines } from '../../bench/generate';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
-import { checkFile, checkFileInThread } from '../../src/node/checkFile';
+import { Finding } from '../../src/core/findings';
+import { checkFile, checkFileForReport, checkFileInThread, FileResult } from '../../src/node/checkFile';
 import { parallelPlan } from '../../src/node/parallelCheck';
 import { loadConfigFile, settingsForFile } from '../../src/node/project';
 
 const tiny = { threads: 2, minBytes: 0, batchLines: 3, batchBytes: 600, batchesPerWorker: 1 };
+
+/** Findings as the CLI's reports read them (no `data`; undefined fields left out). */
+function printed(findings: Iterable<Finding>): unknown[] {
+  return [...findings].map(({ data: _data, ...f }) => JSON.parse(JSON.stringify(f)));
+}
+
+/** The CLI's compact findings (FindingStore) on threads and in one thread are `expected`'s, as printed. */
+async function assertReportSame(file: string, settings: Parameters<typeof checkFile>[1], expected: FileResult): Promise<void> {
+  for (const threads of [tiny, { threads: 1 }]) {
+    const report = await checkFileForReport(file, settings, undefined, threads);
+    assert.equal(report.records, expected.records);
+    assert.equal(report.findings.length, expected.findings.length);
+    assert.deepEqual(printed(report.findings), printed(expected.findings), `${file} (${threads.threads} threads)`);
+  }
+}
 
 function tempFile(name: string, content: string | Buffer): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-parallel-'));
@@ -41,6 +57,7 @@ test('the sample datasets with problems give the same findings on worker threads
     const one = await checkFileInThread(file, settings);
     const many = await checkFile(file, settings, undefined, tiny);
     assert.deepEqual(many, one, file);
+    await assertReportSame(file, settings, one);
     for (const f of one.findings) codes.add(f.code);
   }
   // The comparison covers every kind of finding: record rules, dataset rules, bytes and syntax.
@@ -102,6 +119,7 @@ test('the tone note folds pair-inverted alike in one thread, on worker threads a
   const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
   const one = await checkFileInThread(file, settings);
   assert.deepEqual(await checkFile(file, settings, undefined, tiny), one);
+  await assertReportSame(file, settings, one);
   assert.deepEqual(checkText(text, settings).findings, one.findings);
   const notes = one.findings.filter((f) => f.code === 'dataset-tone-unseparated');
   assert.equal(notes.length, 1);

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pipeline } from 'stream/promises';
-import { Finding } from '../../core/findings';
 import { sortFindings } from '../../core/engine';
 import { FORMAT_LABELS } from '../../core/formats';
-import { checkFile } from '../../node/checkFile';
+import { checkFileForReport } from '../../node/checkFile';
+import { FindingSequence } from '../../node/findingStore';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
 import { CliIO, parseDatasetArgs, UsageError, writeChunks } from '../io';
@@ -44,7 +44,7 @@ function rulesBase(value: string): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
-function* textLines(path: string, findings: readonly Finding[]): Generator<string> {
+function* textLines(path: string, findings: FindingSequence): Generator<string> {
   for (const f of findings) yield `${textLine(path, f)}\n`;
 }
 
@@ -90,6 +90,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 
   const reported: ReportedFile[] = [];
+  const errorCount = errorCounter();
   const configsSeen = new Map<string, LoadedConfig>();
   const schemaCache = new Map<string, object | Error>();
   const configFor = (file: string): LoadedConfig => {
@@ -132,9 +133,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const loaded = configFor(file);
       const { settings, problems } = settingsForFile(file, loaded, schemaCache);
       try {
-        const result = await checkFile(read, settings, io.signal);
-        // checkFile's findings are already in order; only schema-mapping problems need merging in.
-        const findings: Finding[] = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
+        const result = await checkFileForReport(read, settings, io.signal);
+        // The check's findings are already in order; only schema-mapping problems need merging in.
+        const findings: FindingSequence = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
         const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
         reported.push(report);
         if (format === 'text') await writeChunks(io.stdout, textLines(report.path, findings));
@@ -160,7 +161,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (format === 'json') await writeChunks(io.stdout, withNewline(jsonReportChunks(reported)));
   else if (format === 'sarif') await writeChunks(io.stdout, withNewline(sarifReportChunks(reported, VERSION, rulesUrl)));
   else {
-    const errors = reported.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
+    const errors = reported.reduce((n, r) => n + errorCount(r), 0);
     const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
     const summary = reported
       .filter((r) => r.records > 0 || r.format)
@@ -169,5 +170,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${inputs.length} file${inputs.length === 1 ? '' : 's'}\n`);
   }
   if (ioProblem) return 2;
-  return reported.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+  return reported.some((r) => errorCount(r) > 0) ? 1 : 0;
+}
+
+/** Counts a report's errors once (a report of a million findings is decoded on each pass). */
+function errorCounter(): (report: ReportedFile) => number {
+  const counts = new Map<ReportedFile, number>();
+  return (report) => {
+    let n = counts.get(report);
+    if (n === undefined) {
+      n = 0;
+      for (const f of report.findings) if (f.severity === 'error') n++;
+      counts.set(report, n);
+    }
+    return n;
+  };
 }

@@ -1,8 +1,10 @@
 import { ruleDoc, ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
 import { DatasetAccumulator, DatasetRule, RecordEntry, RuleContext } from '../engine';
 import { Finding, RelatedLocation } from '../findings';
+import { FactTable } from './factTable';
 import { readFacts, RecordFacts } from './facts';
-import { describePhrase, ShortcutIndex } from './shortcuts';
+import type { Side } from '../curation/recordAnalysis';
+import { describePhrase, ShortcutIndex, ShortcutMemo, ShortcutPhrase } from './shortcuts';
 
 /** At most this many other occurrences are attached to one finding. */
 const MAX_RELATED = 10;
@@ -13,10 +15,11 @@ export const MIN_BIAS_PAIRS = 20;
  * A dataset rule written in its running form: `check` adds every record to a fresh accumulator,
  * so the CLI, `checkText` and the editor model share one implementation.
  */
-function accumulatedRule(id: string, start: (ctx: RuleContext) => DatasetAccumulator): DatasetRule {
+function accumulatedRule(id: string, start: (ctx: RuleContext) => DatasetAccumulator, checkTable: NonNullable<DatasetRule['checkTable']>): DatasetRule {
   return {
     id,
     start,
+    checkTable,
     check(records, ctx) {
       const acc = start(ctx);
       for (const r of records) acc.add(r);
@@ -212,31 +215,69 @@ function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
   }));
 }
 
+/**
+ * The rows of `table` that share a key with another row, grouped, groups in the order of their
+ * first row; rows whose key is NaN have none. Found by sorting a copy of the keys, without an
+ * entry per record in a map.
+ */
+function sharedKeyGroups(table: FactTable, keyOf: (row: number) => number): number[][] {
+  const keys = new Float64Array(table.size);
+  let n = 0;
+  for (let row = 0; row < table.size; row++) {
+    const k = keyOf(row);
+    if (!Number.isNaN(k)) keys[n++] = k;
+  }
+  const sorted = keys.subarray(0, n).sort();
+  const shared = new Set<number>();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) shared.add(sorted[i]);
+  if (!shared.size) return [];
+  // Made in row order, so the map holds the groups in the order of their first row.
+  const groups = new Map<number, number[]>();
+  for (let row = 0; row < table.size; row++) {
+    const k = keyOf(row);
+    if (!shared.has(k)) continue;
+    const g = groups.get(k);
+    if (g) g.push(row);
+    else groups.set(k, [row]);
+  }
+  return [...groups.values()];
+}
+
 /** Duplicate records (every later copy points at the first) and prompts shared by different records. */
-export const duplicatesRule: DatasetRule = accumulatedRule('dataset-duplicates', (ctx) => {
-  const records = ruleOff(ctx.config, 'dataset-duplicate-record') ? undefined : new Groups(duplicateRecordFindings);
-  const prompts = ruleOff(ctx.config, 'dataset-duplicate-prompt') ? undefined : new Groups(duplicatePromptFindings);
-  return {
-    add(e) {
-      const f = factsOf(e);
-      if (!f) return;
-      records?.add(f.h, e);
-      if (f.p !== undefined) prompts?.add(f.p, e);
-    },
-    remove(e) {
-      const f = factsOf(e);
-      if (!f) return;
-      records?.remove(f.h, e);
-      if (f.p !== undefined) prompts?.remove(f.p, e);
-    },
-    findings() {
-      const out: Finding[] = [];
-      if (records) for (const f of records.findings()) out.push(f);
-      if (prompts) for (const f of prompts.findings()) out.push(f);
-      return out;
-    },
-  };
-});
+export const duplicatesRule: DatasetRule = accumulatedRule(
+  'dataset-duplicates',
+  (ctx) => {
+    const records = ruleOff(ctx.config, 'dataset-duplicate-record') ? undefined : new Groups(duplicateRecordFindings);
+    const prompts = ruleOff(ctx.config, 'dataset-duplicate-prompt') ? undefined : new Groups(duplicatePromptFindings);
+    return {
+      add(e) {
+        const f = factsOf(e);
+        if (!f) return;
+        records?.add(f.h, e);
+        if (f.p !== undefined) prompts?.add(f.p, e);
+      },
+      remove(e) {
+        const f = factsOf(e);
+        if (!f) return;
+        records?.remove(f.h, e);
+        if (f.p !== undefined) prompts?.remove(f.p, e);
+      },
+      findings() {
+        const out: Finding[] = [];
+        if (records) for (const f of records.findings()) out.push(f);
+        if (prompts) for (const f of prompts.findings()) out.push(f);
+        return out;
+      },
+    };
+  },
+  (table, ctx, emit) => {
+    const report = (keyOf: (row: number) => number, build: (entries: readonly RecordEntry[]) => Finding[]) => {
+      for (const rows of sharedKeyGroups(table, keyOf)) for (const f of build(rows.map((row) => table.entry(row)))) emit(f);
+    };
+    if (!ruleOff(ctx.config, 'dataset-duplicate-record')) report((row) => table.hash(row), duplicateRecordFindings);
+    if (!ruleOff(ctx.config, 'dataset-duplicate-prompt')) report((row) => table.promptHash(row), duplicatePromptFindings);
+  },
+);
 
 /** Counts of the values added, with the median of what is present. */
 class Histogram {
@@ -330,153 +371,257 @@ function pairWords(e: RecordEntry): readonly [number, number] | undefined {
   return [f.cw, f.rw];
 }
 
+/** Where a file-level finding goes: the first record that it concerns (its line and line length). */
+interface Anchor {
+  line: number;
+  len: number;
+}
+
+function anchorOf(e: RecordEntry): Anchor {
+  return { line: e.line, len: lenOf(e) };
+}
+
+/** The length-bias finding, if the pairs counted in `stats` show one; `first` is the first record counted. */
+function lengthBiasFindings(stats: LengthStats, ctx: RuleContext, first: () => Anchor): Finding[] {
+  if (!stats.size) return [];
+  const bias = stats.bias();
+  if (bias.pairs < MIN_BIAS_PAIRS) return [];
+  const threshold = ruleThreshold(ctx.config, 'dataset-length-bias');
+  const longer = bias.share >= threshold;
+  const shorter = 1 - bias.share >= threshold;
+  if (!longer && !shorter) return [];
+  const share = longer ? bias.share : 1 - bias.share;
+  const at = first();
+  return [
+    ruleFinding(
+      'dataset-length-bias',
+      { column: 0, endColumn: Math.min(1, at.len) },
+      { direction: longer ? 'longer' : 'shorter', share: `${Math.round(share * 100)}%`, pairs: bias.pairs, chosenMedian: bias.chosenMedian, rejectedMedian: bias.rejectedMedian },
+      { line: at.line, data: { ...bias } },
+    ),
+  ];
+}
+
 /** Chosen systematically longer (or shorter) than rejected, reported once per file. */
-export const lengthBiasRule: DatasetRule = accumulatedRule('dataset-length-bias', (ctx) => {
-  const off = ruleOff(ctx.config, 'dataset-length-bias');
-  const stats = new LengthStats();
-  /** The last output, returned again while it would read the same (see DatasetModel's patched summaries). */
-  let last: Finding[] = [];
-  const same = (out: Finding[]): Finding[] => {
-    const [a] = out;
-    const [b] = last;
-    if (out.length === last.length && (!a || (a.line === b.line && a.message === b.message && a.endColumn === b.endColumn && JSON.stringify(a.data) === JSON.stringify(b.data)))) return last;
-    return (last = out);
-  };
-  return {
-    add(e) {
-      const w = off ? undefined : pairWords(e);
-      if (w) stats.add(w[0], w[1]);
-    },
-    remove(e) {
-      const w = off ? undefined : pairWords(e);
-      if (w) stats.remove(w[0], w[1]);
-    },
-    findings(ordered) {
-      if (off || !stats.size) return same([]);
-      const bias = stats.bias();
-      if (bias.pairs < MIN_BIAS_PAIRS) return same([]);
-      const threshold = ruleThreshold(ctx.config, 'dataset-length-bias');
-      const longer = bias.share >= threshold;
-      const shorter = 1 - bias.share >= threshold;
-      if (!longer && !shorter) return same([]);
-      const share = longer ? bias.share : 1 - bias.share;
-      const first = ordered.find((e) => pairWords(e) !== undefined)!;
-      return same([
-        ruleFinding(
-          'dataset-length-bias',
-          { column: 0, endColumn: Math.min(1, lenOf(first)) },
-          { direction: longer ? 'longer' : 'shorter', share: `${Math.round(share * 100)}%`, pairs: bias.pairs, chosenMedian: bias.chosenMedian, rejectedMedian: bias.rejectedMedian },
-          { line: first.line, data: { ...bias } },
-        ),
-      ]);
-    },
-  };
-});
+export const lengthBiasRule: DatasetRule = accumulatedRule(
+  'dataset-length-bias',
+  (ctx) => {
+    const off = ruleOff(ctx.config, 'dataset-length-bias');
+    const stats = new LengthStats();
+    /** The last output, returned again while it would read the same (see DatasetModel's patched summaries). */
+    let last: Finding[] = [];
+    const same = (out: Finding[]): Finding[] => {
+      const [a] = out;
+      const [b] = last;
+      if (out.length === last.length && (!a || (a.line === b.line && a.message === b.message && a.endColumn === b.endColumn && JSON.stringify(a.data) === JSON.stringify(b.data)))) return last;
+      return (last = out);
+    };
+    return {
+      add(e) {
+        const w = off ? undefined : pairWords(e);
+        if (w) stats.add(w[0], w[1]);
+      },
+      remove(e) {
+        const w = off ? undefined : pairWords(e);
+        if (w) stats.remove(w[0], w[1]);
+      },
+      findings(ordered) {
+        if (off) return same([]);
+        return same(lengthBiasFindings(stats, ctx, () => anchorOf(ordered.find((e) => pairWords(e) !== undefined)!)));
+      },
+    };
+  },
+  (table, ctx, emit) => {
+    if (ruleOff(ctx.config, 'dataset-length-bias')) return;
+    const stats = new LengthStats();
+    let first = -1;
+    for (let row = 0; row < table.size; row++) {
+      // As pairWords: both sides have words (NaN when absent).
+      const cw = table.chosenWords(row);
+      const rw = table.rejectedWords(row);
+      if (!(cw > 0) || !(rw > 0)) continue;
+      if (first < 0) first = row;
+      stats.add(cw, rw);
+    }
+    for (const f of lengthBiasFindings(stats, ctx, () => ({ line: table.line(first), len: table.len(first) }))) emit(f);
+  },
+);
+
+/**
+ * The shortcut rules' findings from one search: `use` is called for each use of a phrase by a
+ * record in line order, then `summary` once with the phrases. One message per phrase (they only
+ * differ by phrase), not one template fill per record; likewise one `data` object per phrase,
+ * shared by its findings.
+ */
+class ShortcutFindings {
+  private examples: RelatedLocation[] = [];
+  /** Set on the first use: one per phrase. */
+  messages: string[] | undefined;
+  private template: Finding | undefined;
+  private data: Record<string, unknown>[] | undefined;
+
+  constructor(
+    private recordOff: boolean,
+    private emit: (finding: Finding) => void,
+    /** Messages of an earlier search: an equal one is reused (so the editor's findings stay the same objects). */
+    private earlier: readonly string[] = [],
+  ) {}
+
+  use(line: number, len: number, side: Side, i: number, phrases: readonly ShortcutPhrase[], memo?: ShortcutMemo): void {
+    const endColumn = Math.min(1, len);
+    if (this.examples.length < MAX_RELATED) this.examples.push({ line, column: 0, endLine: line, endColumn, message: `Uses ${describePhrase(phrases[i])} in ${side}` });
+    if (this.recordOff) return;
+    if (!this.messages) {
+      const fresh = phrases.map((p) => {
+        this.template = ruleFinding('dataset-shortcut-record', { column: 0, endColumn: 1 }, { side: p.side, phrase: p.phrase, count: p.count, total: p.sideTotal, other: p.otherCount });
+        return this.template.message;
+      });
+      this.messages = fresh.map((m) => this.earlier.find((old) => old === m) ?? m);
+      this.data = phrases.map((p) => ({ phrase: p.phrase, side: p.side }));
+    }
+    const message = this.messages[i];
+    // A record whose finding would read the same keeps the finding it had.
+    const last = memo?.[side] as Finding | undefined;
+    if (last && last.message === message && last.line === line && last.endColumn === endColumn) {
+      this.emit(last);
+      return;
+    }
+    const f: Finding = { line, column: 0, endLine: line, endColumn, severity: this.template!.severity, code: this.template!.code, message, data: this.data![i] };
+    if (memo) memo[side] = f;
+    this.emit(f);
+  }
+
+  /**
+   * The file-level finding, on the first record, after the per-record ones (saves copying those):
+   * on its line it sorts first anyway, being a warning among information.
+   */
+  summary(phrases: readonly ShortcutPhrase[], first: Anchor): void {
+    const summary = phrases.map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`).join('; ');
+    this.emit({
+      ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, first.len) }, { phrases: summary }, { line: first.line, data: { phrases } }),
+      related: this.examples,
+    });
+  }
+}
 
 /** Phrases that mark one side; once per file, plus an information finding on each record that uses one. */
-export const shortcutRule: DatasetRule = accumulatedRule('dataset-shortcuts', (ctx) => {
-  const fileOff = ruleOff(ctx.config, 'dataset-shortcut');
-  const recordOff = ruleOff(ctx.config, 'dataset-shortcut-record');
-  const index = new ShortcutIndex<RecordEntry>();
-  /** The per-record messages of the last call, reused while their text is unchanged (so are the findings). */
-  let lastMessages: string[] = [];
-  /**
-   * The last findings, with the records they name and those records' lines then. An edit that
-   * leaves every record's candidates where they were (typing inside a response, not at its start
-   * or end) changes no count, so the same findings come back without a search over the file.
-   */
-  let last: { output: Finding[]; named: RecordEntry[]; lines: Int32Array } | undefined;
-  /** Line and candidates of the records added and removed since the last findings. */
-  let added: string[] = [];
-  let removed: string[] = [];
-  const change = (e: RecordEntry, f: RecordFacts) => `${e.line}\u0001${f.so ?? ''}\u0000${f.ro ?? ''}`;
-  const unchanged = (): boolean => {
-    if (!last || added.length !== removed.length) return false;
-    if (added.length > 1) {
-      added.sort();
-      removed.sort();
-    }
-    for (let i = 0; i < added.length; i++) if (added[i] !== removed[i]) return false;
-    const { named, lines } = last;
-    for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
-    return true;
-  };
-  return {
-    add(e) {
-      const f = fileOff && recordOff ? undefined : factsOf(e);
-      if (!f) return;
-      index.add(e, { so: f.so, ro: f.ro });
-      if (last) added.push(change(e, f));
-    },
-    remove(e) {
-      index.remove(e);
-      const f = factsOf(e);
-      if (last && f && !(fileOff && recordOff)) removed.push(change(e, f));
-    },
-    findings(ordered) {
-      if (fileOff && recordOff) return [];
-      const same = unchanged();
-      added = [];
-      removed = [];
-      if (same) return last!.output;
-      const named: RecordEntry[] = [];
-      const examples: RelatedLocation[] = [];
-      const perRecord: Finding[] = [];
-      // One message per phrase (they only differ by phrase), not one template fill per record;
-      // likewise one `data` object per phrase, shared by its findings.
-      let messages: string[] | undefined;
-      let template: Finding | undefined;
-      let data: Record<string, unknown>[] | undefined;
-      const phrases = index.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (e, side, i, phrases, memo) => {
-        const line = e.line;
-        named.push(e);
-        const endColumn = Math.min(1, lenOf(e));
-        if (examples.length < MAX_RELATED) examples.push({ line, column: 0, endLine: line, endColumn, message: `Uses ${describePhrase(phrases[i])} in ${side}` });
-        if (recordOff) return;
-        if (!messages) {
-          const fresh = phrases.map((p) => {
-            template = ruleFinding('dataset-shortcut-record', { column: 0, endColumn: 1 }, { side: p.side, phrase: p.phrase, count: p.count, total: p.sideTotal, other: p.otherCount });
-            return template.message;
-          });
-          messages = fresh.map((m) => lastMessages.find((old) => old === m) ?? m);
-          lastMessages = messages;
-          data = phrases.map((p) => ({ phrase: p.phrase, side: p.side }));
-        }
-        const message = messages[i];
-        // A record whose finding would read the same keeps the finding it had.
-        const last = memo[side] as Finding | undefined;
-        if (last && last.message === message && last.line === line && last.endColumn === endColumn) {
-          perRecord.push(last);
-          return;
-        }
-        const f: Finding = { line, column: 0, endLine: line, endColumn, severity: template!.severity, code: template!.code, message, data: data![i] };
-        memo[side] = f;
-        perRecord.push(f);
-      });
-      const remember = (output: Finding[]): Finding[] => {
-        last = { output, named, lines: Int32Array.from(named, (e) => e.line) };
-        return output;
-      };
-      if (!phrases.length) return remember([]);
-      // The file-level finding after the per-record ones (saves copying those): on its line it
-      // sorts first anyway, being a warning among information.
-      if (!fileOff) {
-        const first = ordered.find((e) => factsOf(e) !== undefined)!;
-        named.push(first);
-        const summary = phrases.map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`).join('; ');
-        perRecord.push({
-          ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, lenOf(first)) }, { phrases: summary }, { line: first.line, data: { phrases } }),
-          related: examples,
-        });
+export const shortcutRule: DatasetRule = accumulatedRule(
+  'dataset-shortcuts',
+  (ctx) => {
+    const fileOff = ruleOff(ctx.config, 'dataset-shortcut');
+    const recordOff = ruleOff(ctx.config, 'dataset-shortcut-record');
+    const index = new ShortcutIndex<RecordEntry>();
+    /** The per-record messages of the last call, reused while their text is unchanged (so are the findings). */
+    let lastMessages: string[] = [];
+    /**
+     * The last findings, with the records they name and those records' lines then. An edit that
+     * leaves every record's candidates where they were (typing inside a response, not at its start
+     * or end) changes no count, so the same findings come back without a search over the file.
+     */
+    let last: { output: Finding[]; named: RecordEntry[]; lines: Int32Array } | undefined;
+    /** Line and candidates of the records added and removed since the last findings. */
+    let added: string[] = [];
+    let removed: string[] = [];
+    const change = (e: RecordEntry, f: RecordFacts) => `${e.line}\u0001${f.so ?? ''}\u0000${f.ro ?? ''}`;
+    const unchanged = (): boolean => {
+      if (!last || added.length !== removed.length) return false;
+      if (added.length > 1) {
+        added.sort();
+        removed.sort();
       }
-      return remember(perRecord);
-    },
-  };
-});
+      for (let i = 0; i < added.length; i++) if (added[i] !== removed[i]) return false;
+      const { named, lines } = last;
+      for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
+      return true;
+    };
+    return {
+      add(e) {
+        const f = fileOff && recordOff ? undefined : factsOf(e);
+        if (!f) return;
+        index.add(e, { so: f.so, ro: f.ro });
+        if (last) added.push(change(e, f));
+      },
+      remove(e) {
+        index.remove(e);
+        const f = factsOf(e);
+        if (last && f && !(fileOff && recordOff)) removed.push(change(e, f));
+      },
+      findings(ordered) {
+        if (fileOff && recordOff) return [];
+        const same = unchanged();
+        added = [];
+        removed = [];
+        if (same) return last!.output;
+        const named: RecordEntry[] = [];
+        const output: Finding[] = [];
+        const out = new ShortcutFindings(recordOff, (f) => output.push(f), lastMessages);
+        const phrases = index.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (e, side, i, phrases, memo) => {
+          named.push(e);
+          out.use(e.line, lenOf(e), side, i, phrases, memo);
+        });
+        if (out.messages) lastMessages = out.messages;
+        const remember = (output: Finding[]): Finding[] => {
+          last = { output, named, lines: Int32Array.from(named, (e) => e.line) };
+          return output;
+        };
+        if (!phrases.length) return remember([]);
+        if (!fileOff) {
+          const first = ordered.find((e) => factsOf(e) !== undefined)!;
+          named.push(first);
+          out.summary(phrases, anchorOf(first));
+        }
+        return remember(output);
+      },
+    };
+  },
+  (table, ctx, emit) => {
+    const fileOff = ruleOff(ctx.config, 'dataset-shortcut');
+    const recordOff = ruleOff(ctx.config, 'dataset-shortcut-record');
+    if ((fileOff && recordOff) || !table.shortcuts) return;
+    const out = new ShortcutFindings(recordOff, emit);
+    const phrases = table.shortcuts.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (row, side, i, phrases) => out.use(table.line(row), table.len(row), side, i, phrases));
+    // Every row has facts: the first row is the first record.
+    if (phrases.length && !fileOff) out.summary(phrases, { line: table.line(0), len: table.len(0) });
+  },
+);
 
 /** The tone gap of a record's pair, when it has one (see RecordFacts.tg). */
 function toneGap(e: RecordEntry): number | undefined {
   return factsOf(e)?.tg;
+}
+
+/** A pair's tone gap (RecordFacts.tg) with its record, as the tone note reads them. */
+interface ToneGap extends Anchor {
+  gap: number;
+  /** The pair rule reported it (RecordFacts.iv). */
+  inverted: boolean;
+}
+
+/** The tone note, given the pairs with a tone gap in line order (read only when a note is due). */
+function toneSeparationFindings(ctx: RuleContext, pairs: number, higher: number, gaps: () => Iterable<ToneGap>): Finding[] {
+  if (pairs < MIN_BIAS_PAIRS) return [];
+  const share = higher / pairs;
+  if (share > ruleThreshold(ctx.config, 'dataset-tone-unseparated')) return [];
+  const invertedOff = ruleOff(ctx.config, 'pair-inverted');
+  let first: ToneGap | undefined;
+  let inverted = 0;
+  const related: RelatedLocation[] = [];
+  for (const g of gaps()) {
+    first ??= g;
+    if (invertedOff) break;
+    // The pairs the pair rule reported as inverted (it asks more than a tone gap).
+    if (!g.inverted) continue;
+    inverted++;
+    if (related.length < MAX_RELATED) related.push({ line: g.line, column: 0, endLine: g.line, endColumn: Math.min(1, g.len), message: `Rejected scores higher on tone (by ${Math.round(-g.gap * 100) / 100})` });
+  }
+  const folded = inverted ? `; the ${inverted} "are chosen and rejected swapped?" warnings (pair-inverted) are folded into this note` : '';
+  const finding = ruleFinding(
+    'dataset-tone-unseparated',
+    { column: 0, endColumn: Math.min(1, first!.len) },
+    { share: `${Math.round(share * 100)}%`, pairs, folded },
+    { line: first!.line, data: { share, pairs, inverted, folds: invertedOff ? [] : ['pair-inverted'] } },
+  );
+  return [related.length ? { ...finding, related } : finding];
 }
 
 /**
@@ -485,46 +630,50 @@ function toneGap(e: RecordEntry): number | undefined {
  * warnings are folded into the note (the engine drops them when the note carries `folds`).
  */
 export const toneSeparationRule: DatasetRule = {
-  ...accumulatedRule('dataset-tone-unseparated', (ctx) => {
-    const off = ruleOff(ctx.config, 'dataset-tone-unseparated');
-    const invertedOff = ruleOff(ctx.config, 'pair-inverted');
-    let pairs = 0;
-    let higher = 0;
-    const count = (e: RecordEntry, by: 1 | -1) => {
-      const gap = off ? undefined : toneGap(e);
-      if (gap === undefined) return;
-      pairs += by;
-      if (gap > 0) higher += by;
-    };
-    return {
-      add: (e) => count(e, 1),
-      remove: (e) => count(e, -1),
-      findings(ordered) {
-        if (off || pairs < MIN_BIAS_PAIRS) return [];
-        const share = higher / pairs;
-        if (share > ruleThreshold(ctx.config, 'dataset-tone-unseparated')) return [];
-        const first = ordered.find((e) => toneGap(e) !== undefined)!;
-        let inverted = 0;
-        const related: RelatedLocation[] = [];
-        if (!invertedOff) {
-          for (const e of ordered) {
-            // The pairs the pair rule reported as inverted (it asks more than a tone gap).
-            const gap = toneGap(e);
-            if (gap === undefined || !factsOf(e)?.iv) continue;
-            inverted++;
-            if (related.length < MAX_RELATED) related.push({ line: e.line, column: 0, endLine: e.line, endColumn: Math.min(1, lenOf(e)), message: `Rejected scores higher on tone (by ${Math.round(-gap * 100) / 100})` });
-          }
+  ...accumulatedRule(
+    'dataset-tone-unseparated',
+    (ctx) => {
+      const off = ruleOff(ctx.config, 'dataset-tone-unseparated');
+      let pairs = 0;
+      let higher = 0;
+      const count = (e: RecordEntry, by: 1 | -1) => {
+        const gap = off ? undefined : toneGap(e);
+        if (gap === undefined) return;
+        pairs += by;
+        if (gap > 0) higher += by;
+      };
+      return {
+        add: (e) => count(e, 1),
+        remove: (e) => count(e, -1),
+        findings(ordered) {
+          if (off) return [];
+          return toneSeparationFindings(ctx, pairs, higher, function* () {
+            for (const e of ordered) {
+              const gap = toneGap(e);
+              if (gap !== undefined) yield { ...anchorOf(e), gap, inverted: !!factsOf(e)?.iv };
+            }
+          });
+        },
+      };
+    },
+    (table, ctx, emit) => {
+      if (ruleOff(ctx.config, 'dataset-tone-unseparated')) return;
+      let pairs = 0;
+      let higher = 0;
+      for (let row = 0; row < table.size; row++) {
+        const gap = table.toneGap(row);
+        if (gap === undefined) continue;
+        pairs++;
+        if (gap > 0) higher++;
+      }
+      const findings = toneSeparationFindings(ctx, pairs, higher, function* () {
+        for (let row = 0; row < table.size; row++) {
+          const gap = table.toneGap(row);
+          if (gap !== undefined) yield { line: table.line(row), len: table.len(row), gap, inverted: table.inverted(row) };
         }
-        const folded = inverted ? `; the ${inverted} "are chosen and rejected swapped?" warnings (pair-inverted) are folded into this note` : '';
-        const finding = ruleFinding(
-          'dataset-tone-unseparated',
-          { column: 0, endColumn: Math.min(1, lenOf(first)) },
-          { share: `${Math.round(share * 100)}%`, pairs, folded },
-          { line: first.line, data: { share, pairs, inverted, folds: invertedOff ? [] : ['pair-inverted'] } },
-        );
-        return [related.length ? { ...finding, related } : finding];
-      },
-    };
-  }),
+      });
+      for (const f of findings) emit(f);
+    },
+  ),
   folds: ['pair-inverted'],
 };

@@ -1,4 +1,5 @@
 import type { Side } from '../curation/recordAnalysis';
+import { grown } from '../typedArrays';
 
 /** What the shortcut search needs of each record: its line and its two sides' candidates. */
 export interface ShortcutInput {
@@ -99,7 +100,7 @@ function distinctGrams(openers: string): number[] {
  * hashes whose count is at least `hotBound`, so that finding the frequent ones does not walk
  * every n-gram of the file (a million for 100k varied records) after each edit.
  */
-class SideCounts {
+class SideCounts implements CountSource {
   readonly counts = new Map<number, number>();
   total = 0;
   private hot = new Set<number>();
@@ -113,6 +114,10 @@ class SideCounts {
       this.counts.set(h, c);
       if (c >= this.hotBound) this.hot.add(h);
     }
+  }
+
+  count(hash: number): number {
+    return this.counts.get(hash) ?? 0;
   }
 
   remove(openers: string | undefined): void {
@@ -175,7 +180,7 @@ export class ShortcutIndex<K extends { readonly line: number }> {
   /** The records in line order. */
   private ordered: Indexed<K>[] = [];
   /** Words of each candidate hash, found once. */
-  private texts = new Map<number, { text: string; closer: boolean }>();
+  private texts = new Map<number, GramText>();
   /** The reported phrases (hash → side) the cached per-record uses were computed for. */
   private reported = new Map<number, Side>();
   private generation = 0;
@@ -232,28 +237,11 @@ export class ShortcutIndex<K extends { readonly line: number }> {
    * with the index of the phrase in `phrases` (the list that is returned) and the record's memo.
    */
   search(options: ShortcutOptions, visit: (key: K, side: Side, phrase: number, phrases: readonly ShortcutPhrase[], memo: ShortcutMemo) => void): ShortcutPhrase[] {
-    const minCount = options.minCount ?? 5;
-    const minResponses = options.minResponses ?? 20;
-    const otherMax = options.otherMax ?? options.threshold / 4;
-    const limit = options.limit ?? 10;
     const chosen = this.chosen;
     const rejected = this.rejected;
-    if (chosen.total < minResponses || rejected.total < minResponses) return this.noPhrases();
+    if (tooFewResponses(options, chosen, rejected)) return this.noPhrases();
 
-    // Candidates by hash, with the side they mark.
-    const candidates = new Map<number, { side: Side; count: number; other: number }>();
-    const consider = (mine: SideCounts, theirs: SideCounts, side: Side) => {
-      // count / total >= threshold, written as a bound on the count (with the same rounding).
-      const need = Math.max(minCount, Math.ceil(options.threshold * mine.total - 1e-9));
-      mine.forEachAtLeast(need, (h, count) => {
-        if (count < minCount || count / mine.total < options.threshold) return;
-        const other = theirs.counts.get(h) ?? 0;
-        if (other / theirs.total > otherMax) return;
-        candidates.set(h, { side, count, other });
-      });
-    };
-    consider(chosen, rejected, 'chosen');
-    consider(rejected, chosen, 'rejected');
+    const candidates = findCandidates(options, chosen, rejected);
     if (!candidates.size) return this.noPhrases();
 
     // Their words: frequent by definition, so found within the first records.
@@ -269,36 +257,7 @@ export class ShortcutIndex<K extends { readonly line: number }> {
         if (this.texts.size === candidates.size) break;
       }
     }
-
-    let phrases: (ShortcutPhrase & { hash: number })[] = [];
-    for (const [hash, c] of candidates) {
-      const t = this.texts.get(hash);
-      if (!t) continue;
-      const mine = c.side === 'chosen' ? chosen : rejected;
-      const theirs = c.side === 'chosen' ? rejected : chosen;
-      phrases.push({
-        hash,
-        phrase: t.text,
-        position: t.closer ? 'ends' : 'opens',
-        side: c.side,
-        count: c.count,
-        otherCount: c.other,
-        sideTotal: mine.total,
-        otherTotal: theirs.total,
-        share: c.count / mine.total,
-        otherShare: c.other / theirs.total,
-      });
-    }
-    // A shorter phrase that mostly occurs inside a longer reported one adds nothing: keep the longer.
-    phrases.sort((a, b) => b.phrase.length - a.phrase.length || byPosition(a, b) || a.hash - b.hash);
-    const kept: typeof phrases = [];
-    for (const p of phrases) {
-      const covered = kept.some(
-        (k) => k.side === p.side && k.position === p.position && k.count >= 0.9 * p.count && (p.position === 'opens' ? k.phrase.startsWith(`${p.phrase} `) : k.phrase.endsWith(` ${p.phrase}`)),
-      );
-      if (!covered) kept.push(p);
-    }
-    phrases = kept.sort((a, b) => b.share - a.share || b.count - a.count || a.phrase.localeCompare(b.phrase) || byPosition(a, b)).slice(0, limit);
+    const phrases = selectPhrases(candidates, (h) => this.texts.get(h), chosen.total, rejected.total, options.limit ?? 10);
 
     // Which phrase each record uses depends only on the set of reported phrases: recompute the
     // records' uses when that set changed, otherwise keep them.
@@ -344,6 +303,89 @@ export class ShortcutIndex<K extends { readonly line: number }> {
   }
 }
 
+/** Phrases that pass the counts, by hash, with the side they mark and their counts on each side. */
+type Candidates = Map<number, { side: Side; count: number; other: number }>;
+
+/** How often one side's responses use each n-gram (each response counted once). */
+interface CountSource {
+  /** Responses of the side with candidates. */
+  readonly total: number;
+  count(hash: number): number;
+  /** Calls `fn` for every hash used by at least `need` responses (and maybe some others). */
+  forEachAtLeast(need: number, fn: (hash: number, count: number) => void): void;
+}
+
+function tooFewResponses(options: ShortcutOptions, chosen: { total: number }, rejected: { total: number }): boolean {
+  const minResponses = options.minResponses ?? 20;
+  return chosen.total < minResponses || rejected.total < minResponses;
+}
+
+/** The minimum count of a phrase of a side with `total` responses (count / total >= threshold, with the same rounding). */
+function neededCount(options: ShortcutOptions, total: number): number {
+  return Math.max(options.minCount ?? 5, Math.ceil(options.threshold * total - 1e-9));
+}
+
+/** The n-grams that a share of one side uses and the other side (almost) never, by hash. */
+function findCandidates(options: ShortcutOptions, chosen: CountSource, rejected: CountSource): Candidates {
+  const minCount = options.minCount ?? 5;
+  const otherMax = options.otherMax ?? options.threshold / 4;
+  const candidates: Candidates = new Map();
+  const consider = (mine: CountSource, theirs: CountSource, side: Side) => {
+    mine.forEachAtLeast(neededCount(options, mine.total), (h, count) => {
+      if (count < minCount || count / mine.total < options.threshold) return;
+      const other = theirs.count(h);
+      if (other / theirs.total > otherMax) return;
+      candidates.set(h, { side, count, other });
+    });
+  };
+  consider(chosen, rejected, 'chosen');
+  consider(rejected, chosen, 'rejected');
+  return candidates;
+}
+
+/** A candidate n-gram's words, and whether it ends the response. */
+interface GramText {
+  text: string;
+  closer: boolean;
+}
+
+/**
+ * The phrases to report among the candidates (those whose words are known), with their hashes:
+ * a shorter phrase mostly found inside a longer one of the same side is dropped, the rest ranked
+ * by share, the first `limit` kept.
+ */
+function selectPhrases(candidates: Candidates, textOf: (hash: number) => GramText | undefined, chosenTotal: number, rejectedTotal: number, limit: number): (ShortcutPhrase & { hash: number })[] {
+  let phrases: (ShortcutPhrase & { hash: number })[] = [];
+  for (const [hash, c] of candidates) {
+    const t = textOf(hash);
+    if (!t) continue;
+    const sideTotal = c.side === 'chosen' ? chosenTotal : rejectedTotal;
+    const otherTotal = c.side === 'chosen' ? rejectedTotal : chosenTotal;
+    phrases.push({
+      hash,
+      phrase: t.text,
+      position: t.closer ? 'ends' : 'opens',
+      side: c.side,
+      count: c.count,
+      otherCount: c.other,
+      sideTotal,
+      otherTotal,
+      share: c.count / sideTotal,
+      otherShare: c.other / otherTotal,
+    });
+  }
+  // A shorter phrase that mostly occurs inside a longer reported one adds nothing: keep the longer.
+  phrases.sort((a, b) => b.phrase.length - a.phrase.length || byPosition(a, b) || a.hash - b.hash);
+  const kept: typeof phrases = [];
+  for (const p of phrases) {
+    const covered = kept.some(
+      (k) => k.side === p.side && k.position === p.position && k.count >= 0.9 * p.count && (p.position === 'opens' ? k.phrase.startsWith(`${p.phrase} `) : k.phrase.endsWith(` ${p.phrase}`)),
+    );
+    if (!covered) kept.push(p);
+  }
+  return kept.sort((a, b) => b.share - a.share || b.count - a.count || a.phrase.localeCompare(b.phrase) || byPosition(a, b)).slice(0, limit);
+}
+
 /** Phrases opening a sentence before phrases ending the response (only decides exact ties). */
 function byPosition(a: Pick<ShortcutPhrase, 'position'>, b: Pick<ShortcutPhrase, 'position'>): number {
   return a.position === b.position ? 0 : a.position === 'opens' ? -1 : 1;
@@ -362,4 +404,164 @@ export function findShortcuts(records: readonly ShortcutInput[], options: Shortc
 /** How a phrase is shown: `"i am so sorry"` (opens a sentence) / `"hope this helps"` (ends a response). */
 export function describePhrase(p: Pick<ShortcutPhrase, 'phrase' | 'position'>): string {
   return `"${p.phrase}" (${p.position === 'opens' ? 'opening a sentence' : 'ending the response'})`;
+}
+
+/**
+ * The most distinct n-grams one response gives (see forEachGram and ToneAnalysis.openers): three
+ * for each opener of the first four and the last two sentences, two for the closer.
+ */
+export const MAX_GRAMS_PER_RESPONSE = 20;
+
+/**
+ * One side's shortcut candidates for every record of a streamed check, without their strings:
+ * each record's distinct n-gram hashes (in first-use order) in one growing Int32 pool. Which
+ * n-grams are frequent is followed with Misra–Gries counters, as many as make every n-gram that
+ * `threshold` of the side's responses use stay among them to the end; their words are kept while
+ * they are counted. Exact counts come from the pool at the end, for those n-grams only.
+ */
+class GramColumn {
+  private pool = new Int32Array(1 << 12);
+  private used = 0;
+  /** Where each record's hashes start in the pool; the next record's start ends them. */
+  private starts = new Int32Array(1 << 10);
+  private rows = 0;
+  /** Responses with candidates. */
+  total = 0;
+  private counters = new Map<number, number>();
+  readonly texts = new Map<number, GramText>();
+  /** How often every counter went down by one: an n-gram without a counter was used at most this often. */
+  decrements = 0;
+  private readonly capacity: number;
+
+  constructor(threshold: number) {
+    // Each response adds at most MAX_GRAMS_PER_RESPONSE to the n responses' counts, so there are
+    // at most n × MAX / (capacity + 1) < threshold × n decrements.
+    this.capacity = threshold > 0 ? Math.ceil(MAX_GRAMS_PER_RESPONSE / threshold) + 1 : Infinity;
+  }
+
+  add(openers: string | undefined): void {
+    if (this.rows + 2 > this.starts.length) this.starts = grown(this.starts, this.rows + 2);
+    const from = this.used;
+    this.starts[this.rows++] = from;
+    if (openers !== undefined) {
+      this.total++;
+      forEachGram(openers, (h, start, end, closer) => {
+        for (let k = from; k < this.used; k++) if (this.pool[k] === h) return;
+        if (this.used === this.pool.length) this.pool = grown(this.pool, this.used + 1);
+        this.pool[this.used++] = h;
+        this.count(h, openers, start, end, closer);
+      });
+      if (this.used - from > MAX_GRAMS_PER_RESPONSE) throw new Error(`a response gave ${this.used - from} shortcut candidates, more than MAX_GRAMS_PER_RESPONSE`);
+    }
+    this.starts[this.rows] = this.used;
+  }
+
+  private count(h: number, openers: string, start: number, end: number, closer: boolean): void {
+    const c = this.counters.get(h);
+    if (c !== undefined) this.counters.set(h, c + 1);
+    else if (this.counters.size < this.capacity) {
+      this.counters.set(h, 1);
+      this.texts.set(h, { text: openers.slice(start, end), closer });
+    } else {
+      this.decrements++;
+      for (const [k, v] of this.counters) {
+        if (v > 1) this.counters.set(k, v - 1);
+        else {
+          this.counters.delete(k);
+          this.texts.delete(k);
+        }
+      }
+    }
+  }
+
+  /** The n-grams with a counter: every one used by more than `decrements` responses is among them. */
+  counted(): Iterable<number> {
+    return this.counters.keys();
+  }
+
+  /** Exact counts of the given hashes (each response counted once). */
+  exactCounts(hashes: ReadonlySet<number>): Map<number, number> {
+    const out = new Map<number, number>();
+    for (let k = 0; k < this.used; k++) {
+      const h = this.pool[k];
+      if (hashes.has(h)) out.set(h, (out.get(h) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /** Record `row`'s first n-gram that `wanted` accepts, 0 when none. */
+  first(row: number, wanted: (hash: number) => boolean): number {
+    for (let k = this.starts[row]; k < this.starts[row + 1]; k++) if (wanted(this.pool[k])) return this.pool[k];
+    return 0;
+  }
+
+  /** Records added. */
+  get size(): number {
+    return this.rows;
+  }
+
+  /** Bytes held (the pools' capacity). */
+  get bytes(): number {
+    return this.pool.byteLength + this.starts.byteLength;
+  }
+}
+
+/**
+ * The shortcut search over a streamed file's records, kept compact (see GramColumn): records are
+ * added in line order by row, and `search` gives the same phrases and uses as ShortcutIndex.search
+ * on the same records. It needs the threshold it will be searched with from the start.
+ */
+export class ShortcutColumns {
+  private chosen: GramColumn;
+  private rejected: GramColumn;
+
+  constructor(threshold: number) {
+    this.chosen = new GramColumn(threshold);
+    this.rejected = new GramColumn(threshold);
+  }
+
+  add(input: ShortcutSides): void {
+    this.chosen.add(input.so);
+    this.rejected.add(input.ro);
+  }
+
+  get bytes(): number {
+    return this.chosen.bytes + this.rejected.bytes;
+  }
+
+  /** As ShortcutIndex.search, with records named by row (the order they were added in). */
+  search(options: ShortcutOptions, visit: (row: number, side: Side, phrase: number, phrases: readonly ShortcutPhrase[]) => void): ShortcutPhrase[] {
+    const columns = { chosen: this.chosen, rejected: this.rejected };
+    if (tooFewResponses(options, this.chosen, this.rejected)) return [];
+    for (const column of [this.chosen, this.rejected]) {
+      if (column.decrements >= neededCount(options, column.total)) throw new Error('the shortcut search was given another threshold than its columns were made for');
+    }
+    const counted = new Set([...this.chosen.counted(), ...this.rejected.counted()]);
+    const exact = { chosen: this.chosen.exactCounts(counted), rejected: this.rejected.exactCounts(counted) };
+    const source = (side: Side): CountSource => ({
+      total: columns[side].total,
+      count: (h) => exact[side].get(h) ?? 0,
+      forEachAtLeast(need, fn) {
+        for (const h of columns[side].counted()) {
+          const c = exact[side].get(h) ?? 0;
+          if (c >= need) fn(h, c);
+        }
+      },
+    });
+    const candidates = findCandidates(options, source('chosen'), source('rejected'));
+    if (!candidates.size) return [];
+    const phrases = selectPhrases(candidates, (h) => (candidates.get(h)!.side === 'chosen' ? this.chosen : this.rejected).texts.get(h), this.chosen.total, this.rejected.total, options.limit ?? 10);
+    const index = new Map(phrases.map((p, i) => [p.hash, i]));
+    const reported = phrases.map(({ hash: _hash, ...p }): ShortcutPhrase => p);
+    const chosenPhrase = (h: number) => phrases[index.get(h) ?? -1]?.side === 'chosen';
+    const rejectedPhrase = (h: number) => phrases[index.get(h) ?? -1]?.side === 'rejected';
+    const rows = this.chosen.size;
+    for (let row = 0; row < rows; row++) {
+      const c = this.chosen.first(row, chosenPhrase);
+      if (c) visit(row, 'chosen', index.get(c)!, reported);
+      const r = this.rejected.first(row, rejectedPhrase);
+      if (r) visit(row, 'rejected', index.get(r)!, reported);
+    }
+    return reported;
+  }
 }

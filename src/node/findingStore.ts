@@ -1,0 +1,228 @@
+import { compareCodes, findingOrder } from '../core/engine';
+import { Finding, RelatedLocation, SEVERITY_RANK, Severity } from '../core/findings';
+import { grown } from '../core/typedArrays';
+
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+/** Where a check puts its findings as they are found (see checkFile.ts). */
+export interface FindingSink {
+  push(finding: Finding): void;
+  /** Leaves out every finding pushed so far whose code is one of `codes` (record findings a dataset rule folded). */
+  drop(codes: ReadonlySet<string>): void;
+}
+
+/** What a report reads of a file's findings: an array, or a FindingStore. */
+export interface FindingSequence extends Iterable<Finding> {
+  readonly length: number;
+}
+
+/**
+ * Strings in one growing buffer outside the JavaScript heap: Latin-1 when every character fits
+ * in a byte, UTF-16 code units otherwise (so lone surrogates come back as they went in). A string
+ * seen recently gets the id it had.
+ */
+class StringPool {
+  private bytes = Buffer.alloc(1 << 16);
+  private used = 0;
+  /** Start and end byte of each string; the end is negative for UTF-16. */
+  private spans = new Float64Array(2 * 1024);
+  private count = 0;
+  private recent = new Map<string, number>();
+  private decoded = new Map<number, string>();
+
+  id(s: string): number {
+    const known = this.recent.get(s);
+    if (known !== undefined) return known;
+    let wide = false;
+    for (let i = 0; i < s.length && !wide; i++) wide = s.charCodeAt(i) > 0xff;
+    const size = wide ? 2 * s.length : s.length;
+    if (this.used + size > this.bytes.length) {
+      const bytes = Buffer.alloc(Math.max(2 * this.bytes.length, this.used + size));
+      this.bytes.copy(bytes, 0, 0, this.used);
+      this.bytes = bytes;
+    }
+    this.bytes.write(s, this.used, size, wide ? 'utf16le' : 'latin1');
+    if (2 * this.count + 2 > this.spans.length) this.spans = grown(this.spans, 2 * this.count + 2);
+    const id = this.count++;
+    this.spans[2 * id] = this.used;
+    this.spans[2 * id + 1] = wide ? -(this.used + size) : this.used + size;
+    this.used += size;
+    // Shared messages (one per shortcut phrase, per duplicate group) recur: remembered for a while.
+    if (this.recent.size >= 4096) this.recent.clear();
+    this.recent.set(s, id);
+    return id;
+  }
+
+  get(id: number): string {
+    let s = this.decoded.get(id);
+    if (s === undefined) {
+      const start = this.spans[2 * id];
+      const end = this.spans[2 * id + 1];
+      s = end < 0 ? this.bytes.toString('utf16le', start, -end) : this.bytes.toString('latin1', start, end);
+      if (this.decoded.size >= 4096) this.decoded.clear();
+      this.decoded.set(id, s);
+    }
+    return s;
+  }
+
+  get byteLength(): number {
+    return this.bytes.length + this.spans.byteLength;
+  }
+}
+
+/** Per finding: line, column, endLine, endColumn, message, field (-1: none), first related location, related count. */
+const INTS = 8;
+/** Per related location: line, column, endLine, endColumn, message. */
+const RELATED_INTS = 5;
+
+/**
+ * A file's findings as a report prints them (position, severity, code, message, field, related
+ * locations; not `data`, which no report shows), a few dozen bytes each outside the JavaScript
+ * heap, so that a check of a gigabyte file with a million findings does not hold a million
+ * objects. `sort` puts them in sortFindings' order; iterating gives a new object per finding.
+ */
+export class FindingStore implements FindingSink, FindingSequence {
+  private count = 0;
+  private ints = new Int32Array(INTS * 1024);
+  /** Code id × 4 + severity. */
+  private kinds = new Int32Array(1024);
+  private related = new Int32Array(RELATED_INTS * 256);
+  private relatedUsed = 0;
+  /** The related list of the last finding that had one (groups share lists between their findings). */
+  private lastRelated: { list: readonly RelatedLocation[]; start: number } | undefined;
+  private strings = new StringPool();
+  private codes: string[] = [];
+  private codeIds = new Map<string, number>();
+  /** Findings that do not fit the columns (a position that is not a 32-bit integer), by index. */
+  private verbatim = new Map<number, Finding>();
+  private dropped: Uint8Array | undefined;
+  private order: Int32Array | undefined;
+
+  push(f: Finding): void {
+    this.order = undefined;
+    const i = this.count++;
+    if (INTS * this.count > this.ints.length) {
+      this.ints = grown(this.ints, INTS * this.count);
+      this.kinds = grown(this.kinds, this.count);
+    }
+    const at = INTS * i;
+    const ints = this.ints;
+    if (!fitsInt32(f) || !(f.related ?? []).every(fitsInt32)) {
+      this.verbatim.set(i, f);
+      ints[at] = f.line;
+      return;
+    }
+    ints[at] = f.line;
+    ints[at + 1] = f.column;
+    ints[at + 2] = f.endLine;
+    ints[at + 3] = f.endColumn;
+    ints[at + 4] = this.strings.id(f.message);
+    ints[at + 5] = f.field === undefined ? -1 : this.strings.id(f.field);
+    const [start, count] = this.relatedOf(f.related);
+    ints[at + 6] = start;
+    ints[at + 7] = count;
+    this.kinds[i] = this.codeId(f.code) * 4 + SEVERITY_RANK[f.severity];
+  }
+
+  private codeId(code: string): number {
+    let id = this.codeIds.get(code);
+    if (id === undefined) {
+      id = this.codes.length;
+      this.codes.push(code);
+      this.codeIds.set(code, id);
+    }
+    return id;
+  }
+
+  private relatedOf(list: readonly RelatedLocation[] | undefined): [number, number] {
+    if (!list?.length) return [0, 0];
+    if (this.lastRelated?.list === list) return [this.lastRelated.start, list.length];
+    const start = this.relatedUsed;
+    this.relatedUsed += list.length;
+    if (RELATED_INTS * this.relatedUsed > this.related.length) this.related = grown(this.related, RELATED_INTS * this.relatedUsed);
+    list.forEach((r, k) => {
+      const at = RELATED_INTS * (start + k);
+      this.related[at] = r.line;
+      this.related[at + 1] = r.column;
+      this.related[at + 2] = r.endLine;
+      this.related[at + 3] = r.endColumn;
+      this.related[at + 4] = this.strings.id(r.message);
+    });
+    this.lastRelated = { list, start };
+    return [start, list.length];
+  }
+
+  drop(codes: ReadonlySet<string>): void {
+    this.order = undefined;
+    this.dropped ??= new Uint8Array(this.count);
+    for (let i = 0; i < this.count; i++) if (codes.has(this.code(i))) this.dropped[i] = 1;
+  }
+
+  /** Puts the findings in the order sortFindings gives (a stable sort by compareFindings). */
+  sort(): void {
+    const line = (i: number) => this.ints[INTS * i];
+    const order = findingOrder(this.count, line, (a, b) => {
+      const va = this.verbatim.get(a);
+      const vb = this.verbatim.get(b);
+      return (
+        line(a) - line(b) ||
+        (va?.column ?? this.ints[INTS * a + 1]) - (vb?.column ?? this.ints[INTS * b + 1]) ||
+        (va ? SEVERITY_RANK[va.severity] : this.kinds[a] & 3) - (vb ? SEVERITY_RANK[vb.severity] : this.kinds[b] & 3) ||
+        compareCodes(this.code(a), this.code(b))
+      );
+    });
+    const dropped = this.dropped;
+    this.order = dropped ? order.filter((i) => !dropped[i]) : order;
+  }
+
+  private code(i: number): string {
+    return this.verbatim.get(i)?.code ?? this.codes[this.kinds[i] >> 2];
+  }
+
+  get length(): number {
+    return this.order ? this.order.length : this.count;
+  }
+
+  /** The i-th finding (in sorted order once sorted), as a new object. */
+  at(index: number): Finding {
+    const i = this.order ? this.order[index] : index;
+    const v = this.verbatim.get(i);
+    if (v) return v;
+    const ints = this.ints;
+    const at = INTS * i;
+    const f: Finding = {
+      line: ints[at],
+      column: ints[at + 1],
+      endLine: ints[at + 2],
+      endColumn: ints[at + 3],
+      severity: SEVERITIES[this.kinds[i] & 3],
+      code: this.codes[this.kinds[i] >> 2],
+      message: this.strings.get(ints[at + 4]),
+    };
+    if (ints[at + 5] >= 0) f.field = this.strings.get(ints[at + 5]);
+    const count = ints[at + 7];
+    if (count) {
+      const related: RelatedLocation[] = [];
+      for (let k = ints[at + 6]; k < ints[at + 6] + count; k++) {
+        const r = RELATED_INTS * k;
+        const loc = this.related;
+        related.push({ line: loc[r], column: loc[r + 1], endLine: loc[r + 2], endColumn: loc[r + 3], message: this.strings.get(loc[r + 4]) });
+      }
+      f.related = related;
+    }
+    return f;
+  }
+
+  *[Symbol.iterator](): Iterator<Finding> {
+    for (let k = 0; k < this.length; k++) yield this.at(k);
+  }
+
+  /** Bytes held outside the JavaScript heap. */
+  get byteLength(): number {
+    return this.ints.byteLength + this.kinds.byteLength + this.related.byteLength + this.strings.byteLength + (this.order?.byteLength ?? 0);
+  }
+}
+
+function fitsInt32(l: { line: number; column: number; endLine: number; endColumn: number }): boolean {
+  return (l.line | 0) === l.line && (l.column | 0) === l.column && (l.endLine | 0) === l.endLine && (l.endColumn | 0) === l.endColumn;
+}

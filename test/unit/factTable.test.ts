@@ -1,0 +1,119 @@
+/**
+ * The streaming checks keep the dataset rules' facts compactly (FactTable: typed columns, the
+ * shortcut candidates as n-gram hashes counted with bounded counters). Every dataset rule must
+ * give from them exactly what it gives from the facts objects the editor model keeps.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rng } from '../../bench/generate';
+import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
+import { datasetRules } from '../../src/core/curation';
+import { FactTable } from '../../src/core/dataset/factTable';
+import { RecordFacts } from '../../src/core/dataset/facts';
+import { findShortcuts, ShortcutColumns, ShortcutInput, ShortcutOptions } from '../../src/core/dataset/shortcuts';
+import { RecordEntry } from '../../src/core/engine';
+import { Finding } from '../../src/core/findings';
+import { FindingStore } from '../../src/node/findingStore';
+
+const WORDS = ['i', 'am', 'so', 'sorry', 'you', 'can', 'try', 'a', 'the', 'it', 'might', 'help', 'to', 'hope', 'this', 'helps', 'please', 'note', 'that', 'carers', 'often', 'find'];
+
+/** Candidates as ToneAnalysis.openers gives them: up to six openers of up to four words, and a closer. */
+function openers(r: () => number, flavour: string[]): string | undefined {
+  if (r() < 0.05) return undefined;
+  const word = () => (r() < 0.3 ? flavour[Math.floor(r() * flavour.length)] : r() < 0.5 ? WORDS[Math.floor(r() * WORDS.length)] : `w${Math.floor(r() * 5000)}`);
+  const out: string[] = [];
+  // A phrase of this side opens a sentence in about a third of its responses.
+  if (r() < 0.35) out.push(flavour.slice(0, 2 + Math.floor(r() * 3)).join(' '));
+  const sentences = Math.floor(r() * 6);
+  for (let s = 0; s < sentences; s++) out.push(Array.from({ length: 2 + Math.floor(r() * 3) }, word).join(' '));
+  if (r() < 0.9) out.push(`$${Array.from({ length: 2 + Math.floor(r() * 2) }, word).join(' ')}`);
+  return out.length ? out.join('\n') : undefined;
+}
+
+function records(n: number, seed: number): ShortcutInput[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, (_, line) => ({ line: line * 2, so: openers(r, ['i', 'am', 'so', 'sorry']), ro: openers(r, ['please', 'note', 'that']) }));
+}
+
+test('the compact shortcut search finds the phrases and uses that the full index finds, with many more n-grams than counters', () => {
+  for (const [seed, threshold] of [
+    [1, 0.2],
+    [2, 0.05],
+    [3, 0.3],
+    [4, 0.01],
+  ] as const) {
+    const input = records(3000, seed);
+    const options: ShortcutOptions = { threshold };
+    const expected = findShortcuts(input, options);
+    const columns = new ShortcutColumns(threshold);
+    for (const x of input) columns.add(x);
+    const occurrences: { line: number; side: string; phrase: number }[] = [];
+    const phrases = columns.search(options, (row, side, phrase) => occurrences.push({ line: input[row].line, side, phrase }));
+    assert.ok(expected.phrases.length > 0, `seed ${seed} has phrases`);
+    assert.deepEqual(phrases, expected.phrases, `seed ${seed}`);
+    assert.deepEqual(occurrences, expected.occurrences, `seed ${seed}`);
+  }
+});
+
+/** Facts as datasetFactsRule stores them, with duplicates, shared prompts, tone gaps and inverted pairs. */
+function facts(n: number, seed: number): RecordEntry[] {
+  const r = rng(seed);
+  const inputs = records(n, seed + 100);
+  const out: RecordEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const f: Partial<RecordFacts> = { len: 1 + Math.floor(r() * 300), h: r() < 0.1 && i > 0 ? (out[Math.floor(r() * i)].facts.h as number) : Math.floor(r() * 2 ** 53) };
+    if (r() < 0.8) f.p = Math.floor(r() * (n / 3));
+    if (r() < 0.9) {
+      f.cw = Math.floor(r() * 200);
+      f.rw = r() < 0.9 ? Math.floor(r() * 100) : undefined;
+      if (inputs[i].so) f.so = inputs[i].so;
+      if (inputs[i].ro) f.ro = inputs[i].ro;
+    }
+    if (r() < 0.7) f.tg = r() - 0.55;
+    if (f.tg !== undefined && f.tg < -0.2 && r() < 0.5) f.iv = 1;
+    // A record without facts (h unset) is skipped by every rule.
+    out.push({ line: i + Math.floor(i / 7), facts: (r() < 0.02 ? {} : f) as Record<string, unknown> });
+  }
+  return out;
+}
+
+test('every dataset rule gives the same findings from the fact table as from the entries', () => {
+  const configs: CuratorConfig[] = [
+    DEFAULT_CONFIG,
+    { ...DEFAULT_CONFIG, rules: { 'dataset-duplicate-record': { severity: 'off' }, 'dataset-shortcut': { severity: 'off' }, 'pair-inverted': { severity: 'off' } } },
+    { ...DEFAULT_CONFIG, rules: { 'dataset-shortcut-record': { severity: 'off' }, 'dataset-tone-unseparated': { threshold: 0.2 }, 'dataset-length-bias': { threshold: 0.4 } } },
+  ];
+  for (const [k, config] of configs.entries()) {
+    for (const seed of [7, 8]) {
+      const entries = facts(2500, seed);
+      const table = new FactTable(config);
+      for (const e of entries) table.add(e.line, e.facts);
+      for (const rule of datasetRules) {
+        const ctx = { config, format: undefined };
+        const expected = rule.check(entries, ctx);
+        const fromTable: Finding[] = [];
+        rule.checkTable!(table, ctx, (f) => fromTable.push(f));
+        assert.deepEqual(fromTable, expected, `${rule.id}, config ${k}, seed ${seed}`);
+        if (k === 0 && seed === 7) assert.ok(expected.length > 0, `${rule.id} reports something`);
+      }
+    }
+  }
+});
+
+test('the CLI keeps findings compactly and gives them back as they were, strings of any characters, shared related lists', () => {
+  const store = new FindingStore();
+  const related = [{ line: 3, column: 0, endLine: 3, endColumn: 1, message: 'Same prompt' }];
+  const findings: Finding[] = [
+    { line: 5, column: 2, endLine: 5, endColumn: 9, severity: 'info', code: 'b-rule', message: 'lone \ud800 surrogate, 漢字, é', field: 'chosen', related },
+    { line: 5, column: 2, endLine: 5, endColumn: 9, severity: 'info', code: 'a-rule', message: 'plain', related },
+    { line: 1, column: 0, endLine: 2, endColumn: 3, severity: 'error', code: 'folded', message: 'dropped' },
+    { line: 0, column: 2 ** 40, endLine: 0, endColumn: 2 ** 40 + 1, severity: 'hint', code: 'far', message: 'beyond 32 bits' },
+    { line: 0, column: 1, endLine: 0, endColumn: 2, severity: 'warning', code: 'x', message: 'é' },
+  ];
+  for (const f of findings) store.push(f);
+  store.drop(new Set(['folded']));
+  store.push({ line: 1, column: 0, endLine: 1, endColumn: 1, severity: 'warning', code: 'folded', message: 'a dataset finding with that code stays' });
+  store.sort();
+  assert.deepEqual([...store], [findings[4], findings[3], { line: 1, column: 0, endLine: 1, endColumn: 1, severity: 'warning', code: 'folded', message: 'a dataset finding with that code stays' }, findings[1], findings[0]]);
+  assert.equal(store.length, 5);
+});
