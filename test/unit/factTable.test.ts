@@ -10,7 +10,8 @@ import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules } from '../../src/core/curation';
 import { FactTable } from '../../src/core/dataset/factTable';
 import { RecordFacts } from '../../src/core/dataset/facts';
-import { findShortcuts, ShortcutColumns, ShortcutInput, ShortcutOptions } from '../../src/core/dataset/shortcuts';
+import { findShortcuts, forEachGram, MAX_GRAMS_PER_RESPONSE, ShortcutColumns, ShortcutInput, ShortcutOptions } from '../../src/core/dataset/shortcuts';
+import { analyzeTone } from '../../src/core/tone/analyze';
 import { RecordEntry } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { FindingStore } from '../../src/node/findingStore';
@@ -116,4 +117,16 @@ test('the CLI keeps findings compactly and gives them back as they were, strings
   store.sort();
   assert.deepEqual([...store], [findings[4], findings[3], { line: 1, column: 0, endLine: 1, endColumn: 1, severity: 'warning', code: 'folded', message: 'a dataset finding with that code stays' }, findings[1], findings[0]]);
   assert.equal(store.length, 5);
+});
+
+test('the tone analysis gives no response more shortcut n-grams than the compact counters are sized for', () => {
+  // Many long sentences over several turns, sentence openers of every length, a long closer.
+  const sentence = (i: number) => `${['Please', 'You could', 'It may help to', 'Many families find that'][i % 4]} try step number ${i} with care and patience today.`;
+  const turns = Array.from({ length: 5 }, (_, t) => Array.from({ length: 30 }, (_, i) => sentence(t * 30 + i)).join(' '));
+  for (const segments of [turns, [turns.join(' ')], ['Yes.'], ['Short answer here']]) {
+    const { openers } = analyzeTone(segments);
+    const grams = new Set<number>();
+    forEachGram(openers.join('\n'), (h) => grams.add(h));
+    assert.ok(grams.size <= MAX_GRAMS_PER_RESPONSE, `${grams.size} n-grams from ${openers.length} candidates`);
+  }
 });
