@@ -103,8 +103,11 @@ export default async function trainedModel(ui) {
     await waitFor(async () => fs.existsSync(path.join(picked, 'evaluation.jsonl')), `the results in ${picked}`, 120_000);
     // The notification offers the comparison (a toast, or in the notification centre once it hid).
     const action = page.locator('.notification-list-item', { hasText: 'Compare Base and Tuned' }).locator('.monaco-button', { hasText: 'Compare Base and Tuned' }).first();
-    if (!(await action.isVisible())) await runCommand(page, 'Notifications: Show Notifications');
-    await action.waitFor({ state: 'visible', ...opts });
+    const showAction = async () => {
+      if (!(await action.isVisible())) await runCommand(page, 'Notifications: Show Notifications');
+      await action.waitFor({ state: 'visible', ...opts });
+    };
+    await showAction();
     const files = fs.readdirSync(picked).sort();
     for (const needed of ['config.json', 'model.safetensors', 'tokenizer.json', 'training-log.jsonl', 'evaluation.jsonl']) {
       if (!files.includes(needed)) throw new Error(`the downloaded folder lacks ${needed}: ${files.join(', ')}`);
@@ -120,7 +123,9 @@ export default async function trainedModel(ui) {
     if (loaded.status !== 0 || !(Number(loaded.stdout.trim()) > 0)) throw new Error(`transformers could not load the downloaded model:\n${loaded.stderr}`);
     ui.log(`model downloaded (${files.join(', ')}) and loaded back with transformers (${loaded.stdout.trim()} parameters)`);
 
-    // Compare Base and Tuned: the evaluation opens in the compare panel, sides named.
+    // Compare Base and Tuned: the evaluation opens in the compare panel, sides named. The toast
+    // may have hidden while transformers loaded the model (a slow machine): shown again if so.
+    await showAction();
     await action.click();
     await page.locator('.tabs-container .tab', { hasText: 'evaluation.jsonl' }).first().waitFor({ state: 'visible', ...opts });
     const compare = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
