@@ -11,7 +11,8 @@
  * the idle RSS, its RSS after the job, and the /health latencies during validation.
  * Options: --mb N (default 200), --keep (keep the temp folder). Linux only (/proc).
  */
-import { ChildProcess, spawn } from 'child_process';
+// @ts-expect-error -- a plain ES module shared with npm start and the UI tests, without type declarations
+import { startServe } from '../scripts/serve-process.mjs';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -78,22 +79,16 @@ function get(url: string): Promise<unknown> {
   });
 }
 
-async function startServer(cli: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [cli, 'serve', '--port', '0', '--data-dir', dataDir, '--backend', 'tiny', '--python', '/bin/true', '--skip-preflight', '--max-upload-mb', String(Math.max(256, targetMb * 2))],
-    { env: { ...process.env, DIALOGUE_CURATOR_TRAINER_DIR: path.join(REPO, 'trainer') }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = /^(https?:\S+)\n/.exec(out);
-      if (line) resolve(line[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening`)));
+/** The bundled server, as `serve` runs it (scripts/serve-process.mjs), taking uploads up to twice the bench file. */
+function startServer(cli: string, dataDir: string): Promise<{ url: string; stop: () => Promise<void>; pid: number }> {
+  return startServe(REPO, {
+    backend: 'tiny',
+    dataDir,
+    cli,
+    args: ['--python', '/bin/true', '--skip-preflight', '--max-upload-mb', String(Math.max(256, targetMb * 2))],
+    env: { DIALOGUE_CURATOR_TRAINER_DIR: path.join(REPO, 'trainer') },
+    log: process.stderr,
   });
-  return { child, url };
 }
 
 async function main(): Promise<void> {
@@ -104,8 +99,7 @@ async function main(): Promise<void> {
   console.log(`dataset: ${records} records, ${mb(bytes)} MB, written in ${Math.round(performance.now() - t)} ms: ${file}`);
   const cli = await bundleServer(path.join(dir, 'bundle'));
 
-  const { child, url } = await startServer(cli, path.join(dir, 'data'));
-  const pid = child.pid!;
+  const { url, stop, pid } = await startServer(cli, path.join(dir, 'data'));
   try {
     const client = new TrainerClient({ baseUrl: url });
     await get(`${url}/health`);
@@ -157,8 +151,7 @@ async function main(): Promise<void> {
     console.log(`/health during validation: ${latencies.length} answers, median ${ms(sorted[sorted.length >> 1])}, worst ${ms(sorted.at(-1))}`);
     console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
+    await stop();
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

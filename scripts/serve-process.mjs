@@ -10,8 +10,8 @@ import path from 'node:path';
  * (the trl backend checks its Python packages before it listens). Its standard error goes to
  * `log` when given (a writable stream), and is quoted in the error otherwise.
  */
-export async function startServe(root, { backend, dataDir, env = {}, log }) {
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--backend', backend, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
+export async function startServe(root, { backend, dataDir, env = {}, log, cli = path.join(root, 'dist', 'cli.js'), args = [] }) {
+  const child = spawn(process.execPath, [cli, 'serve', '--backend', backend, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -56,5 +56,5 @@ export async function startServe(root, { backend, dataDir, env = {}, log }) {
     await stop();
     throw e;
   });
-  return { url, stop };
+  return { url, stop, pid: child.pid };
 }
