@@ -17,7 +17,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { benchLines } from './generate';
+import { writeBenchFile } from './generate';
 
 const args = process.argv.slice(2);
 const records = Number(args[args.indexOf('--records') + 1]) || 100_000;
@@ -31,18 +31,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-'));
   const file = path.join(dir, 'pairs.jsonl');
   let t = performance.now();
-  const fd = fs.openSync(file, 'w');
-  let buffer: string[] = [];
-  for (const line of benchLines(records)) {
-    buffer.push(line);
-    if (buffer.length === 5000) {
-      fs.writeSync(fd, `${buffer.join('\n')}\n`);
-      buffer = [];
-    }
-  }
-  if (buffer.length) fs.writeSync(fd, `${buffer.join('\n')}\n`);
-  fs.closeSync(fd);
-  const size = fs.statSync(file).size;
+  const size = writeBenchFile(file, { records }).bytes;
   console.log(`dataset: ${records} records, ${(size / 1e6).toFixed(1)} MB (${Math.round(size / records)} bytes/record), written in ${Math.round(performance.now() - t)} ms: ${file}`);
 
   const harness = path.join(dir, 'harness.cjs');
