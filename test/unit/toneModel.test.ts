@@ -146,7 +146,8 @@ test('tone ranges land in the right message of a multi-turn list and inside HH t
     rejected: [{ role: 'assistant', content: 'It can be, so it is worth asking her doctor this week.' }],
   };
   const { line, findings } = findingsOf(conv, 'tone-respect');
-  assert.deepEqual(findings.map((f) => line.slice(f.column, f.endColumn)), ['Oh great', 'Calm down']);
+  // "the 'famous' question" is an ironic cue, counted beside the other put-downs.
+  assert.deepEqual(findings.map((f) => line.slice(f.column, f.endColumn)), ['Oh great', 'the \\\\\\"famous', 'Calm down']);
   assert.ok(findings.every((f) => f.field === 'chosen[1].content'));
 
   const hh = {

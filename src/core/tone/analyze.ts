@@ -90,6 +90,37 @@ function hasPutDown(matches: readonly ToneMatch[]): boolean {
   return false;
 }
 
+/**
+ * Irony is read from two signs, not one: an ironic cue that can be sincere alone ("that always
+ * works wonders", "Yes, because ...", "isn't it?") counts only beside another put-down, or beside a
+ * second such cue in a reply that acknowledges no feeling (mock praise followed by a put-down).
+ * Drops the others, and the put-downs that a warm reply already dropped (`unlessWarm`), from
+ * `putDowns`; returns the tokens dropped.
+ */
+function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; paired: boolean }[], matches: ToneMatch[], ordering: Uint8Array, sentenceOf: Int32Array): number {
+  let pairedCount = 0;
+  let others = 0;
+  for (let k = putDowns.length - 1; k >= 0; k--) {
+    const p = putDowns[k];
+    if (!matches.includes(p.match)) putDowns.splice(k, 1);
+    else if (p.paired) pairedCount++;
+    else others++;
+  }
+  if (!pairedCount || others) return 0;
+  // Two of them read as irony in a cold reply; beside an acknowledgement of the person's feelings they are sincere ("It's a lot, isn't it? ... Good for you for asking").
+  if (pairedCount >= 2 && !matches.some((m) => m.kind === 'empathy')) return 0;
+  let dropped = 0;
+  for (let k = putDowns.length - 1; k >= 0; k--) {
+    const p = putDowns[k];
+    if (!p.paired) continue;
+    matches.splice(matches.indexOf(p.match), 1);
+    dropped += p.to - p.from;
+    ordering[sentenceOf[p.from]] = 0;
+    putDowns.splice(k, 1);
+  }
+  return dropped;
+}
+
 /** Whether the turn continues the prompt's own text ("...such kindness and dignity."): a completion, not a curt reply. */
 function continuesPrompt(text: string): boolean {
   const head = text.trimStart();
@@ -127,6 +158,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let refusal = false;
   // Matches that count only in a reply without warmth (decided once every phrase is known); rare, so allocated only when met.
   let conditional: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
+  // Put-downs with their token ranges (rare: allocated when met); `paired` marks the ironic cues that need a second sign.
+  let putDowns: { match: ToneMatch; from: number; to: number; paired: boolean }[] | undefined;
   // Sentences that give orders or put the person down (they name feelings to dismiss them, not to acknowledge them).
   const ordering = sentenceScratch(sentenceCount);
   // The person asked how to do something and the reply is laid out as steps: its imperatives answer the request.
@@ -173,6 +206,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       evidenceMatch.push(m);
     }
     if (entry.unlessWarm) (conditional ??= []).push({ match: m, tokens: to - from, sentence: words.sentence[from] });
+    if (kind === 'respect') (putDowns ??= []).push({ match: m, from, to, paired: entry.paired === true });
     matches.push(m);
   }, WORD_PHRASE_START);
 
@@ -186,6 +220,18 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
         disrespectTokens -= c.tokens;
         ordering[c.sentence] = 0;
       }
+    }
+  }
+
+  if (putDowns) {
+    disrespectTokens -= settlePutDowns(putDowns, matches, ordering, words.sentence);
+    // A phrase read as a put-down ("What a shock." said of a child who likes chips) is not also sympathy.
+    for (let k = evidence.length - 1; k >= 0; k--) {
+      const e = evidence[k];
+      if (!putDowns.some((p) => p.from < e.to && e.from < p.to)) continue;
+      matches.splice(matches.indexOf(evidenceMatch[k]), 1);
+      evidence.splice(k, 1);
+      evidenceMatch.splice(k, 1);
     }
   }
 

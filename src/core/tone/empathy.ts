@@ -69,6 +69,9 @@ const NAMED_INTERPRETATION = 0.25;
 /** Words that put a feeling word in a feeling frame ("to feel judged", "feeling mortified", "being frightened"). */
 const FEELING_FRAMES = new Set(['feel', 'feeling', 'feels', 'felt', 'being']);
 
+/** Articles: a linking word for a chain of modifiers ("a bit low"), but right before an ambiguous feeling word they make it describe a thing. */
+const ARTICLES = new Set(['a', 'an', 'the']);
+
 /** Words that ask about the person's inner state in a question ("are you coping?"). */
 const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'finding', 'worrying', 'bearing']);
 
@@ -126,8 +129,9 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "don't worry", "no need to be scared", "Don't be scared." name a feeling to wave it away.
     const negated = feeling.from > 0 && t.sentence[feeling.from - 1] === s && negatorNear(t, feeling.from);
     if (negated || imperative(s)) continue;
-    // "sit down", "low blood sugar": an ambiguous word names a feeling only after a linking word ("you must feel low", "so down").
-    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(feeling.from > 0 && t.sentence[feeling.from - 1] === s && flags[t.tokens[feeling.from - 1]] & WORD_FRAME_LINK)) continue;
+    // "sit down", "low blood sugar": an ambiguous word names a feeling only after a linking word ("you must feel low", "so down"),
+    // and not right after an article, where it describes a thing ("a blue badge", "a broken wrist", "the lost keys").
+    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(feeling.from > 0 && t.sentence[feeling.from - 1] === s && flags[t.tokens[feeling.from - 1]] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(t.tokens[feeling.from - 1])))) continue;
     named |= 1 << feeling.family;
     if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
     if (feeling.from > 0 && t.sentence[feeling.from - 1] === s && FEELING_FRAMES.has(vocab.word(t.tokens[feeling.from - 1]))) r[s * FACTS + FRAMED_FEELING] = 1;

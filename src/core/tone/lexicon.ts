@@ -47,6 +47,8 @@ export interface LexiconEntry {
   unlessExclaimed?: boolean;
   /** Not counted in a reply that has warmth of its own (empathy, a softener or thanks): "Oh wonderful, ...", "Like I said, ...". */
   unlessWarm?: boolean;
+  /** Counted only beside a second sign of the same kind (another put-down, or another such cue): an ironic cue ("always works out brilliantly", "Yes, because ...") that can be sincere alone. */
+  paired?: boolean;
   /** Prescriptive phrases: the weight kept, as a directive, in steps the person asked for ("First, you need to ..."; see prescriptive.json `steps`). */
   stepWeight?: number;
   /** Prescriptive phrases: right after a modal or "to" (WORD_CHAIN) the phrase continues one already counted ("you should make sure") or states a purpose ("to make sure"). */
@@ -231,6 +233,7 @@ function shaped(e: LexiconEntry): LexiconEntry {
     blocks: e.blocks ?? 0,
     unlessExclaimed: e.unlessExclaimed ?? false,
     unlessWarm: e.unlessWarm ?? false,
+    paired: e.paired ?? false,
     stepWeight: e.stepWeight ?? 0,
     chains: e.chains ?? false,
   };
@@ -333,6 +336,7 @@ interface GroupData {
   mechanism?: string;
   unlessExclaimed?: boolean;
   unlessWarm?: boolean;
+  paired?: boolean;
   stepWeight?: number;
   chains?: boolean;
 }
@@ -361,6 +365,7 @@ function addGroups(vocab: Vocabulary, index: TrieNode, groups: GroupData[], kind
     if (g.mechanism) base.mechanism = g.mechanism as Mechanism;
     if (g.unlessExclaimed) base.unlessExclaimed = true;
     if (g.unlessWarm) base.unlessWarm = true;
+    if (g.paired) base.paired = true;
     if (g.stepWeight) base.stepWeight = g.stepWeight;
     if (g.chains) base.chains = true;
     for (const pattern of g.phrases) {

@@ -6,9 +6,16 @@ import type { WordTable } from './words';
 /** Syllables in one lower-case word (callers memoise: see `Vocabulary.syllables`). */
 export function syllables(word: string): number {
   if (/^\d/.test(word)) return Math.max(1, Math.min(4, word.length));
+  // A run of letters longer than any English word (a pasted checksum, a key, a base64 blob) is not sounded out: it reads like a code.
+  if (word.length > LONGEST_WORD) return CODE_SYLLABLES;
   if (word.length <= 3) return 1;
   return Math.max(1, syllable(word));
 }
+
+/** Letters in the longest words a reader meets ("antidisestablishmentarianism" has 28); a longer run is a code, not a word. */
+const LONGEST_WORD = 30;
+/** What such a code counts for: a long word, not hundreds of syllables. */
+const CODE_SYLLABLES = 4;
 
 /** Flesch–Kincaid grade level from word, sentence and syllable counts. */
 export function fleschKincaidGrade(words: number, sentences: number, syllableCount: number): number {

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeTone } from '../../src/core/tone/analyze';
+import { readingLevel, syllables } from '../../src/core/tone/readability';
+import { lexicon } from '../../src/core/tone/lexicon';
+import { scanWords } from '../../src/core/tone/words';
+
+/**
+ * Sarcasm as English marks it, quiet acknowledgements, and two false alarms (issue 11). Every text
+ * here is our own, written for these tests.
+ */
+
+const respect = (text: string) => analyzeTone([text]).scores.respect;
+const sarcasm = (text: string) => analyzeTone([text]).matches.filter((m) => m.kind === 'respect').map((m) => m.category);
+
+test('sarcasm: mock praise with a put-down, "Yes, because ...", feigned surprise and mock success are read as sarcasm', () => {
+  const sarcastic = [
+    'Sure, skip the physio. I suppose the knee will fix itself.',
+    'Yes, because the internet is always right about medicine. You are clearly the expert.',
+    'Oh, a teenager who stays up late? Stop the press.',
+    'Right, keep ignoring the letters. That always works out brilliantly.',
+    'What a clever plan, waiting until the weekend. Really working out for you, isn\'t it?',
+    'Well done, you have discovered that toddlers do not sleep. Nobel prize incoming.',
+    'Lovely, another question about sleep. As if I have not answered a hundred of these.',
+    'Sounds like a great way to end up back in hospital, but you do you.',
+  ];
+  for (const text of sarcastic) assert.ok(respect(text) < 0.7, `${text}: respect ${respect(text)}`);
+});
+
+test('sarcasm: a cue that can be sincere alone does not count alone, nor two of them beside an acknowledgement', () => {
+  const sincere = [
+    'Yes, because early treatment helps, it is worth booking the appointment soon.',
+    'By all means, keep doing the exercises if they help.',
+    'A warm bath before bed can work wonders for some children.',
+    'Believe me, many parents have been exactly where you are.',
+    'Sure, just keep an eye on her temperature and call 111 if it goes above 38.',
+    'The famous terrible twos usually ease by four.',
+    'Oh, you will see a big difference once the swelling goes down.',
+    'The Earth was once thought to be the centre of the universe.',
+    // Two cues, but the reply acknowledges the person.
+    'It is a lot, isn\'t it? Good for you for asking about it. Many carers feel the same.',
+    'Yes, because early treatment helps. I am glad it has worked so well for you so far.',
+  ];
+  for (const text of sincere) assert.deepEqual(sarcasm(text), [], text);
+});
+
+test('a phrase read as sarcasm is not also sympathy', () => {
+  const a = analyzeTone(['Wow, a child who likes chips. What a shock.']);
+  assert.equal(a.matches.filter((m) => m.kind === 'empathy').length, 0);
+  assert.ok(a.scores.empathy < 0.2);
+});
+
+test('dismissive replies: shrugs and waved-away worries', () => {
+  for (const text of ["Don't overthink it.", "You're worrying about nothing.", 'Stop making a fuss.', 'Everyone has bad days.', 'It is what it is.', "You're reading too much into it.", 'Lots of people have it worse.']) {
+    assert.ok(respect(text) < 0.8, `${text}: respect ${respect(text)}`);
+  }
+  // The same words inside real help are not a shrug, and "so everyone knows where they stand" is not condescension.
+  for (const text of ["It's not the end of the world if she skips a bath, and a wash with a flannel is fine.", 'Some families agree a few house rules together, so everyone knows where they stand.']) {
+    assert.deepEqual(sarcasm(text), [], text);
+  }
+});
+
+test('quiet acknowledgements count as empathy', () => {
+  const advice = ' A pharmacist can check the doses with you.';
+  const base = analyzeTone([advice.trim()]).scores.empathy;
+  for (const ack of [
+    "That's a lot to carry on your own.",
+    "No wonder you're tired.",
+    "No wonder he's frustrated.",
+    "You're clearly doing your best.",
+    "That's a big change to take on at such short notice.",
+    "That can't have been easy.",
+    'Your worry makes a lot of sense.',
+    'How have the last few weeks been for you?',
+    'What was that like for you?',
+    "It's been a long road.",
+    'That would be a lot for anyone.',
+    "You couldn't have known.",
+    'I wish I had an easier answer for you.',
+    'Being a carer is exhausting.',
+  ]) {
+    const e = analyzeTone([ack + advice]).scores.empathy;
+    assert.ok(e > base + 0.1, `${ack}: empathy ${e} (advice alone ${base})`);
+  }
+});
+
+test('an ambiguous feeling word right after an article describes a thing, not a feeling', () => {
+  assert.deepEqual(analyzeTone(['You can get a blue badge for your mum from the council, and it lets her park closer to the shops.']).empathy.names, []);
+  assert.deepEqual(analyzeTone(['It sounds like he has a broken wrist, so the fracture clinic will see him.']).empathy.names, []);
+  assert.deepEqual(analyzeTone(['You must be feeling a bit low.']).empathy.names, ['sadness']);
+  // "You must be feeling a bit low" guesses at a feeling: not an order.
+  assert.equal(analyzeTone(['You must be feeling a bit low.']).scores.nonPrescriptive, 1);
+});
+
+test('readability: a run of letters longer than any word reads as a code, not as hundreds of syllables', () => {
+  const code = 'abcdefghijklmnopqrstuvwxyz'.repeat(4);
+  assert.ok(syllables(code) <= 4);
+  const lex = lexicon();
+  const text = `Here is the file hash you asked for, so you can compare it with the one on the site: ${code}.`;
+  const { grade } = readingLevel(lex.vocab, scanWords(lex.vocab, [text]));
+  assert.ok(grade < 16, `grade ${grade}`);
+  assert.ok(analyzeTone([text]).scores.simplicity > 0.5);
+});
