@@ -8,12 +8,16 @@ import { startWorker, workerScript } from './workers';
 export const MIN_PARALLEL_LINES = 5000;
 /** Lines per batch: large enough that a batch's round trip is small beside its checks. */
 const BATCH_LINES = 2000;
+/** Lines the calling thread checks between two looks at the workers' answers (a few tens of ms). */
+const LOCAL_BATCH_LINES = 200;
 
 /**
- * The first full check of an editor model on worker threads, one per core, as the CLI checks a
- * file: they run the record checks (schema, tone, pairs, tokens) of batches of lines and the model
- * adopts the results; the model's own summary then runs the dataset rules. Same findings as the
- * model checking every line itself. Returns false (and checks nothing) when no worker script is
+ * The first full check of an editor model on every core, as the CLI checks a file: worker threads
+ * (one per core but one) run the record checks (schema, tone, pairs, tokens) of batches of lines
+ * and the model adopts the results, while the calling thread checks batches of its own between
+ * their answers (one copy of the tokenizer and lexicons fewer than a worker per core); the
+ * model's own summary then runs the dataset rules. Same findings as the model checking every line
+ * itself. Returns false (and checks nothing) when no worker script is
  * at hand or the model is small; the caller's summary then does all the work.
  */
 export async function firstChecksOnThreads(model: DatasetModel, settings: PortableSettings, options: { threads?: number; dir?: string; minLines?: number; batchLines?: number } = {}): Promise<boolean> {
@@ -21,12 +25,21 @@ export async function firstChecksOnThreads(model: DatasetModel, settings: Portab
   const script = workerScript('checkWorker', options.dir ?? __dirname);
   if (!script || threads < 2 || model.lineCount < (options.minLines ?? MIN_PARALLEL_LINES)) return false;
   const format = model.decideFormat();
-  const workers = Array.from({ length: threads }, () => startWorker(script, { workerData: { settings: { config: settings.config, customSchema: settings.customSchema }, curation: true } }));
+  const workers = Array.from({ length: threads - 1 }, () => startWorker(script, { workerData: { settings: { config: settings.config, customSchema: settings.customSchema }, curation: true } }));
   try {
     let next = 0;
     const total = model.lineCount;
-    await Promise.all(
-      workers.map(async (worker) => {
+    const here = async () => {
+      while (next < total) {
+        const from = next;
+        next = Math.min(total, from + Math.min(LOCAL_BATCH_LINES, options.batchLines ?? LOCAL_BATCH_LINES));
+        model.checkRange(from, next);
+        // Lets the workers' answers in, so they get their next batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all([
+      ...workers.map(async (worker) => {
         while (next < total) {
           const from = next;
           next = Math.min(total, from + (options.batchLines ?? BATCH_LINES));
@@ -34,7 +47,8 @@ export async function firstChecksOnThreads(model: DatasetModel, settings: Portab
           model.adoptChecks(from, checks, format);
         }
       }),
-    );
+      here(),
+    ]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

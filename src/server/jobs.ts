@@ -356,7 +356,8 @@ export class JobManager {
     live.child = child;
     live.stored.pid = child.pid ?? null;
     this.save(live);
-    this.emit(live, 'info', `Fine-tuning job started (backend ${this.options.backend.name})`, { status: 'running' });
+    // Announced at the time it started, not after the spawn (which can take past a second's turn).
+    this.emit(live, 'info', `Fine-tuning job started (backend ${this.options.backend.name})`, { status: 'running' }, 'message', job.started_at);
 
     readline.createInterface({ input: child.stdout! }).on('line', (line) => this.onBackendLine(live, line, logFile));
     readline.createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -508,12 +509,13 @@ export class JobManager {
     message: string,
     data: JobEvent['data'] = null,
     type: JobEvent['type'] = 'message',
+    at: number = now(),
   ): void {
     const seq = live.nextSeq++;
     const event: JobEvent = {
       id: `${eventIdPrefix(live.stored.job.id)}${seq}`,
       object: 'fine_tuning.job.event',
-      created_at: now(),
+      created_at: at,
       level,
       message,
       type,
