@@ -17,8 +17,8 @@ const LOCAL_BATCH_LINES = 200;
  * and the model adopts the results, while the calling thread checks batches of its own between
  * their answers (one copy of the tokenizer and lexicons fewer than a worker per core); the
  * model's own summary then runs the dataset rules. Same findings as the model checking every line
- * itself. Returns false (and checks nothing) when no worker script is
- * at hand or the model is small; the caller's summary then does all the work.
+ * itself. Returns false (and checks nothing) when no worker script is at hand or the model is
+ * small; the caller's summary then does all the work.
  */
 export async function firstChecksOnThreads(model: DatasetModel, settings: PortableSettings, options: { threads?: number; dir?: string; minLines?: number; batchLines?: number } = {}): Promise<boolean> {
   const threads = options.threads ?? Math.min(8, os.availableParallelism?.() ?? os.cpus().length);

@@ -126,15 +126,17 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   for (const feeling of feelings) {
     const s = t.sentence[feeling.from];
     if (!lex.families[feeling.family]?.distress) continue;
+    // The word before the feeling word, when it is in the same sentence (-1 otherwise).
+    const before = feeling.from > 0 && t.sentence[feeling.from - 1] === s ? t.tokens[feeling.from - 1] : -1;
     // "don't worry", "no need to be scared", "Don't be scared." name a feeling to wave it away.
-    const negated = feeling.from > 0 && t.sentence[feeling.from - 1] === s && negatorNear(t, feeling.from);
+    const negated = before >= 0 && negatorNear(t, feeling.from);
     if (negated || imperative(s)) continue;
     // "sit down", "low blood sugar": an ambiguous word names a feeling only after a linking word ("you must feel low", "so down"),
     // and not right after an article, where it describes a thing ("a blue badge", "a broken wrist", "the lost keys").
-    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(feeling.from > 0 && t.sentence[feeling.from - 1] === s && flags[t.tokens[feeling.from - 1]] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(t.tokens[feeling.from - 1])))) continue;
+    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before)))) continue;
     named |= 1 << feeling.family;
     if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
-    if (feeling.from > 0 && t.sentence[feeling.from - 1] === s && FEELING_FRAMES.has(vocab.word(t.tokens[feeling.from - 1]))) r[s * FACTS + FRAMED_FEELING] = 1;
+    if (before >= 0 && FEELING_FRAMES.has(vocab.word(before))) r[s * FACTS + FRAMED_FEELING] = 1;
     if (promptFresh && promptFresh.families & (1 << feeling.family)) echoed |= 1 << feeling.family;
     if (feeling.intensity > r[s * FACTS + NAMED_INTENSITY] || (promptFresh && promptFresh.families & (1 << feeling.family))) {
       r[s * FACTS + NAMED_FAMILY] = feeling.family;
