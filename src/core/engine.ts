@@ -156,6 +156,8 @@ class RecordPipeline {
  */
 export class DatasetRun {
   private accumulators: (DatasetAccumulator | undefined)[];
+  /** Each finding a rule returned with the rule settings applied (null: its rule is off). */
+  private settled = new WeakMap<Finding, Finding | null>();
 
   constructor(
     private rules: readonly DatasetRule[],
@@ -186,7 +188,19 @@ export class DatasetRun {
 
   /** Each rule's findings with the config's rule settings applied (see findingLists). */
   settledLists(ordered: readonly RecordEntry[]): readonly (readonly Finding[])[] {
-    return this.findingLists(ordered).map((list) => applyRuleSettings(list, this.ctx.config));
+    const config = this.ctx.config;
+    if (!Object.keys(config.rules).length) return this.findingLists(ordered);
+    // The same settled object for the same finding, call after call: a rule that hands back most
+    // of its findings unchanged gives the editor's summary the same objects (see listDelta).
+    return this.findingLists(ordered).map((list) => {
+      const out: Finding[] = [];
+      for (const f of list) {
+        let settled = this.settled.get(f);
+        if (settled === undefined) this.settled.set(f, (settled = settledFinding(f, config) ?? null));
+        if (settled) out.push(settled);
+      }
+      return out;
+    });
   }
 
   /** The record codes that `lists` (as settledLists gives them) fold away: only folding rules' findings are read. */
@@ -445,8 +459,12 @@ export class DatasetModel {
   private last: LastSummary | undefined;
   /** Lines replaced since the last summary while no line moved; undefined once lines moved. */
   private touched: number[] | undefined;
-  /** How the last summary was made: every line visited, only the edited lines with a new merge, or patched (tests and the bench read it). */
-  lastSummaryKind: 'full' | 'merged' | 'patched' = 'full';
+  /**
+   * How the last summary was made: every line visited; only the edited lines with a new merge;
+   * the edited lines and the dataset findings that came and went spliced into the last findings;
+   * or only the edited lines patched (tests and the bench read it).
+   */
+  lastSummaryKind: 'full' | 'merged' | 'spliced' | 'patched' = 'full';
 
   constructor(private settings: CheckSettings = {}) {
     this.pipeline = new RecordPipeline(settings);
@@ -701,15 +719,32 @@ export class DatasetModel {
     const shown = last.shown.slice();
     const befores = lines.map((i) => shown[i]);
     for (const i of lines) shown[i] = folded ? withoutFolded(this.lines[i].placed!, folded) : this.lines[i].placed!;
-    if (!datasetLists.every((list, k) => sameFindings(list, last.datasetLists[k]))) {
-      // Some dataset finding changed: merge again (no line needed checking again, though).
-      const findings = mergeByLine(shown, datasetLists);
-      this.last = { ...last, records, findings, shown, ordered, datasetLists, nonBlank };
-      this.touched = [];
-      this.lastSummaryKind = 'merged';
-      return { format: this.detected, records, findings };
-    }
     const findings = last.findings.slice();
+    let kind: 'patched' | 'spliced' = 'patched';
+    if (!datasetLists.every((list, k) => sameFindings(list, last.datasetLists[k]))) {
+      // Some dataset findings changed: when a few came and went (a record joined or left a
+      // group), they are taken out of and put into the last findings where they sort; otherwise
+      // everything is merged again (no line needed checking again, though).
+      const limit = Math.max(16, this.lines.length >> 10);
+      const deltas: ListDelta[] = [];
+      let changes = 0;
+      for (let k = 0; k < datasetLists.length && changes <= limit; k++) {
+        const d = listDelta(last.datasetLists[k], datasetLists[k], limit - changes);
+        if (!d) changes = Infinity;
+        else {
+          deltas.push(d);
+          changes += d.removed.length + d.added.length;
+        }
+      }
+      if (changes > limit || !spliceDatasetFindings(findings, deltas, this.lines.length)) {
+        const merged = mergeByLine(shown, datasetLists);
+        this.last = { ...last, records, findings: merged, shown, ordered, datasetLists, nonBlank };
+        this.touched = [];
+        this.lastSummaryKind = 'merged';
+        return { format: this.detected, records, findings: merged };
+      }
+      kind = 'spliced';
+    }
     lines.forEach((i, k) => {
       const before = befores[k];
       const now = shown[i];
@@ -722,9 +757,9 @@ export class DatasetModel {
       if (run.length > 1) sortRun(run, 0, run.length);
       findings.splice(from, to - from, ...run);
     });
-    this.last = { ...last, records, findings, shown, ordered, datasetLists: last.datasetLists, nonBlank };
+    this.last = { ...last, records, findings, shown, ordered, datasetLists: kind === 'spliced' ? datasetLists : last.datasetLists, nonBlank };
     this.touched = [];
-    this.lastSummaryKind = 'patched';
+    this.lastSummaryKind = kind;
     return { format: this.detected, records, findings };
   }
 
@@ -800,6 +835,93 @@ function firstAtLine(items: readonly { line: number }[], line: number): number {
 function entryAt(entries: readonly RecordEntry[], line: number): number {
   const at = firstAtLine(entries, line);
   return at < entries.length && entries[at].line === line ? at : -1;
+}
+
+/** The findings a new list of one rule has that the last had not, and the reverse (see listDelta). */
+interface ListDelta {
+  removed: Finding[];
+  /** With their index in the new list. */
+  added: { finding: Finding; index: number }[];
+  list: readonly Finding[];
+}
+
+/** How far listDelta looks ahead to find the two lists in step again after a difference. */
+const DELTA_WINDOW = 12;
+
+/**
+ * What changed from `old` to `now` when both hold mostly the same finding objects in the same
+ * order (a rule's list after one record changed): undefined when more than `limit` findings came
+ * or went, or the lists do not fall back into step within a few findings of a difference.
+ */
+function listDelta(old: readonly Finding[], now: readonly Finding[], limit: number): ListDelta | undefined {
+  const delta: ListDelta = { removed: [], added: [], list: now };
+  if (old === now) return delta;
+  let i = 0;
+  let j = 0;
+  while (i < old.length || j < now.length) {
+    if (i < old.length && j < now.length && old[i] === now[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    // The smallest skip (a of old, b of new) after which the lists agree again or both end.
+    let skip: [number, number] | undefined;
+    for (let sum = 1; sum <= 2 * DELTA_WINDOW && !skip; sum++) {
+      for (let a = 0; a <= sum && !skip; a++) {
+        const b = sum - a;
+        const oi = i + a;
+        const nj = j + b;
+        if (oi > old.length || nj > now.length) continue;
+        if ((oi === old.length && nj === now.length) || (oi < old.length && nj < now.length && old[oi] === now[nj])) skip = [a, b];
+      }
+    }
+    if (!skip) return undefined;
+    for (let k = 0; k < skip[0]; k++) delta.removed.push(old[i + k]);
+    for (let k = 0; k < skip[1]; k++) delta.added.push({ finding: now[j + k], index: j + k });
+    i += skip[0];
+    j += skip[1];
+    if (delta.removed.length + delta.added.length > limit) return undefined;
+  }
+  return delta;
+}
+
+/**
+ * Takes the removed dataset findings out of `findings` (sorted as mergeByLine sorts) and puts the
+ * added ones where mergeByLine would have put them: among a line's findings by compareFindings,
+ * and after the equal ones that come before them in their rule's list. False when that cannot be
+ * told (the caller merges everything again); `findings` is then not to be used.
+ */
+function spliceDatasetFindings(findings: Finding[], deltas: readonly ListDelta[], lineCount: number): boolean {
+  for (const d of deltas) {
+    for (const f of d.removed) {
+      let at = firstAtLine(findings, f.line);
+      while (at < findings.length && findings[at] !== f && findings[at].line === f.line) at++;
+      if (findings[at] !== f) return false;
+      findings.splice(at, 1);
+    }
+  }
+  for (const d of deltas) {
+    for (const { finding: f, index } of d.added) {
+      const line = f.line;
+      if (!(line >= 0 && line < lineCount && Number.isInteger(line))) return false;
+      let at = firstAtLine(findings, line);
+      for (let k = at; k < findings.length && findings[k].line === line; k++) {
+        const order = compareSameOrder(findings[k], f);
+        if (order < 0) at = k + 1;
+        else if (order === 0) {
+          // Equal findings keep their rule's order: where is this one in the new list?
+          let near = -1;
+          for (let m = Math.max(0, index - DELTA_WINDOW); m <= Math.min(d.list.length - 1, index + DELTA_WINDOW); m++) {
+            if (d.list[m] === findings[k]) near = m;
+          }
+          if (near < 0) return false;
+          if (near < index) at = k + 1;
+        }
+      }
+      findings.splice(at, 0, f);
+    }
+  }
+  return true;
 }
 
 function mergeByLine(placed: readonly Finding[][], datasetLists: readonly (readonly Finding[])[]): Finding[] {

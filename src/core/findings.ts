@@ -47,9 +47,20 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const f of findings) counts[f.severity]++;
-  return counts;
+  // Plain counters, not counts[f.severity]++: a keyed update per finding made this loop a good
+  // share of the editor's re-check on a file with 170k findings.
+  let error = 0;
+  let warning = 0;
+  let info = 0;
+  let hint = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const s = findings[i].severity;
+    if (s === 'info') info++;
+    else if (s === 'warning') warning++;
+    else if (s === 'error') error++;
+    else hint++;
+  }
+  return { error, warning, info, hint };
 }
 
 /** An edit in line terms: lines [start, start + removed) were replaced by `added` lines. */

@@ -99,7 +99,7 @@ test('edits that replace lines without moving any (the patched summary) report e
     { numRuns: 40 },
   );
   // Every way a summary is made was taken and checked.
-  assert.deepEqual([...kinds].sort(), ['full', 'merged', 'patched']);
+  assert.deepEqual([...kinds].sort(), ['full', 'merged', 'patched', 'spliced']);
 });
 
 test('the property above covers every dataset rule', () => {
@@ -202,4 +202,28 @@ test('an edit inside a response that leaves every shortcut candidate as it was r
   const opened = run(5, lines[5].replace(/"chosen": ?"/, '$&Honestly, this is simple. '));
   assert.notEqual(lines[5], pool[5]);
   assert.ok(shortcutFindings(opened).some((f, i) => f !== shortcutFindings(inside)[i]));
+});
+
+test('a new opening sentence that leaves the reported phrases as they were changes that record only: the rest are the same finding objects, spliced in', () => {
+  for (const config of [DEFAULT_CONFIG, { ...DEFAULT_CONFIG, rules: { 'dataset-shortcut-record': { severity: 'hint' as const } } }]) {
+    const settings = { config, recordRules, datasetRules };
+    const lines = pool.slice(0, 30);
+    const model = new DatasetModel(settings);
+    model.setLines([...lines]);
+    const before = model.summary().findings;
+    const perRecord = (findings: readonly Finding[]) => findings.filter((f) => f.code === 'dataset-shortcut-record');
+    assert.ok(perRecord(before).length > 10, 'the pool has shortcut phrases');
+    const at = lines.findIndex((_, i) => i > 0 && perRecord(before).some((f) => f.line === i));
+    lines[at] = lines[at].replace(/"chosen": ?"/, '$&Honestly, this is simple. ');
+    model.splice(at, 1, [lines[at]]);
+    const after = model.summary().findings;
+    assert.deepEqual(after, checkText(lines.join('\n'), settings).findings);
+    assert.equal(model.lastSummaryKind, 'spliced');
+    const old = new Set(perRecord(before));
+    const others = perRecord(after).filter((f) => f.line !== at);
+    assert.ok(others.length > 10);
+    assert.ok(others.every((f) => old.has(f)), 'the other records keep their finding objects');
+    // The message names the phrase, not the counts that the edit changed.
+    assert.ok(perRecord(after).every((f) => !/\d+ of \d+/.test(f.message)), perRecord(after)[0].message);
+  }
 });

@@ -4,7 +4,7 @@ import { Finding, RelatedLocation } from '../findings';
 import { FactTable } from './factTable';
 import { readFacts, RecordFacts } from './facts';
 import type { Side } from '../curation/recordAnalysis';
-import { describePhrase, ShortcutIndex, ShortcutMemo, ShortcutPhrase } from './shortcuts';
+import { describePhrase, ReportedPhrases, ShortcutIndex, ShortcutMemo, ShortcutPhrase } from './shortcuts';
 
 /** At most this many other occurrences are attached to one finding. */
 const MAX_RELATED = 10;
@@ -469,11 +469,13 @@ class ShortcutFindings {
 
   use(line: number, len: number, side: Side, i: number, phrases: readonly ShortcutPhrase[], memo?: ShortcutMemo): void {
     const endColumn = Math.min(1, len);
-    if (this.examples.length < MAX_RELATED) this.examples.push({ line, column: 0, endLine: line, endColumn, message: `Uses ${describePhrase(phrases[i])} in ${side}` });
+    this.example(line, len, side, i, phrases);
     if (this.recordOff) return;
     if (!this.messages) {
+      // The message names the phrase and its side only (the counts are the file-level finding's):
+      // a record joining or leaving a phrase changes no other record's finding.
       const fresh = phrases.map((p) => {
-        this.template = ruleFinding('dataset-shortcut-record', { column: 0, endColumn: 1 }, { side: p.side, phrase: p.phrase, count: p.count, total: p.sideTotal, other: p.otherCount });
+        this.template = ruleFinding('dataset-shortcut-record', { column: 0, endColumn: 1 }, { side: p.side, phrase: p.phrase });
         return this.template.message;
       });
       this.messages = fresh.map((m) => this.earlier.find((old) => old === m) ?? m);
@@ -491,16 +493,22 @@ class ShortcutFindings {
     this.emit(f);
   }
 
+  /** Adds a use to the file-level finding's examples (the first few uses in line order); true once it has enough. */
+  example(line: number, len: number, side: Side, i: number, phrases: readonly ShortcutPhrase[]): boolean {
+    if (this.examples.length < MAX_RELATED) this.examples.push({ line, column: 0, endLine: line, endColumn: Math.min(1, len), message: `Uses ${describePhrase(phrases[i])} in ${side}` });
+    return this.examples.length >= MAX_RELATED;
+  }
+
   /**
    * The file-level finding, on the first record, after the per-record ones (saves copying those):
    * on its line it sorts first anyway, being a warning among information.
    */
-  summary(phrases: readonly ShortcutPhrase[], first: Anchor): void {
+  summary(phrases: readonly ShortcutPhrase[], first: Anchor): Finding {
     const summary = phrases.map((p) => `${describePhrase(p)} in ${p.count} of ${p.sideTotal} ${p.side} responses vs ${p.otherCount} ${p.side === 'chosen' ? 'rejected' : 'chosen'}`).join('; ');
-    this.emit({
+    return {
       ...ruleFinding('dataset-shortcut', { column: 0, endColumn: Math.min(1, first.len) }, { phrases: summary }, { line: first.line, data: { phrases } }),
       related: this.examples,
-    });
+    };
   }
 }
 
@@ -518,11 +526,18 @@ export const shortcutRule: DatasetRule = accumulatedRule(
      * leaves every record's candidates where they were (typing inside a response, not at its start
      * or end) changes no count, so the same findings come back without a search over the file.
      */
-    let last: { output: Finding[]; named: RecordEntry[]; lines: Int32Array } | undefined;
-    /** Line and candidates of the records added and removed since the last findings. */
+    let last: { output: Finding[]; named: RecordEntry[]; lines: number[]; phrases: number } | undefined;
+    /** Line and candidates of the records added and removed since the last findings, and the entries themselves. */
     let added: string[] = [];
     let removed: string[] = [];
+    let addedEntries: RecordEntry[] = [];
+    let removedEntries: RecordEntry[] = [];
     const change = (e: RecordEntry, f: RecordFacts) => `${e.line}\u0001${f.so ?? ''}\u0000${f.ro ?? ''}`;
+    const linesKept = (): boolean => {
+      const { named, lines } = last!;
+      for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
+      return true;
+    };
     const unchanged = (): boolean => {
       if (!last || added.length !== removed.length) return false;
       if (added.length > 1) {
@@ -530,47 +545,112 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         removed.sort();
       }
       for (let i = 0; i < added.length; i++) if (added[i] !== removed[i]) return false;
-      const { named, lines } = last;
-      for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
-      return true;
+      return linesKept();
+    };
+    const threshold = ruleThreshold(ctx.config, 'dataset-shortcut');
+    const finish = (out: ShortcutFindings, phrases: readonly ShortcutPhrase[], ordered: readonly RecordEntry[], output: Finding[], named: RecordEntry[]): Finding[] => {
+      if (out.messages) lastMessages = out.messages;
+      if (phrases.length && !fileOff) {
+        const first = ordered.find((e) => factsOf(e) !== undefined)!;
+        named.push(first);
+        output.push(out.summary(phrases, anchorOf(first)));
+      }
+      if (!phrases.length) output = [];
+      const lines = named === last?.named ? last.lines : new Array<number>(named.length);
+      lines.length = named.length;
+      for (let i = 0; i < named.length; i++) lines[i] = named[i].line;
+      last = { output, named, lines, phrases: phrases.length };
+      return output;
+    };
+    /**
+     * The last findings patched for the records added and removed since: when no record moved and
+     * the reported phrases are the same, no other record's finding changes (each names its phrase
+     * only), so one record's edit costs that record, not a visit of every record.
+     */
+    const patched = (found: ReportedPhrases, ordered: readonly RecordEntry[], gone: readonly RecordEntry[], come: readonly RecordEntry[]): Finding[] => {
+      const prev = last!;
+      const perRecord = prev.named.length - (prev.phrases && !fileOff ? 1 : 0);
+      // The output is a new list (the model compares it with the last); the rest is changed in place.
+      const output = prev.output.slice(0, perRecord);
+      const { named, lines } = prev;
+      named.length = perRecord;
+      lines.length = perRecord;
+      const firstAt = (line: number) => {
+        let lo = 0;
+        let hi = lines.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (lines[mid] < line) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      // One record a line, and no line moved: a record that went takes the findings on its line
+      // with it (`named` may still hold an earlier entry of that line, if it came back the same).
+      for (const e of gone) {
+        const at = firstAt(e.line);
+        let to = at;
+        while (to < lines.length && lines[to] === e.line) to++;
+        output.splice(at, to - at);
+        named.splice(at, to - at);
+        lines.splice(at, to - at);
+      }
+      let mine: Finding[] = [];
+      const adder = new ShortcutFindings(recordOff, (f) => mine.push(f), lastMessages);
+      for (const e of come) {
+        mine = [];
+        index.uses(e, found, (key, side, i, phrases, memo) => adder.use(key.line, lenOf(key), side, i, phrases, memo));
+        // After the records on earlier lines and any left on its own line (there are none: one record a line).
+        const at = firstAt(e.line + 1);
+        output.splice(at, 0, ...mine);
+        named.splice(at, 0, ...mine.map(() => e));
+        lines.splice(at, 0, ...mine.map(() => e.line));
+      }
+      if (adder.messages) lastMessages = adder.messages;
+      // The file-level finding's examples: the first uses in line order.
+      const out = new ShortcutFindings(recordOff, () => undefined, lastMessages);
+      index.forEachUse(found, (key, side, i, phrases) => out.example(key.line, lenOf(key), side, i, phrases));
+      return finish(out, found.phrases, ordered, output, named);
     };
     return {
       add(e) {
         const f = fileOff && recordOff ? undefined : factsOf(e);
         if (!f) return;
         index.add(e, { so: f.so, ro: f.ro });
-        if (last) added.push(change(e, f));
+        if (last) {
+          added.push(change(e, f));
+          addedEntries.push(e);
+        }
       },
       remove(e) {
         index.remove(e);
         const f = factsOf(e);
-        if (last && f && !(fileOff && recordOff)) removed.push(change(e, f));
+        if (last && f && !(fileOff && recordOff)) {
+          removed.push(change(e, f));
+          removedEntries.push(e);
+        }
       },
       findings(ordered) {
         if (fileOff && recordOff) return [];
         const same = unchanged();
+        const gone = removedEntries;
+        const come = addedEntries;
         added = [];
         removed = [];
+        addedEntries = [];
+        removedEntries = [];
         if (same) return last!.output;
+        const found = index.phrases({ threshold });
+        if (last && found.same && found.phrases.length && last.phrases && linesKept()) return patched(found, ordered, gone, come);
         const named: RecordEntry[] = [];
         const output: Finding[] = [];
         const out = new ShortcutFindings(recordOff, (f) => output.push(f), lastMessages);
-        const phrases = index.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (e, side, i, phrases, memo) => {
+        index.forEachUse(found, (e, side, i, phrases, memo) => {
           named.push(e);
           out.use(e.line, lenOf(e), side, i, phrases, memo);
+          return false;
         });
-        if (out.messages) lastMessages = out.messages;
-        const remember = (output: Finding[]): Finding[] => {
-          last = { output, named, lines: Int32Array.from(named, (e) => e.line) };
-          return output;
-        };
-        if (!phrases.length) return remember([]);
-        if (!fileOff) {
-          const first = ordered.find((e) => factsOf(e) !== undefined)!;
-          named.push(first);
-          out.summary(phrases, anchorOf(first));
-        }
-        return remember(output);
+        return finish(out, found.phrases, ordered, output, named);
       },
     };
   },
@@ -581,7 +661,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
     const out = new ShortcutFindings(recordOff, emit);
     const phrases = table.shortcuts.search({ threshold: ruleThreshold(ctx.config, 'dataset-shortcut') }, (row, side, i, phrases) => out.use(table.line(row), table.len(row), side, i, phrases));
     // Every row has facts: the first row is the first record.
-    if (phrases.length && !fileOff) out.summary(phrases, { line: table.line(0), len: table.len(0) });
+    if (phrases.length && !fileOff) emit(out.summary(phrases, { line: table.line(0), len: table.len(0) }));
   },
 );
 

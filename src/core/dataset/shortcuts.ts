@@ -237,6 +237,33 @@ export class ShortcutIndex<K extends { readonly line: number }> {
    * with the index of the phrase in `phrases` (the list that is returned) and the record's memo.
    */
   search(options: ShortcutOptions, visit: (key: K, side: Side, phrase: number, phrases: readonly ShortcutPhrase[], memo: ShortcutMemo) => void): ShortcutPhrase[] {
+    const found = this.phrases(options);
+    this.forEachUse(found, (key, side, phrase, phrases, memo) => {
+      visit(key, side, phrase, phrases, memo);
+      return false;
+    });
+    return found.phrases;
+  }
+
+  /** Visits the uses of the phrases `found` record by record in line order (chosen side first), until `visit` returns true. */
+  forEachUse(found: ReportedPhrases, visit: (key: K, side: Side, phrase: number, phrases: readonly ShortcutPhrase[], memo: ShortcutMemo) => boolean): void {
+    if (!found.phrases.length) return;
+    let stop = false;
+    const until = (key: K, side: Side, phrase: number, phrases: readonly ShortcutPhrase[], memo: ShortcutMemo) => {
+      if (!stop) stop = visit(key, side, phrase, phrases, memo);
+    };
+    for (const r of this.ordered) {
+      this.visitUses(r, found, until);
+      if (stop) return;
+    }
+  }
+
+  /**
+   * The phrases without visiting the records, and whether the set of reported phrases (which
+   * phrase marks which side) is the one of the last call: when it is, every record's uses are
+   * what they were, and only records added since need `uses`.
+   */
+  phrases(options: ShortcutOptions): ReportedPhrases {
     const chosen = this.chosen;
     const rejected = this.rejected;
     if (tooFewResponses(options, chosen, rejected)) return this.noPhrases();
@@ -263,28 +290,38 @@ export class ShortcutIndex<K extends { readonly line: number }> {
     // records' uses when that set changed, otherwise keep them.
     const index = new Map(phrases.map((p, i) => [p.hash, i]));
     const reportedPhrases = phrases.map(({ hash: _hash, ...p }): ShortcutPhrase => p);
-    if (!this.sameReported(phrases)) {
+    const same = this.sameReported(phrases);
+    if (!same) {
       this.generation++;
       this.reported = new Map(phrases.map((p) => [p.hash, p.side]));
     }
-    for (const r of this.ordered) {
-      if (r.generation !== this.generation) {
-        r.chosen = this.firstReported(r.input.so, 'chosen');
-        r.rejected = this.firstReported(r.input.ro, 'rejected');
-        r.generation = this.generation;
-      }
-      if (r.chosen) visit(r.key, 'chosen', index.get(r.chosen)!, reportedPhrases, r.memo);
-      if (r.rejected) visit(r.key, 'rejected', index.get(r.rejected)!, reportedPhrases, r.memo);
-    }
-    return reportedPhrases;
+    return { phrases: reportedPhrases, index, same };
   }
 
-  private noPhrases(): ShortcutPhrase[] {
-    if (this.reported.size) {
+  /** Visits one record's uses of the phrases `found` (its chosen side first); nothing for a record not in the index. */
+  uses(key: K, found: ReportedPhrases, visit: (key: K, side: Side, phrase: number, phrases: readonly ShortcutPhrase[], memo: ShortcutMemo) => void): void {
+    const r = this.records.get(key);
+    if (r) this.visitUses(r, found, visit);
+  }
+
+  private visitUses(r: Indexed<K>, found: ReportedPhrases, visit: (key: K, side: Side, phrase: number, phrases: readonly ShortcutPhrase[], memo: ShortcutMemo) => void): void {
+    if (!found.phrases.length) return;
+    if (r.generation !== this.generation) {
+      r.chosen = this.firstReported(r.input.so, 'chosen');
+      r.rejected = this.firstReported(r.input.ro, 'rejected');
+      r.generation = this.generation;
+    }
+    if (r.chosen) visit(r.key, 'chosen', found.index.get(r.chosen)!, found.phrases, r.memo);
+    if (r.rejected) visit(r.key, 'rejected', found.index.get(r.rejected)!, found.phrases, r.memo);
+  }
+
+  private noPhrases(): ReportedPhrases {
+    const same = !this.reported.size;
+    if (!same) {
       this.reported = new Map();
       this.generation++;
     }
-    return [];
+    return { phrases: [], index: new Map(), same };
   }
 
   private sameReported(phrases: readonly { hash: number; side: Side }[]): boolean {
@@ -301,6 +338,13 @@ export class ShortcutIndex<K extends { readonly line: number }> {
     });
     return found;
   }
+}
+
+/** What ShortcutIndex.phrases found: the phrases, each reported hash's index among them, and whether the reported set is unchanged. */
+export interface ReportedPhrases {
+  phrases: ShortcutPhrase[];
+  index: Map<number, number>;
+  same: boolean;
 }
 
 /** Phrases that pass the counts, by hash, with the side they mark and their counts on each side. */
