@@ -1,7 +1,7 @@
 import { BUNDLED_SCHEMAS } from './bundledSchemas';
 import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
-import { atLine, Finding, SEVERITY_RANK } from './findings';
+import { atLine, copyAtLine, Finding, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
 import { LineLocator } from './positions';
@@ -459,12 +459,15 @@ export class DatasetModel {
   private last: LastSummary | undefined;
   /** Lines replaced since the last summary while no line moved; undefined once lines moved. */
   private touched: number[] | undefined;
+  /** The lines, as the last summary numbered them, of the lines removed since. */
+  private goneLines: number[] = [];
   /**
    * How the last summary was made: every line visited; only the edited lines with a new merge;
    * the edited lines and the dataset findings that came and went spliced into the last findings;
-   * or only the edited lines patched (tests and the bench read it).
+   * the same after lines were inserted or removed, the other lines' findings moved in place
+   * ('shifted'); or only the edited lines patched (tests and the bench read it).
    */
-  lastSummaryKind: 'full' | 'merged' | 'spliced' | 'patched' = 'full';
+  lastSummaryKind: 'full' | 'merged' | 'shifted' | 'spliced' | 'patched' = 'full';
 
   constructor(private settings: CheckSettings = {}) {
     this.pipeline = new RecordPipeline(settings);
@@ -495,7 +498,11 @@ export class DatasetModel {
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
     const removed = this.lines.splice(start, deleteCount, ...newLines.map((text): LineState => ({ text, parsed: null })));
-    for (const l of removed) this.forget(l);
+    for (const l of removed) {
+      // Where its findings sit in the last summary (see shiftedSummary).
+      if (l.placed && l.placedLine !== undefined) this.goneLines.push(l.placedLine);
+      this.forget(l);
+    }
     if (this.touched && deleteCount === newLines.length) for (let k = 0; k < deleteCount; k++) this.touched.push(start + k);
     else this.touched = undefined;
   }
@@ -620,7 +627,8 @@ export class DatasetModel {
    * Call parseRange/checkRange in slices first to keep a UI responsive on huge files.
    */
   summary(): CheckSummary {
-    const quick = this.patchedSummary();
+    const quick = this.patchedSummary() ?? this.shiftedSummary();
+    this.goneLines = [];
     if (quick) return quick;
     this.parseRange(0, this.lines.length);
     const format = this.updateFormat();
@@ -632,32 +640,18 @@ export class DatasetModel {
       this.dataset = new DatasetRun(rules, { config, format });
     }
     const dataset = rules?.length ? this.dataset : undefined;
-    const ordered: RecordEntry[] = [];
-    const added: RecordEntry[] = [];
     const placed: Finding[][] = new Array(this.lines.length);
-    const nonBlank = new Uint8Array(this.lines.length);
-    let records = 0;
+    const t = newTally(this.lines.length);
     for (let i = 0; i < this.lines.length; i++) {
       const l = this.lines[i];
       this.checkLine(l);
-      if (l.parsed?.kind !== 'blank') {
-        records++;
-        nonBlank[i] = 1;
-      }
-      if (l.placedLine !== i || !l.placed) {
-        const own = l.recordFindings!;
-        l.placed = own.length ? applyRuleSettings(own.map((f) => atLine(f, i)), config) : NO_FINDINGS;
-        l.placedLine = i;
-      }
-      placed[i] = l.placed;
-      if (dataset && l.facts) {
-        if (l.entry) l.entry.line = i;
-        else added.push((l.entry = { line: i, facts: l.facts }));
-        ordered.push(l.entry);
-      }
+      if (l.placedLine !== i || !l.placed) place(l, i, config);
+      placed[i] = l.placed!;
+      tally(l, i, t, dataset);
     }
+    const { ordered, records, nonBlank } = t;
     // Added once every entry's line is current, so rules may keep their records in line order.
-    for (const e of added) dataset!.add(e);
+    for (const e of t.added) dataset!.add(e);
     const datasetLists = dataset ? dataset.settledLists(ordered) : [];
     const folded = dataset?.folded(datasetLists);
     // `placed` becomes each line's findings as shown.
@@ -701,9 +695,7 @@ export class DatasetModel {
     const nonBlank = last.nonBlank.slice();
     lines.forEach((i, k) => {
       const l = this.lines[i];
-      const own = l.recordFindings!;
-      l.placed = own.length ? applyRuleSettings(own.map((f) => atLine(f, i)), config) : NO_FINDINGS;
-      l.placedLine = i;
+      place(l, i, config);
       const counted = l.parsed?.kind !== 'blank' ? 1 : 0;
       records += counted - nonBlank[i];
       nonBlank[i] = counted;
@@ -763,6 +755,96 @@ export class DatasetModel {
     return { format: this.detected, records, findings };
   }
 
+  /**
+   * The summary after edits that inserted or removed lines: the record findings of the lines that
+   * stayed are moved to their new lines in place (the model owns them: see `place`), the dataset
+   * rules move theirs likewise (see their running forms), the findings of removed lines are
+   * dropped from the last findings, and the new lines' findings and the dataset findings that came
+   * and went are spliced in. Undefined when it cannot be done so: the full summary then runs from
+   * the state left here, as after patchedSummary.
+   */
+  private shiftedSummary(): CheckSummary | undefined {
+    const last = this.last;
+    if (!last || this.touched || last.format !== this.detected) return undefined;
+    const rules = this.settings.datasetRules;
+    const dataset = rules?.length ? this.dataset : undefined;
+    if (rules?.length && !dataset) return undefined;
+    const lines = this.lines;
+    for (const l of lines) if (!l.parsed) l.parsed = toState(parseLine(l.text));
+    if (this.detectFormat() !== this.detected) return undefined;
+    // The last findings without those of removed lines (numbered as the last summary numbered them).
+    const gone = [...new Set(this.goneLines)].sort((a, b) => a - b);
+    const dropped = new Set<Finding>();
+    let findings: Finding[];
+    if (gone.length) {
+      findings = [];
+      let g = 0;
+      for (const f of last.findings) {
+        while (g < gone.length && gone[g] < f.line) g++;
+        if (g < gone.length && gone[g] === f.line) dropped.add(f);
+        else findings.push(f);
+      }
+    } else findings = last.findings.slice();
+    const config = this.pipeline.config;
+    const fresh: number[] = [];
+    const t = newTally(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      this.checkLine(l);
+      if (!l.placed || l.placedLine === undefined) {
+        place(l, i, config);
+        fresh.push(i);
+      } else if (l.placedLine !== i) {
+        const by = i - l.placedLine;
+        for (const f of l.placed) {
+          f.line += by;
+          f.endLine += by;
+        }
+        l.placedLine = i;
+      }
+      tally(l, i, t, dataset);
+    }
+    const { ordered, records, nonBlank } = t;
+    for (const e of t.added) dataset!.add(e);
+    const datasetLists = dataset ? dataset.settledLists(ordered) : [];
+    const folded = dataset?.folded(datasetLists);
+    if (foldKey(folded) !== last.folded) return undefined;
+    const shown: Finding[][] = new Array(lines.length);
+    for (let i = 0; i < lines.length; i++) shown[i] = folded ? withoutFolded(lines[i].placed!, folded) : lines[i].placed!;
+    const merged = () => {
+      const all = mergeByLine(shown, datasetLists);
+      this.last = { format: this.detected, records, findings: all, shown, ordered, datasetLists, folded: last.folded, nonBlank };
+      this.touched = [];
+      this.lastSummaryKind = 'merged';
+      return { format: this.detected, records, findings: all };
+    };
+    const limit = Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length);
+    const deltas: ListDelta[] = [];
+    let changes = 0;
+    for (let k = 0; k < datasetLists.length && changes <= limit; k++) {
+      const d = listDelta(last.datasetLists[k], datasetLists[k], limit - changes);
+      if (!d) return merged();
+      deltas.push(d);
+      changes += d.removed.length + d.added.length;
+    }
+    if (changes > limit || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) return merged();
+    // The new lines' record findings, before the dataset findings on their lines (as mergeByLine).
+    for (const i of fresh) {
+      const own = shown[i];
+      if (!own.length) continue;
+      const from = firstAtLine(findings, i);
+      let to = from;
+      while (to < findings.length && findings[to].line === i) to++;
+      const run = [...own, ...findings.slice(from, to)];
+      if (run.length > 1) sortRun(run, 0, run.length);
+      findings.splice(from, to - from, ...run);
+    }
+    this.last = { format: this.detected, records, findings, shown, ordered, datasetLists, folded: last.folded, nonBlank };
+    this.touched = [];
+    this.lastSummaryKind = 'shifted';
+    return { format: this.detected, records, findings };
+  }
+
   /** Whether the format would change if detected now (cheap; lets callers warn before a full recheck). */
   get needsFullRecheck(): boolean {
     return this.detectFormat() !== this.detected;
@@ -787,6 +869,43 @@ export class DatasetModel {
  */
 /** Shared by every line without findings (never changed). */
 const NO_FINDINGS: Finding[] = [];
+
+
+/** What a summary counts line by line: records, which lines are records, the dataset rules' entries. */
+interface Tally {
+  records: number;
+  nonBlank: Uint8Array;
+  /** Every entry in line order, and the ones new to the dataset rules. */
+  ordered: RecordEntry[];
+  added: RecordEntry[];
+}
+
+function newTally(lines: number): Tally {
+  return { records: 0, nonBlank: new Uint8Array(lines), ordered: [], added: [] };
+}
+
+/** Counts line `i` (a record unless blank) and gives its record to the dataset rules at its current line. */
+function tally(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefined): void {
+  if (l.parsed?.kind !== 'blank') {
+    t.records++;
+    t.nonBlank[i] = 1;
+  }
+  if (dataset && l.facts) {
+    if (l.entry) l.entry.line = i;
+    else t.added.push((l.entry = { line: i, facts: l.facts }));
+    t.ordered.push(l.entry);
+  }
+}
+
+/**
+ * Places a line's record findings on line `i` with the rule settings applied: always copies, so
+ * that the model may move them in place later (see DatasetModel.shiftedSummary).
+ */
+function place(l: LineState, i: number, config: CuratorConfig): void {
+  const own = l.recordFindings!;
+  l.placed = own.length ? applyRuleSettings(own.map((f) => copyAtLine(f, i)), config) : NO_FINDINGS;
+  l.placedLine = i;
+}
 
 /** What DatasetModel.summary last returned and was made of (see patchedSummary). */
 interface LastSummary {
@@ -889,11 +1008,13 @@ function listDelta(old: readonly Finding[], now: readonly Finding[], limit: numb
  * Takes the removed dataset findings out of `findings` (sorted as mergeByLine sorts) and puts the
  * added ones where mergeByLine would have put them: among a line's findings by compareFindings,
  * and after the equal ones that come before them in their rule's list. False when that cannot be
- * told (the caller merges everything again); `findings` is then not to be used.
+ * told (the caller merges everything again); `findings` is then not to be used. Removed findings
+ * in `dropped` were taken out already.
  */
-function spliceDatasetFindings(findings: Finding[], deltas: readonly ListDelta[], lineCount: number): boolean {
+function spliceDatasetFindings(findings: Finding[], deltas: readonly ListDelta[], lineCount: number, dropped?: ReadonlySet<Finding>): boolean {
   for (const d of deltas) {
     for (const f of d.removed) {
+      if (dropped?.has(f)) continue;
       let at = firstAtLine(findings, f.line);
       while (at < findings.length && findings[at] !== f && findings[at].line === f.line) at++;
       if (findings[at] !== f) return false;

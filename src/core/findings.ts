@@ -32,14 +32,13 @@ export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, i
 
 /** Moves a finding computed for a single line (line 0) to its real line number. */
 export function atLine(finding: Finding, line: number): Finding {
+  return line === finding.line ? finding : copyAtLine(finding, line);
+}
+
+/** A copy of a finding computed for a single line (line 0), on its real line number. */
+export function copyAtLine(finding: Finding, line: number): Finding {
   const shift = line - finding.line;
-  if (shift === 0) return finding;
-  return {
-    ...finding,
-    line: finding.line + shift,
-    endLine: finding.endLine + shift,
-    related: finding.related,
-  };
+  return { ...finding, line: finding.line + shift, endLine: finding.endLine + shift };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

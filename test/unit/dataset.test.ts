@@ -27,7 +27,8 @@ test('duplicate records point at the first copy; the fix data removes the later 
   const b = rec('How do I help her eat?', 'Small meals often can help.', 'Just make her eat.');
   const findings = check([a, b, a, a]).filter((f) => f.code === 'dataset-duplicate-record');
   assert.deepEqual(findings.map((f) => f.line), [2, 3]);
-  assert.match(findings[0].message, /repeats line 1 \(copies also on lines 4\)/);
+  // The message names no line (the related locations do, and the CLI prints them).
+  assert.equal(findings[0].message, 'This record repeats an earlier one (3 copies in all; the first is kept)');
   assert.deepEqual(findings[0].data, { fix: 'remove-line', keepLine: 0 });
   assert.deepEqual(findings[0].related?.map((r) => r.line), [0, 3]);
   assert.equal(findings[0].endColumn, a.length, 'covers the whole line');
@@ -36,14 +37,12 @@ test('duplicate records point at the first copy; the fix data removes the later 
   assert.equal(check([a, reordered]).filter((f) => f.code === 'dataset-duplicate-record').length, 1);
 });
 
-test('a large group of copies: each names the first, the first ten others and how many more (built in time linear in the group)', () => {
+test('a large group of copies: each points at the first and the first ten others (built in time linear in the group)', () => {
   const a = rec('How do I help her sleep?', 'A regular bedtime can help.', 'Figure it out.');
   const lines = Array.from({ length: 40 }, () => a);
   const findings = check(lines).filter((f) => f.code === 'dataset-duplicate-record');
   assert.equal(findings.length, 39);
-  // Line 3 (0-based 2): the others are 2, 4, 5, ... (1-based), itself and the first left out.
-  assert.match(findings[1].message, /repeats line 1 \(copies also on lines 2, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 28 more\)/);
-  assert.match(findings[38].message, /repeats line 1 \(copies also on lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 28 more\)/);
+  assert.ok(findings.every((f) => f.message === 'This record repeats an earlier one (40 copies in all; the first is kept)'));
   // Each copy's related locations are the first ten lines other than its own.
   assert.deepEqual(findings[5].related!.map((r) => r.line), [0, 1, 2, 3, 4, 5, 7, 8, 9, 10]);
   assert.deepEqual(findings[30].related!.map((r) => r.line), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -58,7 +57,7 @@ test('duplicate prompts across different records point at each other; not report
   const findings = check([rec(p, 'A regular bedtime helps.', 'No.'), rec('Other?', 'Yes, that can help.', 'No.'), rec(p, 'Daylight in the morning helps.', 'Whatever.')]).filter((f) => f.code === 'dataset-duplicate-prompt');
   assert.deepEqual(findings.map((f) => f.line), [0, 2]);
   assert.deepEqual(findings[0].related?.map((r) => r.line), [2]);
-  assert.match(findings[0].message, /used on 2 lines: 1, 3/);
+  assert.equal(findings[0].message, 'The same prompt is used by 2 records');
   const same = rec(p, 'A regular bedtime helps.', 'No.');
   assert.equal(check([same, same]).filter((f) => f.code === 'dataset-duplicate-prompt').length, 0);
 });
@@ -122,5 +121,5 @@ test('in a very large group of copies the later ones point at the first occurren
   assert.equal(findings.length, 149);
   assert.equal(findings[3].related!.length, 10, 'the first copies still list ten others');
   assert.deepEqual(findings[120].related!.map((r) => [r.line, r.message]), [[0, 'First occurrence (kept)']]);
-  assert.match(findings[120].message, /and 138 more\)/);
+  assert.equal(findings[120].message, 'This record repeats an earlier one (150 copies in all; the first is kept)');
 });

@@ -70,10 +70,12 @@ function editAndCompare(initial: string[], edits: ((lines: string[]) => Splice)[
 
 test('after any sequence of edits the model reports exactly what a fresh check reports', () => {
   const seen = new Set<string>();
+  const kinds = new Set<string>();
   fc.assert(
     fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (initial, edits) => {
       const splices = edits.map((e) => (lines: string[]): Splice => ({ at: e.at % (lines.length + 1), remove: e.remove, insert: e.insert }));
-      editAndCompare(initial, splices, (_, fresh) => {
+      editAndCompare(initial, splices, (model, fresh) => {
+        kinds.add(model.lastSummaryKind);
         for (const f of fresh.findings) if (f.code === 'dataset-tone-unseparated' || f.code === 'pair-inverted') seen.add(f.code);
       });
     }),
@@ -81,6 +83,9 @@ test('after any sequence of edits the model reports exactly what a fresh check r
   );
   // The runs saw files on both sides of the tone note's line.
   assert.deepEqual([...seen].sort(), ['dataset-tone-unseparated', 'pair-inverted']);
+  // Lines inserted and removed: the findings of the other lines were moved in place (and the
+  // fallbacks were taken too).
+  assert.ok(kinds.has('shifted') && kinds.has('merged') && kinds.has('full'), [...kinds].join(' '));
 });
 
 test('edits that replace lines without moving any (the patched summary) report exactly what a fresh check reports', () => {

@@ -1,4 +1,4 @@
-import { ruleDoc, ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
+import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
 import { DatasetAccumulator, DatasetRule, RecordEntry, RuleContext } from '../engine';
 import { Finding, RelatedLocation } from '../findings';
 import { FactTable } from './factTable';
@@ -98,6 +98,11 @@ class Groups {
   findings(): Finding[] {
     for (const g of this.shared) {
       if (g.findings && !moved(g)) continue;
+      if (g.findings) {
+        // The same records, on other lines (lines were inserted or removed above them).
+        moveGroupFindings(g);
+        continue;
+      }
       g.findings = this.build(g.entries);
       g.lines = g.entries.map((e) => e.line);
       this.output = undefined;
@@ -142,17 +147,6 @@ function related(group: readonly RecordEntry[], except: RecordEntry, message: (x
  * "3, 8, 12" or, past MAX_RELATED lines, "3, 8, ... and 5 more" (lines given 0-based, shown
  * 1-based): the first MAX_RELATED of `lines` (more are not read) out of `total`.
  */
-function lineList(lines: readonly number[], total = lines.length): string {
-  const shown = lines.slice(0, MAX_RELATED).map((l) => String(l + 1));
-  return total > MAX_RELATED ? `${shown.join(', ')} and ${total - MAX_RELATED} more` : shown.join(', ');
-}
-
-/**
- * A value made for each member of a group by its index, where what a member is told names the
- * first MAX_RELATED other members: every member past those sees the same ones, so one value made
- * for the first of them serves them all (a group of half a million copies held 5 million
- * locations otherwise).
- */
 function perMember<T>(make: (index: number) => T): (index: number) => T {
   let shared: T | undefined;
   return (index) => (index <= MAX_RELATED ? make(index) : (shared ??= make(index)));
@@ -173,25 +167,18 @@ function relatedPerMember(group: readonly RecordEntry[], message: (x: RecordEntr
 /** Groups larger than this report fewer related locations on their later members. */
 const LARGE_GROUP = 100;
 
+/**
+ * The messages name no line (the related locations do): a record moving changes only the lines
+ * of its group's findings, which the editor then moves in place (see Groups.findings).
+ */
 function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
   const keep = g[0];
-  // Each copy's message names the other copies (every line but the kept one and its own), of
-  // which it shows the first few: collected up to that few, so a group of n copies costs n, not
-  // n squared.
-  const total = g.length - 2;
-  const severity = ruleDoc('dataset-duplicate-record')!.severity;
+  const t = ruleFinding('dataset-duplicate-record', { column: 0, endColumn: 1 }, { count: g.length }, { data: { fix: 'remove-line', keepLine: keep.line } });
   const relatedOf = relatedPerMember(g, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy'));
-  const textOf = perMember((index) => {
-    const others: number[] = [];
-    for (let k = 1; k < g.length && others.length < MAX_RELATED; k++) if (k !== index) others.push(g[k].line);
-    const t = ruleFinding('dataset-duplicate-record', { column: 0, endColumn: 1 }, { first: keep.line + 1, others: total ? ` (copies also on lines ${lineList(others, total)})` : '' }, { data: { fix: 'remove-line', keepLine: keep.line } });
-    return { message: t.message, data: t.data! };
-  });
   const out: Finding[] = [];
   for (let index = 1; index < g.length; index++) {
     const x = g[index];
-    const { message, data } = textOf(index);
-    out.push({ line: x.line, column: 0, endLine: x.line, endColumn: lenOf(x), severity, code: 'dataset-duplicate-record', message, data, related: relatedOf(index) });
+    out.push({ line: x.line, column: 0, endLine: x.line, endColumn: lenOf(x), severity: t.severity, code: t.code, message: t.message, data: t.data, related: relatedOf(index) });
   }
   return out;
 }
@@ -201,7 +188,7 @@ function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
   const h = factsOf(g[0])!.h;
   if (g.every((x) => factsOf(x)!.h === h)) return [];
   // One message for the whole group.
-  const t = ruleFinding('dataset-duplicate-prompt', { column: 0, endColumn: 1 }, { count: g.length, lines: lineList(g.map((x) => x.line)) });
+  const t = ruleFinding('dataset-duplicate-prompt', { column: 0, endColumn: 1 }, { count: g.length });
   const relatedOf = relatedPerMember(g, () => 'Same prompt');
   return g.map((x, i) => ({
     line: x.line,
@@ -216,10 +203,46 @@ function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
 }
 
 /**
- * The rows of `table` that share a key with another row, grouped, groups in the order of their
- * first row; rows whose key is NaN have none. Found by sorting a copy of the keys, without an
- * entry per record in a map.
+ * Moves a group's findings, made when its entries were on `lines`, to the entries' lines now, in
+ * place: their lines, their related locations' and the kept line in their data (objects shared
+ * between findings are moved once).
  */
+function moveGroupFindings(g: SharedGroup): void {
+  // The entries' lines then, ascending (a group is kept in line order): a record's old line finds
+  // its new one by binary search.
+  const then = g.lines!;
+  const move = (line: number) => {
+    let lo = 0;
+    let hi = then.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (then[mid] < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return then[lo] === line ? g.entries[lo].line : line;
+  };
+  // Small groups share nothing between their findings but the data object; larger ones share
+  // related lists and locations (see relatedPerMember), each to be moved once.
+  const moved = g.entries.length > MAX_RELATED + 1 ? new Set<object>() : undefined;
+  for (const f of g.findings!) {
+    f.line = move(f.line);
+    f.endLine = f.line;
+    const related = f.related;
+    if (related && !moved?.has(related)) {
+      moved?.add(related);
+      for (const r of related) {
+        if (moved?.has(r)) continue;
+        moved?.add(r);
+        r.line = move(r.line);
+        r.endLine = r.line;
+      }
+    }
+  }
+  const data = g.findings![0]?.data;
+  if (data && typeof data.keepLine === 'number') data.keepLine = move(data.keepLine);
+  g.lines = g.entries.map((e) => e.line);
+}
+
 function sharedKeyGroups(table: FactTable, keyOf: (row: number) => number): number[][] {
   const keys = new Float64Array(table.size);
   let n = 0;
@@ -563,18 +586,35 @@ export const shortcutRule: DatasetRule = accumulatedRule(
       return output;
     };
     /**
-     * The last findings patched for the records added and removed since: when no record moved and
-     * the reported phrases are the same, no other record's finding changes (each names its phrase
+     * The last findings patched for the records added and removed since: when the reported phrases
+     * are the same, no other record's finding changes but for its line (each names its phrase
      * only), so one record's edit costs that record, not a visit of every record.
      */
     const patched = (found: ReportedPhrases, ordered: readonly RecordEntry[], gone: readonly RecordEntry[], come: readonly RecordEntry[]): Finding[] => {
       const prev = last!;
       const perRecord = prev.named.length - (prev.phrases && !fileOff ? 1 : 0);
       // The output is a new list (the model compares it with the last); the rest is changed in place.
-      const output = prev.output.slice(0, perRecord);
+      const output: Finding[] = new Array(perRecord);
       const { named, lines } = prev;
-      named.length = perRecord;
-      lines.length = perRecord;
+      // The records that went take their findings with them; the others' findings move to their
+      // records' lines, in place (lines were inserted or removed above them).
+      const went = gone.length ? new Set(gone) : undefined;
+      let n = 0;
+      for (let i = 0; i < perRecord; i++) {
+        const e = named[i];
+        if (went?.has(e)) continue;
+        const f = prev.output[i];
+        if (f.line !== e.line) {
+          f.line = e.line;
+          f.endLine = e.line;
+        }
+        output[n] = f;
+        named[n] = e;
+        lines[n++] = e.line;
+      }
+      output.length = n;
+      named.length = n;
+      lines.length = n;
       const firstAt = (line: number) => {
         let lo = 0;
         let hi = lines.length;
@@ -585,16 +625,6 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         }
         return lo;
       };
-      // One record a line, and no line moved: a record that went takes the findings on its line
-      // with it (`named` may still hold an earlier entry of that line, if it came back the same).
-      for (const e of gone) {
-        const at = firstAt(e.line);
-        let to = at;
-        while (to < lines.length && lines[to] === e.line) to++;
-        output.splice(at, to - at);
-        named.splice(at, to - at);
-        lines.splice(at, to - at);
-      }
       let mine: Finding[] = [];
       const adder = new ShortcutFindings(recordOff, (f) => mine.push(f), lastMessages);
       for (const e of come) {
@@ -639,9 +669,21 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         removed = [];
         addedEntries = [];
         removedEntries = [];
-        if (same) return last!.output;
+        if (same) {
+          // Records that came back as they were (the same text typed again): their findings stay,
+          // now named by the new entries.
+          if (come.length) {
+            const cameAt = new Map(come.map((e) => [e.line, e]));
+            const { named } = last!;
+            for (let i = 0; i < named.length; i++) {
+              const e = cameAt.get(named[i].line);
+              if (e) named[i] = e;
+            }
+          }
+          return last!.output;
+        }
         const found = index.phrases({ threshold });
-        if (last && found.same && found.phrases.length && last.phrases && linesKept()) return patched(found, ordered, gone, come);
+        if (last && found.same && found.phrases.length && last.phrases) return patched(found, ordered, gone, come);
         const named: RecordEntry[] = [];
         const output: Finding[] = [];
         const out = new ShortcutFindings(recordOff, (f) => output.push(f), lastMessages);
