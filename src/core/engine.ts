@@ -625,6 +625,8 @@ export class DatasetModel {
   /**
    * Brings everything up to date (parsing what is unparsed) and returns the findings.
    * Call parseRange/checkRange in slices first to keep a UI responsive on huge files.
+   * The findings are the model's own objects: a summary after later edits may move them to other
+   * lines in place, so copy (or shift, see shiftFindings) what is kept past the next edit.
    */
   summary(): CheckSummary {
     const quick = this.patchedSummary() ?? this.shiftedSummary();
