@@ -461,6 +461,8 @@ export class DatasetModel {
   private touched: number[] | undefined;
   /** The lines, as the last summary numbered them, of the lines removed since. */
   private goneLines: number[] = [];
+  /** The lines spliced in since the last summary (some may have gone again). */
+  private freshStates: LineState[] = [];
   /**
    * How the last summary was made: every line visited; only the edited lines with a new merge;
    * the edited lines and the dataset findings that came and went spliced into the last findings;
@@ -497,7 +499,9 @@ export class DatasetModel {
 
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
-    const removed = this.lines.splice(start, deleteCount, ...newLines.map((text): LineState => ({ text, parsed: null })));
+    const states = newLines.map((text): LineState => ({ text, parsed: null }));
+    if (this.last) for (const l of states) this.freshStates.push(l);
+    const removed = this.lines.splice(start, deleteCount, ...states);
     for (const l of removed) {
       // Where its findings sit in the last summary (see shiftedSummary).
       if (l.placed && l.placedLine !== undefined) this.goneLines.push(l.placedLine);
@@ -631,6 +635,7 @@ export class DatasetModel {
   summary(): CheckSummary {
     const quick = this.patchedSummary() ?? this.shiftedSummary();
     this.goneLines = [];
+    this.freshStates = [];
     if (quick) return quick;
     this.parseRange(0, this.lines.length);
     const format = this.updateFormat();
@@ -772,7 +777,9 @@ export class DatasetModel {
     const dataset = rules?.length ? this.dataset : undefined;
     if (rules?.length && !dataset) return undefined;
     const lines = this.lines;
-    for (const l of lines) if (!l.parsed) l.parsed = toState(parseLine(l.text));
+    // Only the lines spliced in since the last summary are new (not parsed, not placed).
+    for (const l of this.freshStates) if (!l.parsed) l.parsed = toState(parseLine(l.text));
+    this.freshStates = [];
     if (this.detectFormat() !== this.detected) return undefined;
     // The last findings without those of removed lines (numbered as the last summary numbered them).
     const gone = [...new Set(this.goneLines)].sort((a, b) => a - b);
@@ -790,10 +797,11 @@ export class DatasetModel {
     const config = this.pipeline.config;
     const fresh: number[] = [];
     const t = newTally(lines.length);
+    const shown: Finding[][] = new Array(lines.length);
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
-      this.checkLine(l);
       if (!l.placed || l.placedLine === undefined) {
+        this.checkLine(l);
         place(l, i, config);
         fresh.push(i);
       } else if (l.placedLine !== i) {
@@ -804,6 +812,7 @@ export class DatasetModel {
         }
         l.placedLine = i;
       }
+      shown[i] = l.placed!;
       tally(l, i, t, dataset);
     }
     const { ordered, records, nonBlank } = t;
@@ -811,8 +820,7 @@ export class DatasetModel {
     const datasetLists = dataset ? dataset.settledLists(ordered) : [];
     const folded = dataset?.folded(datasetLists);
     if (foldKey(folded) !== last.folded) return undefined;
-    const shown: Finding[][] = new Array(lines.length);
-    for (let i = 0; i < lines.length; i++) shown[i] = folded ? withoutFolded(lines[i].placed!, folded) : lines[i].placed!;
+    if (folded) for (let i = 0; i < shown.length; i++) shown[i] = withoutFolded(shown[i], folded);
     const merged = () => {
       const all = mergeByLine(shown, datasetLists);
       this.last = { format: this.detected, records, findings: all, shown, ordered, datasetLists, folded: last.folded, nonBlank };

@@ -48,8 +48,10 @@ interface SharedGroup {
 class Groups {
   private byKey = new Map<number, RecordEntry | SharedGroup>();
   private shared = new Set<SharedGroup>();
-  /** The shared groups by first line; undefined when a group came, went or changed its first entry. */
+  /** The shared groups by first line (undefined until first needed). */
   private order: SharedGroup[] | undefined;
+  /** Groups to take out of `order` (they went, or changed their first entry) and to put back where they now sort. */
+  private reorder = new Set<SharedGroup>();
   private output: Finding[] | undefined;
 
   constructor(private build: (entries: readonly RecordEntry[]) => Finding[]) {}
@@ -67,12 +69,12 @@ class Groups {
       while (at > 0 && g.entries[at - 1].line > e.line) at--;
       g.entries.splice(at, 0, e);
       g.findings = undefined;
-      if (at === 0) this.order = undefined;
+      if (at === 0) this.reorder.add(g);
     } else {
       const group: SharedGroup = { entries: g.line < e.line ? [g, e] : [e, g] };
       this.byKey.set(key, group);
       this.shared.add(group);
-      this.order = undefined;
+      this.reorder.add(group);
     }
     this.output = undefined;
   }
@@ -88,8 +90,8 @@ class Groups {
       if (g.entries.length === 1) {
         this.byKey.set(key, g.entries[0]);
         this.shared.delete(g);
-        this.order = undefined;
-      } else if (at === 0) this.order = undefined;
+        this.reorder.add(g);
+      } else if (at === 0) this.reorder.add(g);
       this.output = undefined;
     }
   }
@@ -110,7 +112,24 @@ class Groups {
     if (!this.output) {
       // Groups never pass each other (entries keep their relative order): the order only changes
       // when a group appears, disappears or gets a new first entry.
-      this.order ??= [...this.shared].sort((a, b) => a.entries[0].line - b.entries[0].line);
+      const first = (g: SharedGroup) => g.entries[0].line;
+      if (!this.order) this.order = [...this.shared].sort((a, b) => first(a) - first(b));
+      else if (this.reorder.size) {
+        const order = this.order.filter((g) => !this.reorder.has(g));
+        for (const g of this.reorder) {
+          if (!this.shared.has(g)) continue;
+          let lo = 0;
+          let hi = order.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (first(order[mid]) < first(g)) lo = mid + 1;
+            else hi = mid;
+          }
+          order.splice(lo, 0, g);
+        }
+        this.order = order;
+      }
+      this.reorder.clear();
       const out: Finding[] = [];
       for (const g of this.order) for (const f of g.findings!) out.push(f);
       this.output = out;
