@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG } from '../src/core/config';
 import { datasetRules, recordRules } from '../src/core/curation';
 import { CheckSettings, DatasetModel } from '../src/core/engine';
 import { firstChecksOnThreads } from '../src/node/modelPool';
-import { listFindings } from '../src/core/shownFindings';
+import { curationListing } from '../src/node/curationProtocol';
 import { extractParts } from '../src/core/parts';
 import { tokenizer } from '../src/core/tokens/tokenizer';
 import { checkFile, checkFileForReport } from '../src/node/checkFile';
@@ -87,7 +87,7 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
   /**
    * An editor-sized model of the file: first check, then the re-check after a one-line edit. Each
    * re-check is timed as the curation worker makes it: the summary, then the findings VS Code
-   * lists picked from it (listFindings).
+   * lists picked from it (curationListing).
    */
   async model(file) {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -113,7 +113,7 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
         if (edited === lines[500 + k]) throw new Error('the bench edit changed nothing');
         t = performance.now();
         model.splice(500 + k, 1, [edited]);
-        listFindings(model.summary().findings);
+        curationListing(model.summary().findings);
         times.push(Math.round((performance.now() - t) * 10) / 10);
       }
       out[`${name}RecheckMs`] = times[0];
@@ -128,14 +128,14 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
         const edited = `${line.slice(0, at)} really${line.slice(at)}`;
         t = performance.now();
         model.splice(900 + k, 1, [edited]);
-        listFindings(model.summary().findings);
+        curationListing(model.summary().findings);
         inside.push(Math.round((performance.now() - t) * 10) / 10);
       }
       out[`${name}InsideMs`] = inside.sort((a, b) => a - b)[2];
       // A new line near the top moves every finding below it.
       t = performance.now();
       model.splice(10, 0, [lines[20]]);
-      listFindings(model.summary().findings);
+      curationListing(model.summary().findings);
       out[`${name}InsertMs`] = Math.round((performance.now() - t) * 10) / 10;
     }
     return out;

@@ -34,7 +34,9 @@ export function listFindings(findings: readonly Finding[], max = MAX_LISTED_PER_
     left -= quota[s];
   }
   const listed: Finding[] = [];
-  for (const f of findings) {
+  // Done once the quotas are met: the most severe often fill them within the first lines.
+  for (let i = 0; i < findings.length && listed.length < max; i++) {
+    const f = findings[i];
     if (quota[f.severity] > 0) {
       quota[f.severity]--;
       listed.push(f);

@@ -1,5 +1,6 @@
 import { CuratorConfig } from '../core/config';
 import { Finding, Severity } from '../core/findings';
+import { ListedFindings, listFindings } from '../core/shownFindings';
 import { FormatId } from '../core/formats';
 
 /** Settings that cross into the worker: plain data (the rules come from the registry there). */
@@ -42,3 +43,12 @@ export type FromCurationWorker =
 
 /** Codes the host's own fast pass produces; the worker's findings with them are not sent. */
 export const STRUCTURAL_CODES: ReadonlySet<string> = new Set(['json-syntax', 'record-not-object', 'schema', 'invalid-utf8', 'config-schema']);
+
+/**
+ * What the worker does with a check's findings: leaves out the host's own (structural) ones and
+ * picks those VS Code lists (the bench times re-checks with it).
+ */
+export function curationListing(findings: readonly Finding[]): ListedFindings & { curation: Finding[] } {
+  const curation = findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+  return { curation, ...listFindings(curation) };
+}

@@ -2,8 +2,7 @@ import { parentPort } from 'worker_threads';
 import { datasetRules, recordRules } from '../core/curation';
 import { DatasetModel } from '../core/engine';
 import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
-import { listFindings } from '../core/shownFindings';
-import { FindingsQuery, FromCurationWorker, PortableSettings, STRUCTURAL_CODES, ToCurationWorker } from './curationProtocol';
+import { curationListing, FindingsQuery, FromCurationWorker, PortableSettings, ToCurationWorker } from './curationProtocol';
 import { firstChecksOnThreads } from './modelPool';
 
 /**
@@ -93,9 +92,9 @@ async function handle(message: ToCurationWorker): Promise<void> {
           await firstChecksOnThreads(d.model, d.settings).catch(() => false);
         }
         const summary = d.model.summary();
-        d.findings = summary.findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+        const { curation, listed, counts, total } = curationListing(summary.findings);
+        d.findings = curation;
         d.splices = [];
-        const { listed, counts, total } = listFindings(d.findings);
         send({ type: 'result', doc: message.doc, requestId: message.requestId, format: summary.format, records: summary.records, listed, counts, total, ms: performance.now() - started });
       } catch (err) {
         send({ type: 'error', doc: message.doc, requestId: message.requestId, message: (err as Error).stack ?? String(err) });
