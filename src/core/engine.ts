@@ -1,7 +1,7 @@
 import { BUNDLED_SCHEMAS } from './bundledSchemas';
 import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
-import { atLine, copyAtLine, Finding, SEVERITY_RANK } from './findings';
+import { atLine, CodeCounts, copyAtLine, Finding, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
 import { LineLocator } from './positions';
@@ -664,7 +664,9 @@ export class DatasetModel {
     // `placed` becomes each line's findings as shown.
     if (folded) for (let i = 0; i < placed.length; i++) placed[i] = withoutFolded(placed[i], folded);
     const findings = mergeByLine(placed, datasetLists);
-    this.last = { format, records, findings, shown: placed, ordered, datasetLists, folded: foldKey(folded), nonBlank };
+    const counts = new CodeCounts();
+    counts.add(findings);
+    this.last = { format, records, findings, shown: placed, ordered, datasetLists, folded: foldKey(folded), nonBlank, counts };
     this.touched = [];
     this.lastSummaryKind = 'full';
     return { format, records, findings };
@@ -720,12 +722,12 @@ export class DatasetModel {
     for (const i of lines) shown[i] = folded ? withoutFolded(this.lines[i].placed!, folded) : this.lines[i].placed!;
     const findings = last.findings.slice();
     let kind: 'patched' | 'spliced' = 'patched';
+    const deltas: ListDelta[] = [];
     if (!datasetLists.every((list, k) => sameFindings(list, last.datasetLists[k]))) {
       // Some dataset findings changed: when a few came and went (a record joined or left a
       // group), they are taken out of and put into the last findings where they sort; otherwise
       // everything is merged again (no line needed checking again, though).
       const limit = Math.max(16, this.lines.length >> 10);
-      const deltas: ListDelta[] = [];
       let changes = 0;
       for (let k = 0; k < datasetLists.length && changes <= limit; k++) {
         const d = listDelta(last.datasetLists[k], datasetLists[k], limit - changes);
@@ -737,7 +739,9 @@ export class DatasetModel {
       }
       if (changes > limit || !spliceDatasetFindings(findings, deltas, this.lines.length)) {
         const merged = mergeByLine(shown, datasetLists);
-        this.last = { ...last, records, findings: merged, shown, ordered, datasetLists, nonBlank };
+        const counts = new CodeCounts();
+        counts.add(merged);
+        this.last = { ...last, records, findings: merged, shown, ordered, datasetLists, nonBlank, counts };
         this.touched = [];
         this.lastSummaryKind = 'merged';
         return { format: this.detected, records, findings: merged };
@@ -756,7 +760,14 @@ export class DatasetModel {
       if (run.length > 1) sortRun(run, 0, run.length);
       findings.splice(from, to - from, ...run);
     });
-    this.last = { ...last, records, findings, shown, ordered, datasetLists: kind === 'spliced' ? datasetLists : last.datasetLists, nonBlank };
+    const counts = last.counts;
+    for (const d of deltas) {
+      counts.add(d.removed, -1);
+      counts.add(d.added.map((a) => a.finding));
+    }
+    for (const before of befores) counts.add(before, -1);
+    for (const i of lines) counts.add(shown[i]);
+    this.last = { ...last, records, findings, shown, ordered, datasetLists: kind === 'spliced' ? datasetLists : last.datasetLists, nonBlank, counts };
     this.touched = [];
     this.lastSummaryKind = kind;
     return { format: this.detected, records, findings };
@@ -823,7 +834,9 @@ export class DatasetModel {
     if (folded) for (let i = 0; i < shown.length; i++) shown[i] = withoutFolded(shown[i], folded);
     const merged = () => {
       const all = mergeByLine(shown, datasetLists);
-      this.last = { format: this.detected, records, findings: all, shown, ordered, datasetLists, folded: last.folded, nonBlank };
+      const counts = new CodeCounts();
+      counts.add(all);
+      this.last = { format: this.detected, records, findings: all, shown, ordered, datasetLists, folded: last.folded, nonBlank, counts };
       this.touched = [];
       this.lastSummaryKind = 'merged';
       return { format: this.detected, records, findings: all };
@@ -849,10 +862,24 @@ export class DatasetModel {
       if (run.length > 1) sortRun(run, 0, run.length);
       findings.splice(from, to - from, ...run);
     }
-    this.last = { format: this.detected, records, findings, shown, ordered, datasetLists, folded: last.folded, nonBlank };
+    // Counted: what went with the removed lines and the rules' removed findings out, the new
+    // lines' and the rules' added findings in (moving changes no count).
+    const counts = last.counts;
+    counts.add([...dropped], -1);
+    for (const i of fresh) counts.add(shown[i]);
+    for (const d of deltas) {
+      counts.add(d.removed.filter((f) => !dropped.has(f)), -1);
+      counts.add(d.added.map((a) => a.finding));
+    }
+    this.last = { format: this.detected, records, findings, shown, ordered, datasetLists, folded: last.folded, nonBlank, counts };
     this.touched = [];
     this.lastSummaryKind = 'shifted';
     return { format: this.detected, records, findings };
+  }
+
+  /** The last summary's findings counted by code and severity (undefined before the first summary). */
+  get findingCounts(): CodeCounts | undefined {
+    return this.last?.counts;
   }
 
   /** Whether the format would change if detected now (cheap; lets callers warn before a full recheck). */
@@ -930,6 +957,8 @@ interface LastSummary {
   folded: string;
   /** 1 for each line that counts as a record. */
   nonBlank: Uint8Array;
+  /** `findings` counted (kept up to date from one summary to the next). */
+  counts: CodeCounts;
 }
 
 /** The same findings in the same order (the same objects; the lists themselves may be new). */

@@ -119,3 +119,41 @@ export function trimSplice(start: number, oldLines: readonly string[], newLines:
   while (tail < shortest - head && oldLines[oldLines.length - 1 - tail] === newLines[newLines.length - 1 - tail]) tail++;
   return { start: start + head, removed: oldLines.length - head - tail, added: newLines.length - head - tail };
 }
+
+/**
+ * Findings counted by code and severity, kept up to date by adding and taking away (the editor's
+ * model counts the findings an edit changed, not the file's).
+ */
+export class CodeCounts {
+  private byCode = new Map<string, Record<Severity, number>>();
+
+  add(list: readonly Finding[], by: 1 | -1 = 1): void {
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i];
+      let c = this.byCode.get(f.code);
+      if (!c) this.byCode.set(f.code, (c = { error: 0, warning: 0, info: 0, hint: 0 }));
+      c[f.severity] += by;
+    }
+  }
+
+  /** The codes with their counts, those counted at all, by code. */
+  entries(): [string, Record<Severity, number>][] {
+    return [...this.byCode]
+      .filter(([, c]) => c.error || c.warning || c.info || c.hint)
+      .map(([code, c]): [string, Record<Severity, number>] => [code, { ...c }])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** The counts by severity, without the codes in `skip`. */
+  bySeverity(skip?: ReadonlySet<string>): Record<Severity, number> {
+    const out: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+    for (const [code, c] of this.byCode) {
+      if (skip?.has(code)) continue;
+      out.error += c.error;
+      out.warning += c.warning;
+      out.info += c.info;
+      out.hint += c.hint;
+    }
+    return out;
+  }
+}

@@ -26,23 +26,31 @@ export interface ListedFindings {
 /** Picks the findings VS Code would keep of `findings` under a limit of `max`. */
 export function listFindings(findings: readonly Finding[], max = MAX_LISTED_PER_FILE): ListedFindings {
   const counts = countBySeverity(findings);
-  if (findings.length <= max) return { listed: findings.slice(), counts, total: findings.length };
+  return { listed: pickListed(findings, counts, max), counts, total: findings.length };
+}
+
+/**
+ * The findings VS Code would keep of `findings` (counted in `counts`) under a limit of `max`,
+ * leaving out those with a code in `skip` (which `counts` does not count).
+ */
+export function pickListed(findings: readonly Finding[], counts: Record<Severity, number>, max = MAX_LISTED_PER_FILE, skip?: ReadonlySet<string>): Finding[] {
   const quota: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   let left = max;
   for (const s of ORDER) {
     quota[s] = Math.min(counts[s], left);
     left -= quota[s];
   }
+  const wanted = max - left;
   const listed: Finding[] = [];
   // Done once the quotas are met: the most severe often fill them within the first lines.
-  for (let i = 0; i < findings.length && listed.length < max; i++) {
+  for (let i = 0; i < findings.length && listed.length < wanted; i++) {
     const f = findings[i];
-    if (quota[f.severity] > 0) {
+    if (quota[f.severity] > 0 && !skip?.has(f.code)) {
       quota[f.severity]--;
       listed.push(f);
     }
   }
-  return { listed, counts, total: findings.length };
+  return listed;
 }
 
 export function addCounts(a: Record<Severity, number>, b: Record<Severity, number>): Record<Severity, number> {

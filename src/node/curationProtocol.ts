@@ -1,6 +1,6 @@
 import { CuratorConfig } from '../core/config';
-import { Finding, Severity } from '../core/findings';
-import { ListedFindings, listFindings } from '../core/shownFindings';
+import { CodeCounts, Finding, Severity } from '../core/findings';
+import { ListedFindings, MAX_LISTED_PER_FILE, pickListed } from '../core/shownFindings';
 import { FormatId } from '../core/formats';
 
 /** Settings that cross into the worker: plain data (the rules come from the registry there). */
@@ -45,10 +45,12 @@ export type FromCurationWorker =
 export const STRUCTURAL_CODES: ReadonlySet<string> = new Set(['json-syntax', 'record-not-object', 'schema', 'invalid-utf8', 'config-schema']);
 
 /**
- * What the worker does with a check's findings: leaves out the host's own (structural) ones and
- * picks those VS Code lists (the bench times re-checks with it).
+ * What the worker does with a check's findings (counted by the model as it goes): leaves out the
+ * host's own (structural) ones, counts the rest and picks those VS Code lists, without a pass
+ * over every finding (the bench times re-checks with it).
  */
-export function curationListing(findings: readonly Finding[]): ListedFindings & { curation: Finding[] } {
-  const curation = findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
-  return { curation, ...listFindings(curation) };
+export function curationListing(findings: readonly Finding[], counted: CodeCounts): ListedFindings {
+  const counts = counted.bySeverity(STRUCTURAL_CODES);
+  const total = counts.error + counts.warning + counts.info + counts.hint;
+  return { listed: pickListed(findings, counts, MAX_LISTED_PER_FILE, STRUCTURAL_CODES), counts, total };
 }

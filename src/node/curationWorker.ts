@@ -2,7 +2,7 @@ import { parentPort } from 'worker_threads';
 import { datasetRules, recordRules } from '../core/curation';
 import { DatasetModel } from '../core/engine';
 import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
-import { curationListing, FindingsQuery, FromCurationWorker, PortableSettings, ToCurationWorker } from './curationProtocol';
+import { curationListing, FindingsQuery, FromCurationWorker, PortableSettings, STRUCTURAL_CODES, ToCurationWorker } from './curationProtocol';
 import { firstChecksOnThreads } from './modelPool';
 
 /**
@@ -38,7 +38,7 @@ function current(d: Doc): Finding[] {
 }
 
 function answer(d: Doc, query: FindingsQuery): { findings: Finding[]; lines: number[] } {
-  const findings = current(d);
+  const findings = current(d).filter((f) => !STRUCTURAL_CODES.has(f.code));
   switch (query.kind) {
     case 'line':
       return { findings: findings.filter((f) => f.line === query.line), lines: [] };
@@ -92,8 +92,9 @@ async function handle(message: ToCurationWorker): Promise<void> {
           await firstChecksOnThreads(d.model, d.settings).catch(() => false);
         }
         const summary = d.model.summary();
-        const { curation, listed, counts, total } = curationListing(summary.findings);
-        d.findings = curation;
+        const { listed, counts, total } = curationListing(summary.findings, d.model.findingCounts!);
+        // Kept as they are (the structural ones too, left out of answers).
+        d.findings = summary.findings;
         d.splices = [];
         send({ type: 'result', doc: message.doc, requestId: message.requestId, format: summary.format, records: summary.records, listed, counts, total, ms: performance.now() - started });
       } catch (err) {

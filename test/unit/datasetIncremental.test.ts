@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
 import { CheckSummary, checkText, DatasetModel, sortFindings } from '../../src/core/engine';
-import { compareFindings, Finding, Severity } from '../../src/core/findings';
+import { CodeCounts, compareFindings, Finding, Severity } from '../../src/core/findings';
 
 const rec = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
 const items = ['A shower chair', 'A grab rail', 'Good lighting', 'A night light', 'Non-slip mats', 'A bath board', 'A pill organiser', 'A calendar'];
@@ -64,6 +64,10 @@ function editAndCompare(initial: string[], edits: ((lines: string[]) => Splice)[
     const fresh = checkText(lines.join('\n'), settings);
     assert.equal(incremental.records, fresh.records);
     assert.deepEqual(incremental.findings, fresh.findings);
+    // The counts kept up to date from summary to summary are those of the findings.
+    const counted = new CodeCounts();
+    counted.add(fresh.findings);
+    assert.deepEqual(model.findingCounts!.entries(), counted.entries());
     seen(model, fresh);
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding, Severity } from '../../src/core/findings';
+import { CodeCounts, type Finding, type Severity } from '../../src/core/findings';
+import { curationListing, STRUCTURAL_CODES } from '../../src/node/curationProtocol';
 import { findingsToList, listFindings, MAX_LISTED_PER_FILE } from '../../src/core/shownFindings';
 
 const at = (line: number, severity: Severity): Finding => ({ line, column: 0, endLine: line, endColumn: 1, severity, code: `c-${severity}`, message: 'm' });
@@ -46,4 +47,25 @@ test('the list for the Problems panel leaves one place for a note that counts wh
   assert.equal(withKept.length, 6);
   assert.match(withKept[5].message, /^1,495 more problems are not listed/);
   assert.equal(MAX_LISTED_PER_FILE, 1000);
+});
+
+test("the worker's listing, from the model's counts and skipping the structural codes, is the listing of the curation findings alone", () => {
+  // Errors (structural: schema) and warnings early, curation findings of every kind after.
+  const findings: Finding[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const severity = (['error', 'warning', 'info', 'hint'] as const)[i % 7 === 0 ? 0 : i % 5 === 0 ? 1 : i % 3 === 0 ? 2 : 3];
+    findings.push({ ...at(i, severity), code: i % 11 === 0 ? 'schema' : `c-${severity}` });
+  }
+  const counts = new CodeCounts();
+  counts.add(findings);
+  const curation = findings.filter((f) => !STRUCTURAL_CODES.has(f.code));
+  const expected = listFindings(curation);
+  const got = curationListing(findings, counts);
+  assert.deepEqual(got, expected);
+  assert.ok(got.listed.length === MAX_LISTED_PER_FILE && got.total < findings.length);
+  // Under the limit: every curation finding.
+  const few = findings.slice(0, 500);
+  const fewCounts = new CodeCounts();
+  fewCounts.add(few);
+  assert.deepEqual(curationListing(few, fewCounts).listed, few.filter((f) => !STRUCTURAL_CODES.has(f.code)));
 });
