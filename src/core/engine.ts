@@ -54,8 +54,12 @@ export interface DatasetAccumulator {
    */
   add(entry: RecordEntry): void;
   remove(entry: RecordEntry): void;
-  /** Findings for the records present; `ordered` lists exactly those entries, in line order, with current lines. */
-  findings(ordered: readonly RecordEntry[]): Finding[];
+  /**
+   * Findings for the records present; `ordered` lists exactly those entries, in line order, with
+   * current lines. `moved` is false when no entry's line changed since the last call (records
+   * only came and went in place), so an accumulator need not look for moved lines.
+   */
+  findings(ordered: readonly RecordEntry[], moved?: boolean): Finding[];
 }
 
 /** A check across the whole file; it runs on the cached facts, so it must be cheap. */
@@ -187,12 +191,12 @@ export class DatasetRun {
   }
 
   /** Each rule's findings with the config's rule settings applied (see findingLists). */
-  settledLists(ordered: readonly RecordEntry[]): readonly (readonly Finding[])[] {
+  settledLists(ordered: readonly RecordEntry[], moved = true): readonly (readonly Finding[])[] {
     const config = this.ctx.config;
-    if (!Object.keys(config.rules).length) return this.findingLists(ordered);
+    if (!Object.keys(config.rules).length) return this.findingLists(ordered, moved);
     // The same settled object for the same finding, call after call: a rule that hands back most
     // of its findings unchanged gives the editor's summary the same objects (see listDelta).
-    return this.findingLists(ordered).map((list) => {
+    return this.findingLists(ordered, moved).map((list) => {
       const out: Finding[] = [];
       for (const f of list) {
         let settled = this.settled.get(f);
@@ -209,10 +213,10 @@ export class DatasetRun {
   }
 
   /** Each rule's findings as it returned them (not to be changed: rules may hand back a list they keep). */
-  findingLists(ordered: readonly RecordEntry[]): readonly Finding[][] {
+  findingLists(ordered: readonly RecordEntry[], moved = true): readonly Finding[][] {
     return this.rules.map((rule, i) => {
       const acc = this.accumulators[i];
-      return acc ? acc.findings(ordered) : rule.check(ordered, this.ctx);
+      return acc ? acc.findings(ordered, moved) : rule.check(ordered, this.ctx);
     });
   }
 }
@@ -714,7 +718,7 @@ export class DatasetModel {
         dataset.add(l.entry);
       }
     });
-    const datasetLists = dataset ? dataset.settledLists(ordered) : [];
+    const datasetLists = dataset ? dataset.settledLists(ordered, false) : [];
     const folded = dataset?.folded(datasetLists);
     if (foldKey(folded) !== last.folded) return undefined;
     const shown = last.shown.slice();
@@ -815,18 +819,25 @@ export class DatasetModel {
         this.checkLine(l);
         place(l, i, config);
         fresh.push(i);
-      } else if (l.placedLine !== i) {
-        const by = i - l.placedLine;
-        for (const f of l.placed) {
-          f.line += by;
-          f.endLine += by;
+        if (l.parsed?.kind !== 'blank') t.nonBlank[i] = 1;
+      } else {
+        // Whether it is a record, as the last summary saw it (without reading its parse state again).
+        t.nonBlank[i] = last.nonBlank[l.placedLine];
+        if (l.placedLine !== i) {
+          const by = i - l.placedLine;
+          for (const f of l.placed) {
+            f.line += by;
+            f.endLine += by;
+          }
+          l.placedLine = i;
         }
-        l.placedLine = i;
       }
       shown[i] = l.placed!;
-      tally(l, i, t, dataset);
+      enter(l, i, t, dataset);
     }
-    const { ordered, records, nonBlank } = t;
+    const { ordered, nonBlank } = t;
+    let records = 0;
+    for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];
     for (const e of t.added) dataset!.add(e);
     const datasetLists = dataset ? dataset.settledLists(ordered) : [];
     const folded = dataset?.folded(datasetLists);
@@ -927,6 +938,11 @@ function tally(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefine
     t.records++;
     t.nonBlank[i] = 1;
   }
+  enter(l, i, t, dataset);
+}
+
+/** Gives line `i`'s record (if it has one) to the dataset rules at its current line. */
+function enter(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefined): void {
   if (dataset && l.facts) {
     if (l.entry) l.entry.line = i;
     else t.added.push((l.entry = { line: i, facts: l.facts }));

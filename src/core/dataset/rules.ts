@@ -96,10 +96,10 @@ class Groups {
     }
   }
 
-  /** Every shared group's findings, groups in the order of their first line. */
-  findings(): Finding[] {
+  /** Every shared group's findings, groups in the order of their first line; `linesMoved` false when no entry moved since the last call. */
+  findings(linesMoved = true): Finding[] {
     for (const g of this.shared) {
-      if (g.findings && !moved(g)) continue;
+      if (g.findings && (!linesMoved || !moved(g))) continue;
       if (g.findings) {
         // The same records, on other lines (lines were inserted or removed above them).
         moveGroupFindings(g);
@@ -304,10 +304,10 @@ export const duplicatesRule: DatasetRule = accumulatedRule(
         records?.remove(f.h, e);
         if (f.p !== undefined) prompts?.remove(f.p, e);
       },
-      findings() {
+      findings(_, moved) {
         const out: Finding[] = [];
-        if (records) for (const f of records.findings()) out.push(f);
-        if (prompts) for (const f of prompts.findings()) out.push(f);
+        if (records) for (const f of records.findings(moved)) out.push(f);
+        if (prompts) for (const f of prompts.findings(moved)) out.push(f);
         return out;
       },
     };
@@ -580,14 +580,14 @@ export const shortcutRule: DatasetRule = accumulatedRule(
       for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
       return true;
     };
-    const unchanged = (): boolean => {
+    const unchanged = (moved: boolean): boolean => {
       if (!last || added.length !== removed.length) return false;
       if (added.length > 1) {
         added.sort();
         removed.sort();
       }
       for (let i = 0; i < added.length; i++) if (added[i] !== removed[i]) return false;
-      return linesKept();
+      return !moved || linesKept();
     };
     const threshold = ruleThreshold(ctx.config, 'dataset-shortcut');
     const finish = (out: ShortcutFindings, phrases: readonly ShortcutPhrase[], ordered: readonly RecordEntry[], output: Finding[], named: RecordEntry[]): Finding[] => {
@@ -609,31 +609,38 @@ export const shortcutRule: DatasetRule = accumulatedRule(
      * are the same, no other record's finding changes but for its line (each names its phrase
      * only), so one record's edit costs that record, not a visit of every record.
      */
-    const patched = (found: ReportedPhrases, ordered: readonly RecordEntry[], gone: readonly RecordEntry[], come: readonly RecordEntry[]): Finding[] => {
+    const patched = (found: ReportedPhrases, ordered: readonly RecordEntry[], gone: readonly RecordEntry[], come: readonly RecordEntry[], moved: boolean): Finding[] => {
       const prev = last!;
       const perRecord = prev.named.length - (prev.phrases && !fileOff ? 1 : 0);
-      // The output is a new list (the model compares it with the last); the rest is changed in place.
-      const output: Finding[] = new Array(perRecord);
       const { named, lines } = prev;
-      // The records that went take their findings with them; the others' findings move to their
-      // records' lines, in place (lines were inserted or removed above them).
-      const went = gone.length ? new Set(gone) : undefined;
-      let n = 0;
-      for (let i = 0; i < perRecord; i++) {
-        const e = named[i];
-        if (went?.has(e)) continue;
-        const f = prev.output[i];
-        if (f.line !== e.line) {
-          f.line = e.line;
-          f.endLine = e.line;
+      // The output is a new list (the model compares it with the last); the rest is changed in place.
+      let output: Finding[];
+      if (moved) {
+        // The records that went take their findings with them; the others' findings move to their
+        // records' lines, in place (lines were inserted or removed above them).
+        output = new Array(perRecord);
+        const went = gone.length ? new Set(gone) : undefined;
+        let n = 0;
+        for (let i = 0; i < perRecord; i++) {
+          const e = named[i];
+          if (went?.has(e)) continue;
+          const f = prev.output[i];
+          if (f.line !== e.line) {
+            f.line = e.line;
+            f.endLine = e.line;
+          }
+          output[n] = f;
+          named[n] = e;
+          lines[n++] = e.line;
         }
-        output[n] = f;
-        named[n] = e;
-        lines[n++] = e.line;
+        output.length = n;
+        named.length = n;
+        lines.length = n;
+      } else {
+        output = prev.output.slice(0, perRecord);
+        named.length = perRecord;
+        lines.length = perRecord;
       }
-      output.length = n;
-      named.length = n;
-      lines.length = n;
       const firstAt = (line: number) => {
         let lo = 0;
         let hi = lines.length;
@@ -644,6 +651,18 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         }
         return lo;
       };
+      if (!moved) {
+        // One record a line, and no line moved: a record that went takes the findings on its line
+        // with it (found by line: `named` may hold an earlier entry of a line that came back the same).
+        for (const e of gone) {
+          const at = firstAt(e.line);
+          let to = at;
+          while (to < lines.length && lines[to] === e.line) to++;
+          output.splice(at, to - at);
+          named.splice(at, to - at);
+          lines.splice(at, to - at);
+        }
+      }
       let mine: Finding[] = [];
       const adder = new ShortcutFindings(recordOff, (f) => mine.push(f), lastMessages);
       for (const e of come) {
@@ -679,9 +698,9 @@ export const shortcutRule: DatasetRule = accumulatedRule(
           removedEntries.push(e);
         }
       },
-      findings(ordered) {
+      findings(ordered, moved) {
         if (fileOff && recordOff) return [];
-        const same = unchanged();
+        const same = unchanged(moved !== false);
         const gone = removedEntries;
         const come = addedEntries;
         added = [];
@@ -702,7 +721,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
           return last!.output;
         }
         const found = index.phrases({ threshold });
-        if (last && found.same && found.phrases.length && last.phrases) return patched(found, ordered, gone, come);
+        if (last && found.same && found.phrases.length && last.phrases) return patched(found, ordered, gone, come, moved !== false);
         const named: RecordEntry[] = [];
         const output: Finding[] = [];
         const out = new ShortcutFindings(recordOff, (f) => output.push(f), lastMessages);
