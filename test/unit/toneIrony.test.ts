@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { analyzeTone } from '../../src/core/tone/analyze';
 import { readingLevel, syllables } from '../../src/core/tone/readability';
 import { lexicon } from '../../src/core/tone/lexicon';
+import { readPrompt } from '../../src/core/tone/prompt';
 import { scanWords } from '../../src/core/tone/words';
 
 /**
@@ -100,4 +101,43 @@ test('readability: a run of letters longer than any word reads as a code, not as
   const { grade } = readingLevel(lex.vocab, scanWords(lex.vocab, [text]));
   assert.ok(grade < 16, `grade ${grade}`);
   assert.ok(analyzeTone([text]).scores.simplicity > 0.5);
+});
+
+// Issue 11: sarcasm from its structure (irony.ts). Prompts and replies are our own.
+const respectWith = (prompt: string, reply: string) => analyzeTone([reply], undefined, readPrompt([prompt])).scores.respect;
+const putDownsWith = (prompt: string, reply: string) => analyzeTone([reply], undefined, readPrompt([prompt])).matches.filter((m) => m.kind === 'respect').map((m) => m.category);
+
+test('structural sarcasm: two of its shapes together count, whatever the words', () => {
+  const cases: [string, string][] = [
+    // The person's words handed back, then praise as a whole sentence.
+    ['I put off the scan for two years because I was scared.', 'Two years! Marvellous. Nothing like waiting, is there?'],
+    ["My son with ADHD lost his third coat this term.", 'A third coat! Impressive. Does he ever think? Apparently not.'],
+    // Words handed back, then praise before a bad outcome.
+    ["I'm scared, my mum fell twice this week because she won't use her walker.", "Fell twice this week! Excellent going. She'll be in hospital by Friday at this rate."],
+    ['I keep forgetting to give Dad his evening pills.', "Forgetting his pills? Brilliant system you have there. He'll end up worse off."],
+    // Words handed back, then praise of what was just agreed to.
+    ['Is it okay to let my toddler skip his nap?', 'Skip the nap? Sure, that will go perfectly. Enjoy the meltdown at teatime.'],
+    // A question answered curtly by the speaker, beside words handed back.
+    ['My daughter wants to stop her medication because she feels fine now.', 'Feels fine now, so she stops? Will that end well? Hardly.'],
+  ];
+  for (const [prompt, reply] of cases) assert.ok(respectWith(prompt, reply) < 0.7, `${reply}: respect ${respectWith(prompt, reply)}`);
+});
+
+test('structural sarcasm: each shape alone, and sincere uses of the same shapes, stay quiet', () => {
+  const cases: [string, string][] = [
+    ["I'm scared, my mum fell twice this week because she won't use her walker.", 'Two falls in a week is frightening. Her GP can ask for a falls assessment.'],
+    ['Is it okay to let my toddler skip his nap?', 'Great question. Many toddlers drop their nap between two and three. If he gets worse-tempered by teatime, a quiet rest can help.'],
+    ['Will the swelling get worse after the operation?', 'Yes, it can get worse for the first two or three days, then it settles.'],
+    ["I finished my last round of chemo today but I'm scared it will come back.", "Congratulations on finishing your last round! It's natural to feel scared about it coming back."],
+    ['Is it my fault that he relapsed?', "Is it your fault? No. Relapse is part of recovery for many people."],
+    ['Can I give my baby water in hot weather?', 'Is she under six months? If so, breast or formula milk is enough, even in hot weather.'],
+    ['My daughter got into nursing school!', "That's wonderful news! Nursing school is a big achievement."],
+    ['Does this rash mean the treatment failed?', 'Not necessarily. A rash can be a side effect rather than a sign the treatment failed.'],
+    // Clarifying questions that take up the person's words are questions, not words handed back.
+    ['Why do all teenagers lie about their homework?', 'What do you mean by all teenagers? Do you mean your own children?'],
+    ['Can you help me? I believe in you.', 'You believe in me? Thank you. What would you like help with?'],
+    // One shape alone.
+    ['My dad has started forgetting his keys.', 'Forgetting his keys? That is common with age, and a key hook by the door helps.'],
+  ];
+  for (const [prompt, reply] of cases) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
 });

@@ -8,6 +8,7 @@ import { findPhrases, masked } from './match';
 import { FADING_CATEGORY, laidOutAsSteps, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
 import type { PromptReading } from './prompt';
 import { gradeToScore, readingLevel } from './readability';
+import { findIrony } from './irony';
 import { findShouting } from './shouting';
 import { languageCounts, shortcutCandidates } from './surface';
 import { scanWords } from './words';
@@ -210,6 +211,16 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     matches.push(m);
   }, WORD_PHRASE_START);
 
+  // Sarcasm from its structure (praise before a bad outcome, a question answered curtly, the person's words handed back): each a cue that needs a second sign.
+  findIrony(lex, words, prompt, (from, to) => {
+    if (masked(mask, from, to) || putDowns?.some((p) => p.from < to && from < p.to)) return;
+    const m = spanMatch(words, from, to - 1, 'respect', 'respect', 'sarcasm', -IRONY_WEIGHT);
+    disrespectTokens += to - from;
+    ordering[words.sentence[from]] = 1;
+    (putDowns ??= []).push({ match: m, from, to, paired: true });
+    matches.push(m);
+  });
+
   // Put-downs that are sincere in a warm reply ("Oh wonderful, congratulations to her.", "Like I said, you're doing well").
   if (conditional) {
     const warmReply = matches.some((m) => m.weight > 0 && m.kind !== 'respect');
@@ -351,6 +362,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   };
 }
 
+/** What a structural sarcasm cue costs on respect once it counts (the weight of the lexicon's sarcasm groups). */
+const IRONY_WEIGHT = 0.35;
 /** Responses shorter than this many words, with no empathy, softener or thanks, count as curt (politeness). */
 export const CURT_WORDS = 6;
 /** The same when the prompt shows distress: a few words do not meet someone who is struggling. */

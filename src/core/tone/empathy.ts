@@ -65,12 +65,19 @@ const LISTED_QUESTIONS = 3;
 /** Weights of the two sentence-level rules. */
 const QUESTION_EXPLORATION = 0.36;
 const NAMED_INTERPRETATION = 0.25;
+/** A statement about what the reader has been going through or doing ("you've been carrying this", "you're juggling a lot"): an interpretation of their situation. */
+const READER_INTERPRETATION = 0.3;
+/** The speaker's perception of how hard something is ("... sounds exhausting", "that must have felt so lonely"), whatever the subject. */
+const PERCEIVED_REACTION = 0.35;
 
 /** Words that put a feeling word in a feeling frame ("to feel judged", "feeling mortified", "being frightened"). */
 const FEELING_FRAMES = new Set(['feel', 'feeling', 'feels', 'felt', 'being']);
 
 /** Articles: a linking word for a chain of modifiers ("a bit low"), but right before an ambiguous feeling word they make it describe a thing. */
 const ARTICLES = new Set(['a', 'an', 'the']);
+
+/** Conditions that state a case rather than a time or a reason ("when you were hoping", "because you care" are not cases). */
+const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
 
 /** Words that ask about the person's inner state in a question ("are you coping?"). */
 const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'finding', 'worrying', 'bearing']);
@@ -91,7 +98,9 @@ const CONDITIONAL = 5;
 const ECHOES_PROMPT = 6;
 /** A feeling of the person named (not only a situation described as "exhausting"): what the sentence-level rules need. */
 const NAMED_PERSON = 7;
-const FACTS = 8;
+/** The sentence states a case ("if", "unless", "whenever"): a feeling named there is a case of the advice. */
+const CASE = 8;
+const FACTS = 9;
 const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [] }) as EmpathyResult;
 
 export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading): EmpathyResult {
@@ -101,7 +110,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   const sentenceCount = t.sentences.length;
   let questions = 0;
   for (const sent of t.sentences) if (sent.question) questions++;
-  if (!evidence.length && !feelings.length && !questions) return NONE;
+  if (!evidence.length && !feelings.length && !questions && !mayAcknowledge(t, flags)) return NONE;
   // The word-level facts (addressed, conditional, echoing the prompt) are read only for the sentences that need them.
   const size = FACTS * sentenceCount;
   if (facts.length < size) facts = new Uint8Array(Math.max(size, 2 * facts.length));
@@ -117,7 +126,10 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     for (let i = sent.firstToken; i < sent.endToken; i++) {
       const f = flags[t.tokens[i]];
       if (f & WORD_YOU) r[s * FACTS + ADDRESSED] = 3;
-      if (f & WORD_CONDITION) r[s * FACTS + CONDITIONAL] = 1;
+      if (f & WORD_CONDITION) {
+        r[s * FACTS + CONDITIONAL] = 1;
+        if (CASE_WORDS.has(vocab.word(t.tokens[i]))) r[s * FACTS + CASE] = 1;
+      }
       if (promptFresh && stampedWord(stamp, t.tokens[i])) r[s * FACTS + ECHOES_PROMPT] = 1;
     }
   };
@@ -131,9 +143,14 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "don't worry", "no need to be scared", "Don't be scared." name a feeling to wave it away.
     const negated = before >= 0 && negatorNear(t, feeling.from);
     if (negated || imperative(s)) continue;
+    // "If the loneliness stays heavy, ...": a feeling named in a condition is a case of the advice, not an acknowledgement.
+    readSentence(s);
+    if (r[s * FACTS + CASE]) continue;
     // "sit down", "low blood sugar": an ambiguous word names a feeling only after a linking word ("you must feel low", "so down"),
     // and not right after an article, where it describes a thing ("a blue badge", "a broken wrist", "the lost keys").
-    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before)))) continue;
+    // "what worries you most": a feeling word with the reader as its object names the reader's feeling.
+    const after = feeling.from + 1 < t.n && t.sentence[feeling.from + 1] === s ? t.tokens[feeling.from + 1] : -1;
+    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you')) continue;
     named |= 1 << feeling.family;
     if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
     if (before >= 0 && FEELING_FRAMES.has(vocab.word(before))) r[s * FACTS + FRAMED_FEELING] = 1;
@@ -149,7 +166,21 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   const extra: EmpathyEvidence[] = [];
   for (let s = 0; s < sentenceCount; s++) {
     if (r[s * FACTS + HAS_EVIDENCE] || imperative(s)) continue;
-    if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) continue;
+    // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
+    if (!t.sentences[s].question && perceivesHardship(t, s, r[s * FACTS + NAMED_FAMILY] > 0)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      continue;
+    }
+    if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) {
+      // Whatever its words, a statement about the reader's effort, situation or experience interprets it; a judgement of them does not.
+      readSentence(s);
+      const sent = t.sentences[s];
+      if (!sent.question && !r[s * FACTS + CONDITIONAL] && r[s * FACTS + ADDRESSED] === 3 && describesReader(t, sent.firstToken, sent.endToken)) {
+        extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
+      }
+      continue;
+    }
     readSentence(s);
     if (r[s * FACTS + ADDRESSED] !== 3 && !r[s * FACTS + FRAMED_FEELING]) continue;
     const sent = t.sentences[s];
@@ -208,6 +239,114 @@ export function combineMechanisms(m: MechanismScores): number {
   let rest = 1;
   for (const k of MECHANISMS) rest *= 1 - m[k];
   return 1 - rest;
+}
+
+/** Adverbs that may stand between "you" and its verb ("you have clearly been carrying", "you really do care"). */
+const READER_ADVERBS = new Set(['clearly', 'obviously', 'really', 'truly', 'genuinely', 'already', 'still', 'also', 'just', 'so', 'always', 'certainly', 'evidently', 'honestly', 'both', 'all', 'plainly', 'deeply', 'even', 'been']);
+/** Adverbs that, before a verb in the simple tense, say the speaker sees something in the reader ("you clearly love her", "you obviously care"). */
+const SEEING_ADVERBS = new Set(['clearly', 'obviously', 'really', 'truly', 'genuinely', 'deeply', 'evidently', 'plainly', 'certainly']);
+/** Verbs that, after "you", do not describe the reader's effort or experience: auxiliaries, modals, obligation and neutral report. */
+const NOT_READER_VERBS = new Set(['will', 'would', 'can', 'could', 'should', 'shall', 'may', 'might', 'must', 'need', 'needs', 'ought', 'have', 'has', 'had', 'do', 'does', 'did', 'are', 'were', 'am', 'is', 'not', 'to', 'got', 'get']);
+/** Words in -ing and -ed that are not verb forms, or verbs in those forms that judge or merely report ("you are being difficult", "you are taking it with food", "you have asked"). */
+const NOT_READER_FORMS = new Set([
+  'nothing', 'something', 'anything', 'everything', 'morning', 'evening', 'during', 'thing', 'things', 'being', 'going', 'overreacting', 'overthinking', 'exaggerating',
+  'imagining', 'ignoring', 'making', 'asking', 'taking', 'using', 'missing', 'wasting', 'refusing', 'avoiding', 'told', 'asked', 'prescribed', 'advised', 'needed', 'used', 'supposed', 'meant', 'allowed',
+  'based', 'expected', 'required', 'mentioned', 'said', 'described', 'stated', 'worried', 'scared',
+]);
+/** Words that make a sentence about the reader a judgement ("you've been doing it wrong"). */
+const JUDGEMENT_WORDS = new Set(['wrong', 'wrongly', 'mistake', 'mistakes', 'mistaken', 'badly', 'fault', 'incorrectly', 'careless', 'lazy', 'silly', 'stupid', 'ridiculous', 'selfish', 'dramatic', 'too']);
+/** Past participles that do not end in -ed. */
+const IRREGULAR_PARTICIPLES = new Set(['done', 'given', 'taken', 'kept', 'held', 'shown', 'fought', 'borne', 'gone', 'come', 'spent', 'brought', 'felt', 'lost', 'grown', 'put', 'stood', 'seen', 'been', 'thought', 'built', 'dealt', 'juggled', 'sat', 'slept', 'won']);
+
+/** Words by which the speaker perceives a situation: "sounds", "seems", and "must" before be/have/feel. */
+const PERCEPTION = new Set(['sounds', 'sound', 'seems', 'seem', 'must']);
+const AFTER_MUST = new Set(['be', 'have', 'feel', 'of']);
+
+/** Whether sentence `s` has a perception word followed, later in the sentence, by a word for hardship or a named distress feeling (`named`: the sentence names one). */
+function perceivesHardship(t: WordTable, s: number, named: boolean): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  let perceived = false;
+  for (let k = sent.firstToken; k < sent.endToken; k++) {
+    const id = t.tokens[k];
+    if (!perceived) {
+      const w = vocab.word(id);
+      if (PERCEPTION.has(w) && (w !== 'must' || (k + 1 < sent.endToken && AFTER_MUST.has(vocab.word(t.tokens[k + 1]))))) {
+        if (negatedAfter(t, k, sent.endToken)) return false;
+        perceived = true;
+        if (named) return true;
+      }
+    } else if (lex.hardship.has(id)) return true;
+  }
+  return false;
+}
+
+/** "That doesn't sound ...", "it must not be": a negator right after (or before) the perception word. */
+function negatedAfter(t: WordTable, k: number, end: number): boolean {
+  const flags = lexicon().vocab.flags;
+  return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
+}
+
+/** Ids of the perception words (lexicon words, so their ids are pinned), made once. */
+let perceptionIds: Set<number> | undefined;
+
+/** Whether the response has a word the two statement rules start from: "you", or a perception word. */
+function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
+  const vocab = lexicon().vocab;
+  const perception = (perceptionIds ??= new Set([...PERCEPTION].map((w) => vocab.id(w))));
+  for (let i = 0; i < t.n; i++) if (flags[t.tokens[i]] & WORD_YOU || perception.has(t.tokens[i])) return true;
+  return false;
+}
+
+function verbForm(w: string, suffix: string): boolean {
+  return w.length > suffix.length + 2 && w.endsWith(suffix) && !NOT_READER_FORMS.has(w);
+}
+
+/**
+ * Whether tokens [from, to) say something about the reader's own effort, situation or experience
+ * with "you" as the subject: a progressive ("you're carrying", "you've been juggling"), a perfect
+ * ("you've given so much", "you have been through"), "you've been so patient", or a simple verb
+ * the speaker sees in them ("you clearly love her"). Not a judgement ("you are wrong", "you've
+ * been doing it wrong"), an obligation or modal ("you need to", "you can"), a negation or a
+ * passive report ("you have been told"). Reads each word a constant number of times.
+ */
+export function describesReader(t: WordTable, from: number, to: number): boolean {
+  const vocab = lexicon().vocab;
+  for (let k = from; k < to; k++) if (JUDGEMENT_WORDS.has(vocab.word(t.tokens[k]))) return false;
+  for (let i = from; i < to; i++) {
+    if (vocab.word(t.tokens[i]) !== 'you') continue;
+    let j = i + 1;
+    let seeing = false;
+    let perfect = false;
+    let progressive = false;
+    let been = false;
+    // At most a few words: auxiliaries and adverbs between "you" and the verb.
+    for (let steps = 0; j < to && steps < 5; steps++, j++) {
+      const w = vocab.word(t.tokens[j]);
+      if (w === 'have' || w === 'had') {
+        if (perfect || progressive) break;
+        perfect = true;
+      } else if (w === 'are' || w === 'were') {
+        if (perfect || progressive) break;
+        progressive = true;
+      } else if (w === 'been' && perfect) {
+        been = true;
+      } else if (READER_ADVERBS.has(w) && w !== 'been') {
+        if (SEEING_ADVERBS.has(w)) seeing = true;
+        // "you've been so patient": an intensifier after "been" is followed by what the reader has been.
+        if (been && vocab.flags[t.tokens[j]] & WORD_INTENSIFIER && j + 1 < to && !NOT_READER_VERBS.has(vocab.word(t.tokens[j + 1]))) return true;
+      } else break;
+    }
+    if (j >= to) continue;
+    const w = vocab.word(t.tokens[j]);
+    if (been || progressive) {
+      if (verbForm(w, 'ing') || (been && w === 'through')) return true;
+    } else if (perfect) {
+      if ((verbForm(w, 'ed') || IRREGULAR_PARTICIPLES.has(w)) && w !== 'been') return true;
+    } else if (seeing && !NOT_READER_VERBS.has(w) && !(vocab.flags[t.tokens[j]] & WORD_NEGATOR)) return true;
+  }
+  return false;
 }
 
 function negatorNear(t: WordTable, at: number): boolean {

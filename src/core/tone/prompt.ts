@@ -68,6 +68,31 @@ export interface PromptReading {
 let wordStamps = new Int32Array(1 << 12);
 let stampNow = 0;
 
+/**
+ * The pairs of adjacent words of the latest prompt read (first person turned into second: "my
+ * tablet" is kept as "your tablet"), to find the person's own words handed back in a reply. One
+ * set, refilled per reading; valid for the reading whose stamp is `pairsStamp`.
+ */
+const promptPairs = new Set<number>();
+/** Every word of the same prompt (any word, common ones too). */
+const promptWords = new Set<number>();
+let pairsStamp = 0;
+const PAIR_BASE = 1 << 20;
+
+function pairKey(a: number, b: number): number {
+  return a * PAIR_BASE + b;
+}
+
+/** Whether words `a` `b` (response ids, second person as written) stand side by side in the prompt read with this stamp (the caller checks the reading is fresh). */
+export function promptPair(stamp: number, a: number, b: number): boolean {
+  return stamp === pairsStamp && a < PAIR_BASE && b < PAIR_BASE && promptPairs.has(pairKey(a, b));
+}
+
+/** Whether the word id is any word of the prompt read with this stamp (the caller checks the reading is fresh). */
+export function promptWord(stamp: number, id: number): boolean {
+  return stamp === pairsStamp && promptWords.has(id);
+}
+
 /** Whether the word id is a content word of the prompt read with this stamp (the caller checks once that the reading's ids are still valid: its generation is the vocabulary's). */
 export function stampedWord(stamp: number, id: number): boolean {
   return id < wordStamps.length && wordStamps[id] === stamp;
@@ -234,6 +259,17 @@ export function readPrompt(segments: readonly string[]): PromptReading {
     const grown = new Int32Array(Math.max(vocab.size, 2 * wordStamps.length));
     grown.set(wordStamps);
     wordStamps = grown;
+  }
+  promptPairs.clear();
+  promptWords.clear();
+  pairsStamp = stamp;
+  for (let i = 0; i < t.n; i++) promptWords.add(t.tokens[i]);
+  const person = lex.irony.person;
+  for (let i = 1; i < t.n; i++) {
+    if (t.sentence[i] !== t.sentence[i - 1]) continue;
+    const a = t.tokens[i - 1];
+    const b = t.tokens[i];
+    promptPairs.add(pairKey(person.get(a) ?? a, person.get(b) ?? b));
   }
   for (let i = 0; i < t.n; i++) {
     const id = t.tokens[i];

@@ -1,0 +1,179 @@
+/**
+ * Sarcasm read from its structure instead of from listed phrases (issue 11). People who write
+ * sarcasm rarely reuse each other's words, but they reuse its shapes:
+ *
+ * - praise or agreement followed, in the same sentence or the next, by a bad outcome ("Brilliant
+ *   idea, that should land her back in hospital", "Sure, skip it. What could go wrong? ... worse");
+ * - a question the speaker answers at once, curtly ("Will he listen? Of course not.");
+ * - the person's own words handed back as a short question or exclamation ("Too tired to cook?",
+ *   "Once a week!"), first person turned into second ("I forgot my tablet" → "Forgot your tablet?");
+ * - exclaimed praise of what a person in distress has just reported ("Wonderful, another fall!").
+ *
+ * Each shape can be sincere on its own (a reflective question, "Is it your fault? No."), so each is
+ * reported as a `paired` cue: analyze.ts counts it only beside another put-down, or beside a second
+ * cue in a reply that acknowledges no feeling. One pass over the sentences; each looks at itself and
+ * the next, so the work is linear in the words.
+ */
+import type { Lexicon } from './lexicon';
+import { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX } from './lexicon';
+import { negatedBefore, phraseAt } from './match';
+import { promptPair, promptWord, PromptReading } from './prompt';
+import { FLAG_QUOTED, WordTable } from './words';
+
+/** Longest sentence (written words) read as words handed back, and as a curt answer. */
+const ECHO_WORDS = 8;
+const ANSWER_WORDS = 4;
+
+/** The first token of [from, to) in `set`, not negated and not quoted; -1 if none. */
+function firstOf(lex: Lexicon, t: WordTable, set: Set<number>, from: number, to: number): number {
+  for (let k = from; k < to; k++) if (set.has(t.tokens[k]) && !(t.flags[k] & FLAG_QUOTED) && !negatedBefore(lex.vocab, t, k)) return k;
+  return -1;
+}
+
+/** A bad outcome in [from, to) that the person did not name themselves (answering "will it get worse?" with "it may get worse" is sincere). */
+function outcomeIn(lex: Lexicon, t: WordTable, from: number, to: number, prompt: PromptReading | undefined): number {
+  for (let k = from; k < to; k++) {
+    const id = t.tokens[k];
+    if (!lex.irony.outcomes.has(id) || t.flags[k] & FLAG_QUOTED || negatedBefore(lex.vocab, t, k)) continue;
+    if (prompt && promptWord(prompt.stamp, id)) continue;
+    return k;
+  }
+  return -1;
+}
+
+/** Praise anywhere in the sentence, or agreement opening it ("Sure, ...", "Oh yes, ..."). */
+function praiseAt(lex: Lexicon, t: WordTable, from: number, to: number): number {
+  const praise = firstOf(lex, t, lex.irony.praise, from, to);
+  if (praise >= 0) return praise;
+  let k = from;
+  while (k < to && lex.vocab.flags[t.tokens[k]] & WORD_DISCOURSE && !lex.irony.agreement.has(t.tokens[k])) k++;
+  return k < to && lex.irony.agreement.has(t.tokens[k]) && !(t.flags[k] & FLAG_QUOTED) ? k : -1;
+}
+
+/** The longest run of tokens in [from, to) whose neighbours stand side by side in the prompt: [start, length]. */
+function echoedRun(t: WordTable, from: number, to: number, stamp: number): [number, number] {
+  let best = 0;
+  let bestStart = from;
+  let run = 1;
+  for (let k = from + 1; k < to; k++) {
+    const a = t.tokens[k - 1];
+    const b = t.tokens[k];
+    if (promptPair(stamp, a, b)) run++;
+    else run = 1;
+    if (run > best) {
+      best = run;
+      bestStart = k - run + 1;
+    }
+  }
+  return best >= 2 ? [bestStart, best] : [from, 0];
+}
+
+/** Whether [from, from + length) holds a word that carries content (not only "you are", "it is"). */
+function hasContentWord(lex: Lexicon, t: WordTable, from: number, length: number): boolean {
+  for (let k = from; k < from + length; k++) {
+    const w = lex.vocab.word(t.tokens[k]);
+    if (w.length >= 4 && !(lex.vocab.flags[t.tokens[k]] & WORD_NEGATOR) && !lex.irony.person.has(t.tokens[k]) && w !== 'your' && w !== 'have' && w !== 'been') return true;
+  }
+  return false;
+}
+
+/**
+ * Whether [from, to) hands words back as a fragment rather than asking about them: a clarifying
+ * question opens with a question word or an auxiliary ("Do you mean ...?", "What do you mean by
+ * ...?"), and the speaker's own "I" or "me" makes it the speaker's sentence.
+ */
+function isFragment(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  if (lex.vocab.flags[t.tokens[from]] & WORD_QUESTION_AUX || lex.irony.questionWords.has(t.tokens[from])) return false;
+  for (let k = from; k < to; k++) if (lex.irony.person.has(t.tokens[k])) return false;
+  return true;
+}
+
+/** Whether [from, to) is praise alone, with at most interjections and intensifiers around it. */
+function onlyPraise(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  let praise = 0;
+  for (let k = from; k < to; k++) {
+    const id = t.tokens[k];
+    if (lex.irony.praise.has(id)) praise++;
+    else if (!(lex.irony.interjections.has(id) || lex.vocab.flags[id] & (WORD_INTENSIFIER | WORD_DISCOURSE))) return false;
+  }
+  return praise > 0;
+}
+
+/** Whether most content words of [from, to) (two or more) are the prompt's ("Forgot a tablet?" after "I forgot my blood pressure tablet"). */
+function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, stamp: number): boolean {
+  let content = 0;
+  let echoed = 0;
+  for (let k = from; k < to; k++) {
+    const id = t.tokens[k];
+    if (lex.vocab.flags[id] & (WORD_ENGLISH | WORD_FRAME_LINK | WORD_DISCOURSE) || lex.vocab.word(id).length < 3 || lex.irony.person.has(id)) continue;
+    content++;
+    if (promptWord(stamp, id)) echoed++;
+  }
+  return echoed >= 2 && 2 * echoed >= content;
+}
+
+/**
+ * Reports each structural sarcasm cue of a response as a token range [from, to). `prompt`, when it
+ * is the latest reading (its words are needed for echoes), enables the shapes that hand the
+ * person's words back.
+ */
+export function findIrony(lex: Lexicon, t: WordTable, prompt: PromptReading | undefined, onCue: (from: number, to: number) => void): void {
+  const sentences = t.sentences;
+  const fresh = prompt && prompt.generation === lex.vocab.generation ? prompt : undefined;
+  for (let s = 0; s < sentences.length; s++) {
+    const sent = sentences[s];
+    const next = s + 1 < sentences.length && sentences[s + 1].seg === sent.seg ? sentences[s + 1] : undefined;
+    const from = sent.firstToken;
+    const to = sent.endToken;
+    if (from >= to) continue;
+
+    // Praise or agreement, then a bad outcome in the sentence or the next.
+    const praise = praiseAt(lex, t, from, to);
+    if (praise >= 0 && !sent.question) {
+      const outcome = outcomeIn(lex, t, praise + 1, to, fresh);
+      if (outcome >= 0) {
+        onCue(praise, outcome + 1);
+        continue;
+      }
+      if (next && outcomeIn(lex, t, next.firstToken, next.endToken, fresh) >= 0) {
+        onCue(praise, to);
+        continue;
+      }
+    }
+
+    // Praise as a whole sentence ("Marvellous.", "Oh, impressive.") or praise of what was just agreed to ("Sure, that will go perfectly.").
+    if (praise >= 0 && !sent.question && (onlyPraise(lex, t, from, to) || (lex.irony.agreement.has(t.tokens[praise]) && firstOf(lex, t, lex.irony.praise, praise + 1, to) >= 0))) {
+      onCue(from, to);
+      continue;
+    }
+
+    // A question the speaker answers at once, curtly.
+    if (sent.question && next && !next.question && next.words <= ANSWER_WORDS && next.firstToken < next.endToken) {
+      if (phraseAt(t, lex.irony.answers, next.firstToken, next.endToken)) {
+        onCue(next.firstToken, next.endToken);
+        s++;
+        continue;
+      }
+    }
+
+    if (!fresh) continue;
+    // The person's own words handed back in a short question, exclamation or interjection ("Oh, once a month.").
+    if ((sent.question || sent.exclaim || lex.irony.interjections.has(t.tokens[from])) && sent.words <= ECHO_WORDS && isFragment(lex, t, from, to)) {
+      const [start, length] = echoedRun(t, from, to, fresh.stamp);
+      if ((length >= 3 || (length >= 2 && sent.words <= ANSWER_WORDS)) && 2 * length >= to - from && hasContentWord(lex, t, start, length)) {
+        onCue(from, to);
+        continue;
+      }
+      if (echoedContent(lex, t, from, to, fresh.stamp)) {
+        onCue(from, to);
+        continue;
+      }
+    }
+    // Exclaimed praise of what a person in distress reported.
+    if (fresh.distress && sent.exclaim && praise >= 0 && lex.irony.praise.has(t.tokens[praise])) {
+      const [start, length] = echoedRun(t, from, to, fresh.stamp);
+      if (length >= 2 && hasContentWord(lex, t, start, length)) onCue(from, to);
+    }
+  }
+}
+
