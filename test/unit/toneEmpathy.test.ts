@@ -214,3 +214,20 @@ test('a feeling word with the reader as its object names the reader’s feeling;
   assert.deepEqual(analyzeTone(['If the worry stays with you for weeks, your GP can help.']).empathy.names, []);
   assert.deepEqual(analyzeTone(['If the loneliness gets heavy, a befriending service can help.']).empathy.names, []);
 });
+
+test('texting and hurried typing read as the words they stand for: contractions without apostrophes, "u", "ur", other apostrophes, "your" for "you\'re"', () => {
+  for (const ack of ['im so sorry ur going thru this', 'thats so hard', 'u r doing so well', 'your not alone in this', 'I´m so sorry, that´s hard.', "don`t blame yourself"]) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  // Ordinary words that look like texting forms stay as written ("its", "were", "well", "your" before a noun).
+  for (const text of ['Its lid should click shut.', 'Your mum can ask the pharmacist.', 'We were told to wait.']) assert.equal(analyzeTone([text]).scores.empathy, analyzeTone(['The lid should click shut.']).scores.empathy, text);
+});
+
+test('hardship named in other grammar: a hard time or situation, a superlative, ease denied, "that is" + a hardship word', () => {
+  for (const ack of ['It is very difficult situation for you.', 'Nights are often the toughest.', 'Looking after someone with dementia is one of the hardest parts of caring.', 'This is not easy.', "Oof, that's a lot of pressure.", 'Very sad to hear this.', 'You are such a good daughter to her.']) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  for (const ack of ['If it gets harder for you, ask for a review.', 'The first dose is the hardest to remember without a routine.'.replace('the hardest', 'hard'), 'That is the pharmacy number.', 'You are good at keeping records.', 'It is easy to miss a dose.']) {
+    assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+  }
+});

@@ -141,3 +141,11 @@ test('structural sarcasm: each shape alone, and sincere uses of the same shapes,
   ];
   for (const [prompt, reply] of cases) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
 });
+
+test('structural sarcasm: mock emphasis and the opening clause handed back', () => {
+  // Emphasis marked up on an intensifier, beside the person's words handed back as the opening clause.
+  assert.ok(respectWith('He asked me the same thing nine times this morning and I snapped.', 'Nine times, wow, that must have been *so* hard for you. Other people cope.') < 0.7);
+  // Emphasis alone, and emphasis on an instruction, stay quiet.
+  assert.deepEqual(putDownsWith('How much water should she drink?', 'She should drink *really* small sips often, about a cup an hour.'), []);
+  assert.deepEqual(putDownsWith('He asked me the same thing nine times this morning and I snapped.', 'Nine times in a morning is exhausting, and snapping once does not make you a bad son.'), []);
+});

@@ -109,7 +109,8 @@ function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; 
   }
   if (!pairedCount || others) return 0;
   // Two of them read as irony in a cold reply; beside an acknowledgement of the person's feelings they are sincere ("It's a lot, isn't it? ... Good for you for asking").
-  if (pairedCount >= 2 && !matches.some((m) => m.kind === 'empathy')) return 0;
+  // An acknowledgement with an ironic cue inside it ("that must have been *so* hard") is mock sympathy, not warmth.
+  if (pairedCount >= 2 && !matches.some((m) => m.kind === 'empathy' && !putDowns.some((p) => p.paired && overlaps(p.match, m)))) return 0;
   let dropped = 0;
   for (let k = putDowns.length - 1; k >= 0; k--) {
     const p = putDowns[k];
@@ -120,6 +121,10 @@ function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; 
     putDowns.splice(k, 1);
   }
   return dropped;
+}
+
+function overlaps(a: ToneMatch, b: ToneMatch): boolean {
+  return a.seg === b.seg && a.start < b.end && b.start < a.end;
 }
 
 /** Whether the turn continues the prompt's own text ("...such kindness and dignity."): a completion, not a curt reply. */
@@ -212,7 +217,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   }, WORD_PHRASE_START);
 
   // Sarcasm from its structure (praise before a bad outcome, a question answered curtly, the person's words handed back): each a cue that needs a second sign.
-  findIrony(lex, words, prompt, (from, to) => {
+  findIrony(lex, words, segments, prompt, (from, to) => {
     if (masked(mask, from, to) || putDowns?.some((p) => p.from < to && from < p.to)) return;
     const m = spanMatch(words, from, to - 1, 'respect', 'respect', 'sarcasm', -IRONY_WEIGHT);
     disrespectTokens += to - from;

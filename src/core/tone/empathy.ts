@@ -10,9 +10,9 @@
  * exploration, and a feeling named in a statement to the reader ("that guilt is getting in the
  * way of what you need") an interpretation.
  */
-import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
+import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
 import { PromptReading, stampedWord } from './prompt';
-import { WordTable } from './words';
+import { FLAG_PAUSE_AFTER, WordTable } from './words';
 
 /** A feeling word found in a response: first token, family, intensity. */
 export interface NamedFeeling {
@@ -72,6 +72,9 @@ const PERCEIVED_REACTION = 0.35;
 
 /** Words that put a feeling word in a feeling frame ("to feel judged", "feeling mortified", "being frightened"). */
 const FEELING_FRAMES = new Set(['feel', 'feeling', 'feels', 'felt', 'being']);
+
+/** Verbs for taking in news ("sad to hear", "sorry to read"). */
+const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
 
 /** Articles: a linking word for a chain of modifiers ("a bit low"), but right before an ambiguous feeling word they make it describe a thing. */
 const ARTICLES = new Set(['a', 'an', 'the']);
@@ -154,6 +157,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     named |= 1 << feeling.family;
     if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
     if (before >= 0 && FEELING_FRAMES.has(vocab.word(before))) r[s * FACTS + FRAMED_FEELING] = 1;
+    // "sad to hear this", "heartbroken to read that": the speaker's feeling at the news is a reaction to it.
+    if (after >= 0 && vocab.word(after) === 'to' && feeling.from + 2 < t.n && t.sentence[feeling.from + 2] === s && NEWS_VERBS.has(vocab.word(t.tokens[feeling.from + 2]))) r[s * FACTS + FRAMED_FEELING] = 1;
     if (promptFresh && promptFresh.families & (1 << feeling.family)) echoed |= 1 << feeling.family;
     if (feeling.intensity > r[s * FACTS + NAMED_INTENSITY] || (promptFresh && promptFresh.families & (1 << feeling.family))) {
       r[s * FACTS + NAMED_FAMILY] = feeling.family;
@@ -167,7 +172,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   for (let s = 0; s < sentenceCount; s++) {
     if (r[s * FACTS + HAS_EVIDENCE] || imperative(s)) continue;
     // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
-    if (!t.sentences[s].question && perceivesHardship(t, s, r[s * FACTS + NAMED_FAMILY] > 0)) {
+    readSentence(s);
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (perceivesHardship(t, s, r[s * FACTS + NAMED_FAMILY] > 0) || namesHardTime(t, s))) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
       continue;
@@ -261,13 +267,19 @@ const IRREGULAR_PARTICIPLES = new Set(['done', 'given', 'taken', 'kept', 'held',
 /** Words by which the speaker perceives a situation: "sounds", "seems", and "must" before be/have/feel. */
 const PERCEPTION = new Set(['sounds', 'sound', 'seems', 'seem', 'must']);
 const AFTER_MUST = new Set(['be', 'have', 'feel', 'of']);
+const DEMONSTRATIVES = new Set(['that', 'this']);
+const BE_FORMS = new Set(['is', 'was']);
 
 /** Whether sentence `s` has a perception word followed, later in the sentence, by a word for hardship or a named distress feeling (`named`: the sentence names one). */
 function perceivesHardship(t: WordTable, s: number, named: boolean): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
   const sent = t.sentences[s];
-  let perceived = false;
+  // "That's heaps of pressure", "this is such a nightmare": a sentence that opens on "that" or "this" and its verb describes what the person told.
+  let k0 = sent.firstToken;
+  while (k0 < sent.endToken && (vocab.flags[t.tokens[k0]] & WORD_DISCOURSE || t.flags[k0] & FLAG_PAUSE_AFTER)) k0++;
+  let perceived = k0 + 1 < sent.endToken && DEMONSTRATIVES.has(vocab.word(t.tokens[k0])) && BE_FORMS.has(vocab.word(t.tokens[k0 + 1])) && !negatedAfter(t, k0 + 1, sent.endToken);
+  if (perceived && named) return true;
   for (let k = sent.firstToken; k < sent.endToken; k++) {
     const id = t.tokens[k];
     if (!perceived) {
@@ -282,25 +294,64 @@ function perceivesHardship(t: WordTable, s: number, named: boolean): boolean {
   return false;
 }
 
+/** Nouns for a stretch of life or a predicament, which a word for hardship before them describes ("very difficult situation", "a rough few weeks"). */
+const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience', 'moment', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'road', 'journey', 'news', 'position', 'spot', 'stretch', 'season', 'phase', 'stage', 'loss', 'few', 'patch', 'ordeal', 'part', 'parts']);
+
+/**
+ * Whether sentence `s` calls the reader's time or situation hard: a word for hardship right before
+ * a noun for a stretch of life ("it is very difficult situation", "such a rough few weeks"), or
+ * before "for you" ("this is so hard for you"), whatever the rest of the sentence says.
+ */
+function namesHardTime(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken; k < sent.endToken; k++) {
+    // "this is not easy", "none of it is easy": ease denied is hardship.
+    if (vocab.word(t.tokens[k]) === 'easy' && k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR) return true;
+    if (!lex.hardship.has(t.tokens[k]) || (k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR)) continue;
+    // "one of the hardest parts", "nights are the toughest": a superlative of hardship after "the".
+    if (k > sent.firstToken && vocab.word(t.tokens[k]).endsWith('est') && vocab.word(t.tokens[k - 1]) === 'the') return true;
+    if (k + 1 >= sent.endToken) break;
+    const next = vocab.word(t.tokens[k + 1]);
+    if (SITUATIONS.has(next)) return true;
+    if (next === 'for' && k + 2 < sent.endToken && vocab.flags[t.tokens[k + 2]] & WORD_YOU) return true;
+  }
+  return false;
+}
+
 /** "That doesn't sound ...", "it must not be": a negator right after (or before) the perception word. */
 function negatedAfter(t: WordTable, k: number, end: number): boolean {
   const flags = lexicon().vocab.flags;
   return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
 }
 
-/** Ids of the perception words (lexicon words, so their ids are pinned), made once. */
+/** Ids of the perception words and "easy" (lexicon words, so their ids are pinned), made once. */
 let perceptionIds: Set<number> | undefined;
 
-/** Whether the response has a word the two statement rules start from: "you", or a perception word. */
+/** Whether the response has a word the statement rules start from: "you", a perception word or a word for hardship. */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const vocab = lexicon().vocab;
-  const perception = (perceptionIds ??= new Set([...PERCEPTION].map((w) => vocab.id(w))));
-  for (let i = 0; i < t.n; i++) if (flags[t.tokens[i]] & WORD_YOU || perception.has(t.tokens[i])) return true;
+  const perception = (perceptionIds ??= new Set([...PERCEPTION, 'easy'].map((w) => vocab.id(w))));
+  const hardship = lexicon().hardship;
+  for (let i = 0; i < t.n; i++) if (flags[t.tokens[i]] & WORD_YOU || perception.has(t.tokens[i]) || hardship.has(t.tokens[i])) return true;
   return false;
 }
 
+/** Qualities a reader is told they show as a carer or a person ("you are a good daughter", "you're so strong"). */
+const VIRTUES = new Set(['good', 'great', 'loving', 'caring', 'wonderful', 'devoted', 'amazing', 'kind', 'thoughtful', 'strong', 'brave', 'dedicated', 'patient', 'incredible', 'strong', 'courageous', 'resilient']);
+const AFFIRMATION_LINKS = new Set(['a', 'an', 'such', 'so', 'really', 'very', 'incredibly', 'clearly', 'obviously', 'truly']);
+
+/** Whether tokens from `j` affirm a quality of the reader: "(such) a good (daughter)", "so strong", "incredibly patient". */
+function isAffirmation(t: WordTable, j: number, to: number): boolean {
+  const vocab = lexicon().vocab;
+  let k = j;
+  while (k < to && k < j + 3 && AFFIRMATION_LINKS.has(vocab.word(t.tokens[k]))) k++;
+  return k < to && VIRTUES.has(vocab.word(t.tokens[k])) && !(k + 1 < to && vocab.word(t.tokens[k + 1]) === 'at');
+}
+
 function verbForm(w: string, suffix: string): boolean {
-  return w.length > suffix.length + 2 && w.endsWith(suffix) && !NOT_READER_FORMS.has(w);
+  return w.length >= suffix.length + 2 && w.endsWith(suffix) && !NOT_READER_FORMS.has(w);
 }
 
 /**
@@ -340,6 +391,7 @@ export function describesReader(t: WordTable, from: number, to: number): boolean
     }
     if (j >= to) continue;
     const w = vocab.word(t.tokens[j]);
+    if (progressive && !been && isAffirmation(t, j, to)) return true;
     if (been || progressive) {
       if (verbForm(w, 'ing') || (been && w === 'through')) return true;
     } else if (perfect) {

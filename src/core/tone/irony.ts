@@ -7,7 +7,8 @@
  * - a question the speaker answers at once, curtly ("Will he listen? Of course not.");
  * - the person's own words handed back as a short question or exclamation ("Too tired to cook?",
  *   "Once a week!"), first person turned into second ("I forgot my tablet" → "Forgot your tablet?");
- * - exclaimed praise of what a person in distress has just reported ("Wonderful, another fall!").
+ * - exclaimed praise of what a person in distress has just reported ("Wonderful, another fall!");
+ * - mock emphasis: an intensifier or praise marked up as stressed ("that must have been *so* hard").
  *
  * Each shape can be sincere on its own (a reflective question, "Is it your fault? No."), so each is
  * reported as a `paired` cue: analyze.ts counts it only beside another put-down, or beside a second
@@ -18,7 +19,10 @@ import type { Lexicon } from './lexicon';
 import { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX } from './lexicon';
 import { negatedBefore, phraseAt } from './match';
 import { promptPair, promptWord, PromptReading } from './prompt';
-import { FLAG_QUOTED, WordTable } from './words';
+import { FLAG_PAUSE_AFTER, FLAG_QUOTED, WordTable } from './words';
+
+const STAR = 42;
+const UNDERSCORE = 95;
 
 /** Longest sentence (written words) read as words handed back, and as a curt answer. */
 const ECHO_WORDS = 8;
@@ -117,8 +121,17 @@ function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, sta
  * is the latest reading (its words are needed for echoes), enables the shapes that hand the
  * person's words back.
  */
-export function findIrony(lex: Lexicon, t: WordTable, prompt: PromptReading | undefined, onCue: (from: number, to: number) => void): void {
+export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, onCue: (from: number, to: number) => void): void {
   const sentences = t.sentences;
+  // Mock emphasis: an intensifier or a word of praise marked up as stressed ("that must have been *so* hard", "_such_ a great idea").
+  for (let k = 0; k < t.n; k++) {
+    const id = t.tokens[k];
+    if (!(lex.vocab.flags[id] & WORD_INTENSIFIER || lex.irony.praise.has(id))) continue;
+    const text = segments[sentences[t.sentence[k]].seg];
+    const before = text.charCodeAt(t.start[k] - 1);
+    const after = text.charCodeAt(t.end[k]);
+    if ((before === STAR && after === STAR) || (before === UNDERSCORE && after === UNDERSCORE)) onCue(k, k + 1);
+  }
   const fresh = prompt && prompt.generation === lex.vocab.generation ? prompt : undefined;
   for (let s = 0; s < sentences.length; s++) {
     const sent = sentences[s];
@@ -166,6 +179,16 @@ export function findIrony(lex: Lexicon, t: WordTable, prompt: PromptReading | un
       }
       if (echoedContent(lex, t, from, to, fresh.stamp)) {
         onCue(from, to);
+        continue;
+      }
+    }
+    // The same as the opening clause of a longer sentence ("Eleven times, gosh, ...").
+    let clauseEnd = from;
+    while (clauseEnd < to && !(t.flags[clauseEnd] & FLAG_PAUSE_AFTER)) clauseEnd++;
+    if (clauseEnd < to - 1 && clauseEnd - from < ANSWER_WORDS && isFragment(lex, t, from, clauseEnd + 1)) {
+      const [start, length] = echoedRun(t, from, clauseEnd + 1, fresh.stamp);
+      if (length === clauseEnd + 1 - from && hasContentWord(lex, t, start, length)) {
+        onCue(from, clauseEnd + 1);
         continue;
       }
     }

@@ -5,6 +5,7 @@ import jargonData from './lexicons/jargon.json';
 import politenessData from './lexicons/politeness.json';
 import prescriptiveData from './lexicons/prescriptive.json';
 import respectData from './lexicons/respect.json';
+import spellingData from './lexicons/spelling.json';
 import { Vocabulary } from './vocab';
 import { newTable, scanWords, WordTable } from './words';
 
@@ -450,6 +451,13 @@ export function feelingForms(word: string): { word: string; situational: boolean
   return out;
 }
 
+/** The comparative and superlative of a short adjective ("hard" → "harder", "hardest"; "scary" → "scariest"; "sad" → "saddest"); none for long ones, which take "more" and "most". */
+export function gradedForms(adjective: string): string[] {
+  if (adjective.length > 7 || /(ing|ful|ed|ive|ous)$/.test(adjective)) return [];
+  const stem = adjective.endsWith('y') ? `${adjective.slice(0, -1)}i` : adjective.endsWith('e') ? adjective.slice(0, -1) : /^[^aeiou]*[aeiou][bdglmnpt]$/.test(adjective) ? adjective + adjective[adjective.length - 1] : adjective;
+  return [`${stem}er`, `${stem}est`];
+}
+
 interface FamilyData {
   id: string;
   label: string;
@@ -586,8 +594,14 @@ function build(): Lexicon {
   const reassurance: LexiconEntry = { kind: 'softener', category: 'reassurance', weight: 0 };
   for (const pattern of prescriptiveData.negativeOpeners.reassurances) for (const phrase of expandPattern(pattern)) addPhrase(vocab, reassurances, phrase, reassurance);
   const steps = compileSteps(vocab);
+  for (const [written, words] of Object.entries(spellingData.words)) {
+    vocab.spellings.set(vocab.id(written), words.split(' ').map((w) => vocab.id(w)));
+    vocab.longestSpelling = Math.max(vocab.longestSpelling, written.length);
+  }
+  vocab.yourAsYouAre = { your: vocab.id('your'), you: vocab.id('you'), are: vocab.id('are'), before: new Set(spellingData.yourAsYouAre.map((w) => vocab.id(w))) };
   const irony = compileIrony(vocab);
-  const hardship = new Set([...empathyData.classes.hardship, ...emotionsData.situational.words, ...derivedSituational].filter((w) => !w.includes(' ')).map((w) => vocab.id(w)));
+  const hardWords = [...empathyData.classes.hardship, ...emotionsData.situational.words, ...derivedSituational].filter((w) => !w.includes(' '));
+  const hardship = new Set([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of phrases.next.keys()) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of cues.next.keys()) vocab.flags[id] |= WORD_CUE_START;

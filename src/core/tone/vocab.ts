@@ -39,6 +39,12 @@ export class Vocabulary {
   flags = new Uint32Array(1 << 12);
   /** Per-id syllable counts, 0 until computed. */
   syllables = new Uint8Array(1 << 12);
+  /** Informal spellings read as their standard words ("im" → "i am", "u" → "you"): lexicon ids, set once before `pin`. */
+  readonly spellings = new Map<number, readonly number[]>();
+  /** The longest informal spelling (the scanner looks up only words this short). */
+  longestSpelling = 0;
+  /** "your" written for "you're": the ids of "your", "you", "are", and of the words after which "your" reads as "you are" ("your not alone"). */
+  yourAsYouAre: { your: number; you: number; are: number; before: Set<number> } | undefined;
 
   get size(): number {
     return this.words.length;
