@@ -149,3 +149,23 @@ test('structural sarcasm: mock emphasis and the opening clause handed back', () 
   assert.deepEqual(putDownsWith('How much water should she drink?', 'She should drink *really* small sips often, about a cup an hour.'), []);
   assert.deepEqual(putDownsWith('He asked me the same thing nine times this morning and I snapped.', 'Nine times in a morning is exhausting, and snapping once does not make you a bad son.'), []);
 });
+
+test('sarcasm: praise that makes little of a number, mock rewards, mock pity', () => {
+  for (const text of [
+    // Praise making little of a number, beside a mock reward.
+    'Bravo, only three missed doses this week! Someone get her a gold star.',
+    // Mock pity for the person themselves, twice.
+    'Aw, you poor thing. It must be so tough being you.',
+    'Brilliant, just two hours late for his tablets! Shall we throw you a party?',
+  ]) {
+    assert.ok(respect(text) < 0.7, `${text}: respect ${respect(text)}`);
+  }
+  for (const text of [
+    'Congratulations, only one more round to go! That is a real milestone, and you have been so patient.',
+    'Well done for keeping the diary. Only two entries are missing, which is fine.',
+    'We sometimes give children a gold star for each dry night.',
+    'You poor thing, that sounds painful. A warm compress may help.',
+  ]) {
+    assert.deepEqual(sarcasm(text), [], text);
+  }
+});

@@ -92,6 +92,16 @@ function isFragment(lex: Lexicon, t: WordTable, from: number, to: number): boole
   return true;
 }
 
+/** Whether [from, to) holds "only", "just" or "barely" right before a number ("only five a day", "just 2 hours"). */
+function minimisedCount(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  for (let k = from; k + 1 < to; k++) {
+    if (!lex.irony.minimisers.has(t.tokens[k])) continue;
+    const next = lex.vocab.word(t.tokens[k + 1]);
+    if (lex.irony.numbers.has(t.tokens[k + 1]) || (next.charCodeAt(0) >= 48 && next.charCodeAt(0) <= 57)) return true;
+  }
+  return false;
+}
+
 /** Whether [from, to) is praise alone, with at most interjections and intensifiers around it. */
 function onlyPraise(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   let praise = 0;
@@ -156,6 +166,12 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
 
     // Praise as a whole sentence ("Marvellous.", "Oh, impressive.") or praise of what was just agreed to ("Sure, that will go perfectly.").
     if (praise >= 0 && !sent.question && (onlyPraise(lex, t, from, to) || (lex.irony.agreement.has(t.tokens[praise]) && firstOf(lex, t, lex.irony.praise, praise + 1, to) >= 0))) {
+      onCue(from, to);
+      continue;
+    }
+
+    // Praise that makes little of what it praises: "Congratulations, only five a day!", "Well done, just two hours late."
+    if (praise >= 0 && lex.irony.praise.has(t.tokens[praise]) && minimisedCount(lex, t, praise + 1, to)) {
       onCue(from, to);
       continue;
     }

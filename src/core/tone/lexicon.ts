@@ -172,6 +172,9 @@ export interface Lexicon {
 export interface IronyLexicon {
   praise: Set<number>;
   agreement: Set<number>;
+  /** Words that make little of a number ("only", "just"), and number words. */
+  minimisers: Set<number>;
+  numbers: Set<number>;
   /** Interjections that open a mock exclamation ("Oh, ...", "Wow, ..."). */
   interjections: Set<number>;
   /** Bad outcomes, the verbs in all their forms. */
@@ -202,7 +205,7 @@ function compileIrony(vocab: Vocabulary): IronyLexicon {
   for (const phrase of data.answers) addPhrase(vocab, answers, phrase, answer);
   const person = new Map<number, number>();
   for (const [first, second] of [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']]) person.set(vocab.id(first), vocab.id(second));
-  return { praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person };
+  return { minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'fifty', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person };
 }
 
 export interface StepLexicon {
