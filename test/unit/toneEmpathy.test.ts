@@ -231,3 +231,8 @@ test('hardship named in other grammar: a hard time or situation, a superlative, 
     assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
   }
 });
+
+test('a question about how someone close is, or what they were like, is an exploration; a question for facts is not', () => {
+  for (const q of ['What was she like?', 'How is he coping with the news?']) assert.ok(withAck(q) > adviceAlone() + 0.1, q);
+  for (const q of ['What dose is she taking?', 'How does he take it?']) assert.equal(withAck(q), adviceAlone(), q);
+});

@@ -169,3 +169,15 @@ test('sarcasm: praise that makes little of a number, mock rewards, mock pity', (
     assert.deepEqual(sarcasm(text), [], text);
   }
 });
+
+test('"who knew" as a relative clause is not feigned surprise; at the end of a sentence it is', () => {
+  assert.deepEqual(sarcasm('It may help to talk to people who knew him well.'), []);
+  assert.deepEqual(sarcasm('Toddlers throw food, who knew.'), ['sarcasm']);
+});
+
+test('a completion that opens with a quotation mark continues the prompt: not curt, not an order', () => {
+  const a = analyzeTone(["'...calm and gentle, and you made us feel at home too.'"]);
+  assert.deepEqual(a.matches.filter((m) => m.kind === 'command' || m.kind === 'curt'), []);
+  // The same words as a reply of their own are an order.
+  assert.ok(analyzeTone(['Calm down and stop fussing.']).matches.some((m) => m.kind === 'command'));
+});

@@ -5,7 +5,7 @@ import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
 import { lexicon, PhraseKind, WORD_PHRASE_START } from './lexicon';
 import { findPhrases, masked } from './match';
-import { FADING_CATEGORY, laidOutAsSteps, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
+import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
 import type { PromptReading } from './prompt';
 import { gradeToScore, readingLevel } from './readability';
 import { findIrony } from './irony';
@@ -129,7 +129,8 @@ function overlaps(a: ToneMatch, b: ToneMatch): boolean {
 
 /** Whether the turn continues the prompt's own text ("...such kindness and dignity."): a completion, not a curt reply. */
 function continuesPrompt(text: string): boolean {
-  const head = text.trimStart();
+  // An opening quotation mark may come first ("'...calm and comfortable'").
+  const head = text.trimStart().replace(/^["'\u2018\u201c]/, '');
   return head.startsWith('...') || head.startsWith('\u2026');
 }
 
@@ -256,6 +257,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
 
   // Orders: bare commands (politeness), negative openers, and runs of imperative sentences.
   const kinds = sentenceOrders(words, lex, steps, ordering);
+  // A completion's first sentence finishes the prompt's own sentence ("...calm, comfortable and full of dignity"): not an order.
+  if (sentenceCount && continuesPrompt(segments[0])) kinds[0] = ORDER_NONE;
   const isOrder = (s: number) => ordering[s] === 1;
   const empathy = scoreEmpathy(words, evidence, feelings, isOrder, prompt);
   for (let k = 0; k < evidenceMatch.length; k++) evidenceMatch[k].strength = empathy.strengths[k];

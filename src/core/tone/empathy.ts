@@ -64,6 +64,8 @@ const FULL_BONUS_WEIGHT = 0.3;
 const LISTED_QUESTIONS = 3;
 /** Weights of the two sentence-level rules. */
 const QUESTION_EXPLORATION = 0.36;
+/** A question about how someone close to the reader is or was ("What was he like?"). */
+const OTHER_EXPLORATION = 0.3;
 const NAMED_INTERPRETATION = 0.25;
 /** A statement about what the reader has been going through or doing ("you've been carrying this", "you're juggling a lot"): an interpretation of their situation. */
 const READER_INTERPRETATION = 0.3;
@@ -188,6 +190,11 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       continue;
     }
     readSentence(s);
+    // "What was he like?", "How is she doing?": a question about the person someone loves invites them to talk about it.
+    if (t.sentences[s].question && r[s * FACTS + ADDRESSED] !== 3 && asksAboutSomeone(t, s)) {
+      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: OTHER_EXPLORATION, category: 'exploration' });
+      continue;
+    }
     if (r[s * FACTS + ADDRESSED] !== 3 && !r[s * FACTS + FRAMED_FEELING]) continue;
     const sent = t.sentences[s];
     if (sent.question && r[s * FACTS + ADDRESSED] === 3) {
@@ -324,6 +331,24 @@ function namesHardTime(t: WordTable, s: number): boolean {
 function negatedAfter(t: WordTable, k: number, end: number): boolean {
   const flags = lexicon().vocab.flags;
   return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
+}
+
+const THIRD_PERSONS = new Set(['he', 'she', 'they', 'him', 'her', 'them']);
+
+/** Whether question `s` asks how he or she is, or what he or she was like: a wh-opening, a third person, and a state word or "like" at the end. */
+function asksAboutSomeone(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  const first = vocab.word(t.tokens[sent.firstToken]);
+  if (first !== 'what' && first !== 'how') return false;
+  let person = false;
+  let state = false;
+  for (let k = sent.firstToken + 1; k < sent.endToken; k++) {
+    const w = vocab.word(t.tokens[k]);
+    if (THIRD_PERSONS.has(w)) person = true;
+    else if (person && (STATE_WORDS.has(w) || (w === 'like' && k === sent.endToken - 1))) state = true;
+  }
+  return person && state;
 }
 
 /** Ids of the perception words and "easy" (lexicon words, so their ids are pinned), made once. */
