@@ -236,3 +236,9 @@ test('a question about how someone close is, or what they were like, is an explo
   for (const q of ['What was she like?', 'How is he coping with the news?']) assert.ok(withAck(q) > adviceAlone() + 0.1, q);
   for (const q of ['What dose is she taking?', 'How does he take it?']) assert.equal(withAck(q), adviceAlone(), q);
 });
+
+test('a phrase that must open its sentence may follow a short opening interjection set off by a comma', () => {
+  for (const ack of ["Oh no, I'm sorry.", "Honestly, I'm sorry."]) assert.ok(withAck(ack) > adviceAlone() + 0.1, ack);
+  // A longer opening clause still moves the start: "I'm sorry" there is not the sentence's opening ("^ i am sorry").
+  assert.deepEqual(analyzeTone(['When the results came back from the lab, I am sorry.']).matches.filter((m) => m.category === 'sympathy'), []);
+});
