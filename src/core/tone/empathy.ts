@@ -14,6 +14,10 @@ import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE,
 import { PromptReading, stampedWord } from './prompt';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
 
+/** Local copies of flag bits read once per word (an imported binding can cost a property read each time). */
+const YOU = WORD_YOU;
+const CONDITION = WORD_CONDITION;
+
 /** A feeling word found in a response: first token, family, intensity. */
 export interface NamedFeeling {
   from: number;
@@ -130,8 +134,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     const sent = t.sentences[s];
     for (let i = sent.firstToken; i < sent.endToken; i++) {
       const f = flags[t.tokens[i]];
-      if (f & WORD_YOU) r[s * FACTS + ADDRESSED] = 3;
-      if (f & WORD_CONDITION) {
+      if (f & YOU) r[s * FACTS + ADDRESSED] = 3;
+      if (f & CONDITION) {
         r[s * FACTS + CONDITIONAL] = 1;
         if (CASE_WORDS.has(vocab.word(t.tokens[i]))) r[s * FACTS + CASE] = 1;
       }
@@ -175,7 +179,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (r[s * FACTS + HAS_EVIDENCE] || imperative(s)) continue;
     // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
     readSentence(s);
-    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (perceivesHardship(t, s, r[s * FACTS + NAMED_FAMILY] > 0) || namesHardTime(t, s))) {
+    const named = r[s * FACTS + NAMED_FAMILY] > 0;
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s))) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
       continue;
@@ -301,6 +306,16 @@ function perceivesHardship(t: WordTable, s: number, named: boolean): boolean {
   return false;
 }
 
+/** Whether sentence `s` has a word for hardship or "easy" (what the two hardship rules need; a cheap test by id before their reading). */
+function mentionsHardship(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const sent = t.sentences[s];
+  const easy = (easyId ??= lex.vocab.id('easy'));
+  for (let k = sent.firstToken; k < sent.endToken; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy) return true;
+  return false;
+}
+let easyId: number | undefined;
+
 /** Nouns for a stretch of life or a predicament, which a word for hardship before them describes ("very difficult situation", "a rough few weeks"). */
 const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience', 'moment', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'road', 'journey', 'news', 'position', 'spot', 'stretch', 'season', 'phase', 'stage', 'loss', 'few', 'patch', 'ordeal', 'part', 'parts']);
 
@@ -351,17 +366,19 @@ function asksAboutSomeone(t: WordTable, s: number): boolean {
   return person && state;
 }
 
-/** Ids of the perception words and "easy" (lexicon words, so their ids are pinned), made once. */
-let perceptionIds: Set<number> | undefined;
+/** Ids of the words the statement rules start from besides "you": perception words, "easy" and the words for hardship (lexicon words, so their ids are pinned), made once. */
+let starterIds: Set<number> | undefined;
 
 /** Whether the response has a word the statement rules start from: "you", a perception word or a word for hardship. */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
-  const vocab = lexicon().vocab;
-  const perception = (perceptionIds ??= new Set([...PERCEPTION, 'easy'].map((w) => vocab.id(w))));
-  const hardship = lexicon().hardship;
-  for (let i = 0; i < t.n; i++) if (flags[t.tokens[i]] & WORD_YOU || perception.has(t.tokens[i]) || hardship.has(t.tokens[i])) return true;
+  const lex = lexicon();
+  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy'].map((w) => lex.vocab.id(w)), ...lex.hardship]));
+  const you = YOU;
+  const tokens = t.tokens;
+  for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;
   return false;
 }
+
 
 /** Qualities a reader is told they show as a carer or a person ("you are a good daughter", "you're so strong"). */
 const VIRTUES = new Set(['good', 'great', 'loving', 'caring', 'wonderful', 'devoted', 'amazing', 'kind', 'thoughtful', 'strong', 'brave', 'dedicated', 'patient', 'incredible', 'strong', 'courageous', 'resilient']);
@@ -388,10 +405,17 @@ function verbForm(w: string, suffix: string): boolean {
  * passive report ("you have been told"). Reads each word a constant number of times.
  */
 export function describesReader(t: WordTable, from: number, to: number): boolean {
+  if (!describesReaderForm(t, from, to)) return false;
   const vocab = lexicon().vocab;
   for (let k = from; k < to; k++) if (JUDGEMENT_WORDS.has(vocab.word(t.tokens[k]))) return false;
+  return true;
+}
+
+/** The grammar of describesReader, before the judgement words are read. */
+function describesReaderForm(t: WordTable, from: number, to: number): boolean {
+  const vocab = lexicon().vocab;
   for (let i = from; i < to; i++) {
-    if (vocab.word(t.tokens[i]) !== 'you') continue;
+    if (!(vocab.flags[t.tokens[i]] & WORD_YOU) || vocab.word(t.tokens[i]) !== 'you') continue;
     let j = i + 1;
     let seeing = false;
     let perfect = false;

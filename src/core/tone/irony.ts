@@ -16,13 +16,22 @@
  * the next, so the work is linear in the words.
  */
 import type { Lexicon } from './lexicon';
-import { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX } from './lexicon';
+import * as lexiconFlags from './lexicon';
 import { negatedBefore, phraseAt } from './match';
 import { promptPair, promptWord, PromptReading } from './prompt';
-import { FLAG_PAUSE_AFTER, FLAG_QUOTED, WordTable } from './words';
+import * as wordFlags from './words';
+import type { WordTable } from './words';
+
+// Local copies of the flag bits: read in loops over every word, where an imported binding costs a property read each time.
+const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX } = lexiconFlags;
+const { FLAG_PAUSE_AFTER, FLAG_QUOTED } = wordFlags;
 
 const STAR = 42;
 const UNDERSCORE = 95;
+
+function isFirstPerson(lex: Lexicon, id: number): boolean {
+  return id < lex.irony.person.length && lex.irony.person[id] !== 0;
+}
 
 /** Longest sentence (written words) read as words handed back, and as a curt answer. */
 const ECHO_WORDS = 8;
@@ -76,7 +85,7 @@ function echoedRun(t: WordTable, from: number, to: number, stamp: number): [numb
 function hasContentWord(lex: Lexicon, t: WordTable, from: number, length: number): boolean {
   for (let k = from; k < from + length; k++) {
     const w = lex.vocab.word(t.tokens[k]);
-    if (w.length >= 4 && !(lex.vocab.flags[t.tokens[k]] & WORD_NEGATOR) && !lex.irony.person.has(t.tokens[k]) && w !== 'your' && w !== 'have' && w !== 'been') return true;
+    if (w.length >= 4 && !(lex.vocab.flags[t.tokens[k]] & WORD_NEGATOR) && !isFirstPerson(lex, t.tokens[k]) && w !== 'your' && w !== 'have' && w !== 'been') return true;
   }
   return false;
 }
@@ -88,7 +97,7 @@ function hasContentWord(lex: Lexicon, t: WordTable, from: number, length: number
  */
 function isFragment(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   if (lex.vocab.flags[t.tokens[from]] & WORD_QUESTION_AUX || lex.irony.questionWords.has(t.tokens[from])) return false;
-  for (let k = from; k < to; k++) if (lex.irony.person.has(t.tokens[k])) return false;
+  for (let k = from; k < to; k++) if (isFirstPerson(lex, t.tokens[k])) return false;
   return true;
 }
 
@@ -119,7 +128,7 @@ function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, sta
   let echoed = 0;
   for (let k = from; k < to; k++) {
     const id = t.tokens[k];
-    if (lex.vocab.flags[id] & (WORD_ENGLISH | WORD_FRAME_LINK | WORD_DISCOURSE) || lex.vocab.word(id).length < 3 || lex.irony.person.has(id)) continue;
+    if (lex.vocab.flags[id] & (WORD_ENGLISH | WORD_FRAME_LINK | WORD_DISCOURSE) || lex.vocab.word(id).length < 3 || isFirstPerson(lex, id)) continue;
     content++;
     if (promptWord(stamp, id)) echoed++;
   }

@@ -6,7 +6,7 @@ import politenessData from './lexicons/politeness.json';
 import prescriptiveData from './lexicons/prescriptive.json';
 import respectData from './lexicons/respect.json';
 import spellingData from './lexicons/spelling.json';
-import { Vocabulary } from './vocab';
+import { Vocabulary, WORD_SPELLED } from './vocab';
 import { newTable, scanWords, WordTable } from './words';
 
 /**
@@ -183,8 +183,8 @@ export interface IronyLexicon {
   answers: TrieNode;
   /** Words that open a wh-question. */
   questionWords: Set<number>;
-  /** First-person words mapped to the second person ("my" → "your"): the person's words as a reply hands them back. */
-  person: Map<number, number>;
+  /** First-person words mapped to the second person ("my" → "your"), by id (0: not first person): the person's words as a reply hands them back. */
+  person: Int32Array;
 }
 
 /** Forms of an English verb stem: -s/-es, -ed, -ing (with a final e dropped or a final consonant doubled), -ure. Forms that are not words cost an id and nothing else. */
@@ -203,8 +203,9 @@ function compileIrony(vocab: Vocabulary): IronyLexicon {
   const answers = newTrie();
   const answer: LexiconEntry = { kind: 'block', category: 'answer', weight: 0 };
   for (const phrase of data.answers) addPhrase(vocab, answers, phrase, answer);
-  const person = new Map<number, number>();
-  for (const [first, second] of [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']]) person.set(vocab.id(first), vocab.id(second));
+  const pairs = [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']].map(([first, second]) => [vocab.id(first), vocab.id(second)]);
+  const person = new Int32Array(Math.max(...pairs.map(([first]) => first)) + 1);
+  for (const [first, second] of pairs) person[first] = second;
   return { minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'fifty', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person };
 }
 
@@ -598,8 +599,9 @@ function build(): Lexicon {
   for (const pattern of prescriptiveData.negativeOpeners.reassurances) for (const phrase of expandPattern(pattern)) addPhrase(vocab, reassurances, phrase, reassurance);
   const steps = compileSteps(vocab);
   for (const [written, words] of Object.entries(spellingData.words)) {
-    vocab.spellings.set(vocab.id(written), words.split(' ').map((w) => vocab.id(w)));
-    vocab.longestSpelling = Math.max(vocab.longestSpelling, written.length);
+    const id = vocab.id(written);
+    vocab.spellings.set(id, words.split(' ').map((w) => vocab.id(w)));
+    vocab.flags[id] |= WORD_SPELLED;
   }
   vocab.yourAsYouAre = { your: vocab.id('your'), you: vocab.id('you'), are: vocab.id('are'), before: new Set(spellingData.yourAsYouAre.map((w) => vocab.id(w))) };
   const irony = compileIrony(vocab);

@@ -70,27 +70,39 @@ let stampNow = 0;
 
 /**
  * The pairs of adjacent words of the latest prompt read (first person turned into second: "my
- * tablet" is kept as "your tablet"), to find the person's own words handed back in a reply. One
- * set, refilled per reading; valid for the reading whose stamp is `pairsStamp`.
+ * tablet" is kept as "your tablet"), to find the person's own words handed back in a reply, and
+ * every word of it. Kept like `wordStamps`: an open-addressing table of pairs and a stamp per word
+ * id, written with the reading's stamp, so nothing is cleared or allocated per prompt.
  */
-const promptPairs = new Set<number>();
-/** Every word of the same prompt (any word, common ones too). */
-const promptWords = new Set<number>();
-let pairsStamp = 0;
-const PAIR_BASE = 1 << 20;
+let pairFirst = new Int32Array(1 << 12);
+let pairSecond = new Int32Array(1 << 12);
+let pairStamps = new Int32Array(1 << 12);
+let anyWordStamps = new Int32Array(1 << 12);
 
-function pairKey(a: number, b: number): number {
-  return a * PAIR_BASE + b;
+function pairSlot(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & (pairStamps.length - 1);
+}
+
+function addPair(stamp: number, a: number, b: number): void {
+  let k = pairSlot(a, b);
+  while (pairStamps[k] === stamp) {
+    if (pairFirst[k] === a && pairSecond[k] === b) return;
+    k = (k + 1) & (pairStamps.length - 1);
+  }
+  pairStamps[k] = stamp;
+  pairFirst[k] = a;
+  pairSecond[k] = b;
 }
 
 /** Whether words `a` `b` (response ids, second person as written) stand side by side in the prompt read with this stamp (the caller checks the reading is fresh). */
 export function promptPair(stamp: number, a: number, b: number): boolean {
-  return stamp === pairsStamp && a < PAIR_BASE && b < PAIR_BASE && promptPairs.has(pairKey(a, b));
+  for (let k = pairSlot(a, b); pairStamps[k] === stamp; k = (k + 1) & (pairStamps.length - 1)) if (pairFirst[k] === a && pairSecond[k] === b) return true;
+  return false;
 }
 
 /** Whether the word id is any word of the prompt read with this stamp (the caller checks the reading is fresh). */
 export function promptWord(stamp: number, id: number): boolean {
-  return stamp === pairsStamp && promptWords.has(id);
+  return id < anyWordStamps.length && anyWordStamps[id] === stamp;
 }
 
 /** Whether the word id is a content word of the prompt read with this stamp (the caller checks once that the reading's ids are still valid: its generation is the vocabulary's). */
@@ -260,16 +272,26 @@ export function readPrompt(segments: readonly string[]): PromptReading {
     grown.set(wordStamps);
     wordStamps = grown;
   }
-  promptPairs.clear();
-  promptWords.clear();
-  pairsStamp = stamp;
-  for (let i = 0; i < t.n; i++) promptWords.add(t.tokens[i]);
+  if (anyWordStamps.length < vocab.size) {
+    const grown = new Int32Array(Math.max(vocab.size, 2 * anyWordStamps.length));
+    grown.set(anyWordStamps);
+    anyWordStamps = grown;
+  }
+  // At most half full: a prompt of n words has fewer than n pairs.
+  if (pairStamps.length < 2 * t.n) {
+    let size = pairStamps.length;
+    while (size < 2 * t.n) size *= 2;
+    pairFirst = new Int32Array(size);
+    pairSecond = new Int32Array(size);
+    pairStamps = new Int32Array(size);
+  }
   const person = lex.irony.person;
-  for (let i = 1; i < t.n; i++) {
-    if (t.sentence[i] !== t.sentence[i - 1]) continue;
+  for (let i = 0; i < t.n; i++) {
+    anyWordStamps[t.tokens[i]] = stamp;
+    if (i === 0 || t.sentence[i] !== t.sentence[i - 1]) continue;
     const a = t.tokens[i - 1];
     const b = t.tokens[i];
-    promptPairs.add(pairKey(person.get(a) ?? a, person.get(b) ?? b));
+    addPair(stamp, a < person.length && person[a] ? person[a] : a, b < person.length && person[b] ? person[b] : b);
   }
   for (let i = 0; i < t.n; i++) {
     const id = t.tokens[i];

@@ -19,6 +19,9 @@ function hashString(s: string): number {
 
 const MAX_WORDS = 400_000;
 
+/** The flag bit (the highest; the lexicon's own bits are below it) of a word with an entry in `Vocabulary.spellings`. */
+export const WORD_SPELLED = 1 << 31;
+
 /** Slots of the open-addressing table at first (it doubles when half full): small enough to stay in cache. */
 const INITIAL_SLOTS = 1 << 12;
 
@@ -41,8 +44,6 @@ export class Vocabulary {
   syllables = new Uint8Array(1 << 12);
   /** Informal spellings read as their standard words ("im" → "i am", "u" → "you"): lexicon ids, set once before `pin`. */
   readonly spellings = new Map<number, readonly number[]>();
-  /** The longest informal spelling (the scanner looks up only words this short). */
-  longestSpelling = 0;
   /** "your" written for "you're": the ids of "your", "you", "are", and of the words after which "your" reads as "you are" ("your not alone"). */
   yourAsYouAre: { your: number; you: number; are: number; before: Set<number> } | undefined;
 

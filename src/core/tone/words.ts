@@ -1,4 +1,7 @@
-import { Vocabulary } from './vocab';
+import { Vocabulary, WORD_SPELLED } from './vocab';
+
+/** A local copy of the flag bit, read once per word (an imported binding can cost a property read each time). */
+const SPELLED = WORD_SPELLED;
 
 /** FNV-1a start value (the same as the vocabulary's). */
 const HASH_START = 0x811c9dc5 | 0;
@@ -368,7 +371,7 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
       n++;
     }
     // "im", "dont", "u", "ur": a contraction written without its apostrophe, or a texting form, reads as the words it stands for.
-    const spelled = j - i <= vocab.longestSpelling && !hasApostrophe ? vocab.spellings.get(surfaceId) : undefined;
+    const spelled = vocab.flags[surfaceId] & SPELLED && !hasApostrophe ? vocab.spellings.get(surfaceId) : undefined;
     if (spelled && spelled.length === 1) {
       tokens[n] = spelled[0];
       start[n] = i;
