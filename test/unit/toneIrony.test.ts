@@ -181,3 +181,25 @@ test('a completion that opens with a quotation mark continues the prompt: not cu
   // The same words as a reply of their own are an order.
   assert.ok(analyzeTone(['Calm down and stop fussing.']).matches.some((m) => m.kind === 'command'));
 });
+
+test('dismissal from its shapes: a tautology alone; a sweeping generalisation beside deference to someone else', () => {
+  for (const text of [
+    'If the nurse says he can walk, he can walk.',
+    'The school says she is coping, so she is coping.',
+    'Everybody snores at his age. Your sister is probably right.',
+    'Teething pain is normal. Your partner is right, give it a week.',
+  ]) {
+    assert.ok(respect(text) < 0.8, `${text}: respect ${respect(text)}`);
+  }
+  for (const text of [
+    // One shape alone, or in a reply that acknowledges the person.
+    'Everyone grieves differently. It may help to talk to someone who knew her.',
+    'Some snoring is normal. A GP can check for sleep apnoea if he stops breathing at night.',
+    'Your GP is right to check your bloods first.',
+    "It's understandable to worry. Everybody snores at his age, and your sister is probably right, but a GP can check.",
+    // A repeated word is not a repeated clause.
+    'Take it slowly, slowly, and rest between rooms.',
+  ]) {
+    assert.deepEqual(sarcasm(text), [], text);
+  }
+});

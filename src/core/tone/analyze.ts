@@ -218,12 +218,12 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   }, WORD_PHRASE_START);
 
   // Sarcasm from its structure (praise before a bad outcome, a question answered curtly, the person's words handed back): each a cue that needs a second sign.
-  findIrony(lex, words, segments, prompt, (from, to) => {
+  findIrony(lex, words, segments, prompt, (from, to, category, paired) => {
     if (masked(mask, from, to) || putDowns?.some((p) => p.from < to && from < p.to)) return;
-    const m = spanMatch(words, from, to - 1, 'respect', 'respect', 'sarcasm', -IRONY_WEIGHT);
+    const m = spanMatch(words, from, to - 1, 'respect', 'respect', category, -IRONY_WEIGHT);
     disrespectTokens += to - from;
     ordering[words.sentence[from]] = 1;
-    (putDowns ??= []).push({ match: m, from, to, paired: true });
+    (putDowns ??= []).push({ match: m, from, to, paired });
     matches.push(m);
   });
 

@@ -10,6 +10,10 @@
  * - exclaimed praise of what a person in distress has just reported ("Wonderful, another fall!");
  * - mock emphasis: an intensifier or praise marked up as stressed ("that must have been *so* hard").
  *
+ * Dismissal has shapes too: a sweeping generalisation ("Everyone forgets names at 74."), deference
+ * to someone else's word ("Your husband's right."), both paired, and a tautology ("If the doctors
+ * say she's ready, she's ready."), a sign on its own.
+ *
  * Each shape can be sincere on its own (a reflective question, "Is it your fault? No."), so each is
  * reported as a `paired` cue: analyze.ts counts it only beside another put-down, or beside a second
  * cue in a reply that acknowledges no feeling. One pass over the sentences; each looks at itself and
@@ -24,6 +28,7 @@ import type { WordTable } from './words';
 
 // Local copies of the flag bits: read in loops over every word, where an imported binding costs a property read each time.
 const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX } = lexiconFlags;
+const WORD_YOU_BIT = lexiconFlags.WORD_YOU;
 const { FLAG_PAUSE_AFTER, FLAG_QUOTED } = wordFlags;
 
 const STAR = 42;
@@ -111,6 +116,59 @@ function minimisedCount(lex: Lexicon, t: WordTable, from: number, to: number): b
   return false;
 }
 
+/**
+ * A clause said twice, the second time after a comma or "so", as the last word on the matter ("If
+ * the doctors say she's ready, she's ready.", "Your wife says you're fine, so you're fine.").
+ */
+function tautology(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  for (let p = from; p < to - 2; p++) {
+    if (!(t.flags[p] & FLAG_PAUSE_AFTER)) continue;
+    let tail = p + 1;
+    if (lex.irony.thenWords.has(t.tokens[tail])) tail++;
+    const length = to - tail;
+    if (length < 2 || length > 5 || p + 1 - length < from) continue;
+    let same = true;
+    for (let k = 0; k < length && same; k++) same = t.tokens[tail + k] === t.tokens[p + 1 - length + k];
+    if (same) return true;
+  }
+  return false;
+}
+
+/**
+ * A short whole sentence that sweeps the person's case into everyone's ("Everyone forgets names at
+ * 74.", "Old people see things.", "Not every surgery has a hoist.", "Period pain is normal."): no
+ * "you" in it, a group or everyone as the subject, or the matter called normal and nothing more.
+ */
+function generalises(lex: Lexicon, t: WordTable, from: number, to: number, words: number): boolean {
+  if (words > 7) return false;
+  const vocab = lex.vocab;
+  for (let k = from; k < to; k++) if (vocab.flags[t.tokens[k]] & WORD_YOU_BIT) return false;
+  const first = t.tokens[from];
+  if (lex.irony.groups.has(first)) return true;
+  if (vocab.word(first) === 'old' && from + 1 < to && lex.irony.groups.has(t.tokens[from + 1])) return true;
+  if (vocab.flags[first] & WORD_NEGATOR && from + 1 < to && vocab.word(t.tokens[from + 1]) === 'every') return true;
+  // "<something> is normal." and nothing else.
+  return words <= 5 && to - from >= 3 && lex.irony.normal.has(t.tokens[to - 1]) && BE.has(vocab.word(t.tokens[to - 2]));
+}
+const BE = new Set(['is', 'are']);
+const HEDGES = new Set(['probably', 'definitely', 'quite', 'totally', 'absolutely']);
+
+/** Deference to someone else's word in place of the person's worry: "Your husband's right", "Your mum's probably right", "The doctors are right." */
+function defers(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  const vocab = lex.vocab;
+  for (let k = from + 2; k < to; k++) {
+    if (vocab.word(t.tokens[k]) !== 'right') continue;
+    if (k + 1 < to && (vocab.word(t.tokens[k + 1]) === 'to' || vocab.word(t.tokens[k + 1]) === 'that' || vocab.word(t.tokens[k + 1]) === 'now')) return false;
+    let j = k - 1;
+    if (j > from && HEDGES.has(vocab.word(t.tokens[j]))) j--;
+    const w = vocab.word(t.tokens[j]);
+    // "Your husband's right": the possessive-looking 's is "is" after a noun.
+    if (w.endsWith("'s")) return lex.irony.others.has(vocab.id(w.slice(0, -2)));
+    return BE.has(w) && j - 1 >= from && lex.irony.others.has(t.tokens[j - 1]);
+  }
+  return false;
+}
+
 /** Whether [from, to) is praise alone, with at most interjections and intensifiers around it. */
 function onlyPraise(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   let praise = 0;
@@ -140,8 +198,16 @@ function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, sta
  * is the latest reading (its words are needed for echoes), enables the shapes that hand the
  * person's words back.
  */
-export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, onCue: (from: number, to: number) => void): void {
+export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, report: (from: number, to: number, category: string, paired: boolean) => void): void {
   const sentences = t.sentences;
+  const onCue = (from: number, to: number) => report(from, to, 'sarcasm', true);
+  // Dismissal by its shapes: a sweeping generalisation or deference to someone else's word (paired), a tautology (a sign alone).
+  for (let s = 0; s < sentences.length; s++) {
+    const sent = sentences[s];
+    if (sent.question || sent.firstToken >= sent.endToken) continue;
+    if (tautology(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', false);
+    else if (generalises(lex, t, sent.firstToken, sent.endToken, sent.words) || defers(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', true);
+  }
   // Mock emphasis: an intensifier or a word of praise marked up as stressed ("that must have been *so* hard", "_such_ a great idea").
   for (let k = 0; k < t.n; k++) {
     const id = t.tokens[k];

@@ -172,6 +172,11 @@ export interface Lexicon {
 export interface IronyLexicon {
   praise: Set<number>;
   agreement: Set<number>;
+  /** Dismissal: subjects that sweep the person into a group, words that call a matter normal, people whose word is deferred to, and "so"/"then" before a repeated clause. */
+  groups: Set<number>;
+  normal: Set<number>;
+  others: Set<number>;
+  thenWords: Set<number>;
   /** Words that make little of a number ("only", "just"), and number words. */
   minimisers: Set<number>;
   numbers: Set<number>;
@@ -206,7 +211,7 @@ function compileIrony(vocab: Vocabulary): IronyLexicon {
   const pairs = [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']].map(([first, second]) => [vocab.id(first), vocab.id(second)]);
   const person = new Int32Array(Math.max(...pairs.map(([first]) => first)) + 1);
   for (const [first, second] of pairs) person[first] = second;
-  return { minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'fifty', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person };
+  return { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'fifty', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person };
 }
 
 export interface StepLexicon {
