@@ -150,24 +150,25 @@ test('structural sarcasm: mock emphasis and the opening clause handed back', () 
   assert.deepEqual(putDownsWith('He asked me the same thing nine times this morning and I snapped.', 'Nine times in a morning is exhausting, and snapping once does not make you a bad son.'), []);
 });
 
+/** Each text of `unkind` scores below `limit` on respect; each of `sincere` has no put-down at all. */
+function putDownsBothWays(unkind: readonly string[], sincere: readonly string[], limit: number): void {
+  for (const text of unkind) assert.ok(respect(text) < limit, `${text}: respect ${respect(text)}`);
+  for (const text of sincere) assert.deepEqual(sarcasm(text), [], text);
+}
+
 test('sarcasm: praise that makes little of a number, mock rewards, mock pity', () => {
-  for (const text of [
+  putDownsBothWays([
     // Praise making little of a number, beside a mock reward.
     'Bravo, only three missed doses this week! Someone get her a gold star.',
     // Mock pity for the person themselves, twice.
     'Aw, you poor thing. It must be so tough being you.',
     'Brilliant, just two hours late for his tablets! Shall we throw you a party?',
-  ]) {
-    assert.ok(respect(text) < 0.7, `${text}: respect ${respect(text)}`);
-  }
-  for (const text of [
+  ], [
     'Congratulations, only one more round to go! That is a real milestone, and you have been so patient.',
     'Well done for keeping the diary. Only two entries are missing, which is fine.',
     'We sometimes give children a gold star for each dry night.',
     'You poor thing, that sounds painful. A warm compress may help.',
-  ]) {
-    assert.deepEqual(sarcasm(text), [], text);
-  }
+  ], 0.7);
 });
 
 test('"who knew" as a relative clause is not feigned surprise; at the end of a sentence it is', () => {
@@ -183,15 +184,12 @@ test('a completion that opens with a quotation mark continues the prompt: not cu
 });
 
 test('dismissal from its shapes: a tautology alone; a sweeping generalisation beside deference to someone else', () => {
-  for (const text of [
+  putDownsBothWays([
     'If the nurse says he can walk, he can walk.',
     'The school says she is coping, so she is coping.',
     'Everybody snores at his age. Your sister is probably right.',
     'Teething pain is normal. Your partner is right, give it a week.',
-  ]) {
-    assert.ok(respect(text) < 0.8, `${text}: respect ${respect(text)}`);
-  }
-  for (const text of [
+  ], [
     // One shape alone, or in a reply that acknowledges the person.
     'Everyone grieves differently. It may help to talk to someone who knew her.',
     'Some snoring is normal. A GP can check for sleep apnoea if he stops breathing at night.',
@@ -199,7 +197,5 @@ test('dismissal from its shapes: a tautology alone; a sweeping generalisation be
     "It's understandable to worry. Everybody snores at his age, and your sister is probably right, but a GP can check.",
     // A repeated word is not a repeated clause.
     'Take it slowly, slowly, and rest between rooms.',
-  ]) {
-    assert.deepEqual(sarcasm(text), [], text);
-  }
+  ], 0.8);
 });
