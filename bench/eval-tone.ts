@@ -9,8 +9,8 @@
  *     and over the sarcastic, curt and dismissive pairs;
  *   - the share of chosen responses with a tone warning (the false-alarm rate), per class;
  *   - per false-alarm class, how many `quiet` expectations the engine broke.
- * Options: --split test|dev|all (default test), --json (one JSON object), --details (every
- * missed and false finding, by pair), --write-budget (evaluate the test split and record its
+ * Options: --split test|dev|holdout|all (default test; all = dev and test), --json (one JSON
+ * object; not for holdout), --details (every missed and false finding, by pair; not for holdout), --write-budget (evaluate the test split and record its
  * figures in test/fixtures/tone-eval/budget.json, which test/unit/toneEval.test.ts holds the
  * engine to). Tune on dev; test is for measuring.
  */
@@ -25,7 +25,10 @@ import { analyzeTone, TONE_AXES, ToneAxis, ToneScores } from '../src/core/tone/a
 export const EVAL_DIR = path.join(__dirname, '..', 'test', 'fixtures', 'tone-eval');
 export const BUDGET_FILE = path.join(EVAL_DIR, 'budget.json');
 
-export type SplitName = 'dev' | 'test';
+/** dev: tune on it, read its details. holdout: dev pairs by another hand, for a tuner to see
+ * whether a change carries over to pairs it never read (figures only, never details).
+ * test: measuring only. */
+export type SplitName = 'dev' | 'holdout' | 'test';
 export type Split = SplitName | 'all';
 export type PairAxis = ToneAxis | 'overall';
 
@@ -413,7 +416,10 @@ function main(argv: string[]): void {
     return;
   }
   const split = (arg('--split') ?? 'test') as Split;
-  if (!['dev', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, test or all, not ${split}`);
+  if (!['dev', 'holdout', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, holdout, test or all, not ${split}`);
+  if (split === 'holdout' && (argv.includes('--details') || argv.includes('--json'))) {
+    throw new Error('the holdout split prints its figures only: --details and --json would show its pairs to the tuner');
+  }
   const report = evaluate(split);
   if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
   else console.log(formatReport(report, argv.includes('--details')));

@@ -154,3 +154,91 @@ test('the hover and score output name the empathy mechanisms', () => {
   assert.ok(a.distress);
   assert.ok(a.chosen.tone.empathy.reactions > 0 && a.chosen.tone.empathy.explorations > 0 && a.rejected!.tone.empathy.reactions === 0);
 });
+
+// Issue 11: empathy from structure rather than phrase lists. Every text below is our own.
+const advicePart = ' A carer’s assessment from the council is a good first step.';
+const withAck = (ack: string) => analyzeTone([ack + advicePart]).scores.empathy;
+const adviceAlone = () => analyzeTone([advicePart.trim()]).scores.empathy;
+
+test('a statement about the reader’s effort, situation or experience counts, whatever its words', () => {
+  for (const ack of [
+    "You've been keeping the whole household running on your own.",
+    "You're getting up three times a night and still going to work.",
+    'You have clearly poured a great deal of love into looking after her.',
+    "You've given up a lot to be there for him.",
+    "You've been so patient with her through all of this.",
+    'You obviously want the best for your brother.',
+    'You have been through months of hospital visits.',
+  ]) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+});
+
+test('a judgement, an obligation, a modal, a negation or a passive report about the reader does not count', () => {
+  for (const ack of [
+    'You are wrong about the dose.',
+    "You've been giving her the tablets at the wrong time.",
+    'You need to phone the surgery today.',
+    'You can ask for a review at any time.',
+    "You haven't been taking it with food.",
+    'You have been prescribed the lower dose.',
+    'You are being unreasonable with your sister.',
+    "If you're taking ibuprofen as well, check with the pharmacist.",
+  ]) {
+    assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+  }
+});
+
+test('feeling words are read in their other forms (nouns of states, and forms for a situation)', () => {
+  assert.deepEqual(analyzeTone(['The loneliness you describe is real.']).empathy.names, ['loneliness']);
+  assert.deepEqual(analyzeTone(['Your exhaustion makes complete sense.']).empathy.names, ['exhaustion']);
+  assert.deepEqual(analyzeTone(['That irritation is understandable.']).empathy.names, ['anger']);
+  assert.ok(withAck('The weariness you describe is real.') > adviceAlone() + 0.1);
+  // A form for a situation names the feeling but is not the person's own: alone in advice it acknowledges nothing.
+  const stressful = analyzeTone(['The cat may hide for a few days after a stressful move.']);
+  assert.deepEqual(stressful.empathy.names, ['fear']);
+  assert.equal(stressful.scores.empathy, analyzeTone(['The cat may hide for a few days after a move.']).scores.empathy);
+});
+
+test('the speaker perceiving how hard something is counts, whatever the subject', () => {
+  for (const ack of ['Sitting up with him every night sounds exhausting.', 'It sounds like the whole week felt really hard.', 'Hearing that news on your own must have been frightening.']) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  for (const ack of ["That doesn't sound serious.", 'It sounds like a chest infection.', 'The cough seems to be settling.']) {
+    assert.equal(withAck(ack), adviceAlone(), ack);
+  }
+});
+
+test('a feeling word with the reader as its object names the reader’s feeling; a feeling named in a case does not', () => {
+  assert.deepEqual(analyzeTone(['What is it about the move that worries you most?']).empathy.names, ['fear']);
+  assert.deepEqual(analyzeTone(['If the worry stays with you for weeks, your GP can help.']).empathy.names, []);
+  assert.deepEqual(analyzeTone(['If the loneliness gets heavy, a befriending service can help.']).empathy.names, []);
+});
+
+test('texting and hurried typing read as the words they stand for: contractions without apostrophes, "u", "ur", other apostrophes, "your" for "you\'re"', () => {
+  for (const ack of ['im so sorry ur going thru this', 'thats so hard', 'u r doing so well', 'your not alone in this', 'I´m so sorry, that´s hard.', "don`t blame yourself"]) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  // Ordinary words that look like texting forms stay as written ("its", "were", "well", "your" before a noun).
+  for (const text of ['Its lid should click shut.', 'Your mum can ask the pharmacist.', 'We were told to wait.']) assert.equal(analyzeTone([text]).scores.empathy, analyzeTone(['The lid should click shut.']).scores.empathy, text);
+});
+
+test('hardship named in other grammar: a hard time or situation, a superlative, ease denied, "that is" + a hardship word', () => {
+  for (const ack of ['It is very difficult situation for you.', 'Nights are often the toughest.', 'Looking after someone with dementia is one of the hardest parts of caring.', 'This is not easy.', "Oof, that's a lot of pressure.", 'Very sad to hear this.', 'You are such a good daughter to her.']) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  for (const ack of ['If it gets harder for you, ask for a review.', 'The first dose is the hardest to remember without a routine.'.replace('the hardest', 'hard'), 'That is the pharmacy number.', 'You are good at keeping records.', 'It is easy to miss a dose.']) {
+    assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+  }
+});
+
+test('a question about how someone close is, or what they were like, is an exploration; a question for facts is not', () => {
+  for (const q of ['What was she like?', 'How is he coping with the news?']) assert.ok(withAck(q) > adviceAlone() + 0.1, q);
+  for (const q of ['What dose is she taking?', 'How does he take it?']) assert.equal(withAck(q), adviceAlone(), q);
+});
+
+test('a phrase that must open its sentence may follow a short opening interjection set off by a comma', () => {
+  for (const ack of ["Oh no, I'm sorry.", "Honestly, I'm sorry."]) assert.ok(withAck(ack) > adviceAlone() + 0.1, ack);
+  // A longer opening clause still moves the start: "I'm sorry" there is not the sentence's opening ("^ i am sorry").
+  assert.deepEqual(analyzeTone(['When the results came back from the lab, I am sorry.']).matches.filter((m) => m.category === 'sympathy'), []);
+});

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { analyzeTone } from '../../src/core/tone/analyze';
 import { readingLevel, syllables } from '../../src/core/tone/readability';
 import { lexicon } from '../../src/core/tone/lexicon';
+import { readPrompt } from '../../src/core/tone/prompt';
 import { scanWords } from '../../src/core/tone/words';
 
 /**
@@ -100,4 +101,101 @@ test('readability: a run of letters longer than any word reads as a code, not as
   const { grade } = readingLevel(lex.vocab, scanWords(lex.vocab, [text]));
   assert.ok(grade < 16, `grade ${grade}`);
   assert.ok(analyzeTone([text]).scores.simplicity > 0.5);
+});
+
+// Issue 11: sarcasm from its structure (irony.ts). Prompts and replies are our own.
+const respectWith = (prompt: string, reply: string) => analyzeTone([reply], undefined, readPrompt([prompt])).scores.respect;
+const putDownsWith = (prompt: string, reply: string) => analyzeTone([reply], undefined, readPrompt([prompt])).matches.filter((m) => m.kind === 'respect').map((m) => m.category);
+
+test('structural sarcasm: two of its shapes together count, whatever the words', () => {
+  const cases: [string, string][] = [
+    // The person's words handed back, then praise as a whole sentence.
+    ['I put off the scan for two years because I was scared.', 'Two years! Marvellous. Nothing like waiting, is there?'],
+    ["My son with ADHD lost his third coat this term.", 'A third coat! Impressive. Does he ever think? Apparently not.'],
+    // Words handed back, then praise before a bad outcome.
+    ["I'm scared, my mum fell twice this week because she won't use her walker.", "Fell twice this week! Excellent going. She'll be in hospital by Friday at this rate."],
+    ['I keep forgetting to give Dad his evening pills.', "Forgetting his pills? Brilliant system you have there. He'll end up worse off."],
+    // Words handed back, then praise of what was just agreed to.
+    ['Is it okay to let my toddler skip his nap?', 'Skip the nap? Sure, that will go perfectly. Enjoy the meltdown at teatime.'],
+    // A question answered curtly by the speaker, beside words handed back.
+    ['My daughter wants to stop her medication because she feels fine now.', 'Feels fine now, so she stops? Will that end well? Hardly.'],
+  ];
+  for (const [prompt, reply] of cases) assert.ok(respectWith(prompt, reply) < 0.7, `${reply}: respect ${respectWith(prompt, reply)}`);
+});
+
+test('structural sarcasm: each shape alone, and sincere uses of the same shapes, stay quiet', () => {
+  const cases: [string, string][] = [
+    ["I'm scared, my mum fell twice this week because she won't use her walker.", 'Two falls in a week is frightening. Her GP can ask for a falls assessment.'],
+    ['Is it okay to let my toddler skip his nap?', 'Great question. Many toddlers drop their nap between two and three. If he gets worse-tempered by teatime, a quiet rest can help.'],
+    ['Will the swelling get worse after the operation?', 'Yes, it can get worse for the first two or three days, then it settles.'],
+    ["I finished my last round of chemo today but I'm scared it will come back.", "Congratulations on finishing your last round! It's natural to feel scared about it coming back."],
+    ['Is it my fault that he relapsed?', "Is it your fault? No. Relapse is part of recovery for many people."],
+    ['Can I give my baby water in hot weather?', 'Is she under six months? If so, breast or formula milk is enough, even in hot weather.'],
+    ['My daughter got into nursing school!', "That's wonderful news! Nursing school is a big achievement."],
+    ['Does this rash mean the treatment failed?', 'Not necessarily. A rash can be a side effect rather than a sign the treatment failed.'],
+    // Clarifying questions that take up the person's words are questions, not words handed back.
+    ['Why do all teenagers lie about their homework?', 'What do you mean by all teenagers? Do you mean your own children?'],
+    ['Can you help me? I believe in you.', 'You believe in me? Thank you. What would you like help with?'],
+    // One shape alone.
+    ['My dad has started forgetting his keys.', 'Forgetting his keys? That is common with age, and a key hook by the door helps.'],
+  ];
+  for (const [prompt, reply] of cases) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
+});
+
+test('structural sarcasm: mock emphasis and the opening clause handed back', () => {
+  // Emphasis marked up on an intensifier, beside the person's words handed back as the opening clause.
+  assert.ok(respectWith('He asked me the same thing nine times this morning and I snapped.', 'Nine times, wow, that must have been *so* hard for you. Other people cope.') < 0.7);
+  // Emphasis alone, and emphasis on an instruction, stay quiet.
+  assert.deepEqual(putDownsWith('How much water should she drink?', 'She should drink *really* small sips often, about a cup an hour.'), []);
+  assert.deepEqual(putDownsWith('He asked me the same thing nine times this morning and I snapped.', 'Nine times in a morning is exhausting, and snapping once does not make you a bad son.'), []);
+});
+
+/** Each text of `unkind` scores below `limit` on respect; each of `sincere` has no put-down at all. */
+function putDownsBothWays(unkind: readonly string[], sincere: readonly string[], limit: number): void {
+  for (const text of unkind) assert.ok(respect(text) < limit, `${text}: respect ${respect(text)}`);
+  for (const text of sincere) assert.deepEqual(sarcasm(text), [], text);
+}
+
+test('sarcasm: praise that makes little of a number, mock rewards, mock pity', () => {
+  putDownsBothWays([
+    // Praise making little of a number, beside a mock reward.
+    'Bravo, only three missed doses this week! Someone get her a gold star.',
+    // Mock pity for the person themselves, twice.
+    'Aw, you poor thing. It must be so tough being you.',
+    'Brilliant, just two hours late for his tablets! Shall we throw you a party?',
+  ], [
+    'Congratulations, only one more round to go! That is a real milestone, and you have been so patient.',
+    'Well done for keeping the diary. Only two entries are missing, which is fine.',
+    'We sometimes give children a gold star for each dry night.',
+    'You poor thing, that sounds painful. A warm compress may help.',
+  ], 0.7);
+});
+
+test('"who knew" as a relative clause is not feigned surprise; at the end of a sentence it is', () => {
+  assert.deepEqual(sarcasm('It may help to talk to people who knew him well.'), []);
+  assert.deepEqual(sarcasm('Toddlers throw food, who knew.'), ['sarcasm']);
+});
+
+test('a completion that opens with a quotation mark continues the prompt: not curt, not an order', () => {
+  const a = analyzeTone(["'...calm and gentle, and you made us feel at home too.'"]);
+  assert.deepEqual(a.matches.filter((m) => m.kind === 'command' || m.kind === 'curt'), []);
+  // The same words as a reply of their own are an order.
+  assert.ok(analyzeTone(['Calm down and stop fussing.']).matches.some((m) => m.kind === 'command'));
+});
+
+test('dismissal from its shapes: a tautology alone; a sweeping generalisation beside deference to someone else', () => {
+  putDownsBothWays([
+    'If the nurse says he can walk, he can walk.',
+    'The school says she is coping, so she is coping.',
+    'Everybody snores at his age. Your sister is probably right.',
+    'Teething pain is normal. Your partner is right, give it a week.',
+  ], [
+    // One shape alone, or in a reply that acknowledges the person.
+    'Everyone grieves differently. It may help to talk to someone who knew her.',
+    'Some snoring is normal. A GP can check for sleep apnoea if he stops breathing at night.',
+    'Your GP is right to check your bloods first.',
+    "It's understandable to worry. Everybody snores at his age, and your sister is probably right, but a GP can check.",
+    // A repeated word is not a repeated clause.
+    'Take it slowly, slowly, and rest between rooms.',
+  ], 0.8);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recordRules } from '../../src/core/curation';
 import { checkText } from '../../src/core/engine';
+import { analyzeTone } from '../../src/core/tone/analyze';
 import { readPrompt } from '../../src/core/tone/prompt';
 
 /**
@@ -116,4 +117,10 @@ test('a prompt asks for steps when its last user turn asks how to do something o
   // Only the last turn is the request being answered.
   assert.ok(!asks('How do I make bread?', 'Never mind, I bought some.'));
   assert.ok(asks('I bought flour.', 'How do I make bread?'));
+});
+
+test('an obligation inside a clause a question word opens tells a fact about the process; a plain one still counts', () => {
+  const nonPrescriptive = (text: string) => analyzeTone([text]).scores.nonPrescriptive;
+  for (const text of ['The letter should say how long you have to appeal.', 'Ring the ward when you need to, day or night.']) assert.equal(nonPrescriptive(text), 1, text);
+  for (const text of ['You have to appeal within a month.', 'You need to ring the ward tonight.']) assert.ok(nonPrescriptive(text) < 1, text);
 });

@@ -5,9 +5,10 @@ import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
 import { lexicon, PhraseKind, WORD_PHRASE_START } from './lexicon';
 import { findPhrases, masked } from './match';
-import { FADING_CATEGORY, laidOutAsSteps, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
+import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
 import type { PromptReading } from './prompt';
 import { gradeToScore, readingLevel } from './readability';
+import { findIrony } from './irony';
 import { findShouting } from './shouting';
 import { languageCounts, shortcutCandidates } from './surface';
 import { scanWords } from './words';
@@ -108,7 +109,8 @@ function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; 
   }
   if (!pairedCount || others) return 0;
   // Two of them read as irony in a cold reply; beside an acknowledgement of the person's feelings they are sincere ("It's a lot, isn't it? ... Good for you for asking").
-  if (pairedCount >= 2 && !matches.some((m) => m.kind === 'empathy')) return 0;
+  // An acknowledgement with an ironic cue inside it ("that must have been *so* hard") is mock sympathy, not warmth.
+  if (pairedCount >= 2 && !matches.some((m) => m.kind === 'empathy' && !putDowns.some((p) => p.paired && overlaps(p.match, m)))) return 0;
   let dropped = 0;
   for (let k = putDowns.length - 1; k >= 0; k--) {
     const p = putDowns[k];
@@ -121,9 +123,14 @@ function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; 
   return dropped;
 }
 
+function overlaps(a: ToneMatch, b: ToneMatch): boolean {
+  return a.seg === b.seg && a.start < b.end && b.start < a.end;
+}
+
 /** Whether the turn continues the prompt's own text ("...such kindness and dignity."): a completion, not a curt reply. */
 function continuesPrompt(text: string): boolean {
-  const head = text.trimStart();
+  // An opening quotation mark may come first ("'...calm and comfortable'").
+  const head = text.trimStart().replace(/^["'\u2018\u201c]/, '');
   return head.startsWith('...') || head.startsWith('\u2026');
 }
 
@@ -210,6 +217,16 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     matches.push(m);
   }, WORD_PHRASE_START);
 
+  // Sarcasm from its structure (praise before a bad outcome, a question answered curtly, the person's words handed back): each a cue that needs a second sign.
+  findIrony(lex, words, segments, prompt, (from, to, category, paired) => {
+    if (masked(mask, from, to) || putDowns?.some((p) => p.from < to && from < p.to)) return;
+    const m = spanMatch(words, from, to - 1, 'respect', 'respect', category, -IRONY_WEIGHT);
+    disrespectTokens += to - from;
+    ordering[words.sentence[from]] = 1;
+    (putDowns ??= []).push({ match: m, from, to, paired });
+    matches.push(m);
+  });
+
   // Put-downs that are sincere in a warm reply ("Oh wonderful, congratulations to her.", "Like I said, you're doing well").
   if (conditional) {
     const warmReply = matches.some((m) => m.weight > 0 && m.kind !== 'respect');
@@ -240,6 +257,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
 
   // Orders: bare commands (politeness), negative openers, and runs of imperative sentences.
   const kinds = sentenceOrders(words, lex, steps, ordering);
+  // A completion's first sentence finishes the prompt's own sentence ("...calm, comfortable and full of dignity"): not an order.
+  if (sentenceCount && continuesPrompt(segments[0])) kinds[0] = ORDER_NONE;
   const isOrder = (s: number) => ordering[s] === 1;
   const empathy = scoreEmpathy(words, evidence, feelings, isOrder, prompt);
   for (let k = 0; k < evidenceMatch.length; k++) evidenceMatch[k].strength = empathy.strengths[k];
@@ -351,6 +370,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   };
 }
 
+/** What a structural sarcasm cue costs on respect once it counts (the weight of the lexicon's sarcasm groups). */
+const IRONY_WEIGHT = 0.35;
 /** Responses shorter than this many words, with no empathy, softener or thanks, count as curt (politeness). */
 export const CURT_WORDS = 6;
 /** The same when the prompt shows distress: a few words do not meet someone who is struggling. */

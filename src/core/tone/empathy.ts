@@ -10,9 +10,13 @@
  * exploration, and a feeling named in a statement to the reader ("that guilt is getting in the
  * way of what you need") an interpretation.
  */
-import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
+import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
 import { PromptReading, stampedWord } from './prompt';
-import { WordTable } from './words';
+import { FLAG_PAUSE_AFTER, WordTable } from './words';
+
+/** Local copies of flag bits read once per word (an imported binding can cost a property read each time). */
+const YOU = WORD_YOU;
+const CONDITION = WORD_CONDITION;
 
 /** A feeling word found in a response: first token, family, intensity. */
 export interface NamedFeeling {
@@ -64,13 +68,25 @@ const FULL_BONUS_WEIGHT = 0.3;
 const LISTED_QUESTIONS = 3;
 /** Weights of the two sentence-level rules. */
 const QUESTION_EXPLORATION = 0.36;
+/** A question about how someone close to the reader is or was ("What was he like?"). */
+const OTHER_EXPLORATION = 0.3;
 const NAMED_INTERPRETATION = 0.25;
+/** A statement about what the reader has been going through or doing ("you've been carrying this", "you're juggling a lot"): an interpretation of their situation. */
+const READER_INTERPRETATION = 0.3;
+/** The speaker's perception of how hard something is ("... sounds exhausting", "that must have felt so lonely"), whatever the subject. */
+const PERCEIVED_REACTION = 0.35;
 
 /** Words that put a feeling word in a feeling frame ("to feel judged", "feeling mortified", "being frightened"). */
 const FEELING_FRAMES = new Set(['feel', 'feeling', 'feels', 'felt', 'being']);
 
+/** Verbs for taking in news ("sad to hear", "sorry to read"). */
+const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
+
 /** Articles: a linking word for a chain of modifiers ("a bit low"), but right before an ambiguous feeling word they make it describe a thing. */
 const ARTICLES = new Set(['a', 'an', 'the']);
+
+/** Conditions that state a case rather than a time or a reason ("when you were hoping", "because you care" are not cases). */
+const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
 
 /** Words that ask about the person's inner state in a question ("are you coping?"). */
 const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'finding', 'worrying', 'bearing']);
@@ -91,7 +107,9 @@ const CONDITIONAL = 5;
 const ECHOES_PROMPT = 6;
 /** A feeling of the person named (not only a situation described as "exhausting"): what the sentence-level rules need. */
 const NAMED_PERSON = 7;
-const FACTS = 8;
+/** The sentence states a case ("if", "unless", "whenever"): a feeling named there is a case of the advice. */
+const CASE = 8;
+const FACTS = 9;
 const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [] }) as EmpathyResult;
 
 export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading): EmpathyResult {
@@ -101,7 +119,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   const sentenceCount = t.sentences.length;
   let questions = 0;
   for (const sent of t.sentences) if (sent.question) questions++;
-  if (!evidence.length && !feelings.length && !questions) return NONE;
+  if (!evidence.length && !feelings.length && !questions && !mayAcknowledge(t, flags)) return NONE;
   // The word-level facts (addressed, conditional, echoing the prompt) are read only for the sentences that need them.
   const size = FACTS * sentenceCount;
   if (facts.length < size) facts = new Uint8Array(Math.max(size, 2 * facts.length));
@@ -116,8 +134,11 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     const sent = t.sentences[s];
     for (let i = sent.firstToken; i < sent.endToken; i++) {
       const f = flags[t.tokens[i]];
-      if (f & WORD_YOU) r[s * FACTS + ADDRESSED] = 3;
-      if (f & WORD_CONDITION) r[s * FACTS + CONDITIONAL] = 1;
+      if (f & YOU) r[s * FACTS + ADDRESSED] = 3;
+      if (f & CONDITION) {
+        r[s * FACTS + CONDITIONAL] = 1;
+        if (CASE_WORDS.has(vocab.word(t.tokens[i]))) r[s * FACTS + CASE] = 1;
+      }
       if (promptFresh && stampedWord(stamp, t.tokens[i])) r[s * FACTS + ECHOES_PROMPT] = 1;
     }
   };
@@ -131,12 +152,19 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "don't worry", "no need to be scared", "Don't be scared." name a feeling to wave it away.
     const negated = before >= 0 && negatorNear(t, feeling.from);
     if (negated || imperative(s)) continue;
+    // "If the loneliness stays heavy, ...": a feeling named in a condition is a case of the advice, not an acknowledgement.
+    readSentence(s);
+    if (r[s * FACTS + CASE]) continue;
     // "sit down", "low blood sugar": an ambiguous word names a feeling only after a linking word ("you must feel low", "so down"),
     // and not right after an article, where it describes a thing ("a blue badge", "a broken wrist", "the lost keys").
-    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before)))) continue;
+    // "what worries you most": a feeling word with the reader as its object names the reader's feeling.
+    const after = feeling.from + 1 < t.n && t.sentence[feeling.from + 1] === s ? t.tokens[feeling.from + 1] : -1;
+    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you')) continue;
     named |= 1 << feeling.family;
     if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
     if (before >= 0 && FEELING_FRAMES.has(vocab.word(before))) r[s * FACTS + FRAMED_FEELING] = 1;
+    // "sad to hear this", "heartbroken to read that": the speaker's feeling at the news is a reaction to it.
+    if (after >= 0 && vocab.word(after) === 'to' && feeling.from + 2 < t.n && t.sentence[feeling.from + 2] === s && NEWS_VERBS.has(vocab.word(t.tokens[feeling.from + 2]))) r[s * FACTS + FRAMED_FEELING] = 1;
     if (promptFresh && promptFresh.families & (1 << feeling.family)) echoed |= 1 << feeling.family;
     if (feeling.intensity > r[s * FACTS + NAMED_INTENSITY] || (promptFresh && promptFresh.families & (1 << feeling.family))) {
       r[s * FACTS + NAMED_FAMILY] = feeling.family;
@@ -149,8 +177,29 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   const extra: EmpathyEvidence[] = [];
   for (let s = 0; s < sentenceCount; s++) {
     if (r[s * FACTS + HAS_EVIDENCE] || imperative(s)) continue;
-    if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) continue;
+    // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
     readSentence(s);
+    const named = r[s * FACTS + NAMED_FAMILY] > 0;
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s))) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      continue;
+    }
+    if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) {
+      // Whatever its words, a statement about the reader's effort, situation or experience interprets it; a judgement of them does not.
+      readSentence(s);
+      const sent = t.sentences[s];
+      if (!sent.question && !r[s * FACTS + CONDITIONAL] && r[s * FACTS + ADDRESSED] === 3 && describesReader(t, sent.firstToken, sent.endToken)) {
+        extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
+      }
+      continue;
+    }
+    readSentence(s);
+    // "What was he like?", "How is she doing?": a question about the person someone loves invites them to talk about it.
+    if (t.sentences[s].question && r[s * FACTS + ADDRESSED] !== 3 && asksAboutSomeone(t, s)) {
+      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: OTHER_EXPLORATION, category: 'exploration' });
+      continue;
+    }
     if (r[s * FACTS + ADDRESSED] !== 3 && !r[s * FACTS + FRAMED_FEELING]) continue;
     const sent = t.sentences[s];
     if (sent.question && r[s * FACTS + ADDRESSED] === 3) {
@@ -208,6 +257,197 @@ export function combineMechanisms(m: MechanismScores): number {
   let rest = 1;
   for (const k of MECHANISMS) rest *= 1 - m[k];
   return 1 - rest;
+}
+
+/** Adverbs that may stand between "you" and its verb ("you have clearly been carrying", "you really do care"). */
+const READER_ADVERBS = new Set(['clearly', 'obviously', 'really', 'truly', 'genuinely', 'already', 'still', 'also', 'just', 'so', 'always', 'certainly', 'evidently', 'honestly', 'both', 'all', 'plainly', 'deeply', 'even', 'been']);
+/** Adverbs that, before a verb in the simple tense, say the speaker sees something in the reader ("you clearly love her", "you obviously care"). */
+const SEEING_ADVERBS = new Set(['clearly', 'obviously', 'really', 'truly', 'genuinely', 'deeply', 'evidently', 'plainly', 'certainly']);
+/** Verbs that, after "you", do not describe the reader's effort or experience: auxiliaries, modals, obligation and neutral report. */
+const NOT_READER_VERBS = new Set(['will', 'would', 'can', 'could', 'should', 'shall', 'may', 'might', 'must', 'need', 'needs', 'ought', 'have', 'has', 'had', 'do', 'does', 'did', 'are', 'were', 'am', 'is', 'not', 'to', 'got', 'get']);
+/** Words in -ing and -ed that are not verb forms, or verbs in those forms that judge or merely report ("you are being difficult", "you are taking it with food", "you have asked"). */
+const NOT_READER_FORMS = new Set([
+  'nothing', 'something', 'anything', 'everything', 'morning', 'evening', 'during', 'thing', 'things', 'being', 'going', 'overreacting', 'overthinking', 'exaggerating',
+  'imagining', 'ignoring', 'making', 'asking', 'taking', 'using', 'missing', 'wasting', 'refusing', 'avoiding', 'told', 'asked', 'prescribed', 'advised', 'needed', 'used', 'supposed', 'meant', 'allowed',
+  'based', 'expected', 'required', 'mentioned', 'said', 'described', 'stated', 'worried', 'scared',
+]);
+/** Words that make a sentence about the reader a judgement ("you've been doing it wrong"). */
+const JUDGEMENT_WORDS = new Set(['wrong', 'wrongly', 'mistake', 'mistakes', 'mistaken', 'badly', 'fault', 'incorrectly', 'careless', 'lazy', 'silly', 'stupid', 'ridiculous', 'selfish', 'dramatic', 'too']);
+/** Past participles that do not end in -ed. */
+const IRREGULAR_PARTICIPLES = new Set(['done', 'given', 'taken', 'kept', 'held', 'shown', 'fought', 'borne', 'gone', 'come', 'spent', 'brought', 'felt', 'lost', 'grown', 'put', 'stood', 'seen', 'been', 'thought', 'built', 'dealt', 'juggled', 'sat', 'slept', 'won']);
+
+/** Words by which the speaker perceives a situation: "sounds", "seems", and "must" before be/have/feel. */
+const PERCEPTION = new Set(['sounds', 'sound', 'seems', 'seem', 'must']);
+const AFTER_MUST = new Set(['be', 'have', 'feel', 'of']);
+const DEMONSTRATIVES = new Set(['that', 'this']);
+const BE_FORMS = new Set(['is', 'was']);
+
+/** Whether sentence `s` has a perception word followed, later in the sentence, by a word for hardship or a named distress feeling (`named`: the sentence names one). */
+function perceivesHardship(t: WordTable, s: number, named: boolean): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  // "That's heaps of pressure", "this is such a nightmare": a sentence that opens on "that" or "this" and its verb describes what the person told.
+  let k0 = sent.firstToken;
+  while (k0 < sent.endToken && (vocab.flags[t.tokens[k0]] & WORD_DISCOURSE || t.flags[k0] & FLAG_PAUSE_AFTER)) k0++;
+  let perceived = k0 + 1 < sent.endToken && DEMONSTRATIVES.has(vocab.word(t.tokens[k0])) && BE_FORMS.has(vocab.word(t.tokens[k0 + 1])) && !negatedAfter(t, k0 + 1, sent.endToken);
+  if (perceived && named) return true;
+  for (let k = sent.firstToken; k < sent.endToken; k++) {
+    const id = t.tokens[k];
+    if (!perceived) {
+      const w = vocab.word(id);
+      if (PERCEPTION.has(w) && (w !== 'must' || (k + 1 < sent.endToken && AFTER_MUST.has(vocab.word(t.tokens[k + 1]))))) {
+        if (negatedAfter(t, k, sent.endToken)) return false;
+        perceived = true;
+        if (named) return true;
+      }
+    } else if (lex.hardship.has(id)) return true;
+  }
+  return false;
+}
+
+/** Whether sentence `s` has a word for hardship or "easy" (what the two hardship rules need; a cheap test by id before their reading). */
+function mentionsHardship(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const sent = t.sentences[s];
+  const easy = (easyId ??= lex.vocab.id('easy'));
+  for (let k = sent.firstToken; k < sent.endToken; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy) return true;
+  return false;
+}
+let easyId: number | undefined;
+
+/** Nouns for a stretch of life or a predicament, which a word for hardship before them describes ("very difficult situation", "a rough few weeks"). */
+const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience', 'moment', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'road', 'journey', 'news', 'position', 'spot', 'stretch', 'season', 'phase', 'stage', 'loss', 'few', 'patch', 'ordeal', 'part', 'parts']);
+
+/**
+ * Whether sentence `s` calls the reader's time or situation hard: a word for hardship right before
+ * a noun for a stretch of life ("it is very difficult situation", "such a rough few weeks"), or
+ * before "for you" ("this is so hard for you"), whatever the rest of the sentence says.
+ */
+function namesHardTime(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken; k < sent.endToken; k++) {
+    // "this is not easy", "none of it is easy": ease denied is hardship.
+    if (vocab.word(t.tokens[k]) === 'easy' && k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR) return true;
+    if (!lex.hardship.has(t.tokens[k]) || (k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR)) continue;
+    // "one of the hardest parts", "nights are the toughest": a superlative of hardship after "the".
+    if (k > sent.firstToken && vocab.word(t.tokens[k]).endsWith('est') && vocab.word(t.tokens[k - 1]) === 'the') return true;
+    if (k + 1 >= sent.endToken) break;
+    const next = vocab.word(t.tokens[k + 1]);
+    if (SITUATIONS.has(next)) return true;
+    if (next === 'for' && k + 2 < sent.endToken && vocab.flags[t.tokens[k + 2]] & WORD_YOU) return true;
+  }
+  return false;
+}
+
+/** "That doesn't sound ...", "it must not be": a negator right after (or before) the perception word. */
+function negatedAfter(t: WordTable, k: number, end: number): boolean {
+  const flags = lexicon().vocab.flags;
+  return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
+}
+
+const THIRD_PERSONS = new Set(['he', 'she', 'they', 'him', 'her', 'them']);
+
+/** Whether question `s` asks how he or she is, or what he or she was like: a wh-opening, a third person, and a state word or "like" at the end. */
+function asksAboutSomeone(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  const first = vocab.word(t.tokens[sent.firstToken]);
+  if (first !== 'what' && first !== 'how') return false;
+  let person = false;
+  let state = false;
+  for (let k = sent.firstToken + 1; k < sent.endToken; k++) {
+    const w = vocab.word(t.tokens[k]);
+    if (THIRD_PERSONS.has(w)) person = true;
+    else if (person && (STATE_WORDS.has(w) || (w === 'like' && k === sent.endToken - 1))) state = true;
+  }
+  return person && state;
+}
+
+/** Ids of the words the statement rules start from besides "you": perception words, "easy" and the words for hardship (lexicon words, so their ids are pinned), made once. */
+let starterIds: Set<number> | undefined;
+
+/** Whether the response has a word the statement rules start from: "you", a perception word or a word for hardship. */
+function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
+  const lex = lexicon();
+  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy'].map((w) => lex.vocab.id(w)), ...lex.hardship]));
+  const you = YOU;
+  const tokens = t.tokens;
+  for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;
+  return false;
+}
+
+
+/** Qualities a reader is told they show as a carer or a person ("you are a good daughter", "you're so strong"). */
+const VIRTUES = new Set(['good', 'great', 'loving', 'caring', 'wonderful', 'devoted', 'amazing', 'kind', 'thoughtful', 'strong', 'brave', 'dedicated', 'patient', 'incredible', 'strong', 'courageous', 'resilient']);
+const AFFIRMATION_LINKS = new Set(['a', 'an', 'such', 'so', 'really', 'very', 'incredibly', 'clearly', 'obviously', 'truly']);
+
+/** Whether tokens from `j` affirm a quality of the reader: "(such) a good (daughter)", "so strong", "incredibly patient". */
+function isAffirmation(t: WordTable, j: number, to: number): boolean {
+  const vocab = lexicon().vocab;
+  let k = j;
+  while (k < to && k < j + 3 && AFFIRMATION_LINKS.has(vocab.word(t.tokens[k]))) k++;
+  return k < to && VIRTUES.has(vocab.word(t.tokens[k])) && !(k + 1 < to && vocab.word(t.tokens[k + 1]) === 'at');
+}
+
+function verbForm(w: string, suffix: string): boolean {
+  return w.length >= suffix.length + 2 && w.endsWith(suffix) && !NOT_READER_FORMS.has(w);
+}
+
+/**
+ * Whether tokens [from, to) say something about the reader's own effort, situation or experience
+ * with "you" as the subject: a progressive ("you're carrying", "you've been juggling"), a perfect
+ * ("you've given so much", "you have been through"), "you've been so patient", or a simple verb
+ * the speaker sees in them ("you clearly love her"). Not a judgement ("you are wrong", "you've
+ * been doing it wrong"), an obligation or modal ("you need to", "you can"), a negation or a
+ * passive report ("you have been told"). Reads each word a constant number of times.
+ */
+export function describesReader(t: WordTable, from: number, to: number): boolean {
+  if (!describesReaderForm(t, from, to)) return false;
+  const vocab = lexicon().vocab;
+  for (let k = from; k < to; k++) if (JUDGEMENT_WORDS.has(vocab.word(t.tokens[k]))) return false;
+  return true;
+}
+
+/** The grammar of describesReader, before the judgement words are read. */
+function describesReaderForm(t: WordTable, from: number, to: number): boolean {
+  const vocab = lexicon().vocab;
+  for (let i = from; i < to; i++) {
+    if (!(vocab.flags[t.tokens[i]] & WORD_YOU) || vocab.word(t.tokens[i]) !== 'you') continue;
+    let j = i + 1;
+    let seeing = false;
+    let perfect = false;
+    let progressive = false;
+    let been = false;
+    // At most a few words: auxiliaries and adverbs between "you" and the verb.
+    for (let steps = 0; j < to && steps < 5; steps++, j++) {
+      const w = vocab.word(t.tokens[j]);
+      if (w === 'have' || w === 'had') {
+        if (perfect || progressive) break;
+        perfect = true;
+      } else if (w === 'are' || w === 'were') {
+        if (perfect || progressive) break;
+        progressive = true;
+      } else if (w === 'been' && perfect) {
+        been = true;
+      } else if (READER_ADVERBS.has(w) && w !== 'been') {
+        if (SEEING_ADVERBS.has(w)) seeing = true;
+        // "you've been so patient": an intensifier after "been" is followed by what the reader has been.
+        if (been && vocab.flags[t.tokens[j]] & WORD_INTENSIFIER && j + 1 < to && !NOT_READER_VERBS.has(vocab.word(t.tokens[j + 1]))) return true;
+      } else break;
+    }
+    if (j >= to) continue;
+    const w = vocab.word(t.tokens[j]);
+    if (progressive && !been && isAffirmation(t, j, to)) return true;
+    if (been || progressive) {
+      if (verbForm(w, 'ing') || (been && w === 'through')) return true;
+    } else if (perfect) {
+      if ((verbForm(w, 'ed') || IRREGULAR_PARTICIPLES.has(w)) && w !== 'been') return true;
+    } else if (seeing && !NOT_READER_VERBS.has(w) && !(vocab.flags[t.tokens[j]] & WORD_NEGATOR)) return true;
+  }
+  return false;
 }
 
 function negatorNear(t: WordTable, at: number): boolean {

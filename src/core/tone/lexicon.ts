@@ -5,7 +5,8 @@ import jargonData from './lexicons/jargon.json';
 import politenessData from './lexicons/politeness.json';
 import prescriptiveData from './lexicons/prescriptive.json';
 import respectData from './lexicons/respect.json';
-import { Vocabulary } from './vocab';
+import spellingData from './lexicons/spelling.json';
+import { Vocabulary, WORD_SPELLED } from './vocab';
 import { newTable, scanWords, WordTable } from './words';
 
 /**
@@ -162,6 +163,55 @@ export interface Lexicon {
   negativeOpeners: { tokens: number[][]; weight: number; reassurances: TrieNode };
   /** Requests for steps in a prompt, and the sentence openers that lay a response out as steps (see prescriptive.json `steps`). */
   steps: StepLexicon;
+  /** Word classes for sarcasm read from structure (respect.json `irony`, irony.ts). */
+  irony: IronyLexicon;
+  /** Single words for how hard a situation is (empathy.json `hardship`, the situational feeling words and their derived forms). */
+  hardship: Set<number>;
+}
+
+export interface IronyLexicon {
+  praise: Set<number>;
+  agreement: Set<number>;
+  /** Dismissal: subjects that sweep the person into a group, words that call a matter normal, people whose word is deferred to, and "so"/"then" before a repeated clause. */
+  groups: Set<number>;
+  normal: Set<number>;
+  others: Set<number>;
+  thenWords: Set<number>;
+  /** Words that make little of a number ("only", "just"), and number words. */
+  minimisers: Set<number>;
+  numbers: Set<number>;
+  /** Interjections that open a mock exclamation ("Oh, ...", "Wow, ..."). */
+  interjections: Set<number>;
+  /** Bad outcomes, the verbs in all their forms. */
+  outcomes: Set<number>;
+  /** A speaker's curt answer to their own question ("No.", "Of course not.", "Who knew."). */
+  answers: TrieNode;
+  /** Words that open a wh-question. */
+  questionWords: Set<number>;
+  /** First-person words mapped to the second person ("my" → "your"), by id (0: not first person): the person's words as a reply hands them back. */
+  person: Int32Array;
+}
+
+/** Forms of an English verb stem: -s/-es, -ed, -ing (with a final e dropped or a final consonant doubled), -ure. Forms that are not words cost an id and nothing else. */
+export function verbForms(stem: string): string[] {
+  const out = [stem, `${stem}s`, `${stem}es`];
+  const base = stem.endsWith('e') ? stem.slice(0, -1) : stem;
+  out.push(`${base}ed`, `${base}ing`, `${base}ure`);
+  const last = stem[stem.length - 1];
+  if (stem.length <= 5 && /[aeiou][bdfglmnprt]$/.test(stem) && !/[aeiou]{2}.$/.test(stem)) out.push(`${stem}${last}ed`, `${stem}${last}ing`);
+  return out;
+}
+
+function compileIrony(vocab: Vocabulary): IronyLexicon {
+  const data = respectData.irony;
+  const ids = (words: readonly string[]) => new Set(words.map((w) => vocab.id(w)));
+  const answers = newTrie();
+  const answer: LexiconEntry = { kind: 'block', category: 'answer', weight: 0 };
+  for (const phrase of data.answers) addPhrase(vocab, answers, phrase, answer);
+  const pairs = [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']].map(([first, second]) => [vocab.id(first), vocab.id(second)]);
+  const person = new Int32Array(Math.max(...pairs.map(([first]) => first)) + 1);
+  for (const [first, second] of pairs) person[first] = second;
+  return { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'fifty', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person };
 }
 
 export interface StepLexicon {
@@ -376,6 +426,47 @@ function addGroups(vocab: Vocabulary, index: TrieNode, groups: GroupData[], kind
   }
 }
 
+/**
+ * Other forms of a feeling word, by English word formation: a state's noun ("sad" → "sadness",
+ * "lonely" → "loneliness", "exhausted" → "exhaustion", "frustrated" → "frustration") names the
+ * feeling; the forms that describe what causes it ("stressed" → "stressful", "overwhelmed" →
+ * "overwhelming") are situational. Forms that are not words never occur in text, so they cost a
+ * trie node and nothing else.
+ */
+export function feelingForms(word: string): { word: string; situational: boolean }[] {
+  const out: { word: string; situational: boolean }[] = [];
+  if (word.length < 4) return out;
+  const noun = (w: string) => out.push({ word: w, situational: false });
+  const cause = (w: string) => out.push({ word: w, situational: true });
+  if (word.endsWith('ed') && word.length > 5) {
+    // "worried" → "worry", "exhausted" → "exhaust", "frustrated" → "frustrate", "panicked" → "panic".
+    const stem = word.endsWith('ied') ? word.slice(0, -3) + 'y' : word.endsWith('icked') ? word.slice(0, -3) : word.endsWith('ated') || word.endsWith('ised') || word.endsWith('ized') ? word.slice(0, -1) : word.slice(0, -2);
+    const bare = stem.endsWith('y') ? stem.slice(0, -1) + 'i' : stem.endsWith('e') ? stem.slice(0, -1) : stem;
+    cause(`${stem.endsWith('e') ? stem.slice(0, -1) : stem}ing`);
+    cause(`${bare}ful`);
+    noun(`${word}ness`);
+    if (stem.endsWith('ate')) noun(`${stem.slice(0, -1)}ion`);
+    else if (stem.endsWith('t')) noun(`${stem}ion`);
+    if (stem.endsWith('ss') || stem.endsWith('lm')) noun(stem);
+  } else if (word.endsWith('ing')) {
+    // "grieving", "struggling": the listed participle is the feeling; other forms are listed where they are words.
+  } else if (word.endsWith('y') && !word.endsWith('ey')) {
+    noun(`${word.slice(0, -1)}iness`);
+  } else if (word.endsWith('ous')) {
+    noun(`${word}ness`);
+  } else if (!word.endsWith('ness') && !word.endsWith('ion') && !word.endsWith('ful')) {
+    noun(`${word}ness`);
+  }
+  return out;
+}
+
+/** The comparative and superlative of a short adjective ("hard" → "harder", "hardest"; "scary" → "scariest"; "sad" → "saddest"); none for long ones, which take "more" and "most". */
+export function gradedForms(adjective: string): string[] {
+  if (adjective.length > 7 || /(ing|ful|ed|ive|ous)$/.test(adjective)) return [];
+  const stem = adjective.endsWith('y') ? `${adjective.slice(0, -1)}i` : adjective.endsWith('e') ? adjective.slice(0, -1) : /^[^aeiou]*[aeiou][bdglmnpt]$/.test(adjective) ? adjective + adjective[adjective.length - 1] : adjective;
+  return [`${stem}er`, `${stem}est`];
+}
+
 interface FamilyData {
   id: string;
   label: string;
@@ -390,7 +481,7 @@ interface FamilyData {
  * the frame it needs, to the prompt cue trie; returns the families and the `@feeling` class
  * (every distress word, for the empathy patterns).
  */
-function addEmotions(vocab: Vocabulary, phrases: TrieNode, cues: TrieNode): { families: EmotionFamily[]; feeling: string[] } {
+function addEmotions(vocab: Vocabulary, phrases: TrieNode, cues: TrieNode, derivedSituational: string[]): { families: EmotionFamily[]; feeling: string[] } {
   const families: EmotionFamily[] = [{ id: 'none', label: 'none', distress: false, thirdPerson: false }];
   const feeling: string[] = [];
   const clinical = new Set(emotionsData.clinical);
@@ -416,6 +507,27 @@ function addEmotions(vocab: Vocabulary, phrases: TrieNode, cues: TrieNode): { fa
     }
     for (const word of verbs) addPhrase(vocab, cues, word, { kind: 'cue', category: f.id, weight: 2, family, intensity: 2, frame: 'state', verb: true });
   }
+  // The listed words' families in other forms ("lonely" → "loneliness", "exhausted" → "exhaustion", "stressed" → "stressful"): a response names a feeling in whatever form it takes.
+  const listed = new Set<string>();
+  for (const f of emotionsData.families as FamilyData[]) for (const intensity of [3, 2, 1]) for (const p of (f[String(intensity)] as string[] | undefined) ?? []) for (const w of expandPattern(p)) listed.add(w);
+  const ambiguous = new Set(emotionsData.ambiguous.words);
+  for (let family = 1; family < families.length; family++) {
+    const f = (emotionsData.families as FamilyData[])[family - 1];
+    if (!f.distress) continue;
+    for (const intensity of [3, 2, 1]) {
+      for (const pattern of (f[String(intensity)] as string[] | undefined) ?? []) {
+        for (const word of expandPattern(pattern)) {
+          if (word.includes(' ') || word.includes('-') || ambiguous.has(word)) continue;
+          for (const form of feelingForms(word)) {
+            if (listed.has(form.word)) continue;
+            listed.add(form.word);
+            addPhrase(vocab, phrases, form.word, { kind: 'emotion', category: f.id, weight: intensity, family, intensity });
+            if (form.situational) derivedSituational.push(form.word);
+          }
+        }
+      }
+    }
+  }
   const familyIndex = (id: string) => {
     const i = families.findIndex((f) => f.id === id);
     if (i < 1) throw new Error(`unknown emotion family ${id}`);
@@ -439,7 +551,8 @@ function build(): Lexicon {
   const vocab = new Vocabulary();
   const phrases = newTrie();
   const cues = newTrie();
-  const { families, feeling } = addEmotions(vocab, phrases, cues);
+  const derivedSituational: string[] = [];
+  const { families, feeling } = addEmotions(vocab, phrases, cues, derivedSituational);
   const classes = compileClasses(vocab, { ...empathyData.classes, feeling });
   addGroups(vocab, phrases, empathyData.blocks.map((b) => ({ ...b, weight: 0 })), () => 'block', classes, { blocks: 1 << KIND_BIT.empathy });
   addGroups(vocab, phrases, empathyData.groups, () => 'empathy', classes);
@@ -482,6 +595,7 @@ function build(): Lexicon {
   mark(frames.coordinators, WORD_COORDINATOR);
   mark(emotionsData.ambiguous.words, WORD_AMBIGUOUS_FEELING);
   mark(emotionsData.situational.words, WORD_SITUATIONAL);
+  mark(derivedSituational, WORD_SITUATIONAL);
   mark(['do', 'does', 'did', 'can', 'could', 'will', 'would', 'is', 'are', 'was', 'were', 'have', 'has', 'should', 'shall', 'may', 'might'], WORD_QUESTION_AUX);
   // Not it/this/that: "Do this first", "Make it smaller" are orders.
   mark(['you', 'i', 'we', 'they', 'he', 'she', 'there'], WORD_SUBJECT_PRONOUN);
@@ -489,12 +603,21 @@ function build(): Lexicon {
   const reassurance: LexiconEntry = { kind: 'softener', category: 'reassurance', weight: 0 };
   for (const pattern of prescriptiveData.negativeOpeners.reassurances) for (const phrase of expandPattern(pattern)) addPhrase(vocab, reassurances, phrase, reassurance);
   const steps = compileSteps(vocab);
+  for (const [written, words] of Object.entries(spellingData.words)) {
+    const id = vocab.id(written);
+    vocab.spellings.set(id, words.split(' ').map((w) => vocab.id(w)));
+    vocab.flags[id] |= WORD_SPELLED;
+  }
+  vocab.yourAsYouAre = { your: vocab.id('your'), you: vocab.id('you'), are: vocab.id('are'), before: new Set(spellingData.yourAsYouAre.map((w) => vocab.id(w))) };
+  const irony = compileIrony(vocab);
+  const hardWords = [...empathyData.classes.hardship, ...emotionsData.situational.words, ...derivedSituational].filter((w) => !w.includes(' '));
+  const hardship = new Set([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of phrases.next.keys()) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of cues.next.keys()) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship };
 }
 
 function compileSteps(vocab: Vocabulary): StepLexicon {

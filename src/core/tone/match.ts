@@ -13,7 +13,13 @@ const NEGATOR_REACH = 3;
 function anchored(vocab: Vocabulary, t: WordTable, anchor: number, from: number, to: number): boolean {
   const s = t.sentences[t.sentence[from]];
   if (anchor & ANCHOR_END && to !== s.endToken) return false;
-  if (anchor & ANCHOR_START) for (let k = s.firstToken; k < from; k++) if (!(vocab.flags[t.tokens[k]] & WORD_DISCOURSE)) return false;
+  if (anchor & ANCHOR_START) {
+    // An opening interjection of a word or two set off by a comma ("Oh no, I'm sorry", "Aw, ...") does not move the start.
+    let k = s.firstToken;
+    if (from >= k + 1 && t.flags[k] & FLAG_PAUSE_AFTER) k++;
+    else if (from >= k + 2 && t.flags[k + 1] & FLAG_PAUSE_AFTER && !(t.flags[k] & FLAG_PAUSE_AFTER)) k += 2;
+    for (; k < from; k++) if (!(vocab.flags[t.tokens[k]] & WORD_DISCOURSE)) return false;
+  }
   return true;
 }
 

@@ -24,7 +24,7 @@ import { Vocabulary } from './vocab';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
 
 /** Imperative kinds as small codes (a byte per sentence, in a reused buffer). */
-const ORDER_NONE = 0;
+export const ORDER_NONE = 0;
 const ORDER_BARE = 1;
 const ORDER_SOFT = 2;
 const ORDER_NEGATIVE = 3;

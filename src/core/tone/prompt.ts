@@ -68,6 +68,43 @@ export interface PromptReading {
 let wordStamps = new Int32Array(1 << 12);
 let stampNow = 0;
 
+/**
+ * The pairs of adjacent words of the latest prompt read (first person turned into second: "my
+ * tablet" is kept as "your tablet"), to find the person's own words handed back in a reply, and
+ * every word of it. Kept like `wordStamps`: an open-addressing table of pairs and a stamp per word
+ * id, written with the reading's stamp, so nothing is cleared or allocated per prompt.
+ */
+let pairFirst = new Int32Array(1 << 12);
+let pairSecond = new Int32Array(1 << 12);
+let pairStamps = new Int32Array(1 << 12);
+let anyWordStamps = new Int32Array(1 << 12);
+
+function pairSlot(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & (pairStamps.length - 1);
+}
+
+function addPair(stamp: number, a: number, b: number): void {
+  let k = pairSlot(a, b);
+  while (pairStamps[k] === stamp) {
+    if (pairFirst[k] === a && pairSecond[k] === b) return;
+    k = (k + 1) & (pairStamps.length - 1);
+  }
+  pairStamps[k] = stamp;
+  pairFirst[k] = a;
+  pairSecond[k] = b;
+}
+
+/** Whether words `a` `b` (response ids, second person as written) stand side by side in the prompt read with this stamp (the caller checks the reading is fresh). */
+export function promptPair(stamp: number, a: number, b: number): boolean {
+  for (let k = pairSlot(a, b); pairStamps[k] === stamp; k = (k + 1) & (pairStamps.length - 1)) if (pairFirst[k] === a && pairSecond[k] === b) return true;
+  return false;
+}
+
+/** Whether the word id is any word of the prompt read with this stamp (the caller checks the reading is fresh). */
+export function promptWord(stamp: number, id: number): boolean {
+  return id < anyWordStamps.length && anyWordStamps[id] === stamp;
+}
+
 /** Whether the word id is a content word of the prompt read with this stamp (the caller checks once that the reading's ids are still valid: its generation is the vocabulary's). */
 export function stampedWord(stamp: number, id: number): boolean {
   return id < wordStamps.length && wordStamps[id] === stamp;
@@ -234,6 +271,27 @@ export function readPrompt(segments: readonly string[]): PromptReading {
     const grown = new Int32Array(Math.max(vocab.size, 2 * wordStamps.length));
     grown.set(wordStamps);
     wordStamps = grown;
+  }
+  if (anyWordStamps.length < vocab.size) {
+    const grown = new Int32Array(Math.max(vocab.size, 2 * anyWordStamps.length));
+    grown.set(anyWordStamps);
+    anyWordStamps = grown;
+  }
+  // At most half full: a prompt of n words has fewer than n pairs.
+  if (pairStamps.length < 2 * t.n) {
+    let size = pairStamps.length;
+    while (size < 2 * t.n) size *= 2;
+    pairFirst = new Int32Array(size);
+    pairSecond = new Int32Array(size);
+    pairStamps = new Int32Array(size);
+  }
+  const person = lex.irony.person;
+  for (let i = 0; i < t.n; i++) {
+    anyWordStamps[t.tokens[i]] = stamp;
+    if (i === 0 || t.sentence[i] !== t.sentence[i - 1]) continue;
+    const a = t.tokens[i - 1];
+    const b = t.tokens[i];
+    addPair(stamp, a < person.length && person[a] ? person[a] : a, b < person.length && person[b] ? person[b] : b);
   }
   for (let i = 0; i < t.n; i++) {
     const id = t.tokens[i];

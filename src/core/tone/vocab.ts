@@ -19,6 +19,9 @@ function hashString(s: string): number {
 
 const MAX_WORDS = 400_000;
 
+/** The flag bit (the highest; the lexicon's own bits are below it) of a word with an entry in `Vocabulary.spellings`. */
+export const WORD_SPELLED = 1 << 31;
+
 /** Slots of the open-addressing table at first (it doubles when half full): small enough to stay in cache. */
 const INITIAL_SLOTS = 1 << 12;
 
@@ -39,6 +42,10 @@ export class Vocabulary {
   flags = new Uint32Array(1 << 12);
   /** Per-id syllable counts, 0 until computed. */
   syllables = new Uint8Array(1 << 12);
+  /** Informal spellings read as their standard words ("im" → "i am", "u" → "you"): lexicon ids, set once before `pin`. */
+  readonly spellings = new Map<number, readonly number[]>();
+  /** "your" written for "you're": the ids of "your", "you", "are", and of the words after which "your" reads as "you are" ("your not alone"). */
+  yourAsYouAre: { your: number; you: number; are: number; before: Set<number> } | undefined;
 
   get size(): number {
     return this.words.length;

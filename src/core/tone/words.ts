@@ -1,4 +1,7 @@
-import { Vocabulary } from './vocab';
+import { Vocabulary, WORD_SPELLED } from './vocab';
+
+/** A local copy of the flag bit, read once per word (an imported binding can cost a property read each time). */
+const SPELLED = WORD_SPELLED;
 
 /** FNV-1a start value (the same as the vocabulary's). */
 const HASH_START = 0x811c9dc5 | 0;
@@ -317,9 +320,10 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
         letters++;
         d += 32;
       } else if (d >= 0x80 && fold && !ownLowerCase(d)) return false;
+      else if (d === 0x2bc) hasApostrophe = true;
       else if (!isWordCode(d)) {
         if (j > i && j + 1 < len && isWordCode(u[j + 1])) {
-          if (d === 39 || d === 0x2019) hasApostrophe = true;
+          if (d === 39 || d === 0x2019 || d === 0xb4 || d === 0x60 || d === 0x2bc) hasApostrophe = true;
           else if (!(d === 45 || (d === 46 && isDigit(u[j - 1]) && isDigit(u[j + 1])))) break;
         } else break;
       }
@@ -345,7 +349,8 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
     let surfaceId: number;
     if (hasApostrophe || (!fold && lower === undefined) || (j - i === 6 && isCannot(u, i))) {
       let word = lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase();
-      if (hasApostrophe) word = word.replace(/\u2019/g, "'");
+      // Curly, acute, grave and modifier apostrophes ("I´m", "don`t", typed on many keyboards) read as the straight one.
+      if (hasApostrophe) word = word.replace(/[\u2019\u00b4\u0060\u02bc]/g, "'");
       surfaceId = vocab.id(word);
       expanded = expandContraction(word);
     } else {
@@ -354,9 +359,31 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
     }
     surface[words++] = surfaceId;
     sentWords++;
-    if (expanded) {
-      tokens[n] = vocab.id(expanded[0]);
-      tokens[n + 1] = vocab.id(expanded[1]);
+    // "your not alone", "your doing so well": "your" written for "you're" reads as "you are" (the two tokens share the written word's span).
+    const mixed = vocab.yourAsYouAre;
+    if (mixed && n > sentFirstToken && tokens[n - 1] === mixed.your && mixed.before.has(surfaceId)) {
+      tokens[n - 1] = mixed.you;
+      tokens[n] = mixed.are;
+      start[n] = start[n - 1];
+      end[n] = end[n - 1];
+      sentence[n] = sentence[n - 1];
+      flags[n] = (flags[n - 1] & (FLAG_ALL_CAPS | FLAG_QUOTED)) | FLAG_CONTRACTION_TAIL;
+      n++;
+    }
+    // "im", "dont", "u", "ur": a contraction written without its apostrophe, or a texting form, reads as the words it stands for.
+    const spelled = vocab.flags[surfaceId] & SPELLED && !hasApostrophe ? vocab.spellings.get(surfaceId) : undefined;
+    if (spelled && spelled.length === 1) {
+      tokens[n] = spelled[0];
+      start[n] = i;
+      end[n] = j;
+      sentence[n] = sIndex;
+      flags[n] = f;
+      n++;
+    } else if (spelled || expanded) {
+      const first = spelled ? spelled[0] : vocab.id(expanded![0]);
+      const second = spelled ? spelled[1] : vocab.id(expanded![1]);
+      tokens[n] = first;
+      tokens[n + 1] = second;
       start[n] = start[n + 1] = i;
       end[n] = end[n + 1] = j;
       sentence[n] = sentence[n + 1] = sIndex;
