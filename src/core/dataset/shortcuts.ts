@@ -181,7 +181,7 @@ export class ShortcutIndex<K extends { readonly line: number }> {
   private ordered: Indexed<K>[] = [];
   /** Words of each candidate hash, found once. */
   private texts = new Map<number, GramText>();
-  /** The reported phrases (hash → side) the cached per-record uses were computed for. */
+  /** The reported phrases (hash to side) the cached per-record uses were computed for. */
   private reported = new Map<number, Side>();
   private generation = 0;
 
