@@ -70,8 +70,14 @@ class StringPool {
   }
 }
 
-/** Per finding: line, column, endLine, endColumn, message, field (-1: none), first related location, related count. */
-const INTS = 8;
+/**
+ * Per finding: line, column, endLine, endColumn, message, field (-1: none), first related
+ * location, related count, code id × 4 + severity.
+ */
+const INTS = 9;
+/** Findings per chunk of the columns (log 2): 8192 findings, 288 KB. */
+const CHUNK_BITS = 13;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 /** Per related location: line, column, endLine, endColumn, message. */
 const RELATED_INTS = 5;
 
@@ -79,13 +85,14 @@ const RELATED_INTS = 5;
  * A file's findings as a report prints them (position, severity, code, message, field, related
  * locations; not `data`, which no report shows), a few dozen bytes each outside the JavaScript
  * heap, so that a check of a gigabyte file with a million findings does not hold a million
- * objects. `sort` puts them in sortFindings' order; iterating gives a new object per finding.
+ * objects. The columns grow by fixed-size chunks, not by doubling: the dataset rules add most of
+ * a big file's findings at its end, when everything else the check holds is largest, and a
+ * doubled array is up to half empty and is copied while the old one is still held. `sort` puts
+ * them in sortFindings' order; iterating gives a new object per finding.
  */
 export class FindingStore implements FindingSink, FindingSequence {
   private count = 0;
-  private ints = new Int32Array(INTS * 1024);
-  /** Code id × 4 + severity. */
-  private kinds = new Int32Array(1024);
+  private chunks: Int32Array[] = [];
   private related = new Int32Array(RELATED_INTS * 256);
   private relatedUsed = 0;
   /** The related list of the last finding that had one (groups share lists between their findings). */
@@ -101,12 +108,9 @@ export class FindingStore implements FindingSink, FindingSequence {
   push(f: Finding): void {
     this.order = undefined;
     const i = this.count++;
-    if (INTS * this.count > this.ints.length) {
-      this.ints = grown(this.ints, INTS * this.count);
-      this.kinds = grown(this.kinds, this.count);
-    }
-    const at = INTS * i;
-    const ints = this.ints;
+    if (i >> CHUNK_BITS === this.chunks.length) this.chunks.push(new Int32Array(INTS << CHUNK_BITS));
+    const ints = this.chunks[i >> CHUNK_BITS];
+    const at = INTS * (i & CHUNK_MASK);
     if (!fitsInt32(f) || !(f.related ?? []).every(fitsInt32)) {
       this.verbatim.set(i, f);
       ints[at] = f.line;
@@ -121,7 +125,7 @@ export class FindingStore implements FindingSink, FindingSequence {
     const [start, count] = this.relatedOf(f.related);
     ints[at + 6] = start;
     ints[at + 7] = count;
-    this.kinds[i] = this.codeId(f.code) * 4 + SEVERITY_RANK[f.severity];
+    ints[at + 8] = this.codeId(f.code) * 4 + SEVERITY_RANK[f.severity];
   }
 
   private codeId(code: string): number {
@@ -160,14 +164,14 @@ export class FindingStore implements FindingSink, FindingSequence {
 
   /** Puts the findings in the order sortFindings gives (a stable sort by compareFindings). */
   sort(): void {
-    const line = (i: number) => this.ints[INTS * i];
+    const line = (i: number) => this.int(i, 0);
     const order = findingOrder(this.count, line, (a, b) => {
       const va = this.verbatim.get(a);
       const vb = this.verbatim.get(b);
       return (
         line(a) - line(b) ||
-        (va?.column ?? this.ints[INTS * a + 1]) - (vb?.column ?? this.ints[INTS * b + 1]) ||
-        (va ? SEVERITY_RANK[va.severity] : this.kinds[a] & 3) - (vb ? SEVERITY_RANK[vb.severity] : this.kinds[b] & 3) ||
+        (va?.column ?? this.int(a, 1)) - (vb?.column ?? this.int(b, 1)) ||
+        (va ? SEVERITY_RANK[va.severity] : this.int(a, 8) & 3) - (vb ? SEVERITY_RANK[vb.severity] : this.int(b, 8) & 3) ||
         compareCodes(this.code(a), this.code(b))
       );
     });
@@ -175,8 +179,13 @@ export class FindingStore implements FindingSink, FindingSequence {
     this.order = dropped ? order.filter((i) => !dropped[i]) : order;
   }
 
+  /** Column `k` of finding `i`. */
+  private int(i: number, k: number): number {
+    return this.chunks[i >> CHUNK_BITS][INTS * (i & CHUNK_MASK) + k];
+  }
+
   private code(i: number): string {
-    return this.verbatim.get(i)?.code ?? this.codes[this.kinds[i] >> 2];
+    return this.verbatim.get(i)?.code ?? this.codes[this.int(i, 8) >> 2];
   }
 
   get length(): number {
@@ -188,15 +197,15 @@ export class FindingStore implements FindingSink, FindingSequence {
     const i = this.order ? this.order[index] : index;
     const v = this.verbatim.get(i);
     if (v) return v;
-    const ints = this.ints;
-    const at = INTS * i;
+    const ints = this.chunks[i >> CHUNK_BITS];
+    const at = INTS * (i & CHUNK_MASK);
     const f: Finding = {
       line: ints[at],
       column: ints[at + 1],
       endLine: ints[at + 2],
       endColumn: ints[at + 3],
-      severity: SEVERITIES[this.kinds[i] & 3],
-      code: this.codes[this.kinds[i] >> 2],
+      severity: SEVERITIES[ints[at + 8] & 3],
+      code: this.codes[ints[at + 8] >> 2],
       message: this.strings.get(ints[at + 4]),
     };
     if (ints[at + 5] >= 0) f.field = this.strings.get(ints[at + 5]);
@@ -219,7 +228,7 @@ export class FindingStore implements FindingSink, FindingSequence {
 
   /** Bytes held outside the JavaScript heap. */
   get byteLength(): number {
-    return this.ints.byteLength + this.kinds.byteLength + this.related.byteLength + this.strings.byteLength + (this.order?.byteLength ?? 0);
+    return this.chunks.length * (INTS << CHUNK_BITS) * 4 + this.related.byteLength + this.strings.byteLength + (this.order?.byteLength ?? 0);
   }
 }
 

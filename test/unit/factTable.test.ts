@@ -12,7 +12,7 @@ import { FactTable } from '../../src/core/dataset/factTable';
 import { RecordFacts } from '../../src/core/dataset/facts';
 import { findShortcuts, forEachGram, MAX_GRAMS_PER_RESPONSE, ShortcutColumns, ShortcutInput, ShortcutOptions } from '../../src/core/dataset/shortcuts';
 import { analyzeTone } from '../../src/core/tone/analyze';
-import { RecordEntry } from '../../src/core/engine';
+import { RecordEntry, sortFindings } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { FindingStore } from '../../src/node/findingStore';
 
@@ -56,6 +56,21 @@ test('the compact shortcut search finds the phrases and uses that the full index
   }
 });
 
+test('the compact shortcut search gives the same phrases and uses when its n-gram pool spans several chunks', () => {
+  const input = records(30000, 5);
+  const options: ShortcutOptions = { threshold: 0.1 };
+  const expected = findShortcuts(input, options);
+  const columns = new ShortcutColumns(options.threshold);
+  for (const x of input) columns.add(x);
+  // Each side's pool grows by chunks of 64k hashes (256 KB): more than two chunks a side here.
+  assert.ok(columns.bytes > 2 * 2 * 256 * 1024, `${columns.bytes} bytes`);
+  const occurrences: { line: number; side: string; phrase: number }[] = [];
+  const phrases = columns.search(options, (row, side, phrase) => occurrences.push({ line: input[row].line, side, phrase }));
+  assert.ok(expected.phrases.length > 0);
+  assert.deepEqual(phrases, expected.phrases);
+  assert.deepEqual(occurrences, expected.occurrences);
+});
+
 /** Facts as datasetFactsRule stores them, with duplicates, shared prompts, tone gaps and inverted pairs. */
 function facts(n: number, seed: number): RecordEntry[] {
   const r = rng(seed);
@@ -85,8 +100,9 @@ test('every dataset rule gives the same findings from the fact table as from the
     { ...DEFAULT_CONFIG, rules: { 'dataset-shortcut-record': { severity: 'off' }, 'dataset-tone-unseparated': { threshold: 0.2 }, 'dataset-length-bias': { threshold: 0.4 } } },
   ];
   for (const [k, config] of configs.entries()) {
-    for (const seed of [7, 8]) {
-      const entries = facts(2500, seed);
+    // Seed 9: 40k rows, over several of the table's chunks (16k rows each).
+    for (const [seed, n] of k === 0 ? [[7, 2500], [8, 2500], [9, 40_000]] : [[7, 2500], [8, 2500]]) {
+      const entries = facts(n, seed);
       const table = new FactTable(config);
       for (const e of entries) table.add(e.line, e.facts);
       for (const rule of datasetRules) {
@@ -117,6 +133,23 @@ test('the CLI keeps findings compactly and gives them back as they were, strings
   store.sort();
   assert.deepEqual([...store], [findings[4], findings[3], { line: 1, column: 0, endLine: 1, endColumn: 1, severity: 'warning', code: 'folded', message: 'a dataset finding with that code stays' }, findings[1], findings[0]]);
   assert.equal(store.length, 5);
+});
+
+test("the CLI's finding store gives back tens of thousands of findings (several chunks of its columns) in sortFindings order", () => {
+  const store = new FindingStore();
+  const findings: Finding[] = [];
+  const codes = ['b-code', 'a-code', 'c-code'];
+  const severities = ['error', 'warning', 'info', 'hint'] as const;
+  // Record findings in line order, then dataset findings over the same lines, as a check pushes them.
+  for (let k = 0; k < 30000; k++) {
+    const line = k < 20000 ? k >> 1 : (k * 7919) % 10000;
+    const related = k % 5 === 0 ? [{ line: line + 1, column: 0, endLine: line + 1, endColumn: 2, message: `related ${k % 3}` }] : undefined;
+    findings.push({ line, column: k % 3, endLine: line, endColumn: 10 + (k % 11), severity: severities[k % 4], code: codes[k % 3], message: `message ${k % 101}`, ...(k % 2 ? { field: 'chosen' } : {}), ...(related ? { related } : {}) });
+  }
+  for (const f of findings) store.push(f);
+  store.sort();
+  assert.equal(store.length, findings.length);
+  assert.deepEqual([...store], sortFindings(findings.slice()));
 });
 
 test('the tone analysis gives no response more shortcut n-grams than the compact counters are sized for', () => {

@@ -1,6 +1,5 @@
 import { CuratorConfig } from '../config';
 import { ruleOff, ruleThreshold } from '../curation/meta';
-import { grown } from '../typedArrays';
 import type { RecordEntry } from '../engine';
 import { readFacts, RecordFacts } from './facts';
 import { ShortcutColumns } from './shortcuts';
@@ -8,19 +7,28 @@ import { ShortcutColumns } from './shortcuts';
 const HAS_TONE_GAP = 1;
 const INVERTED = 2;
 
+/** Rows per chunk of the columns (log 2): 16384 rows, 784 KB. */
+const CHUNK_BITS = 14;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+
+/** One chunk of rows: line, length; record hash, prompt hash (NaN: none), chosen and rejected words (NaN: none), tone gap; flags. */
+interface Chunk {
+  ints: Int32Array;
+  numbers: Float64Array;
+  flags: Uint8Array;
+}
+
 /**
  * The dataset rules' facts (RecordFacts) of every record of a streamed check, in columns: a few
- * typed arrays that grow by doubling instead of an object per record, and the shortcut candidates
- * as n-gram hashes (ShortcutColumns) instead of strings. About 60 bytes and the candidates' hashes
- * per record, outside the JavaScript heap. Rows are records with facts, in line order.
+ * typed arrays in chunks of rows instead of an object per record, and the shortcut candidates as
+ * n-gram hashes (ShortcutColumns) instead of strings. About 50 bytes and the candidates' hashes
+ * per record, outside the JavaScript heap. The columns grow a chunk at a time, not by doubling (a
+ * doubled column is up to half empty, and is copied while the old one is held, near the end of
+ * a big file). Rows are records with facts, in line order.
  */
 export class FactTable {
   private rows = 0;
-  private lines = new Int32Array(1024);
-  private lengths = new Int32Array(1024);
-  /** Record hash, prompt hash (NaN: none), chosen and rejected words (NaN: none), tone gap. */
-  private numbers = new Float64Array(5 * 1024);
-  private flags = new Uint8Array(1024);
+  private chunks: Chunk[] = [];
   /** The shortcut candidates; undefined when both shortcut rules are off. */
   readonly shortcuts: ShortcutColumns | undefined;
 
@@ -38,61 +46,66 @@ export class FactTable {
     const f = readFacts(facts);
     if (!f) return;
     const row = this.rows++;
-    if (row === this.lines.length) this.grow();
-    this.lines[row] = line;
-    this.lengths[row] = f.len;
-    const n = this.numbers;
-    n[5 * row] = f.h;
-    n[5 * row + 1] = f.p ?? NaN;
-    n[5 * row + 2] = f.cw ?? NaN;
-    n[5 * row + 3] = f.rw ?? NaN;
-    n[5 * row + 4] = f.tg ?? 0;
-    this.flags[row] = (f.tg !== undefined ? HAS_TONE_GAP : 0) | (f.iv ? INVERTED : 0);
+    if (row >> CHUNK_BITS === this.chunks.length) {
+      const n = 1 << CHUNK_BITS;
+      this.chunks.push({ ints: new Int32Array(2 * n), numbers: new Float64Array(5 * n), flags: new Uint8Array(n) });
+    }
+    const { ints, numbers, flags } = this.chunks[row >> CHUNK_BITS];
+    const at = row & CHUNK_MASK;
+    ints[2 * at] = line;
+    ints[2 * at + 1] = f.len;
+    numbers[5 * at] = f.h;
+    numbers[5 * at + 1] = f.p ?? NaN;
+    numbers[5 * at + 2] = f.cw ?? NaN;
+    numbers[5 * at + 3] = f.rw ?? NaN;
+    numbers[5 * at + 4] = f.tg ?? 0;
+    flags[at] = (f.tg !== undefined ? HAS_TONE_GAP : 0) | (f.iv ? INVERTED : 0);
     this.shortcuts?.add(f);
   }
 
-  private grow(): void {
-    const size = 2 * this.lines.length;
-    this.lines = grown(this.lines, size);
-    this.lengths = grown(this.lengths, size);
-    this.numbers = grown(this.numbers, 5 * size);
-    this.flags = grown(this.flags, size);
+  /** Number `k` of the row (see Chunk). */
+  private number(row: number, k: number): number {
+    return this.chunks[row >> CHUNK_BITS].numbers[5 * (row & CHUNK_MASK) + k];
+  }
+
+  private flags(row: number): number {
+    return this.chunks[row >> CHUNK_BITS].flags[row & CHUNK_MASK];
   }
 
   line(row: number): number {
-    return this.lines[row];
+    return this.chunks[row >> CHUNK_BITS].ints[2 * (row & CHUNK_MASK)];
   }
 
   /** The record's line length (see RecordFacts.len). */
   len(row: number): number {
-    return this.lengths[row];
+    return this.chunks[row >> CHUNK_BITS].ints[2 * (row & CHUNK_MASK) + 1];
   }
 
   hash(row: number): number {
-    return this.numbers[5 * row];
+    return this.number(row, 0);
   }
 
   /** The prompt hash; NaN when the record has no prompt. */
   promptHash(row: number): number {
-    return this.numbers[5 * row + 1];
+    return this.number(row, 1);
   }
 
   /** Chosen and rejected words (RecordFacts.cw and rw; NaN when absent). */
   chosenWords(row: number): number {
-    return this.numbers[5 * row + 2];
+    return this.number(row, 2);
   }
 
   rejectedWords(row: number): number {
-    return this.numbers[5 * row + 3];
+    return this.number(row, 3);
   }
 
   /** RecordFacts.tg, undefined when absent. */
   toneGap(row: number): number | undefined {
-    return this.flags[row] & HAS_TONE_GAP ? this.numbers[5 * row + 4] : undefined;
+    return this.flags(row) & HAS_TONE_GAP ? this.number(row, 4) : undefined;
   }
 
   inverted(row: number): boolean {
-    return (this.flags[row] & INVERTED) !== 0;
+    return (this.flags(row) & INVERTED) !== 0;
   }
 
   /** The row as a RecordEntry (a new object, without the shortcut candidates), for rules that build findings from entries. */
@@ -105,6 +118,6 @@ export class FactTable {
 
   /** Bytes held by the columns (their capacity). */
   get bytes(): number {
-    return this.lines.byteLength + this.lengths.byteLength + this.numbers.byteLength + this.flags.byteLength + (this.shortcuts?.bytes ?? 0);
+    return this.chunks.length * (1 << CHUNK_BITS) * (2 * 4 + 5 * 8 + 1) + (this.shortcuts?.bytes ?? 0);
   }
 }

@@ -181,7 +181,7 @@ export class ShortcutIndex<K extends { readonly line: number }> {
   private ordered: Indexed<K>[] = [];
   /** Words of each candidate hash, found once. */
   private texts = new Map<number, GramText>();
-  /** The reported phrases (hash → side) the cached per-record uses were computed for. */
+  /** The reported phrases (hash to side) the cached per-record uses were computed for. */
   private reported = new Map<number, Side>();
   private generation = 0;
 
@@ -456,18 +456,28 @@ export function describePhrase(p: Pick<ShortcutPhrase, 'phrase' | 'position'>): 
  */
 export const MAX_GRAMS_PER_RESPONSE = 20;
 
+/** Hashes per pool chunk (256 KB). */
+const CHUNK = 1 << 16;
+
 /**
  * One side's shortcut candidates for every record of a streamed check, without their strings:
- * each record's distinct n-gram hashes (in first-use order) in one growing Int32 pool. Which
- * n-grams are frequent is followed with Misra–Gries counters, as many as make every n-gram that
- * `threshold` of the side's responses use stay among them to the end; their words are kept while
- * they are counted. Exact counts come from the pool at the end, for those n-grams only.
+ * each record's distinct n-gram hashes (in first-use order) in a pool of fixed-size chunks (a
+ * record's hashes stay in one chunk), which grows a chunk at a time instead of by doubling: a
+ * doubled array is up to half empty, and growing it holds the old and the new copy at once, at
+ * the end of a gigabyte file when the pool is largest. Which n-grams are frequent is followed
+ * with Misra–Gries counters, as many as make every n-gram that `threshold` of the side's
+ * responses use stay among them to the end; their words are kept while they are counted. Exact
+ * counts come from the pool at the end, for those n-grams only.
  */
 class GramColumn {
-  private pool = new Int32Array(1 << 12);
-  private used = 0;
-  /** Where each record's hashes start in the pool; the next record's start ends them. */
+  private chunks: Int32Array[] = [];
+  /** Hashes used in each chunk but the last. */
+  private chunkEnds: number[] = [];
+  /** Hashes used in the last chunk. */
+  private used = CHUNK;
+  /** Where each record's hashes start (chunk × CHUNK + offset), and how many it has. */
   private starts = new Int32Array(1 << 10);
+  private counts = new Uint8Array(1 << 10);
   private rows = 0;
   /** Responses with candidates. */
   total = 0;
@@ -484,22 +494,31 @@ class GramColumn {
   }
 
   add(openers: string | undefined): void {
-    if (this.rows + 2 > this.starts.length) this.starts = grown(this.starts, this.rows + 2);
+    if (this.rows + 1 > this.starts.length) {
+      this.starts = grown(this.starts, this.rows + 1);
+      this.counts = grown(this.counts, this.rows + 1);
+    }
+    const row = this.rows++;
+    if (this.used + MAX_GRAMS_PER_RESPONSE > CHUNK) {
+      if (this.chunks.length) this.chunkEnds.push(this.used);
+      this.chunks.push(new Int32Array(CHUNK));
+      this.used = 0;
+    }
+    const chunk = this.chunks[this.chunks.length - 1];
     const from = this.used;
-    this.starts[this.rows++] = from;
+    this.starts[row] = (this.chunks.length - 1) * CHUNK + from;
     if (openers !== undefined) {
       this.total++;
       forEachGram(openers, (h, start, end, closer) => {
         // More than the tone analysis gives (a test holds it to the bound) would void the
         // counters' guarantee: the extra n-grams are left out rather than the check failing.
         if (this.used - from >= MAX_GRAMS_PER_RESPONSE) return;
-        for (let k = from; k < this.used; k++) if (this.pool[k] === h) return;
-        if (this.used === this.pool.length) this.pool = grown(this.pool, this.used + 1);
-        this.pool[this.used++] = h;
+        for (let k = from; k < this.used; k++) if (chunk[k] === h) return;
+        chunk[this.used++] = h;
         this.count(h, openers, start, end, closer);
       });
     }
-    this.starts[this.rows] = this.used;
+    this.counts[row] = this.used - from;
   }
 
   private count(h: number, openers: string, start: number, end: number, closer: boolean): void {
@@ -528,16 +547,22 @@ class GramColumn {
   /** Exact counts of the given hashes (each response counted once). */
   exactCounts(hashes: ReadonlySet<number>): Map<number, number> {
     const out = new Map<number, number>();
-    for (let k = 0; k < this.used; k++) {
-      const h = this.pool[k];
-      if (hashes.has(h)) out.set(h, (out.get(h) ?? 0) + 1);
-    }
+    this.chunks.forEach((chunk, i) => {
+      const end = i < this.chunkEnds.length ? this.chunkEnds[i] : this.used;
+      for (let k = 0; k < end; k++) {
+        const h = chunk[k];
+        if (hashes.has(h)) out.set(h, (out.get(h) ?? 0) + 1);
+      }
+    });
     return out;
   }
 
   /** Record `row`'s first n-gram that `wanted` accepts, 0 when none. */
   first(row: number, wanted: (hash: number) => boolean): number {
-    for (let k = this.starts[row]; k < this.starts[row + 1]; k++) if (wanted(this.pool[k])) return this.pool[k];
+    const start = this.starts[row];
+    const chunk = this.chunks[Math.floor(start / CHUNK)];
+    const from = start % CHUNK;
+    for (let k = from; k < from + this.counts[row]; k++) if (wanted(chunk[k])) return chunk[k];
     return 0;
   }
 
@@ -546,9 +571,9 @@ class GramColumn {
     return this.rows;
   }
 
-  /** Bytes held (the pools' capacity). */
+  /** Bytes held (the pool's chunks and the per-record columns' capacity). */
   get bytes(): number {
-    return this.pool.byteLength + this.starts.byteLength;
+    return this.chunks.length * CHUNK * 4 + this.starts.byteLength + this.counts.byteLength;
   }
 }
 
