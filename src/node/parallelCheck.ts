@@ -39,13 +39,12 @@ export interface FileResult {
 export type CheckedFile = Omit<FileResult, 'findings'>;
 
 /**
- * A check worker's young generation: V8 gives each isolate up to 32 MB of semi-spaces (and more
- * for the young large objects) on a machine with gigabytes; a check's young objects (a batch's
- * records, their analyses) die young and fit in a fraction of that. A 250k-pair check on two
- * threads, run side by side with the default: 520 MB peak instead of 558, for 3.6% more CPU time
- * (more scavenges) and the same wall time.
+ * A check worker's resource limits: V8's defaults. An 8 MB young generation (V8 gives each
+ * isolate up to 32 MB of semi-spaces) saved 38 MB on a 250k-pair check for 3.6% more CPU time,
+ * but with the tighter heap growth it came with it cost the 100k-pair bench 20-30% more CPU on a
+ * quiet machine (more scavenges on two cores shared with the checking threads): see heap.ts.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+const WORKER_LIMITS = {};
 
 // Below about 16 MB the two workers' start-up (each loads the bundle and the encoding tables, about a
 // second of CPU on a small machine) costs more than sharing the work saves.
