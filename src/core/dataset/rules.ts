@@ -163,8 +163,10 @@ function related(group: readonly RecordEntry[], except: RecordEntry, message: (x
 }
 
 /**
- * "3, 8, 12" or, past MAX_RELATED lines, "3, 8, ... and 5 more" (lines given 0-based, shown
- * 1-based): the first MAX_RELATED of `lines` (more are not read) out of `total`.
+ * A value made for each member of a group by its index, where what a member is told names the
+ * first MAX_RELATED other members: every member past those sees the same ones, so one value made
+ * for the first of them serves them all (a group of half a million copies held 5 million
+ * locations otherwise).
  */
 function perMember<T>(make: (index: number) => T): (index: number) => T {
   let shared: T | undefined;
@@ -173,7 +175,7 @@ function perMember<T>(make: (index: number) => T): (index: number) => T {
 
 /**
  * The related locations of each member of a group (see `related`). In a very large group the
- * later members point at the first one only (their message lists the first lines already): a
+ * later members point at the first one only (the first members list the first lines): a
  * million copies would otherwise print ten million locations.
  */
 function relatedPerMember(group: readonly RecordEntry[], message: (x: RecordEntry) => string): (index: number) => RelatedLocation[] {
@@ -262,6 +264,11 @@ function moveGroupFindings(g: SharedGroup): void {
   g.lines = g.entries.map((e) => e.line);
 }
 
+/**
+ * The rows of `table` that share a key with another row, grouped, groups in the order of their
+ * first row; rows whose key is NaN have none. Found by sorting a copy of the keys, without an
+ * entry per record in a map.
+ */
 function sharedKeyGroups(table: FactTable, keyOf: (row: number) => number): number[][] {
   const keys = new Float64Array(table.size);
   let n = 0;
