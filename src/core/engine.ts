@@ -667,13 +667,7 @@ export class DatasetModel {
     const folded = dataset?.folded(datasetLists);
     // `placed` becomes each line's findings as shown.
     if (folded) for (let i = 0; i < placed.length; i++) placed[i] = withoutFolded(placed[i], folded);
-    const findings = mergeByLine(placed, datasetLists);
-    const counts = new CodeCounts();
-    counts.add(findings);
-    this.last = { format, records, findings, shown: placed, ordered, datasetLists, folded: foldKey(folded), nonBlank, counts };
-    this.touched = [];
-    this.lastSummaryKind = 'full';
-    return { format, records, findings };
+    return this.remember('full', { format, records, findings: mergeByLine(placed, datasetLists), shown: placed, ordered, datasetLists, folded: foldKey(folded), nonBlank, counts: undefined });
   }
 
   /**
@@ -731,50 +725,39 @@ export class DatasetModel {
       // Some dataset findings changed: when a few came and went (a record joined or left a
       // group), they are taken out of and put into the last findings where they sort; otherwise
       // everything is merged again (no line needed checking again, though).
-      const limit = Math.max(16, this.lines.length >> 10);
-      let changes = 0;
-      for (let k = 0; k < datasetLists.length && changes <= limit; k++) {
-        const d = listDelta(last.datasetLists[k], datasetLists[k], limit - changes);
-        if (!d) changes = Infinity;
-        else {
-          deltas.push(d);
-          changes += d.removed.length + d.added.length;
-        }
+      const found = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, this.lines.length >> 10));
+      if (!found || !spliceDatasetFindings(findings, found, this.lines.length)) {
+        return this.remember('merged', { ...last, records, findings: mergeByLine(shown, datasetLists), shown, ordered, datasetLists, nonBlank, counts: undefined });
       }
-      if (changes > limit || !spliceDatasetFindings(findings, deltas, this.lines.length)) {
-        const merged = mergeByLine(shown, datasetLists);
-        const counts = new CodeCounts();
-        counts.add(merged);
-        this.last = { ...last, records, findings: merged, shown, ordered, datasetLists, nonBlank, counts };
-        this.touched = [];
-        this.lastSummaryKind = 'merged';
-        return { format: this.detected, records, findings: merged };
-      }
+      deltas.push(...found);
       kind = 'spliced';
     }
     lines.forEach((i, k) => {
       const before = befores[k];
       const now = shown[i];
-      // The line's findings: its new record findings, then its dataset findings as they were.
-      const from = firstAtLine(findings, i);
-      let to = from;
-      while (to < findings.length && findings[to].line === i) to++;
-      const old = new Set(before);
-      const run = [...now, ...findings.slice(from, to).filter((f) => !old.has(f))];
-      if (run.length > 1) sortRun(run, 0, run.length);
-      findings.splice(from, to - from, ...run);
+      putLineRun(findings, i, now, before);
     });
     const counts = last.counts;
-    for (const d of deltas) {
-      counts.add(d.removed, -1);
-      counts.add(d.added.map((a) => a.finding));
-    }
+    countDeltas(counts, deltas);
     for (const before of befores) counts.add(before, -1);
     for (const i of lines) counts.add(shown[i]);
-    this.last = { ...last, records, findings, shown, ordered, datasetLists: kind === 'spliced' ? datasetLists : last.datasetLists, nonBlank, counts };
+    return this.remember(kind, { ...last, records, findings, shown, ordered, datasetLists: kind === 'spliced' ? datasetLists : last.datasetLists, nonBlank, counts });
+  }
+
+  /**
+   * Keeps what a summary was made of (counting its findings when `counts` is not given) and
+   * returns the summary.
+   */
+  private remember(kind: DatasetModel['lastSummaryKind'], made: Omit<LastSummary, 'counts'> & { counts: CodeCounts | undefined }): CheckSummary {
+    let counts = made.counts;
+    if (!counts) {
+      counts = new CodeCounts();
+      counts.add(made.findings);
+    }
+    this.last = { ...made, counts };
     this.touched = [];
     this.lastSummaryKind = kind;
-    return { format: this.detected, records, findings };
+    return { format: made.format, records: made.records, findings: made.findings };
   }
 
   /**
@@ -843,49 +826,20 @@ export class DatasetModel {
     const folded = dataset?.folded(datasetLists);
     if (foldKey(folded) !== last.folded) return undefined;
     if (folded) for (let i = 0; i < shown.length; i++) shown[i] = withoutFolded(shown[i], folded);
-    const merged = () => {
-      const all = mergeByLine(shown, datasetLists);
-      const counts = new CodeCounts();
-      counts.add(all);
-      this.last = { format: this.detected, records, findings: all, shown, ordered, datasetLists, folded: last.folded, nonBlank, counts };
-      this.touched = [];
-      this.lastSummaryKind = 'merged';
-      return { format: this.detected, records, findings: all };
-    };
-    const limit = Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length);
-    const deltas: ListDelta[] = [];
-    let changes = 0;
-    for (let k = 0; k < datasetLists.length && changes <= limit; k++) {
-      const d = listDelta(last.datasetLists[k], datasetLists[k], limit - changes);
-      if (!d) return merged();
-      deltas.push(d);
-      changes += d.removed.length + d.added.length;
+    const made = { format: this.detected, records, shown, ordered, datasetLists, folded: last.folded, nonBlank };
+    const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length));
+    if (!deltas || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) {
+      return this.remember('merged', { ...made, findings: mergeByLine(shown, datasetLists), counts: undefined });
     }
-    if (changes > limit || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) return merged();
     // The new lines' record findings, before the dataset findings on their lines (as mergeByLine).
-    for (const i of fresh) {
-      const own = shown[i];
-      if (!own.length) continue;
-      const from = firstAtLine(findings, i);
-      let to = from;
-      while (to < findings.length && findings[to].line === i) to++;
-      const run = [...own, ...findings.slice(from, to)];
-      if (run.length > 1) sortRun(run, 0, run.length);
-      findings.splice(from, to - from, ...run);
-    }
+    for (const i of fresh) if (shown[i].length) putLineRun(findings, i, shown[i]);
     // Counted: what went with the removed lines and the rules' removed findings out, the new
     // lines' and the rules' added findings in (moving changes no count).
     const counts = last.counts;
     counts.add([...dropped], -1);
     for (const i of fresh) counts.add(shown[i]);
-    for (const d of deltas) {
-      counts.add(d.removed.filter((f) => !dropped.has(f)), -1);
-      counts.add(d.added.map((a) => a.finding));
-    }
-    this.last = { format: this.detected, records, findings, shown, ordered, datasetLists, folded: last.folded, nonBlank, counts };
-    this.touched = [];
-    this.lastSummaryKind = 'shifted';
-    return { format: this.detected, records, findings };
+    countDeltas(counts, deltas, dropped);
+    return this.remember('shifted', { ...made, findings, counts });
   }
 
   /** The last summary's findings counted by code and severity (undefined before the first summary). */
@@ -917,7 +871,6 @@ export class DatasetModel {
  */
 /** Shared by every line without findings (never changed). */
 const NO_FINDINGS: Finding[] = [];
-
 
 /** What a summary counts line by line: records, which lines are records, the dataset rules' entries. */
 interface Tally {
@@ -1017,6 +970,42 @@ interface ListDelta {
   /** With their index in the new list. */
   added: { finding: Finding; index: number }[];
   list: readonly Finding[];
+}
+
+/** Each rule's listDelta from its last list to its new one; undefined past `limit` changes in all. */
+function datasetDeltas(old: readonly (readonly Finding[])[], now: readonly (readonly Finding[])[], limit: number): ListDelta[] | undefined {
+  const deltas: ListDelta[] = [];
+  let changes = 0;
+  for (let k = 0; k < now.length; k++) {
+    const d = listDelta(old[k], now[k], limit - changes);
+    if (!d) return undefined;
+    deltas.push(d);
+    changes += d.removed.length + d.added.length;
+  }
+  return deltas;
+}
+
+/** Counts the findings the deltas took away (but those in `dropped`, taken away already) and added. */
+function countDeltas(counts: CodeCounts, deltas: readonly ListDelta[], dropped?: ReadonlySet<Finding>): void {
+  for (const d of deltas) {
+    counts.add(dropped ? d.removed.filter((f) => !dropped.has(f)) : d.removed, -1);
+    counts.add(d.added.map((a) => a.finding));
+  }
+}
+
+/**
+ * Puts line `i`'s record findings `own` before the other findings on that line in `findings`
+ * (sorted by line), without `before` (its record findings there until now), sorted as
+ * mergeByLine sorts a line.
+ */
+function putLineRun(findings: Finding[], i: number, own: readonly Finding[], before: readonly Finding[] = NO_FINDINGS): void {
+  const from = firstAtLine(findings, i);
+  let to = from;
+  while (to < findings.length && findings[to].line === i) to++;
+  const old = new Set(before);
+  const run = [...own, ...findings.slice(from, to).filter((f) => !old.has(f))];
+  if (run.length > 1) sortRun(run, 0, run.length);
+  findings.splice(from, to - from, ...run);
 }
 
 /** How far listDelta looks ahead to find the two lists in step again after a difference. */

@@ -37,8 +37,7 @@ export function atLine(finding: Finding, line: number): Finding {
 
 /** A copy of a finding computed for a single line (line 0), on its real line number. */
 export function copyAtLine(finding: Finding, line: number): Finding {
-  const shift = line - finding.line;
-  return { ...finding, line: finding.line + shift, endLine: finding.endLine + shift };
+  return { ...finding, line, endLine: finding.endLine + line - finding.line };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
