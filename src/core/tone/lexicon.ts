@@ -8,6 +8,7 @@ import respectData from './lexicons/respect.json';
 import spellingData from './lexicons/spelling.json';
 import { Vocabulary, WORD_SPELLED } from './vocab';
 import { newTable, scanWords, WordTable } from './words';
+import { tries, TrieNode } from './trie';
 
 /**
  * What a lexicon phrase is evidence of. Positive kinds raise a score, the others lower one;
@@ -74,13 +75,7 @@ export interface EmotionFamily {
 export const ANCHOR_START = 1;
 export const ANCHOR_END = 2;
 
-/** A word trie: each node maps the next token to a child; `entries` end at this node. */
-export interface TrieNode {
-  next: Map<number, TrieNode>;
-  entries?: LexiconEntry[];
-  /** Edges taken by any member of a word class (`@feeling` in a pattern): the class's own trie, then the child. */
-  classes?: { name: string; members: TrieNode; node: TrieNode }[];
-}
+export type { TrieNode };
 
 export interface ShoutingSettings {
   weight: number;
@@ -261,13 +256,22 @@ export function compileClasses(vocab: Vocabulary, classes: Readonly<Record<strin
   return out;
 }
 
+/** A new trie root in the lexicon's store (`tries`). */
 export function newTrie(): TrieNode {
-  // Every node gets every field up front: one object shape keeps the matcher's property reads monomorphic.
-  return { next: new Map(), entries: undefined, classes: undefined };
+  return tries.newNode();
 }
+
+/** Shaped entries by their source entry: a group's phrases share one entry object, so they share its shaped copy too (one copy per node held ~20 MB). */
+const shapedOf = new WeakMap<LexiconEntry, LexiconEntry>();
 
 /** An entry with every field present in one order (one object shape for the matcher), and its kind's bit. */
 function shaped(e: LexiconEntry): LexiconEntry {
+  let out = shapedOf.get(e);
+  if (!out) shapedOf.set(e, (out = shapedCopy(e)));
+  return out;
+}
+
+function shapedCopy(e: LexiconEntry): LexiconEntry {
   return {
     kind: e.kind,
     bit: KIND_BIT[e.kind],
@@ -346,25 +350,25 @@ function addParts(root: TrieNode, node: TrieNode, parts: PatternParts, at: numbe
 }
 
 function child(node: TrieNode, token: number): TrieNode {
-  let c = node.next.get(token);
-  if (!c) node.next.set(token, (c = newTrie()));
-  return c;
+  return tries.childOrNew(node, token);
 }
 
 function classChild(node: TrieNode, name: string, classes: WordClasses | undefined): TrieNode {
   const members = classes?.get(name);
   if (!members) throw new Error(`unknown word class @${name}`);
-  let edge = node.classes?.find((c) => c.name === name);
-  if (!edge) (node.classes ??= []).push((edge = { name, members, node: newTrie() }));
+  const edges = (tries.classes[node] ??= []);
+  let edge = edges.find((c) => c.name === name);
+  if (!edge) edges.push((edge = { name, members, node: newTrie() }));
   return edge.node;
 }
 
 function addEntry(node: TrieNode, entry: LexiconEntry): void {
   // One phrase, one meaning per kind and anchoring: the first definition wins (files list the stronger groups first).
-  if (node.entries?.some((e) => e.kind === entry.kind && (e.anchor ?? 0) === (entry.anchor ?? 0))) return;
+  const entries = (tries.entries[node] ??= []);
+  if (entries.some((e) => e.kind === entry.kind && (e.anchor ?? 0) === (entry.anchor ?? 0))) return;
   // Blocks match first at a node: they must be settled before the matches they silence.
-  if (entry.kind === 'block') (node.entries ??= []).unshift(shaped(entry));
-  else (node.entries ??= []).push(shaped(entry));
+  if (entry.kind === 'block') entries.unshift(shaped(entry));
+  else entries.push(shaped(entry));
 }
 
 /** Adds every phrase of a pattern (`{a|b}`, `word?`, `@class`; anchors already split off). */
@@ -613,9 +617,10 @@ function build(): Lexicon {
   const hardWords = [...empathyData.classes.hardship, ...emotionsData.situational.words, ...derivedSituational].filter((w) => !w.includes(' '));
   const hardship = new Set([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
-  for (const id of phrases.next.keys()) vocab.flags[id] |= WORD_PHRASE_START;
-  for (const id of cues.next.keys()) vocab.flags[id] |= WORD_CUE_START;
+  for (const id of tries.tokensFrom(phrases)) vocab.flags[id] |= WORD_PHRASE_START;
+  for (const id of tries.tokensFrom(cues)) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
+  tries.shareEntries();
 
   return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship };
 }

@@ -1,4 +1,5 @@
-import { ANCHOR_END, ANCHOR_START, KIND_BIT, KIND_COUNT, LexiconEntry, PhraseKind, TrieNode, WORD_DISCOURSE, WORD_NEGATOR } from './lexicon';
+import { ANCHOR_END, ANCHOR_START, KIND_BIT, KIND_COUNT, LexiconEntry, PhraseKind, WORD_DISCOURSE, WORD_NEGATOR } from './lexicon';
+import { NO_NODE, TrieNode, tries } from './trie';
 import { Vocabulary } from './vocab';
 import { FLAG_PAUSE_AFTER, FLAG_QUOTED, WordTable } from './words';
 
@@ -35,10 +36,12 @@ export function negatedBefore(vocab: Vocabulary, t: WordTable, at: number): bool
 
 /** The entries of the shortest phrase of `root` that starts at token `at` (and ends by `end`), if any. */
 export function phraseAt(t: WordTable, root: TrieNode, at: number, end: number): LexiconEntry[] | undefined {
-  let node: TrieNode | undefined = root;
-  for (let k = at; k < end && node; k++) {
-    node = node.next.get(t.tokens[k]);
-    if (node?.entries) return node.entries;
+  let node = root;
+  for (let k = at; k < end; k++) {
+    node = tries.child(node, t.tokens[k]);
+    if (node === NO_NODE) return undefined;
+    const entries = tries.entries[node];
+    if (entries) return entries;
   }
   return undefined;
 }
@@ -60,8 +63,8 @@ let sentence = 0;
 let vocabNow: Vocabulary;
 let table: WordTable;
 
-function record(node: TrieNode, j: number): void {
-  for (const e of node.entries!) {
+function record(entries: LexiconEntry[], j: number): void {
+  for (const e of entries) {
     if (e.anchor !== 0 && !anchored(vocabNow, table, e.anchor!, start, j)) continue;
     const k = e.bit!;
     if (found & (1 << k) && bestEnd[k] >= j) continue;
@@ -78,22 +81,24 @@ function record(node: TrieNode, j: number): void {
  */
 function walk(from: TrieNode, at: number): void {
   const t = table;
-  let node: TrieNode | undefined = from;
-  for (let j = at; node; j++) {
-    if (node.entries) record(node, j);
+  const store = tries;
+  for (let j = at, node = from; node !== NO_NODE; j++) {
+    const entries = store.entries[node];
+    if (entries) record(entries, j);
     if (j >= t.n || t.sentence[j] !== sentence) return;
-    if (node.classes) for (const c of node.classes) walkMembers(c.members, j, c.node);
-    node = node.next.get(t.tokens[j]);
+    const classes = store.classes[node];
+    if (classes) for (const c of classes) walkMembers(c.members, j, c.node);
+    node = store.child(node, t.tokens[j]);
   }
 }
 
 /** Reads one member of a word class from token `j`, then goes on in the pattern from `then` (a class may have members of several words). */
 function walkMembers(member: TrieNode, j: number, then: TrieNode): void {
   const t = table;
-  if (member.entries) walk(then, j);
+  if (tries.entries[member]) walk(then, j);
   if (j >= t.n || t.sentence[j] !== sentence) return;
-  const child = member.next.get(t.tokens[j]);
-  if (child) walkMembers(child, j + 1, then);
+  const child = tries.child(member, t.tokens[j]);
+  if (child !== NO_NODE) walkMembers(child, j + 1, then);
 }
 
 /**
@@ -111,16 +116,17 @@ export function findPhrases(vocab: Vocabulary, t: WordTable, root: TrieNode, mas
   const tokens = t.tokens;
   const flags = vocab.flags;
   const n = t.n;
-  const rootClasses = root.classes !== undefined;
+  const store = tries;
+  const rootClasses = store.classes[root] !== undefined;
   for (let i = 0; i < n; i++) {
     if (startBit && !rootClasses && !(flags[tokens[i]] & startBit)) continue;
-    const node = root.next.get(tokens[i]);
-    if (!node && !rootClasses) continue;
+    const node = store.child(root, tokens[i]);
+    if (node === NO_NODE && !rootClasses) continue;
     found = 0;
     start = i;
     sentence = t.sentence[i];
     if (rootClasses) walk(root, i);
-    else walk(node!, i + 1);
+    else walk(node, i + 1);
     if (!found) continue;
     const quoted = t.flags[i] & FLAG_QUOTED;
     for (let k = 0; k < KIND_COUNT; k++) {

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { LexiconEntry } from '../../src/core/tone/lexicon';
+import { NO_NODE, TrieStore } from '../../src/core/tone/trie';
+
+test('the flat trie store finds every edge it made, through table growth, and no other', () => {
+  const store = new TrieStore();
+  const reference = new Map<string, number>();
+  const root = store.newNode();
+  const nodes = [root];
+  let seed = 7;
+  const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  for (let i = 0; i < 20_000; i++) {
+    const parent = nodes[random(nodes.length)];
+    const token = random(3_000);
+    const kid = store.childOrNew(parent, token);
+    const key = `${parent}:${token}`;
+    const known = reference.get(key);
+    if (known === undefined) {
+      reference.set(key, kid);
+      nodes.push(kid);
+    } else assert.equal(kid, known, 'an existing edge is found, not made again');
+  }
+  assert.equal(store.edgeCount, reference.size);
+  assert.equal(store.nodeCount, reference.size + 1);
+  for (const [key, kid] of reference) {
+    const [parent, token] = key.split(':').map(Number);
+    assert.equal(store.child(parent, token), kid);
+  }
+  for (let i = 0; i < 5_000; i++) {
+    const parent = nodes[random(nodes.length)];
+    const token = 3_000 + random(1_000);
+    assert.equal(store.child(parent, token), NO_NODE, 'a token never added leads nowhere');
+  }
+  const fromRoot = [...reference.keys()].filter((k) => k.startsWith(`${root}:`)).map((k) => Number(k.split(':')[1]));
+  assert.deepEqual(store.tokensFrom(root).sort((a, b) => a - b), fromRoot.sort((a, b) => a - b));
+});
+
+test('nodes with the same entries share one frozen list; different lists stay apart', () => {
+  const store = new TrieStore();
+  const a = { kind: 'empathy', category: 'a', weight: 1 } as LexiconEntry;
+  const b = { kind: 'block', category: 'b', weight: 0 } as LexiconEntry;
+  const nodes = Array.from({ length: 6 }, () => store.newNode());
+  store.entries[nodes[0]] = [a];
+  store.entries[nodes[1]] = [a];
+  store.entries[nodes[2]] = [b, a];
+  store.entries[nodes[3]] = [b, a];
+  store.entries[nodes[4]] = [a, b];
+  store.shareEntries();
+  assert.equal(store.entries[nodes[0]], store.entries[nodes[1]]);
+  assert.equal(store.entries[nodes[2]], store.entries[nodes[3]]);
+  assert.notEqual(store.entries[nodes[2]], store.entries[nodes[4]]);
+  assert.deepEqual(store.entries[nodes[4]], [a, b]);
+  assert.equal(store.entries[nodes[5]], undefined);
+  assert.ok(Object.isFrozen(store.entries[nodes[0]]));
+});
