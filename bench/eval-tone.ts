@@ -1,8 +1,13 @@
 /**
  * `npm run eval:tone`: measures the tone model against the labelled evaluation set in
- * test/fixtures/tone-eval (see its README). Everything is the product's own engine: the scores
- * come from `analyzeTone`, the findings from `checkText` with the real record and dataset rules
- * (and `lintRejected` on, so both sides of each pair are linted). Prints, for one split:
+ * test/fixtures/tone-eval (see its README). Everything is the product's own engine: the findings
+ * come from `checkText` with the real record and dataset rules (and `lintRejected` on, so both
+ * sides of each pair are linted), and the scores from `analyzeRecord`, the record analysis those
+ * rules share: each response is scored as the product scores it, with the prompt's reading
+ * (`readPrompt` over the user turns) and cut as the product cuts it (`responsePrefix`), so
+ * prompt-aware readings (naming the feeling the person expressed, taking up their words, sarcasm
+ * that hands their words back, a short answer to a short question) move the rankings too.
+ * Prints, for one split:
  *   - per tone rule, precision and recall over every response of the split (tp/fp/fn);
  *   - per axis, how often the chosen response outscores the rejected one on the pair's axis
  *     ("ranked right") and how often they tie; the same on the overall tone score over all pairs
@@ -18,9 +23,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../src/core/config';
 import { datasetRules, KNOWN_RULE_IDS, recordRules } from '../src/core/curation';
+import { analyzeRecord } from '../src/core/curation/recordAnalysis';
 import { checkText } from '../src/core/engine';
 import { Finding } from '../src/core/findings';
-import { analyzeTone, TONE_AXES, ToneAxis, ToneScores } from '../src/core/tone/analyze';
+import { classifyRecord } from '../src/core/formats';
+import { TONE_AXES, ToneAxis, ToneScores } from '../src/core/tone/analyze';
 
 export const EVAL_DIR = path.join(__dirname, '..', 'test', 'fixtures', 'tone-eval');
 export const BUDGET_FILE = path.join(EVAL_DIR, 'budget.json');
@@ -130,10 +137,17 @@ function sideOf(f: Finding): Side | undefined {
   return undefined;
 }
 
-/** Runs the engine on one pair: a one-record TRL file through `checkText`, and `analyzeTone` on each response. */
+/**
+ * Runs the engine on one pair: a one-record TRL file through `checkText`, and the product's record
+ * analysis (`analyzeRecord`: each response scored with the prompt's reading) for the scores.
+ */
 export function evaluatePair(pair: EvalPair): PairResult {
-  const { findings } = checkText(`${JSON.stringify(trlRecord(pair))}\n`, { recordRules, datasetRules, config: LINT_BOTH_SIDES });
-  const result = (side: Side): SideResult => ({ codes: new Set(), warned: false, scores: analyzeTone([pair[side]], LINT_BOTH_SIDES.allow).scores });
+  const record = trlRecord(pair);
+  const { findings } = checkText(`${JSON.stringify(record)}\n`, { recordRules, datasetRules, config: LINT_BOTH_SIDES });
+  const analysis = analyzeRecord(record, classifyRecord(record), LINT_BOTH_SIDES);
+  if (!analysis?.rejected) throw new Error(`${pair.id}: the record analysis cannot read the pair`);
+  const sides = { chosen: analysis.chosen, rejected: analysis.rejected };
+  const result = (side: Side): SideResult => ({ codes: new Set(), warned: false, scores: sides[side].tone.scores });
   const out: PairResult = { pair, chosen: result('chosen'), rejected: result('rejected') };
   for (const f of findings) {
     if (!f.code.startsWith('tone-')) continue;

@@ -242,3 +242,21 @@ test('a phrase that must open its sentence may follow a short opening interjecti
   // A longer opening clause still moves the start: "I'm sorry" there is not the sentence's opening ("^ i am sorry").
   assert.deepEqual(analyzeTone(['When the results came back from the lab, I am sorry.']).matches.filter((m) => m.category === 'sympathy'), []);
 });
+
+test('a feeling or a way of reacting called acceptable validates it, whatever the formula; a thing called acceptable does not', () => {
+  for (const ack of ['Crying is totally ok.', 'Your feeling is normal.', 'Is normal to feel this way.', 'Its normal to feel like this.', 'Your tiredness is completely understandable.']) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.05, `${ack}: empathy ${withAck(ack)}`);
+  }
+  for (const ack of ['It is fine to take it with food.', "It's not normal to feel this way after a small dose, so ring the clinic.", 'If tears are fine with her, leave the album out.', 'Totally normal to forget a dose now and then.', 'Is it normal to feel dizzy?']) {
+    assert.equal(withAck(ack), adviceAlone(), ack);
+  }
+});
+
+test('texting and speech: interjections without a comma, "sorry" with a form of address, reactions with the subject left out', () => {
+  for (const ack of ['ugh im sorry', 'Shame, sorry man.', 'Heartbreaking.', 'So hard when they dont know u.', 'Hard to see your mum like that.', 'That is not an easy thing to see.', "That's gotta hurt.", 'I really feel for you.', 'I totally get it.', 'here for u']) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.05, `${ack}: empathy ${withAck(ack)}`);
+  }
+  for (const ack of ['Hard to say without a scan.', 'Difficult to swallow tablets can be crushed.', 'Tough skin on the heels is common.', 'Sorry, I meant the morning dose.']) {
+    assert.equal(withAck(ack), adviceAlone(), ack);
+  }
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeTone } from '../../src/core/tone/analyze';
+import { analyzeTone, overallTone } from '../../src/core/tone/analyze';
 import { readingLevel, syllables } from '../../src/core/tone/readability';
 import { lexicon } from '../../src/core/tone/lexicon';
 import { readPrompt } from '../../src/core/tone/prompt';
@@ -198,4 +198,32 @@ test('dismissal from its shapes: a tautology alone; a sweeping generalisation be
     // A repeated word is not a repeated clause.
     'Take it slowly, slowly, and rest between rooms.',
   ], 0.8);
+});
+
+test('callous: death stated bluntly in a cold reply; the same words beside warmth are plain fact', () => {
+  for (const text of ["Someone's dead, bed's free, flowers on it.", "The tea bit is a bit much, but they're dead, they won't mind.", 'He drove a bus and told bad jokes. Now he is gone.']) {
+    assert.ok(sarcasm(text).includes('callous'), `${text}: ${sarcasm(text)}`);
+  }
+  for (const text of ["I'm so sorry. He was already dead when the ambulance came, and nothing you did could have changed that.", 'She is gone now, and it is so hard. Thank you for telling me about her.', 'Is he dead or asleep in the photo?']) {
+    assert.deepEqual(sarcasm(text), [], text);
+  }
+});
+
+test('a name for a know-all closing a sentence is condescending; mock praise as a form of address needs a second sign', () => {
+  assert.ok(sarcasm('Read the label, Einstein.').includes('condescension'));
+  assert.ok(sarcasm('Wow, what a shocker. Set an alarm, genius.').length >= 2);
+  for (const text of ['Set a reminder, genius.', 'Einstein wrote about time.', 'She was a genius with numbers and the ward loved her.']) {
+    assert.deepEqual(sarcasm(text), [], text);
+  }
+});
+
+test('the overall tone counts surface warmth at most as much as respect: a put-down outweighs the thanks around it', () => {
+  const base = { empathy: 0.6, politeness: 1, simplicity: 1, nonPrescriptive: 1, plainLanguage: 1, respect: 0.5 };
+  // With a put-down, warmth above the respect score adds nothing.
+  assert.equal(overallTone(base), overallTone({ ...base, empathy: 0.5, politeness: 0.5 }));
+  // Without one, warmth counts in full.
+  assert.ok(overallTone({ ...base, respect: 1 }) > overallTone({ ...base, respect: 1, politeness: 0.5 }));
+  const kind = analyzeTone(["I'm sorry, that's a stressful thing to notice. A pill box with a phone alarm can help."]).scores.tone;
+  const mock = analyzeTone(['Thanks so much for sharing, really. Honestly, even a child could remember two tablets.']).scores.tone;
+  assert.ok(kind > mock, `kind ${kind}, mock ${mock}`);
 });

@@ -69,14 +69,23 @@ export function spanMatch(t: WordTable, from: number, toInclusive: number, axis:
  * severe problem (an insult, a wall of orders) pulls the whole response down. Empathy stays out
  * of the weakest link (plain informative answers carry no empathy markers and are not bad), and
  * readability enters it at half strength: a long sentence is not as bad as a put-down or a wall
- * of jargon, and a short sarcastic reply must not win on being easy to read.
+ * of jargon, and a short sarcastic reply must not win on being easy to read. In the mean, the
+ * warmth axes (empathy, politeness) count at most as much as respect (see WARMTH_AXES).
  */
 export function overallTone(s: Record<ToneAxis, number>): number {
   let mean = 0;
-  for (const axis of TONE_AXES) mean += AXIS_WEIGHTS[axis] * s[axis];
+  for (const axis of TONE_AXES) mean += AXIS_WEIGHTS[axis] * (WARMTH_AXES[axis] && s[axis] > s.respect ? s.respect : s[axis]);
   const weakest = Math.min(s.politeness, s.nonPrescriptive, s.respect, s.plainLanguage, 0.5 + 0.5 * s.simplicity);
   return clamp(0.7 * mean + 0.3 * weakest);
 }
+
+/**
+ * The axes of surface warmth (thanks, softeners, sympathy words), which count in the overall tone
+ * at most as much as respect: "Oh great, thank you SO much for sharing" is not made kind by its
+ * thanks, and a detected put-down outweighs the courtesy around it. A reply with no put-down
+ * (respect 1) is not affected.
+ */
+const WARMTH_AXES: Partial<Record<ToneAxis, true>> = { empathy: true, politeness: true };
 
 /** The axis with the lowest score (ties go to the axis listed first). */
 export function weakestAxis(scores: ToneScores): ToneAxis {

@@ -73,6 +73,8 @@ const OTHER_EXPLORATION = 0.3;
 const NAMED_INTERPRETATION = 0.25;
 /** A statement about what the reader has been going through or doing ("you've been carrying this", "you're juggling a lot"): an interpretation of their situation. */
 const READER_INTERPRETATION = 0.3;
+/** A feeling or a way of reacting called acceptable ("crying is totally ok", "it's normal to feel like this"). */
+const VALIDATION = 0.3;
 /** The speaker's perception of how hard something is ("... sounds exhausting", "that must have felt so lonely"), whatever the subject. */
 const PERCEIVED_REACTION = 0.35;
 
@@ -180,9 +182,15 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
     readSentence(s);
     const named = r[s * FACTS + NAMED_FAMILY] > 0;
-    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s))) {
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s))) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      continue;
+    }
+    // "Crying is totally ok", "normal to feel like this": a reaction called acceptable validates it, whatever the formula.
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && validatesFeeling(t, s, named)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: VALIDATION, category: 'validates-feeling' });
       continue;
     }
     if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) {
@@ -330,7 +338,8 @@ function namesHardTime(t: WordTable, s: number): boolean {
   const sent = t.sentences[s];
   for (let k = sent.firstToken; k < sent.endToken; k++) {
     // "this is not easy", "none of it is easy": ease denied is hardship.
-    if (vocab.word(t.tokens[k]) === 'easy' && k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR) return true;
+    // "not an easy thing to watch": an article may stand between.
+    if (vocab.word(t.tokens[k]) === 'easy' && k > sent.firstToken && (vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR || (k - 1 > sent.firstToken && ARTICLES.has(vocab.word(t.tokens[k - 1])) && vocab.flags[t.tokens[k - 2]] & WORD_NEGATOR))) return true;
     if (!lex.hardship.has(t.tokens[k]) || (k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR)) continue;
     // "one of the hardest parts", "nights are the toughest": a superlative of hardship after "the".
     if (k > sent.firstToken && vocab.word(t.tokens[k]).endsWith('est') && vocab.word(t.tokens[k - 1]) === 'the') return true;
@@ -342,10 +351,75 @@ function namesHardTime(t: WordTable, s: number): boolean {
   return false;
 }
 
+/** Verbs of living through something, which "hard to ..." names as a hardship ("hard to watch"; not "hard to say", "hard to swallow"). */
+const ENDURE_VERBS = new Set(['see', 'watch', 'hear', 'take', 'face', 'lose', 'accept', 'deal', 'cope', 'carry', 'go', 'live', 'handle', 'bear', 'process', 'witness', 'feel', 'be', 'get', 'sit', 'stay']);
+
+/**
+ * Whether sentence `s` is a verbless reaction that opens on a word for hardship, its subject left
+ * out as in speech and texting: "Heartbreaking.", "So hard when they don't know you.", "Rough
+ * week.", "Hard to see your mum like that." The word must end the sentence, or come before
+ * "when", "for you", a noun for a stretch of life, or "to" and a verb of living through something.
+ */
+function opensOnHardship(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  let k = sent.firstToken;
+  // Interjections, discourse words and intensifiers first ("Oh, so hard ...", "ugh really rough").
+  while (k < sent.endToken && k < sent.firstToken + 4 && (vocab.flags[t.tokens[k]] & (WORD_DISCOURSE | WORD_INTENSIFIER) || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  if (k >= sent.endToken || !lex.hardship.has(t.tokens[k])) return false;
+  if (k + 1 === sent.endToken) return true;
+  const next = vocab.word(t.tokens[k + 1]);
+  if (next === 'when' || SITUATIONS.has(next)) return true;
+  if (next === 'for') return k + 2 < sent.endToken && (vocab.flags[t.tokens[k + 2]] & WORD_YOU) !== 0;
+  return next === 'to' && k + 2 < sent.endToken && ENDURE_VERBS.has(vocab.word(t.tokens[k + 2]));
+}
+
 /** "That doesn't sound ...", "it must not be": a negator right after (or before) the perception word. */
 function negatedAfter(t: WordTable, k: number, end: number): boolean {
   const flags = lexicon().vocab.flags;
   return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
+}
+
+/** Words that may stand between a subject and the word that validates it ("is totally ok", "are completely normal"). */
+const VALIDATION_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'feels', 'seems', 'sounds', 'so', 'very', 'totally', 'completely', 'perfectly', 'entirely', 'quite', 'really', 'absolutely', 'just', 'all', 'only', 'pretty', 'super', 'also', 'too', 'still']);
+/** Words after the validating word that introduce what it allows ("okay to cry", "normal that you feel", "fine if you need to vent"). */
+const VALIDATION_OPENERS = new Set(['to', 'that', 'if', 'when', 'for']);
+
+/**
+ * Whether sentence `s` calls a feeling or a way of reacting acceptable: a validating word (not
+ * negated) with a be-form before it and a feeling before that ("crying is totally ok", "your
+ * feeling is normal"), or followed by to/that/if/when and a feeling after it ("is normal to feel
+ * this way", "okay to be tired" with "tired" a named feeling). `named`: the sentence names a
+ * feeling of the person. Reads each word of the sentence at most twice.
+ */
+function validatesFeeling(t: WordTable, s: number, named: boolean): boolean {
+  const lex = lexicon();
+  const { words, referents } = lex.validation;
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  let referentBefore = false;
+  for (let k = sent.firstToken; k < sent.endToken; k++) {
+    const id = t.tokens[k];
+    if (!words.has(id)) {
+      if (referents.has(id)) referentBefore = true;
+      continue;
+    }
+    // Step back over adverbs and the verb: "is totally", "are completely".
+    let j = k - 1;
+    let linked = false;
+    while (j >= sent.firstToken && k - j <= 3 && VALIDATION_LINKS.has(vocab.word(t.tokens[j]))) {
+      linked = true;
+      j--;
+    }
+    if (j >= sent.firstToken && k - j <= 4 && vocab.flags[t.tokens[j]] & WORD_NEGATOR) continue;
+    if (linked && (referentBefore || named) && j >= sent.firstToken) return true;
+    if (k + 1 < sent.endToken && VALIDATION_OPENERS.has(vocab.word(t.tokens[k + 1]))) {
+      if (named) return true;
+      for (let m = k + 2; m < sent.endToken; m++) if (referents.has(t.tokens[m])) return true;
+    }
+  }
+  return false;
 }
 
 const THIRD_PERSONS = new Set(['he', 'she', 'they', 'him', 'her', 'them']);
@@ -369,10 +443,10 @@ function asksAboutSomeone(t: WordTable, s: number): boolean {
 /** Ids of the words the statement rules start from besides "you": perception words, "easy" and the words for hardship (lexicon words, so their ids are pinned), made once. */
 let starterIds: Set<number> | undefined;
 
-/** Whether the response has a word the statement rules start from: "you", a perception word or a word for hardship. */
+/** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship or a validating word. */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy'].map((w) => lex.vocab.id(w)), ...lex.hardship]));
+  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.validation.words]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;

@@ -162,6 +162,8 @@ export interface Lexicon {
   irony: IronyLexicon;
   /** Single words for how hard a situation is (empathy.json `hardship`, the situational feeling words and their derived forms). */
   hardship: Set<number>;
+  /** Validation from a sentence's shape (empathy.json `validation`): words that call something acceptable, and words for a feeling or a way of reacting. */
+  validation: { words: Set<number>; referents: Set<number> };
 }
 
 export interface IronyLexicon {
@@ -616,13 +618,15 @@ function build(): Lexicon {
   const irony = compileIrony(vocab);
   const hardWords = [...empathyData.classes.hardship, ...emotionsData.situational.words, ...derivedSituational].filter((w) => !w.includes(' '));
   const hardship = new Set([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
+  const ids = (words: readonly string[]) => new Set(words.map((w) => vocab.id(w)));
+  const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of tries.tokensFrom(phrases)) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of tries.tokensFrom(cues)) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
   tries.shareEntries();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, validation };
 }
 
 function compileSteps(vocab: Vocabulary): StepLexicon {
