@@ -1,4 +1,5 @@
 import { BUNDLED_SCHEMAS } from './bundledSchemas';
+import type { ChunkStores } from './dataset/chunks';
 import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
 import { atLine, CodeCounts, copyAtLine, Finding, SEVERITY_RANK } from './findings';
@@ -236,11 +237,13 @@ export class StreamedDataset {
   private table: FactTable | undefined;
   private entries: RecordEntry[] = [];
 
+  /** `stores`: where the fact table's big columns put their full chunks (see ChunkStore; in memory unless given). */
   constructor(
     private rules: readonly DatasetRule[],
     private ctx: RuleContext,
+    stores?: ChunkStores,
   ) {
-    if (rules.every((r) => r.checkTable)) this.table = new FactTable(ctx.config);
+    if (rules.every((r) => r.checkTable)) this.table = new FactTable(ctx.config, stores);
   }
 
   add(line: number, facts: Record<string, unknown>): void {
@@ -284,7 +287,13 @@ export class StreamedDataset {
       if (list) for (const f of list) emit(f);
       else check(rule, emit);
     });
+    this.dispose();
     return folded;
+  }
+
+  /** Lets go of the fact table's stores (temporary files): after `emit`, or when the check is given up. */
+  dispose(): void {
+    this.table?.dispose();
   }
 }
 
@@ -1277,10 +1286,12 @@ export class StreamChecker {
   private foldable: Set<string> | undefined;
   private held: Finding[] = [];
 
+  /** `stores`: where the dataset facts' big columns put their full chunks (see ChunkStore; in memory unless given). */
   constructor(
     private settings: CheckSettings,
     private onFinding: (finding: Finding) => void,
     maxBufferedChars = DEFAULT_MAX_BUFFERED_CHARS,
+    private stores?: ChunkStores,
   ) {
     this.decision = new StreamFormatDecision(settings.format, maxBufferedChars);
     this.foldable = foldableCodes(settings.datasetRules);
@@ -1316,7 +1327,12 @@ export class StreamChecker {
   }
 
   private datasetRun(): StreamedDataset {
-    return (this.dataset ??= new StreamedDataset(this.settings.datasetRules ?? [], { config: this.settings.config ?? DEFAULT_CONFIG, format: this.decision.format }));
+    return (this.dataset ??= new StreamedDataset(this.settings.datasetRules ?? [], { config: this.settings.config ?? DEFAULT_CONFIG, format: this.decision.format }, this.stores));
+  }
+
+  /** Lets go of the dataset facts' stores when the check is given up before `end` (which lets go itself). */
+  dispose(): void {
+    this.dataset?.dispose();
   }
 
   /** Finishes the file: flushes buffered lines and runs dataset rules. */

@@ -1,5 +1,6 @@
 import { CheckSettings, sortFindings, StreamChecker } from '../core/engine';
 import { Finding } from '../core/findings';
+import { fileChunks } from './fileChunks';
 import { forEachLine } from './fileLines';
 import { FindingSink, FindingStore } from './findingStore';
 import { CheckedFile, checkFileParallel, FileResult, parallelPlan, ThreadOptions } from './parallelCheck';
@@ -43,9 +44,13 @@ export async function checkFileInThread(file: string, settings: CheckSettings, s
 }
 
 async function checkInThread(file: string, settings: CheckSettings, sink: FindingSink, signal?: AbortSignal): Promise<CheckedFile> {
-  const checker = new StreamChecker(settings, (f) => sink.push(f));
-  await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal });
-  return checker.end();
+  const checker = new StreamChecker(settings, (f) => sink.push(f), undefined, fileChunks);
+  try {
+    await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal });
+    return checker.end();
+  } finally {
+    checker.dispose();
+  }
 }
 
 /** Findings as they come, in an array. */

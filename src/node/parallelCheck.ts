@@ -9,6 +9,7 @@ import { Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
 import { parseLine } from '../core/jsonl';
 import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
+import { fileChunks } from './fileChunks';
 import { FindingSink } from './findingStore';
 import { startWorker, workerScript } from './workers';
 
@@ -305,7 +306,7 @@ export async function checkFileParallel(
   };
   const dispatch = async () => {
     if (!decision.decided) return;
-    if (!dataset && settings.datasetRules?.length) dataset = new StreamedDataset(settings.datasetRules, { config, format: decision.format });
+    if (!dataset && settings.datasetRules?.length) dataset = new StreamedDataset(settings.datasetRules, { config, format: decision.format }, fileChunks);
     const batches = ready;
     ready = [];
     for (const b of batches) {
@@ -326,11 +327,14 @@ export async function checkFileParallel(
     if (builder.lines) ready.push(builder.take(seq++, decision.format));
     await dispatch();
     await pool.finish();
+  } catch (err) {
+    dataset?.dispose();
+    throw err;
   } finally {
     await pool.close();
   }
   if (settings.datasetRules?.length) {
-    dataset ??= new StreamedDataset(settings.datasetRules, { config, format: decision.format });
+    dataset ??= new StreamedDataset(settings.datasetRules, { config, format: decision.format }, fileChunks);
     // Record findings that the dataset findings fold away are dropped before those come.
     dataset.emit(
       (f) => sink.push(f),

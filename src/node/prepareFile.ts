@@ -15,6 +15,7 @@ import {
   NormalizedPair,
   toLineError,
 } from '../core/trainer/normalize';
+import { fileChunks } from './fileChunks';
 import { forEachLine } from './fileLines';
 
 export interface PreparedFile {
@@ -79,10 +80,14 @@ async function check(file: string, settings: CheckSettings, options: PrepareFile
     if (f.severity === 'error') first.add(f);
     else if (f.severity === 'warning') warnings++;
   };
-  const checker = new StreamChecker(settings, onFinding, settings.format === undefined ? 0 : undefined);
-  await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal: options.signal });
-  const { records } = checker.end();
-  return { records, errors: first.errors(), warnings };
+  const checker = new StreamChecker(settings, onFinding, settings.format === undefined ? 0 : undefined, fileChunks);
+  try {
+    await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal: options.signal });
+    const { records } = checker.end();
+    return { records, errors: first.errors(), warnings };
+  } finally {
+    checker.dispose();
+  }
 }
 
 /** The format the in-memory check detects: the vote of the first DETECTION_SAMPLE records it recognises, however long they are. */

@@ -8,12 +8,14 @@ import { test } from 'node:test';
 import { rng } from '../../bench/generate';
 import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules } from '../../src/core/curation';
+import { ChunkStore, memoryChunks } from '../../src/core/dataset/chunks';
 import { FactTable } from '../../src/core/dataset/factTable';
 import { RecordFacts } from '../../src/core/dataset/facts';
 import { findShortcuts, forEachGram, MAX_GRAMS_PER_RESPONSE, ShortcutColumns, ShortcutInput, ShortcutOptions } from '../../src/core/dataset/shortcuts';
 import { analyzeTone } from '../../src/core/tone/analyze';
 import { RecordEntry, sortFindings } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
+import { FileChunks, fileChunks } from '../../src/node/fileChunks';
 import { FindingStore } from '../../src/node/findingStore';
 
 const WORDS = ['i', 'am', 'so', 'sorry', 'you', 'can', 'try', 'a', 'the', 'it', 'might', 'help', 'to', 'hope', 'this', 'helps', 'please', 'note', 'that', 'carers', 'often', 'find'];
@@ -56,19 +58,64 @@ test('the compact shortcut search finds the phrases and uses that the full index
   }
 });
 
-test('the compact shortcut search gives the same phrases and uses when its n-gram pool spans several chunks', () => {
+test('the compact shortcut search gives the same phrases and uses when its n-gram pool spans several chunks, kept in memory or in temporary files', () => {
   const input = records(30000, 5);
   const options: ShortcutOptions = { threshold: 0.1 };
   const expected = findShortcuts(input, options);
-  const columns = new ShortcutColumns(options.threshold);
-  for (const x of input) columns.add(x);
-  // Each side's pool grows by chunks of 64k hashes (256 KB): more than two chunks a side here.
-  assert.ok(columns.bytes > 2 * 2 * 256 * 1024, `${columns.bytes} bytes`);
-  const occurrences: { line: number; side: string; phrase: number }[] = [];
-  const phrases = columns.search(options, (row, side, phrase) => occurrences.push({ line: input[row].line, side, phrase }));
   assert.ok(expected.phrases.length > 0);
-  assert.deepEqual(phrases, expected.phrases);
-  assert.deepEqual(occurrences, expected.occurrences);
+  for (const [name, stores] of [['memory', memoryChunks], ['files', fileChunks]] as const) {
+    const made: ChunkStore[] = [];
+    const columns = new ShortcutColumns(options.threshold, () => {
+      const store = stores();
+      made.push(store);
+      return store;
+    });
+    for (const x of input) columns.add(x);
+    // Each side's pool grows by chunks of 64k hashes (256 KB): more than two chunks a side here.
+    assert.ok(made.every((store) => store.count >= 2), `${name}: ${made.map((store) => store.count)} chunks`);
+    if (name === 'files') assert.ok(made.every((store) => store instanceof FileChunks && store.bytes === 0), 'the file stores hold no chunk in memory before the search');
+    else assert.ok(columns.bytes > 2 * 2 * 256 * 1024, `${columns.bytes} bytes`);
+    const occurrences: { line: number; side: string; phrase: number }[] = [];
+    const phrases = columns.search(options, (row, side, phrase) => occurrences.push({ line: input[row].line, side, phrase }));
+    assert.deepEqual(phrases, expected.phrases, name);
+    assert.deepEqual(occurrences, expected.occurrences, name);
+    // Searching again reads the chunks again from the start.
+    const again: { line: number; side: string; phrase: number }[] = [];
+    columns.search(options, (row, side, phrase) => again.push({ line: input[row].line, side, phrase }));
+    assert.deepEqual(again, expected.occurrences, `${name}, second search`);
+    columns.dispose();
+  }
+});
+
+test('a temporary chunk file gives each chunk back as written, in any order, and keeps chunks in memory once the file cannot be written', () => {
+  const store = new FileChunks();
+  const chunk = (seed: number) => Int32Array.from({ length: 1000 }, (_, k) => Math.imul(seed + 1, k + 7) ^ (k << 3));
+  let next = new Int32Array(1000);
+  for (let k = 0; k < 3; k++) {
+    next.set(chunk(k));
+    const returned = store.put(next);
+    assert.equal(returned, next, 'a written chunk is handed back to be filled again');
+    next = returned;
+  }
+  // The module object itself (an import's namespace only has getters onto it).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs: { writeSync: unknown } = require('node:fs');
+  const writeSync = fs.writeSync;
+  fs.writeSync = () => {
+    throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+  };
+  try {
+    next.set(chunk(3));
+    const returned = store.put(next);
+    assert.notEqual(returned, next, 'a chunk kept in memory is not reused');
+  } finally {
+    fs.writeSync = writeSync;
+  }
+  assert.equal(store.count, 4);
+  assert.equal(store.bytes, 4000, 'only the chunk that could not be written is held');
+  for (const k of [0, 1, 2, 3, 1, 0, 3, 2]) assert.deepEqual(Array.from(store.get(k)), Array.from(chunk(k)), `chunk ${k}`);
+  store.dispose();
+  assert.equal(store.bytes, 0);
 });
 
 /** Facts as datasetFactsRule stores them, with duplicates, shared prompts, tone gaps and inverted pairs. */

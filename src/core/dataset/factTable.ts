@@ -1,6 +1,7 @@
 import { CuratorConfig } from '../config';
 import { ruleOff, ruleThreshold } from '../curation/meta';
 import type { RecordEntry } from '../engine';
+import type { ChunkStores } from './chunks';
 import { readFacts, RecordFacts } from './facts';
 import { ShortcutColumns } from './shortcuts';
 
@@ -32,9 +33,15 @@ export class FactTable {
   /** The shortcut candidates; undefined when both shortcut rules are off. */
   readonly shortcuts: ShortcutColumns | undefined;
 
-  constructor(config: CuratorConfig) {
+  /** `stores`: where the shortcut pools' full chunks go (see ChunkStore; in memory unless given). */
+  constructor(config: CuratorConfig, stores?: ChunkStores) {
     const off = ruleOff(config, 'dataset-shortcut') && ruleOff(config, 'dataset-shortcut-record');
-    this.shortcuts = off ? undefined : new ShortcutColumns(ruleThreshold(config, 'dataset-shortcut'));
+    this.shortcuts = off ? undefined : new ShortcutColumns(ruleThreshold(config, 'dataset-shortcut'), stores);
+  }
+
+  /** Lets go of the stores of the shortcut pools (temporary files); the table is not read afterwards. */
+  dispose(): void {
+    this.shortcuts?.dispose();
   }
 
   get size(): number {

@@ -1,5 +1,6 @@
 import type { Side } from '../curation/recordAnalysis';
 import { grown } from '../typedArrays';
+import { ChunkStore, ChunkStores, memoryChunks } from './chunks';
 
 /** What the shortcut search needs of each record: its line and its two sides' candidates. */
 export interface ShortcutInput {
@@ -470,11 +471,12 @@ const CHUNK = 1 << 16;
  * counts come from the pool at the end, for those n-grams only.
  */
 class GramColumn {
-  private chunks: Int32Array[] = [];
-  /** Hashes used in each chunk but the last. */
+  /** The chunk being filled (chunk number `store.count`); the full ones are in the store. */
+  private current: Int32Array = new Int32Array(CHUNK);
+  /** Hashes used in each stored chunk. */
   private chunkEnds: number[] = [];
-  /** Hashes used in the last chunk. */
-  private used = CHUNK;
+  /** Hashes used in the current chunk. */
+  private used = 0;
   /** Where each record's hashes start (chunk × CHUNK + offset), and how many it has. */
   private starts = new Int32Array(1 << 10);
   private counts = new Uint8Array(1 << 10);
@@ -487,7 +489,10 @@ class GramColumn {
   decrements = 0;
   private readonly capacity: number;
 
-  constructor(threshold: number) {
+  constructor(
+    threshold: number,
+    private readonly store: ChunkStore,
+  ) {
     // Each response adds at most MAX_GRAMS_PER_RESPONSE to the n responses' counts, so there are
     // at most n × MAX / (capacity + 1) < threshold × n decrements.
     this.capacity = threshold > 0 ? Math.ceil(MAX_GRAMS_PER_RESPONSE / threshold) + 1 : Infinity;
@@ -500,13 +505,13 @@ class GramColumn {
     }
     const row = this.rows++;
     if (this.used + MAX_GRAMS_PER_RESPONSE > CHUNK) {
-      if (this.chunks.length) this.chunkEnds.push(this.used);
-      this.chunks.push(new Int32Array(CHUNK));
+      this.chunkEnds.push(this.used);
+      this.current = this.store.put(this.current);
       this.used = 0;
     }
-    const chunk = this.chunks[this.chunks.length - 1];
+    const chunk = this.current;
     const from = this.used;
-    this.starts[row] = (this.chunks.length - 1) * CHUNK + from;
+    this.starts[row] = this.store.count * CHUNK + from;
     if (openers !== undefined) {
       this.total++;
       forEachGram(openers, (h, start, end, closer) => {
@@ -539,6 +544,11 @@ class GramColumn {
     }
   }
 
+  /** Chunk `k` (read in order: a stored chunk is valid until the next is read). */
+  private chunk(k: number): Int32Array {
+    return k === this.store.count ? this.current : this.store.get(k);
+  }
+
   /** The n-grams with a counter: every one used by more than `decrements` responses is among them. */
   counted(): Iterable<number> {
     return this.counters.keys();
@@ -547,20 +557,21 @@ class GramColumn {
   /** Exact counts of the given hashes (each response counted once). */
   exactCounts(hashes: ReadonlySet<number>): Map<number, number> {
     const out = new Map<number, number>();
-    this.chunks.forEach((chunk, i) => {
+    for (let i = 0; i <= this.store.count; i++) {
+      const chunk = this.chunk(i);
       const end = i < this.chunkEnds.length ? this.chunkEnds[i] : this.used;
       for (let k = 0; k < end; k++) {
         const h = chunk[k];
         if (hashes.has(h)) out.set(h, (out.get(h) ?? 0) + 1);
       }
-    });
+    }
     return out;
   }
 
-  /** Record `row`'s first n-gram that `wanted` accepts, 0 when none. */
+  /** Record `row`'s first n-gram that `wanted` accepts, 0 when none (rows read in order: see `chunk`). */
   first(row: number, wanted: (hash: number) => boolean): number {
     const start = this.starts[row];
-    const chunk = this.chunks[Math.floor(start / CHUNK)];
+    const chunk = this.chunk(Math.floor(start / CHUNK));
     const from = start % CHUNK;
     for (let k = from; k < from + this.counts[row]; k++) if (wanted(chunk[k])) return chunk[k];
     return 0;
@@ -571,9 +582,13 @@ class GramColumn {
     return this.rows;
   }
 
-  /** Bytes held (the pool's chunks and the per-record columns' capacity). */
+  /** Bytes held in memory (the pool's chunks and the per-record columns' capacity). */
   get bytes(): number {
-    return this.chunks.length * CHUNK * 4 + this.starts.byteLength + this.counts.byteLength;
+    return this.store.bytes + this.current.byteLength + this.starts.byteLength + this.counts.byteLength;
+  }
+
+  dispose(): void {
+    this.store.dispose();
   }
 }
 
@@ -586,9 +601,16 @@ export class ShortcutColumns {
   private chosen: GramColumn;
   private rejected: GramColumn;
 
-  constructor(threshold: number) {
-    this.chosen = new GramColumn(threshold);
-    this.rejected = new GramColumn(threshold);
+  /** `stores` makes the store of each side's full pool chunks (in memory unless given). */
+  constructor(threshold: number, stores: ChunkStores = memoryChunks) {
+    this.chosen = new GramColumn(threshold, stores());
+    this.rejected = new GramColumn(threshold, stores());
+  }
+
+  /** Lets go of the pools' stores (temporary files). */
+  dispose(): void {
+    this.chosen.dispose();
+    this.rejected.dispose();
   }
 
   add(input: ShortcutSides): void {
