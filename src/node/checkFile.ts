@@ -24,7 +24,8 @@ export async function checkFile(file: string, settings: CheckSettings, signal?: 
  * CLI holds of a file with a million findings is tens of megabytes, not a million objects.
  */
 export async function checkFileForReport(file: string, settings: CheckSettings, signal?: AbortSignal, threads: ThreadOptions = {}): Promise<CheckedFile & { findings: FindingStore }> {
-  const findings = new FindingStore();
+  // Past the sort keys, the findings' details go to a temporary file (memory flat in the file's size).
+  const findings = new FindingStore(fileChunks());
   const checked = await checkInto(file, settings, findings, signal, threads);
   findings.sort();
   return { ...checked, findings };

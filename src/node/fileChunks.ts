@@ -23,6 +23,9 @@ export class FileChunks implements ChunkStore {
   private end = 0;
   private cachedChunk = -1;
   private buffer: Int32Array | undefined;
+  /** Blocks read for `read`, and which block each slot holds (-1: none). */
+  private blocks: Int32Array | undefined;
+  private readonly blockKeys = new Float64Array(1 << BLOCK_SLOT_BITS).fill(-1);
 
   constructor(dir = os.tmpdir()) {
     this.file = path.join(dir, `dialogue-curator-${process.pid}-${randomBytes(6).toString('hex')}.chunks`);
@@ -40,7 +43,7 @@ export class FileChunks implements ChunkStore {
   }
 
   get bytes(): number {
-    let n = this.buffer?.byteLength ?? 0;
+    let n = (this.buffer?.byteLength ?? 0) + (this.blocks?.byteLength ?? 0);
     for (const c of this.kept.values()) n += c.byteLength;
     return n;
   }
@@ -75,6 +78,29 @@ export class FileChunks implements ChunkStore {
     return this.buffer!;
   }
 
+  read(k: number, from: number, into: Int32Array): void {
+    const kept = this.kept.get(k);
+    if (kept) into.set(kept.subarray(from, from + into.length));
+    else if (k === this.cachedChunk) into.set(this.buffer!.subarray(from, from + into.length));
+    else {
+      const block = Math.floor(from / BLOCK_INTS);
+      if (Math.floor((from + into.length - 1) / BLOCK_INTS) !== block || (block + 1) * BLOCK_INTS > this.lengths[k]) {
+        readAll(this.fd!, into, this.offsets[k] + 4 * from);
+        return;
+      }
+      // Reads come a few ints at a time, often near the last ones: whole blocks are read and a few kept.
+      const key = k * 2 ** 21 + block;
+      const slot = (key * 0x9e3779b1) >>> (32 - BLOCK_SLOT_BITS);
+      const cache = (this.blocks ??= new Int32Array(BLOCK_INTS << BLOCK_SLOT_BITS));
+      const at = slot * BLOCK_INTS;
+      if (this.blockKeys[slot] !== key) {
+        readAll(this.fd!, cache.subarray(at, at + BLOCK_INTS), this.offsets[k] + 4 * block * BLOCK_INTS);
+        this.blockKeys[slot] = key;
+      }
+      into.set(cache.subarray(at + from - block * BLOCK_INTS, at + from - block * BLOCK_INTS + into.length));
+    }
+  }
+
   dispose(): void {
     if (this.fd !== undefined) {
       fs.closeSync(this.fd);
@@ -83,9 +109,16 @@ export class FileChunks implements ChunkStore {
     }
     this.kept.clear();
     this.buffer = undefined;
+    this.blocks = undefined;
+    this.blockKeys.fill(-1);
     this.cachedChunk = -1;
   }
 }
+
+/** Ints per block that `read` reads and keeps (12 KB: 512 finding details of six ints). */
+const BLOCK_INTS = 3072;
+/** Blocks kept (log 2): 64 blocks, 768 KB. */
+const BLOCK_SLOT_BITS = 6;
 
 function writeAll(fd: number, chunk: Int32Array, position: number): void {
   const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);

@@ -1,5 +1,6 @@
 import { compareCodes, findingOrder } from '../core/engine';
 import { Finding, RelatedLocation, SEVERITY_RANK, Severity } from '../core/findings';
+import { ChunkStore, MemoryChunks } from '../core/dataset/chunks';
 import { grown } from '../core/typedArrays';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
@@ -70,12 +71,14 @@ class StringPool {
   }
 }
 
+/** Per finding, in memory (what the sort reads): line, column, code id × 4 + severity. */
+const KEY_INTS = 3;
 /**
- * Per finding: line, column, endLine, endColumn, message, field (-1: none), first related
- * location, related count, code id × 4 + severity.
+ * Per finding, in the details store (what only printing reads): endLine, endColumn, message,
+ * field (-1: none), first related location, related count.
  */
-const INTS = 9;
-/** Findings per chunk of the columns (log 2): 8192 findings, 288 KB. */
+const DETAIL_INTS = 6;
+/** Findings per chunk of the columns (log 2): 8192 findings, 96 KB of keys and 192 KB of details. */
 const CHUNK_BITS = 13;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 /** Per related location: line, column, endLine, endColumn, message. */
@@ -85,14 +88,20 @@ const RELATED_INTS = 5;
  * A file's findings as a report prints them (position, severity, code, message, field, related
  * locations; not `data`, which no report shows), a few dozen bytes each outside the JavaScript
  * heap, so that a check of a gigabyte file with a million findings does not hold a million
- * objects. The columns grow by fixed-size chunks, not by doubling: the dataset rules add most of
- * a big file's findings at its end, when everything else the check holds is largest, and a
- * doubled array is up to half empty and is copied while the old one is still held. `sort` puts
- * them in sortFindings' order; iterating gives a new object per finding.
+ * objects. What the sort compares (line, column, severity, code) stays in memory; the rest goes
+ * to a ChunkStore a chunk at a time (the CLI's is a temporary file: see fileChunks), and is read
+ * back per finding as the report prints it. The columns grow by fixed-size chunks, not by
+ * doubling: the dataset rules add most of a big file's findings at its end, when everything else
+ * the check holds is largest, and a doubled array is up to half empty and is copied while the old
+ * one is still held. `sort` puts them in sortFindings' order; iterating gives a new object per
+ * finding.
  */
 export class FindingStore implements FindingSink, FindingSequence {
   private count = 0;
-  private chunks: Int32Array[] = [];
+  private keys: Int32Array[] = [];
+  /** The details chunk being filled (chunk number `details.count`). */
+  private current: Int32Array = new Int32Array(DETAIL_INTS << CHUNK_BITS);
+  private readonly detail = new Int32Array(DETAIL_INTS);
   private related = new Int32Array(RELATED_INTS * 256);
   private relatedUsed = 0;
   /** The related list of the last finding that had one (groups share lists between their findings). */
@@ -105,27 +114,39 @@ export class FindingStore implements FindingSink, FindingSequence {
   private dropped: Uint8Array | undefined;
   private order: Int32Array | undefined;
 
+  /** `details`: where the full chunks of the details go (in memory unless given). */
+  constructor(private readonly details: ChunkStore = new MemoryChunks()) {}
+
   push(f: Finding): void {
     this.order = undefined;
     const i = this.count++;
-    if (i >> CHUNK_BITS === this.chunks.length) this.chunks.push(new Int32Array(INTS << CHUNK_BITS));
-    const ints = this.chunks[i >> CHUNK_BITS];
-    const at = INTS * (i & CHUNK_MASK);
+    if (i >> CHUNK_BITS === this.keys.length) {
+      this.keys.push(new Int32Array(KEY_INTS << CHUNK_BITS));
+      if (i > 0) this.current = this.details.put(this.current);
+    }
+    const keys = this.keys[i >> CHUNK_BITS];
+    const at = KEY_INTS * (i & CHUNK_MASK);
+    keys[at] = f.line;
     if (!fitsInt32(f) || !(f.related ?? []).every(fitsInt32)) {
       this.verbatim.set(i, f);
-      ints[at] = f.line;
       return;
     }
-    ints[at] = f.line;
-    ints[at + 1] = f.column;
-    ints[at + 2] = f.endLine;
-    ints[at + 3] = f.endColumn;
-    ints[at + 4] = this.strings.id(f.message);
-    ints[at + 5] = f.field === undefined ? -1 : this.strings.id(f.field);
+    keys[at + 1] = f.column;
+    keys[at + 2] = this.codeId(f.code) * 4 + SEVERITY_RANK[f.severity];
+    const details = this.current;
+    const d = DETAIL_INTS * (i & CHUNK_MASK);
+    details[d] = f.endLine;
+    details[d + 1] = f.endColumn;
+    details[d + 2] = this.strings.id(f.message);
+    details[d + 3] = f.field === undefined ? -1 : this.strings.id(f.field);
     const [start, count] = this.relatedOf(f.related);
-    ints[at + 6] = start;
-    ints[at + 7] = count;
-    ints[at + 8] = this.codeId(f.code) * 4 + SEVERITY_RANK[f.severity];
+    details[d + 4] = start;
+    details[d + 5] = count;
+  }
+
+  /** Lets go of the details store (a temporary file); the findings are not read afterwards. */
+  dispose(): void {
+    this.details.dispose();
   }
 
   private codeId(code: string): number {
@@ -171,7 +192,7 @@ export class FindingStore implements FindingSink, FindingSequence {
       return (
         line(a) - line(b) ||
         (va?.column ?? this.int(a, 1)) - (vb?.column ?? this.int(b, 1)) ||
-        (va ? SEVERITY_RANK[va.severity] : this.int(a, 8) & 3) - (vb ? SEVERITY_RANK[vb.severity] : this.int(b, 8) & 3) ||
+        (va ? SEVERITY_RANK[va.severity] : this.int(a, 2) & 3) - (vb ? SEVERITY_RANK[vb.severity] : this.int(b, 2) & 3) ||
         compareCodes(this.code(a), this.code(b))
       );
     });
@@ -179,13 +200,22 @@ export class FindingStore implements FindingSink, FindingSequence {
     this.order = dropped ? order.filter((i) => !dropped[i]) : order;
   }
 
-  /** Column `k` of finding `i`. */
+  /** Key `k` of finding `i` (see KEY_INTS). */
   private int(i: number, k: number): number {
-    return this.chunks[i >> CHUNK_BITS][INTS * (i & CHUNK_MASK) + k];
+    return this.keys[i >> CHUNK_BITS][KEY_INTS * (i & CHUNK_MASK) + k];
   }
 
   private code(i: number): string {
-    return this.verbatim.get(i)?.code ?? this.codes[this.int(i, 8) >> 2];
+    return this.verbatim.get(i)?.code ?? this.codes[this.int(i, 2) >> 2];
+  }
+
+  /** The details of finding `i` (see DETAIL_INTS), in a scratch array valid until the next call. */
+  private detailsOf(i: number): Int32Array {
+    const k = i >> CHUNK_BITS;
+    const from = DETAIL_INTS * (i & CHUNK_MASK);
+    if (k === this.details.count) this.detail.set(this.current.subarray(from, from + DETAIL_INTS));
+    else this.details.read(k, from, this.detail);
+    return this.detail;
   }
 
   get length(): number {
@@ -197,22 +227,23 @@ export class FindingStore implements FindingSink, FindingSequence {
     const i = this.order ? this.order[index] : index;
     const v = this.verbatim.get(i);
     if (v) return v;
-    const ints = this.chunks[i >> CHUNK_BITS];
-    const at = INTS * (i & CHUNK_MASK);
+    const keys = this.keys[i >> CHUNK_BITS];
+    const at = KEY_INTS * (i & CHUNK_MASK);
+    const d = this.detailsOf(i);
     const f: Finding = {
-      line: ints[at],
-      column: ints[at + 1],
-      endLine: ints[at + 2],
-      endColumn: ints[at + 3],
-      severity: SEVERITIES[ints[at + 8] & 3],
-      code: this.codes[ints[at + 8] >> 2],
-      message: this.strings.get(ints[at + 4]),
+      line: keys[at],
+      column: keys[at + 1],
+      endLine: d[0],
+      endColumn: d[1],
+      severity: SEVERITIES[keys[at + 2] & 3],
+      code: this.codes[keys[at + 2] >> 2],
+      message: this.strings.get(d[2]),
     };
-    if (ints[at + 5] >= 0) f.field = this.strings.get(ints[at + 5]);
-    const count = ints[at + 7];
+    if (d[3] >= 0) f.field = this.strings.get(d[3]);
+    const count = d[5];
     if (count) {
       const related: RelatedLocation[] = [];
-      for (let k = ints[at + 6]; k < ints[at + 6] + count; k++) {
+      for (let k = d[4]; k < d[4] + count; k++) {
         const r = RELATED_INTS * k;
         const loc = this.related;
         related.push({ line: loc[r], column: loc[r + 1], endLine: loc[r + 2], endColumn: loc[r + 3], message: this.strings.get(loc[r + 4]) });
@@ -228,7 +259,7 @@ export class FindingStore implements FindingSink, FindingSequence {
 
   /** Bytes held outside the JavaScript heap. */
   get byteLength(): number {
-    return this.chunks.length * (INTS << CHUNK_BITS) * 4 + this.related.byteLength + this.strings.byteLength + (this.order?.byteLength ?? 0);
+    return this.keys.length * (KEY_INTS << CHUNK_BITS) * 4 + this.current.byteLength + this.details.bytes + this.related.byteLength + this.strings.byteLength + (this.order?.byteLength ?? 0);
   }
 }
 

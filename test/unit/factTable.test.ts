@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { rng } from '../../bench/generate';
 import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules } from '../../src/core/curation';
-import { ChunkStore, memoryChunks } from '../../src/core/dataset/chunks';
+import { ChunkStore, MemoryChunks, memoryChunks } from '../../src/core/dataset/chunks';
 import { FactTable } from '../../src/core/dataset/factTable';
 import { RecordFacts } from '../../src/core/dataset/facts';
 import { findShortcuts, forEachGram, MAX_GRAMS_PER_RESPONSE, ShortcutColumns, ShortcutInput, ShortcutOptions } from '../../src/core/dataset/shortcuts';
@@ -182,8 +182,15 @@ test('the CLI keeps findings compactly and gives them back as they were, strings
   assert.equal(store.length, 5);
 });
 
-test("the CLI's finding store gives back tens of thousands of findings (several chunks of its columns) in sortFindings order", () => {
-  const store = new FindingStore();
+test("the CLI's finding store gives back tens of thousands of findings (several chunks of its columns) in sortFindings order, details in memory or in a temporary file", () => {
+  for (const details of [new MemoryChunks(), new FileChunks()]) {
+    findingStoreRoundTrip(new FindingStore(details));
+    assert.ok(details.count >= 3, `${details.count} chunks of details put`);
+    details.dispose();
+  }
+});
+
+function findingStoreRoundTrip(store: FindingStore): void {
   const findings: Finding[] = [];
   const codes = ['b-code', 'a-code', 'c-code'];
   const severities = ['error', 'warning', 'info', 'hint'] as const;
@@ -197,7 +204,7 @@ test("the CLI's finding store gives back tens of thousands of findings (several 
   store.sort();
   assert.equal(store.length, findings.length);
   assert.deepEqual([...store], sortFindings(findings.slice()));
-});
+}
 
 test('the tone analysis gives no response more shortcut n-grams than the compact counters are sized for', () => {
   // Many long sentences over several turns, sentence openers of every length, a long closer.

@@ -5,7 +5,7 @@ import { pipeline } from 'stream/promises';
 import { sortFindings } from '../../core/engine';
 import { FORMAT_LABELS } from '../../core/formats';
 import { checkFileForReport } from '../../node/checkFile';
-import { FindingSequence } from '../../node/findingStore';
+import { FindingSequence, FindingStore } from '../../node/findingStore';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
 import { CliIO, parseDatasetArgs, UsageError, writeChunks } from '../io';
@@ -128,49 +128,60 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const inputs = [...files.map((file) => ({ read: file, named: file })), ...(spooled ? [{ read: spooled.file, named: spooled.virtualPath }] : [])];
 
+  // The reports read the findings' stores (temporary files) to the end: let go of them then.
+  const stores: FindingStore[] = [];
   try {
-    for (const { read, named: file } of inputs) {
-      const loaded = configFor(file);
-      const { settings, problems } = settingsForFile(file, loaded, schemaCache);
-      try {
-        const result = await checkFileForReport(read, settings, io.signal);
-        // The check's findings are already in order; only schema-mapping problems need merging in.
-        const findings: FindingSequence = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
-        const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
-        reported.push(report);
-        if (format === 'text') await writeChunks(io.stdout, textLines(report.path, findings));
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        warn(`${displayPath(file, io.cwd)}: cannot read (${e.code ?? e.message})`);
-        ioProblem = true;
-      }
-    }
+    return await report();
   } finally {
-    if (spooled) await fs.promises.rm(spooled.dir, { recursive: true, force: true });
-  }
-  // Problems inside the config files themselves are findings too, reported against those files.
-  const configs = fixedConfig ? [fixedConfig] : [...configsSeen.values()];
-  for (const c of configs) {
-    if (c.path && c.findings.length) {
-      const report: ReportedFile = { path: displayPath(c.path, io.cwd), format: undefined, records: 0, findings: c.findings };
-      reported.push(report);
-      if (format === 'text') await writeChunks(io.stdout, textLines(report.path, c.findings));
-    }
+    for (const store of stores) store.dispose();
   }
 
-  if (format === 'json') await writeChunks(io.stdout, withNewline(jsonReportChunks(reported)));
-  else if (format === 'sarif') await writeChunks(io.stdout, withNewline(sarifReportChunks(reported, VERSION, rulesUrl)));
-  else {
-    const errors = reported.reduce((n, r) => n + errorCount(r), 0);
-    const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
-    const summary = reported
-      .filter((r) => r.records > 0 || r.format)
-      .map((r) => `${r.path}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : 'format not recognised'}`);
-    for (const s of summary) io.stderr.write(`${s}\n`);
-    io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${inputs.length} file${inputs.length === 1 ? '' : 's'}\n`);
+  async function report(): Promise<number> {
+    try {
+      for (const { read, named: file } of inputs) {
+        const loaded = configFor(file);
+        const { settings, problems } = settingsForFile(file, loaded, schemaCache);
+        try {
+          const result = await checkFileForReport(read, settings, io.signal);
+          stores.push(result.findings);
+          // The check's findings are already in order; only schema-mapping problems need merging in.
+          const findings: FindingSequence = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
+          const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
+          reported.push(report);
+          if (format === 'text') await writeChunks(io.stdout, textLines(report.path, findings));
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException;
+          warn(`${displayPath(file, io.cwd)}: cannot read (${e.code ?? e.message})`);
+          ioProblem = true;
+        }
+      }
+    } finally {
+      if (spooled) await fs.promises.rm(spooled.dir, { recursive: true, force: true });
+    }
+    // Problems inside the config files themselves are findings too, reported against those files.
+    const configs = fixedConfig ? [fixedConfig] : [...configsSeen.values()];
+    for (const c of configs) {
+      if (c.path && c.findings.length) {
+        const report: ReportedFile = { path: displayPath(c.path, io.cwd), format: undefined, records: 0, findings: c.findings };
+        reported.push(report);
+        if (format === 'text') await writeChunks(io.stdout, textLines(report.path, c.findings));
+      }
+    }
+
+    if (format === 'json') await writeChunks(io.stdout, withNewline(jsonReportChunks(reported)));
+    else if (format === 'sarif') await writeChunks(io.stdout, withNewline(sarifReportChunks(reported, VERSION, rulesUrl)));
+    else {
+      const errors = reported.reduce((n, r) => n + errorCount(r), 0);
+      const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
+      const summary = reported
+        .filter((r) => r.records > 0 || r.format)
+        .map((r) => `${r.path}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : 'format not recognised'}`);
+      for (const s of summary) io.stderr.write(`${s}\n`);
+      io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${inputs.length} file${inputs.length === 1 ? '' : 's'}\n`);
+    }
+    if (ioProblem) return 2;
+    return reported.some((r) => errorCount(r) > 0) ? 1 : 0;
   }
-  if (ioProblem) return 2;
-  return reported.some((r) => errorCount(r) > 0) ? 1 : 0;
 }
 
 /** Counts a report's errors once (a report of a million findings is decoded on each pass). */

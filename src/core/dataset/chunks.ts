@@ -9,6 +9,8 @@ export interface ChunkStore {
   put(chunk: Int32Array): Int32Array;
   /** Chunk `k` as put. Valid until the next `get`: read chunks in order, one at a time. */
   get(k: number): Int32Array;
+  /** Copies `into.length` ints of chunk `k` from int `from` into `into` (a few ints, in any order). */
+  read(k: number, from: number, into: Int32Array): void;
   /** Chunks put. */
   readonly count: number;
   /** Bytes held in memory. */
@@ -30,6 +32,10 @@ export class MemoryChunks implements ChunkStore {
 
   get(k: number): Int32Array {
     return this.chunks[k];
+  }
+
+  read(k: number, from: number, into: Int32Array): void {
+    into.set(this.chunks[k].subarray(from, from + into.length));
   }
 
   get count(): number {
