@@ -21,14 +21,21 @@ export async function checkFile(file: string, settings: CheckSettings, signal?: 
 
 /**
  * checkFile with the findings kept as the reports print them, compactly (FindingStore): what the
- * CLI holds of a file with a million findings is tens of megabytes, not a million objects.
+ * CLI holds of a file with a million findings is tens of megabytes, not a million objects. The
+ * caller disposes of the findings once it has printed them (their details are in a temporary file).
  */
 export async function checkFileForReport(file: string, settings: CheckSettings, signal?: AbortSignal, threads: ThreadOptions = {}): Promise<CheckedFile & { findings: FindingStore }> {
   // Past the sort keys, the findings' details go to a temporary file (memory flat in the file's size).
   const findings = new FindingStore(fileChunks());
-  const checked = await checkInto(file, settings, findings, signal, threads);
-  findings.sort();
-  return { ...checked, findings };
+  try {
+    const checked = await checkInto(file, settings, findings, signal, threads);
+    findings.sort();
+    return { ...checked, findings };
+  } catch (err) {
+    // Given up (unreadable, aborted): nobody will read the findings, or dispose of them.
+    findings.dispose();
+    throw err;
+  }
 }
 
 function checkInto(file: string, settings: CheckSettings, sink: FindingSink, signal: AbortSignal | undefined, threads: ThreadOptions): Promise<CheckedFile> {

@@ -4,6 +4,9 @@
  * give from them exactly what it gives from the facts objects the editor model keeps.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { rng } from '../../bench/generate';
 import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
@@ -15,6 +18,7 @@ import { findShortcuts, forEachGram, MAX_GRAMS_PER_RESPONSE, ShortcutColumns, Sh
 import { analyzeTone } from '../../src/core/tone/analyze';
 import { RecordEntry, sortFindings } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
+import { checkFileForReport } from '../../src/node/checkFile';
 import { FileChunks, fileChunks } from '../../src/node/fileChunks';
 import { FindingStore } from '../../src/node/findingStore';
 
@@ -99,9 +103,9 @@ test('a temporary chunk file gives each chunk back as written, in any order, and
   }
   // The module object itself (an import's namespace only has getters onto it).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs: { writeSync: unknown } = require('node:fs');
-  const writeSync = fs.writeSync;
-  fs.writeSync = () => {
+  const nodeFs: { writeSync: unknown } = require('node:fs');
+  const writeSync = nodeFs.writeSync;
+  nodeFs.writeSync = () => {
     throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
   };
   try {
@@ -109,7 +113,7 @@ test('a temporary chunk file gives each chunk back as written, in any order, and
     const returned = store.put(next);
     assert.notEqual(returned, next, 'a chunk kept in memory is not reused');
   } finally {
-    fs.writeSync = writeSync;
+    nodeFs.writeSync = writeSync;
   }
   assert.equal(store.count, 4);
   assert.equal(store.bytes, 4000, 'only the chunk that could not be written is held');
@@ -216,4 +220,25 @@ test('the tone analysis gives no response more shortcut n-grams than the compact
     forEachGram(openers.join('\n'), (h) => grams.add(h));
     assert.ok(grams.size <= MAX_GRAMS_PER_RESPONSE, `${grams.size} n-grams from ${openers.length} candidates`);
   }
+});
+
+test('a check that is given up lets go of its temporary files', { skip: !fs.existsSync('/proc/self/fd') && 'needs /proc/self/fd' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-given-up-'));
+  const file = path.join(dir, 'pairs.jsonl');
+  fs.writeFileSync(file, '{"prompt":"p","chosen":"c","rejected":"r"}\n'.repeat(50));
+  const open = () => fs.readdirSync('/proc/self/fd').length;
+  // A first check opens what the process keeps open afterwards (none of it the check's own).
+  (await checkFileForReport(file, { config: DEFAULT_CONFIG, datasetRules })).findings.dispose();
+  const before = open();
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(checkFileForReport(file, { config: DEFAULT_CONFIG, datasetRules }, controller.signal));
+  // The file's read stream closes its descriptor a moment after the abort.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(open(), before, 'no descriptor is left open');
+  const done = await checkFileForReport(file, { config: DEFAULT_CONFIG, datasetRules });
+  assert.ok(open() > before, 'a finished check keeps its findings file open for the report');
+  done.findings.dispose();
+  assert.equal(open(), before);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
