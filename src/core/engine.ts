@@ -476,6 +476,8 @@ export class DatasetModel {
   private goneLines: number[] = [];
   /** The lines spliced in since the last summary (some may have gone again). */
   private freshStates: LineState[] = [];
+  /** The first line any splice since the last summary touched: the lines above it kept their places. */
+  private spliceFrom = Infinity;
   /**
    * How the last summary was made: every line visited; only the edited lines with a new merge;
    * the edited lines and the dataset findings that came and went spliced into the last findings;
@@ -513,8 +515,17 @@ export class DatasetModel {
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
     const states = newLines.map((text): LineState => ({ text, parsed: null }));
-    if (this.last) for (const l of states) this.freshStates.push(l);
-    const removed = this.lines.splice(start, deleteCount, ...states);
+    if (this.last) {
+      for (const l of states) this.freshStates.push(l);
+      if (start < this.spliceFrom) this.spliceFrom = start;
+    }
+    let removed: LineState[];
+    if (states.length < SPREAD_LIMIT) removed = this.lines.splice(start, deleteCount, ...states);
+    else {
+      // A paste of many lines: spread into arguments, they could overflow the stack.
+      removed = this.lines.slice(start, start + deleteCount);
+      this.lines = this.lines.slice(0, start).concat(states, this.lines.slice(start + deleteCount));
+    }
     for (const l of removed) {
       // Where its findings sit in the last summary (see shiftedSummary).
       if (l.placed && l.placedLine !== undefined) this.goneLines.push(l.placedLine);
@@ -649,6 +660,7 @@ export class DatasetModel {
     const quick = this.patchedSummary() ?? this.shiftedSummary();
     this.goneLines = [];
     this.freshStates = [];
+    this.spliceFrom = Infinity;
     if (quick) return quick;
     this.parseRange(0, this.lines.length);
     const format = this.updateFormat();
@@ -803,20 +815,32 @@ export class DatasetModel {
     } else findings = last.findings.slice();
     const config = this.pipeline.config;
     const fresh: number[] = [];
-    const t = newTally(lines.length);
-    const shown: Finding[][] = new Array(lines.length);
-    for (let i = 0; i < lines.length; i++) {
+    // The lines above the first splice kept their places, findings and records: only the lines
+    // from there on are visited. `shown` and `ordered` keep the last summary's beginning.
+    const from = Math.min(this.spliceFrom, lines.length);
+    const shown: Finding[][] = last.shown.slice(0, from);
+    const nonBlank = new Uint8Array(lines.length);
+    nonBlank.set(last.nonBlank.subarray(0, from));
+    const keptEntries = dataset ? firstAtLine(last.ordered, from) : 0;
+    const ordered = last.ordered.slice(0, keptEntries);
+    const added: RecordEntry[] = [];
+    const folding = last.folded !== '';
+    for (let i = from; i < lines.length; i++) {
       const l = lines[i];
       if (!l.placed || l.placedLine === undefined) {
         this.checkLine(l);
         place(l, i, config);
         fresh.push(i);
-        if (l.parsed?.kind !== 'blank') t.nonBlank[i] = 1;
+        if (l.parsed?.kind !== 'blank') nonBlank[i] = 1;
+        // Folded codes left out below, once they are known.
+        shown.push(l.placed!);
       } else {
-        // Whether it is a record, as the last summary saw it (without reading its parse state again).
-        t.nonBlank[i] = last.nonBlank[l.placedLine];
-        if (l.placedLine !== i) {
-          const by = i - l.placedLine;
+        // Whether it is a record and what it shows, as the last summary saw it (without reading its parse state again).
+        const was = l.placedLine;
+        nonBlank[i] = last.nonBlank[was];
+        shown.push(folding ? last.shown[was] : l.placed);
+        if (was !== i) {
+          const by = i - was;
           for (const f of l.placed) {
             f.line += by;
             f.endLine += by;
@@ -824,17 +848,19 @@ export class DatasetModel {
           l.placedLine = i;
         }
       }
-      shown[i] = l.placed!;
-      enter(l, i, t, dataset);
+      if (dataset && l.facts) {
+        if (l.entry) l.entry.line = i;
+        else added.push((l.entry = { line: i, facts: l.facts }));
+        ordered.push(l.entry);
+      }
     }
-    const { ordered, nonBlank } = t;
     let records = 0;
     for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];
-    for (const e of t.added) dataset!.add(e);
+    for (const e of added) dataset!.add(e);
     const datasetLists = dataset ? dataset.settledLists(ordered) : [];
     const folded = dataset?.folded(datasetLists);
     if (foldKey(folded) !== last.folded) return undefined;
-    if (folded) for (let i = 0; i < shown.length; i++) shown[i] = withoutFolded(shown[i], folded);
+    if (folded) for (const i of fresh) shown[i] = withoutFolded(shown[i], folded);
     const made = { format: this.detected, records, shown, ordered, datasetLists, folded: last.folded, nonBlank };
     const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length));
     if (!deltas || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) {
@@ -1266,6 +1292,9 @@ export class StreamFormatDecision {
     return this.format;
   }
 }
+
+/** New lines up to this many are spread into one `Array.splice` call (more could overflow the stack). */
+const SPREAD_LIMIT = 10_000;
 
 /** At most this much text is held while the format of a stream is not decided yet. */
 export const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;

@@ -92,6 +92,52 @@ test('after any sequence of edits the model reports exactly what a fresh check r
   assert.ok(kinds.has('shifted') && kinds.has('merged') && kinds.has('full'), [...kinds].join(' '));
 });
 
+test('several edits between two summaries (typing faster than the checks) report exactly what a fresh check reports', () => {
+  const kinds = new Set<string>();
+  fc.assert(
+    fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(fc.array(edit, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }), (initial, batches) => {
+      const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+      const model = new DatasetModel(settings);
+      const lines = [...initial];
+      model.setLines([...lines]);
+      model.summary();
+      for (const batch of batches) {
+        for (const e of batch) {
+          const at = e.at % (lines.length + 1);
+          lines.splice(at, e.remove, ...e.insert);
+          model.splice(at, e.remove, [...e.insert]);
+        }
+        const incremental = model.summary();
+        kinds.add(model.lastSummaryKind);
+        const fresh = checkText(lines.join('\n'), settings);
+        assert.equal(incremental.records, fresh.records);
+        assert.deepEqual(incremental.findings, fresh.findings);
+        const counted = new CodeCounts();
+        counted.add(fresh.findings);
+        assert.deepEqual(model.findingCounts!.entries(), counted.entries());
+      }
+    }),
+    { numRuns: 40 },
+  );
+  assert.ok(kinds.has('shifted'), [...kinds].join(' '));
+});
+
+test('a paste of more lines than one splice call can spread is checked like any edit', () => {
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const model = new DatasetModel(settings);
+  const lines = pool.slice(0, 30);
+  model.setLines([...lines]);
+  model.summary();
+  const pasted = Array.from({ length: 12_000 }, (_, i) => rec(`Pasted question ${i % 40}?`, `Answer ${i}.`, `No ${i}.`));
+  // 11,000 lines in one splice (more than SPREAD_LIMIT), then 1,000 more inside them.
+  lines.splice(10, 2, ...pasted.slice(0, 11_000));
+  lines.splice(5010, 0, ...pasted.slice(11_000));
+  model.splice(10, 2, pasted.slice(0, 11_000));
+  model.splice(5010, 0, pasted.slice(11_000));
+  assert.equal(model.lineCount, lines.length);
+  assert.deepEqual(model.summary().findings, checkText(lines.join('\n'), settings).findings);
+});
+
 test('edits that replace lines without moving any (the patched summary) report exactly what a fresh check reports', () => {
   // New lines from the pool, or the same text typed again (every dataset finding stays: patched).
   const replace = fc.oneof(fc.record({ at: fc.nat(), with: fc.array(pick, { minLength: 1, maxLength: 2 }) }), fc.record({ at: fc.nat(), retype: fc.constant(true) }));

@@ -232,7 +232,12 @@ function moveGroupFindings(g: SharedGroup): void {
   // The entries' lines then, ascending (a group is kept in line order): a record's old line finds
   // its new one by binary search.
   const then = g.lines!;
-  const move = (line: number) => {
+  // Usually every record of the group moved by the same count (lines inserted or removed above
+  // them all): each line then moves by it, without a search.
+  const by = g.entries[0].line - then[0];
+  let uniform = true;
+  for (let i = 1; i < then.length && uniform; i++) uniform = g.entries[i].line - then[i] === by;
+  const move = uniform ? (line: number) => line + by : (line: number) => {
     let lo = 0;
     let hi = then.length - 1;
     while (lo < hi) {
