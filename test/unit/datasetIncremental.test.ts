@@ -60,16 +60,21 @@ function editAndCompare(initial: string[], edits: ((lines: string[]) => Splice)[
     const { at, remove, insert } = edit(lines);
     lines.splice(at, remove, ...insert);
     model.splice(at, remove, [...insert]);
-    const incremental = model.summary();
-    const fresh = checkText(lines.join('\n'), settings);
-    assert.equal(incremental.records, fresh.records);
-    assert.deepEqual(incremental.findings, fresh.findings);
-    // The counts kept up to date from summary to summary are those of the findings.
-    const counted = new CodeCounts();
-    counted.add(fresh.findings);
-    assert.deepEqual(model.findingCounts!.entries(), counted.entries());
-    seen(model, fresh);
+    seen(model, summaryMatchesFresh(model, lines));
   }
+}
+
+/** Asserts that the model's next summary is what a fresh check of `lines` reports, counts included; returns that fresh summary. */
+function summaryMatchesFresh(model: DatasetModel, lines: readonly string[]): CheckSummary {
+  const incremental = model.summary();
+  const fresh = checkText(lines.join('\n'), { config: DEFAULT_CONFIG, recordRules, datasetRules });
+  assert.equal(incremental.records, fresh.records);
+  assert.deepEqual(incremental.findings, fresh.findings);
+  // The counts kept up to date from summary to summary are those of the findings.
+  const counted = new CodeCounts();
+  counted.add(fresh.findings);
+  assert.deepEqual(model.findingCounts!.entries(), counted.entries());
+  return fresh;
 }
 
 test('after any sequence of edits the model reports exactly what a fresh check reports', () => {
@@ -107,14 +112,8 @@ test('several edits between two summaries (typing faster than the checks) report
           lines.splice(at, e.remove, ...e.insert);
           model.splice(at, e.remove, [...e.insert]);
         }
-        const incremental = model.summary();
+        summaryMatchesFresh(model, lines);
         kinds.add(model.lastSummaryKind);
-        const fresh = checkText(lines.join('\n'), settings);
-        assert.equal(incremental.records, fresh.records);
-        assert.deepEqual(incremental.findings, fresh.findings);
-        const counted = new CodeCounts();
-        counted.add(fresh.findings);
-        assert.deepEqual(model.findingCounts!.entries(), counted.entries());
       }
     }),
     { numRuns: 40 },
