@@ -863,7 +863,7 @@ export class DatasetModel {
     if (folded) for (const i of fresh) shown[i] = withoutFolded(shown[i], folded);
     const made = { format: this.detected, records, shown, ordered, datasetLists, folded: last.folded, nonBlank };
     const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length));
-    if (!deltas || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) {
+    if (!deltas || keptDatasetFindingDropped(dropped, gone, last.shown, deltas) || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) {
       return this.remember('merged', { ...made, findings: mergeByLine(shown, datasetLists), counts: undefined });
     }
     // The new lines' record findings, before the dataset findings on their lines (as mergeByLine).
@@ -1018,6 +1018,22 @@ function datasetDeltas(old: readonly (readonly Finding[])[], now: readonly (read
     changes += d.removed.length + d.added.length;
   }
   return deltas;
+}
+
+/**
+ * Whether a dataset finding that went with a removed line is still in its rule's list: the same
+ * object returned again (a file-level note anchored at the first record, now another record on
+ * that line). It is not among the deltas, so splicing would lose it: the caller merges instead.
+ */
+function keptDatasetFindingDropped(dropped: ReadonlySet<Finding>, gone: readonly number[], shown: readonly (readonly Finding[])[], deltas: readonly ListDelta[]): boolean {
+  if (!dropped.size) return false;
+  const own = new Set<Finding>();
+  for (const line of gone) for (const f of shown[line] ?? NO_FINDINGS) own.add(f);
+  if (own.size === dropped.size) return false;
+  const removed = new Set<Finding>();
+  for (const d of deltas) for (const f of d.removed) removed.add(f);
+  for (const f of dropped) if (!own.has(f) && !removed.has(f)) return true;
+  return false;
 }
 
 /** Counts the findings the deltas took away (but those in `dropped`, taken away already) and added. */

@@ -21,11 +21,35 @@ export async function forEachLine(file: string, onLine: (text: string, finding?:
     const { text, finding } = decodeLine(bytes);
     onLine(text, finding);
   };
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20, signal: reading.signal })) {
-    splitter.push(chunk as Buffer, emit);
+  for await (const chunk of fileChunksOf(file, reading.signal)) {
+    splitter.push(chunk, emit);
     // Leaving the loop closes the file.
     if (reading.done?.()) return;
     await reading.afterChunk?.();
   }
   splitter.end(emit);
+}
+
+/**
+ * A file's bytes in chunks of 1 MB; the file is closed when the loop ends, however it ends. An
+ * abort (before the file is open, or between chunks) rejects with an AbortError. (A read stream
+ * given an aborted signal before its file was open left the file open for good.)
+ */
+export async function* fileChunksOf(file: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  throwIfAborted(signal);
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
+      throwIfAborted(signal);
+      yield chunk as Buffer;
+    }
+    // Aborted while the last chunk was being used.
+    throwIfAborted(signal);
+  } finally {
+    await handle.close();
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: signal.reason });
 }

@@ -10,6 +10,7 @@ import { FormatId } from '../core/formats';
 import { parseLine } from '../core/jsonl';
 import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
 import { fileChunks } from './fileChunks';
+import { fileChunksOf } from './fileLines';
 import { FindingSink } from './findingStore';
 import { startWorker, workerScript } from './workers';
 
@@ -317,9 +318,8 @@ export async function checkFileParallel(
   };
   try {
     const splitter = new ByteLineSplitter();
-    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20, signal });
-    for await (const chunk of stream) {
-      splitter.push(chunk as Buffer, onLine);
+    for await (const chunk of fileChunksOf(file, signal)) {
+      splitter.push(chunk, onLine);
       await dispatch();
     }
     splitter.end(onLine);

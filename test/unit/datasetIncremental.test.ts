@@ -121,6 +121,25 @@ test('several edits between two summaries (typing faster than the checks) report
   assert.ok(kinds.has('shifted'), [...kinds].join(' '));
 });
 
+test('a file-level note on a removed line that its rule gives again (now anchored at the record that took the line) stays', () => {
+  // Found by the batch property above: the length-bias note sits on the first record's line; that
+  // line goes, another record takes line 0 and the counts come out the same, so the rule returns
+  // its last note, which went with the line.
+  const model = new DatasetModel({ config: DEFAULT_CONFIG, recordRules, datasetRules });
+  const lines = pool.slice(0, 25);
+  model.setLines([...lines]);
+  assert.ok(model.summary().findings.some((f) => f.code === 'dataset-length-bias' && f.line === 0));
+  const edits: Splice[] = [
+    { at: 0, remove: 1, insert: [lines[0], lines[5]] },
+    { at: 6, remove: 1, insert: [] },
+  ];
+  for (const { at, remove, insert } of edits) {
+    lines.splice(at, remove, ...insert);
+    model.splice(at, remove, [...insert]);
+  }
+  summaryMatchesFresh(model, lines);
+});
+
 test('a paste of more lines than one splice call can spread is checked like any edit', () => {
   const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
   const model = new DatasetModel(settings);

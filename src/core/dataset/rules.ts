@@ -625,45 +625,66 @@ export const shortcutRule: DatasetRule = accumulatedRule(
       const prev = last!;
       const perRecord = prev.named.length - (prev.phrases && !fileOff ? 1 : 0);
       const { named, lines } = prev;
+      // The findings of the records that came, each record's after the records on earlier lines
+      // and any left on its own line (there are none: one record a line).
+      const arrivals: { e: RecordEntry; findings: Finding[] }[] = [];
+      let mine: Finding[] = [];
+      const adder = new ShortcutFindings(recordOff, (f) => mine.push(f), lastMessages);
+      for (const e of [...come].sort((a, b) => a.line - b.line)) {
+        mine = [];
+        index.uses(e, found, (key, side, i, phrases, memo) => adder.use(key.line, lenOf(key), side, i, phrases, memo));
+        if (mine.length) arrivals.push({ e, findings: mine });
+      }
       // The output is a new list (the model compares it with the last); the rest is changed in place.
       let output: Finding[];
       if (moved) {
         // The records that went take their findings with them; the others' findings move to their
-        // records' lines, in place (lines were inserted or removed above them).
-        output = new Array(perRecord);
+        // records' lines, in place (lines were inserted or removed above them); the arrivals'
+        // findings are merged in as the list is made, not spliced into it afterwards (a splice
+        // into a list of a hundred thousand findings copies it).
         const went = gone.length ? new Set(gone) : undefined;
-        let n = 0;
+        const was = named.slice(0, perRecord);
+        output = [];
+        named.length = 0;
+        lines.length = 0;
+        let a = 0;
+        const arrive = (before: number) => {
+          for (; a < arrivals.length && arrivals[a].e.line < before; a++) {
+            for (const f of arrivals[a].findings) {
+              output.push(f);
+              named.push(arrivals[a].e);
+              lines.push(arrivals[a].e.line);
+            }
+          }
+        };
         for (let i = 0; i < perRecord; i++) {
-          const e = named[i];
+          const e = was[i];
           if (went?.has(e)) continue;
           const f = prev.output[i];
           if (f.line !== e.line) {
             f.line = e.line;
             f.endLine = e.line;
           }
-          output[n] = f;
-          named[n] = e;
-          lines[n++] = e.line;
+          arrive(e.line);
+          output.push(f);
+          named.push(e);
+          lines.push(e.line);
         }
-        output.length = n;
-        named.length = n;
-        lines.length = n;
+        arrive(Infinity);
       } else {
         output = prev.output.slice(0, perRecord);
         named.length = perRecord;
         lines.length = perRecord;
-      }
-      const firstAt = (line: number) => {
-        let lo = 0;
-        let hi = lines.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (lines[mid] < line) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      };
-      if (!moved) {
+        const firstAt = (line: number) => {
+          let lo = 0;
+          let hi = lines.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (lines[mid] < line) lo = mid + 1;
+            else hi = mid;
+          }
+          return lo;
+        };
         // One record a line, and no line moved: a record that went takes the findings on its line
         // with it (found by line: `named` may hold an earlier entry of a line that came back the same).
         for (const e of gone) {
@@ -674,17 +695,12 @@ export const shortcutRule: DatasetRule = accumulatedRule(
           named.splice(at, to - at);
           lines.splice(at, to - at);
         }
-      }
-      let mine: Finding[] = [];
-      const adder = new ShortcutFindings(recordOff, (f) => mine.push(f), lastMessages);
-      for (const e of come) {
-        mine = [];
-        index.uses(e, found, (key, side, i, phrases, memo) => adder.use(key.line, lenOf(key), side, i, phrases, memo));
-        // After the records on earlier lines and any left on its own line (there are none: one record a line).
-        const at = firstAt(e.line + 1);
-        output.splice(at, 0, ...mine);
-        named.splice(at, 0, ...mine.map(() => e));
-        lines.splice(at, 0, ...mine.map(() => e.line));
+        for (const { e, findings } of arrivals) {
+          const at = firstAt(e.line + 1);
+          output.splice(at, 0, ...findings);
+          named.splice(at, 0, ...findings.map(() => e));
+          lines.splice(at, 0, ...findings.map(() => e.line));
+        }
       }
       if (adder.messages) lastMessages = adder.messages;
       // The file-level finding's examples: the first uses in line order.
