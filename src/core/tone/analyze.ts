@@ -3,7 +3,7 @@ import { clamp, overallTone, spanMatch, ToneAxis, ToneMatch, ToneScores, ToneSpa
 import { combineMechanisms, EmpathyEvidence, NamedFeeling, scoreEmpathy } from './empathy';
 import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
-import { lexicon, PhraseKind, WORD_PHRASE_START } from './lexicon';
+import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_PHRASE_START } from './lexicon';
 import type { Lexicon } from './lexicon';
 import { findPhrases, masked } from './match';
 import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
@@ -229,7 +229,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       if (category === FADING_CATEGORY) weight *= REPEAT_FACTOR ** directives++;
     }
     if (kind === 'respect') disrespectTokens += to - from;
-    if (kind === 'respect' || kind === 'prescriptive' || kind === 'blame') ordering[words.sentence[from]] = 1;
+    // 1: the sentence puts the person down or opens on an order; 2: it only advises (a prescriptive phrase or blame inside it).
+    if (kind === 'respect') ordering[words.sentence[from]] = 1;
+    else if ((kind === 'prescriptive' || kind === 'blame') && ordering[words.sentence[from]] === 0) ordering[words.sentence[from]] = 2;
     const positive = kind === 'empathy' || kind === 'softener' || kind === 'gratitude';
     const m: ToneMatch = {
       seg: words.sentences[words.sentence[from]].seg,
@@ -296,10 +298,17 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
 
   // Orders: bare commands (politeness), negative openers, and runs of imperative sentences.
   const kinds = sentenceOrders(words, lex, steps, ordering);
+  // A comfort formula said as an imperative ("Take heart.", "Be strong.", "Don't feel bad, ...", "Take care of yourself.") comforts; it orders nothing.
+  for (const e of evidence) {
+    const s = words.sentence[e.from];
+    let first = words.sentences[s].firstToken;
+    while (first < e.from && vocab.flags[words.tokens[first]] & WORD_DISCOURSE) first++;
+    if (first === e.from && e.mechanism === 'reactions') kinds[s] = ORDER_NONE;
+  }
   // A completion's first sentence finishes the prompt's own sentence ("...calm, comfortable and full of dignity"): not an order.
   if (sentenceCount && continuesPrompt(segments[0])) kinds[0] = ORDER_NONE;
-  const isOrder = (s: number) => ordering[s] === 1;
-  const empathy = scoreEmpathy(words, evidence, feelings, isOrder, prompt);
+  const isOrder = (s: number) => ordering[s] !== 0;
+  const empathy = scoreEmpathy(words, evidence, feelings, isOrder, prompt, (s) => ordering[s] === 2);
   for (let k = 0; k < evidenceMatch.length; k++) evidenceMatch[k].strength = empathy.strengths[k];
   for (let k = 0; k < empathy.extra.length; k++) {
     const e = empathy.extra[k];
