@@ -279,6 +279,11 @@ test('fourth round: comfort formulas, praise of what the person did, and hardshi
     'Nobody should have to go through that alone.',
     'Oh love, what a week you have had.',
     'Night shifts with a newborn are brutal.',
+    'This kind of situation is really very painful.',
+    'Your love for her is very clear.',
+    "I've been there with my own dad, it's hard.",
+    'Big ups to you for sticking with it.',
+    'Honestly you are a legend for doing all this.',
     // Advice run on after the acknowledgement: the opening clause is read on its own.
     'Is very difficult situation, you must take rest and see doctor.',
     "Caring for him alone is a lot, you should ask for a carer's assessment.",

@@ -347,7 +347,7 @@ function endsOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken):
   while (k > first && (vocab.flags[t.tokens[k]] & WORD_INTENSIFIER || ARTICLE_LIKE.has(vocab.word(t.tokens[k])))) k--;
   return k > first && SITUATION_BE.has(vocab.word(t.tokens[k]));
 }
-const PERSONS = new Set(['he', 'she', 'they', 'i', 'we', 'you', 'him', 'her', 'it', 'that', 'this', 'there', 'what', 'which']);
+const PERSONS = new Set(['he', 'she', 'they', 'i', 'we', 'you', 'him', 'her', 'there', 'what', 'which', 'who']);
 const MUCH_DEGREE = new Set(['so', 'too']);
 const ARTICLE_LIKE = new Set(['a', 'an', 'the', 'such', 'so', 'really', 'very', 'pretty', 'quite', 'just', 'absolutely']);
 const SITUATION_BE = new Set(['is', 'are', 'was', 'were', 'be', 'been']);
