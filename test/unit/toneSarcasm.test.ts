@@ -57,6 +57,12 @@ test('sarcasm by its shapes: mock evaluation of a doing, mock gratitude and cert
     "Right, because a YouTube video beats twenty years of nursing.",
     "Oh sweetie, did nobody ever teach you how to use a thermometer?",
     "Thanks for the essay. Next time, the short version please.",
+    // Mock denial, mock patience, headlines, mock titles, mock self-pity.
+    'Not like she needed those tablets or anything. Spoiler alert: she did.',
+    "Oh don't mind me, I only asked you three times. You do realise the ward closes at eight?",
+    "Let's all feel sorry for you then.",
+    'Okay Mr Expert, do what you want.',
+    'Newsflash: babies cry. Must be nice to have so much time to worry.',
   ];
   for (const text of sarcastic) assert.ok(respect(text) < 0.7, `${text}: respect ${respect(text)}`);
 });
@@ -108,6 +114,8 @@ test('kind replies that share those words stay quiet', () => {
     "Sorry if that was a lot of information at once. Take your time with it.",
   ];
   for (const text of kind) assert.deepEqual(putDowns(text), [], text);
+  // Delight in the person is sincere, and costs nothing.
+  assert.equal(respect("I'm sure he appreciated having you there at the end."), 1);
 });
 
 test('a lone ironic cue is no finding, but in a reply that acknowledges nothing it costs a little respect', () => {

@@ -259,7 +259,7 @@ function sorryYouFind(lex: Lexicon, t: WordTable, from: number, to: number): num
   }
   return -1;
 }
-const REPEATED = new Set(['cool', 'ok', 'okay', 'alright', 'fine', 'whatever', 'yes', 'yeah', 'yah']);
+const REPEATED = new Set(['cool', 'ok', 'okay', 'alright', 'fine', 'whatever', 'yes', 'yeah', 'yah', 'ya', 'haan', 'ji', 'achha', 'k']);
 const FIND = new Set(['find', 'found', 'finding']);
 
 /** A question that calls the task hard with "that" or "so" before it ("Is it really that hard to remember?"): the start of the cue, or -1. */
@@ -287,7 +287,12 @@ function mockCertainty(lex: Lexicon, t: WordTable, from: number, to: number): nu
     let j = k + 1;
     if (j < to && lex.vocab.flags[t.tokens[j]] & WORD_INTENSIFIER) j++;
     if (j >= to || t.tokens[j] !== marks.sure) return -1;
-    for (let d = j + 2; d < Math.min(to, j + 7); d++) if (lex.irony.delight.has(t.tokens[d]) && !negatedBefore(lex.vocab, t, d)) return d + 1;
+    for (let d = j + 2; d < Math.min(to, j + 7); d++) {
+      if (!lex.irony.delight.has(t.tokens[d]) || negatedBefore(lex.vocab, t, d)) continue;
+      // "I'm sure he appreciated having you there": delight in the person is sincere.
+      const after = d + 1 < to ? lex.vocab.word(t.tokens[d + 1]) : '';
+      return after === 'having' || after === 'you' || after === 'your' ? -1 : d + 1;
+    }
     return -1;
   }
   return -1;
