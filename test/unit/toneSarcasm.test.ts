@@ -145,3 +145,9 @@ test('"I\'m sorry you find ... this confusing" is a put-down and no sympathy; "I
   assert.ok(a.scores.respect < 0.7);
   assert.ok(analyzeTone(['I\'m sorry you find this hard. Anyone would.']).scores.empathy > 0.4);
 });
+
+test('a blunt word about a death needs real sympathy beside it: a bare "Sorry." does not make it plain fact', () => {
+  assert.deepEqual(putDowns("Sorry. He's dead, he won't mind what you do with the clothes."), ['callous']);
+  assert.deepEqual(putDowns("I'm so sorry for your loss. She's gone now, and it's okay to take your time with her things."), []);
+  assert.deepEqual(putDowns('Thank you for telling me. He is dead now, and there is nothing more the ward needs from you tonight.'), []);
+});

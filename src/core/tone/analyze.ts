@@ -266,17 +266,23 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   });
 
   // Put-downs that are sincere in a warm reply ("Oh wonderful, congratulations to her.", "Like I said, you're doing well").
+  // A blunt word about a death needs real sympathy beside it: a bare "Sorry." or thanks do not make "He's dead, he won't mind" kind.
   if (conditional) {
     const warmReply = matches.some((m) => m.weight > 0 && m.kind !== 'respect');
-    if (warmReply) {
-      for (const c of conditional) {
-        const k = matches.indexOf(c.match);
-        if (k >= 0) matches.splice(k, 1);
-        disrespectTokens -= c.tokens;
-        ordering[c.sentence] = 0;
+    const sympathy = warmReply && matches.some((m) => m.kind === 'empathy' && m.weight >= SYMPATHY_WEIGHT);
+    let kept = 0;
+    for (const c of conditional) {
+      if (!warmReply || (c.match.category === 'callous' && !sympathy)) {
+        conditional[kept++] = c;
+        continue;
       }
-      conditional = undefined;
+      const k = matches.indexOf(c.match);
+      if (k >= 0) matches.splice(k, 1);
+      disrespectTokens -= c.tokens;
+      ordering[c.sentence] = 0;
     }
+    conditional.length = kept;
+    if (!kept) conditional = undefined;
   }
 
   if (putDowns) {
@@ -423,6 +429,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   };
 }
 
+/** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
+const SYMPATHY_WEIGHT = 0.3;
 /** What a lone ironic cue costs on respect in a reply that acknowledges nothing: a faint sign, never a finding on its own. */
 const LONE_CUE_COST = 0.12;
 /** What a structural sarcasm cue costs on respect once it counts (the weight of the lexicon's sarcasm groups). */
