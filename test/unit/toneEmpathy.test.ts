@@ -260,3 +260,43 @@ test('texting and speech: interjections without a comma, "sorry" with a form of 
     assert.equal(withAck(ack), adviceAlone(), ack);
   }
 });
+
+test('fourth round: comfort formulas, praise of what the person did, and hardship said of a situation count as acknowledgement', () => {
+  const acknowledged = [
+    'Proud of you for asking.',
+    'Good on you for speaking up at the appointment.',
+    'Hats off to you for holding it all together.',
+    'Such a lovely thing to do for her.',
+    'You kept ringing until someone listened.',
+    'Aw hun, sending you the biggest hug.',
+    'Feel you on this one.',
+    'Honestly, that would break my heart too.',
+    'What a relief that the scan was clear.',
+    'Caring for someone with dementia can wear you down.',
+    'That takes a lot out of a person.',
+    'Your worry shows how much you care.',
+    'Your mum is lucky to have you.',
+    'Nobody should have to go through that alone.',
+    'Oh love, what a week you have had.',
+    'Night shifts with a newborn are brutal.',
+    'This kind of situation is really very painful.',
+    'Your love for her is very clear.',
+    "I've been there with my own dad, it's hard.",
+    'Big ups to you for sticking with it.',
+    'Honestly you are a legend for doing all this.',
+    // Advice run on after the acknowledgement: the opening clause is read on its own.
+    'Is very difficult situation, you must take rest and see doctor.',
+    "Caring for him alone is a lot, you should ask for a carer's assessment.",
+  ];
+  for (const text of acknowledged) assert.ok(analyzeTone([text]).scores.empathy > 0.4, `${text}: empathy ${analyzeTone([text]).scores.empathy}`);
+  // A person judged, a hardship denied, advice before the hardship: no acknowledgement.
+  for (const text of ['She is difficult.', 'The stairs are not hard.', 'You must rest, then it gets easier.']) assert.ok(analyzeTone([text]).scores.empathy <= 0.2, text);
+});
+
+test('fourth round: a comfort formula said as an imperative is no order', () => {
+  for (const text of ['Take heart, the first weeks are the hardest.', 'Be strong, you have got this.', "Don't feel bad, you did everything you could."]) {
+    const a = analyzeTone([text]);
+    assert.deepEqual(a.matches.filter((m) => m.kind === 'command' || m.kind === 'negative-opener'), [], text);
+    assert.ok(a.scores.empathy > 0.4, text);
+  }
+});

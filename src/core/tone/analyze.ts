@@ -3,7 +3,8 @@ import { clamp, overallTone, spanMatch, ToneAxis, ToneMatch, ToneScores, ToneSpa
 import { combineMechanisms, EmpathyEvidence, NamedFeeling, scoreEmpathy } from './empathy';
 import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
-import { lexicon, PhraseKind, WORD_PHRASE_START } from './lexicon';
+import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_PHRASE_START } from './lexicon';
+import type { Lexicon } from './lexicon';
 import { findPhrases, masked } from './match';
 import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
 import type { PromptReading } from './prompt';
@@ -11,7 +12,8 @@ import { gradeToScore, readingLevel } from './readability';
 import { findIrony } from './irony';
 import { findShouting } from './shouting';
 import { languageCounts, shortcutCandidates } from './surface';
-import { scanWords } from './words';
+import { FLAG_PAUSE_AFTER, FLAG_SENTENCE_START, scanWords } from './words';
+import type { WordTable } from './words';
 
 export { AXIS_LABELS, AXIS_WEIGHTS, overallTone, TONE_AXES, weakestAxis } from './axes';
 export type { MatchKind, ToneAxis, ToneMatch, ToneScores, ToneSpan } from './axes';
@@ -123,6 +125,35 @@ function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; 
   return dropped;
 }
 
+/** A put-down that is one interjection opening its sentence and standing alone or set off by a comma ("Oof.", "Wow, ...", "Damn, ..."). */
+function loneInterjection(lex: Lexicon, words: WordTable, from: number, to: number): boolean {
+  if (to - from !== 1 || !(words.flags[from] & FLAG_SENTENCE_START) || !lex.irony.exclamations.has(words.tokens[from])) return false;
+  return (words.flags[from] & FLAG_PAUSE_AFTER) !== 0 || to === words.sentences[words.sentence[from]].endToken;
+}
+
+/** Drops from `matches` the put-downs of `list` that `settled` says are sincere; returns their tokens. */
+function dropSettled(list: readonly { match: ToneMatch; tokens: number; sentence: number }[], matches: ToneMatch[], settled: (c: { sentence: number }) => boolean): number {
+  let tokens = 0;
+  for (const c of list) {
+    const k = matches.indexOf(c.match);
+    if (k < 0 || !settled(c)) continue;
+    matches.splice(k, 1);
+    tokens += c.tokens;
+  }
+  return tokens;
+}
+
+/** Whether sentence `s` or the next holds an acknowledgement (a reaction or an interpretation, listed or read from its shape). */
+function acknowledgedNear(words: WordTable, evidence: readonly EmpathyEvidence[], extra: readonly EmpathyEvidence[], s: number): boolean {
+  for (const list of [evidence, extra]) {
+    for (const e of list) {
+      const at = words.sentence[e.from];
+      if ((at === s || at === s + 1) && e.mechanism !== 'explorations') return true;
+    }
+  }
+  return false;
+}
+
 function overlaps(a: ToneMatch, b: ToneMatch): boolean {
   return a.seg === b.seg && a.start < b.end && b.start < a.end;
 }
@@ -167,6 +198,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let conditional: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
   // Put-downs with their token ranges (rare: allocated when met); `paired` marks the ironic cues that need a second sign.
   let putDowns: { match: ToneMatch; from: number; to: number; paired: boolean }[] | undefined;
+  // Put-downs that are a lone interjection ("Oof.", "Wow, ...", "Damn, ..."): a reaction, mocking or cold only when no acknowledgement follows it.
+  let loneCue = false;
+  let interjected: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
   // Sentences that give orders or put the person down (they name feelings to dismiss them, not to acknowledge them).
   const ordering = sentenceScratch(sentenceCount);
   // The person asked how to do something and the reply is laid out as steps: its imperatives answer the request.
@@ -195,7 +229,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       if (category === FADING_CATEGORY) weight *= REPEAT_FACTOR ** directives++;
     }
     if (kind === 'respect') disrespectTokens += to - from;
-    if (kind === 'respect' || kind === 'prescriptive' || kind === 'blame') ordering[words.sentence[from]] = 1;
+    // 1: the sentence puts the person down or opens on an order; 2: it only advises (a prescriptive phrase or blame inside it).
+    if (kind === 'respect') ordering[words.sentence[from]] = 1;
+    else if ((kind === 'prescriptive' || kind === 'blame') && ordering[words.sentence[from]] === 0) ordering[words.sentence[from]] = 2;
     const positive = kind === 'empathy' || kind === 'softener' || kind === 'gratitude';
     const m: ToneMatch = {
       seg: words.sentences[words.sentence[from]].seg,
@@ -212,7 +248,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       evidence.push({ from, to, mechanism: entry.mechanism, weight, category });
       evidenceMatch.push(m);
     }
+    // A lone interjection put-down ("Oof.", "Wow, ...", "Damn, ...") is a reaction: cold or mocking only in a reply with no warmth in it ("Oof. That's a heavy one.").
     if (entry.unlessWarm) (conditional ??= []).push({ match: m, tokens: to - from, sentence: words.sentence[from] });
+    else if (kind === 'respect' && loneInterjection(lex, words, from, to)) (interjected ??= []).push({ match: m, tokens: to - from, sentence: words.sentence[from] });
     if (kind === 'respect') (putDowns ??= []).push({ match: m, from, to, paired: entry.paired === true });
     matches.push(m);
   }, WORD_PHRASE_START);
@@ -228,19 +266,28 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   });
 
   // Put-downs that are sincere in a warm reply ("Oh wonderful, congratulations to her.", "Like I said, you're doing well").
+  // A blunt word about a death needs real sympathy beside it: a bare "Sorry." or thanks do not make "He's dead, he won't mind" kind.
   if (conditional) {
     const warmReply = matches.some((m) => m.weight > 0 && m.kind !== 'respect');
-    if (warmReply) {
-      for (const c of conditional) {
-        const k = matches.indexOf(c.match);
-        if (k >= 0) matches.splice(k, 1);
-        disrespectTokens -= c.tokens;
-        ordering[c.sentence] = 0;
+    const sympathy = warmReply && matches.some((m) => m.kind === 'empathy' && m.weight >= SYMPATHY_WEIGHT);
+    let kept = 0;
+    for (const c of conditional) {
+      if (!warmReply || (c.match.category === 'callous' && !sympathy)) {
+        conditional[kept++] = c;
+        continue;
       }
+      const k = matches.indexOf(c.match);
+      if (k >= 0) matches.splice(k, 1);
+      disrespectTokens -= c.tokens;
+      ordering[c.sentence] = 0;
     }
+    conditional.length = kept;
+    if (!kept) conditional = undefined;
   }
 
   if (putDowns) {
+    // A lone ironic cue is dropped as a finding; whether it still costs a little is decided once the reply's warmth is known.
+    loneCue = putDowns.length === 1 && putDowns[0].paired;
     disrespectTokens -= settlePutDowns(putDowns, matches, ordering, words.sentence);
     // A phrase read as a put-down ("What a shock." said of a child who likes chips) is not also sympathy.
     for (let k = evidence.length - 1; k >= 0; k--) {
@@ -257,10 +304,17 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
 
   // Orders: bare commands (politeness), negative openers, and runs of imperative sentences.
   const kinds = sentenceOrders(words, lex, steps, ordering);
+  // A comfort formula said as an imperative ("Take heart.", "Be strong.", "Don't feel bad, ...", "Take care of yourself.") comforts; it orders nothing.
+  for (const e of evidence) {
+    const s = words.sentence[e.from];
+    let first = words.sentences[s].firstToken;
+    while (first < e.from && vocab.flags[words.tokens[first]] & WORD_DISCOURSE) first++;
+    if (first === e.from && e.mechanism === 'reactions') kinds[s] = ORDER_NONE;
+  }
   // A completion's first sentence finishes the prompt's own sentence ("...calm, comfortable and full of dignity"): not an order.
   if (sentenceCount && continuesPrompt(segments[0])) kinds[0] = ORDER_NONE;
-  const isOrder = (s: number) => ordering[s] === 1;
-  const empathy = scoreEmpathy(words, evidence, feelings, isOrder, prompt);
+  const isOrder = (s: number) => ordering[s] !== 0;
+  const empathy = scoreEmpathy(words, evidence, feelings, isOrder, prompt, (s) => ordering[s] === 2);
   for (let k = 0; k < evidenceMatch.length; k++) evidenceMatch[k].strength = empathy.strengths[k];
   for (let k = 0; k < empathy.extra.length; k++) {
     const e = empathy.extra[k];
@@ -270,6 +324,11 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     matches.push(m);
   }
   const warm = evidence.length + empathy.extra.length > 0;
+  // Warmth read from a sentence's shape settles the put-downs that count only in a cold reply too ("Stay positive if you can, but bad days are allowed.");
+  // an interjection followed, in its sentence or the next, by an acknowledgement is the speaker's reaction to the news ("Oof. That's a heavy one.", "Damn, that's hard.").
+  const acknowledges = evidence.some((e) => e.mechanism !== 'explorations') || empathy.extra.some((e) => e.mechanism !== 'explorations');
+  if (conditional && empathy.extra.some((e) => e.mechanism !== 'explorations')) disrespectTokens -= dropSettled(conditional, matches, () => true);
+  if (interjected) disrespectTokens -= dropSettled(interjected, matches, (c) => acknowledgedNear(words, evidence, empathy.extra, c.sentence));
 
   const bare = orderMatches(words, lex, kinds, mask, matches);
 
@@ -349,8 +408,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     simplicity: surfaceCount < 8 ? 1 : clamp(gradeToScore(grade) * (longestSentence > 40 ? 0.85 : 1)),
     nonPrescriptive: clamp(1 - prescriptive),
     plainLanguage: clamp(1 - (8 * jargon) / Math.max(surfaceCount, 20)),
-    // Each put-down costs its weight, scaled up by the share of the reply it takes (up to twice).
-    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n))),
+    // Each put-down costs its weight, scaled up by the share of the reply it takes (up to twice). A lone ironic cue in a reply that acknowledges nothing costs a little, below the rule's threshold.
+    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !acknowledges ? LONE_CUE_COST : 0)),
     tone: 0,
   };
   scores.tone = overallTone(scores);
@@ -370,6 +429,10 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   };
 }
 
+/** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
+const SYMPATHY_WEIGHT = 0.3;
+/** What a lone ironic cue costs on respect in a reply that acknowledges nothing: a faint sign, never a finding on its own. */
+const LONE_CUE_COST = 0.12;
 /** What a structural sarcasm cue costs on respect once it counts (the weight of the lexicon's sarcasm groups). */
 const IRONY_WEIGHT = 0.35;
 /** Responses shorter than this many words, with no empathy, softener or thanks, count as curt (politeness). */

@@ -114,7 +114,7 @@ const CASE = 8;
 const FACTS = 9;
 const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [] }) as EmpathyResult;
 
-export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading): EmpathyResult {
+export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading, advisedOnly?: (sentence: number) => boolean): EmpathyResult {
   const lex = lexicon();
   const vocab = lex.vocab;
   const flags = vocab.flags;
@@ -178,11 +178,22 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   // The sentence-level rules.
   const extra: EmpathyEvidence[] = [];
   for (let s = 0; s < sentenceCount; s++) {
-    if (r[s * FACTS + HAS_EVIDENCE] || imperative(s)) continue;
+    if (r[s * FACTS + HAS_EVIDENCE]) continue;
+    if (imperative(s)) {
+      // Advice run on after an acknowledgement ("Is very difficult situation, you must take rest"): the opening clause is read on its own.
+      const sent = t.sentences[s];
+      let end = sent.firstToken;
+      while (end < sent.endToken - 1 && !(t.flags[end] & FLAG_PAUSE_AFTER)) end++;
+      end++;
+      if (advisedOnly?.(s) && end < sent.endToken && !sent.question && mentionsHardship(t, s, end) && (perceivesHardship(t, s, false, end) || namesHardTime(t, s, end) || opensOnHardship(t, s, end) || endsOnHardship(t, s, end))) {
+        extra.push({ from: sent.firstToken, to: end, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      }
+      continue;
+    }
     // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
     readSentence(s);
     const named = r[s * FACTS + NAMED_FAMILY] > 0;
-    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s))) {
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s) || endsOnHardship(t, s))) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
       continue;
@@ -291,21 +302,21 @@ const DEMONSTRATIVES = new Set(['that', 'this']);
 const BE_FORMS = new Set(['is', 'was']);
 
 /** Whether sentence `s` has a perception word followed, later in the sentence, by a word for hardship or a named distress feeling (`named`: the sentence names one). */
-function perceivesHardship(t: WordTable, s: number, named: boolean): boolean {
+function perceivesHardship(t: WordTable, s: number, named: boolean, end = t.sentences[s].endToken): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
   const sent = t.sentences[s];
   // "That's heaps of pressure", "this is such a nightmare": a sentence that opens on "that" or "this" and its verb describes what the person told.
   let k0 = sent.firstToken;
-  while (k0 < sent.endToken && (vocab.flags[t.tokens[k0]] & WORD_DISCOURSE || t.flags[k0] & FLAG_PAUSE_AFTER)) k0++;
-  let perceived = k0 + 1 < sent.endToken && DEMONSTRATIVES.has(vocab.word(t.tokens[k0])) && BE_FORMS.has(vocab.word(t.tokens[k0 + 1])) && !negatedAfter(t, k0 + 1, sent.endToken);
+  while (k0 < end && (vocab.flags[t.tokens[k0]] & WORD_DISCOURSE || t.flags[k0] & FLAG_PAUSE_AFTER)) k0++;
+  let perceived = k0 + 1 < end && DEMONSTRATIVES.has(vocab.word(t.tokens[k0])) && BE_FORMS.has(vocab.word(t.tokens[k0 + 1])) && !negatedAfter(t, k0 + 1, end);
   if (perceived && named) return true;
-  for (let k = sent.firstToken; k < sent.endToken; k++) {
+  for (let k = sent.firstToken; k < end; k++) {
     const id = t.tokens[k];
     if (!perceived) {
       const w = vocab.word(id);
-      if (PERCEPTION.has(w) && (w !== 'must' || (k + 1 < sent.endToken && AFTER_MUST.has(vocab.word(t.tokens[k + 1]))))) {
-        if (negatedAfter(t, k, sent.endToken)) return false;
+      if (PERCEPTION.has(w) && (w !== 'must' || (k + 1 < end && AFTER_MUST.has(vocab.word(t.tokens[k + 1]))))) {
+        if (negatedAfter(t, k, end)) return false;
         perceived = true;
         if (named) return true;
       }
@@ -314,12 +325,39 @@ function perceivesHardship(t: WordTable, s: number, named: boolean): boolean {
   return false;
 }
 
+/**
+ * Whether sentence `s` ends by calling a situation hard: "Night shifts with a newborn are brutal.",
+ * "Caring for him can be exhausting.", "Being a carer and a mum at the same time is so much." The
+ * subject is a situation, not a person ("She is difficult." judges her), and nothing but
+ * intensifiers stands between the verb and the word (so "are not hard" is not read).
+ */
+function endsOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  let first = sent.firstToken;
+  while (first < end && vocab.flags[t.tokens[first]] & WORD_DISCOURSE) first++;
+  let k = end - 1;
+  if (k - first < 2 || PERSONS.has(vocab.word(t.tokens[first]))) return false;
+  if (!lex.hardship.has(t.tokens[k])) {
+    if (vocab.word(t.tokens[k]) !== 'much' || !MUCH_DEGREE.has(vocab.word(t.tokens[k - 1]))) return false;
+    k--;
+  }
+  k--;
+  while (k > first && (vocab.flags[t.tokens[k]] & WORD_INTENSIFIER || ARTICLE_LIKE.has(vocab.word(t.tokens[k])))) k--;
+  return k > first && SITUATION_BE.has(vocab.word(t.tokens[k]));
+}
+const PERSONS = new Set(['he', 'she', 'they', 'i', 'we', 'you', 'him', 'her', 'there', 'what', 'which', 'who']);
+const MUCH_DEGREE = new Set(['so', 'too']);
+const ARTICLE_LIKE = new Set(['a', 'an', 'the', 'such', 'so', 'really', 'very', 'pretty', 'quite', 'just', 'absolutely']);
+const SITUATION_BE = new Set(['is', 'are', 'was', 'were', 'be', 'been']);
+
 /** Whether sentence `s` has a word for hardship or "easy" (what the two hardship rules need; a cheap test by id before their reading). */
-function mentionsHardship(t: WordTable, s: number): boolean {
+function mentionsHardship(t: WordTable, s: number, end = t.sentences[s].endToken): boolean {
   const lex = lexicon();
   const sent = t.sentences[s];
   const easy = (easyId ??= lex.vocab.id('easy'));
-  for (let k = sent.firstToken; k < sent.endToken; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy) return true;
+  for (let k = sent.firstToken; k < end; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy) return true;
   return false;
 }
 let easyId: number | undefined;
@@ -332,21 +370,21 @@ const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience'
  * a noun for a stretch of life ("it is very difficult situation", "such a rough few weeks"), or
  * before "for you" ("this is so hard for you"), whatever the rest of the sentence says.
  */
-function namesHardTime(t: WordTable, s: number): boolean {
+function namesHardTime(t: WordTable, s: number, end = t.sentences[s].endToken): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
   const sent = t.sentences[s];
-  for (let k = sent.firstToken; k < sent.endToken; k++) {
+  for (let k = sent.firstToken; k < end; k++) {
     // "this is not easy", "none of it is easy": ease denied is hardship.
     // "not an easy thing to watch": an article may stand between.
     if (vocab.word(t.tokens[k]) === 'easy' && k > sent.firstToken && (vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR || (k - 1 > sent.firstToken && ARTICLES.has(vocab.word(t.tokens[k - 1])) && vocab.flags[t.tokens[k - 2]] & WORD_NEGATOR))) return true;
     if (!lex.hardship.has(t.tokens[k]) || (k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR)) continue;
     // "one of the hardest parts", "nights are the toughest": a superlative of hardship after "the".
     if (k > sent.firstToken && vocab.word(t.tokens[k]).endsWith('est') && vocab.word(t.tokens[k - 1]) === 'the') return true;
-    if (k + 1 >= sent.endToken) break;
+    if (k + 1 >= end) break;
     const next = vocab.word(t.tokens[k + 1]);
     if (SITUATIONS.has(next)) return true;
-    if (next === 'for' && k + 2 < sent.endToken && vocab.flags[t.tokens[k + 2]] & WORD_YOU) return true;
+    if (next === 'for' && k + 2 < end && vocab.flags[t.tokens[k + 2]] & WORD_YOU) return true;
   }
   return false;
 }
@@ -360,19 +398,19 @@ const ENDURE_VERBS = new Set(['see', 'watch', 'hear', 'take', 'face', 'lose', 'a
  * week.", "Hard to see your mum like that." The word must end the sentence, or come before
  * "when", "for you", a noun for a stretch of life, or "to" and a verb of living through something.
  */
-function opensOnHardship(t: WordTable, s: number): boolean {
+function opensOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
   const sent = t.sentences[s];
   let k = sent.firstToken;
   // Interjections, discourse words and intensifiers first ("Oh, so hard ...", "ugh really rough").
-  while (k < sent.endToken && k < sent.firstToken + 4 && (vocab.flags[t.tokens[k]] & (WORD_DISCOURSE | WORD_INTENSIFIER) || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
-  if (k >= sent.endToken || !lex.hardship.has(t.tokens[k])) return false;
-  if (k + 1 === sent.endToken) return true;
+  while (k < end && k < sent.firstToken + 4 && (vocab.flags[t.tokens[k]] & (WORD_DISCOURSE | WORD_INTENSIFIER) || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  if (k >= end || !lex.hardship.has(t.tokens[k])) return false;
+  if (k + 1 === end) return true;
   const next = vocab.word(t.tokens[k + 1]);
   if (next === 'when' || SITUATIONS.has(next)) return true;
-  if (next === 'for') return k + 2 < sent.endToken && (vocab.flags[t.tokens[k + 2]] & WORD_YOU) !== 0;
-  return next === 'to' && k + 2 < sent.endToken && ENDURE_VERBS.has(vocab.word(t.tokens[k + 2]));
+  if (next === 'for') return k + 2 < end && (vocab.flags[t.tokens[k + 2]] & WORD_YOU) !== 0;
+  return next === 'to' && k + 2 < end && ENDURE_VERBS.has(vocab.word(t.tokens[k + 2]));
 }
 
 /** "That doesn't sound ...", "it must not be": a negator right after (or before) the perception word. */

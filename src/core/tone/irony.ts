@@ -31,6 +31,17 @@ const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NE
 const WORD_YOU_BIT = lexiconFlags.WORD_YOU;
 const { FLAG_PAUSE_AFTER, FLAG_QUOTED } = wordFlags;
 
+/** Bits of `lex.irony.signals`: the words that may open each shape. */
+const SIGNAL_SORRY = 1;
+const SIGNAL_SURE = 2;
+const SIGNAL_LATE = 4;
+const SIGNAL_PRAISE = 8;
+const SIGNAL_LAUGHTER = 16;
+const SIGNAL_TRY = 32;
+
+/** Per sentence, the SIGNAL_* bits of its words (a scratch reused between calls). */
+let sentenceSignals = new Uint8Array(64);
+
 const STAR = 42;
 const UNDERSCORE = 95;
 
@@ -194,6 +205,147 @@ function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, sta
 }
 
 /**
+ * Whether [from, to) judges the person's doing in a few evaluative words and nothing else: "Real
+ * mature.", "Such dedication.", "Top effort there.", "Good job, really.", "... really helpful."
+ * An evaluation needs a doing or an intensifier beside it ("Nice one." and "Great question!" are
+ * not read).
+ */
+function evaluatesDoing(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  if (to - from > 5 || to <= from) return false;
+  const irony = lex.irony;
+  let evaluative = 0;
+  let rest = 0;
+  for (let k = from; k < to; k++) {
+    const id = t.tokens[k];
+    if (irony.praise.has(id) || irony.evaluations.has(id)) evaluative++;
+    else if (irony.deeds.has(id) || lex.vocab.flags[id] & WORD_INTENSIFIER) rest++;
+    else if (!(irony.exclamations.has(id) || lex.vocab.flags[id] & WORD_DISCOURSE || FILLERS.has(lex.vocab.word(id)))) return false;
+  }
+  return evaluative > 1 || (evaluative > 0 && rest > 0);
+}
+const FILLERS = new Set(['there', 'you', 'u', 'mate', 'then', 'really', 'honestly', 'seriously', 'truly', 'indeed', 'only', 'hey', 'tbh', 'ngl', 'fr', 'are', 'is', 'was', 'were', 'that', 'it', 'this', 'yaar', 'bro', 'man', 'lah']);
+
+/** Praise, an evaluation or thanks in [from, to) followed by a word that says it came late ("Nice of you to finally ...", "Thanks, only took you a month"): the token after it, or -1. */
+function praisedLate(lex: Lexicon, t: WordTable, from: number, to: number): number {
+  const irony = lex.irony;
+  let praised = false;
+  for (let k = from; k < to; k++) {
+    const id = t.tokens[k];
+    if (irony.praise.has(id) || irony.evaluations.has(id) || irony.thanks.has(id)) praised = true;
+    else if (praised && (irony.lateness.has(id) || (id === irony.marks.took && k + 1 < to && t.tokens[k + 1] === irony.marks.you)) && !negatedBefore(lex.vocab, t, k)) return k + 1;
+  }
+  return -1;
+}
+
+/**
+ * "I'm sorry you find tablets this confusing": an apology for the person's own understanding is a
+ * put-down. "sorry (that) you find/found/are finding <something> this/that <hard word>"; returns the
+ * end of the cue, or -1. Not "sorry you find this hard" (this is the object there).
+ */
+function sorryYouFind(lex: Lexicon, t: WordTable, from: number, to: number): number {
+  const marks = lex.irony.marks;
+  for (let k = from; k < to; k++) {
+    if (t.tokens[k] !== marks.sorry) continue;
+    let j = k + 1;
+    if (j < to && marks.deictic.has(t.tokens[j])) j++;
+    if (j >= to || t.tokens[j] !== marks.you) return -1;
+    j++;
+    if (j < to && BE.has(lex.vocab.word(t.tokens[j]))) j++;
+    if (j >= to || !FIND.has(lex.vocab.word(t.tokens[j]))) return -1;
+    for (let d = j + 2; d < Math.min(to - 1, j + 6); d++) {
+      if (marks.deictic.has(t.tokens[d]) && lex.irony.difficulty.has(t.tokens[d + 1])) return d + 2;
+    }
+    return -1;
+  }
+  return -1;
+}
+const REPEATED = new Set(['cool', 'ok', 'okay', 'alright', 'fine', 'whatever', 'yes', 'yeah', 'yah', 'ya', 'haan', 'ji', 'achha', 'k']);
+const FIND = new Set(['find', 'found', 'finding']);
+
+/** A question that calls the task hard with "that" or "so" before it ("Is it really that hard to remember?"): the start of the cue, or -1. */
+function hardQuestion(lex: Lexicon, t: WordTable, from: number, to: number): number {
+  const marks = lex.irony.marks;
+  for (let k = from; k + 2 < to; k++) {
+    const id = t.tokens[k];
+    if ((id === marks.so || marks.deictic.has(id)) && lex.irony.difficulty.has(t.tokens[k + 1]) && TO_FOR.has(lex.vocab.word(t.tokens[k + 2]))) return k;
+  }
+  return -1;
+}
+const TO_FOR = new Set(['to', 'for']);
+
+/** Whether the reply speaks of death or loss anywhere (laughter beside it is callous). */
+function speaksOfLoss(lex: Lexicon, t: WordTable): boolean {
+  for (let k = 0; k < t.n; k++) if (lex.irony.loss.has(t.tokens[k])) return true;
+  return false;
+}
+
+/** "I'm sure he appreciated that", "I'm sure the nurses love hearing it", "I'm sure they'll be thrilled": delight the speaker is sure of, a cue (sincere at times). The end of the cue, or -1. */
+function mockCertainty(lex: Lexicon, t: WordTable, from: number, to: number): number {
+  const marks = lex.irony.marks;
+  for (let k = from + 1; k + 1 < to; k++) {
+    if (t.tokens[k] !== marks.am) continue;
+    let j = k + 1;
+    if (j < to && lex.vocab.flags[t.tokens[j]] & WORD_INTENSIFIER) j++;
+    if (j >= to || t.tokens[j] !== marks.sure) return -1;
+    for (let d = j + 2; d < Math.min(to, j + 7); d++) {
+      if (!lex.irony.delight.has(t.tokens[d]) || negatedBefore(lex.vocab, t, d)) continue;
+      // "I'm sure he appreciated having you there": delight in the person is sincere.
+      const after = d + 1 < to ? lex.vocab.word(t.tokens[d + 1]) : '';
+      return after === 'having' || after === 'you' || after === 'your' ? -1 : d + 1;
+    }
+    return -1;
+  }
+  return -1;
+}
+
+/** A copular tautology as the last word on a matter: "The rules are the rules.", "A fall is a fall." (a short whole sentence). */
+function copularTautology(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  const length = to - from;
+  if (length < 3 || length > 7 || length % 2 === 0) return false;
+  const half = (length - 1) / 2;
+  if (!BE.has(lex.vocab.word(t.tokens[from + half]))) return false;
+  for (let k = 0; k < half; k++) if (t.tokens[from + k] !== t.tokens[from + half + 1 + k]) return false;
+  return true;
+}
+
+/** Collapses runs of three or more of a letter to one and to two ("suuure" → "sure", "sooo" → "so" / "soo"); undefined when the word has no such run. */
+function collapsedForms(word: string): [string, string] | undefined {
+  let run = false;
+  for (let k = 2; k < word.length && !run; k++) run = word.charCodeAt(k) === word.charCodeAt(k - 1) && word.charCodeAt(k) === word.charCodeAt(k - 2);
+  if (!run) return undefined;
+  return [word.replace(/(.)\1{2,}/g, '$1'), word.replace(/(.)\1{2,}/g, '$1$1')];
+}
+
+/** The words whose drawn-out spelling mocks ("suuure", "riiight", "greaaat", "sooo helpful"), as strings (built once per lexicon). */
+let drawnOut: { lex: Lexicon; praise: Set<string>; stress: Set<string> } | undefined;
+function drawnOutWords(lex: Lexicon): { praise: Set<string>; stress: Set<string> } {
+  if (drawnOut?.lex !== lex) {
+    const praise = new Set<string>(['wow', 'ok', 'okay', 'thanks', 'obviously', 'clearly', 'right', 'cool']);
+    for (const set of [lex.irony.praise, lex.irony.evaluations, lex.irony.agreement]) for (const id of set) praise.add(lex.vocab.word(id));
+    drawnOut = { lex, praise, stress: new Set(['so', 'soo', 'very', 'really', 'super', 'totally', 'such']) };
+  }
+  return drawnOut;
+}
+
+/**
+ * A word drawn out in mock emphasis at token k ("suuure", "riiight", "sooo helpful"); the end of
+ * the cue or -1. Not a drawn-out intensifier before anything else ("sooo sorry" is sincere).
+ */
+function drawnOutAt(lex: Lexicon, t: WordTable, k: number): number {
+  const word = lex.vocab.word(t.tokens[k]);
+  if (word.length < 4) return -1;
+  const forms = collapsedForms(word);
+  if (!forms) return -1;
+  const words = drawnOutWords(lex);
+  if (words.praise.has(forms[0]) || words.praise.has(forms[1])) return k + 1;
+  if ((words.stress.has(forms[0]) || words.stress.has(forms[1])) && k + 1 < t.n && t.sentence[k + 1] === t.sentence[k]) {
+    const next = t.tokens[k + 1];
+    if (lex.irony.praise.has(next) || lex.irony.evaluations.has(next)) return k + 2;
+  }
+  return -1;
+}
+
+/**
  * Reports each structural sarcasm cue of a response as a token range [from, to). `prompt`, when it
  * is the latest reading (its words are needed for echoes), enables the shapes that hand the
  * person's words back.
@@ -208,10 +360,46 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     if (tautology(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', false);
     else if (generalises(lex, t, sent.firstToken, sent.endToken, sent.words) || defers(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', true);
   }
-  // Mock emphasis: an intensifier or a word of praise marked up as stressed ("that must have been *so* hard", "_such_ a great idea").
+  const irony = lex.irony;
+  const signals = irony.signals;
+  if (sentenceSignals.length < sentences.length) sentenceSignals = new Uint8Array(Math.max(sentences.length, 2 * sentenceSignals.length));
+  const signalled = sentenceSignals;
+  signalled.fill(0, 0, sentences.length);
+  let loss = -1;
+  const lexiconSize = lex.vocab.lexiconSize;
   for (let k = 0; k < t.n; k++) {
     const id = t.tokens[k];
-    if (!(lex.vocab.flags[id] & WORD_INTENSIFIER || lex.irony.praise.has(id))) continue;
+    const signal = id < signals.length ? signals[id] : 0;
+    signalled[t.sentence[k]] |= signal;
+    // Laughter: callous beside death or loss ("Lots of people died, haha."), a cue that needs a second sign elsewhere (banter is friendly).
+    if (signal & SIGNAL_LAUGHTER) {
+      if (loss < 0) loss = speaksOfLoss(lex, t) ? 1 : 0;
+      report(k, k + 1, loss ? 'callous' : 'sarcasm', loss === 0);
+      continue;
+    }
+    // Mock emphasis spelt out: a word of praise or agreement drawn out ("suuure", "riiight", "sooo helpful"); read only for words no lexicon knows.
+    if (id >= lexiconSize) {
+      const end = drawnOutAt(lex, t, k);
+      if (end >= 0) {
+        onCue(k, end);
+        continue;
+      }
+    }
+    // "Next time try not forgetting": "try not" before a gerund names the failure it mocks ("try not to worry" is sincere).
+    if (signal & SIGNAL_TRY && k + 2 < t.n && t.tokens[k + 1] === irony.marks.not && t.sentence[k + 2] === t.sentence[k] && lex.vocab.word(t.tokens[k + 2]).endsWith('ing')) {
+      onCue(k, k + 3);
+      continue;
+    }
+    // Scare quotes: a word or two of the person's, quoted after a possessive ('your "research"', 'his "back pain"', 'so-called').
+    if (t.flags[k] & FLAG_QUOTED && k > 0 && !(t.flags[k - 1] & FLAG_QUOTED) && t.sentence[k - 1] === t.sentence[k]) {
+      const before = t.tokens[k - 1];
+      let end = k + 1;
+      while (end < t.n && end - k <= 3 && t.flags[end] & FLAG_QUOTED && t.sentence[end] === t.sentence[k]) end++;
+      if (end - k <= 3 && (irony.marks.possessives.has(before) || before === irony.marks.soCalled || lex.vocab.word(before).endsWith("'s"))) onCue(k - 1, end);
+      continue;
+    }
+    // Mock emphasis: an intensifier or a word of praise marked up as stressed ("that must have been *so* hard", "_such_ a great idea").
+    if (!(lex.vocab.flags[id] & WORD_INTENSIFIER || irony.praise.has(id))) continue;
     const text = segments[sentences[t.sentence[k]].seg];
     const before = text.charCodeAt(t.start[k] - 1);
     const after = text.charCodeAt(t.end[k]);
@@ -242,7 +430,71 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     // Praise as a whole sentence ("Marvellous.", "Oh, impressive.") or praise of what was just agreed to ("Sure, that will go perfectly.").
     if (praise >= 0 && !sent.question && (onlyPraise(lex, t, from, to) || (lex.irony.agreement.has(t.tokens[praise]) && firstOf(lex, t, lex.irony.praise, praise + 1, to) >= 0))) {
       onCue(from, to);
+      // The failure it praises, told next, is a second sign ("Bravo. You forgot it again.").
+      const failure = next ? firstOf(lex, t, lex.irony.failures, next.firstToken, next.endToken) : -1;
+      if (failure >= 0) onCue(failure, failure + 1);
       continue;
+    }
+    // A word of agreement or praise said over and over ("Sure, sure.", "Cool cool cool.", "Good good, ...").
+    if (from + 1 < to && t.tokens[from] === t.tokens[from + 1] && (irony.agreement.has(t.tokens[from]) || irony.praise.has(t.tokens[from]) || irony.evaluations.has(t.tokens[from]) || REPEATED.has(lex.vocab.word(t.tokens[from])))) {
+      onCue(from, from + 2);
+      continue;
+    }
+
+    const signal = signalled[s];
+    if (!sent.question) {
+      // An apology for the person's own understanding ("I'm sorry you find tablets this confusing."): a put-down, and no sympathy.
+      const sorry = signal & SIGNAL_SORRY ? sorryYouFind(lex, t, from, to) : -1;
+      if (sorry >= 0) {
+        report(from, sorry, 'sarcasm', false);
+        continue;
+      }
+      // The person's doing judged in a few words: the whole sentence, its opening clause or its closing one ("Real mature.", "Thanks for that, really helpful.").
+      // A second sign beside it: the failure it praises told next ("Such dedication. Three missed appointments."), or thanks before it in the sentence.
+      if (signal & SIGNAL_PRAISE) {
+        if (evaluatesDoing(lex, t, from, to)) {
+          onCue(from, to);
+          const failure = next ? firstOf(lex, t, lex.irony.failures, next.firstToken, next.endToken) : -1;
+          if (failure >= 0) onCue(failure, failure + 1);
+          continue;
+        }
+        let open = from;
+        while (open < to - 1 && !(t.flags[open] & FLAG_PAUSE_AFTER)) open++;
+        if (open < to - 1 && evaluatesDoing(lex, t, from, open + 1)) {
+          onCue(from, open + 1);
+          continue;
+        }
+        let close = to - 1;
+        while (close > from && !(t.flags[close - 1] & FLAG_PAUSE_AFTER)) close--;
+        if (close > from && evaluatesDoing(lex, t, close, to)) {
+          onCue(close, to);
+          const thanks = firstOf(lex, t, lex.irony.thanks, from, close);
+          if (thanks >= 0) onCue(thanks, thanks + 1);
+          continue;
+        }
+      }
+      const certain = signal & SIGNAL_SURE ? mockCertainty(lex, t, from, to) : -1;
+      if (certain >= 0) {
+        onCue(from, certain);
+        continue;
+      }
+      if (copularTautology(lex, t, from, to)) {
+        report(from, to, 'dismissive', true);
+        continue;
+      }
+      // Praise or thanks for something that came late ("Nice of you to finally show up.", "Cheers, only took you a month.").
+      const late = signal & SIGNAL_LATE ? praisedLate(lex, t, from, to) : -1;
+      if (late >= 0) {
+        onCue(from, late);
+        continue;
+      }
+    } else {
+      // "Is it really that hard to remember one tablet?"
+      const hard = hardQuestion(lex, t, from, to);
+      if (hard >= 0) {
+        report(from, to, 'condescension', true);
+        continue;
+      }
     }
 
     // Praise that makes little of what it praises: "Congratulations, only five a day!", "Well done, just two hours late."

@@ -179,6 +179,26 @@ export interface IronyLexicon {
   numbers: Set<number>;
   /** Interjections that open a mock exclamation ("Oh, ...", "Wow, ..."). */
   interjections: Set<number>;
+  /** Interjections of any kind ("oof", "wow", "damn"): one alone, read as a put-down, is a reaction when an acknowledgement follows it. */
+  exclamations: Set<number>;
+  /** Laughter ("haha", "lol"), and words of death and loss beside which it is callous. */
+  laughter: Set<number>;
+  loss: Set<number>;
+  /** Evaluative words and the person's doings they judge ("Real mature.", "Such dedication.", "Top effort."), words that say it came late, and words that call a task hard. */
+  evaluations: Set<number>;
+  deeds: Set<number>;
+  lateness: Set<number>;
+  difficulty: Set<number>;
+  /** What a mocking evaluation is followed by ("Such dedication. Three missed appointments."): the person's failures; and the words of delight that "I'm sure ..." mocks. */
+  failures: Set<number>;
+  delight: Set<number>;
+  /** "thanks", "cheers", "ta"; "sorry"; "find"; "took"; "try"; "not"; "this", "that"; "so-called" (ids, -1 when absent). */
+  thanks: Set<number>;
+  /** "try", "tried", "trying": before "not" and a gerund, the failure it mocks. */
+  trying: Set<number>;
+  /** Per word id, the SIGNAL_* bits of irony.ts: which shapes a sentence holding the word may show (read once per word, so that the shapes are read only where they may be). */
+  signals: Uint8Array;
+  marks: { sorry: number; find: number; took: number; tryWord: number; not: number; you: number; so: number; called: number; am: number; sure: number; soCalled: number; deictic: Set<number>; possessives: Set<number> };
   /** Bad outcomes, the verbs in all their forms. */
   outcomes: Set<number>;
   /** A speaker's curt answer to their own question ("No.", "Of course not.", "Who knew."). */
@@ -208,7 +228,21 @@ function compileIrony(vocab: Vocabulary): IronyLexicon {
   const pairs = [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']].map(([first, second]) => [vocab.id(first), vocab.id(second)]);
   const person = new Int32Array(Math.max(...pairs.map(([first]) => first)) + 1);
   for (const [first, second] of pairs) person[first] = second;
-  return { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'fifty', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person };
+  const irony: IronyLexicon = { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'fifty', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), exclamations: ids([...data.interjections, ...data.exclamations]), laughter: ids(data.laughter), loss: ids(data.loss), evaluations: ids(data.evaluations), deeds: ids(data.deeds), lateness: ids(data.lateness), difficulty: ids(data.difficulty), failures: ids([...data.failures.flatMap(verbForms), 'forgot', 'forgotten', 'lost']), delight: ids(data.delight), trying: ids(['try', 'tried', 'trying']), thanks: ids(['thanks', 'thank', 'cheers', 'ta', 'thx', 'ty']), marks: { sorry: vocab.id('sorry'), find: vocab.id('find'), took: vocab.id('took'), tryWord: vocab.id('try'), not: vocab.id('not'), you: vocab.id('you'), so: vocab.id('so'), called: vocab.id('called'), am: vocab.id('am'), sure: vocab.id('sure'), soCalled: vocab.id('so-called'), deictic: ids(['this', 'that']), possessives: ids(['your', 'his', 'her', 'their', 'ur']) }, agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person, signals: new Uint8Array(0) };
+  // Which words may open which shapes (bits as irony.ts reads them: SIGNAL_*).
+  const bits: [Iterable<number>, number][] = [
+    [[irony.marks.sorry], 1],
+    [[irony.marks.sure], 2],
+    [[...irony.lateness, irony.marks.took], 4],
+    [[...irony.praise, ...irony.evaluations], 8],
+    [irony.laughter, 16],
+    [irony.trying, 32],
+  ];
+  let size = 0;
+  for (const [words] of bits) for (const id of words) size = Math.max(size, id + 1);
+  irony.signals = new Uint8Array(size);
+  for (const [words, bit] of bits) for (const id of words) irony.signals[id] |= bit;
+  return irony;
 }
 
 export interface StepLexicon {

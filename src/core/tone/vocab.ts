@@ -51,6 +51,11 @@ export class Vocabulary {
     return this.words.length;
   }
 
+  /** How many ids belong to the lexicons (the ids below it); the others are words met while reading. */
+  get lexiconSize(): number {
+    return this.pinned;
+  }
+
   word(id: number): string {
     return this.words[id];
   }
