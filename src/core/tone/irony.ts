@@ -399,7 +399,8 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       continue;
     }
     // Mock emphasis: an intensifier or a word of praise marked up as stressed ("that must have been *so* hard", "_such_ a great idea").
-    if (!(lex.vocab.flags[id] & WORD_INTENSIFIER || irony.praise.has(id))) continue;
+    // (SIGNAL_PRAISE marks praise and evaluations: most words are neither, without a set lookup.)
+    if (!(lex.vocab.flags[id] & WORD_INTENSIFIER || (signal & SIGNAL_PRAISE && irony.praise.has(id)))) continue;
     const text = segments[sentences[t.sentence[k]].seg];
     const before = text.charCodeAt(t.start[k] - 1);
     const after = text.charCodeAt(t.end[k]);
