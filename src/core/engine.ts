@@ -798,6 +798,8 @@ export class DatasetModel {
     const lines = this.lines;
     // Only the lines spliced in since the last summary are new (not parsed, not placed).
     for (const l of this.freshStates) if (!l.parsed) l.parsed = toState(parseLine(l.text));
+    // At most this many records are new (lines spliced in since; some may have gone again).
+    const newRecords = this.freshStates.length;
     this.freshStates = [];
     if (this.detectFormat() !== this.detected) return undefined;
     // The last findings without those of removed lines (numbered as the last summary numbered them).
@@ -817,12 +819,17 @@ export class DatasetModel {
     const fresh: number[] = [];
     // The lines above the first splice kept their places, findings and records: only the lines
     // from there on are visited. `shown` and `ordered` keep the last summary's beginning.
+    // The lists are made at their full size and filled by index: growing them by `push` to a
+    // hundred thousand items cost more than the visit itself.
     const from = Math.min(this.spliceFrom, lines.length);
-    const shown: Finding[][] = last.shown.slice(0, from);
+    const shown: Finding[][] = new Array(lines.length);
+    for (let i = 0; i < from; i++) shown[i] = last.shown[i];
     const nonBlank = new Uint8Array(lines.length);
     nonBlank.set(last.nonBlank.subarray(0, from));
     const keptEntries = dataset ? firstAtLine(last.ordered, from) : 0;
-    const ordered = last.ordered.slice(0, keptEntries);
+    const ordered: RecordEntry[] = new Array(dataset ? last.ordered.length + newRecords : 0);
+    for (let k = 0; k < keptEntries; k++) ordered[k] = last.ordered[k];
+    let entries = keptEntries;
     const added: RecordEntry[] = [];
     const folding = last.folded !== '';
     for (let i = from; i < lines.length; i++) {
@@ -833,12 +840,12 @@ export class DatasetModel {
         fresh.push(i);
         if (l.parsed?.kind !== 'blank') nonBlank[i] = 1;
         // Folded codes left out below, once they are known.
-        shown.push(l.placed!);
+        shown[i] = l.placed!;
       } else {
         // Whether it is a record and what it shows, as the last summary saw it (without reading its parse state again).
         const was = l.placedLine;
         nonBlank[i] = last.nonBlank[was];
-        shown.push(folding ? last.shown[was] : l.placed);
+        shown[i] = folding ? last.shown[was] : l.placed;
         if (was !== i) {
           const by = i - was;
           for (const f of l.placed) {
@@ -851,9 +858,10 @@ export class DatasetModel {
       if (dataset && l.facts) {
         if (l.entry) l.entry.line = i;
         else added.push((l.entry = { line: i, facts: l.facts }));
-        ordered.push(l.entry);
+        ordered[entries++] = l.entry;
       }
     }
+    ordered.length = entries;
     let records = 0;
     for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];
     for (const e of added) dataset!.add(e);

@@ -642,18 +642,22 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         // records' lines, in place (lines were inserted or removed above them); the arrivals'
         // findings are merged in as the list is made, not spliced into it afterwards (a splice
         // into a list of a hundred thousand findings copies it).
+        // The list is made at its full size and filled by index (growing it by `push` costs more).
         const went = gone.length ? new Set(gone) : undefined;
-        const was = named.slice(0, perRecord);
-        output = [];
-        named.length = 0;
-        lines.length = 0;
+        let size = perRecord;
+        for (const { findings } of arrivals) size += findings.length;
+        output = new Array(size);
+        // Arrivals put the list ahead of where it is read: read from a copy then.
+        const was = arrivals.length ? named.slice(0, perRecord) : named;
+        let n = 0;
         let a = 0;
         const arrive = (before: number) => {
           for (; a < arrivals.length && arrivals[a].e.line < before; a++) {
-            for (const f of arrivals[a].findings) {
-              output.push(f);
-              named.push(arrivals[a].e);
-              lines.push(arrivals[a].e.line);
+            const { e, findings } = arrivals[a];
+            for (const f of findings) {
+              output[n] = f;
+              named[n] = e;
+              lines[n++] = e.line;
             }
           }
         };
@@ -665,12 +669,15 @@ export const shortcutRule: DatasetRule = accumulatedRule(
             f.line = e.line;
             f.endLine = e.line;
           }
-          arrive(e.line);
-          output.push(f);
-          named.push(e);
-          lines.push(e.line);
+          if (a < arrivals.length) arrive(e.line);
+          output[n] = f;
+          named[n] = e;
+          lines[n++] = e.line;
         }
         arrive(Infinity);
+        output.length = n;
+        named.length = n;
+        lines.length = n;
       } else {
         output = prev.output.slice(0, perRecord);
         named.length = perRecord;
