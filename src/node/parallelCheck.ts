@@ -41,12 +41,13 @@ export interface FileResult {
 export type CheckedFile = Omit<FileResult, 'findings'>;
 
 /**
- * A check worker's resource limits: V8's defaults. An 8 MB young generation (V8 gives each
- * isolate up to 32 MB of semi-spaces) saved 38 MB on a 250k-pair check for 3.6% more CPU time,
- * but with the tighter heap growth it came with it cost the 100k-pair bench 20-30% more CPU on a
- * quiet machine (more scavenges on two cores shared with the checking threads): see heap.ts.
+ * A check worker's resource limits: an 8 MB young generation (V8 gives each isolate up to 32 MB of
+ * semi-spaces). Measured on a quiet machine, interleaved: the 100k-pair bench file peaks at
+ * 330 MB instead of 358 MB for the same CPU time (within noise), and a 1 GB file at 374 MB instead
+ * of 407 MB. (Together with a tighter heap growth it cost 20-30% more CPU: see heap.ts; alone it
+ * does not.)
  */
-const WORKER_LIMITS = {};
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 // Below about 16 MB the two workers' start-up (each loads the bundle and the encoding tables, about a
 // second of CPU on a small machine) costs more than sharing the work saves.
