@@ -2,7 +2,7 @@ import * as os from 'os';
 import { DatasetModel, LineRecordCheck } from '../core/engine';
 import { FromCheckWorker, RecordBatch } from './checkProtocol';
 import { PortableSettings } from './curationProtocol';
-import { startWorker, workerScript } from './workers';
+import { CHECK_WORKER_LIMITS, startWorker, workerScript } from './workers';
 
 /** Below this many lines one thread is quicker than starting others. */
 export const MIN_PARALLEL_LINES = 5000;
@@ -25,7 +25,7 @@ export async function firstChecksOnThreads(model: DatasetModel, settings: Portab
   const script = workerScript('checkWorker', options.dir ?? __dirname);
   if (!script || threads < 2 || model.lineCount < (options.minLines ?? MIN_PARALLEL_LINES)) return false;
   const format = model.decideFormat();
-  const workers = Array.from({ length: threads - 1 }, () => startWorker(script, { workerData: { settings: { config: settings.config, customSchema: settings.customSchema }, curation: true } }));
+  const workers = Array.from({ length: threads - 1 }, () => startWorker(script, { workerData: { settings: { config: settings.config, customSchema: settings.customSchema }, curation: true }, resourceLimits: CHECK_WORKER_LIMITS }));
   try {
     let next = 0;
     const total = model.lineCount;

@@ -12,7 +12,7 @@ import { CheckWorkerData, FromCheckWorker, LineBatch } from './checkProtocol';
 import { fileChunks } from './fileChunks';
 import { fileChunksOf } from './fileLines';
 import { FindingSink } from './findingStore';
-import { startWorker, workerScript } from './workers';
+import { CHECK_WORKER_LIMITS, startWorker, workerScript } from './workers';
 
 export interface ThreadOptions {
   /**
@@ -40,14 +40,6 @@ export interface FileResult {
 /** How a file was checked, its findings having gone to a FindingSink. */
 export type CheckedFile = Omit<FileResult, 'findings'>;
 
-/**
- * A check worker's resource limits: an 8 MB young generation (V8 gives each isolate up to 32 MB of
- * semi-spaces). Measured on a quiet machine, interleaved: the 100k-pair bench file peaks at
- * 330 MB instead of 358 MB for the same CPU time (within noise), and a 1 GB file at 374 MB instead
- * of 407 MB. (Together with a tighter heap growth it cost 20-30% more CPU: see heap.ts; alone it
- * does not.)
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 // Below about 16 MB the two workers' start-up (each loads the bundle and the encoding tables, about a
 // second of CPU on a small machine) costs more than sharing the work saves.
@@ -185,7 +177,7 @@ class WorkerPool {
     private onResult: (result: BatchResult) => void,
   ) {
     for (let i = 0; i < workers; i++) {
-      const worker = startWorker(script, { workerData: data, resourceLimits: WORKER_LIMITS });
+      const worker = startWorker(script, { workerData: data, resourceLimits: CHECK_WORKER_LIMITS });
       const slot = { worker, inFlight: 0 };
       worker.on('message', (m: FromCheckWorker) => {
         slot.inFlight--;
