@@ -855,11 +855,8 @@ export class DatasetModel {
           l.placedLine = i;
         }
       }
-      if (dataset && l.facts) {
-        if (l.entry) l.entry.line = i;
-        else added.push((l.entry = { line: i, facts: l.facts }));
-        ordered[entries++] = l.entry;
-      }
+      const e = entryOf(l, i, added, dataset);
+      if (e) ordered[entries++] = e;
     }
     ordered.length = entries;
     let records = 0;
@@ -934,16 +931,19 @@ function tally(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefine
     t.records++;
     t.nonBlank[i] = 1;
   }
-  enter(l, i, t, dataset);
+  const e = entryOf(l, i, t.added, dataset);
+  if (e) t.ordered.push(e);
 }
 
-/** Gives line `i`'s record (if it has one) to the dataset rules at its current line. */
-function enter(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefined): void {
-  if (dataset && l.facts) {
-    if (l.entry) l.entry.line = i;
-    else t.added.push((l.entry = { line: i, facts: l.facts }));
-    t.ordered.push(l.entry);
-  }
+/**
+ * Line `i`'s record as the dataset rules know it, at its current line (a new entry goes on
+ * `added` too); undefined when the line has no facts or no dataset rule runs.
+ */
+function entryOf(l: LineState, i: number, added: RecordEntry[], dataset: DatasetRun | undefined): RecordEntry | undefined {
+  if (!dataset || !l.facts) return undefined;
+  if (l.entry) l.entry.line = i;
+  else added.push((l.entry = { line: i, facts: l.facts }));
+  return l.entry;
 }
 
 /**

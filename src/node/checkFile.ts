@@ -1,7 +1,7 @@
-import { CheckSettings, sortFindings, StreamChecker } from '../core/engine';
+import { CheckSettings, sortFindings } from '../core/engine';
 import { Finding } from '../core/findings';
 import { fileChunks } from './fileChunks';
-import { forEachLine } from './fileLines';
+import { checkLines } from './fileLines';
 import { FindingSink, FindingStore } from './findingStore';
 import { CheckedFile, checkFileParallel, FileResult, parallelPlan, ThreadOptions } from './parallelCheck';
 
@@ -51,14 +51,8 @@ export async function checkFileInThread(file: string, settings: CheckSettings, s
   return { ...checked, findings: sortFindings(sink.findings) };
 }
 
-async function checkInThread(file: string, settings: CheckSettings, sink: FindingSink, signal?: AbortSignal): Promise<CheckedFile> {
-  const checker = new StreamChecker(settings, (f) => sink.push(f), undefined, fileChunks);
-  try {
-    await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal });
-    return checker.end();
-  } finally {
-    checker.dispose();
-  }
+function checkInThread(file: string, settings: CheckSettings, sink: FindingSink, signal?: AbortSignal): Promise<CheckedFile> {
+  return checkLines(file, settings, (f) => sink.push(f), { signal });
 }
 
 /** Findings as they come, in an array. */

@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import { ByteLineSplitter, decodeLine } from '../core/byteLines';
+import { CheckSettings, StreamChecker } from '../core/engine';
 import { Finding } from '../core/findings';
+import { FormatId } from '../core/formats';
+import { fileChunks } from './fileChunks';
 
 export interface LineReading {
   signal?: AbortSignal;
@@ -28,6 +31,21 @@ export async function forEachLine(file: string, onLine: (text: string, finding?:
     await reading.afterChunk?.();
   }
   splitter.end(emit);
+}
+
+/**
+ * Checks a file's lines in one thread through a StreamChecker whose dataset facts keep their big
+ * columns in temporary files (fileChunks), and lets go of those however the check ends.
+ * `maxBufferedChars`: as StreamChecker's.
+ */
+export async function checkLines(file: string, settings: CheckSettings, onFinding: (finding: Finding) => void, options: { signal?: AbortSignal; maxBufferedChars?: number } = {}): Promise<{ format: FormatId | undefined; records: number }> {
+  const checker = new StreamChecker(settings, onFinding, options.maxBufferedChars, fileChunks);
+  try {
+    await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal: options.signal });
+    return checker.end();
+  } finally {
+    checker.dispose();
+  }
 }
 
 /**

@@ -40,7 +40,6 @@ export interface FileResult {
 /** How a file was checked, its findings having gone to a FindingSink. */
 export type CheckedFile = Omit<FileResult, 'findings'>;
 
-
 // Below about 16 MB the two workers' start-up (each loads the bundle and the encoding tables, about a
 // second of CPU on a small machine) costs more than sharing the work saves.
 const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { once } from 'events';
 import * as fs from 'fs';
 import { finished } from 'stream/promises';
-import { CheckSettings, StreamChecker, StreamFormatDecision } from '../core/engine';
+import { CheckSettings, StreamFormatDecision } from '../core/engine';
 import { compareFindings, Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
 import { parseLine } from '../core/jsonl';
@@ -15,8 +15,7 @@ import {
   NormalizedPair,
   toLineError,
 } from '../core/trainer/normalize';
-import { fileChunks } from './fileChunks';
-import { forEachLine } from './fileLines';
+import { checkLines, forEachLine } from './fileLines';
 
 export interface PreparedFile {
   format: FormatId | undefined;
@@ -80,14 +79,8 @@ async function check(file: string, settings: CheckSettings, options: PrepareFile
     if (f.severity === 'error') first.add(f);
     else if (f.severity === 'warning') warnings++;
   };
-  const checker = new StreamChecker(settings, onFinding, settings.format === undefined ? 0 : undefined, fileChunks);
-  try {
-    await forEachLine(file, (text, finding) => checker.pushLine(text, finding), { signal: options.signal });
-    const { records } = checker.end();
-    return { records, errors: first.errors(), warnings };
-  } finally {
-    checker.dispose();
-  }
+  const { records } = await checkLines(file, settings, onFinding, { signal: options.signal, maxBufferedChars: settings.format === undefined ? 0 : undefined });
+  return { records, errors: first.errors(), warnings };
 }
 
 /** The format the in-memory check detects: the vote of the first DETECTION_SAMPLE records it recognises, however long they are. */

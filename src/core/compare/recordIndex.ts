@@ -1,21 +1,10 @@
 import { isBlank } from '../jsonl';
+import { lowerBound } from '../sorted';
 
 /** The lines of a document the index reads (a `DatasetModel` or a `TextDocument` adapter). */
 export interface LineSource {
   readonly lineCount: number;
   lineText(i: number): string | undefined;
-}
-
-/** First index in a sorted list whose value is ≥ `value`. */
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

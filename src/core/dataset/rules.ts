@@ -3,6 +3,7 @@ import { DatasetAccumulator, DatasetRule, RecordEntry, RuleContext } from '../en
 import { Finding, RelatedLocation } from '../findings';
 import { FactTable } from './factTable';
 import { readFacts, RecordFacts } from './facts';
+import { lowerBound } from '../sorted';
 import type { Side } from '../curation/recordAnalysis';
 import { describePhrase, ReportedPhrases, ShortcutIndex, ShortcutMemo, ShortcutPhrase } from './shortcuts';
 
@@ -237,16 +238,12 @@ function moveGroupFindings(g: SharedGroup): void {
   const by = g.entries[0].line - then[0];
   let uniform = true;
   for (let i = 1; i < then.length && uniform; i++) uniform = g.entries[i].line - then[i] === by;
-  const move = uniform ? (line: number) => line + by : (line: number) => {
-    let lo = 0;
-    let hi = then.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (then[mid] < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return then[lo] === line ? g.entries[lo].line : line;
-  };
+  const move = uniform
+    ? (line: number) => line + by
+    : (line: number) => {
+        const at = lowerBound(then, line);
+        return then[at] === line ? g.entries[at].line : line;
+      };
   // Small groups share nothing between their findings but the data object; larger ones share
   // related lists and locations (see relatedPerMember), each to be moved once.
   const moved = g.entries.length > MAX_RELATED + 1 ? new Set<object>() : undefined;
@@ -682,20 +679,10 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         output = prev.output.slice(0, perRecord);
         named.length = perRecord;
         lines.length = perRecord;
-        const firstAt = (line: number) => {
-          let lo = 0;
-          let hi = lines.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (lines[mid] < line) lo = mid + 1;
-            else hi = mid;
-          }
-          return lo;
-        };
         // One record a line, and no line moved: a record that went takes the findings on its line
         // with it (found by line: `named` may hold an earlier entry of a line that came back the same).
         for (const e of gone) {
-          const at = firstAt(e.line);
+          const at = lowerBound(lines, e.line);
           let to = at;
           while (to < lines.length && lines[to] === e.line) to++;
           output.splice(at, to - at);
@@ -703,7 +690,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
           lines.splice(at, to - at);
         }
         for (const { e, findings } of arrivals) {
-          const at = firstAt(e.line + 1);
+          const at = lowerBound(lines, e.line + 1);
           output.splice(at, 0, ...findings);
           named.splice(at, 0, ...findings.map(() => e));
           lines.splice(at, 0, ...findings.map(() => e.line));
