@@ -85,69 +85,73 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
     return { check: await checkFileForReport(file, { config: DEFAULT_CONFIG, recordRules, datasetRules }, undefined, { threads: 1 }), threads: 1 };
   },
   /**
-   * An editor-sized model of the file: first check, then the re-check after a one-line edit. Each
-   * re-check is timed as the curation worker makes it: the summary, then the findings VS Code
-   * lists picked from it (curationListing).
+   * The editor's model of the file with every rule on, as the curation process holds it (its peak
+   * memory is this process's: the structural model runs in a phase of its own).
    */
-  async model(file) {
-    const lines = fs.readFileSync(file, 'utf8').split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    const out: Result = {};
-    const variants: [string, CheckSettings][] = [
-      ['structural', { recordRules: [], datasetRules: [] }],
-      ['full', { config: DEFAULT_CONFIG, recordRules, datasetRules }],
-    ];
-    for (const [name, settings] of variants) {
-      const model = new DatasetModel(settings);
-      model.setLines(lines);
-      let t = performance.now();
-      // As the editor's curation worker does: the first full check's record checks on threads.
-      if (name === 'full') await firstChecksOnThreads(model, { config: DEFAULT_CONFIG });
-      model.summary();
-      out[`${name}FirstMs`] = Math.round(performance.now() - t);
-      // The first edit after the first check, then four more (code that only runs on re-checks is warm by then).
-      const times: number[] = [];
-      for (let k = 0; k < 5; k++) {
-        // A real edit (the generated lines are compact JSON: no space after the colon).
-        const edited = lines[500 + k].replace(/"chosen": ?"/, '$&Thank you for asking. ');
-        if (edited === lines[500 + k]) throw new Error('the bench edit changed nothing');
-        t = performance.now();
-        model.splice(500 + k, 1, [edited]);
-        curationListing(model.summary().findings, model.findingCounts!);
-        times.push(Math.round((performance.now() - t) * 10) / 10);
-      }
-      out[`${name}RecheckMs`] = times[0];
-      const later = times.slice(1).sort((a, b) => a - b);
-      out[`${name}RecheckLaterMs`] = Math.round(((later[1] + later[2]) / 2) * 10) / 10;
-      // Typing inside a response (a word added in the middle of the chosen text): its first and
-      // last words, which the shortcut search reads, stay as they were.
-      const inside: number[] = [];
-      for (let k = 0; k < 5; k++) {
-        const line = lines[900 + k];
-        const at = line.indexOf(' ', line.search(/"chosen": ?"/) + 60);
-        const edited = `${line.slice(0, at)} really${line.slice(at)}`;
-        t = performance.now();
-        model.splice(900 + k, 1, [edited]);
-        curationListing(model.summary().findings, model.findingCounts!);
-        inside.push(Math.round((performance.now() - t) * 10) / 10);
-      }
-      out[`${name}InsideMs`] = inside.sort((a, b) => a - b)[2];
-      // A new line near the top moves every finding below it: the first insert (the code that
-      // moves findings runs for the first time), then four more.
-      const inserts: number[] = [];
-      for (let k = 0; k < 5; k++) {
-        t = performance.now();
-        model.splice(10 + k, 0, [lines[20 + k]]);
-        curationListing(model.summary().findings, model.findingCounts!);
-        inserts.push(Math.round((performance.now() - t) * 10) / 10);
-      }
-      out[`${name}InsertMs`] = inserts[0];
-      const laterInserts = inserts.slice(1).sort((a, b) => a - b);
-      out[`${name}InsertLaterMs`] = Math.round(((laterInserts[1] + laterInserts[2]) / 2) * 10) / 10;
-    }
-    return out;
-  },
+  model: (file) => modelPhase(file, 'full', { config: DEFAULT_CONFIG, recordRules, datasetRules }),
+  /** The same with syntax and schema checks only. */
+  modelStructural: (file) => modelPhase(file, 'structural', { recordRules: [], datasetRules: [] }),
 };
+
+/**
+ * An editor-sized model of the file: first check, then re-checks after edits. Each re-check is
+ * timed as the curation worker makes it: the summary, then the findings VS Code lists picked from
+ * it (curationListing).
+ */
+async function modelPhase(file: string, name: string, settings: CheckSettings): Promise<Result> {
+  const out: Result = {};
+  const model = new DatasetModel(settings);
+  // As the curation process does: the document's text arrives as one string, the model keeps
+  // its lines (the text is let go), and the edits below are made of the model's own lines.
+  model.setText(fs.readFileSync(file, 'utf8'));
+  const lines: string[] = [];
+  for (const i of [20, 500, 900]) for (let k = 0; k < 5; k++) lines[i + k] = model.lineText(i + k)!;
+  let t = performance.now();
+  // As the editor's curation worker does: the first full check's record checks on threads.
+  if (name === 'full') await firstChecksOnThreads(model, { config: DEFAULT_CONFIG });
+  model.summary();
+  out[`${name}FirstMs`] = Math.round(performance.now() - t);
+  // The first edit after the first check, then four more (code that only runs on re-checks is warm by then).
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    // A real edit (the generated lines are compact JSON: no space after the colon).
+    const edited = lines[500 + k].replace(/"chosen": ?"/, '$&Thank you for asking. ');
+    if (edited === lines[500 + k]) throw new Error('the bench edit changed nothing');
+    t = performance.now();
+    model.splice(500 + k, 1, [edited]);
+    curationListing(model.summary().findings, model.findingCounts!);
+    times.push(Math.round((performance.now() - t) * 10) / 10);
+  }
+  out[`${name}RecheckMs`] = times[0];
+  const later = times.slice(1).sort((a, b) => a - b);
+  out[`${name}RecheckLaterMs`] = Math.round(((later[1] + later[2]) / 2) * 10) / 10;
+  // Typing inside a response (a word added in the middle of the chosen text): its first and
+  // last words, which the shortcut search reads, stay as they were.
+  const inside: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const line = lines[900 + k];
+    const at = line.indexOf(' ', line.search(/"chosen": ?"/) + 60);
+    const edited = `${line.slice(0, at)} really${line.slice(at)}`;
+    t = performance.now();
+    model.splice(900 + k, 1, [edited]);
+    curationListing(model.summary().findings, model.findingCounts!);
+    inside.push(Math.round((performance.now() - t) * 10) / 10);
+  }
+  out[`${name}InsideMs`] = inside.sort((a, b) => a - b)[2];
+  // A new line near the top moves every finding below it: the first insert (the code that
+  // moves findings runs for the first time), then four more.
+  const inserts: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    t = performance.now();
+    model.splice(10 + k, 0, [lines[20 + k]]);
+    curationListing(model.summary().findings, model.findingCounts!);
+    inserts.push(Math.round((performance.now() - t) * 10) / 10);
+  }
+  out[`${name}InsertMs`] = inserts[0];
+  const laterInserts = inserts.slice(1).sort((a, b) => a - b);
+  out[`${name}InsertLaterMs`] = Math.round(((laterInserts[1] + laterInserts[2]) / 2) * 10) / 10;
+  return out;
+}
 
 export async function runPhase(name: string, file: string): Promise<Result> {
   const phase = phases[name];
@@ -163,8 +167,9 @@ export async function runPhase(name: string, file: string): Promise<Result> {
 
 if (require.main === module) {
   const [name, file] = process.argv.slice(2);
-  // The phases of the CLI's kind run in a process set up as the CLI's is; the editor model's not (the extension host is not).
-  if (name !== 'model') keepHeapTight();
+  // Every phase runs in a process set up as the one it stands for: the CLI's, or the editor's
+  // curation process (CURATION_PROCESS_FLAGS: the same heap growth).
+  keepHeapTight();
   runPhase(name, file).then(
     (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
     (err) => {

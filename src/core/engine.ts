@@ -5,6 +5,7 @@ import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from
 import { atLine, CodeCounts, copyAtLine, Finding, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
+import { compactText, unpackText } from './packedText';
 import { LineLocator } from './positions';
 import { RecordValidator, SchemaCompiler } from './schemaCheck';
 
@@ -436,7 +437,9 @@ export class LineRecordChecker {
 }
 
 interface LineState {
+  /** The line's text, or its packed form when `packed` (see packedText.ts); read it with `textOf`. */
   text: string;
+  packed: boolean;
   /** null until parsed (a freshly inserted line). */
   parsed: null | ParsedState;
   /** Findings that depend on the format and rules; undefined when they need recomputing. */
@@ -507,14 +510,14 @@ export class DatasetModel {
   }
 
   setLines(lines: string[]): void {
-    this.lines = lines.map((text) => ({ text, parsed: null }));
+    this.lines = lines.map(lineState);
     this.dataset = undefined;
     this.last = undefined;
   }
 
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
-    const states = newLines.map((text): LineState => ({ text, parsed: null }));
+    const states = newLines.map(lineState);
     if (this.last) {
       for (const l of states) this.freshStates.push(l);
       if (start < this.spliceFrom) this.spliceFrom = start;
@@ -562,7 +565,7 @@ export class DatasetModel {
     for (let i = from; i < end; i++) {
       const l = this.lines[i];
       if (l.parsed) continue;
-      l.parsed = toState(parseLine(l.text));
+      l.parsed = toState(parseLine(textOf(l)));
       this.forget(l);
       n++;
     }
@@ -605,8 +608,9 @@ export class DatasetModel {
 
   private checkLine(l: LineState): void {
     if (l.recordFindings) return;
-    const parsed = l.parsed ?? (l.parsed = toState(parseLine(l.text)));
-    const { findings, facts } = recordCheck(this.pipeline, l.text, parsed, this.detected);
+    const text = textOf(l);
+    const parsed = l.parsed ?? (l.parsed = toState(parseLine(text)));
+    const { findings, facts } = recordCheck(this.pipeline, text, parsed, this.detected);
     l.recordFindings = findings;
     l.facts = facts;
   }
@@ -620,7 +624,7 @@ export class DatasetModel {
       const detection = new FormatDetection();
       for (const l of this.lines) {
         if (detection.classified >= DETECTION_SAMPLE) break;
-        l.parsed ??= toState(parseLine(l.text));
+        l.parsed ??= toState(parseLine(textOf(l)));
         if (l.parsed.kind === 'value') detection.countFormat(classification(l.parsed));
       }
     }
@@ -629,7 +633,7 @@ export class DatasetModel {
 
   /** The texts of lines [from, to). */
   lineTexts(from: number, to: number): string[] {
-    return this.lines.slice(from, to).map((l) => l.text);
+    return this.lines.slice(from, to).map(textOf);
   }
 
   /**
@@ -704,7 +708,7 @@ export class DatasetModel {
     const touched = this.touched;
     if (!last || !touched || last.shown.length !== this.lines.length || last.format !== this.detected) return undefined;
     const lines = [...new Set(touched)].sort((a, b) => a - b);
-    for (const i of lines) if (!this.lines[i].parsed) this.lines[i].parsed = toState(parseLine(this.lines[i].text));
+    for (const i of lines) if (!this.lines[i].parsed) this.lines[i].parsed = toState(parseLine(textOf(this.lines[i])));
     if (this.detectFormat() !== this.detected) return undefined;
     const dataset = this.settings.datasetRules?.length ? this.dataset : undefined;
     if (this.settings.datasetRules?.length && !dataset) return undefined;
@@ -797,7 +801,7 @@ export class DatasetModel {
     if (rules?.length && !dataset) return undefined;
     const lines = this.lines;
     // Only the lines spliced in since the last summary are new (not parsed, not placed).
-    for (const l of this.freshStates) if (!l.parsed) l.parsed = toState(parseLine(l.text));
+    for (const l of this.freshStates) if (!l.parsed) l.parsed = toState(parseLine(textOf(l)));
     // At most this many records are new (lines spliced in since; some may have gone again).
     const newRecords = this.freshStates.length;
     this.freshStates = [];
@@ -893,15 +897,17 @@ export class DatasetModel {
   }
 
   lineText(i: number): string | undefined {
-    return this.lines[i]?.text;
+    const l = this.lines[i];
+    return l && textOf(l);
   }
 
   /** The parsed value of a line, if it holds a JSON value. */
   value(i: number): unknown {
     const l = this.lines[i];
     if (!l) return undefined;
-    if (!l.parsed) l.parsed = toState(parseLine(l.text));
-    return l.parsed.kind === 'value' ? valueOf(l.text, l.parsed) : undefined;
+    const text = textOf(l);
+    if (!l.parsed) l.parsed = toState(parseLine(text));
+    return l.parsed.kind === 'value' ? valueOf(text, l.parsed) : undefined;
   }
 }
 
@@ -909,6 +915,17 @@ export class DatasetModel {
  * Each line's record findings followed by the dataset findings on that line, sorted as one
  * stable sort with `compareFindings` would sort them all (see sortFindings).
  */
+/** A new line's state: not parsed yet, its text compact (see packedText.ts). */
+function lineState(text: string): LineState {
+  const kept = compactText(text);
+  return { text: kept.text, packed: kept.packed, parsed: null };
+}
+
+/** A line's text (unpacked). */
+function textOf(l: LineState): string {
+  return l.packed ? unpackText(l.text) : l.text;
+}
+
 /** Shared by every line without findings (never changed). */
 const NO_FINDINGS: Finding[] = [];
 

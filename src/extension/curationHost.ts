@@ -1,7 +1,8 @@
+import { ChildProcess } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Worker } from 'worker_threads';
 import { FindingsQuery, FromCurationWorker, PortableSettings, ToCurationWorker } from '../node/curationProtocol';
+import { CURATION_PROCESS_FLAGS, startProcess } from '../node/workers';
 import { Logger } from './logger';
 
 /** A full check's result: the findings VS Code can list, and counts of all of them. */
@@ -18,9 +19,13 @@ interface OpenDoc {
  * The extension host's side of the curation worker: it mirrors open documents and their edits
  * into the worker and returns full-check results as promises. If the worker dies it is started
  * again and every open document is sent anew, so a crash costs one check, not the feature.
+ *
+ * The worker is a process of its own (like a language server), not a thread of the extension
+ * host: it holds a model of every open dataset, and only a process can be given the tighter heap
+ * growth that keeps a large model's peak memory down (see CURATION_PROCESS_FLAGS).
  */
 export class CurationHost implements vscode.Disposable {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (m: FromCurationWorker) => void; reject: (e: Error) => void }>();
   private readonly docs = new Map<string, OpenDoc>();
@@ -35,18 +40,25 @@ export class CurationHost implements vscode.Disposable {
     return new CurationHost(path.join(context.extensionPath, 'dist', 'curationWorker.js'), log);
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerFile);
+    const worker = startProcess(this.workerFile, CURATION_PROCESS_FLAGS);
     worker.on('message', (m: FromCurationWorker) => this.receive(m));
     worker.on('error', (err) => this.log.error(`Curation worker failed: ${err.stack ?? err.message}`));
-    worker.on('exit', (code) => {
+    for (const stream of [worker.stdout, worker.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (text: string) => {
+        for (const line of text.split('\n')) if (line.trim()) this.log.warn(`Curation worker: ${line}`);
+      });
+    }
+    worker.on('exit', (code, signal) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      for (const p of this.pending.values()) p.reject(new Error(`the curation worker stopped (exit ${code})`));
+      const how = signal ? `signal ${signal}` : `exit ${code}`;
+      for (const p of this.pending.values()) p.reject(new Error(`the curation worker stopped (${how})`));
       this.pending.clear();
       if (!this.disposed) {
-        this.log.warn(`Curation worker exited (${code}); it restarts with the next check`);
+        this.log.warn(`Curation worker stopped (${how}); it restarts with the next check`);
       }
     });
     this.worker = worker;
@@ -56,7 +68,9 @@ export class CurationHost implements vscode.Disposable {
   }
 
   private post(message: ToCurationWorker): void {
-    this.ensureWorker().postMessage(message);
+    const worker = this.ensureWorker();
+    // A process that has just died answers with an error event (handled above) and an exit.
+    if (worker.connected) worker.send(message);
   }
 
   private receive(m: FromCurationWorker): void {
@@ -110,6 +124,6 @@ export class CurationHost implements vscode.Disposable {
     this.worker = undefined;
     for (const p of this.pending.values()) p.reject(new Error('Dialogue Curator is shutting down'));
     this.pending.clear();
-    void worker?.terminate();
+    worker?.kill();
   }
 }

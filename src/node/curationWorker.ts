@@ -23,11 +23,29 @@ interface Doc {
 }
 
 const docs = new Map<string, Doc>();
-const port = parentPort;
-if (!port) throw new Error('curationWorker must run in a worker thread');
+
+/**
+ * The host's end: the IPC channel of a process started with `startProcess` (how the editor runs
+ * it, see curationHost.ts), or a worker thread's port.
+ */
+const channel = channelToHost();
+
+function channelToHost(): { send(message: FromCurationWorker): void; listen(handle: (message: ToCurationWorker) => void): void } {
+  const port = parentPort;
+  if (port) return { send: (m) => port.postMessage(m), listen: (handle) => port.on('message', handle) };
+  if (!process.send) throw new Error('curationWorker runs in a worker thread or in a process started with an IPC channel');
+  // The host went away (the editor closed or its extension host crashed): nothing is left to do.
+  process.on('disconnect', () => process.exit(0));
+  return {
+    send: (m) => {
+      process.send!(m);
+    },
+    listen: (handle) => process.on('message', handle as (m: unknown) => void),
+  };
+}
 
 function send(message: FromCurationWorker): void {
-  port!.postMessage(message);
+  channel.send(message);
 }
 
 /** The last check's findings as they sit in the document now. */
@@ -54,7 +72,7 @@ function answer(d: Doc, query: FindingsQuery): { findings: Finding[]; lines: num
  * edit must not reach a model whose lines are being checked elsewhere.
  */
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (message: ToCurationWorker) => {
+channel.listen((message) => {
   queue = queue.then(() => handle(message)).catch((err: Error) => console.error(`curation worker: ${err.stack ?? err.message}`));
 });
 
