@@ -5,12 +5,13 @@
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import { StringDecoder } from 'string_decoder';
 import { ByteLineSplitter, decodeLine } from '../src/core/byteLines';
 import { DEFAULT_CONFIG } from '../src/core/config';
 import { datasetRules, recordRules } from '../src/core/curation';
 import { CheckSettings, DatasetModel } from '../src/core/engine';
 import { firstChecksOnThreads } from '../src/node/modelPool';
-import { curationListing } from '../src/node/curationProtocol';
+import { curationListing, TEXT_PIECE } from '../src/node/curationProtocol';
 import { extractParts } from '../src/core/parts';
 import { tokenizer } from '../src/core/tokens/tokenizer';
 import { checkFile, checkFileForReport } from '../src/node/checkFile';
@@ -93,6 +94,32 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
   modelStructural: (file) => modelPhase(file, 'structural', { recordRules: [], datasetRules: [] }),
 };
 
+/** Gives the model the file's text a piece of about TEXT_PIECE characters at a time, cut after a line break (as the curation host sends a document). */
+function readInPieces(file: string, model: DatasetModel): void {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.alloc(TEXT_PIECE);
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let first = true;
+  const give = (text: string) => {
+    if (first) model.setText(text);
+    else model.appendText(text);
+    first = false;
+  };
+  try {
+    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) {
+      const text = carry + decoder.write(buffer.subarray(0, n));
+      const cut = text.lastIndexOf('\n') + 1;
+      carry = text.slice(cut);
+      if (cut) give(text.slice(0, cut));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  carry += decoder.end();
+  if (carry || first) give(carry);
+}
+
 /**
  * An editor-sized model of the file: first check, then re-checks after edits. Each re-check is
  * timed as the curation worker makes it: the summary, then the findings VS Code lists picked from
@@ -101,9 +128,9 @@ const phases: Record<string, (file: string) => Promise<PhaseOutput>> = {
 async function modelPhase(file: string, name: string, settings: CheckSettings): Promise<Result> {
   const out: Result = {};
   const model = new DatasetModel(settings);
-  // As the curation process does: the document's text arrives as one string, the model keeps
-  // its lines (the text is let go), and the edits below are made of the model's own lines.
-  model.setText(fs.readFileSync(file, 'utf8'));
+  // As the curation process gets a document: its text in pieces (the whole text is never in
+  // this process); the edits below are made of the model's own lines.
+  readInPieces(file, model);
   const lines: string[] = [];
   for (const i of [20, 500, 900]) for (let k = 0; k < 5; k++) lines[i + k] = model.lineText(i + k)!;
   let t = performance.now();

@@ -509,6 +509,11 @@ export class DatasetModel {
     this.setLines(splitLines(text));
   }
 
+  /** Adds the lines of `text` after the last line: the next piece of a text given in pieces (see textChunks). */
+  appendText(text: string): void {
+    this.splice(this.lines.length, 0, splitLines(text, false));
+  }
+
   setLines(lines: string[]): void {
     this.lines = lines.map(lineState);
     this.dataset = undefined;

@@ -13,8 +13,9 @@ export interface SourceLine {
  * a leading byte order mark is not part of the first line (VS Code strips it too), so columns
  * agree between the editor and the CLI. A missing final newline changes nothing.
  */
-export function splitLines(text: string): string[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+export function splitLines(text: string, atStart = true): string[] {
+  // A byte order mark opens a file, not a line further down (see textChunks).
+  if (atStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
@@ -28,6 +29,34 @@ export function splitLines(text: string): string[] {
   // A final newline does not start a further (empty) record line.
   if (start < text.length || lines.length === 0) lines.push(text.slice(start));
   return lines;
+}
+
+/**
+ * `text` cut into pieces of about `size` characters (at least), each ending just after a line
+ * break except the last: `splitLines` of the first piece and `splitLines(piece, false)` of the
+ * others, one after the other, give `splitLines(text)`. Empty pieces are left out, except when the
+ * text is empty. Lets a large document cross to another process a piece at a time.
+ */
+export function* textChunks(text: string, size: number): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = start + size;
+    if (end >= text.length) end = text.length;
+    else {
+      // Past the next line break (a CRLF counts as one).
+      while (end < text.length) {
+        const c = text.charCodeAt(end++);
+        if (c === 10) break;
+        if (c === 13) {
+          if (text.charCodeAt(end) === 10) end++;
+          break;
+        }
+      }
+    }
+    yield text.slice(start, end);
+    start = end;
+  }
+  if (!text.length) yield text;
 }
 
 export function isBlank(text: string): boolean {

@@ -1,7 +1,8 @@
 import { ChildProcess } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { FindingsQuery, FromCurationWorker, PortableSettings, ToCurationWorker } from '../node/curationProtocol';
+import { textChunks } from '../core/jsonl';
+import { FindingsQuery, FromCurationWorker, PortableSettings, TEXT_PIECE, ToCurationWorker } from '../node/curationProtocol';
 import { CURATION_PROCESS_FLAGS, startProcess } from '../node/workers';
 import { Logger } from './logger';
 
@@ -63,7 +64,7 @@ export class CurationHost implements vscode.Disposable {
     });
     this.worker = worker;
     // A new worker knows nothing: give it every open document as it is now.
-    for (const [doc, d] of this.docs) this.post({ type: 'open', doc, text: d.text(), settings: d.settings });
+    for (const [doc, d] of this.docs) this.sendDocument(doc, d);
     return worker;
   }
 
@@ -82,9 +83,19 @@ export class CurationHost implements vscode.Disposable {
   }
 
   open(doc: string, text: () => string, settings: PortableSettings): void {
-    this.docs.set(doc, { text, settings });
-    if (this.worker) this.post({ type: 'open', doc, text: text(), settings });
+    const d = { text, settings };
+    this.docs.set(doc, d);
+    if (this.worker) this.sendDocument(doc, d);
     else this.ensureWorker(); // sends the open itself
+  }
+
+  /** A document's text as it is now, in pieces (a large one would take its whole serialized copy at once on both sides). */
+  private sendDocument(doc: string, d: OpenDoc): void {
+    let first = true;
+    for (const text of textChunks(d.text(), TEXT_PIECE)) {
+      this.post(first ? { type: 'open', doc, text, settings: d.settings } : { type: 'append', doc, text });
+      first = false;
+    }
   }
 
   splice(doc: string, start: number, deleteCount: number, lines: string[]): void {

@@ -18,7 +18,9 @@ export interface PortableSettings {
 export type FindingsQuery = { kind: 'line'; line: number } | { kind: 'lines' } | { kind: 'code'; code: string };
 
 export type ToCurationWorker =
+  /** A document's text, in pieces (see textChunks): `open` with the first, `append` with each of the others. */
   | { type: 'open'; doc: string; text: string; settings: PortableSettings }
+  | { type: 'append'; doc: string; text: string }
   | { type: 'splice'; doc: string; start: number; deleteCount: number; lines: string[] }
   | { type: 'check'; doc: string; requestId: number }
   | { type: 'query'; doc: string; requestId: number; query: FindingsQuery }
@@ -54,3 +56,9 @@ export function curationListing(findings: readonly Finding[], counted: CodeCount
   const total = counts.error + counts.warning + counts.info + counts.hint;
   return { listed: pickListed(findings, counts, MAX_LISTED_PER_FILE, STRUCTURAL_CODES), counts, total };
 }
+
+/**
+ * The size of the pieces a document's text crosses to the worker in (characters): a 150 MB
+ * document sent whole took its serialized copy and its string at once on both sides.
+ */
+export const TEXT_PIECE = 4 << 20;

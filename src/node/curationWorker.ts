@@ -84,6 +84,9 @@ async function handle(message: ToCurationWorker): Promise<void> {
       docs.set(message.doc, { model, settings: message.settings, checked: false, findings: [], splices: [] });
       break;
     }
+    case 'append':
+      docs.get(message.doc)?.model.appendText(message.text);
+      break;
     case 'splice': {
       const d = docs.get(message.doc);
       if (!d) break;

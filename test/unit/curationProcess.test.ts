@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/core/config';
+import { textChunks } from '../../src/core/jsonl';
 import { FromCurationWorker, ToCurationWorker } from '../../src/node/curationProtocol';
 import { CURATION_PROCESS_FLAGS, startProcess } from '../../src/node/workers';
 
@@ -78,6 +79,30 @@ test('the curation process checks documents sent over IPC, follows their edits a
     // A document the process does not have: an error answer, not silence.
     const missing = await io.ask((requestId) => ({ type: 'check', doc: 'file:///other.jsonl', requestId }));
     assert.equal(missing.type, 'error');
+  } finally {
+    child.kill();
+    await exited(child);
+  }
+});
+
+test('a document sent in pieces (open, then append) is checked as the whole text', { timeout: 60_000 }, async () => {
+  const child = startProcess(SCRIPT, CURATION_PROCESS_FLAGS);
+  try {
+    const io = talk(child);
+    const prompt = 'I feel so alone since the diagnosis.';
+    const lines = [record(prompt, KIND, SARCASTIC), '{"prompt": broken', record(prompt, SARCASTIC, KIND), '', record('Is it normal?', 'Yes, that is common.', 'Obviously.')];
+    const text = `\ufeff${lines.join('\r\n')}\n`;
+    const settings = { config: DEFAULT_CONFIG };
+    const pieces = [...textChunks(text, 10)];
+    assert.ok(pieces.length >= 4, 'several pieces');
+    pieces.forEach((piece, i) => io.send(i === 0 ? { type: 'open', doc: 'pieces', text: piece, settings } : { type: 'append', doc: 'pieces', text: piece }));
+    io.send({ type: 'open', doc: 'whole', text, settings });
+    const [a, b] = await Promise.all(['pieces', 'whole'].map((doc) => io.ask((requestId) => ({ type: 'check', doc, requestId }))));
+    assert.equal(a.type, 'result');
+    if (a.type !== 'result' || b.type !== 'result') return;
+    assert.equal(a.records, 4);
+    assert.deepEqual({ ...a, requestId: 0, doc: '', ms: 0 }, { ...b, requestId: 0, doc: '', ms: 0 });
+    assert.ok(a.listed.some((f) => f.code === 'pair-inverted' && f.line === 2));
   } finally {
     child.kill();
     await exited(child);

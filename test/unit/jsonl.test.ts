@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ByteLineSplitter, decodeLine, firstInvalidUtf8 } from '../../src/core/byteLines';
 import { checkText, StreamChecker } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
-import { isBlank, parseLine, splitLines } from '../../src/core/jsonl';
+import { isBlank, parseLine, splitLines, textChunks } from '../../src/core/jsonl';
 import { locateJsonError } from '../../src/core/jsonSyntax';
 
 test('splitLines handles LF, CRLF, lone CR, a BOM and a missing final newline', () => {
@@ -46,6 +46,25 @@ test('the byte splitter agrees with splitLines for any chunking, including CRLF 
   assert.deepEqual(splitBytes(Buffer.from(many, 'latin1'), [many.length]), splitLines(many));
   assert.deepEqual(splitBytes(Buffer.from(many, 'latin1'), [5, 64], true), splitLines(many));
   assert.deepEqual(splitBytes(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d, 0x0d]), [1, 1, 1, 1, 1, 1]), ['{}']);
+});
+
+test('a text sent in pieces (textChunks) splits into the lines of the whole text, for any piece size', () => {
+  const piece = fc.constantFrom('\n', '\r\n', '\r', '\ufeff', 'a', '{"x": 1}', ' ', '’');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), fc.integer({ min: 1, max: 12 }), (text, size) => {
+      const pieces = [...textChunks(text, size)];
+      assert.equal(pieces.join(''), text);
+      assert.ok(pieces.length >= 1 && pieces.every((p) => p.length > 0 || text === ''), 'no empty piece but for an empty text');
+      let end = 0;
+      for (const p of pieces.slice(0, -1)) {
+        end += p.length;
+        assert.ok(/(\r\n|\n|\r)$/.test(p) && !(p.endsWith('\r') && text[end] === '\n'), `a piece ends after a whole line break: ${JSON.stringify(p)}`);
+      }
+      const lines = pieces.flatMap((p, i) => splitLines(p, i === 0));
+      assert.deepEqual(lines, splitLines(text));
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('invalid UTF-8 is reported once at the column of the first bad byte', () => {
