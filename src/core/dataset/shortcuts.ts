@@ -1,6 +1,7 @@
 import type { Side } from '../curation/recordAnalysis';
 import { grown } from '../typedArrays';
 import { ChunkStore, ChunkStores, memoryChunks } from './chunks';
+import { HashCounts } from './hashCounts';
 
 /** What the shortcut search needs of each record: its line and its two sides' candidates. */
 export interface ShortcutInput {
@@ -102,7 +103,7 @@ function distinctGrams(openers: string): number[] {
  * every n-gram of the file (a million for 100k varied records) after each edit.
  */
 class SideCounts implements CountSource {
-  readonly counts = new Map<number, number>();
+  private readonly counts = new HashCounts();
   total = 0;
   private hot = new Set<number>();
   private hotBound = Infinity;
@@ -111,40 +112,38 @@ class SideCounts implements CountSource {
     if (openers === undefined) return;
     this.total++;
     for (const h of distinctGrams(openers)) {
-      const c = (this.counts.get(h) ?? 0) + 1;
-      this.counts.set(h, c);
-      if (c >= this.hotBound) this.hot.add(h);
+      if (this.counts.add(h, 1) >= this.hotBound) this.hot.add(h);
     }
   }
 
   count(hash: number): number {
-    return this.counts.get(hash) ?? 0;
+    return this.counts.get(hash);
   }
 
   remove(openers: string | undefined): void {
     if (openers === undefined) return;
     this.total--;
     for (const h of distinctGrams(openers)) {
-      const c = (this.counts.get(h) ?? 0) - 1;
-      if (c <= 0) this.counts.delete(h);
-      else this.counts.set(h, c);
-      if (c < this.hotBound) this.hot.delete(h);
+      if (this.counts.add(h, -1) < this.hotBound) this.hot.delete(h);
     }
   }
 
   /**
-   * Calls `fn` for every hash used by at least `need` responses, in first-use order. The hot set
-   * is rebuilt (one walk over all counts) only when `need` falls below its bound or rises far
-   * above it: one edit moves `need` by a fraction of one.
+   * Calls `fn` for every hash used by at least `need` responses. The hot set is rebuilt (one walk
+   * over all counts) only when `need` falls below its bound or rises far above it: one edit moves
+   * `need` by a fraction of one.
    */
   forEachAtLeast(need: number, fn: (hash: number, count: number) => void): void {
     if (need < this.hotBound || need > 2 * this.hotBound + 8) {
-      this.hotBound = Math.max(1, Math.floor(need * 0.75));
+      const bound = Math.max(1, Math.floor(need * 0.75));
+      this.hotBound = bound;
       this.hot.clear();
-      for (const [h, c] of this.counts) if (c >= this.hotBound) this.hot.add(h);
+      this.counts.forEach((h, c) => {
+        if (c >= bound) this.hot.add(h);
+      });
     }
     for (const h of this.hot) {
-      const c = this.counts.get(h) ?? 0;
+      const c = this.counts.get(h);
       if (c >= need) fn(h, c);
     }
   }
