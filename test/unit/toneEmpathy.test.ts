@@ -300,3 +300,81 @@ test('fourth round: a comfort formula said as an imperative is no order', () => 
     assert.ok(a.scores.empathy > 0.4, text);
   }
 });
+
+test('fifth round: acknowledgement by its grammar (a reaction called sensible, anyone would, no wonder, a verbless "what a", a tag after the hardship)', () => {
+  const acknowledged = [
+    // A feeling or a way of reacting called sensible, whatever its words.
+    'Feeling out of your depth in a new job makes sense.',
+    'Wanting to stop makes sense when you feel this bad.',
+    // Anyone would: what the person feels, said of everyone.
+    'New jobs knock almost everyone’s confidence for a while.',
+    'Putting on that much weight would knock anyone’s confidence.',
+    'Waiting for a scan puts anyone on edge.',
+    'That would rattle anyone.',
+    // No wonder, no surprise, and a feeling framed as what the situation makes it feel like.
+    'After eighteen months of this, it’s no wonder everything feels like it’s closing in.',
+    'It’s no surprise you feel like the bad guy.',
+    'Hindsight makes it feel as if you should have seen it coming.',
+    // A verbless exclamation, alone or after a short clause.
+    'Oof, what a juggle.',
+    'You poor thing, what a night.',
+    // Hardship with a tag after it; a hard place to be; hardship words in more registers.
+    'Broken nights on top of pain are miserable, honestly.',
+    'Feeling left behind while everyone else carries on is a very lonely place to be.',
+    'Ag no, that’s terrible news.',
+    'Feeling like this after a diagnosis is really common.',
+    'Your frustration is totally justified.',
+    'It’s no small thing to care for someone with dementia.',
+    'I know how hard it can be.',
+  ];
+  for (const ack of acknowledged) assert.ok(withAck(ack) > adviceAlone() + 0.05, `${ack}: empathy ${withAck(ack)}`);
+  const notAcknowledged = [
+    'Taking it with food makes sense.',
+    'Anyone can call the helpline.',
+    'The clinic tests everyone over fifty.',
+    'This medicine doesn’t upset most people’s stomachs.',
+    'What a great question!',
+    'What a good idea.',
+    'Side effects are common.',
+    'The answer is no.',
+    'It’s the worst time of day to take it.',
+  ];
+  for (const text of notAcknowledged) assert.equal(withAck(text), adviceAlone(), text);
+  // "no?" as a tag question is not "Oh no."
+  assert.deepEqual(analyzeTone(['Maybe lock the door, no?']).matches.filter((m) => m.kind === 'empathy'), []);
+  // "you should have" inside a feeling frame is no blame.
+  assert.deepEqual(analyzeTone(['Hindsight makes it feel as if you should have seen it coming.']).matches.filter((m) => m.kind === 'blame'), []);
+});
+
+test('fifth round: a reaction the person described, in their own words, called sensible needs the prompt', () => {
+  const prompt = readPrompt(["I have a scan next week. I can't concentrate on anything and I'm snapping at everyone."]);
+  const text = 'The snapping and the poor concentration make a lot of sense.';
+  assert.ok(analyzeTone([text + advicePart], undefined, prompt).scores.empathy > analyzeTone([advicePart.trim()], undefined, prompt).scores.empathy + 0.05);
+  assert.equal(analyzeTone([text + advicePart]).scores.empathy, adviceAlone());
+});
+
+test('fifth round: an open question about the reader’s experience is an exploration; a question for facts or times is not', () => {
+  for (const q of [
+    'What’s made it feel so hard to face lately?',
+    'What tends to be going on for you in the evenings before it happens?',
+    'What is it about needles that frightens you most?',
+    'And who’s looking out for you in all this?',
+    'How much sleep are you actually getting at the moment?',
+    'How are you really?',
+  ]) {
+    assert.ok(withAck(q) > adviceAlone() + 0.05, `${q}: empathy ${withAck(q)}`);
+  }
+  for (const q of ['What time works best for you?', 'What dose did the doctor give you?', 'Which option suits you?', 'What helps you remember your tablets?', 'How hard is it to remember one tablet?', 'What’s the best way for you to take it?']) {
+    assert.equal(withAck(q), adviceAlone(), q);
+  }
+});
+
+test('fifth round: a bare "No." is not "Oh no." sympathy; to a question put to the assistant it is a refusal, not curt', () => {
+  const curt = (prompt: string, reply: string) => analyzeTone([reply], undefined, readPrompt([prompt])).matches.some((m) => m.kind === 'curt');
+  assert.deepEqual(analyzeTone(['No.']).matches.filter((m) => m.kind === 'empathy'), []);
+  assert.ok(analyzeTone(['Oh no.']).matches.some((m) => m.kind === 'empathy'));
+  assert.equal(curt('Can you give me the home address of that singer?', 'No.'), false);
+  assert.equal(curt('Do you know where I could buy a fake sick note?', 'Nope.'), false);
+  assert.equal(curt('Can I give Dad paracetamol with his blood pressure tablets?', 'No.'), true);
+  assert.equal(curt('Can I give Dad paracetamol with his blood pressure tablets?', 'Yes.'), true);
+});

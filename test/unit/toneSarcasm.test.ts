@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeTone } from '../../src/core/tone/analyze';
+import { readPrompt } from '../../src/core/tone/prompt';
 
 /**
  * Sarcasm, condescension and dismissal in general forms (issue 11, fourth round), and kind replies
@@ -150,4 +151,49 @@ test('a blunt word about a death needs real sympathy beside it: a bare "Sorry." 
   assert.deepEqual(putDowns("Sorry. He's dead, he won't mind what you do with the clothes."), ['callous']);
   assert.deepEqual(putDowns("I'm so sorry for your loss. She's gone now, and it's okay to take your time with her things."), []);
   assert.deepEqual(putDowns('Thank you for telling me. He is dead now, and there is nothing more the ward needs from you tonight.'), []);
+});
+
+test('fifth round: sarcasm and talking down in more shapes: asides set off by commas, praise said twice, mock deference, saying it again, praise that goes on to "now"', () => {
+  const sarcastic = [
+    'Bruises fade, you know. Lots of kids have it far worse, you know.',
+    'Have you tried, I don\'t know, drinking some water? Sometimes the answer is right there, you know.',
+    'Very nice, very nice, you are the specialist now. Here we go again.',
+    'Brilliant, now the whole street knows. Very good system.',
+    'To repeat myself: no, not with alcohol. I did say that in my first reply.',
+    'As your nurse has told you a million times, check your feet. Happy to explain it again for you.',
+    'Per my last message, the dose is one tablet. Two is not one.',
+    'Everyone loves being woken at 5am. Here we go again.',
+    'Not exactly rocket science. Ice, rest, done.',
+    'Period pain, the rarest affliction known to woman. Take a paracetamol like the rest of us.',
+    'Interesting. You stopped the tablets and the headaches came back. If only there were some connection.',
+    'Since you\'ve clearly read every forum going, I\'m not sure what I can add. Good luck.',
+    'Teenagers do famously love telling you the truth. Sounds like a mildly eventful week.',
+    'She\'ll come round, I suppose, once she\'s had a whole week to sulk. Could just get over it, really.',
+    'Oh, the biscuits. One biscuit, *eye roll*.',
+  ];
+  for (const text of sarcastic) assert.ok(respect(text) < 0.7, `${text}: respect ${respect(text)} (${putDowns(text)})`);
+  // The same shapes, sincere or plain: no put-down.
+  const sincere = [
+    'It can take a while to settle, you know, and that is normal.',
+    'Very good news. The scan was clear.',
+    'Great, now that you have the results, the next step is a chat with the nurse.',
+    'It can take a whole week to feel like yourself again after the anaesthetic.',
+    'Everyone loves a routine, so a set bedtime may help him.',
+    'Try saying something like "I can see this is hard for you."',
+    'The "torsion wrench" is a small L-shaped tool, and the meaning of "whore" shifted between the two sentences.',
+    'I suppose the simplest option is to ask the pharmacist.',
+    'I did say I would look into it, and here is what I found.',
+  ];
+  for (const text of sincere) assert.deepEqual(putDowns(text), [], text);
+  // "I'm sure she loves having her sentences finished" is mock certainty; "I'm sure he loved having you there" is sincere.
+  assert.ok(respect("I'm sure she loves having her sentences finished for her. Who wouldn't? Anyway, here we go again.") < 0.7);
+  assert.deepEqual(putDowns("I'm sure he loved having you there."), []);
+});
+
+test('fifth round: the person\'s word handed back after an interjection ("Aw, the hair.") is a cue that needs a second sign', () => {
+  const prompt = readPrompt(["I'm starting chemo next week and I'm dreading losing my hair."]);
+  const a = analyzeTone(['Aw, the hair. It grows back, you know.'], undefined, prompt);
+  assert.ok(a.scores.respect < 0.7, `respect ${a.scores.respect}`);
+  // Alone, beside help, it costs no finding.
+  assert.deepEqual(analyzeTone(['Aw, the hair. Losing it is one of the hardest parts for many people, and a wig fitting before treatment can help.'], undefined, prompt).matches.filter((m) => m.kind === 'respect'), []);
 });

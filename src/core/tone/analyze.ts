@@ -342,6 +342,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let curtLimit = CURT_WORDS;
   if (prompt?.asksBrief) curtLimit = 0;
   else if (prompt?.distress) curtLimit = CURT_WORDS_DISTRESS;
+  // A bare "No." to a question put to the assistant ("Can you give me her address?") is a refusal, and a refusal is meant to be short.
+  else if (prompt?.asksAssistant && surfaceCount === 1 && BARE_REFUSALS.has(vocab.word(words.tokens[0]))) curtLimit = 0;
   else if (prompt && prompt.lastTurnQuestion && prompt.lastTurnWords <= SHORT_QUESTION_WORDS) curtLimit = SHORT_ANSWER_WORDS;
   // Whether the reply has any warmth or courtesy: asked only of short replies (the curt and terse steps).
   const positive = (surfaceCount < curtLimit || surfaceCount < TERSE_WORDS) && matches.some((m) => m.weight > 0);
@@ -435,6 +437,8 @@ const SYMPATHY_WEIGHT = 0.3;
 const LONE_CUE_COST = 0.12;
 /** What a structural sarcasm cue costs on respect once it counts (the weight of the lexicon's sarcasm groups). */
 const IRONY_WEIGHT = 0.35;
+/** A one-word refusal. */
+const BARE_REFUSALS = new Set(['no', 'nope', 'nah']);
 /** Responses shorter than this many words, with no empathy, softener or thanks, count as curt (politeness). */
 export const CURT_WORDS = 6;
 /** The same when the prompt shows distress: a few words do not meet someone who is struggling. */

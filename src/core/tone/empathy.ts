@@ -91,7 +91,7 @@ const ARTICLES = new Set(['a', 'an', 'the']);
 const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
 
 /** Words that ask about the person's inner state in a question ("are you coping?"). */
-const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'finding', 'worrying', 'bearing']);
+const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'sleep', 'finding', 'worrying', 'bearing']);
 
 /** Per-sentence facts, in one reused buffer (analyses never nest): FACTS bytes per sentence (`facts[s * FACTS + ADDRESSED]`, ...). */
 let facts = new Uint8Array(1024);
@@ -198,8 +198,14 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
       continue;
     }
+    // "Oof, what a juggle.", "What a week.": a verbless exclamation about what the person told is the speaker's reaction to it.
+    if (!t.sentences[s].question && exclaimsWhatA(t, s)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      continue;
+    }
     // "Crying is totally ok", "normal to feel like this": a reaction called acceptable validates it, whatever the formula.
-    if (!t.sentences[s].question && !r[s * FACTS + CASE] && validatesFeeling(t, s, named)) {
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && validatesFeeling(t, s, named, stamp)) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: VALIDATION, category: 'validates-feeling' });
       continue;
@@ -217,6 +223,11 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "What was he like?", "How is she doing?": a question about the person someone loves invites them to talk about it.
     if (t.sentences[s].question && r[s * FACTS + ADDRESSED] !== 3 && asksAboutSomeone(t, s)) {
       extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: OTHER_EXPLORATION, category: 'exploration' });
+      continue;
+    }
+    // "What's made it feel so hard lately?", "What is it about needles that frightens you most?", "Who's looking out for you in all this?": an open question about the reader's experience.
+    if (t.sentences[s].question && asksExperience(t, s, r[s * FACTS + ADDRESSED] === 3)) {
+      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
       continue;
     }
     if (r[s * FACTS + ADDRESSED] !== 3 && !r[s * FACTS + FRAMED_FEELING]) continue;
@@ -338,6 +349,8 @@ function endsOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken):
   let first = sent.firstToken;
   while (first < end && vocab.flags[t.tokens[first]] & WORD_DISCOURSE) first++;
   let k = end - 1;
+  // A tag set off after the hardship ("... are miserable, honestly.", "... is brutal, mate.") is left out.
+  if (k - 1 > first && t.flags[k - 1] & FLAG_PAUSE_AFTER && TRAILING_TAGS.has(vocab.word(t.tokens[k]))) k--;
   if (k - first < 2 || PERSONS.has(vocab.word(t.tokens[first]))) return false;
   if (!lex.hardship.has(t.tokens[k])) {
     if (vocab.word(t.tokens[k]) !== 'much' || !MUCH_DEGREE.has(vocab.word(t.tokens[k - 1]))) return false;
@@ -347,6 +360,8 @@ function endsOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken):
   while (k > first && (vocab.flags[t.tokens[k]] & WORD_INTENSIFIER || ARTICLE_LIKE.has(vocab.word(t.tokens[k])))) k--;
   return k > first && SITUATION_BE.has(vocab.word(t.tokens[k]));
 }
+/** Words that may close a sentence as a tag after a comma ("..., honestly.", "..., mate."). */
+const TRAILING_TAGS = new Set(['honestly', 'really', 'truly', 'frankly', 'seriously', 'though', 'tbh', 'mate', 'love', 'hun', 'friend', 'too', 'indeed', 'yaar', 'ngl']);
 const PERSONS = new Set(['he', 'she', 'they', 'i', 'we', 'you', 'him', 'her', 'there', 'what', 'which', 'who']);
 const MUCH_DEGREE = new Set(['so', 'too']);
 const ARTICLE_LIKE = new Set(['a', 'an', 'the', 'such', 'so', 'really', 'very', 'pretty', 'quite', 'just', 'absolutely']);
@@ -363,7 +378,7 @@ function mentionsHardship(t: WordTable, s: number, end = t.sentences[s].endToken
 let easyId: number | undefined;
 
 /** Nouns for a stretch of life or a predicament, which a word for hardship before them describes ("very difficult situation", "a rough few weeks"). */
-const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience', 'moment', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'road', 'journey', 'news', 'position', 'spot', 'stretch', 'season', 'phase', 'stage', 'loss', 'few', 'patch', 'ordeal', 'part', 'parts']);
+const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience', 'moment', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'road', 'journey', 'news', 'position', 'spot', 'stretch', 'season', 'phase', 'stage', 'loss', 'few', 'patch', 'ordeal', 'part', 'parts', 'place', 'thing']);
 
 /**
  * Whether sentence `s` calls the reader's time or situation hard: a word for hardship right before
@@ -431,7 +446,7 @@ const VALIDATION_OPENERS = new Set(['to', 'that', 'if', 'when', 'for']);
  * this way", "okay to be tired" with "tired" a named feeling). `named`: the sentence names a
  * feeling of the person. Reads each word of the sentence at most twice.
  */
-function validatesFeeling(t: WordTable, s: number, named: boolean): boolean {
+function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number): boolean {
   const lex = lexicon();
   const { words, referents } = lex.validation;
   const vocab = lex.vocab;
@@ -439,6 +454,10 @@ function validatesFeeling(t: WordTable, s: number, named: boolean): boolean {
   let referentBefore = false;
   for (let k = sent.firstToken; k < sent.endToken; k++) {
     const id = t.tokens[k];
+    if (id === (senseId ??= vocab.id('sense'))) {
+      if (makesSense(t, s, k, referentBefore || named, stamp)) return true;
+      continue;
+    }
     if (!words.has(id)) {
       if (referents.has(id)) referentBefore = true;
       continue;
@@ -457,6 +476,102 @@ function validatesFeeling(t: WordTable, s: number, named: boolean): boolean {
       for (let m = k + 2; m < sent.endToken; m++) if (referents.has(t.tokens[m])) return true;
     }
   }
+  return false;
+}
+
+/** Verbs by which something causes a feeling in the reader ("what frightens you most", "what worries you about it"). */
+const AFFECT_VERBS = new Set(['frightens', 'frightened', 'scares', 'scared', 'worries', 'worried', 'upsets', 'upset', 'bothers', 'bothered', 'troubles', 'troubled', 'hurts', 'hurt', 'weighs', 'stresses', 'stressed', 'angers', 'saddens']);
+/** Particles between a verb and "for you" ("going on for you", "looking out for you"). */
+const PARTICLES = new Set(['on', 'out', 'up', 'in']);
+
+/** Whether "for" at token j - 1 closes an experience: after a verb in -ing, "like", "there" or a word for hardship ("going on for you", "what's it like for you", "who's there for you", "hardest for you"); not "works best for you", "the best way for you". */
+function experienceFor(t: WordTable, j: number, from: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  let k = j - 2;
+  if (k > from && PARTICLES.has(vocab.word(t.tokens[k]))) k--;
+  if (k < from) return false;
+  const w = vocab.word(t.tokens[k]);
+  return (w.length > 4 && w.endsWith('ing')) || w === 'like' || w === 'there' || lex.hardship.has(t.tokens[k]);
+}
+const WH_OPENERS = new Set(['what', 'how', 'who', 'which']);
+
+/**
+ * Whether question `s` is an open question about the reader's experience: it opens with what, how
+ * or who and either asks after a state with a word for hardship or a feeling in it ("What's made it
+ * feel so hard to face lately?"), or, addressed to the reader, asks what something is like for
+ * them ("What tends to be going on for you in the evenings?", "Who's looking out for you?") or
+ * what causes their feeling ("What is it about needles that frightens you most?").
+ */
+function asksExperience(t: WordTable, s: number, addressed: boolean): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  let k = sent.firstToken;
+  while (k < sent.endToken - 1 && vocab.flags[t.tokens[k]] & WORD_DISCOURSE) k++;
+  if (!WH_OPENERS.has(vocab.word(t.tokens[k]))) return false;
+  let state = false;
+  let hard = false;
+  for (let j = k + 1; j < sent.endToken; j++) {
+    const id = t.tokens[j];
+    const w = vocab.word(id);
+    if (STATE_WORDS.has(w)) state = true;
+    else if (lex.hardship.has(id)) hard = true;
+    else if (addressed && w === 'you' && ((vocab.word(t.tokens[j - 1]) === 'for' && experienceFor(t, j, k + 1)) || AFFECT_VERBS.has(vocab.word(t.tokens[j - 1])))) return true;
+  }
+  return state && hard;
+}
+
+/** Whether sentence `s` is a short verbless exclamation opening on "what a": "Oof, what a juggle.", "What a week." (praise of a question or an idea is not read). */
+function exclaimsWhatA(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  let k = sent.firstToken;
+  while (k < sent.endToken && k < sent.firstToken + 3 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || lex.irony.exclamations.has(t.tokens[k]) || lex.irony.interjections.has(t.tokens[k]))) k++;
+  // Or after a short opening clause ("You poor thing, what a night.").
+  if (k < sent.endToken && vocab.word(t.tokens[k]) !== 'what') {
+    let pause = k;
+    while (pause < sent.endToken - 1 && pause < k + 4 && !(t.flags[pause] & FLAG_PAUSE_AFTER)) pause++;
+    if (t.flags[pause] & FLAG_PAUSE_AFTER) k = pause + 1;
+  }
+  if (k + 2 >= sent.endToken + 1 || vocab.word(t.tokens[k]) !== 'what') return false;
+  const article = vocab.word(t.tokens[k + 1]);
+  if (article !== 'a' && article !== 'an') return false;
+  // One to three words after the article, none of them praise ("What a great question.") or "you" ("What a week you've had" is listed).
+  const rest = sent.endToken - (k + 2);
+  if (rest < 1 || rest > 3) return false;
+  for (let j = k + 2; j < sent.endToken; j++) if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || vocab.flags[t.tokens[j]] & WORD_YOU) return false;
+  return true;
+}
+
+let senseId: number | undefined;
+const MAKE_FORMS = new Set(['make', 'makes', 'made', 'making']);
+const SENSE_DEGREES = new Set(['a', 'lot', 'of', 'complete', 'total', 'perfect', 'so', 'much', 'such', 'good', 'total', 'every', 'real', 'full']);
+const DEICTIC_SUBJECTS = new Set(['it', 'this', 'that']);
+
+/**
+ * "Feeling out of your depth makes sense", "the snapping and the poor concentration make a lot of
+ * sense", "wanting to stop makes sense when you feel this bad": what the person feels or did,
+ * called sensible. `sense` at token k after a form of "make" (degree words between); its subject
+ * names a feeling or a way of reacting (`feelingBefore`), or takes up the person's own words, or a
+ * feeling follows ("... when you feel"). Not "it makes sense to book early" (advice; the listed
+ * "it makes sense that ..." forms are in the lexicon).
+ */
+function makesSense(t: WordTable, s: number, k: number, feelingBefore: boolean, stamp: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  let j = k - 1;
+  while (j > sent.firstToken && k - j <= 4 && SENSE_DEGREES.has(vocab.word(t.tokens[j]))) j--;
+  if (j <= sent.firstToken || !MAKE_FORMS.has(vocab.word(t.tokens[j])) || vocab.flags[t.tokens[j - 1]] & WORD_NEGATOR) return false;
+  let first = sent.firstToken;
+  while (first < j && vocab.flags[t.tokens[first]] & WORD_DISCOURSE) first++;
+  if (j - first === 1 && DEICTIC_SUBJECTS.has(vocab.word(t.tokens[first]))) return false;
+  if (feelingBefore) return true;
+  // The subject in the person's own words ("the snapping"): their reaction, called sensible.
+  if (stamp) for (let m = first; m < j; m++) if (stampedWord(stamp, t.tokens[m]) && vocab.word(t.tokens[m]).length > 3) return true;
+  for (let m = k + 1; m < sent.endToken; m++) if (lex.validation.referents.has(t.tokens[m])) return true;
   return false;
 }
 
@@ -481,10 +596,10 @@ function asksAboutSomeone(t: WordTable, s: number): boolean {
 /** Ids of the words the statement rules start from besides "you": perception words, "easy" and the words for hardship (lexicon words, so their ids are pinned), made once. */
 let starterIds: Set<number> | undefined;
 
-/** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship or a validating word. */
+/** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.validation.words]));
+  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.validation.words]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;

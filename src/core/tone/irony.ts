@@ -38,6 +38,7 @@ const SIGNAL_LATE = 4;
 const SIGNAL_PRAISE = 8;
 const SIGNAL_LAUGHTER = 16;
 const SIGNAL_TRY = 32;
+const SIGNAL_ASIDE = 64;
 
 /** Per sentence, the SIGNAL_* bits of its words (a scratch reused between calls). */
 let sentenceSignals = new Uint8Array(64);
@@ -191,8 +192,8 @@ function onlyPraise(lex: Lexicon, t: WordTable, from: number, to: number): boole
   return praise > 0;
 }
 
-/** Whether most content words of [from, to) (two or more) are the prompt's ("Forgot a tablet?" after "I forgot my blood pressure tablet"). */
-function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, stamp: number): boolean {
+/** Whether most content words of [from, to) (two or more, or one after an opening interjection: `exclaimed`) are the prompt's ("Forgot a tablet?" after "I forgot my blood pressure tablet"). */
+function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, stamp: number, exclaimed = false): boolean {
   let content = 0;
   let echoed = 0;
   for (let k = from; k < to; k++) {
@@ -201,7 +202,8 @@ function echoedContent(lex: Lexicon, t: WordTable, from: number, to: number, sta
     content++;
     if (promptWord(stamp, id)) echoed++;
   }
-  return echoed >= 2 && 2 * echoed >= content;
+  // An interjection and one word of theirs is enough ("Aw, the hair.").
+  return (echoed >= 2 || (exclaimed && echoed === 1)) && 2 * echoed >= content;
 }
 
 /**
@@ -259,8 +261,30 @@ function sorryYouFind(lex: Lexicon, t: WordTable, from: number, to: number): num
   }
   return -1;
 }
+/** Asides set off by commas that talk down or shrug ("..., you know.", "Have you tried, I don't know, ...", "..., I suppose, ..."): [first word, rest]. */
+const ASIDES: readonly (readonly string[])[] = [['you', 'know'], ['i', 'do', 'not', 'know'], ['i', 'dunno'], ['i', 'suppose'], ['i', 'guess']];
 const REPEATED = new Set(['cool', 'ok', 'okay', 'alright', 'fine', 'whatever', 'yes', 'yeah', 'yah', 'ya', 'haan', 'ji', 'achha', 'k']);
 const FIND = new Set(['find', 'found', 'finding']);
+
+/**
+ * An aside set off by a comma: "you know", "I don't know", "I suppose" after a pause, closing a
+ * statement or followed by another pause ("Or, you know, you could just ..."). Its first token, or -1.
+ */
+function asideIn(lex: Lexicon, t: WordTable, from: number, to: number, question: boolean): number {
+  const vocab = lex.vocab;
+  for (let k = from + 1; k + 1 < to; k++) {
+    if (!(t.flags[k - 1] & FLAG_PAUSE_AFTER)) continue;
+    for (const words of ASIDES) {
+      const end = k + words.length;
+      if (end > to) continue;
+      let same = true;
+      for (let w = 0; w < words.length && same; w++) same = vocab.word(t.tokens[k + w]) === words[w];
+      if (!same) continue;
+      if ((end === to && !question) || (end < to && t.flags[end - 1] & FLAG_PAUSE_AFTER)) return k;
+    }
+  }
+  return -1;
+}
 
 /** A question that calls the task hard with "that" or "so" before it ("Is it really that hard to remember?"): the start of the cue, or -1. */
 function hardQuestion(lex: Lexicon, t: WordTable, from: number, to: number): number {
@@ -291,7 +315,8 @@ function mockCertainty(lex: Lexicon, t: WordTable, from: number, to: number): nu
       if (!lex.irony.delight.has(t.tokens[d]) || negatedBefore(lex.vocab, t, d)) continue;
       // "I'm sure he appreciated having you there": delight in the person is sincere.
       const after = d + 1 < to ? lex.vocab.word(t.tokens[d + 1]) : '';
-      return after === 'having' || after === 'you' || after === 'your' ? -1 : d + 1;
+      const then = d + 2 < to ? lex.vocab.word(t.tokens[d + 2]) : '';
+      return (after === 'having' && (then === 'you' || then === 'your')) || after === 'you' || after === 'your' ? -1 : d + 1;
     }
     return -1;
   }
@@ -390,12 +415,15 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       onCue(k, k + 3);
       continue;
     }
-    // Scare quotes: a word or two of the person's, quoted after a possessive ('your "research"', 'his "back pain"', 'so-called').
+    // Scare quotes: a word or two of the person's, quoted after a possessive ('your "research"', 'his "back pain"', 'so-called') or after an opening
+    // interjection ('Ah, "some sites".'). Not after "the" or "of": there quotation marks name a term ('the "torsion wrench"', 'the meaning of "whore"').
     if (t.flags[k] & FLAG_QUOTED && k > 0 && !(t.flags[k - 1] & FLAG_QUOTED) && t.sentence[k - 1] === t.sentence[k]) {
       const before = t.tokens[k - 1];
       let end = k + 1;
       while (end < t.n && end - k <= 3 && t.flags[end] & FLAG_QUOTED && t.sentence[end] === t.sentence[k]) end++;
-      if (end - k <= 3 && (irony.marks.possessives.has(before) || before === irony.marks.soCalled || lex.vocab.word(before).endsWith("'s"))) onCue(k - 1, end);
+      const possessive = irony.marks.possessives.has(before) || before === irony.marks.soCalled || lex.vocab.word(before).endsWith("'s");
+      const exclaimed = irony.interjections.has(before) && k - 1 === sentences[t.sentence[k]].firstToken && (t.flags[k - 1] & FLAG_PAUSE_AFTER) !== 0;
+      if (end - k <= 3 && (possessive || exclaimed)) onCue(k - 1, end);
       continue;
     }
     // Mock emphasis: an intensifier or a word of praise marked up as stressed ("that must have been *so* hard", "_such_ a great idea").
@@ -436,9 +464,19 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       if (failure >= 0) onCue(failure, failure + 1);
       continue;
     }
-    // A word of agreement or praise said over and over ("Sure, sure.", "Cool cool cool.", "Good good, ...").
+    // A word of agreement or praise said over and over ("Sure, sure.", "Cool cool cool.", "Good good, ..."), or two of them ("Very good, very good, ...").
     if (from + 1 < to && t.tokens[from] === t.tokens[from + 1] && (irony.agreement.has(t.tokens[from]) || irony.praise.has(t.tokens[from]) || irony.evaluations.has(t.tokens[from]) || REPEATED.has(lex.vocab.word(t.tokens[from])))) {
       onCue(from, from + 2);
+      continue;
+    }
+    if (from + 3 < to && t.tokens[from] === t.tokens[from + 2] && t.tokens[from + 1] === t.tokens[from + 3] && (irony.praise.has(t.tokens[from + 1]) || irony.evaluations.has(t.tokens[from + 1]) || irony.agreement.has(t.tokens[from + 1]))) {
+      onCue(from, from + 4);
+      continue;
+    }
+    // An aside set off by commas, in the middle or closing a statement ("It grows back, you know.", "Have you tried, I don't know, getting out of bed?").
+    const aside = signalled[s] & SIGNAL_ASIDE ? asideIn(lex, t, from, to, sent.question) : -1;
+    if (aside >= 0) {
+      report(aside, aside + 2, 'condescension', true);
       continue;
     }
 
@@ -521,7 +559,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
         onCue(from, to);
         continue;
       }
-      if (echoedContent(lex, t, from, to, fresh.stamp)) {
+      if (echoedContent(lex, t, from, to, fresh.stamp, sent.words <= 3 && lex.irony.interjections.has(t.tokens[from]))) {
         onCue(from, to);
         continue;
       }

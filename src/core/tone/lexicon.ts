@@ -237,6 +237,7 @@ function compileIrony(vocab: Vocabulary): IronyLexicon {
     [[...irony.praise, ...irony.evaluations], 8],
     [irony.laughter, 16],
     [irony.trying, 32],
+    [ids(['know', 'dunno', 'suppose', 'guess']), 64],
   ];
   let size = 0;
   for (const [words] of bits) for (const id of words) size = Math.max(size, id + 1);

@@ -19,6 +19,7 @@ import {
   WORD_HYPOTHETICAL,
   WORD_INTENSIFIER,
   WORD_NEGATOR,
+  WORD_QUESTION_AUX,
   WORD_OTHER,
   WORD_POSSESSIVE,
   WORD_RELATION,
@@ -54,6 +55,8 @@ export interface PromptReading {
   asksBrief: boolean;
   /** The last user turn asks how to do something or for advice ("How do I ...?", "any tips?"): steps in the reply answer it (prescriptive.json `steps`). */
   asksSteps: boolean;
+  /** The last user turn ends on a question put to the assistant ("Can you ...?", "Do you know ...?"): a bare "No." answers it as a refusal. */
+  asksAssistant: boolean;
   /** Content words of the user turns: `stampedWord(stamp, id)`, valid while `generation` is the vocabulary's (see wordStamps). */
   stamp: number;
   generation: number;
@@ -258,10 +261,12 @@ export function readPrompt(segments: readonly string[]): PromptReading {
   let lastTurnWords = 0;
   let lastTurnQuestion = false;
   let asksSteps = false;
+  let asksAssistant = false;
   for (const s of t.sentences) {
     if (s.seg !== lastSeg) continue;
     lastTurnWords += s.words;
     lastTurnQuestion = s.question;
+    asksAssistant = s.question && s.firstToken + 1 < s.endToken && (vocab.flags[t.tokens[s.firstToken]] & WORD_QUESTION_AUX) !== 0 && vocab.word(t.tokens[s.firstToken + 1]) === 'you';
     for (let i = s.firstToken; i < s.endToken && !asksSteps; i++) asksSteps = phraseAt(t, lex.steps.requests, i, s.endToken) !== undefined;
   }
   const last = segments[segments.length - 1] ?? '';
@@ -299,5 +304,5 @@ export function readPrompt(segments: readonly string[]): PromptReading {
     if (f & (WORD_ENGLISH | WORD_FRAME_LINK | WORD_SELF | WORD_OTHER | WORD_YOU) || t.flags[i] & FLAG_SENTENCE_START) continue;
     if (t.end[i] - t.start[i] >= 4) wordStamps[id] = stamp;
   }
-  return { distress: intensity > 0, families, intensity, feelings, lastTurnWords, lastTurnQuestion, asksBrief, asksSteps, stamp, generation: vocab.generation };
+  return { distress: intensity > 0, families, intensity, feelings, lastTurnWords, lastTurnQuestion, asksBrief, asksSteps, asksAssistant, stamp, generation: vocab.generation };
 }
