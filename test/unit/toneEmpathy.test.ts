@@ -346,6 +346,25 @@ test('fifth round: acknowledgement by its grammar (a reaction called sensible, a
   assert.deepEqual(analyzeTone(['Hindsight makes it feel as if you should have seen it coming.']).matches.filter((m) => m.kind === 'blame'), []);
 });
 
+test('fifth round, checked on probes: a third party\'s state, a belittling or complemented "what a", a price and a sarcastic wish are no acknowledgement', () => {
+  for (const text of [
+    'What a drama.',
+    'You poor thing, what a drama.',
+    'What a time to ask.',
+    'What a day for it.',
+    'What a load of nonsense.',
+    'It’s no surprise he gets confused after dark.',
+    'It is not surprising that she is agitated in the evening.',
+    'I know how much these lamps cost.',
+    'Wishing you luck with that.',
+  ]) {
+    assert.ok(withAck(text) <= adviceAlone(), `${text}: empathy ${withAck(text)} (advice alone ${adviceAlone()})`);
+  }
+  for (const ack of ['I know how much you love him.', 'Wishing you all the best.', 'It’s no surprise you feel drained.']) assert.ok(withAck(ack) > adviceAlone() + 0.05, `${ack}: empathy ${withAck(ack)}`);
+  // "What a drama" is heard as what it is.
+  assert.ok(analyzeTone(['What a drama.']).matches.some((m) => m.axis === 'respect' && m.category === 'dismissive'));
+});
+
 test('fifth round: a reaction the person described, in their own words, called sensible needs the prompt', () => {
   const prompt = readPrompt(["I have a scan next week. I can't concentrate on anything and I'm snapping at everyone."]);
   const text = 'The snapping and the poor concentration make a lot of sense.';

@@ -541,9 +541,19 @@ function exclaimsWhatA(t: WordTable, s: number): boolean {
   // One to three words after the article, none of them praise ("What a great question.") or "you" ("What a week you've had" is listed).
   const rest = sent.endToken - (k + 2);
   if (rest < 1 || rest > 3) return false;
-  for (let j = k + 2; j < sent.endToken; j++) if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || vocab.flags[t.tokens[j]] & WORD_YOU) return false;
+  // Nor a complement ("What a time to ask.", "What a day for it.", "What a load of nonsense."): a bare noun phrase only.
+  for (let j = k + 2; j < sent.endToken; j++) {
+    const w = vocab.word(t.tokens[j]);
+    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || vocab.flags[t.tokens[j]] & WORD_YOU || BELITTLING.has(w) || COMPLEMENTS.has(w)) return false;
+  }
   return true;
 }
+
+/** Words that open a complement after "what a" + noun. */
+const COMPLEMENTS = new Set(['to', 'for', 'of', 'with', 'at', 'in', 'on', 'about', 'that', 'which']);
+
+/** Nouns that make "what a ..." belittle what the person told ("what a drama", "what a fuss"; dismissive in respect.json), not react to it. */
+const BELITTLING = new Set(['drama', 'fuss', 'palaver', 'performance', 'carry', 'carry-on', 'production', 'circus', 'song', 'to-do', 'hoo-ha', 'kerfuffle']);
 
 let senseId: number | undefined;
 const MAKE_FORMS = new Set(['make', 'makes', 'made', 'making']);
