@@ -488,6 +488,8 @@ export class DatasetModel {
    * ('shifted'); or only the edited lines patched (tests and the bench read it).
    */
   lastSummaryKind: 'full' | 'merged' | 'shifted' | 'spliced' | 'patched' = 'full';
+  /** Some line's facts lost their candidates' text to the dataset run (see count). */
+  private candidatesTaken = false;
 
   constructor(private settings: CheckSettings = {}) {
     this.pipeline = new RecordPipeline(settings);
@@ -541,6 +543,21 @@ export class DatasetModel {
     }
     if (this.touched && deleteCount === newLines.length) for (let k = 0; k < deleteCount; k++) this.touched.push(start + k);
     else this.touched = undefined;
+  }
+
+  /**
+   * Counts a record into the dataset rules, then lets go of its shortcut candidates' text (the
+   * facts' `so` and `ro`, about a third of a record's size in the bench file): the shortcut rule
+   * keeps their n-grams as hashes and the words of the frequent ones, and no rule reads them again.
+   */
+  private count(dataset: DatasetRun, e: RecordEntry): void {
+    dataset.add(e);
+    const facts = e.facts as { so?: string; ro?: string } | undefined;
+    if (facts && (facts.so !== undefined || facts.ro !== undefined)) {
+      facts.so = undefined;
+      facts.ro = undefined;
+      this.candidatesTaken = true;
+    }
   }
 
   /** Drops a line's format-dependent results (and counts its record out of the dataset rules). */
@@ -676,8 +693,13 @@ export class DatasetModel {
     const config = this.pipeline.config;
     const rules = this.settings.datasetRules;
     if (rules?.length && !this.dataset) {
-      // A new run counts every record in again.
-      for (const l of this.lines) l.entry = undefined;
+      // A new run counts every record in again (with its candidates: lines whose candidates a
+      // run already took are checked again).
+      for (const l of this.lines) {
+        l.entry = undefined;
+        if (this.candidatesTaken) this.forget(l);
+      }
+      this.candidatesTaken = false;
       this.dataset = new DatasetRun(rules, { config, format });
     }
     const dataset = rules?.length ? this.dataset : undefined;
@@ -692,7 +714,7 @@ export class DatasetModel {
     }
     const { ordered, records, nonBlank } = t;
     // Added once every entry's line is current, so rules may keep their records in line order.
-    for (const e of t.added) dataset!.add(e);
+    for (const e of t.added) this.count(dataset!, e);
     const datasetLists = dataset ? dataset.settledLists(ordered) : [];
     const folded = dataset?.folded(datasetLists);
     // `placed` becomes each line's findings as shown.
@@ -739,7 +761,7 @@ export class DatasetModel {
       if (dataset && l.facts && !l.entry) {
         l.entry = { line: i, facts: l.facts };
         ordered[positions[k]] = l.entry;
-        dataset.add(l.entry);
+        this.count(dataset, l.entry);
       }
     });
     const datasetLists = dataset ? dataset.settledLists(ordered, false) : [];
@@ -870,7 +892,7 @@ export class DatasetModel {
     ordered.length = entries;
     let records = 0;
     for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];
-    for (const e of added) dataset!.add(e);
+    for (const e of added) this.count(dataset!, e);
     const datasetLists = dataset ? dataset.settledLists(ordered) : [];
     const folded = dataset?.folded(datasetLists);
     if (foldKey(folded) !== last.folded) return undefined;

@@ -1,4 +1,3 @@
-import { parentPort } from 'worker_threads';
 import { datasetRules, recordRules } from '../core/curation';
 import { DatasetModel } from '../core/engine';
 import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
@@ -6,8 +5,8 @@ import { curationListing, FindingsQuery, FromCurationWorker, PortableSettings, S
 import { firstChecksOnThreads } from './modelPool';
 
 /**
- * Runs the full check (schema and every curation rule) of open documents off the extension
- * host's main loop. Each document is a DatasetModel kept in step by the edits the host sends, so
+ * Runs the full check (schema and every curation rule) of open documents in a process of its
+ * own, away from the extension host. Each document is a DatasetModel kept in step by the edits the host sends, so
  * a check after an edit only redoes the lines that changed. Only the findings VS Code can list
  * go back to the host; the worker keeps them all (carried over later edits, as the host does
  * with its own) to answer the host's queries.
@@ -25,15 +24,13 @@ interface Doc {
 const docs = new Map<string, Doc>();
 
 /**
- * The host's end: the IPC channel of a process started with `startProcess` (how the editor runs
- * it, see curationHost.ts), or a worker thread's port.
+ * The host's end: the IPC channel of the process the extension starts (`startProcess`, see
+ * curationClient.ts). Without one there is nothing to serve.
  */
 const channel = channelToHost();
 
 function channelToHost(): { send(message: FromCurationWorker): void; listen(handle: (message: ToCurationWorker) => void): void } {
-  const port = parentPort;
-  if (port) return { send: (m) => port.postMessage(m), listen: (handle) => port.on('message', handle) };
-  if (!process.send) throw new Error('curationWorker runs in a worker thread or in a process started with an IPC channel');
+  if (!process.send) throw new Error('curationWorker runs in a process started with an IPC channel (see startProcess)');
   // The host went away (the editor closed or its extension host crashed): nothing is left to do.
   process.on('disconnect', () => process.exit(0));
   return {

@@ -583,7 +583,8 @@ export const shortcutRule: DatasetRule = accumulatedRule(
     let removed: string[] = [];
     let addedEntries: RecordEntry[] = [];
     let removedEntries: RecordEntry[] = [];
-    const change = (e: RecordEntry, f: RecordFacts) => `${e.line}\u0001${f.so ?? ''}\u0000${f.ro ?? ''}`;
+    /** A record as the change check compares it: its line and its n-grams (the index's, read while it holds the record). */
+    const change = (e: RecordEntry) => `${e.line}\u0001${index.grams(e)}`;
     const linesKept = (): boolean => {
       const { named, lines } = last!;
       for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
@@ -708,17 +709,17 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         if (!f) return;
         index.add(e, { so: f.so, ro: f.ro });
         if (last) {
-          added.push(change(e, f));
+          added.push(change(e));
           addedEntries.push(e);
         }
       },
       remove(e) {
-        index.remove(e);
         const f = factsOf(e);
         if (last && f && !(fileOff && recordOff)) {
-          removed.push(change(e, f));
+          removed.push(change(e));
           removedEntries.push(e);
         }
+        index.remove(e);
       },
       findings(ordered, moved) {
         if (fileOff && recordOff) return [];

@@ -98,6 +98,25 @@ function distinctGrams(openers: string): number[] {
 }
 
 /**
+ * A response's distinct n-gram hashes, in first-use order, kept as a string of two characters a
+ * hash (its high and low 16 bits): the smallest thing V8 holds a few numbers in (a typed array is
+ * an object and a buffer; the candidate text itself is five times longer). Empty for none.
+ */
+type GramKey = string;
+
+function gramKey(openers: string | undefined): GramKey {
+  if (openers === undefined) return '';
+  let key = '';
+  for (const h of distinctGrams(openers)) key += String.fromCharCode(h >>> 16, h & 0xffff);
+  return key;
+}
+
+/** The hash at position `i` of a GramKey. */
+function gramAt(key: GramKey, i: number): number {
+  return ((key.charCodeAt(2 * i) << 16) | key.charCodeAt(2 * i + 1)) | 0;
+}
+
+/**
  * Per n-gram hash, how many responses of one side use it (once per response). It also keeps the
  * hashes whose count is at least `hotBound`, so that finding the frequent ones does not walk
  * every n-gram of the file (a million for 100k varied records) after each edit.
@@ -108,11 +127,15 @@ class SideCounts implements CountSource {
   private hot = new Set<number>();
   private hotBound = Infinity;
 
-  add(openers: string | undefined): void {
-    if (openers === undefined) return;
+  /** Counts a response in (`key` undefined: the side has no candidates); `reached` hears of each hash whose count became `at`. */
+  add(key: GramKey | undefined, at: number, reached: (hash: number, index: number) => void): void {
+    if (key === undefined) return;
     this.total++;
-    for (const h of distinctGrams(openers)) {
-      if (this.counts.add(h, 1) >= this.hotBound) this.hot.add(h);
+    for (let i = 0; i < key.length / 2; i++) {
+      const h = gramAt(key, i);
+      const c = this.counts.add(h, 1);
+      if (c >= this.hotBound) this.hot.add(h);
+      if (c === at) reached(h, i);
     }
   }
 
@@ -120,11 +143,15 @@ class SideCounts implements CountSource {
     return this.counts.get(hash);
   }
 
-  remove(openers: string | undefined): void {
-    if (openers === undefined) return;
+  /** Counts a response out; `fell` hears of each hash whose count fell below `at`. */
+  remove(key: GramKey | undefined, at: number, fell: (hash: number) => void): void {
+    if (key === undefined) return;
     this.total--;
-    for (const h of distinctGrams(openers)) {
-      if (this.counts.add(h, -1) < this.hotBound) this.hot.delete(h);
+    for (let i = 0; i < key.length / 2; i++) {
+      const h = gramAt(key, i);
+      const c = this.counts.add(h, -1);
+      if (c < this.hotBound) this.hot.delete(h);
+      if (c === at - 1) fell(h);
     }
   }
 
@@ -149,6 +176,9 @@ class SideCounts implements CountSource {
   }
 }
 
+/** Responses of a side that must use an n-gram before its words are kept (no phrase needs fewer: see neededCount). */
+const TEXT_COUNT = 2;
+
 /** A record's two candidate strings (see ShortcutInput). */
 export type ShortcutSides = Pick<ShortcutInput, 'so' | 'ro'>;
 
@@ -157,7 +187,9 @@ export type ShortcutMemo = { chosen?: unknown; rejected?: unknown };
 
 interface Indexed<K> {
   key: K;
-  input: ShortcutSides;
+  /** Each side's distinct n-gram hashes (undefined: no candidates on that side). */
+  chosenGrams: GramKey | undefined;
+  rejectedGrams: GramKey | undefined;
   /** The reported phrase each side uses (its hash, 0 for none), valid for `generation`. */
   chosen: number;
   rejected: number;
@@ -179,7 +211,11 @@ export class ShortcutIndex<K extends { readonly line: number }> {
   private records = new Map<K, Indexed<K>>();
   /** The records in line order. */
   private ordered: Indexed<K>[] = [];
-  /** Words of each candidate hash, found once. */
+  /**
+   * The words of every n-gram that two responses of a side or more use (a phrase needs more:
+   * see neededCount), taken from the response whose use made it two: the candidate texts
+   * themselves are not kept (a record's n-grams are kept as hashes).
+   */
   private texts = new Map<number, GramText>();
   /** The reported phrases (hash to side) the cached per-record uses were computed for. */
   private reported = new Map<number, Side>();
@@ -187,13 +223,15 @@ export class ShortcutIndex<K extends { readonly line: number }> {
 
   add(key: K, input: ShortcutSides): void {
     if (this.records.has(key)) this.remove(key);
-    const r: Indexed<K> = { key, input, chosen: 0, rejected: 0, generation: -1, memo: {} };
+    const chosenGrams = input.so === undefined ? undefined : gramKey(input.so);
+    const rejectedGrams = input.ro === undefined ? undefined : gramKey(input.ro);
+    const r: Indexed<K> = { key, chosenGrams, rejectedGrams, chosen: 0, rejected: 0, generation: -1, memo: {} };
     this.records.set(key, r);
     const list = this.ordered;
     if (!list.length || list[list.length - 1].key.line < key.line) list.push(r);
     else list.splice(this.position(key.line), 0, r);
-    this.chosen.add(input.so);
-    this.rejected.add(input.ro);
+    this.chosen.add(chosenGrams, TEXT_COUNT, (h) => this.keepText(h, input.so!));
+    this.rejected.add(rejectedGrams, TEXT_COUNT, (h) => this.keepText(h, input.ro!));
   }
 
   remove(key: K): void {
@@ -204,8 +242,25 @@ export class ShortcutIndex<K extends { readonly line: number }> {
     let at = this.position(key.line);
     if (list[at] !== r) at = list.indexOf(r);
     list.splice(at, 1);
-    this.chosen.remove(r.input.so);
-    this.rejected.remove(r.input.ro);
+    const fell = (h: number) => {
+      if (this.chosen.count(h) < TEXT_COUNT && this.rejected.count(h) < TEXT_COUNT) this.texts.delete(h);
+    };
+    this.chosen.remove(r.chosenGrams, TEXT_COUNT, fell);
+    this.rejected.remove(r.rejectedGrams, TEXT_COUNT, fell);
+  }
+
+  /** A record's n-grams as the index holds them (equal for records whose candidates are equal). */
+  grams(key: K): string {
+    const r = this.records.get(key);
+    return r ? `${r.chosenGrams ?? '-'}\u0000${r.rejectedGrams ?? '-'}` : '';
+  }
+
+  /** Keeps the words of n-gram `hash`, found in `openers`. */
+  private keepText(hash: number, openers: string): void {
+    if (this.texts.has(hash)) return;
+    forEachGram(openers, (h, from, to, closer) => {
+      if (h === hash && !this.texts.has(hash)) this.texts.set(hash, { text: openers.slice(from, to), closer });
+    });
   }
 
   /** The first position whose record's line is at least `line`. */
@@ -271,19 +326,6 @@ export class ShortcutIndex<K extends { readonly line: number }> {
     const candidates = findCandidates(options, chosen, rejected);
     if (!candidates.size) return this.noPhrases();
 
-    // Their words: frequent by definition, so found within the first records.
-    for (const h of this.texts.keys()) if (!candidates.has(h)) this.texts.delete(h);
-    if (this.texts.size < candidates.size) {
-      for (const { input } of this.ordered) {
-        for (const openers of [input.so, input.ro]) {
-          if (!openers) continue;
-          forEachGram(openers, (h, from, to, closer) => {
-            if (candidates.has(h) && !this.texts.has(h)) this.texts.set(h, { text: openers.slice(from, to), closer });
-          });
-        }
-        if (this.texts.size === candidates.size) break;
-      }
-    }
     const phrases = selectPhrases(candidates, (h) => this.texts.get(h), chosen.total, rejected.total, options.limit ?? 10);
 
     // Which phrase each record uses depends only on the set of reported phrases: recompute the
@@ -307,8 +349,8 @@ export class ShortcutIndex<K extends { readonly line: number }> {
   private visitUses(r: Indexed<K>, found: ReportedPhrases, visit: (key: K, side: Side, phrase: number, phrases: readonly ShortcutPhrase[], memo: ShortcutMemo) => void): void {
     if (!found.phrases.length) return;
     if (r.generation !== this.generation) {
-      r.chosen = this.firstReported(r.input.so, 'chosen');
-      r.rejected = this.firstReported(r.input.ro, 'rejected');
+      r.chosen = this.firstReported(r.chosenGrams, 'chosen');
+      r.rejected = this.firstReported(r.rejectedGrams, 'rejected');
       r.generation = this.generation;
     }
     if (r.chosen) visit(r.key, 'chosen', found.index.get(r.chosen)!, found.phrases, r.memo);
@@ -330,13 +372,13 @@ export class ShortcutIndex<K extends { readonly line: number }> {
   }
 
   /** The first n-gram of a response that is a reported phrase of its side (0 when none). */
-  private firstReported(openers: string | undefined, side: Side): number {
-    if (!openers) return 0;
-    let found = 0;
-    forEachGram(openers, (h) => {
-      if (found === 0 && this.reported.get(h) === side) found = h;
-    });
-    return found;
+  private firstReported(grams: GramKey | undefined, side: Side): number {
+    if (!grams) return 0;
+    for (let i = 0; i < grams.length / 2; i++) {
+      const h = gramAt(grams, i);
+      if (this.reported.get(h) === side) return h;
+    }
+    return 0;
   }
 }
 
@@ -366,7 +408,7 @@ function tooFewResponses(options: ShortcutOptions, chosen: { total: number }, re
 
 /** The minimum count of a phrase of a side with `total` responses (count / total >= threshold, with the same rounding). */
 function neededCount(options: ShortcutOptions, total: number): number {
-  return Math.max(options.minCount ?? 5, Math.ceil(options.threshold * total - 1e-9));
+  return Math.max(options.minCount ?? 5, TEXT_COUNT, Math.ceil(options.threshold * total - 1e-9));
 }
 
 /** The n-grams that a share of one side uses and the other side (almost) never, by hash. */
