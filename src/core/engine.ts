@@ -490,6 +490,8 @@ export class DatasetModel {
   lastSummaryKind: 'full' | 'merged' | 'shifted' | 'spliced' | 'patched' = 'full';
   /** Some line's facts lost their candidates' text to the dataset run (see count). */
   private candidatesTaken = false;
+  /** Lines [0, countedTo) are placed and counted into the dataset run before the first summary (see countChecked); -1 once lines moved. */
+  private countedTo = 0;
 
   constructor(private settings: CheckSettings = {}) {
     this.pipeline = new RecordPipeline(settings);
@@ -520,11 +522,14 @@ export class DatasetModel {
     this.lines = lines.map(lineState);
     this.dataset = undefined;
     this.last = undefined;
+    this.countedTo = 0;
   }
 
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
     const states = newLines.map(lineState);
+    // Lines counted ahead of the first summary are no longer where they were counted.
+    if (!this.last && this.countedTo > 0) this.countedTo = -1;
     if (this.last) {
       for (const l of states) this.freshStates.push(l);
       if (start < this.spliceFrom) this.spliceFrom = start;
@@ -572,6 +577,7 @@ export class DatasetModel {
   /** Drops every line's format-dependent results and the dataset rules' state. */
   private dropResults(): void {
     this.dataset = undefined;
+    if (this.countedTo > 0) this.countedTo = 0;
     for (const l of this.lines) {
       l.entry = undefined;
       l.recordFindings = undefined;
@@ -651,6 +657,36 @@ export class DatasetModel {
       }
     }
     return this.updateFormat();
+  }
+
+  /**
+   * Places the checked lines from the first not counted yet, up to the first line not checked,
+   * and counts their records into the dataset rules, in line order: a first check made in slices
+   * (on threads, see firstChecksOnThreads) does the dataset rules' share as it goes, beside the
+   * other threads, and lets go of each record's candidate texts as soon as they are counted
+   * (see count) instead of holding them all until the summary, which finds these lines counted.
+   * Only before the first summary, with the format decided, and while no line has moved.
+   */
+  countChecked(): void {
+    const rules = this.settings.datasetRules;
+    if (!rules?.length || this.last || this.countedTo < 0) return;
+    const config = this.pipeline.config;
+    if (!this.dataset) {
+      this.dataset = new DatasetRun(rules, { config, format: this.detected });
+      for (const l of this.lines) l.entry = undefined;
+      this.countedTo = 0;
+    }
+    const dataset = this.dataset;
+    const added: RecordEntry[] = [];
+    let i = this.countedTo;
+    for (; i < this.lines.length; i++) {
+      const l = this.lines[i];
+      if (!l.recordFindings) break;
+      if (l.placedLine !== i || !l.placed) place(l, i, config);
+      entryOf(l, i, added, dataset);
+    }
+    this.countedTo = i;
+    for (const e of added) this.count(dataset, e);
   }
 
   /** The texts of lines [from, to). */

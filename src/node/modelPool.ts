@@ -15,8 +15,9 @@ const LOCAL_BATCH_LINES = 200;
  * The first full check of an editor model on every core, as the CLI checks a file: worker threads
  * (one per core but one) run the record checks (schema, tone, pairs, tokens) of batches of lines
  * and the model adopts the results, while the calling thread checks batches of its own between
- * their answers (one copy of the tokenizer and lexicons fewer than a worker per core); the
- * model's own summary then runs the dataset rules. Same findings as the model checking every line
+ * their answers (one copy of the tokenizer and lexicons fewer than a worker per core), and counts
+ * the checked records into the dataset rules in line order as they come (countChecked); the
+ * model's summary then finds the results. Same findings as the model checking every line
  * itself. Returns false (and checks nothing) when no worker script is at hand or the model is
  * small; the caller's summary then does all the work.
  */
@@ -34,6 +35,7 @@ export async function firstChecksOnThreads(model: DatasetModel, settings: Portab
         const from = next;
         next = Math.min(total, from + Math.min(LOCAL_BATCH_LINES, options.batchLines ?? LOCAL_BATCH_LINES));
         model.checkRange(from, next);
+        model.countChecked();
         // Lets the workers' answers in, so they get their next batch.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -45,6 +47,7 @@ export async function firstChecksOnThreads(model: DatasetModel, settings: Portab
           next = Math.min(total, from + (options.batchLines ?? BATCH_LINES));
           const checks = await checkBatch(worker, { type: 'records', seq: from, format, texts: model.lineTexts(from, next) });
           model.adoptChecks(from, checks, format);
+          model.countChecked();
         }
       }),
       here(),

@@ -62,3 +62,39 @@ test('a forced format is what the threads check against; a small model is left t
   small.setLines(text.slice(0, 10));
   assert.equal(await firstChecksOnThreads(small, { config: DEFAULT_CONFIG }, { threads: 2 }), false);
 });
+
+test('records counted into the dataset rules as slices are checked give the summary of a model that counts them all at once, edits between slices included', () => {
+  const text = lines();
+  const settings: CheckSettings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+  const own = new DatasetModel(settings);
+  own.setLines(text);
+  const expected = own.summary();
+  // Slices checked out of order (as threads answer), counted after each.
+  const ahead = new DatasetModel(settings);
+  ahead.setLines(text);
+  ahead.decideFormat();
+  const n = text.length;
+  for (const [from, to] of [
+    [60, 120],
+    [0, 30],
+    [30, 60],
+    [120, n],
+  ]) {
+    ahead.checkRange(from, to);
+    ahead.countChecked();
+  }
+  assert.deepEqual(ahead.summary(), expected);
+  // An edit after some lines were counted ahead: the summary counts from scratch where it must.
+  const edited = new DatasetModel(settings);
+  edited.setLines(text);
+  edited.decideFormat();
+  edited.checkRange(0, 100);
+  edited.countChecked();
+  edited.splice(3, 0, [text[7]]);
+  edited.checkRange(0, n + 1);
+  edited.countChecked();
+  const after = [...text.slice(0, 3), text[7], ...text.slice(3)];
+  const fresh = new DatasetModel(settings);
+  fresh.setLines(after);
+  assert.deepEqual(edited.summary(), fresh.summary());
+});
