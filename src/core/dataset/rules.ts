@@ -263,7 +263,8 @@ function moveGroupFindings(g: SharedGroup): void {
   }
   const data = g.findings![0]?.data;
   if (data && typeof data.keepLine === 'number') data.keepLine = move(data.keepLine);
-  g.lines = g.entries.map((e) => e.line);
+  // The same entries: their lines now, written over the old ones (no new list per group per edit).
+  for (let i = 0; i < then.length; i++) then[i] = g.entries[i].line;
 }
 
 /**
