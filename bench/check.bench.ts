@@ -19,6 +19,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CURATION_PROCESS_ENV } from '../src/node/workers';
 import { writeBenchFile } from './generate';
 
 const args = process.argv.slice(2);
@@ -55,7 +56,9 @@ async function main(): Promise<void> {
 
   const results: Record<string, Record<string, number | string>> = {};
   for (const phase of phases) {
-    const run = spawnSync(process.execPath, ['--max-old-space-size=4096', harness, phase, file], { encoding: 'utf8' });
+    // The editor model's phases run in an environment like the curation process's (its heap flag is set in the harness).
+    const env = phase.startsWith('model') ? { ...process.env, ...CURATION_PROCESS_ENV } : process.env;
+    const run = spawnSync(process.execPath, ['--max-old-space-size=4096', harness, phase, file], { encoding: 'utf8', env });
     if (run.status !== 0) {
       console.error(`${phase} failed:\n${run.stderr}`);
       process.exitCode = 1;

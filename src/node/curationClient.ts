@@ -1,7 +1,7 @@
 import { ChildProcess } from 'child_process';
 import { textChunks } from '../core/jsonl';
 import { FindingsQuery, FromCurationWorker, PortableSettings, TEXT_PIECE, ToCurationWorker } from './curationProtocol';
-import { CURATION_PROCESS_FLAGS, startProcess } from './workers';
+import { CURATION_PROCESS_ENV, CURATION_PROCESS_FLAGS, startProcess } from './workers';
 
 /** Where the client reports what goes wrong with the worker (the extension's log channel). */
 export interface CurationLog {
@@ -47,7 +47,7 @@ export class CurationClient {
 
   private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = startProcess(this.workerFile, CURATION_PROCESS_FLAGS);
+    const worker = startProcess(this.workerFile, CURATION_PROCESS_FLAGS, CURATION_PROCESS_ENV);
     worker.on('message', (m: FromCurationWorker) => this.receive(m));
     worker.on('error', (err) => {
       this.log.error(`Curation worker failed: ${err.stack ?? err.message}`);

@@ -5,10 +5,12 @@
  * process that cannot start fails its checks instead of leaving them waiting; dispose ends it.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { CurationClient } from '../../src/node/curationClient';
+import { CURATION_PROCESS_FLAGS } from '../../src/node/workers';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'src', 'node', 'curationWorker.ts');
 
@@ -47,6 +49,11 @@ test('a crashed curation process fails what waited on it, and the next check run
     assert.ok(!first.listed.some((f) => f.code === 'pair-inverted'), 'the kind reply is the chosen one');
     const pid = client.pid!;
     assert.ok(pid > 0);
+    // Started as the curation process is: its heap flag and its environment.
+    if (fs.existsSync(`/proc/${pid}/cmdline`)) {
+      assert.ok(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(CURATION_PROCESS_FLAGS[0]));
+      assert.ok(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
+    }
 
     // The process dies while a check waits on it: the check fails, naming what happened.
     const waiting = client.check('doc');

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { textChunks } from '../../src/core/jsonl';
 import { FromCurationWorker, ToCurationWorker } from '../../src/node/curationProtocol';
-import { CURATION_PROCESS_FLAGS, startProcess } from '../../src/node/workers';
+import { CURATION_PROCESS_ENV, CURATION_PROCESS_FLAGS, startProcess } from '../../src/node/workers';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'src', 'node', 'curationWorker.ts');
 
@@ -110,8 +110,14 @@ test('a document sent in pieces (open, then append) is checked as the whole text
 });
 
 test('the curation process runs with the flags it was given and exits when its host disconnects', { timeout: 60_000 }, async () => {
-  const child = startProcess(SCRIPT, CURATION_PROCESS_FLAGS);
+  const child = startProcess(SCRIPT, CURATION_PROCESS_FLAGS, CURATION_PROCESS_ENV);
   try {
+    // Its environment has what it was given, beside the caller's.
+    if (fs.existsSync(`/proc/${child.pid}/environ`)) {
+      const vars = fs.readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+      for (const [k, v] of Object.entries(CURATION_PROCESS_ENV)) assert.ok(vars.includes(`${k}=${v}`), `${k}=${v}`);
+      assert.ok(vars.includes('ELECTRON_RUN_AS_NODE=1'));
+    }
     // Its command line carries the heap flag (Linux shows it; the flags are V8's own, not NODE_OPTIONS).
     if (fs.existsSync(`/proc/${child.pid}/cmdline`)) {
       const args = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
