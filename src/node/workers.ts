@@ -65,7 +65,7 @@ export const CURATION_PROCESS_FLAGS: readonly string[] = [`--heap-growing-percen
 /**
  * The environment the curation process adds: at most two glibc malloc arenas. Its first check
  * runs on two threads, and glibc gives each thread arenas of its own that keep freed memory: the
- * bench's model of a 153 MB file peaked at 672-682 MB with two arenas against 709-724 MB without,
- * in four runs each, interleaved (other C libraries ignore the variable).
+ * bench's model of a 153 MB file peaked at 672-682 MB with two arenas against 720-724 MB without,
+ * in three runs each, interleaved (other C libraries ignore the variable).
  */
 export const CURATION_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
