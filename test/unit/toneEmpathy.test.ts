@@ -397,3 +397,63 @@ test('fifth round: a bare "No." is not "Oh no." sympathy; to a question put to t
   assert.equal(curt('Can I give Dad paracetamol with his blood pressure tablets?', 'No.'), true);
   assert.equal(curt('Can I give Dad paracetamol with his blood pressure tablets?', 'Yes.'), true);
 });
+
+// Sixth round (issue 11): acknowledgement read across voices by who is the subject and what acts on whom, not by phrases.
+test('sixth round: the speaker perceiving the reader\'s feeling, what acts on the reader\'s feelings, and the speaker imagining it as their own count', () => {
+  for (const ack of [
+    'I can hear the fear in every word you wrote.',
+    "I can tell you're exhausted.",
+    'I can tell the scolding is wearing you down.',
+    'The replaying tells me how much it frightened you.',
+    "It's clearly been weighing on you for weeks.",
+    "You snap because you are exhausted, not because you don't love her.",
+    "I'd be furious too.",
+    'Honestly, I would feel guilty as well.',
+    "course you're knackered.",
+    'My heart just aches for you.',
+  ]) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  // Perceiving a thing, informing, a possibility, a politeness, someone else's feeling, a case or a state reported: no acknowledgement.
+  for (const ack of [
+    'I can see the rash in the photo.',
+    'The doctors will see the worry on the scan.',
+    'The tablets may upset you a little at first.',
+    'Nothing here should worry you.',
+    "I don't want to scare you, but this needs a doctor today.",
+    'Sorry to bother you with another form.',
+    'If anything worries you, ring the ward.',
+    'Because the clinic is busy, people often feel rushed.',
+    'I would be careful with ibuprofen.',
+    'He would be scared of the dog.',
+    'He feels fine, so he does not need the tablets.',
+  ]) {
+    assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+  }
+});
+
+test('sixth round: questions about the reader\'s experience in other shapes (put as a statement, "How are you ...ing with it all?") count; questions for facts and suggestions do not', () => {
+  for (const ack of [
+    'What has been scaring you most?',
+    'How are you travelling with it all, mate?',
+    'How are you getting on with everything?',
+    "I'd like to know how you yourself are coping, if you feel able to say.",
+    'I wonder how you are holding up.',
+  ]) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  for (const ack of ['How are you getting to the clinic?', 'How are you storing it?', 'Your GP will want to know how you take the tablets.', 'Have you tried sleeping?']) {
+    assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+  }
+});
+
+test('sixth round: a reaction in few words (a feeling after "what a" with its complement, a hardship word set off before what the person lives, a caring emoji) counts; a complement, a belittling noun or advice does not', () => {
+  for (const ack of ['Oh, my dear, what a fright to be living with every night.', 'Rough, standing there listening to him cry.', 'Horrible way to live, that.', 'ugh, that is the worst 😞', 'Oh no 😢']) {
+    assert.ok(withAck(ack) > adviceAlone() + 0.1, `${ack}: empathy ${withAck(ack)}`);
+  }
+  for (const ack of ['What a time to ask.', 'What a scandal.', 'Difficult, but doable.', 'It is the best way to take it.']) {
+    assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+  }
+  // Mock sympathy keeps its put-down: the emoji on the same words is no reaction.
+  assert.ok(analyzeTone(['boo hoo 😢']).scores.respect < 0.7);
+});

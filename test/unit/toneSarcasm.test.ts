@@ -197,3 +197,29 @@ test('fifth round: the person\'s word handed back after an interjection ("Aw, th
   // Alone, beside help, it costs no finding.
   assert.deepEqual(analyzeTone(['Aw, the hair. Losing it is one of the hardest parts for many people, and a wig fitting before treatment can help.'], undefined, prompt).matches.filter((m) => m.kind === 'respect'), []);
 });
+
+test('sixth round: emoji as signs in any voice (an eye roll is contempt; an upside-down face or applause needs a second sign), an opening run of interjections is a reaction in a warm reply', () => {
+  for (const text of [
+    'Grapefruit or no grapefruit, you drink it anyway, right? 🙄',
+    "Wow, skipping insulin, great plan 👏👏 I'm sure your pancreas is thrilled.",
+    "Why stop there? Bin the seatbelt too, you've never crashed 🙃",
+    'Stop the tablets today, what could go wrong 🙃',
+  ]) {
+    assert.ok(respect(text) < 0.7, `${text}: respect ${respect(text)} (${putDowns(text)})`);
+  }
+  // Alone, an ironic cue costs a little in a cold reply, never a finding.
+  for (const text of ['Stop the tablets today, no harm in it 🙃', 'Rattly breathing in a dying woman. Who could ever have predicted it.', 'The hospital signed him off, but you would know best.']) {
+    assert.ok(respect(text) < 1 && respect(text) >= 0.7, `${text}: respect ${respect(text)} (${putDowns(text)})`);
+  }
+  // Sincere: applause for progress, a wry emoji about oneself, hearts and hugs, an interjection run before an acknowledgement, deference with an object.
+  for (const text of [
+    'Well done 👏 That first week is the hardest.',
+    'Mornings are chaos here too 🙃 A visual timetable helps some children.',
+    'Sending love ❤️ and a hug 🫂',
+    'Oh wow, that is a lot to deal with.',
+    'Oh gosh, that sounds frightening.',
+    'You know him best, so trust your instincts.',
+  ]) {
+    assert.deepEqual(putDowns(text), [], text);
+  }
+});

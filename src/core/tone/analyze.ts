@@ -125,10 +125,11 @@ function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; 
   return dropped;
 }
 
-/** A put-down that is one interjection opening its sentence and standing alone or set off by a comma ("Oof.", "Wow, ...", "Damn, ..."). */
+/** A put-down that is one interjection, or two ("Oh wow, ...", "Ah man."), opening its sentence and standing alone or set off by a comma ("Oof.", "Wow, ...", "Damn, ..."). */
 function loneInterjection(lex: Lexicon, words: WordTable, from: number, to: number): boolean {
-  if (to - from !== 1 || !(words.flags[from] & FLAG_SENTENCE_START) || !lex.irony.exclamations.has(words.tokens[from])) return false;
-  return (words.flags[from] & FLAG_PAUSE_AFTER) !== 0 || to === words.sentences[words.sentence[from]].endToken;
+  if (to - from > 2 || to <= from || !(words.flags[from] & FLAG_SENTENCE_START)) return false;
+  for (let k = from; k < to; k++) if (!lex.irony.exclamations.has(words.tokens[k]) || (k < to - 1 && words.flags[k] & FLAG_PAUSE_AFTER)) return false;
+  return (words.flags[to - 1] & FLAG_PAUSE_AFTER) !== 0 || to === words.sentences[words.sentence[from]].endToken;
 }
 
 /** Drops from `matches` the put-downs of `list` that `settled` says are sincere; returns their tokens. */
@@ -262,6 +263,14 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     disrespectTokens += to - from;
     ordering[words.sentence[from]] = 1;
     (putDowns ??= []).push({ match: m, from, to, paired });
+    matches.push(m);
+  }, (k) => {
+    // A caring emoji ("Oh no 😢", "that's so hard 💔"): the speaker's reaction, faint evidence graded like any other.
+    if (masked(mask, k, k + 1) || evidence.some((e) => e.from <= k && k < e.to)) return;
+    const m = spanMatch(words, k, k, 'empathy', 'empathy', 'caring-emoji', CARING_EMOJI_WEIGHT);
+    m.mechanism = 'reactions';
+    evidence.push({ from: k, to: k + 1, mechanism: 'reactions', weight: CARING_EMOJI_WEIGHT, category: 'caring-emoji' });
+    evidenceMatch.push(m);
     matches.push(m);
   });
 
@@ -433,6 +442,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
 
 /** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
 const SYMPATHY_WEIGHT = 0.3;
+/** The weight of a caring emoji as evidence of an emotional reaction (a lexicon's "support" weight). */
+const CARING_EMOJI_WEIGHT = 0.3;
 /** What a lone ironic cue costs on respect in a reply that acknowledges nothing: a faint sign, never a finding on its own. */
 const LONE_CUE_COST = 0.12;
 /** What a structural sarcasm cue costs on respect once it counts (the weight of the lexicon's sarcasm groups). */

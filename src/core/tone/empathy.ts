@@ -93,6 +93,9 @@ const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
 /** Words that ask about the person's inner state in a question ("are you coping?"). */
 const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'sleep', 'finding', 'worrying', 'bearing']);
 
+/** Verbs of suggesting a remedy, after which a state word is the remedy ("Have you tried sleeping?", "have you considered resting?"). */
+const TRYING = new Set(['tried', 'try', 'considered', 'consider']);
+
 /** Per-sentence facts, in one reused buffer (analyses never nest): FACTS bytes per sentence (`facts[s * FACTS + ADDRESSED]`, ...). */
 let facts = new Uint8Array(1024);
 /** 0 not read yet, 2 read and not addressed to the reader, 3 addressed (see readSentence). */
@@ -111,7 +114,9 @@ const ECHOES_PROMPT = 6;
 const NAMED_PERSON = 7;
 /** The sentence states a case ("if", "unless", "whenever"): a feeling named there is a case of the advice. */
 const CASE = 8;
-const FACTS = 9;
+/** An affect verb stands before "you" ("it shook you", "weighing on you"): affectsReader may read the sentence. */
+const AFFECTED = 9;
+const FACTS = 10;
 const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [] }) as EmpathyResult;
 
 export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading, advisedOnly?: (sentence: number) => boolean): EmpathyResult {
@@ -136,16 +141,24 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     const sent = t.sentences[s];
     for (let i = sent.firstToken; i < sent.endToken; i++) {
       const f = flags[t.tokens[i]];
-      if (f & YOU) r[s * FACTS + ADDRESSED] = 3;
+      if (f & YOU) {
+        r[s * FACTS + ADDRESSED] = 3;
+        // An affect verb just before "you" (or before "on"/"at" and "you"): what affectsReader reads, only where it may be.
+        if (i > sent.firstToken && (AFFECT_WORDS.has(vocab.word(t.tokens[i - 1])) || (i - 1 > sent.firstToken && AFFECT_PARTICLES.has(vocab.word(t.tokens[i - 1])) && AFFECT_WORDS.has(vocab.word(t.tokens[i - 2]))))) r[s * FACTS + AFFECTED] = 1;
+      }
       if (f & CONDITION) {
-        r[s * FACTS + CONDITIONAL] = 1;
-        if (CASE_WORDS.has(vocab.word(t.tokens[i]))) r[s * FACTS + CASE] = 1;
+        const w = vocab.word(t.tokens[i]);
+        // "you shout because you are exhausted": the reader's own state given as the reason is no condition on the advice
+        // ("because people go quiet out of fear of upsetting you" names someone else's feeling, and stays conditional).
+        if (w !== 'because' || i + 1 >= sent.endToken || vocab.word(t.tokens[i + 1]) !== 'you') r[s * FACTS + CONDITIONAL] = 1;
+        if (CASE_WORDS.has(w)) r[s * FACTS + CASE] = 1;
       }
       if (promptFresh && stampedWord(stamp, t.tokens[i])) r[s * FACTS + ECHOES_PROMPT] = 1;
     }
   };
   let named = 0;
   let echoed = 0;
+  namedAt.length = 0;
   for (const feeling of feelings) {
     const s = t.sentence[feeling.from];
     if (!lex.families[feeling.family]?.distress) continue;
@@ -161,8 +174,10 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // and not right after an article, where it describes a thing ("a blue badge", "a broken wrist", "the lost keys").
     // "what worries you most": a feeling word with the reader as its object names the reader's feeling.
     const after = feeling.from + 1 < t.n && t.sentence[feeling.from + 1] === s ? t.tokens[feeling.from + 1] : -1;
-    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you')) continue;
+    // "I can hear the fear", "I can see the worry": after a verb of perceiving and an article, the word is the feeling perceived.
+    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you' && !hedgedAffect(t, feeling.from)) && !perceivedFeeling(t, feeling.from, before)) continue;
     named |= 1 << feeling.family;
+    namedAt.push(feeling.from);
     if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
     if (before >= 0 && FEELING_FRAMES.has(vocab.word(before))) r[s * FACTS + FRAMED_FEELING] = 1;
     // "sad to hear this", "heartbroken to read that": the speaker's feeling at the news is a reaction to it.
@@ -199,9 +214,21 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       continue;
     }
     // "Oof, what a juggle.", "What a week.": a verbless exclamation about what the person told is the speaker's reaction to it.
-    if (!t.sentences[s].question && exclaimsWhatA(t, s)) {
+    if (!t.sentences[s].question && exclaimsWhatA(t, s, r[s * FACTS + NAMED_PERSON] > 0)) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      continue;
+    }
+    // "I'd like to know how you yourself are coping", "I wonder how you're holding up": a question about the reader's state, put as a statement.
+    if (!t.sentences[s].question && r[s * FACTS + ADDRESSED] === 3 && asksStateIndirectly(t, s)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
+      continue;
+    }
+    // "I can tell the scolding is wearing you down", "it shook you": what acts on the reader's feelings, said of them.
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && r[s * FACTS + AFFECTED] && affectsReader(t, s)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
       continue;
     }
     // "Crying is totally ok", "normal to feel like this": a reaction called acceptable validates it, whatever the formula.
@@ -226,15 +253,21 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       continue;
     }
     // "What's made it feel so hard lately?", "What is it about needles that frightens you most?", "Who's looking out for you in all this?": an open question about the reader's experience.
-    if (t.sentences[s].question && asksExperience(t, s, r[s * FACTS + ADDRESSED] === 3)) {
+    if (t.sentences[s].question && (asksExperience(t, s, r[s * FACTS + ADDRESSED] === 3) || asksHowAreYou(t, s))) {
       extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
+      continue;
+    }
+    // "I'd be furious too", "I would be terrified": the speaker feels it with them, by imagining themselves in it.
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && imaginesSame(t, s)) {
+      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
       continue;
     }
     if (r[s * FACTS + ADDRESSED] !== 3 && !r[s * FACTS + FRAMED_FEELING]) continue;
     const sent = t.sentences[s];
     if (sent.question && r[s * FACTS + ADDRESSED] === 3) {
       let asksState = r[s * FACTS + NAMED_PERSON] > 0;
-      for (let k = sent.firstToken; k < sent.endToken && !asksState; k++) asksState = STATE_WORDS.has(vocab.word(t.tokens[k]));
+      // "Have you tried sleeping?": a state word after "tried" suggests the obvious; it asks nothing about the reader.
+      for (let k = sent.firstToken; k < sent.endToken && !asksState; k++) asksState = STATE_WORDS.has(vocab.word(t.tokens[k])) && !(k > sent.firstToken && TRYING.has(vocab.word(t.tokens[k - 1])));
       if (asksState) extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
     } else if (r[s * FACTS + NAMED_PERSON] && !r[s * FACTS + CONDITIONAL] && !sent.question) {
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: NAMED_INTERPRETATION, category: 'names-feeling' });
@@ -330,10 +363,59 @@ function perceivesHardship(t: WordTable, s: number, named: boolean, end = t.sent
         if (negatedAfter(t, k, end)) return false;
         perceived = true;
         if (named) return true;
-      }
+      } else if (named && k > sent.firstToken && firstPersonPerception(t, k, end, w)) return true;
     } else if (lex.hardship.has(id)) return true;
   }
   return false;
+}
+
+const IMAGINED_LINKS = new Set(['be', 'feel']);
+
+/**
+ * Whether sentence `s` (which names a distress feeling) has the speaker imagining it as their own:
+ * "I would be (so) furious too", "honestly I'd feel the same fear". The sentence opens on "I" (after
+ * discourse words) and "would", with at most one adverb before "be" or "feel". A case ("I would be
+ * worried if ...") is left to the caller.
+ */
+function imaginesSame(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  let k = sent.firstToken;
+  while (k < sent.endToken - 1 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  if (k + 2 >= sent.endToken || vocab.word(t.tokens[k]) !== 'i' || vocab.word(t.tokens[k + 1]) !== 'would') return false;
+  let j = k + 2;
+  if (!IMAGINED_LINKS.has(vocab.word(t.tokens[j])) && j + 1 < sent.endToken) j++;
+  return IMAGINED_LINKS.has(vocab.word(t.tokens[j]));
+}
+
+/** Verbs by which the speaker perceives, in the first person, what the reader feels ("I can hear the fear", "I can tell the worry is ..."). */
+const FIRST_PERSON_PERCEPTION = new Set(['hear', 'see', 'tell', 'sense']);
+/** Verbs by which something shows the speaker what the reader feels ("the replaying tells me how scared you were"). */
+const SHOWING = new Set(['tells', 'told', 'shows', 'showed']);
+const CAN_FORMS = new Set(['can', 'could']);
+/** Verbs after "you" that make it the subject of what is perceived ("I can tell you are", "I can see you have been"). */
+const YOU_STATE_VERBS = new Set(['are', 'were', 'have', 'had', 'feel', 'felt']);
+
+/** Whether the feeling word at `at` is the object of a verb of perceiving, after an article ("hear the fear", "see the worry"). */
+function perceivedFeeling(t: WordTable, at: number, before: number): boolean {
+  const vocab = lexicon().vocab;
+  return before >= 0 && ARTICLES.has(vocab.word(before)) && at >= 2 && t.sentence[at - 2] === t.sentence[at] && FIRST_PERSON_PERCEPTION.has(vocab.word(t.tokens[at - 2]));
+}
+
+/**
+ * Whether token k is the speaker perceiving what the reader feels: "I (can) hear / see / tell /
+ * sense" or "... tells me / shows me". Only with a feeling named in the sentence (the caller's
+ * `named`): "I can see the rash" and "I can tell you the dose" perceive no feeling.
+ */
+function firstPersonPerception(t: WordTable, k: number, end: number, w: string): boolean {
+  const vocab = lexicon().vocab;
+  const from = t.sentences[t.sentence[k]].firstToken;
+  if (SHOWING.has(w)) return k + 1 < end && vocab.word(t.tokens[k + 1]) === 'me';
+  // "I can tell you the dose" informs; "I can tell you're exhausted" perceives.
+  if (!FIRST_PERSON_PERCEPTION.has(w) || (k + 1 < end && vocab.flags[t.tokens[k + 1]] & WORD_YOU && !(k + 2 < end && YOU_STATE_VERBS.has(vocab.word(t.tokens[k + 2]))))) return false;
+  let j = k - 1;
+  if (j > from && CAN_FORMS.has(vocab.word(t.tokens[j]))) j--;
+  return vocab.word(t.tokens[j]) === 'i' && !negatedAfter(t, k, end);
 }
 
 /**
@@ -378,7 +460,7 @@ function mentionsHardship(t: WordTable, s: number, end = t.sentences[s].endToken
 let easyId: number | undefined;
 
 /** Nouns for a stretch of life or a predicament, which a word for hardship before them describes ("very difficult situation", "a rough few weeks"). */
-const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience', 'moment', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'road', 'journey', 'news', 'position', 'spot', 'stretch', 'season', 'phase', 'stage', 'loss', 'few', 'patch', 'ordeal', 'part', 'parts', 'place', 'thing']);
+const SITUATIONS = new Set(['situation', 'time', 'times', 'period', 'experience', 'moment', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'road', 'journey', 'news', 'position', 'spot', 'stretch', 'season', 'phase', 'stage', 'loss', 'few', 'patch', 'ordeal', 'part', 'parts', 'place', 'thing', 'way']);
 
 /**
  * Whether sentence `s` calls the reader's time or situation hard: a word for hardship right before
@@ -419,9 +501,11 @@ function opensOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken)
   const sent = t.sentences[s];
   let k = sent.firstToken;
   // Interjections, discourse words and intensifiers first ("Oh, so hard ...", "ugh really rough").
-  while (k < end && k < sent.firstToken + 4 && (vocab.flags[t.tokens[k]] & (WORD_DISCOURSE | WORD_INTENSIFIER) || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  while (k < end && k < sent.firstToken + 4 && !lex.hardship.has(t.tokens[k]) && (vocab.flags[t.tokens[k]] & (WORD_DISCOURSE | WORD_INTENSIFIER) || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
   if (k >= end || !lex.hardship.has(t.tokens[k])) return false;
   if (k + 1 === end) return true;
+  // "Rough, standing there listening to him.": the word set off by a comma before what the person is living through.
+  if (t.flags[k] & FLAG_PAUSE_AFTER && k + 1 < end && verbForm(vocab.word(t.tokens[k + 1]), 'ing')) return true;
   const next = vocab.word(t.tokens[k + 1]);
   if (next === 'when' || SITUATIONS.has(next)) return true;
   if (next === 'for') return k + 2 < end && (vocab.flags[t.tokens[k + 2]] & WORD_YOU) !== 0;
@@ -436,6 +520,10 @@ function negatedAfter(t: WordTable, k: number, end: number): boolean {
 
 /** Words that may stand between a subject and the word that validates it ("is totally ok", "are completely normal"). */
 const VALIDATION_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'feels', 'seems', 'sounds', 'so', 'very', 'totally', 'completely', 'perfectly', 'entirely', 'quite', 'really', 'absolutely', 'just', 'all', 'only', 'pretty', 'super', 'also', 'too', 'still']);
+/** Verbs that, right before a validating word, report a state ("he feels fine", "she looks okay") rather than allow a feeling. */
+const REPORTING_LINKS = new Set(['feels', 'feel', 'felt', 'looks', 'look', 'looked']);
+/** Validating words that, after such a verb, describe how someone is ("feels fine", "looks okay"). */
+const STATE_REPORTS = new Set(['fine', 'okay', 'ok', 'alright']);
 /** Words after the validating word that introduce what it allows ("okay to cry", "normal that you feel", "fine if you need to vent"). */
 const VALIDATION_OPENERS = new Set(['to', 'that', 'if', 'when', 'for']);
 
@@ -470,6 +558,8 @@ function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number
       j--;
     }
     if (j >= sent.firstToken && k - j <= 4 && vocab.flags[t.tokens[j]] & WORD_NEGATOR) continue;
+    // "He feels fine", "she looks okay": a state reported, not a feeling called acceptable.
+    if (k > sent.firstToken && REPORTING_LINKS.has(vocab.word(t.tokens[k - 1])) && STATE_REPORTS.has(vocab.word(id)) && !(k + 1 < sent.endToken && VALIDATION_OPENERS.has(vocab.word(t.tokens[k + 1])))) continue;
     if (linked && (referentBefore || named) && j >= sent.firstToken) return true;
     if (k + 1 < sent.endToken && VALIDATION_OPENERS.has(vocab.word(t.tokens[k + 1]))) {
       if (named) return true;
@@ -479,8 +569,48 @@ function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number
   return false;
 }
 
-/** Verbs by which something causes a feeling in the reader ("what frightens you most", "what worries you about it"). */
-const AFFECT_VERBS = new Set(['frightens', 'frightened', 'scares', 'scared', 'worries', 'worried', 'upsets', 'upset', 'bothers', 'bothered', 'troubles', 'troubled', 'hurts', 'hurt', 'weighs', 'stresses', 'stressed', 'angers', 'saddens']);
+/** Verbs by which something causes a feeling in the reader ("what frightens you most", "what's been scaring you", "it shook you"), in their -s, -ed and -ing forms. */
+const AFFECT_VERBS = new Set([
+  'frightens', 'frightened', 'frightening', 'scares', 'scared', 'scaring', 'worries', 'worried', 'worrying', 'upsets', 'upset', 'upsetting', 'bothers', 'bothered', 'bothering', 'troubles', 'troubled', 'troubling',
+  'hurts', 'hurt', 'hurting', 'weighs', 'weighing', 'stresses', 'stressed', 'stressing', 'angers', 'angered', 'saddens', 'saddened', 'shook', 'shaken', 'shakes', 'shaking', 'rattled', 'rattles', 'rattling', 'haunts', 'haunted', 'haunting', 'eating', 'gnawing',
+]);
+/** Verbs that wear a person down ("the scolding is wearing you down"): read with "down" or "out" after "you". */
+const WEARING_VERBS = new Set(['wearing', 'wore', 'worn', 'grinding', 'ground', 'tiring', 'dragging']);
+/** Every word affectsReader may start from (the gate read while a sentence's words are read). */
+const AFFECT_WORDS = new Set([...AFFECT_VERBS, ...WEARING_VERBS]);
+/** Words between an affect verb and "you" ("weighing on you", "eating at you"). */
+const AFFECT_PARTICLES = new Set(['on', 'at']);
+/** Words before an affect verb that make it a possibility, a politeness or someone else's concern rather than what the reader lives ("may upset you", "sorry to bother you", "I don't want to scare you", "out of fear of upsetting you"). */
+const AFFECT_HEDGES = new Set(['may', 'might', 'could', 'can', 'will', 'would', 'should', 'to', 'not', 'never', 'of', 'about', 'without', 'avoid', 'stop']);
+
+/**
+ * Whether sentence `s`, a statement, says that something is acting on the reader's feelings: an
+ * affect verb with "you" as its object ("the replaying tells me how much it shook you", "the
+ * scolding is wearing you down", "it's been weighing on you"). Not a possibility, a warning or a
+ * politeness ("it may upset you", "sorry to bother you", "it won't hurt you").
+ */
+function affectsReader(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken + 1; k < sent.endToken; k++) {
+    if (!(vocab.flags[t.tokens[k]] & WORD_YOU) || vocab.word(t.tokens[k]) !== 'you') continue;
+    let v = k - 1;
+    if (v > sent.firstToken && AFFECT_PARTICLES.has(vocab.word(t.tokens[v]))) v--;
+    const w = vocab.word(t.tokens[v]);
+    const wearing = WEARING_VERBS.has(w) && v === k - 1 && k + 1 < sent.endToken && (vocab.word(t.tokens[k + 1]) === 'down' || vocab.word(t.tokens[k + 1]) === 'out');
+    if (!wearing && !AFFECT_VERBS.has(w)) continue;
+    if (!hedgedAffect(t, v)) return true;
+  }
+  return false;
+}
+
+/** Whether the affect verb at `v` is hedged by one of the two words before it ("may upset you", "should worry you", "to scare you", "won't hurt you"). */
+function hedgedAffect(t: WordTable, v: number): boolean {
+  const vocab = lexicon().vocab;
+  const from = t.sentences[t.sentence[v]].firstToken;
+  for (let j = Math.max(from, v - 2); j < v; j++) if (AFFECT_HEDGES.has(vocab.word(t.tokens[j])) || vocab.flags[t.tokens[j]] & WORD_NEGATOR) return true;
+  return false;
+}
 /** Particles between a verb and "for you" ("going on for you", "looking out for you"). */
 const PARTICLES = new Set(['on', 'out', 'up', 'in']);
 
@@ -495,6 +625,68 @@ function experienceFor(t: WordTable, j: number, from: number): boolean {
   return (w.length > 4 && w.endsWith('ing')) || w === 'like' || w === 'there' || lex.hardship.has(t.tokens[k]);
 }
 const WH_OPENERS = new Set(['what', 'how', 'who', 'which']);
+
+/**
+ * Whether statement `s` asks after the reader's state indirectly: the speaker opens it ("I'd like
+ * to know", "I wonder", "I hope", after discourse words or a form of address) and "how" is
+ * followed by "you" and a state word ("how you yourself are coping", "how you're holding up").
+ * Not "Your GP will ask how you are sleeping" (someone else asks).
+ */
+function asksStateIndirectly(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  let k = sent.firstToken;
+  while (k < sent.endToken - 1 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  if (vocab.word(t.tokens[k]) !== 'i') return false;
+  for (let j = k + 1; j < sent.endToken - 2; j++) {
+    if (vocab.word(t.tokens[j]) !== 'how') continue;
+    let you = -1;
+    for (let m = j + 1; m < sent.endToken && m <= j + 3 && you < 0; m++) if (vocab.word(t.tokens[m]) === 'you') you = m;
+    if (you < 0) return false;
+    // The state word with no object of its own ("how you are managing the dose" asks about a practice).
+    for (let m = you + 1; m < sent.endToken && m <= you + 4; m++) if (STATE_WORDS.has(vocab.word(t.tokens[m]))) return !(m + 1 < sent.endToken && DETERMINERS.has(vocab.word(t.tokens[m + 1])));
+    return false;
+  }
+  return false;
+}
+
+const DETERMINERS = new Set(['the', 'a', 'an', 'your', 'his', 'her', 'their', 'my', 'this', 'that', 'these', 'those']);
+
+/** Words that may close "How are you going / travelling ...?" without making it a question for facts ("with it all", "through all this", "at the moment"). */
+const OPEN_CLOSERS = new Set(['with', 'in', 'through', 'it', 'all', 'this', 'that', 'everything', 'things', 'now', 'today', 'lately', 'so', 'far', 'at', 'the', 'moment', 'these', 'days']);
+/** Words that make "with ..." after the verb an open closer ("with it all", not "with the tablets"). */
+const OPEN_OBJECTS = new Set(['all', 'this', 'everything', 'things']);
+
+/**
+ * Whether question `s` is "How are you" with a verb of going on ("How are you travelling with it
+ * all, mate?", "How are you going?", "How are you getting on with everything?"): the question asks
+ * after the reader's experience, unless it goes on to an object ("How are you getting to the
+ * clinic?", "How are you storing it?"). A form of address after a comma may close it.
+ */
+function asksHowAreYou(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  let k = sent.firstToken;
+  while (k < sent.endToken - 1 && vocab.flags[t.tokens[k]] & WORD_DISCOURSE) k++;
+  if (k + 3 > sent.endToken || vocab.word(t.tokens[k]) !== 'how' || vocab.word(t.tokens[k + 1]) !== 'are' || vocab.word(t.tokens[k + 2]) !== 'you') return false;
+  let j = k + 3;
+  // The verb in -ing, if any ("travelling", "going", "getting on"); not one that reports a practice ("taking", "using").
+  let end = sent.endToken;
+  if (end - 1 > j && t.flags[end - 2] & FLAG_PAUSE_AFTER && TRAILING_TAGS.has(vocab.word(t.tokens[end - 1]))) end--;
+  if (j < end) {
+    const w = vocab.word(t.tokens[j]);
+    if (!verbForm(w, 'ing')) return false;
+    j++;
+    if (j < end && vocab.word(t.tokens[j]) === 'on') j++;
+  }
+  let open = j === end;
+  for (; j < end; j++) {
+    const w = vocab.word(t.tokens[j]);
+    if (!OPEN_CLOSERS.has(w)) return false;
+    if (OPEN_OBJECTS.has(w) || w === 'moment' || w === 'lately' || w === 'far' || w === 'days') open = true;
+  }
+  return open;
+}
 
 /**
  * Whether question `s` is an open question about the reader's experience: it opens with what, how
@@ -523,7 +715,7 @@ function asksExperience(t: WordTable, s: number, addressed: boolean): boolean {
 }
 
 /** Whether sentence `s` is a short verbless exclamation opening on "what a": "Oof, what a juggle.", "What a week." (praise of a question or an idea is not read). */
-function exclaimsWhatA(t: WordTable, s: number): boolean {
+function exclaimsWhatA(t: WordTable, s: number, namedFeeling: boolean): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
   const sent = t.sentences[s];
@@ -539,21 +731,30 @@ function exclaimsWhatA(t: WordTable, s: number): boolean {
   const article = vocab.word(t.tokens[k + 1]);
   if (article !== 'a' && article !== 'an') return false;
   // One to three words after the article, none of them praise ("What a great question.") or "you" ("What a week you've had" is listed).
+  // A feeling named right after the article ("What a fright to be living with every night.", "what a worry for you") is the reaction, whatever follows.
+  const feelingNoun = namedFeeling && k + 2 < sent.endToken && !lex.irony.praise.has(t.tokens[k + 2]) && (feelingWordAt(t, k + 2) || (k + 3 < sent.endToken && feelingWordAt(t, k + 3)));
   const rest = sent.endToken - (k + 2);
-  if (rest < 1 || rest > 3) return false;
+  if (rest < 1 || (rest > 3 && !feelingNoun)) return false;
   // Nor a complement ("What a time to ask.", "What a day for it.", "What a load of nonsense."): a bare noun phrase only.
   for (let j = k + 2; j < sent.endToken; j++) {
     const w = vocab.word(t.tokens[j]);
-    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || vocab.flags[t.tokens[j]] & WORD_YOU || BELITTLING.has(w) || COMPLEMENTS.has(w)) return false;
+    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || BELITTLING.has(w)) return false;
+    if (!feelingNoun && (vocab.flags[t.tokens[j]] & WORD_YOU || COMPLEMENTS.has(w))) return false;
   }
   return true;
+}
+
+/** First tokens of the feeling words the current analysis reads as the person's (a scratch reused between calls, as `facts`). */
+const namedAt: number[] = [];
+function feelingWordAt(_t: WordTable, k: number): boolean {
+  return namedAt.includes(k);
 }
 
 /** Words that open a complement after "what a" + noun. */
 const COMPLEMENTS = new Set(['to', 'for', 'of', 'with', 'at', 'in', 'on', 'about', 'that', 'which']);
 
 /** Nouns that make "what a ..." belittle what the person told ("what a drama", "what a fuss"; dismissive in respect.json), not react to it. */
-const BELITTLING = new Set(['drama', 'fuss', 'palaver', 'performance', 'carry', 'carry-on', 'production', 'circus', 'song', 'to-do', 'hoo-ha', 'kerfuffle']);
+const BELITTLING = new Set(['scandal', 'drama', 'fuss', 'palaver', 'performance', 'carry', 'carry-on', 'production', 'circus', 'song', 'to-do', 'hoo-ha', 'kerfuffle']);
 
 let senseId: number | undefined;
 const MAKE_FORMS = new Set(['make', 'makes', 'made', 'making']);

@@ -50,6 +50,24 @@ function isFirstPerson(lex: Lexicon, id: number): boolean {
   return id < lex.irony.person.length && lex.irony.person[id] !== 0;
 }
 
+/** Emoji read as signs: 🙄 😒 (contempt, a sign alone), 🙃 👏 💅 🤦 (ironic cues that need a second sign), 😢 😞 😔 💔 🥺 🫂 🤗 ❤ (caring). */
+const SIGN_EMOJI = /\u{1F644}|\u{1F612}|\u{1F643}|\u{1F44F}|\u{1F485}|\u{1F926}|\u{1F622}|\u{1F61E}|\u{1F614}|\u{1F494}|\u{1F97A}|\u{1FAC2}|\u{1F917}|\u{2764}/gu;
+const CONTEMPT_EMOJI = ['\u{1F644}', '\u{1F612}'];
+const CARING_EMOJI = ['\u{1F622}', '\u{1F61E}', '\u{1F614}', '\u{1F494}', '\u{1F97A}', '\u{1FAC2}', '\u{1F917}', '\u{2764}'];
+
+/** The last token of segment `seg` that starts before `offset` (the word an emoji follows), else the segment's first token; -1 if it has none. */
+function tokenBefore(t: WordTable, seg: number, offset: number): number {
+  let found = -1;
+  for (const sent of t.sentences) {
+    if (sent.seg !== seg) continue;
+    for (let k = sent.firstToken; k < sent.endToken; k++) {
+      if (found < 0 || t.start[k] < offset) found = k;
+      else return found;
+    }
+  }
+  return found;
+}
+
 /** Longest sentence (written words) read as words handed back, and as a curt answer. */
 const ECHO_WORDS = 8;
 const ANSWER_WORDS = 4;
@@ -375,7 +393,7 @@ function drawnOutAt(lex: Lexicon, t: WordTable, k: number): number {
  * is the latest reading (its words are needed for echoes), enables the shapes that hand the
  * person's words back.
  */
-export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, report: (from: number, to: number, category: string, paired: boolean) => void): void {
+export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, report: (from: number, to: number, category: string, paired: boolean) => void, caring?: (token: number) => void): void {
   const sentences = t.sentences;
   const onCue = (from: number, to: number) => report(from, to, 'sarcasm', true);
   // Dismissal by its shapes: a sweeping generalisation or deference to someone else's word (paired), a tautology (a sign alone).
@@ -433,6 +451,19 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     const before = text.charCodeAt(t.start[k] - 1);
     const after = text.charCodeAt(t.end[k]);
     if ((before === STAR && after === STAR) || (before === UNDERSCORE && after === UNDERSCORE)) onCue(k, k + 1);
+  }
+  // Emoji that say what the words do not, in any voice: an eye roll (or an unamused face) is contempt, a sign alone;
+  // an upside-down face, applause, nails or a facepalm are ironic only beside a second sign ("Stop it today, what could happen 🙃", but "Well done 👏").
+  // A sad face, a broken heart, a hug or a heart is the speaker's reaction (`caring`; a put-down on the same word settles it: "boo hoo 😢").
+  for (let seg = 0; seg < segments.length; seg++) {
+    const text = segments[seg];
+    SIGN_EMOJI.lastIndex = 0;
+    for (let m = SIGN_EMOJI.exec(text); m; m = SIGN_EMOJI.exec(text)) {
+      const k = tokenBefore(t, seg, m.index);
+      if (k < 0) continue;
+      if (!CARING_EMOJI.includes(m[0])) report(k, k + 1, 'sarcasm', !CONTEMPT_EMOJI.includes(m[0]));
+      else caring?.(k);
+    }
   }
   const fresh = prompt && prompt.generation === lex.vocab.generation ? prompt : undefined;
   for (let s = 0; s < sentences.length; s++) {
