@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LexiconEntry } from '../../src/core/tone/lexicon';
-import { NO_NODE, TrieStore } from '../../src/core/tone/trie';
+import { lexicon, LexiconEntry } from '../../src/core/tone/lexicon';
+import { NO_NODE, tries, TrieStore } from '../../src/core/tone/trie';
 
 test('the flat trie store finds every edge it made, through table growth, and no other', () => {
   const store = new TrieStore();
@@ -53,4 +53,13 @@ test('nodes with the same entries share one frozen list; different lists stay ap
   assert.deepEqual(store.entries[nodes[4]], [a, b]);
   assert.equal(store.entries[nodes[5]], undefined);
   assert.ok(Object.isFrozen(store.entries[nodes[0]]));
+});
+
+test('the lexicon stays compact: a pattern whose alternatives multiply out belongs in a word class', () => {
+  // Every checking thread holds the tries (the CLI runs two or more). Two patterns of the fifth
+  // tone round (46 verbs × 5 × 5 × 9 objects, and 5 × 5 × 7 × 10 × 28) doubled them from 189k
+  // to 388k nodes and took the CLI's check of the 100k-pair bench file from 340 to 417 MB; their
+  // long lists are word classes now (@affects, @composure, @hardtograsp).
+  lexicon();
+  assert.ok(tries.nodeCount < 250_000, `${tries.nodeCount} trie nodes`);
 });

@@ -594,14 +594,14 @@ function build(): Lexicon {
   const cues = newTrie();
   const derivedSituational: string[] = [];
   const { families, feeling } = addEmotions(vocab, phrases, cues, derivedSituational);
-  const classes = compileClasses(vocab, { ...empathyData.classes, feeling });
+  const classes = compileClasses(vocab, { ...empathyData.classes, ...respectData.classes, feeling });
   addGroups(vocab, phrases, empathyData.blocks.map((b) => ({ ...b, weight: 0 })), () => 'block', classes, { blocks: 1 << KIND_BIT.empathy });
   addGroups(vocab, phrases, empathyData.groups, () => 'empathy', classes);
   addGroups(vocab, phrases, politenessData.groups, (g) => (g.category === 'blame' ? 'blame' : g.category === 'gratitude' ? 'gratitude' : 'softener'));
   addGroups(vocab, phrases, prescriptiveData.blocks.map((b) => ({ ...b, weight: 0 })), () => 'block', classes, { blocks: 1 << KIND_BIT.prescriptive });
   addGroups(vocab, phrases, respectData.blocks.map((b) => ({ ...b, weight: 0 })), () => 'block', classes, { blocks: (1 << KIND_BIT.respect) | (1 << KIND_BIT.prescriptive) | (1 << KIND_BIT.blame) });
   addGroups(vocab, phrases, prescriptiveData.groups, () => 'prescriptive');
-  addGroups(vocab, phrases, respectData.groups, () => 'respect');
+  addGroups(vocab, phrases, respectData.groups, () => 'respect', classes);
   for (const j of jargonData.terms) addPhrase(vocab, phrases, j.term, { kind: 'jargon', category: 'jargon', weight: 1, plain: j.plain });
 
 
