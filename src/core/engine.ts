@@ -488,8 +488,6 @@ export class DatasetModel {
    * ('shifted'); or only the edited lines patched (tests and the bench read it).
    */
   lastSummaryKind: 'full' | 'merged' | 'shifted' | 'spliced' | 'patched' = 'full';
-  /** Some line's facts lost their candidates' text to the dataset run (see count). */
-  private candidatesTaken = false;
   /** Lines [0, countedTo) are placed and counted into the dataset run before the first summary (see countChecked); -1 once lines moved. */
   private countedTo = 0;
 
@@ -561,8 +559,17 @@ export class DatasetModel {
     if (facts && (facts.so !== undefined || facts.ro !== undefined)) {
       facts.so = undefined;
       facts.ro = undefined;
-      this.candidatesTaken = true;
     }
+  }
+
+  /**
+   * A new dataset run, which counts every record in again. The facts' candidate texts that an
+   * earlier run took (see count) are not needed: the run is only ever dropped with the facts
+   * themselves (new lines, or dropResults).
+   */
+  private startRun(rules: readonly DatasetRule[], format: FormatId | undefined): DatasetRun {
+    for (const l of this.lines) l.entry = undefined;
+    return (this.dataset = new DatasetRun(rules, { config: this.pipeline.config, format }));
   }
 
   /** Drops a line's format-dependent results (and counts its record out of the dataset rules). */
@@ -671,12 +678,11 @@ export class DatasetModel {
     const rules = this.settings.datasetRules;
     if (!rules?.length || this.last || this.countedTo < 0) return;
     const config = this.pipeline.config;
-    if (!this.dataset) {
-      this.dataset = new DatasetRun(rules, { config, format: this.detected });
-      for (const l of this.lines) l.entry = undefined;
+    let dataset = this.dataset;
+    if (!dataset) {
+      dataset = this.startRun(rules, this.detected);
       this.countedTo = 0;
     }
-    const dataset = this.dataset;
     const added: RecordEntry[] = [];
     let i = this.countedTo;
     for (; i < this.lines.length; i++) {
@@ -728,16 +734,7 @@ export class DatasetModel {
     const format = this.updateFormat();
     const config = this.pipeline.config;
     const rules = this.settings.datasetRules;
-    if (rules?.length && !this.dataset) {
-      // A new run counts every record in again (with its candidates: lines whose candidates a
-      // run already took are checked again).
-      for (const l of this.lines) {
-        l.entry = undefined;
-        if (this.candidatesTaken) this.forget(l);
-      }
-      this.candidatesTaken = false;
-      this.dataset = new DatasetRun(rules, { config, format });
-    }
+    if (rules?.length && !this.dataset) this.startRun(rules, format);
     const dataset = rules?.length ? this.dataset : undefined;
     const placed: Finding[][] = new Array(this.lines.length);
     const t = newTally(this.lines.length);

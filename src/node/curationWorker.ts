@@ -23,26 +23,14 @@ interface Doc {
 
 const docs = new Map<string, Doc>();
 
-/**
- * The host's end: the IPC channel of the process the extension starts (`startProcess`, see
- * curationClient.ts). Without one there is nothing to serve.
- */
-const channel = channelToHost();
-
-function channelToHost(): { send(message: FromCurationWorker): void; listen(handle: (message: ToCurationWorker) => void): void } {
-  if (!process.send) throw new Error('curationWorker runs in a process started with an IPC channel (see startProcess)');
-  // The host went away (the editor closed or its extension host crashed): nothing is left to do.
-  process.on('disconnect', () => process.exit(0));
-  return {
-    send: (m) => {
-      process.send!(m);
-    },
-    listen: (handle) => process.on('message', handle as (m: unknown) => void),
-  };
-}
+// The host's end is the IPC channel of the process the extension starts (`startProcess`, see
+// curationClient.ts). When the host goes away (the editor closed, its extension host crashed)
+// nothing is left to do.
+if (!process.send) throw new Error('curationWorker runs in a process started with an IPC channel (see startProcess)');
+process.on('disconnect', () => process.exit(0));
 
 function send(message: FromCurationWorker): void {
-  channel.send(message);
+  process.send!(message);
 }
 
 /** The last check's findings as they sit in the document now. */
@@ -69,7 +57,7 @@ function answer(d: Doc, query: FindingsQuery): { findings: Finding[]; lines: num
  * edit must not reach a model whose lines are being checked elsewhere.
  */
 let queue: Promise<void> = Promise.resolve();
-channel.listen((message) => {
+process.on('message', (message: ToCurationWorker) => {
   queue = queue.then(() => handle(message)).catch((err: Error) => console.error(`curation worker: ${err.stack ?? err.message}`));
 });
 
