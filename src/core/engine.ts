@@ -162,8 +162,6 @@ class RecordPipeline {
  */
 export class DatasetRun {
   private accumulators: (DatasetAccumulator | undefined)[];
-  /** Each finding a rule returned with the rule settings applied (null: its rule is off). */
-  private settled = new WeakMap<Finding, Finding | null>();
 
   constructor(
     private rules: readonly DatasetRule[],
@@ -192,20 +190,30 @@ export class DatasetRun {
     return { findings, folded: this.folded(lists) };
   }
 
-  /** Each rule's findings with the config's rule settings applied (see findingLists). */
+  /**
+   * Each rule's findings with the config's rule settings applied (see findingLists): a severity
+   * set for a rule's code is written into the rule's own finding objects, and findings of a rule
+   * turned off are left out. In place, not copied: the running rules move their findings to other
+   * lines when lines are inserted or removed above them, and a copy would stay on the old line;
+   * the same objects also come back call after call, as listDelta expects. The config is the
+   * run's for good (a new config starts a new run), so a finding's severity never changes back.
+   */
   settledLists(ordered: readonly RecordEntry[], moved = true): readonly (readonly Finding[])[] {
-    const config = this.ctx.config;
-    if (!Object.keys(config.rules).length) return this.findingLists(ordered, moved);
-    // The same settled object for the same finding, call after call: a rule that hands back most
-    // of its findings unchanged gives the editor's summary the same objects (see listDelta).
-    return this.findingLists(ordered, moved).map((list) => {
-      const out: Finding[] = [];
-      for (const f of list) {
-        let settled = this.settled.get(f);
-        if (settled === undefined) this.settled.set(f, (settled = settledFinding(f, config) ?? null));
-        if (settled) out.push(settled);
+    const lists = this.findingLists(ordered, moved);
+    const rules = this.ctx.config.rules;
+    if (!Object.keys(rules).length) return lists;
+    return lists.map((list) => {
+      let out: Finding[] | undefined;
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i];
+        const severity = rules[f.code]?.severity;
+        if (severity === 'off') out ??= list.slice(0, i);
+        else {
+          if (severity && severity !== f.severity) f.severity = severity;
+          out?.push(f);
+        }
       }
-      return out;
+      return out ?? list;
     });
   }
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_CONFIG } from '../../src/core/config';
+import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
 import { CheckSummary, checkText, DatasetModel, sortFindings } from '../../src/core/engine';
 import { CodeCounts, compareFindings, Finding, Severity } from '../../src/core/findings';
@@ -50,8 +50,8 @@ type Splice = { at: number; remove: number; insert: string[] };
  * to an editor model, and checks after each that the model reports exactly what a fresh check of
  * the same text reports; `seen` is called with the model and that fresh summary.
  */
-function editAndCompare(initial: string[], edits: ((lines: string[]) => Splice)[], seen: (model: DatasetModel, fresh: CheckSummary) => void): void {
-  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules };
+function editAndCompare(initial: string[], edits: ((lines: string[]) => Splice)[], seen: (model: DatasetModel, fresh: CheckSummary) => void, config: CuratorConfig = DEFAULT_CONFIG): void {
+  const settings = { config, recordRules, datasetRules };
   const model = new DatasetModel(settings);
   const lines = [...initial];
   model.setLines([...lines]);
@@ -60,14 +60,14 @@ function editAndCompare(initial: string[], edits: ((lines: string[]) => Splice)[
     const { at, remove, insert } = edit(lines);
     lines.splice(at, remove, ...insert);
     model.splice(at, remove, [...insert]);
-    seen(model, summaryMatchesFresh(model, lines));
+    seen(model, summaryMatchesFresh(model, lines, config));
   }
 }
 
 /** Asserts that the model's next summary is what a fresh check of `lines` reports, counts included; returns that fresh summary. */
-function summaryMatchesFresh(model: DatasetModel, lines: readonly string[]): CheckSummary {
+function summaryMatchesFresh(model: DatasetModel, lines: readonly string[], config: CuratorConfig = DEFAULT_CONFIG): CheckSummary {
   const incremental = model.summary();
-  const fresh = checkText(lines.join('\n'), { config: DEFAULT_CONFIG, recordRules, datasetRules });
+  const fresh = checkText(lines.join('\n'), { config, recordRules, datasetRules });
   assert.equal(incremental.records, fresh.records);
   assert.deepEqual(incremental.findings, fresh.findings);
   // The counts kept up to date from summary to summary are those of the findings.
@@ -95,6 +95,24 @@ test('after any sequence of edits the model reports exactly what a fresh check r
   // Lines inserted and removed: the findings of the other lines were moved in place (and the
   // fallbacks were taken too).
   assert.ok(kinds.has('shifted') && kinds.has('merged') && kinds.has('full'), [...kinds].join(' '));
+});
+
+test('with rule settings that change dataset findings\' severities, edits that move lines report exactly what a fresh check reports', () => {
+  // A severity set in the config used to give the editor a copy of each dataset finding, which
+  // stayed on its old line when lines were inserted or removed above it.
+  // Record codes too (placed with their settings applied, moved with their lines).
+  const codes = ['dataset-duplicate-record', 'dataset-duplicate-prompt', 'dataset-shortcut', 'dataset-shortcut-record', 'dataset-tone-unseparated', 'dataset-length-bias', 'pair-inverted', 'tone-prescriptive'];
+  const severities: Severity[] = ['error', 'hint', 'warning', 'info', 'error', 'hint', 'hint', 'error'];
+  const config: CuratorConfig = { ...DEFAULT_CONFIG, rules: Object.fromEntries(codes.map((code, i) => [code, { severity: severities[i] }])) };
+  const kinds = new Set<string>();
+  fc.assert(
+    fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (initial, edits) => {
+      const splices = edits.map((e) => (lines: string[]): Splice => ({ at: e.at % (lines.length + 1), remove: e.remove, insert: e.insert }));
+      editAndCompare(initial, splices, (model) => kinds.add(model.lastSummaryKind), config);
+    }),
+    { numRuns: 30 },
+  );
+  assert.ok(kinds.has('shifted'), [...kinds].join(' '));
 });
 
 test('several edits between two summaries (typing faster than the checks) report exactly what a fresh check reports', () => {
