@@ -26,6 +26,8 @@ const problemMatcherPlugin = {
   },
 };
 
+const { asciiOutputPlugin } = require('./scripts/ascii-output');
+
 const pkg = require('./package.json');
 
 /**
@@ -96,6 +98,8 @@ async function main() {
         // jsonc-parser's UMD entry hides its modules behind a dynamic require: take the ESM one.
         mainFields: ['module', 'main'],
         banner: e.banner ? { js: e.banner } : undefined,
+        metafile: true,
+        plugins: [...common.plugins, asciiOutputPlugin],
       }),
     );
   }

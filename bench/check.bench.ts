@@ -19,7 +19,9 @@ import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CURATION_PROCESS_ENV } from '../src/node/workers';
+import { CURATION_PROCESS_ENV, CURATION_PROCESS_FLAGS } from '../src/node/workers';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { asciiOutputPlugin } = require('../scripts/ascii-output') as { asciiOutputPlugin: esbuild.Plugin };
 import { writeBenchFile } from './generate';
 
 const args = process.argv.slice(2);
@@ -50,15 +52,19 @@ async function main(): Promise<void> {
     outExtension: { '.js': '.cjs' },
     mainFields: ['module', 'main'],
     logLevel: 'error',
+    // As the product's bundles (see esbuild.js): ASCII source text, half the memory in each isolate.
+    metafile: true,
+    plugins: [asciiOutputPlugin],
   });
   fs.renameSync(path.join(dir, 'checkWorker.cjs'), path.join(dir, 'checkWorker.js'));
   console.log(`harness bundled in ${Math.round(performance.now() - t)} ms`);
 
   const results: Record<string, Record<string, number | string>> = {};
   for (const phase of phases) {
-    // The editor model's phases run in an environment like the curation process's (its heap flag is set in the harness).
-    const env = phase.startsWith('model') ? { ...process.env, ...CURATION_PROCESS_ENV } : process.env;
-    const run = spawnSync(process.execPath, ['--max-old-space-size=4096', harness, phase, file], { encoding: 'utf8', env });
+    // The editor model's phases run in a process set up as the curation process is: its V8 flags and environment.
+    const model = phase.startsWith('model');
+    const env = model ? { ...process.env, ...CURATION_PROCESS_ENV } : process.env;
+    const run = spawnSync(process.execPath, ['--max-old-space-size=4096', ...(model ? CURATION_PROCESS_FLAGS : []), harness, phase, file], { encoding: 'utf8', env });
     if (run.status !== 0) {
       console.error(`${phase} failed:\n${run.stderr}`);
       process.exitCode = 1;
