@@ -31,6 +31,22 @@ test('contractions expand to the long form, both halves keeping the written span
   assert.equal(t.sentences.length, 2);
 });
 
+test('"no." ends its sentence after an interjection or other words before a capital, and stays the number sign before a number or a lower-case word', () => {
+  const vocab = lexicon().vocab;
+  const sentences = (text: string) => scanWords(vocab, [text]).sentences.map((s) => text.slice(s.start, s.end));
+  assert.deepEqual(sentences('Oh no. Ring the pharmacist today.'), ['Oh no.', 'Ring the pharmacist today.']);
+  assert.deepEqual(sentences('oh no. ring the pharmacist today'), ['oh no.', 'ring the pharmacist today']);
+  assert.deepEqual(sentences('Usually, no. Counsellors keep it private.'), ['Usually, no.', 'Counsellors keep it private.']);
+  assert.deepEqual(sentences('He lives at No. 5 Park Road.'), ['He lives at No. 5 Park Road.']);
+  assert.deepEqual(sentences('Write down the no. of doses you missed.'), ['Write down the no. of doses you missed.']);
+  assert.deepEqual(sentences('No. 10 is the one to ring.'), ['No. 10 is the one to ring.']);
+  // An opening "No." before a capital is read with what follows, as before (a bare "No." opening an order is its own reading).
+  assert.deepEqual(sentences('No. Read the label.'), ['No. Read the label.']);
+  assert.deepEqual(sentences('Dr. Patel will see you.'), ['Dr. Patel will see you.']);
+  // "Oh no." before advice is now read as the speaker's reaction.
+  assert.ok(analyzeTone(['Oh no. Ring the pharmacist and tell them which dose you took.']).matches.some((m) => m.kind === 'empathy'));
+});
+
 test('each axis responds to its own evidence', () => {
   const neutral = analyzeTone(['A shower chair and a grab rail can make bathing safer for older people at home.']).scores;
   assert.ok(analyzeTone(['That sounds really hard, and it makes sense you feel worn out.']).scores.empathy > neutral.empathy + 0.3);

@@ -223,3 +223,44 @@ test('sixth round: emoji as signs in any voice (an eye roll is contempt; an upsi
     assert.deepEqual(putDowns(text), [], text);
   }
 });
+
+test('seventh round: sarcasm takes back the kindness it borrows; sincere sympathy and praise keep theirs', () => {
+  const read = (text: string, prompt?: string) => analyzeTone([text], undefined, prompt === undefined ? undefined : readPrompt([prompt]));
+  const kindWords = (text: string, prompt?: string) => read(text, prompt).matches.filter((m) => m.kind === 'empathy' || m.kind === 'softener' || m.kind === 'gratitude').map((m) => text.slice(m.start, m.end));
+  // Mock praise beside the praise it mocks, a mock deference read as a reflection of the reader, mock sympathy to someone who told of no distress: no credit.
+  const trivial = 'I keep forgetting to read the label on my tablets.';
+  for (const [text, prompt] of [
+    ['Good on ya, mate, really nailing it. Three years of starting on Monday.', trivial],
+    ['A whole team signed him off, but you have seen the stairs, so you would know best.', 'They sent my dad home but I think it was too early.'],
+    ['Oh you poor thing, how awful for you to have to read a label.', trivial],
+    ['Aw, you poor love, having to read all those tiny words.', 'My neighbour\'s dog barks sometimes in the morning.'],
+    // Delight at someone's distress.
+    ["I'm delighted to hear your back is keeping you so busy.", "My back has been in agony for weeks and I'm scared it's something serious."],
+  ] as const) {
+    assert.deepEqual(kindWords(text, prompt), [], text);
+  }
+  // Mock sympathy does not outscore a plain kind answer to the same person.
+  const plain = read('Reading the label each time helps, and the pharmacist can print a larger one for you.', trivial).scores.tone;
+  assert.ok(read('Oh you poor thing, how awful for you to have to read a label.', trivial).scores.tone < plain);
+  // Sincere: sympathy to someone in distress (and with no prompt known), sympathy beside an acknowledgement elsewhere, delight at good news,
+  // praise beside warmth, plain kind answers that say "oh" or "poor".
+  const grief = 'My mum died last night and I cannot stop crying.';
+  for (const [text, prompt] of [
+    ['Oh, you poor love, that is a terrible shock.', grief],
+    ['You poor thing. Is there someone who can be with you tonight?', grief],
+    ['You poor thing, what a night.', undefined],
+    ['Oh you poor thing. That sounds awful, and it makes sense you are worn out.', trivial],
+    ["I'm delighted to hear the scan was clear. Enjoy the evening.", 'Good news, my scan was clear!'],
+    ['Such dedication. She is so lucky to have you, and I hope you get a break soon.', undefined],
+    ['Well done, you finally got through to them after all those calls.', undefined],
+    ['Oh, that sounds exhausting. Poor sleep makes everything harder.', 'I have not slept properly in weeks and I am exhausted.'],
+    ['The poor man must have had a fright. A falls assessment from his GP can help.', 'My dad had a fall yesterday and I am so worried about him.'],
+  ] as const) {
+    assert.notDeepEqual(kindWords(text, prompt), [], text);
+  }
+  // A reflection of the person's own words is no mock praise: it takes nothing back ("An hour ago, and you're still in the car park.").
+  const shaking = "Got told an hour ago and I'm sat in the car park and can't stop shaking.";
+  assert.ok(read("An hour ago, and you're still sitting in the car park. Is there someone who can come and be with you?", shaking).scores.empathy > 0.4);
+  // "if you don't mind me asking" is courtesy, not mock patience.
+  assert.deepEqual(putDowns("What was that time like for you, if you don't mind me asking?"), []);
+});

@@ -88,6 +88,15 @@ function sentenceScratch(n: number): Uint8Array {
 /** Respect categories that also cool the empathy axis (a put-down is the opposite of acknowledgement), with what each costs it. */
 const COLD_CATEGORIES: Record<string, number> = { dismissive: 0.2, callous: 0.2, minimising: 0.15, sarcasm: 0.15, condescension: 0.1, insult: 0.15, shrug: 0.1, profanity: 0.05 };
 
+/** A put-down with its token range; `paired` marks the ironic cues that need a second sign, `inverts` the mock praise, thanks or sympathy whose sentence's kind words are not kindness. */
+interface PutDown {
+  match: ToneMatch;
+  from: number;
+  to: number;
+  paired: boolean;
+  inverts: boolean;
+}
+
 function hasPutDown(matches: readonly ToneMatch[]): boolean {
   for (const m of matches) if (m.kind === 'respect' && PUT_DOWNS.has(m.category)) return true;
   return false;
@@ -100,7 +109,7 @@ function hasPutDown(matches: readonly ToneMatch[]): boolean {
  * Drops the others, and the put-downs that a warm reply already dropped (`unlessWarm`), from
  * `putDowns`; returns the tokens dropped.
  */
-function settlePutDowns(putDowns: { match: ToneMatch; from: number; to: number; paired: boolean }[], matches: ToneMatch[], ordering: Uint8Array, sentenceOf: Int32Array): number {
+function settlePutDowns(putDowns: PutDown[], matches: ToneMatch[], ordering: Uint8Array, sentenceOf: Int32Array): number {
   let pairedCount = 0;
   let others = 0;
   for (let k = putDowns.length - 1; k >= 0; k--) {
@@ -155,6 +164,80 @@ function acknowledgedNear(words: WordTable, evidence: readonly EmpathyEvidence[]
   return false;
 }
 
+/** The empathy category of pity and sorrow for the person ("I'm sorry", "you poor thing"). */
+const SYMPATHY = 'sympathy';
+
+/** A zeroed byte per sentence for the sentences that carry sarcasm (allocated when a reply has any). */
+let mockingBytes = new Uint8Array(64);
+
+/**
+ * Sarcasm takes back the kindness it borrows: a reader takes ironic praise or sympathy for its
+ * opposite ("Good on ya, mate, really nailing it.", "You've seen the stairs, so you'd know best.").
+ * In each sentence that carries mock praise, thanks or sympathy (`sarcastic`: those put-downs
+ * before they were settled; `counted`: those that still count), the empathy evidence, softeners
+ * and thanks are dropped from `matches` and the evidence lists, and the caller reads no
+ * acknowledgement from the sentence's shape. A lone cue can be sincere, so it takes nothing back
+ * beside an acknowledgement in a sentence without a cue ("Such dedication. She's so lucky to have
+ * you."). Words that are at once the cue and the sympathy ("Oh you poor thing") are read by what the
+ * person told: meant for someone in distress, mock for someone who shows none; words that are at
+ * once the cue and other kindness ("delighted to hear") the other way round (delight at good news
+ * is meant, at someone's distress it is mock). With no prompt they stay sincere. Returns the marks
+ * per sentence (non-zero: its kindness taken back), or undefined.
+ */
+function takeBackKindness(words: WordTable, sarcastic: readonly PutDown[], counted: readonly PutDown[], evidence: EmpathyEvidence[], evidenceMatch: ToneMatch[], matches: ToneMatch[], prompt: PromptReading | undefined): Uint8Array | undefined {
+  const n = words.sentences.length;
+  if (mockingBytes.length < n) mockingBytes = new Uint8Array(Math.max(n, 2 * mockingBytes.length));
+  const marks = mockingBytes;
+  marks.fill(0, 0, n);
+  // 2: sarcasm that counts; 1: a lone cue; 3: only lone cues whose own words are the sympathy ("you poor thing").
+  const fits = !prompt || prompt.distress;
+  let lone = false;
+  for (const p of sarcastic) {
+    const s = words.sentence[p.from];
+    if (counted.includes(p)) {
+      marks[s] = 2;
+      continue;
+    }
+    const doubled = evidence.find((e) => e.from < p.to && p.from < e.to);
+    // Other kindness (delight, praise) fits someone who told of no distress ("delighted to hear the scan was clear").
+    if (doubled && doubled.category !== SYMPATHY && !(prompt && prompt.distress)) continue;
+    lone = true;
+    if (marks[s] === 0) marks[s] = doubled && doubled.category === SYMPATHY ? 3 : 1;
+    else if (marks[s] === 3 && !doubled) marks[s] = 1;
+  }
+  // A lone cue beside an acknowledgement said elsewhere is sincere ("Such dedication. She's so lucky to have you.").
+  const sincere = lone && evidence.some((e) => e.mechanism !== 'explorations' && marks[words.sentence[e.from]] === 0);
+  for (let s = 0; s < n; s++) {
+    if (marks[s] === 1 && sincere) marks[s] = 0;
+    // Words that are at once a cue and the kindness are read by what the person told: sympathy for someone in distress is meant
+    // ("You poor thing, what a night."), the same words to someone who shows none are mock ("Oh you poor thing, having to read a label.").
+    else if (marks[s] === 3) marks[s] = sincere || fits ? 0 : 1;
+  }
+  let any = false;
+  for (let s = 0; s < n && !any; s++) any = marks[s] !== 0;
+  if (!any) return undefined;
+  for (let k = evidence.length - 1; k >= 0; k--) {
+    if (!marks[words.sentence[evidence[k].from]]) continue;
+    matches.splice(matches.indexOf(evidenceMatch[k]), 1);
+    evidence.splice(k, 1);
+    evidenceMatch.splice(k, 1);
+  }
+  for (let k = matches.length - 1; k >= 0; k--) {
+    const m = matches[k];
+    if (m.kind !== 'softener' && m.kind !== 'gratitude') continue;
+    const s = sentenceAt(words, m);
+    if (s >= 0 && marks[s]) matches.splice(k, 1);
+  }
+  return marks;
+}
+
+/** The sentence a match starts in (-1 if none). */
+function sentenceAt(words: WordTable, m: ToneSpan): number {
+  const list = words.sentences;
+  for (let s = 0; s < list.length; s++) if (list[s].seg === m.seg && list[s].start <= m.start && m.start < list[s].end) return s;
+  return -1;
+}
+
 function overlaps(a: ToneMatch, b: ToneMatch): boolean {
   return a.seg === b.seg && a.start < b.end && b.start < a.end;
 }
@@ -198,7 +281,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   // Matches that count only in a reply without warmth (decided once every phrase is known); rare, so allocated only when met.
   let conditional: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
   // Put-downs with their token ranges (rare: allocated when met); `paired` marks the ironic cues that need a second sign.
-  let putDowns: { match: ToneMatch; from: number; to: number; paired: boolean }[] | undefined;
+  let putDowns: PutDown[] | undefined;
   // Put-downs that are a lone interjection ("Oof.", "Wow, ...", "Damn, ..."): a reaction, mocking or cold only when no acknowledgement follows it.
   let loneCue = false;
   let interjected: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
@@ -250,19 +333,21 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       evidenceMatch.push(m);
     }
     // A lone interjection put-down ("Oof.", "Wow, ...", "Damn, ...") is a reaction: cold or mocking only in a reply with no warmth in it ("Oof. That's a heavy one.").
+    let reaction = false;
     if (entry.unlessWarm) (conditional ??= []).push({ match: m, tokens: to - from, sentence: words.sentence[from] });
-    else if (kind === 'respect' && loneInterjection(lex, words, from, to)) (interjected ??= []).push({ match: m, tokens: to - from, sentence: words.sentence[from] });
-    if (kind === 'respect') (putDowns ??= []).push({ match: m, from, to, paired: entry.paired === true });
+    else if (kind === 'respect' && (reaction = loneInterjection(lex, words, from, to))) (interjected ??= []).push({ match: m, tokens: to - from, sentence: words.sentence[from] });
+    // Listed sarcasm inverts the kind words beside it; an interjection ("Wow, ...") is a reaction whose sense its sentence decides.
+    if (kind === 'respect') (putDowns ??= []).push({ match: m, from, to, paired: entry.paired === true, inverts: category === 'sarcasm' && !reaction });
     matches.push(m);
   }, WORD_PHRASE_START);
 
   // Sarcasm from its structure (praise before a bad outcome, a question answered curtly, the person's words handed back): each a cue that needs a second sign.
-  findIrony(lex, words, segments, prompt, (from, to, category, paired) => {
+  findIrony(lex, words, segments, prompt, (from, to, category, paired, inverts) => {
     if (masked(mask, from, to) || putDowns?.some((p) => p.from < to && from < p.to)) return;
     const m = spanMatch(words, from, to - 1, 'respect', 'respect', category, -IRONY_WEIGHT);
     disrespectTokens += to - from;
     ordering[words.sentence[from]] = 1;
-    (putDowns ??= []).push({ match: m, from, to, paired });
+    (putDowns ??= []).push({ match: m, from, to, paired, inverts });
     matches.push(m);
   }, (k) => {
     // A caring emoji ("Oh no 😢", "that's so hard 💔"): the speaker's reaction, faint evidence graded like any other.
@@ -294,10 +379,14 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     if (!kept) conditional = undefined;
   }
 
+  // Sentences whose kind words sarcasm takes back (see takeBackKindness).
+  let mocking: Uint8Array | undefined;
   if (putDowns) {
     // A lone ironic cue is dropped as a finding; whether it still costs a little is decided once the reply's warmth is known.
     loneCue = putDowns.length === 1 && putDowns[0].paired;
+    const sarcastic = putDowns.filter((p) => p.inverts && matches.includes(p.match));
     disrespectTokens -= settlePutDowns(putDowns, matches, ordering, words.sentence);
+    if (sarcastic.length) mocking = takeBackKindness(words, sarcastic, putDowns, evidence, evidenceMatch, matches, prompt);
     // A phrase read as a put-down ("What a shock." said of a child who likes chips) is not also sympathy.
     for (let k = evidence.length - 1; k >= 0; k--) {
       const e = evidence[k];
@@ -322,7 +411,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   }
   // A completion's first sentence finishes the prompt's own sentence ("...calm, comfortable and full of dignity"): not an order.
   if (sentenceCount && continuesPrompt(segments[0])) kinds[0] = ORDER_NONE;
-  const isOrder = (s: number) => ordering[s] !== 0;
+  // A sentence that carries sarcasm is read like one that puts the person down: its shape earns no acknowledgement ("you've seen the stairs, so you'd know best").
+  const isOrder = mocking ? (s: number) => ordering[s] !== 0 || mocking[s] !== 0 : (s: number) => ordering[s] !== 0;
   const empathy = scoreEmpathy(words, evidence, feelings, isOrder, prompt, (s) => ordering[s] === 2);
   for (let k = 0; k < evidenceMatch.length; k++) evidenceMatch[k].strength = empathy.strengths[k];
   for (let k = 0; k < empathy.extra.length; k++) {

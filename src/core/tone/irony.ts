@@ -393,15 +393,18 @@ function drawnOutAt(lex: Lexicon, t: WordTable, k: number): number {
  * is the latest reading (its words are needed for echoes), enables the shapes that hand the
  * person's words back.
  */
-export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, report: (from: number, to: number, category: string, paired: boolean) => void, caring?: (token: number) => void): void {
+export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, report: (from: number, to: number, category: string, paired: boolean, inverts: boolean) => void, caring?: (token: number) => void): void {
   const sentences = t.sentences;
-  const onCue = (from: number, to: number) => report(from, to, 'sarcasm', true);
+  // Mock praise, thanks, delight or sympathy says the opposite of its words (`inverts`: the kind words of its sentence are not kindness);
+  // the other signs (words handed back, laughter, an answered question, scare quotes, an emoji, the failure told next) mock without turning words round.
+  const onCue = (from: number, to: number) => report(from, to, 'sarcasm', true, true);
+  const onSign = (from: number, to: number) => report(from, to, 'sarcasm', true, false);
   // Dismissal by its shapes: a sweeping generalisation or deference to someone else's word (paired), a tautology (a sign alone).
   for (let s = 0; s < sentences.length; s++) {
     const sent = sentences[s];
     if (sent.question || sent.firstToken >= sent.endToken) continue;
-    if (tautology(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', false);
-    else if (generalises(lex, t, sent.firstToken, sent.endToken, sent.words) || defers(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', true);
+    if (tautology(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', false, false);
+    else if (generalises(lex, t, sent.firstToken, sent.endToken, sent.words) || defers(lex, t, sent.firstToken, sent.endToken)) report(sent.firstToken, sent.endToken, 'dismissive', true, false);
   }
   const irony = lex.irony;
   const signals = irony.signals;
@@ -417,7 +420,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     // Laughter: callous beside death or loss ("Lots of people died, haha."), a cue that needs a second sign elsewhere (banter is friendly).
     if (signal & SIGNAL_LAUGHTER) {
       if (loss < 0) loss = speaksOfLoss(lex, t) ? 1 : 0;
-      report(k, k + 1, loss ? 'callous' : 'sarcasm', loss === 0);
+      report(k, k + 1, loss ? 'callous' : 'sarcasm', loss === 0, false);
       continue;
     }
     // Mock emphasis spelt out: a word of praise or agreement drawn out ("suuure", "riiight", "sooo helpful"); read only for words no lexicon knows.
@@ -430,7 +433,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     }
     // "Next time try not forgetting": "try not" before a gerund names the failure it mocks ("try not to worry" is sincere).
     if (signal & SIGNAL_TRY && k + 2 < t.n && t.tokens[k + 1] === irony.marks.not && t.sentence[k + 2] === t.sentence[k] && lex.vocab.word(t.tokens[k + 2]).endsWith('ing')) {
-      onCue(k, k + 3);
+      onSign(k, k + 3);
       continue;
     }
     // Scare quotes: a word or two of the person's, quoted after a possessive ('your "research"', 'his "back pain"', 'so-called') or after an opening
@@ -441,7 +444,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       while (end < t.n && end - k <= 3 && t.flags[end] & FLAG_QUOTED && t.sentence[end] === t.sentence[k]) end++;
       const possessive = irony.marks.possessives.has(before) || before === irony.marks.soCalled || lex.vocab.word(before).endsWith("'s");
       const exclaimed = irony.interjections.has(before) && k - 1 === sentences[t.sentence[k]].firstToken && (t.flags[k - 1] & FLAG_PAUSE_AFTER) !== 0;
-      if (end - k <= 3 && (possessive || exclaimed)) onCue(k - 1, end);
+      if (end - k <= 3 && (possessive || exclaimed)) onSign(k - 1, end);
       continue;
     }
     // Mock emphasis: an intensifier or a word of praise marked up as stressed ("that must have been *so* hard", "_such_ a great idea").
@@ -461,7 +464,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     for (let m = SIGN_EMOJI.exec(text); m; m = SIGN_EMOJI.exec(text)) {
       const k = tokenBefore(t, seg, m.index);
       if (k < 0) continue;
-      if (!CARING_EMOJI.includes(m[0])) report(k, k + 1, 'sarcasm', !CONTEMPT_EMOJI.includes(m[0]));
+      if (!CARING_EMOJI.includes(m[0])) report(k, k + 1, 'sarcasm', !CONTEMPT_EMOJI.includes(m[0]), false);
       else caring?.(k);
     }
   }
@@ -492,7 +495,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       onCue(from, to);
       // The failure it praises, told next, is a second sign ("Bravo. You forgot it again.").
       const failure = next ? firstOf(lex, t, lex.irony.failures, next.firstToken, next.endToken) : -1;
-      if (failure >= 0) onCue(failure, failure + 1);
+      if (failure >= 0) onSign(failure, failure + 1);
       continue;
     }
     // A word of agreement or praise said over and over ("Sure, sure.", "Cool cool cool.", "Good good, ..."), or two of them ("Very good, very good, ...").
@@ -507,7 +510,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     // An aside set off by commas, in the middle or closing a statement ("It grows back, you know.", "Have you tried, I don't know, getting out of bed?").
     const aside = signalled[s] & SIGNAL_ASIDE ? asideIn(lex, t, from, to, sent.question) : -1;
     if (aside >= 0) {
-      report(aside, aside + 2, 'condescension', true);
+      report(aside, aside + 2, 'condescension', true, false);
       continue;
     }
 
@@ -516,7 +519,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       // An apology for the person's own understanding ("I'm sorry you find tablets this confusing."): a put-down, and no sympathy.
       const sorry = signal & SIGNAL_SORRY ? sorryYouFind(lex, t, from, to) : -1;
       if (sorry >= 0) {
-        report(from, sorry, 'sarcasm', false);
+        report(from, sorry, 'sarcasm', false, true);
         continue;
       }
       // The person's doing judged in a few words: the whole sentence, its opening clause or its closing one ("Real mature.", "Thanks for that, really helpful.").
@@ -525,7 +528,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
         if (evaluatesDoing(lex, t, from, to)) {
           onCue(from, to);
           const failure = next ? firstOf(lex, t, lex.irony.failures, next.firstToken, next.endToken) : -1;
-          if (failure >= 0) onCue(failure, failure + 1);
+          if (failure >= 0) onSign(failure, failure + 1);
           continue;
         }
         let open = from;
@@ -549,7 +552,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
         continue;
       }
       if (copularTautology(lex, t, from, to)) {
-        report(from, to, 'dismissive', true);
+        report(from, to, 'dismissive', true, false);
         continue;
       }
       // Praise or thanks for something that came late ("Nice of you to finally show up.", "Cheers, only took you a month.").
@@ -562,7 +565,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       // "Is it really that hard to remember one tablet?"
       const hard = hardQuestion(lex, t, from, to);
       if (hard >= 0) {
-        report(from, to, 'condescension', true);
+        report(from, to, 'condescension', true, false);
         continue;
       }
     }
@@ -576,7 +579,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     // A question the speaker answers at once, curtly.
     if (sent.question && next && !next.question && next.words <= ANSWER_WORDS && next.firstToken < next.endToken) {
       if (phraseAt(t, lex.irony.answers, next.firstToken, next.endToken)) {
-        onCue(next.firstToken, next.endToken);
+        onSign(next.firstToken, next.endToken);
         s++;
         continue;
       }
@@ -587,11 +590,11 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     if ((sent.question || sent.exclaim || lex.irony.interjections.has(t.tokens[from])) && sent.words <= ECHO_WORDS && isFragment(lex, t, from, to)) {
       const [start, length] = echoedRun(t, from, to, fresh.stamp);
       if ((length >= 3 || (length >= 2 && sent.words <= ANSWER_WORDS)) && 2 * length >= to - from && hasContentWord(lex, t, start, length)) {
-        onCue(from, to);
+        onSign(from, to);
         continue;
       }
       if (echoedContent(lex, t, from, to, fresh.stamp, sent.words <= 3 && lex.irony.interjections.has(t.tokens[from]))) {
-        onCue(from, to);
+        onSign(from, to);
         continue;
       }
     }
@@ -601,7 +604,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     if (clauseEnd < to - 1 && clauseEnd - from < ANSWER_WORDS && isFragment(lex, t, from, clauseEnd + 1)) {
       const [start, length] = echoedRun(t, from, clauseEnd + 1, fresh.stamp);
       if (length === clauseEnd + 1 - from && hasContentWord(lex, t, start, length)) {
-        onCue(from, clauseEnd + 1);
+        onSign(from, clauseEnd + 1);
         continue;
       }
     }

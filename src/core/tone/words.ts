@@ -275,7 +275,7 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
           j++;
         }
         if (bangs >= 2 || (bangs >= 1 && question)) t.bangs.push({ seg, start: i, end: j });
-        if (c === 46 && j === i + 1 && words > 0 && lastWordEnd === i && isAbbreviationStop(u, len, i, vocab.word(surface[words - 1]))) {
+        if (c === 46 && j === i + 1 && words > 0 && lastWordEnd === i && isAbbreviationStop(u, len, i, vocab.word(surface[words - 1]), sentWords > 1 ? vocab.word(surface[words - 2]) : '')) {
           i = j;
           continue;
         }
@@ -436,13 +436,23 @@ function isCannot(u: Uint16Array, at: number): boolean {
   return true;
 }
 
-/** A period right after "Dr", "e.g", "etc" that is followed by more of the same sentence. */
-function isAbbreviationStop(u: Uint16Array, len: number, dot: number, lastWord: string): boolean {
+/**
+ * A period right after "Dr", "e.g", "etc" that is followed by more of the same sentence. "No." is
+ * the number sign before a number or a lower-case word ("No. 5", "no. of doses"); after other words
+ * of its sentence it is the word "no" ending it when a capital follows ("Oh no. Ring the GP.", "The
+ * answer is no. Ask again."), and after an interjection whatever follows ("oh no. ring the gp").
+ * An opening "No." before a capital is still read with what follows ("No. Read the label."), as
+ * before. `wordBefore` is the word before `lastWord` in its sentence ('' if it opens the sentence).
+ */
+function isAbbreviationStop(u: Uint16Array, len: number, dot: number, lastWord: string, wordBefore: string): boolean {
   if (!ABBREVIATIONS.has(lastWord) && lastWord.length !== 1) return false;
   let k = dot + 1;
   while (k < len && u[k] === 32) k++;
   if (k >= len) return false;
   const d = u[k];
+  if (lastWord === 'no' && wordBefore) return isDigit(d) || (d >= 97 && d <= 122 && !INTERJECTIONS.has(wordBefore));
   // Followed by a lower-case letter, a digit or (after a title like "Dr.") a name: not a sentence end.
   return (d >= 97 && d <= 122) || isDigit(d) || (lastWord !== 'i' && ABBREVIATIONS.has(lastWord) && d >= 65 && d <= 90);
 }
+/** Interjections that "no" may follow as a reaction ("Oh no.", "Aw no."). */
+const INTERJECTIONS = new Set(['oh', 'ah', 'aw', 'aww', 'ag', 'och', 'awh', 'ahh', 'ohh']);
