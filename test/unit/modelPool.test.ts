@@ -10,7 +10,7 @@ import { benchLines } from '../../bench/generate';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
 import { CheckSettings, DatasetModel } from '../../src/core/engine';
-import { firstChecksOnThreads } from '../../src/node/modelPool';
+import { firstChecksOnThreads, workerBatch } from '../../src/node/modelPool';
 
 const SAMPLES = 'samples/workspace/datasets/problems';
 
@@ -97,4 +97,25 @@ test('records counted into the dataset rules as slices are checked give the summ
   const fresh = new DatasetModel(settings);
   fresh.setLines(after);
   assert.deepEqual(edited.summary(), fresh.summary());
+});
+
+test('worker batches shrink as the end nears, so the threads finish together', () => {
+  // Far from the end: whole batches.
+  assert.equal(workerBatch(100_000, 2, 2000), 2000);
+  // Near it: a share of what is left per thread, never below the calling thread's batch.
+  assert.equal(workerBatch(3000, 2, 2000), 750);
+  assert.equal(workerBatch(500, 2, 2000), 200);
+  assert.equal(workerBatch(10, 2, 2000), 200);
+  // A smaller batch size asked for is kept, and a batch always has a line.
+  assert.equal(workerBatch(100_000, 2, 37), 37);
+  assert.equal(workerBatch(0, 4, 0), 1);
+  // Batch sizes never grow as lines are taken.
+  let left = 50_000;
+  let last = Infinity;
+  while (left > 0) {
+    const n = workerBatch(left, 2, 2000);
+    assert.ok(n <= last);
+    last = n;
+    left -= n;
+  }
 });
