@@ -457,3 +457,50 @@ test('sixth round: a reaction in few words (a feeling after "what a" with its co
   // Mock sympathy keeps its put-down: the emoji on the same words is no reaction.
   assert.ok(analyzeTone(['boo hoo 😢']).scores.respect < 0.7);
 });
+
+// Seventh round (b), issue 11: a sentence about the person rather than the task, read from its structure (empathy.ts aboutPerson), not from phrases.
+test('seventh round: a statement about the person that neither instructs nor informs is a weak interpretation, graded by how directly it addresses them', () => {
+  for (const ack of [
+    'You miss who he used to be, and you miss having your brother around.',
+    'Your heart is pulled two ways at once.',
+    'Resenting it now and then is not your fault.',
+  ]) {
+    const m = analyzeTone([ack + advicePart]).matches.find((x) => x.category === 'about-person');
+    assert.ok(withAck(ack) > adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+    assert.equal(m?.mechanism, 'interpretations', ack);
+  }
+  // "You" as the subject counts for more than "your", which counts for more than the prompt's words taken up alone.
+  const strength = (text: string, prompt?: string) => analyzeTone([text], undefined, prompt ? readPrompt([prompt]) : undefined).matches.find((x) => x.category === 'about-person')?.strength ?? 0;
+  const subject = strength('You miss him, even on the good days.');
+  const yours = strength('Your heart is with him, even on the good days.');
+  const echoed = strength('At ten, worrying about friends is very real for him.', 'My son is ten and he keeps worrying about his friends at school. I feel helpless.');
+  assert.ok(subject > yours && yours > echoed && echoed > 0, `${subject} ${yours} ${echoed}`);
+  // Weak: alone it does not lift a reply past the empathy rule's threshold (0.4), it only tells two replies apart.
+  assert.ok(withAck('You miss him, even on the good days.') < 0.4);
+});
+
+test('seventh round: facts, instructions, judgements and sarcasm about the person are not read as being about the person', () => {
+  for (const ack of [
+    'Your heart rate settles within a minute of sitting down.',
+    'You missed two of his doses last week.',
+    "Your loved one's care plan is reviewed every year.",
+    'Many carers find a routine helps.',
+    'The tablets are not painful to swallow.',
+    'You will need to book a review with her GP.',
+    "It's your fault for agreeing to it.",
+    'Your dad is lucky the pharmacy delivers.',
+    'Oh sure, your heart is breaking over a bit of caring.',
+    'You are being dramatic about a hard week.',
+  ]) {
+    assert.ok(withAck(ack) <= adviceAlone(), `${ack}: empathy ${withAck(ack)}`);
+  }
+  // Taking up the prompt's words does not make a description of a thing, a definition or a generalisation an acknowledgement.
+  const prompt = readPrompt(["My dad's hip pain is getting worse and I'm so worried about him."]);
+  for (const text of ['The pain in his hip comes from the arthritis.', 'Hip pain is when the joint wears down.', 'Hip pain often gets worse at night, which is worrying for many families.']) {
+    assert.equal(analyzeTone([text], undefined, prompt).matches.filter((x) => x.category === 'about-person').length, 0, text);
+  }
+  // It is no warmth: it does not settle a put-down that counts only in a cold reply.
+  const cold = analyzeTone(['Stay positive. You miss her.']).scores.respect;
+  assert.ok(cold < 1);
+  assert.equal(cold, analyzeTone(['Stay positive. You miss buses.']).scores.respect);
+});

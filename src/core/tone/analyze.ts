@@ -1,6 +1,6 @@
 import { allowedTokens } from './allow';
 import { clamp, overallTone, spanMatch, ToneAxis, ToneMatch, ToneScores, ToneSpan } from './axes';
-import { combineMechanisms, EmpathyEvidence, NamedFeeling, scoreEmpathy } from './empathy';
+import { ABOUT_PERSON, combineMechanisms, EmpathyEvidence, NamedFeeling, scoreEmpathy } from './empathy';
 import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
 import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_PHRASE_START } from './lexicon';
@@ -422,12 +422,14 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     m.strength = empathy.strengths[evidence.length + k];
     matches.push(m);
   }
-  const warm = evidence.length + empathy.extra.length > 0;
+  // The weak reading of a sentence about the person (empathy.ts aboutPerson) moves the empathy score only: it is no warmth that softens orders or settles a put-down.
+  const shaped = empathy.extra.some((e) => e.category === ABOUT_PERSON) ? empathy.extra.filter((e) => e.category !== ABOUT_PERSON) : empathy.extra;
+  const warm = evidence.length + shaped.length > 0;
   // Warmth read from a sentence's shape settles the put-downs that count only in a cold reply too ("Stay positive if you can, but bad days are allowed.");
   // an interjection followed, in its sentence or the next, by an acknowledgement is the speaker's reaction to the news ("Oof. That's a heavy one.", "Damn, that's hard.").
-  const acknowledges = evidence.some((e) => e.mechanism !== 'explorations') || empathy.extra.some((e) => e.mechanism !== 'explorations');
-  if (conditional && empathy.extra.some((e) => e.mechanism !== 'explorations')) disrespectTokens -= dropSettled(conditional, matches, () => true);
-  if (interjected) disrespectTokens -= dropSettled(interjected, matches, (c) => acknowledgedNear(words, evidence, empathy.extra, c.sentence));
+  const acknowledges = evidence.some((e) => e.mechanism !== 'explorations') || shaped.some((e) => e.mechanism !== 'explorations');
+  if (conditional && shaped.some((e) => e.mechanism !== 'explorations')) disrespectTokens -= dropSettled(conditional, matches, () => true);
+  if (interjected) disrespectTokens -= dropSettled(interjected, matches, (c) => acknowledgedNear(words, evidence, shaped, c.sentence));
 
   const bare = orderMatches(words, lex, kinds, mask, matches);
 

@@ -78,8 +78,71 @@ const VALIDATION = 0.3;
 /** The speaker's perception of how hard something is ("... sounds exhausting", "that must have felt so lonely"), whatever the subject. */
 const PERCEIVED_REACTION = 0.35;
 
+/** The structural reading of a sentence about the person (aboutPerson), weighted by how directly it addresses them: "you" as a subject, "you" or "your" elsewhere, or only the prompt's own words taken up. */
+const PERSON_SUBJECT = 0.2;
+const PERSON_ADDRESSED = 0.16;
+const PERSON_ECHO = 0.12;
+/** Graded, it stays below what lifts a reply past the empathy rule's threshold alone: it tells two replies apart, it does not make a cold one kind. */
+const PERSON_MAX = 0.24;
+export const ABOUT_PERSON = 'about-person';
+
 /** Words that put a feeling word in a feeling frame ("to feel judged", "feeling mortified", "being frightened"). */
 const FEELING_FRAMES = new Set(['feel', 'feeling', 'feels', 'felt', 'being']);
+
+/** Modal verbs and their kin: a sentence holding one advises, predicts or informs ("you could record", "it may help", "you will need"), it is not about the person. */
+const MODALS = new Set(['can', 'could', 'may', 'might', 'should', 'would', 'will', 'shall', 'must', 'need', 'needs', 'ought', 'cannot']);
+/** Words after which "you" is the subject of a clause ("and you miss him", "It's like you're ..."). */
+const CLAUSE_OPENERS = new Set(['and', 'but', 'so', 'because', 'while', 'when', 'like', 'that', 'as', 'though', 'although', 'yet', 'if', 'how', 'even']);
+/** Words after a word for hardship that leave it said of the situation ("hard to watch", "tough for you", "rough when ..."). */
+const HARDSHIP_LINKS = new Set(['to', 'for', 'when', 'and', 'but', 'on', 'with', 'at', 'as', 'right', 'too', 'though']);
+/** Words that blame, counted as reassurance only when denied ("none of this is your fault", "no one could blame you"). */
+const BLAME_WORDS = new Set(['fault', 'blame']);
+
+/**
+ * A sentence about the person rather than about the task, read from its structure when no listed
+ * phrase or sentence rule read it: a statement addressed to the reader (`addressed`) or taking up
+ * the words of a prompt that shows distress (the caller's test), which neither instructs nor informs (no modal verb, no
+ * number, no judgement; the caller has left out orders, put-downs, questions and cases) and holds
+ * a word of the person's inner life: a distress feeling word (`feelingWord`, negated or not), a
+ * word for hardship (not denied, not a quantity: "a lot of"), or a word of empathy.json `personal`
+ * ("your whole heart wants to be at her bedside", "You miss him, even while he is right there",
+ * "Being far away doesn't make you a bad daughter"). Returns the weight by how directly it
+ * addresses them (PERSON_*), or 0. Reads each word of the sentence once.
+ */
+function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: boolean): number {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const { words, ofPersons, persons, notAfter, informs } = lex.personal;
+  const sent = t.sentences[s];
+  let personal = feelingWord;
+  let subject = false;
+  let denied = false;
+  for (let k = sent.firstToken; k < sent.endToken; k++) {
+    const id = t.tokens[k];
+    const w = vocab.word(id);
+    const c = w.charCodeAt(0);
+    if (MODALS.has(w) || informs.has(id) || (c >= 48 && c <= 57) || (JUDGEMENT_WORDS.has(w) && w !== 'too' && w !== 'fault')) return 0;
+    const f = vocab.flags[id];
+    if (f & WORD_NEGATOR || w === 'none' || w === 'nobody') denied = true;
+    if (w === 'you' && (k === sent.firstToken || t.flags[k - 1] & FLAG_PAUSE_AFTER || CLAUSE_OPENERS.has(vocab.word(t.tokens[k - 1])) || vocab.flags[t.tokens[k - 1]] & WORD_DISCOURSE)) subject = true;
+    if (personal) continue;
+    const next = k + 1 < sent.endToken ? t.tokens[k + 1] : -1;
+    if (next >= 0 && notAfter.has(next)) continue;
+    if (words.has(id)) personal = !BLAME_WORDS.has(w) || denied;
+    else if (ofPersons.has(id)) personal = next >= 0 && persons.has(next);
+    // A word for hardship said of the situation: closing its clause or before what it qualifies ("it's heavy, this stuff", "a rough patch", "hard for you"), not before a thing ("the grim reaper") and not denied ("it isn't painful").
+    else if (lex.hardship.has(id) && (next < 0 || t.flags[k] & FLAG_PAUSE_AFTER || SITUATIONS.has(vocab.word(next)) || HARDSHIP_LINKS.has(vocab.word(next)))) personal = !(k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR) && !(k - 1 > sent.firstToken && vocab.flags[t.tokens[k - 2]] & WORD_NEGATOR);
+  }
+  if (!personal) return 0;
+  if (!addressed) {
+    // Not addressed, it must be about the person's situation, not describe a thing: "The pain comes from ...", "The exercises stopped" and "Sundowning is when ..." inform.
+    let k = sent.firstToken;
+    while (k < sent.endToken - 1 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+    if (ARTICLES.has(vocab.word(t.tokens[k]))) return 0;
+    for (let j = k + 1; j < sent.endToken - 1; j++) if (BE_FORMS.has(vocab.word(t.tokens[j])) && vocab.word(t.tokens[j + 1]) === 'when') return 0;
+  }
+  return subject ? PERSON_SUBJECT : addressed ? PERSON_ADDRESSED : PERSON_ECHO;
+}
 
 /** Verbs for taking in news ("sad to hear", "sorry to read"). */
 const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
@@ -116,7 +179,9 @@ const NAMED_PERSON = 7;
 const CASE = 8;
 /** An affect verb stands before "you" ("it shook you", "weighing on you"): affectsReader may read the sentence. */
 const AFFECTED = 9;
-const FACTS = 10;
+/** A distress feeling word of emotions.json stands in the sentence, negated or not ("doesn't make you a failure"), unless it is ambiguous and not read as a feeling ("low blood sugar"). */
+const FEELING_WORD = 10;
+const FACTS = 11;
 const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [] }) as EmpathyResult;
 
 export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading, advisedOnly?: (sentence: number) => boolean): EmpathyResult {
@@ -162,6 +227,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   for (const feeling of feelings) {
     const s = t.sentence[feeling.from];
     if (!lex.families[feeling.family]?.distress) continue;
+    if (!(flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING)) r[s * FACTS + FEELING_WORD] = 1;
     // The word before the feeling word, when it is in the same sentence (-1 otherwise).
     const before = feeling.from > 0 && t.sentence[feeling.from - 1] === s ? t.tokens[feeling.from - 1] : -1;
     // "don't worry", "no need to be scared", "Don't be scared." name a feeling to wave it away.
@@ -178,6 +244,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you' && !hedgedAffect(t, feeling.from)) && !perceivedFeeling(t, feeling.from, before)) continue;
     named |= 1 << feeling.family;
     namedAt.push(feeling.from);
+    r[s * FACTS + FEELING_WORD] = 1;
     if (!(flags[t.tokens[feeling.from]] & WORD_SITUATIONAL)) r[s * FACTS + NAMED_PERSON] = 1;
     if (before >= 0 && FEELING_FRAMES.has(vocab.word(before))) r[s * FACTS + FRAMED_FEELING] = 1;
     // "sad to hear this", "heartbroken to read that": the speaker's feeling at the news is a reaction to it.
@@ -274,6 +341,17 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     }
   }
 
+  // A sentence about the person that no rule above read: weak interpretation credit from its structure (see aboutPerson).
+  for (const e of extra) r[t.sentence[e.from] * FACTS + HAS_EVIDENCE] = 1;
+  for (let s = 0; s < sentenceCount; s++) {
+    if (r[s * FACTS + HAS_EVIDENCE] || t.sentences[s].question || imperative(s)) continue;
+    readSentence(s);
+    // Not addressed to the reader, it must take up the words of a prompt that shows distress: in a task about sad material ("review this film", "draft a eulogy") the prompt's words are the material.
+    if (r[s * FACTS + CASE] || (r[s * FACTS + ADDRESSED] !== 3 && !(r[s * FACTS + ECHOES_PROMPT] && promptFresh?.distress))) continue;
+    const weight = aboutPerson(t, s, r[s * FACTS + ADDRESSED] === 3, r[s * FACTS + FEELING_WORD] > 0);
+    if (weight) extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'interpretations', weight, category: ABOUT_PERSON });
+  }
+
   const remaining: Record<Mechanism, number> = { reactions: 1, interpretations: 1, explorations: 1 };
   const strengths: number[] = [];
   // Categories already graded (few per response: a short list beats a Set).
@@ -300,7 +378,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     const extraWords = sent.endToken - sent.firstToken - (e.to - e.from);
     if (extraWords > 0) bonus += Math.min(SPECIFIC_MAX, SPECIFIC_PER_WORD * extraWords);
     // Faint evidence ("sadly") gains in proportion: grading tells strong forms apart, it does not make a faint one count.
-    let w = Math.min(MAX_STRENGTH, base + bonus * Math.min(1, base / FULL_BONUS_WEIGHT));
+    let w = Math.min(e.category === ABOUT_PERSON ? PERSON_MAX : MAX_STRENGTH, base + bonus * Math.min(1, base / FULL_BONUS_WEIGHT));
     // A category said again ("I'm so sorry ... I'm sorry") adds a third of what it would alone.
     if (seenCategory.includes(e.category)) w /= 3;
     else seenCategory.push(e.category);

@@ -164,6 +164,8 @@ export interface Lexicon {
   hardship: Set<number>;
   /** Validation from a sentence's shape (empathy.json `validation`): words that call something acceptable, and words for a feeling or a way of reacting. */
   validation: { words: Set<number>; referents: Set<number> };
+  /** Words of a person's inner life for the reading of a sentence about the person (empathy.json `personal`; see empathy.ts `aboutPerson`). */
+  personal: { words: Set<number>; ofPersons: Set<number>; persons: Set<number>; notAfter: Set<number>; informs: Set<number> };
 }
 
 export interface IronyLexicon {
@@ -655,13 +657,15 @@ function build(): Lexicon {
   const hardship = new Set([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
   const ids = (words: readonly string[]) => new Set(words.map((w) => vocab.id(w)));
   const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
+  const personalData = empathyData.personal;
+  const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of tries.tokensFrom(phrases)) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of tries.tokensFrom(cues)) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
   tries.shareEntries();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, validation };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, validation, personal };
 }
 
 function compileSteps(vocab: Vocabulary): StepLexicon {
