@@ -729,8 +729,9 @@ export class DatasetModel {
   /**
    * Brings everything up to date (parsing what is unparsed) and returns the findings.
    * Call parseRange/checkRange in slices first to keep a UI responsive on huge files.
-   * The findings are the model's own objects: a summary after later edits may move them to other
-   * lines in place, so copy (or shift, see shiftFindings) what is kept past the next edit.
+   * The list and its findings are the model's own: the next summary may change the list and move
+   * its findings to other lines in place, so copy (or shift, see shiftFindings) what is kept past
+   * the next edit.
    */
   summary(): CheckSummary {
     const quick = this.patchedSummary() ?? this.shiftedSummary();
@@ -811,7 +812,8 @@ export class DatasetModel {
     const shown = last.shown.slice();
     const befores = lines.map((i) => shown[i]);
     for (const i of lines) shown[i] = folded ? withoutFolded(this.lines[i].placed!, folded) : this.lines[i].placed!;
-    const findings = last.findings.slice();
+    // The last list itself, changed in place (see shiftedSummary).
+    const findings = last.findings;
     let kind: 'patched' | 'spliced' = 'patched';
     const deltas: ListDelta[] = [];
     if (!datasetLists.every((list, k) => sameFindings(list, last.datasetLists[k]))) {
@@ -886,7 +888,12 @@ export class DatasetModel {
         if (g < gone.length && gone[g] === f.line) dropped.add(f);
         else findings.push(f);
       }
-    } else findings = last.findings.slice();
+    } else {
+      // The last list itself, changed in place: a copy (and the larger one its first splice made)
+      // was a few MB to collect after every insert. The last summary's findings are not read
+      // again (its caller was told so); if this falls back, the full summary makes a new list.
+      findings = last.findings;
+    }
     const config = this.pipeline.config;
     const fresh: number[] = [];
     // The lines above the first splice kept their places, findings and records: only the lines
@@ -920,9 +927,11 @@ export class DatasetModel {
         shown[i] = folding ? last.shown[was] : l.placed;
         if (was !== i) {
           const by = i - was;
-          for (const f of l.placed) {
-            f.line += by;
-            f.endLine += by;
+          // Indexed: a hundred thousand lines' iterators were most of what this loop allocated.
+          const placed = l.placed;
+          for (let k = 0; k < placed.length; k++) {
+            placed[k].line += by;
+            placed[k].endLine += by;
           }
           l.placedLine = i;
         }

@@ -53,6 +53,8 @@ class Groups {
   private order: SharedGroup[] | undefined;
   /** Groups to take out of `order` (they went, or changed their first entry) and to put back where they now sort. */
   private reorder = new Set<SharedGroup>();
+  /** Shared groups whose findings are to be built (new, or their entries changed). */
+  private dirty = new Set<SharedGroup>();
   private output: Finding[] | undefined;
 
   constructor(private build: (entries: readonly RecordEntry[]) => Finding[]) {}
@@ -70,11 +72,13 @@ class Groups {
       while (at > 0 && g.entries[at - 1].line > e.line) at--;
       g.entries.splice(at, 0, e);
       g.findings = undefined;
+      this.dirty.add(g);
       if (at === 0) this.reorder.add(g);
     } else {
       const group: SharedGroup = { entries: g.line < e.line ? [g, e] : [e, g] };
       this.byKey.set(key, group);
       this.shared.add(group);
+      this.dirty.add(group);
       this.reorder.add(group);
     }
     this.output = undefined;
@@ -88,6 +92,7 @@ class Groups {
       if (at < 0) return;
       g.entries.splice(at, 1);
       g.findings = undefined;
+      this.dirty.add(g);
       if (g.entries.length === 1) {
         this.byKey.set(key, g.entries[0]);
         this.shared.delete(g);
@@ -99,17 +104,18 @@ class Groups {
 
   /** Every shared group's findings, groups in the order of their first line; `linesMoved` false when no entry moved since the last call. */
   findings(linesMoved = true): Finding[] {
-    for (const g of this.shared) {
-      if (g.findings && (!linesMoved || !moved(g))) continue;
-      if (g.findings) {
-        // The same records, on other lines (lines were inserted or removed above them).
-        moveGroupFindings(g);
-        continue;
-      }
+    if (linesMoved) {
+      // The same records, on other lines (lines were inserted or removed above them).
+      for (const g of this.shared) if (g.findings && moved(g)) moveGroupFindings(g);
+    }
+    for (const g of this.dirty) {
+      // A group that went (one entry left) has nothing to build.
+      if (!this.shared.has(g)) continue;
       g.findings = this.build(g.entries);
       g.lines = g.entries.map((e) => e.line);
       this.output = undefined;
     }
+    this.dirty.clear();
     if (!this.output) {
       // Groups never pass each other (entries keep their relative order): the order only changes
       // when a group appears, disappears or gets a new first entry.
@@ -238,33 +244,50 @@ function moveGroupFindings(g: SharedGroup): void {
   const by = g.entries[0].line - then[0];
   let uniform = true;
   for (let i = 1; i < then.length && uniform; i++) uniform = g.entries[i].line - then[i] === by;
-  const move = uniform
-    ? (line: number) => line + by
-    : (line: number) => {
-        const at = lowerBound(then, line);
-        return then[at] === line ? g.entries[at].line : line;
-      };
   // Small groups share nothing between their findings but the data object; larger ones share
   // related lists and locations (see relatedPerMember), each to be moved once.
   const moved = g.entries.length > MAX_RELATED + 1 ? new Set<object>() : undefined;
-  for (const f of g.findings!) {
-    f.line = move(f.line);
-    f.endLine = f.line;
-    const related = f.related;
-    if (related && !moved?.has(related)) {
-      moved?.add(related);
-      for (const r of related) {
-        if (moved?.has(r)) continue;
-        moved?.add(r);
-        r.line = move(r.line);
-        r.endLine = r.line;
+  if (uniform && !moved) {
+    // The common case (a pair of copies below an inserted line), without a call per line.
+    for (const f of g.findings!) {
+      f.line += by;
+      f.endLine = f.line;
+      const related = f.related;
+      if (related) {
+        for (const r of related) {
+          r.line += by;
+          r.endLine = r.line;
+        }
+      }
+    }
+  } else {
+    const move = uniform ? (line: number) => line + by : (line: number) => lineNow(g, line);
+    for (const f of g.findings!) {
+      f.line = move(f.line);
+      f.endLine = f.line;
+      const related = f.related;
+      if (related && !moved?.has(related)) {
+        moved?.add(related);
+        for (const r of related) {
+          if (moved?.has(r)) continue;
+          moved?.add(r);
+          r.line = move(r.line);
+          r.endLine = r.line;
+        }
       }
     }
   }
   const data = g.findings![0]?.data;
-  if (data && typeof data.keepLine === 'number') data.keepLine = move(data.keepLine);
+  if (data && typeof data.keepLine === 'number') data.keepLine = uniform ? data.keepLine + by : lineNow(g, data.keepLine);
   // The same entries: their lines now, written over the old ones (no new list per group per edit).
   for (let i = 0; i < then.length; i++) then[i] = g.entries[i].line;
+}
+
+/** The line now of the group's entry that was on `line` when its findings were built (`line` itself if none was). */
+function lineNow(g: SharedGroup, line: number): number {
+  const then = g.lines!;
+  const at = lowerBound(then, line);
+  return then[at] === line ? g.entries[at].line : line;
 }
 
 /**
@@ -301,6 +324,9 @@ export const duplicatesRule: DatasetRule = accumulatedRule(
   (ctx) => {
     const records = ruleOff(ctx.config, 'dataset-duplicate-record') ? undefined : new Groups(duplicateRecordFindings);
     const prompts = ruleOff(ctx.config, 'dataset-duplicate-prompt') ? undefined : new Groups(duplicatePromptFindings);
+    // The last list, and the two lists it was made of: the same list again while neither changed
+    // (the editor then compares nothing; see listDelta).
+    let last: { out: Finding[]; records: Finding[] | undefined; prompts: Finding[] | undefined } | undefined;
     return {
       add(e) {
         const f = factsOf(e);
@@ -315,9 +341,14 @@ export const duplicatesRule: DatasetRule = accumulatedRule(
         if (f.p !== undefined) prompts?.remove(f.p, e);
       },
       findings(_, moved) {
-        const out: Finding[] = [];
-        if (records) for (const f of records.findings(moved)) out.push(f);
-        if (prompts) for (const f of prompts.findings(moved)) out.push(f);
+        const r = records?.findings(moved);
+        const p = prompts?.findings(moved);
+        if (last && last.records === r && last.prompts === p) return last.out;
+        const out: Finding[] = new Array((r?.length ?? 0) + (p?.length ?? 0));
+        let n = 0;
+        if (r) for (let i = 0; i < r.length; i++) out[n++] = r[i];
+        if (p) for (let i = 0; i < p.length; i++) out[n++] = p[i];
+        last = { out, records: r, prompts: p };
         return out;
       },
     };
