@@ -22,7 +22,7 @@ export type Mechanism = 'reactions' | 'interpretations' | 'explorations';
 export const MECHANISMS: readonly Mechanism[] = ['reactions', 'interpretations', 'explorations'];
 
 /** How a prompt must frame a cue for it to count as the person's distress (see emotions.json). */
-export type CueFrame = 'state' | 'self' | 'event' | 'evaluative';
+export type CueFrame = 'state' | 'self' | 'event' | 'evaluative' | 'first' | 'brief' | 'wish';
 
 export interface LexiconEntry {
   kind: PhraseKind;
@@ -69,6 +69,8 @@ export interface EmotionFamily {
   distress: boolean;
   /** Counts in a prompt when someone else feels it ("she is terrified"). */
   thirdPerson: boolean;
+  /** Its mild words (intensity 1: "I got confused") are the state of someone asking a question: alone they are not distress. */
+  mildIsAsking?: boolean;
 }
 
 /** Pattern anchors: a leading `^` or a trailing `$` word in a pattern. */
@@ -515,6 +517,7 @@ interface FamilyData {
   label: string;
   distress: boolean;
   thirdPerson: boolean;
+  mildIsAsking?: boolean;
   verbs?: string[];
   [intensity: string]: unknown;
 }
@@ -532,7 +535,7 @@ function addEmotions(vocab: Vocabulary, phrases: TrieNode, cues: TrieNode, deriv
   const situational = new Set(emotionsData.situational.words);
   for (const f of emotionsData.families as FamilyData[]) {
     const family = families.length;
-    families.push({ id: f.id, label: f.label, distress: f.distress, thirdPerson: f.thirdPerson });
+    families.push({ id: f.id, label: f.label, distress: f.distress, thirdPerson: f.thirdPerson, mildIsAsking: f.mildIsAsking });
     const verbs = new Set(f.verbs ?? []);
     for (const intensity of [3, 2, 1]) {
       for (const pattern of (f[String(intensity)] as string[] | undefined) ?? []) {
@@ -584,6 +587,9 @@ function addEmotions(vocab: Vocabulary, phrases: TrieNode, cues: TrieNode, deriv
   };
   addCues(emotionsData.selfContained, 'self');
   addCues(emotionsData.firstPersonEvents, 'self');
+  addCues(emotionsData.firstPerson.groups, 'first');
+  addCues(emotionsData.firstPerson.brief, 'brief');
+  addCues(emotionsData.firstPerson.wishes, 'wish');
   addCues(emotionsData.events, 'event');
   const ev = emotionsData.evaluative;
   addCues([{ family: ev.family, intensity: ev.intensity, phrases: ev.words }], 'evaluative');
