@@ -910,6 +910,41 @@ export class DatasetModel {
     for (let k = 0; k < keptEntries; k++) ordered[k] = last.ordered[k];
     let entries = keptEntries;
     const added: RecordEntry[] = [];
+    // A method of its own: optimized on its own, without the code after it that runs later.
+    entries = this.visitFrom(from, last, { shown, nonBlank, ordered, entries, added, fresh }, dataset, config);
+    ordered.length = entries;
+    let records = 0;
+    for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];
+    for (const e of added) this.count(dataset!, e);
+    const datasetLists = dataset ? dataset.settledLists(ordered) : [];
+    const folded = dataset?.folded(datasetLists);
+    if (foldKey(folded) !== last.folded) return undefined;
+    if (folded) for (const i of fresh) shown[i] = withoutFolded(shown[i], folded);
+    const made = { format: this.detected, records, shown, ordered, datasetLists, folded: last.folded, nonBlank };
+    const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length));
+    if (!deltas || keptDatasetFindingDropped(dropped, gone, last.shown, deltas) || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) {
+      return this.remember('merged', { ...made, findings: mergeByLine(shown, datasetLists), counts: undefined });
+    }
+    // The new lines' record findings, before the dataset findings on their lines (as mergeByLine).
+    for (const i of fresh) if (shown[i].length) putLineRun(findings, i, shown[i]);
+    // Counted: what went with the removed lines and the rules' removed findings out, the new
+    // lines' and the rules' added findings in (moving changes no count).
+    const counts = last.counts;
+    counts.add([...dropped], -1);
+    for (const i of fresh) counts.add(shown[i]);
+    countDeltas(counts, deltas, dropped);
+    return this.remember('shifted', { ...made, findings, counts });
+  }
+
+  /**
+   * shiftedSummary's visit of the lines from `from` on: new lines are checked and placed, the
+   * others' findings moved to their lines; each line's shown findings, whether it is a record and
+   * its entry are written into `into` (entries from `into.entries` on). Returns the entries' count.
+   */
+  private visitFrom(from: number, last: LastSummary, into: { shown: Finding[][]; nonBlank: Uint8Array; ordered: RecordEntry[]; entries: number; added: RecordEntry[]; fresh: number[] }, dataset: DatasetRun | undefined, config: CuratorConfig): number {
+    const { shown, nonBlank, ordered, added, fresh } = into;
+    const lines = this.lines;
+    let entries = into.entries;
     const folding = last.folded !== '';
     for (let i = from; i < lines.length; i++) {
       const l = lines[i];
@@ -939,28 +974,7 @@ export class DatasetModel {
       const e = entryOf(l, i, added, dataset);
       if (e) ordered[entries++] = e;
     }
-    ordered.length = entries;
-    let records = 0;
-    for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];
-    for (const e of added) this.count(dataset!, e);
-    const datasetLists = dataset ? dataset.settledLists(ordered) : [];
-    const folded = dataset?.folded(datasetLists);
-    if (foldKey(folded) !== last.folded) return undefined;
-    if (folded) for (const i of fresh) shown[i] = withoutFolded(shown[i], folded);
-    const made = { format: this.detected, records, shown, ordered, datasetLists, folded: last.folded, nonBlank };
-    const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length));
-    if (!deltas || keptDatasetFindingDropped(dropped, gone, last.shown, deltas) || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) {
-      return this.remember('merged', { ...made, findings: mergeByLine(shown, datasetLists), counts: undefined });
-    }
-    // The new lines' record findings, before the dataset findings on their lines (as mergeByLine).
-    for (const i of fresh) if (shown[i].length) putLineRun(findings, i, shown[i]);
-    // Counted: what went with the removed lines and the rules' removed findings out, the new
-    // lines' and the rules' added findings in (moving changes no count).
-    const counts = last.counts;
-    counts.add([...dropped], -1);
-    for (const i of fresh) counts.add(shown[i]);
-    countDeltas(counts, deltas, dropped);
-    return this.remember('shifted', { ...made, findings, counts });
+    return entries;
   }
 
   /** The last summary's findings counted by code and severity (undefined before the first summary). */

@@ -104,10 +104,8 @@ class Groups {
 
   /** Every shared group's findings, groups in the order of their first line; `linesMoved` false when no entry moved since the last call. */
   findings(linesMoved = true): Finding[] {
-    if (linesMoved) {
-      // The same records, on other lines (lines were inserted or removed above them).
-      for (const g of this.shared) if (g.findings && moved(g)) moveGroupFindings(g);
-    }
+    // The same records, on other lines (lines were inserted or removed above them).
+    if (linesMoved) moveGroups(this.shared);
     for (const g of this.dirty) {
       // A group that went (one entry left) has nothing to build.
       if (!this.shared.has(g)) continue;
@@ -147,6 +145,11 @@ class Groups {
 
 function isShared(g: RecordEntry | SharedGroup): g is SharedGroup {
   return 'entries' in g;
+}
+
+/** Moves the findings of the groups whose records moved (a function of its own: optimized on its own). */
+function moveGroups(shared: ReadonlySet<SharedGroup>): void {
+  for (const g of shared) if (g.findings && moved(g)) moveGroupFindings(g);
 }
 
 function moved(g: SharedGroup): boolean {
