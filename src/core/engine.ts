@@ -908,10 +908,9 @@ export class DatasetModel {
     const keptEntries = dataset ? firstAtLine(last.ordered, from) : 0;
     const ordered: RecordEntry[] = new Array(dataset ? last.ordered.length + newRecords : 0);
     for (let k = 0; k < keptEntries; k++) ordered[k] = last.ordered[k];
-    let entries = keptEntries;
     const added: RecordEntry[] = [];
     // A method of its own: optimized on its own, without the code after it that runs later.
-    entries = this.visitFrom(from, last, { shown, nonBlank, ordered, entries, added, fresh }, dataset, config);
+    const entries = this.visitFrom(from, last, { shown, nonBlank, ordered, entries: keptEntries, added, fresh }, dataset, config);
     ordered.length = entries;
     let records = 0;
     for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];

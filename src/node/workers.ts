@@ -39,8 +39,9 @@ export const CHECK_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
  * Starts `script` in a process of its own (Node, or the editor's runtime run as Node) that talks
  * to this one over an IPC channel in V8's structured-clone format, as a worker thread's messages
  * do, with `execArgv` as its V8 and Node flags (the caller's own are not passed on: a debugging
- * flag of the extension host must not reach it) and `env` added to the caller's environment. The TypeScript source is run through tsx (tests
- * and `npm run` tools). Its standard output and error are pipes for the caller to read.
+ * flag of the extension host must not reach it) and `env` added to the caller's environment. The
+ * TypeScript source is run through tsx (tests and `npm run` tools). Its standard output and error
+ * are pipes for the caller to read.
  */
 export function startProcess(script: string, execArgv: readonly string[], env: Readonly<Record<string, string>> = {}): ChildProcess {
   return fork(script, [], {
@@ -61,10 +62,10 @@ export function startProcess(script: string, execArgv: readonly string[], env: R
  * semi-spaces instead of up to 16 MB): what the first check makes and drops is collected early
  * instead of piling up beside the model, whose peak went from 643-647 to 605-608 MB (two runs
  * each, the same CPU time within noise); an edit's re-check makes a few MB at most. The flag also
- * halves the first check's worker thread's young generation (4 MB instead of CHECK_WORKER_LIMITS' 8;
- * the first check measured no slower than the CLI's with it). A worker
- * thread shares its process's V8 flags, and the extension host's belong to every extension:
- * hence a process of its own.
+ * halves the first check's worker thread's young generation (4 MB instead of CHECK_WORKER_LIMITS'
+ * 8; the first check measured no slower than the CLI's with it). A worker thread shares its
+ * process's V8 flags, and the extension host's belong to every extension: hence a process of its
+ * own.
  */
 export const CURATION_PROCESS_FLAGS: readonly string[] = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--max-semi-space-size=2'];
 

@@ -250,38 +250,23 @@ function moveGroupFindings(g: SharedGroup): void {
   // Small groups share nothing between their findings but the data object; larger ones share
   // related lists and locations (see relatedPerMember), each to be moved once.
   const moved = g.entries.length > MAX_RELATED + 1 ? new Set<object>() : undefined;
-  if (uniform && !moved) {
-    // The common case (a pair of copies below an inserted line), without a call per line.
-    for (const f of g.findings!) {
-      f.line += by;
-      f.endLine = f.line;
-      const related = f.related;
-      if (related) {
-        for (const r of related) {
-          r.line += by;
-          r.endLine = r.line;
-        }
-      }
-    }
-  } else {
-    const move = uniform ? (line: number) => line + by : (line: number) => lineNow(g, line);
-    for (const f of g.findings!) {
-      f.line = move(f.line);
-      f.endLine = f.line;
-      const related = f.related;
-      if (related && !moved?.has(related)) {
-        moved?.add(related);
-        for (const r of related) {
-          if (moved?.has(r)) continue;
-          moved?.add(r);
-          r.line = move(r.line);
-          r.endLine = r.line;
-        }
+  const move = uniform ? (line: number) => line + by : (line: number) => lineNow(g, line);
+  for (const f of g.findings!) {
+    f.line = move(f.line);
+    f.endLine = f.line;
+    const related = f.related;
+    if (related && !moved?.has(related)) {
+      moved?.add(related);
+      for (const r of related) {
+        if (moved?.has(r)) continue;
+        moved?.add(r);
+        r.line = move(r.line);
+        r.endLine = r.line;
       }
     }
   }
   const data = g.findings![0]?.data;
-  if (data && typeof data.keepLine === 'number') data.keepLine = uniform ? data.keepLine + by : lineNow(g, data.keepLine);
+  if (data && typeof data.keepLine === 'number') data.keepLine = move(data.keepLine);
   // The same entries: their lines now, written over the old ones (no new list per group per edit).
   for (let i = 0; i < then.length; i++) then[i] = g.entries[i].line;
 }

@@ -136,8 +136,7 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
   if (!personal) return 0;
   if (!addressed) {
     // Not addressed, it must be about the person's situation, not describe a thing: "The pain comes from ...", "The exercises stopped" and "Sundowning is when ..." inform.
-    let k = sent.firstToken;
-    while (k < sent.endToken - 1 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+    const k = afterOpeners(t, s);
     if (ARTICLES.has(vocab.word(t.tokens[k]))) return 0;
     for (let j = k + 1; j < sent.endToken - 1; j++) if (BE_FORMS.has(vocab.word(t.tokens[j])) && vocab.word(t.tokens[j + 1]) === 'when') return 0;
   }
@@ -155,6 +154,15 @@ const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
 
 /** Words that ask about the person's inner state in a question ("are you coping?"). */
 const STATE_WORDS = new Set(['feel', 'feeling', 'feelings', 'coping', 'cope', 'holding', 'managing', 'doing', 'sleeping', 'sleep', 'finding', 'worrying', 'bearing']);
+
+/** The first token of sentence `s` after its opening discourse words and words set off by a comma ("Honestly, mate, I would ..."); its last token at most. */
+function afterOpeners(t: WordTable, s: number): number {
+  const flags = lexicon().vocab.flags;
+  const sent = t.sentences[s];
+  let k = sent.firstToken;
+  while (k < sent.endToken - 1 && (flags[t.tokens[k]] & WORD_DISCOURSE || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  return k;
+}
 
 /** Verbs of suggesting a remedy, after which a state word is the remedy ("Have you tried sleeping?", "have you considered resting?"). */
 const TRYING = new Set(['tried', 'try', 'considered', 'consider']);
@@ -458,8 +466,7 @@ const IMAGINED_LINKS = new Set(['be', 'feel']);
 function imaginesSame(t: WordTable, s: number): boolean {
   const vocab = lexicon().vocab;
   const sent = t.sentences[s];
-  let k = sent.firstToken;
-  while (k < sent.endToken - 1 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  const k = afterOpeners(t, s);
   if (k + 2 >= sent.endToken || vocab.word(t.tokens[k]) !== 'i' || vocab.word(t.tokens[k + 1]) !== 'would') return false;
   let j = k + 2;
   if (!IMAGINED_LINKS.has(vocab.word(t.tokens[j])) && j + 1 < sent.endToken) j++;
@@ -713,8 +720,7 @@ const WH_OPENERS = new Set(['what', 'how', 'who', 'which']);
 function asksStateIndirectly(t: WordTable, s: number): boolean {
   const vocab = lexicon().vocab;
   const sent = t.sentences[s];
-  let k = sent.firstToken;
-  while (k < sent.endToken - 1 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || t.flags[k] & FLAG_PAUSE_AFTER)) k++;
+  const k = afterOpeners(t, s);
   if (vocab.word(t.tokens[k]) !== 'i') return false;
   for (let j = k + 1; j < sent.endToken - 2; j++) {
     if (vocab.word(t.tokens[j]) !== 'how') continue;

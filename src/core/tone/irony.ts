@@ -51,9 +51,10 @@ function isFirstPerson(lex: Lexicon, id: number): boolean {
 }
 
 /** Emoji read as signs: 🙄 😒 (contempt, a sign alone), 🙃 👏 💅 🤦 (ironic cues that need a second sign), 😢 😞 😔 💔 🥺 🫂 🤗 ❤ (caring). */
-const SIGN_EMOJI = /\u{1F644}|\u{1F612}|\u{1F643}|\u{1F44F}|\u{1F485}|\u{1F926}|\u{1F622}|\u{1F61E}|\u{1F614}|\u{1F494}|\u{1F97A}|\u{1FAC2}|\u{1F917}|\u{2764}/gu;
 const CONTEMPT_EMOJI = ['\u{1F644}', '\u{1F612}'];
+const IRONIC_EMOJI = ['\u{1F643}', '\u{1F44F}', '\u{1F485}', '\u{1F926}'];
 const CARING_EMOJI = ['\u{1F622}', '\u{1F61E}', '\u{1F614}', '\u{1F494}', '\u{1F97A}', '\u{1FAC2}', '\u{1F917}', '\u{2764}'];
+const SIGN_EMOJI = new RegExp([...CONTEMPT_EMOJI, ...IRONIC_EMOJI, ...CARING_EMOJI].join('|'), 'gu');
 
 /** The last token of segment `seg` that starts before `offset` (the word an emoji follows), else the segment's first token; -1 if it has none. */
 function tokenBefore(t: WordTable, seg: number, offset: number): number {
