@@ -138,6 +138,38 @@ test('overall tone: weighted mean with a weakest-link pull; weakest axis named',
   assert.equal(weakestAxis({ ...good, plainLanguage: 0.3, tone: 0.8 }), 'plainLanguage');
 });
 
+test('overall tone: readability counts only as far as a text is hard to read, so a short reply does not win on being short', () => {
+  // Axis scores: a kind answer in ordinary adult prose against a short, easy reply that treats the reader no better.
+  const kind = { empathy: 0.6, politeness: 0.85, simplicity: 0.55, nonPrescriptive: 1, plainLanguage: 1, respect: 1 };
+  const short = { empathy: 0.2, politeness: 0.9, simplicity: 1, nonPrescriptive: 1, plainLanguage: 1, respect: 1 };
+  assert.ok(overallTone(kind) > overallTone(short));
+  // Hard text still costs, more the harder it is, and the easier of two otherwise equal replies still scores higher.
+  assert.ok(overallTone({ ...kind, simplicity: 0.1 }) < overallTone({ ...kind, simplicity: 0.3 }));
+  assert.ok(overallTone({ ...kind, simplicity: 0.3 }) < overallTone(kind));
+  assert.ok(overallTone({ ...kind, simplicity: 0.9 }) > overallTone({ ...kind, simplicity: 0.7 }));
+});
+
+test('overall tone on text: a longer kind answer beats a short mocking suggestion, and a short plain kind reply beats a long convoluted cold one', () => {
+  const kind = analyzeTone([
+    "I'm sorry the nights have been so hard on you both. Waking several times a night is common after a hip operation, because pain, new medicines and an unfamiliar routine can all unsettle sleep for a few weeks. It may help to give the evening painkiller about an hour before bed, keep the bedroom cool and dim, and mention the broken nights to the physiotherapist at the follow-up appointment.",
+  ]).scores;
+  const mocking = analyzeTone(['Maybe buy him a rocking chair and a lullaby. Sweet dreams.']).scores;
+  assert.ok(kind.simplicity < mocking.simplicity, 'the kind answer is the harder read on the simplicity axis');
+  assert.ok(kind.tone > mocking.tone);
+  const plain = analyzeTone(["Sorry you're going through this. It's worth ringing the GP today and asking for an appointment this week."]).scores;
+  const convoluted = analyzeTone([
+    'Whether the waking that you have described happens because of the considerable postoperative discomfort he has been experiencing or because of some other underlying explanation that nobody has yet identified is something that only the professionals responsible for his rehabilitation would be in a position to determine.',
+  ]).scores;
+  assert.ok(plain.tone > convoluted.tone + 0.2);
+});
+
+test('orders offered as a choice ("..., or just sit with him") are options, not bare commands; a threat after "or" is still an order', () => {
+  assert.ok(!kinds('Read to him, or just sit with him for a while.').some((k) => k.startsWith('command/')));
+  assert.ok(!kinds('Call the surgery or go to the walk-in centre tonight.').some((k) => k.startsWith('command/')));
+  assert.ok(kinds("Take it now or you'll end up back in hospital.").includes('command/bare-command:Take'));
+  assert.ok(kinds('Take the tablets, or else.').includes('command/bare-command:Take'));
+});
+
 /** Checks a one-record file and returns the findings of one code. */
 function findingsOf(record: unknown, code: string, config = DEFAULT_CONFIG): { line: string; findings: Finding[] } {
   const line = JSON.stringify(record);

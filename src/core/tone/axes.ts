@@ -69,15 +69,36 @@ export function spanMatch(t: WordTable, from: number, toInclusive: number, axis:
  * severe problem (an insult, a wall of orders) pulls the whole response down. Empathy stays out
  * of the weakest link (plain informative answers carry no empathy markers and are not bad), and
  * readability enters it at half strength: a long sentence is not as bad as a put-down or a wall
- * of jargon, and a short sarcastic reply must not win on being easy to read. In the mean, the
- * warmth axes (empathy, politeness) count at most as much as respect (see WARMTH_AXES).
+ * of jargon. Readability counts in both only as far as the text is hard to read (see `readable`):
+ * a kind answer in ordinary adult prose is not less kind than a short sarcastic reply for being
+ * longer, so a short reply must not win on being easy to read. In the mean, the warmth axes
+ * (empathy, politeness) count at most as much as respect (see WARMTH_AXES).
  */
 export function overallTone(s: Record<ToneAxis, number>): number {
+  const read = readable(s.simplicity);
+  // Beyond that, ease of reading is worth only a trace: it tells apart two replies that are otherwise equal.
+  const simplicity = (1 - EASE_SHARE) * read + EASE_SHARE * s.simplicity;
   let mean = 0;
-  for (const axis of TONE_AXES) mean += AXIS_WEIGHTS[axis] * (WARMTH_AXES[axis] && s[axis] > s.respect ? s.respect : s[axis]);
-  const weakest = Math.min(s.politeness, s.nonPrescriptive, s.respect, s.plainLanguage, 0.5 + 0.5 * s.simplicity);
+  for (const axis of TONE_AXES) mean += AXIS_WEIGHTS[axis] * (axis === 'simplicity' ? simplicity : WARMTH_AXES[axis] && s[axis] > s.respect ? s.respect : s[axis]);
+  const weakest = Math.min(s.politeness, s.nonPrescriptive, s.respect, s.plainLanguage, 0.5 + 0.5 * read);
   return clamp(0.7 * mean + 0.3 * weakest);
 }
+
+/**
+ * The simplicity axis as the overall tone counts it: full at READABLE_SIMPLICITY and above, falling
+ * in proportion below it to 0 for the hardest text. The axis itself grades every step from easy
+ * (grade 6) to hard (grade 16) and ranks two texts by how easy they are; the overall tone asks
+ * only whether the reader is put to work, and text up to about grade 11 (the axis at 0.5) is
+ * ordinary adult prose that any reader of a health answer gets through.
+ */
+export function readable(simplicity: number): number {
+  return simplicity >= READABLE_SIMPLICITY ? 1 : simplicity / READABLE_SIMPLICITY;
+}
+
+/** The simplicity score at and above which the overall tone counts a text as readable: grade 11 on the axis's scale. */
+export const READABLE_SIMPLICITY = 0.5;
+/** The share of the simplicity weight that the axis keeps as it is, so that the easier of two otherwise equal replies still scores higher. */
+const EASE_SHARE = 0.02;
 
 /**
  * The axes of surface warmth (thanks, softeners, sympathy words), which count in the overall tone

@@ -127,8 +127,30 @@ function imperativeKind(t: WordTable, lex: Lexicon, sentence: number): number {
   if (lex.vocab.word(t.tokens[i + 1]) === 'me' && INVITING_VERBS.has(lex.vocab.word(t.tokens[i]))) return ORDER_SOFT;
   // "please", or a condition or a reason ("Tell the nurse if it gets worse"), makes an order a piece of advice.
   for (let k = s.firstToken; k < s.endToken; k++) if (flags[t.tokens[k]] & (WORD_PLEASE | WORD_CONDITION)) return ORDER_SOFT;
+  // Doings offered as a choice ("Read to him, or just sit with him"): the person picks one, so it is an option, not an order.
+  if (offersChoice(t, lex, i + 1, s.endToken)) return ORDER_SOFT;
   return ORDER_BARE;
 }
+
+/**
+ * Whether [from, to) goes on to another doing after "or" ("..., or just sit with him", "... or ring
+ * the nurse"): "or", at most one word that keeps the choice light (CHOICE_ADVERBS), then a verb of
+ * command used as one (not a noun before a verb, as the opening word is tested). "Or I'll ring",
+ * "or else", "or you'll fall" are threats, and "or two" a count: none of them is an option.
+ */
+function offersChoice(t: WordTable, lex: Lexicon, from: number, to: number): boolean {
+  const vocab = lex.vocab;
+  for (let k = from; k + 1 < to; k++) {
+    if (vocab.word(t.tokens[k]) !== 'or') continue;
+    let v = k + 1;
+    if (CHOICE_ADVERBS.has(vocab.word(t.tokens[v])) && v + 1 < to) v++;
+    if (vocab.flags[t.tokens[v]] & WORD_COMMAND && !(v + 1 < to && vocab.flags[t.tokens[v + 1]] & WORD_SUBJECT_FOLLOWER)) return true;
+  }
+  return false;
+}
+
+/** Words between "or" and the doing it offers that keep it an option ("or just sit", "or simply ask"). */
+const CHOICE_ADVERBS = new Set(['just', 'simply', 'even', 'maybe', 'perhaps']);
 
 /** Words a reassuring negative opener needs ("Don't worry, that's normal." has five), so it is more than a bare order. */
 const REASSURANCE_WORDS = 5;
