@@ -496,6 +496,8 @@ export class DatasetModel {
    * ('shifted'); or only the edited lines patched (tests and the bench read it).
    */
   lastSummaryKind: 'full' | 'merged' | 'shifted' | 'spliced' | 'patched' = 'full';
+  /** Why the last summary could not be made the quick way and was made in full instead (a bug to report), if it was. */
+  quickFailure: Error | undefined;
   /** Lines [0, countedTo) are placed and counted into the dataset run before the first summary (see countChecked); -1 once lines moved. */
   private countedTo = 0;
 
@@ -734,7 +736,18 @@ export class DatasetModel {
    * the next edit.
    */
   summary(): CheckSummary {
-    const quick = this.patchedSummary() ?? this.shiftedSummary();
+    let quick: CheckSummary | undefined;
+    this.quickFailure = undefined;
+    try {
+      quick = this.patchedSummary() ?? this.shiftedSummary();
+    } catch (err) {
+      // A quick summary that failed midway leaves what it changed in place half changed: start
+      // over from the lines' text, every record checked again (a new dataset run needs the facts'
+      // candidate texts, which the first run took), and keep the failure for the caller to report.
+      this.dropResults();
+      this.last = undefined;
+      this.quickFailure = err instanceof Error ? err : new Error(String(err));
+    }
     this.goneLines = [];
     this.freshStates = [];
     this.spliceFrom = Infinity;

@@ -98,6 +98,8 @@ async function handle(message: ToCurationWorker): Promise<void> {
           await firstChecksOnThreads(d.model, d.settings).catch(() => false);
         }
         const summary = d.model.summary();
+        // Recovered from (the summary was made in full), but a bug: the host logs this process's stderr.
+        if (d.model.quickFailure) console.error(`A quick re-check failed and the document was checked in full: ${d.model.quickFailure.stack ?? d.model.quickFailure.message}`);
         const { listed, counts, total } = curationListing(summary.findings, d.model.findingCounts!);
         // Kept as they are (the structural ones too, left out of answers).
         d.findings = summary.findings;

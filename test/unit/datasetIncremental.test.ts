@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
-import { CheckSummary, checkText, DatasetModel, sortFindings } from '../../src/core/engine';
+import { CheckSummary, checkText, DatasetModel, DatasetRule, sortFindings } from '../../src/core/engine';
 import { CodeCounts, compareFindings, Finding, Severity } from '../../src/core/findings';
 
 const rec = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
@@ -319,4 +319,45 @@ test('a new opening sentence that leaves the reported phrases as they were chang
     // The message names the phrase, not the counts that the edit changed.
     assert.ok(perRecord(after).every((f) => !/\d+ of \d+/.test(f.message)), perRecord(after)[0].message);
   }
+});
+
+test('a quick summary that fails midway is made in full instead: the findings are a fresh check\'s, and the failure is kept for the caller', () => {
+  let armed = false;
+  // Last among the rules: the others have moved their findings in place when it fails.
+  const failing: DatasetRule = {
+    id: 'fails-when-armed',
+    check: () => [],
+    start: () => ({
+      add() {},
+      remove() {},
+      findings() {
+        if (!armed) return [];
+        armed = false;
+        throw new Error('a bug in a running rule');
+      },
+    }),
+  };
+  const settings = { config: DEFAULT_CONFIG, recordRules, datasetRules: [...datasetRules, failing] };
+  const model = new DatasetModel(settings);
+  const lines = pool.slice(0, 24);
+  model.setLines([...lines]);
+  model.summary();
+  for (const [at, remove, insert] of [
+    [1, 0, [pool[25]]],
+    [3, 1, [pool[7]]],
+  ] as const) {
+    armed = true;
+    lines.splice(at, remove, ...insert);
+    model.splice(at, remove, [...insert]);
+    const summary = model.summary();
+    assert.equal(model.quickFailure?.message, 'a bug in a running rule');
+    assert.equal(model.lastSummaryKind, 'full');
+    assert.deepEqual(summary.findings, checkText(lines.join('\n'), settings).findings);
+  }
+  // The next edit takes the quick way again.
+  lines.splice(0, 0, pool[3]);
+  model.splice(0, 0, [pool[3]]);
+  assert.deepEqual(model.summary().findings, checkText(lines.join('\n'), settings).findings);
+  assert.equal(model.quickFailure, undefined);
+  assert.equal(model.lastSummaryKind, 'shifted');
 });
