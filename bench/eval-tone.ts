@@ -14,8 +14,8 @@
  *     and over the sarcastic, curt and dismissive pairs;
  *   - the share of chosen responses with a tone warning (the false-alarm rate), per class;
  *   - per false-alarm class, how many `quiet` expectations the engine broke.
- * Options: --split test|dev|holdout|all (default test; all = dev and test), --json (one JSON
- * object; not for holdout), --details (every missed and false finding, by pair; not for holdout), --write-budget (evaluate the test split and record its
+ * Options: --split test|dev|holdout|blind|all (default test; all = dev and test), --json (one JSON
+ * object; not for holdout or blind), --details (every missed and false finding, by pair; not for holdout or blind), --write-budget (evaluate the test split and record its
  * figures in test/fixtures/tone-eval/budget.json, which test/unit/toneEval.test.ts holds the
  * engine to). Tune on dev; test is for measuring.
  */
@@ -33,9 +33,12 @@ export const EVAL_DIR = path.join(__dirname, '..', 'test', 'fixtures', 'tone-eva
 export const BUDGET_FILE = path.join(EVAL_DIR, 'budget.json');
 
 /** dev: tune on it, read its details. holdout: dev pairs by another hand, for a tuner to see
- * whether a change carries over to pairs it never read (figures only, never details).
- * test: measuring only. */
-export type SplitName = 'dev' | 'holdout' | 'test';
+ * whether a change carries over to pairs it never read (figures only, never details; read as
+ * figures by many rounds, so no longer blind). blind: pairs by yet another hand that no tuner sees
+ * in any form (the lead reads its figures after a round). test: measuring only. */
+export type SplitName = 'dev' | 'holdout' | 'blind' | 'test';
+/** The splits whose pairs the report never shows (figures only). */
+const FIGURES_ONLY: readonly SplitName[] = ['holdout', 'blind'];
 export type Split = SplitName | 'all';
 export type PairAxis = ToneAxis | 'overall';
 
@@ -430,9 +433,9 @@ function main(argv: string[]): void {
     return;
   }
   const split = (arg('--split') ?? 'test') as Split;
-  if (!['dev', 'holdout', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, holdout, test or all, not ${split}`);
-  if (split === 'holdout' && (argv.includes('--details') || argv.includes('--json'))) {
-    throw new Error('the holdout split prints its figures only: --details and --json would show its pairs to the tuner');
+  if (!['dev', 'holdout', 'blind', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, holdout, blind, test or all, not ${split}`);
+  if ((FIGURES_ONLY as readonly string[]).includes(split) && (argv.includes('--details') || argv.includes('--json'))) {
+    throw new Error(`the ${split} split prints its figures only: --details and --json would show its pairs to the tuner`);
   }
   const report = evaluate(split);
   if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));

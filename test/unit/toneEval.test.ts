@@ -15,6 +15,8 @@ import { TONE_AXES } from '../../src/core/tone/analyze';
 const dev = loadPairs('dev');
 const testSplit = loadPairs('test');
 const all = [...dev, ...testSplit];
+/** Every pair of every split (the figures-only splits are checked for shape and ids, never printed). */
+const everySplit = [...all, ...loadPairs('holdout'), ...loadPairs('blind')];
 
 /** The smallest number of pairs per class (the two the set was built around need more). */
 const MIN_PER_CLASS: Record<string, number> = { 'acknowledgement-only': 40, 'kind-vs-sarcastic': 30 };
@@ -35,7 +37,7 @@ test('the evaluation set: at least 300 pairs, every class in both splits, a quar
 test('the evaluation set: records are well formed and labelled with real tone rule codes', () => {
   const axes: readonly string[] = [...TONE_AXES, 'overall'];
   const problems: string[] = [];
-  for (const p of all) {
+  for (const p of everySplit) {
     if (!p.id || !p.topic || !p.chosen.trim() || !p.rejected.trim()) problems.push(`${p.id}: empty field`);
     if (!axes.includes(p.axis)) problems.push(`${p.id}: axis ${p.axis}`);
     if (Array.isArray(p.prompt)) {
@@ -51,8 +53,8 @@ test('the evaluation set: records are well formed and labelled with real tone ru
   assert.deepEqual(problems, []);
 });
 
-test('dev and test share no id and no (prompt, chosen) text', () => {
-  const ids = all.map((p) => p.id);
+test('no two pairs of any split share an id; dev and test share no (prompt, chosen) text', () => {
+  const ids = everySplit.map((p) => p.id);
   assert.equal(new Set(ids).size, ids.length, 'ids are unique');
   const key = (p: EvalPair) => JSON.stringify([p.prompt, p.chosen]);
   const devKeys = new Set(dev.map(key));
