@@ -546,3 +546,12 @@ test('tenth round: a reaction called ordinary, a self-judgement denied, a reacti
   assert.equal(rule.matches.filter((m) => m.kind === 'respect').length, 0);
   assert.ok(analyzeTone(['Nothing says I love you quite like a gym membership.']).matches.some((m) => m.kind === 'respect'));
 });
+
+test('tenth round: a state word anywhere after "tried" suggests a remedy; it is no question about the reader', () => {
+  const prompt = readPrompt(["I can't stop worrying about every twinge and I'm exhausted."]);
+  const explores = (text: string) => analyzeTone([text], undefined, prompt).matches.some((m) => m.category === 'exploration');
+  assert.equal(explores('Have you tried simply not worrying about it?'), false);
+  assert.equal(explores('Have you tried just not feeling so anxious?'), false);
+  assert.ok(explores('How have you been feeling since you tried the new tablets?'));
+  assert.ok(explores('How are you coping with it all?'));
+});

@@ -359,8 +359,13 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     const sent = t.sentences[s];
     if (sent.question && r[s * FACTS + ADDRESSED] === 3) {
       let asksState = r[s * FACTS + NAMED_PERSON] > 0;
-      // "Have you tried sleeping?": a state word after "tried" suggests the obvious; it asks nothing about the reader.
-      for (let k = sent.firstToken; k < sent.endToken && !asksState; k++) asksState = STATE_WORDS.has(vocab.word(t.tokens[k])) && !(k > sent.firstToken && TRYING.has(vocab.word(t.tokens[k - 1])));
+      // "Have you tried sleeping?", "Have you tried simply not worrying about it?": a state word after "tried" suggests the obvious; it asks nothing about the reader.
+      let trying = false;
+      for (let k = sent.firstToken; k < sent.endToken && !asksState && !trying; k++) {
+        const w = vocab.word(t.tokens[k]);
+        trying = TRYING.has(w);
+        asksState = STATE_WORDS.has(w);
+      }
       if (asksState) extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
     } else if (r[s * FACTS + NAMED_PERSON] && !r[s * FACTS + CONDITIONAL] && !sent.question) {
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: NAMED_INTERPRETATION, category: 'names-feeling' });
