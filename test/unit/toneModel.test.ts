@@ -223,3 +223,9 @@ test('a jargon term the person used in the prompt is not jargon in the reply, un
   assert.ok(!jargon('My dad had a stroke and has aphasia, they call it. How can we help his speech?'));
   assert.ok(jargon("My dad had a stroke and the nurse said 'aphasia'. What is that?"));
 });
+
+test('a jargon term that names a team or a service is the name the person asks for, not jargon', () => {
+  const jargon = (text: string) => analyzeTone([text]).matches.filter((m) => m.kind === 'jargon').length;
+  assert.equal(jargon('Ask the palliative care team to visit, or ring the oncology nurse line tonight.'), 0);
+  assert.equal(jargon('He is palliative now, and the oncology results came back.'), 2);
+});

@@ -306,6 +306,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     if (kind === 'block' || kind === 'cue') return;
     // A term the person used themselves ("aphasia they call it", "my oncologist said no"; not one they quote to ask about it) is their word, not jargon to them.
     if (kind === 'jargon' && promptStamp && promptTerm(promptStamp, words, from, to)) return;
+    // "the palliative care team", "the oncology nurse line": the name of a team or a service the person can ask for by it.
+    if (kind === 'jargon' && to < words.n && words.sentence[to] === words.sentence[from] && lex.services.has(words.tokens[to])) return;
     if (kind === 'softener' && entry.category === 'refusal') {
       refusal = true;
       return;

@@ -172,6 +172,8 @@ export interface Lexicon {
   personal: { words: Set<number>; ofPersons: Set<number>; persons: Set<number>; notAfter: Set<number>; informs: Set<number> };
   /** Words by which people judge themselves, for the reading of a judgement denied (empathy.json `judgements`; see empathy.ts `deniesJudgement`). */
   judgements: { words: Set<number>; qualities: Set<number>; persons: Set<number> };
+  /** Nouns after which a jargon term names a team or a service (jargon.json `services`): "the palliative care team". */
+  services: Set<number>;
 }
 
 export interface IronyLexicon {
@@ -678,6 +680,7 @@ function build(): Lexicon {
   const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
   const personalData = empathyData.personal;
   const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
+  const services = ids(jargonData.services.words);
   const judgements = { words: ids(empathyData.judgements.words), qualities: ids(empathyData.judgements.qualities), persons: ids(empathyData.judgements.persons) };
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of tries.tokensFrom(phrases)) vocab.flags[id] |= WORD_PHRASE_START;
@@ -685,7 +688,7 @@ function build(): Lexicon {
   vocab.pin();
   tries.shareEntries();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, hardshipPhrases, validation, personal, judgements };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, hardshipPhrases, validation, personal, judgements, services };
 }
 
 function compileSteps(vocab: Vocabulary): StepLexicon {
