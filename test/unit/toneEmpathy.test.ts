@@ -555,3 +555,15 @@ test('tenth round: a state word anywhere after "tried" suggests a remedy; it is 
   assert.ok(explores('How have you been feeling since you tried the new tablets?'));
   assert.ok(explores('How are you coping with it all?'));
 });
+
+test('tenth round: hardship said in a first clause or in a "that\'s ..." clause after a pause counts; moving on to something is no dismissal', () => {
+  const reading = () => readPrompt(["I'm up every night with him and I'm exhausted."]);
+  const perceives = (text: string) => analyzeTone([text], undefined, reading()).matches.some((m) => m.category === 'perceives-hardship');
+  assert.ok(perceives('Looking after him from two hundred miles away is very tough, and the worry never quite goes.'));
+  assert.ok(perceives('Up four times, every night: that is running on fumes, and no wonder the days blur.'));
+  assert.ok(!perceives('Take the tablets at night, that is the usual time for them.'));
+  assert.ok(!perceives('Up four times, every night: that is not running on fumes, it is just a busy week.'));
+  const respect = (text: string) => analyzeTone([text], undefined, reading()).matches.filter((m) => m.kind === 'respect').length;
+  assert.equal(respect('When he gets upset, gently move on to something he enjoys, like music.'), 0);
+  assert.ok(respect('Just move on.') > 0);
+});

@@ -283,7 +283,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
     readSentence(s);
     const named = r[s * FACTS + NAMED_FAMILY] > 0;
-    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s) || endsOnHardship(t, s))) {
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s) || endsOnHardship(t, s) || endsOnHardship(t, s, firstClauseEnd(t, s)))) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
       continue;
@@ -466,6 +466,14 @@ function perceivesHardship(t: WordTable, s: number, named: boolean, end = t.sent
   if (perceived && named) return true;
   for (let k = sent.firstToken; k < end; k++) {
     const id = t.tokens[k];
+    // Or a clause after a pause that opens the same way ("Every night: that's running on fumes, and ...").
+    if (!perceived && k > k0 && t.flags[k - 1] & FLAG_PAUSE_AFTER && k + 1 < end && DEMONSTRATIVES.has(vocab.word(id)) && BE_FORMS.has(vocab.word(t.tokens[k + 1])) && !negatedAfter(t, k + 1, end)) {
+      perceived = true;
+      if (named) return true;
+      k++;
+      continue;
+    }
+    if (perceived && hardshipPhraseAt(t, k, sent.firstToken) > 0) return true;
     if (!perceived) {
       const w = vocab.word(id);
       if (PERCEPTION.has(w) && (w !== 'must' || (k + 1 < end && AFTER_MUST.has(vocab.word(t.tokens[k + 1]))))) {
@@ -598,14 +606,28 @@ function endsOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken):
   if (k - first < 2 || PERSONS.has(vocab.word(t.tokens[first]))) return false;
   if (!lex.hardship.has(t.tokens[k])) {
     // A phrase of hardship closing the sentence ("... is a big change", "... is a lot to take in"): read from its first word.
-    const phrase = lex.hardshipPhrases.get(t.tokens[k])?.find((p) => k - p.length + 1 > first && p.every((id, i) => t.tokens[k - p.length + 1 + i] === id));
-    if (phrase) k -= phrase.length - 1;
+    const phrase = hardshipPhraseAt(t, k, first + 1);
+    if (phrase) k -= phrase - 1;
     else if (vocab.word(t.tokens[k]) !== 'much' || !MUCH_DEGREE.has(vocab.word(t.tokens[k - 1]))) return false;
     else k--;
   }
   k--;
   while (k > first && (vocab.flags[t.tokens[k]] & WORD_INTENSIFIER || ARTICLE_LIKE.has(vocab.word(t.tokens[k])))) k--;
   return k > first && SITUATION_BE.has(vocab.word(t.tokens[k]));
+}
+/** The length of the hardship phrase of several words ("big change", "running on fumes") that ends at token k and starts at `from` or later, or 0. */
+function hardshipPhraseAt(t: WordTable, k: number, from: number): number {
+  const phrases = lexicon().hardshipPhrases.get(t.tokens[k]);
+  if (!phrases) return 0;
+  for (const p of phrases) if (k - p.length + 1 >= from && p.every((id, i) => t.tokens[k - p.length + 1 + i] === id)) return p.length;
+  return 0;
+}
+
+/** The end of sentence `s`'s first clause: the token after its first pause ("Managing him from another city is very tough, and ..."), or the sentence's end. */
+function firstClauseEnd(t: WordTable, s: number): number {
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken; k < sent.endToken - 1; k++) if (t.flags[k] & FLAG_PAUSE_AFTER) return k + 1;
+  return sent.endToken;
 }
 /** Words that may close a sentence as a tag after a comma ("..., honestly.", "..., mate."). */
 const TRAILING_TAGS = new Set(['honestly', 'really', 'truly', 'frankly', 'seriously', 'though', 'tbh', 'mate', 'love', 'hun', 'friend', 'too', 'indeed', 'yaar', 'ngl']);
@@ -1012,7 +1034,7 @@ let starterIds: Set<number> | undefined;
 /** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
+  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipPhrases.keys(), ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;
