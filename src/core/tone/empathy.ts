@@ -641,7 +641,7 @@ function mentionsHardship(t: WordTable, s: number, end = t.sentences[s].endToken
   const lex = lexicon();
   const sent = t.sentences[s];
   const easy = (easyId ??= lex.vocab.id('easy'));
-  for (let k = sent.firstToken; k < end; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy || lex.hardshipPhrases.has(t.tokens[k])) return true;
+  for (let k = sent.firstToken; k < end; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy || lex.hardshipEnds.has(t.tokens[k])) return true;
   return false;
 }
 let easyId: number | undefined;
@@ -1034,7 +1034,7 @@ let starterIds: Set<number> | undefined;
 /** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipPhrases.keys(), ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
+  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;

@@ -166,6 +166,8 @@ export interface Lexicon {
   hardship: Set<number>;
   /** The hardship phrases of more than one word ("big change", "lot to take in", "running on fumes"), by their last word's id: the ids of each, in order. */
   hardshipPhrases: Map<number, number[][]>;
+  /** The last words of those phrases that hold no single word for hardship ("fumes", "change"; not "in" of "lot to take in", whose "lot" is one): what tells a sentence may hold one. */
+  hardshipEnds: Set<number>;
   /** Validation from a sentence's shape (empathy.json `validation`): words that call something acceptable, and words for a feeling or a way of reacting. */
   validation: { words: Set<number>; referents: Set<number> };
   /** Words of a person's inner life for the reading of a sentence about the person (empathy.json `personal`; see empathy.ts `aboutPerson`). */
@@ -676,6 +678,8 @@ function build(): Lexicon {
     const last = phraseTokens[phraseTokens.length - 1];
     hardshipPhrases.set(last, [...(hardshipPhrases.get(last) ?? []), phraseTokens]);
   }
+  const hardshipEnds = new Set<number>();
+  for (const [last, list] of hardshipPhrases) if (vocab.word(last).length >= 4 && list.some((p) => !p.some((id) => hardship.has(id)))) hardshipEnds.add(last);
   const ids = (words: readonly string[]) => new Set(words.map((w) => vocab.id(w)));
   const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
   const personalData = empathyData.personal;
@@ -688,7 +692,7 @@ function build(): Lexicon {
   vocab.pin();
   tries.shareEntries();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, hardshipPhrases, validation, personal, judgements, services };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, hardshipPhrases, hardshipEnds, validation, personal, judgements, services };
 }
 
 function compileSteps(vocab: Vocabulary): StepLexicon {
