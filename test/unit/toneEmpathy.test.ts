@@ -504,3 +504,66 @@ test('seventh round: facts, instructions, judgements and sarcasm about the perso
   assert.ok(cold < 1);
   assert.equal(cold, analyzeTone(['Stay positive. You miss buses.']).scores.respect);
 });
+
+// Tenth round, issue 11: acknowledgements read from grammar and from the relation between prompt and reply (fixtures in our own words).
+test('tenth round: a reaction called ordinary, a self-judgement denied, a reaction shared, a doubted role given back and a hardship phrase closing a sentence count', () => {
+  const advice = ' A day centre two mornings a week can give you some time back, and the council can arrange a carer’s assessment.';
+  const gain = (prompt: string, ack: string) => {
+    const reading = readPrompt([prompt]);
+    const withIt = analyzeTone([ack + advice], undefined, reading).scores.empathy;
+    const without = analyzeTone([advice.trim()], undefined, readPrompt([prompt])).scores.empathy;
+    return withIt - without;
+  };
+  const cases: [string, string][] = [
+    ["I snap at my dad all the time now and I'm so angry with myself.", 'Anger is a very ordinary reaction when you are this stretched.'],
+    ['I resent my sister for not helping and I feel awful about it.', 'Feeling some resentment towards her is an ordinary human reaction.'],
+    ["I'm exhausted and I keep thinking I can't do this any more.", 'Thinking you cannot go on after months like these is not weakness.'],
+    ['I sat in the car park and cried after the meeting. I feel so stupid.', "Honestly, I'd have cried in the car park too."],
+    ['She gave me a blank look today, like I was a stranger, and I feel sick about it.', 'That blank look would stay with me too.'],
+    ["I'm scared. I feel like a nurse now, not his wife.", "You're his wife."],
+    ['My husband moved into a care home and I am lonely in the house.', 'Going from two of you to an empty house is a big change.'],
+    ['I left the meeting in tears and I am so embarrassed.', 'The embarrassment looms far bigger in your head than in anyone else’s.'],
+  ];
+  for (const [prompt, ack] of cases) assert.ok(gain(prompt, ack) > 0, `${ack}: gain ${gain(prompt, ack)}`);
+  // Cold probes in the same shapes stay at the advice's level: a bodily reaction, a judgement of a thing, an advice shared, a role with more after it.
+  const cold: [string, string][] = [
+    ["I snap at my dad all the time now and I'm so angry with myself.", 'Swelling is a normal reaction to the vaccine.'],
+    ["I'm exhausted and I keep thinking I can't do this any more.", 'The scan shows this is not heart failure.'],
+    ["I'm exhausted and I keep thinking I can't do this any more.", 'Missing a dose is not a failure of the treatment.'],
+    ["I'm exhausted and I keep thinking I can't do this any more.", 'Stopping the tablets is not a bad idea.'],
+    ['I sat in the car park and cried. Should I take my tablets with food?', 'I would have taken them with food too.'],
+    ["I'm scared. I am his wife and his next of kin.", "You're his next of kin, so the ward can talk to you."],
+    ["I'm scared about the change to the insulin dose.", 'The dose change is small.'],
+  ];
+  // (The lexicon's faint "is a normal reaction" normalising, 0.12, is older and not what this round reads.)
+  const read = new Set(['validates-feeling', 'answers-judgement', 'perceives-hardship', 'reflects-reader']);
+  for (const [prompt, text] of cold) {
+    const found = analyzeTone([text + advice], undefined, readPrompt([prompt])).matches.filter((m) => read.has(m.category));
+    assert.equal(found.length, 0, `${text}: ${found.map((m) => m.category).join(', ')}`);
+  }
+  // A rule that nothing says must be kept is sincere, not the sarcastic "Nothing says I care like ...".
+  const rule = analyzeTone(['Nothing says it has to happen by Christmas.'], undefined, readPrompt(["My wife died and I can't face her wardrobe."]));
+  assert.equal(rule.matches.filter((m) => m.kind === 'respect').length, 0);
+  assert.ok(analyzeTone(['Nothing says I love you quite like a gym membership.']).matches.some((m) => m.kind === 'respect'));
+});
+
+test('tenth round: a state word anywhere after "tried" suggests a remedy; it is no question about the reader', () => {
+  const prompt = readPrompt(["I can't stop worrying about every twinge and I'm exhausted."]);
+  const explores = (text: string) => analyzeTone([text], undefined, prompt).matches.some((m) => m.category === 'exploration');
+  assert.equal(explores('Have you tried simply not worrying about it?'), false);
+  assert.equal(explores('Have you tried just not feeling so anxious?'), false);
+  assert.ok(explores('How have you been feeling since you tried the new tablets?'));
+  assert.ok(explores('How are you coping with it all?'));
+});
+
+test('tenth round: hardship said in a first clause or in a "that\'s ..." clause after a pause counts; moving on to something is no dismissal', () => {
+  const reading = () => readPrompt(["I'm up every night with him and I'm exhausted."]);
+  const perceives = (text: string) => analyzeTone([text], undefined, reading()).matches.some((m) => m.category === 'perceives-hardship');
+  assert.ok(perceives('Looking after him from two hundred miles away is very tough, and the worry never quite goes.'));
+  assert.ok(perceives('Up four times, every night: that is running on fumes, and no wonder the days blur.'));
+  assert.ok(!perceives('Take the tablets at night, that is the usual time for them.'));
+  assert.ok(!perceives('Up four times, every night: that is not running on fumes, it is just a busy week.'));
+  const respect = (text: string) => analyzeTone([text], undefined, reading()).matches.filter((m) => m.kind === 'respect').length;
+  assert.equal(respect('When he gets upset, gently move on to something he enjoys, like music.'), 0);
+  assert.ok(respect('Just move on.') > 0);
+});

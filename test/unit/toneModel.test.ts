@@ -6,6 +6,7 @@ import { checkText } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { analyzeTone, overallTone, weakestAxis } from '../../src/core/tone/analyze';
 import { ANCHOR_END, ANCHOR_START, expandPattern, lexicon, patternAnchor } from '../../src/core/tone/lexicon';
+import { readPrompt } from '../../src/core/tone/prompt';
 import { fleschKincaidGrade, gradeToScore } from '../../src/core/tone/readability';
 import { expandContraction, scanWords, tokenStrings } from '../../src/core/tone/words';
 
@@ -211,4 +212,20 @@ test('jargon replacement keeps the capital of the word it replaces', () => {
   assert.equal(findings.length, 1);
   assert.equal(line.slice(findings[0].column, findings[0].endColumn), 'Hypertension');
   assert.equal(findings[0].data?.replacement, 'High blood pressure');
+});
+
+// Tenth round, issue 11: a term the person wrote as their own is their word, not jargon to them; one they quote to ask about still is.
+test('a jargon term the person used in the prompt is not jargon in the reply, unless they quoted it to ask about it', () => {
+  const reply = 'Speech therapy helps with aphasia, and the stroke team can refer him.';
+  const jargon = (prompt?: string) => analyzeTone([reply], undefined, prompt ? readPrompt([prompt]) : undefined).matches.some((m) => m.kind === 'jargon');
+  assert.ok(jargon());
+  assert.ok(jargon('My dad had a stroke. How can we help his speech?'));
+  assert.ok(!jargon('My dad had a stroke and has aphasia, they call it. How can we help his speech?'));
+  assert.ok(jargon("My dad had a stroke and the nurse said 'aphasia'. What is that?"));
+});
+
+test('a jargon term that names a team or a service is the name the person asks for, not jargon', () => {
+  const jargon = (text: string) => analyzeTone([text]).matches.filter((m) => m.kind === 'jargon').length;
+  assert.equal(jargon('Ask the palliative care team to visit, or ring the oncology nurse line tonight.'), 0);
+  assert.equal(jargon('He is palliative now, and the oncology results came back.'), 2);
 });

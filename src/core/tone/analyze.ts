@@ -7,6 +7,7 @@ import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_PHRASE_START } from './lexico
 import type { Lexicon } from './lexicon';
 import { findPhrases, masked } from './match';
 import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
+import { promptOwnWord } from './prompt';
 import type { PromptReading } from './prompt';
 import { gradeToScore, readingLevel } from './readability';
 import { findIrony } from './irony';
@@ -255,6 +256,12 @@ function continuesPrompt(text: string): boolean {
  * `prompt` (the user turns read by `readPrompt`) lets the empathy axis credit naming the feeling
  * the person expressed and taking up their words, and tells whether a short reply is curt.
  */
+/** Whether every word of tokens [from, to) is a word the person wrote as their own (not in quotation marks: "my dad has 'dysphagia'" asks about the term) in the prompt read with this stamp. */
+function promptTerm(stamp: number, words: WordTable, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!promptOwnWord(stamp, words.tokens[k])) return false;
+  return true;
+}
+
 export function analyzeTone(segments: readonly string[], allow?: readonly string[], prompt?: PromptReading): ToneAnalysis {
   const lex = lexicon();
   const vocab = lex.vocab;
@@ -289,6 +296,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   const ordering = sentenceScratch(sentenceCount);
   // The person asked how to do something and the reply is laid out as steps: its imperatives answer the request.
   const steps = prompt?.asksSteps === true && laidOutAsSteps(words, lex, segments);
+  const promptStamp = prompt && prompt.generation === vocab.generation ? prompt.stamp : 0;
   findPhrases(vocab, words, lex.phrases, mask, (entry, from, to) => {
     const kind = entry.kind;
     if (kind === 'emotion') {
@@ -296,6 +304,10 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
       return;
     }
     if (kind === 'block' || kind === 'cue') return;
+    // A term the person used themselves ("aphasia they call it", "my oncologist said no"; not one they quote to ask about it) is their word, not jargon to them.
+    if (kind === 'jargon' && promptStamp && promptTerm(promptStamp, words, from, to)) return;
+    // "the palliative care team", "the oncology nurse line": the name of a team or a service the person can ask for by it.
+    if (kind === 'jargon' && to < words.n && words.sentence[to] === words.sentence[from] && lex.services.has(words.tokens[to])) return;
     if (kind === 'softener' && entry.category === 'refusal') {
       refusal = true;
       return;

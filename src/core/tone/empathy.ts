@@ -11,7 +11,7 @@
  * way of what you need") an interpretation.
  */
 import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
-import { PromptReading, stampedWord } from './prompt';
+import { PromptReading, promptWord, stampedWord } from './prompt';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
 
 /** Local copies of flag bits read once per word (an imported binding can cost a property read each time). */
@@ -283,7 +283,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "Checking on her all night sounds exhausting", "it sounds like whatever it is feels very hard to say": the speaker perceives how hard it is, whatever the subject.
     readSentence(s);
     const named = r[s * FACTS + NAMED_FAMILY] > 0;
-    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s) || endsOnHardship(t, s))) {
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s) || endsOnHardship(t, s) || endsOnHardship(t, s, firstClauseEnd(t, s)))) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
       continue;
@@ -310,6 +310,24 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && validatesFeeling(t, s, named, stamp)) {
       const sent = t.sentences[s];
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: VALIDATION, category: 'validates-feeling' });
+      continue;
+    }
+    // "I'd have cried in the car too", "That look would stay with me too": the speaker shares the reaction to what the person told.
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && r[s * FACTS + ECHOES_PROMPT] && sharesReaction(t, s)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      continue;
+    }
+    // "You're her mum.": to someone in distress, the role they doubt given back to them in their own word.
+    if (promptFresh?.distress && !t.sentences[s].question && affirmsRole(t, s, stamp)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
+      continue;
+    }
+    // "Wondering whether you can do this is not weakness", "not a sign you're a bad person": a self-judgement denied, in reply to someone in distress, answers it.
+    if (promptFresh?.distress && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: VALIDATION, category: 'answers-judgement' });
       continue;
     }
     if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) {
@@ -341,8 +359,13 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     const sent = t.sentences[s];
     if (sent.question && r[s * FACTS + ADDRESSED] === 3) {
       let asksState = r[s * FACTS + NAMED_PERSON] > 0;
-      // "Have you tried sleeping?": a state word after "tried" suggests the obvious; it asks nothing about the reader.
-      for (let k = sent.firstToken; k < sent.endToken && !asksState; k++) asksState = STATE_WORDS.has(vocab.word(t.tokens[k])) && !(k > sent.firstToken && TRYING.has(vocab.word(t.tokens[k - 1])));
+      // "Have you tried sleeping?", "Have you tried simply not worrying about it?": a state word after "tried" suggests the obvious; it asks nothing about the reader.
+      let trying = false;
+      for (let k = sent.firstToken; k < sent.endToken && !asksState && !trying; k++) {
+        const w = vocab.word(t.tokens[k]);
+        trying = TRYING.has(w);
+        asksState = STATE_WORDS.has(w);
+      }
       if (asksState) extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
     } else if (r[s * FACTS + NAMED_PERSON] && !r[s * FACTS + CONDITIONAL] && !sent.question) {
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: NAMED_INTERPRETATION, category: 'names-feeling' });
@@ -443,6 +466,14 @@ function perceivesHardship(t: WordTable, s: number, named: boolean, end = t.sent
   if (perceived && named) return true;
   for (let k = sent.firstToken; k < end; k++) {
     const id = t.tokens[k];
+    // Or a clause after a pause that opens the same way ("Every night: that's running on fumes, and ...").
+    if (!perceived && k > k0 && t.flags[k - 1] & FLAG_PAUSE_AFTER && k + 1 < end && DEMONSTRATIVES.has(vocab.word(id)) && BE_FORMS.has(vocab.word(t.tokens[k + 1])) && !negatedAfter(t, k + 1, end)) {
+      perceived = true;
+      if (named) return true;
+      k++;
+      continue;
+    }
+    if (perceived && hardshipPhraseAt(t, k, sent.firstToken) > 0) return true;
     if (!perceived) {
       const w = vocab.word(id);
       if (PERCEPTION.has(w) && (w !== 'must' || (k + 1 < end && AFTER_MUST.has(vocab.word(t.tokens[k + 1]))))) {
@@ -455,12 +486,64 @@ function perceivesHardship(t: WordTable, s: number, named: boolean, end = t.sent
   return false;
 }
 
-const IMAGINED_LINKS = new Set(['be', 'feel']);
+const IMAGINED_LINKS = new Set(['be', 'feel', 'been', 'felt']);
+/** Words after a participle that make it a doing with an object ("taken it", "given him the"), not a reaction. */
+const OBJECTS = new Set(['it', 'them', 'him', 'her', 'one', 'some', 'any', 'the', 'a', 'an', 'his', 'their', 'my', 'your', 'this', 'that', 'these', 'those']);
+/** Particles between a verb and "me" ("stay with me", "get to me", "weigh on me"). */
+const SHARED_PARTICLES = new Set(['with', 'to', 'on', 'at', 'out', 'up', 'in']);
+/** Adverbs between "you are" and the role given back ("you're still her mum", "you are absolutely his wife"). */
+const ROLE_ADVERBS = new Set(['still', 'really', 'absolutely', 'definitely', 'always', 'very', 'so', 'truly', 'already']);
+
+/**
+ * Whether statement `s` is nothing but "you are" and a role: "You're her mum.", "You are still his
+ * daughter.", "You're a good son." (a determiner, then one or two words, the last closing the
+ * sentence), the role in a word of the prompt (`stamp`; short words too: "mum"). The caller asks for a reply to
+ * distress: the role the person doubted, given back.
+ */
+function affirmsRole(t: WordTable, s: number, stamp: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  let k = afterOpeners(t, s);
+  if (k + 3 > sent.endToken || vocab.word(t.tokens[k]) !== 'you' || vocab.word(t.tokens[k + 1]) !== 'are') return false;
+  k += 2;
+  while (k < sent.endToken && ROLE_ADVERBS.has(vocab.word(t.tokens[k]))) k++;
+  if (k >= sent.endToken || !DETERMINERS.has(vocab.word(t.tokens[k]))) return false;
+  const rest = sent.endToken - k - 1;
+  return (rest === 1 || rest === 2) && promptWord(stamp, t.tokens[sent.endToken - 1]);
+}
+/** Words that close a sentence of shared experience ("... too", "... as well", "... the same", "... either"). */
+const SHARED_ENDS = new Set(['too', 'either', 'same', 'well']);
+
+/**
+ * Whether statement `s` has the speaker share the reaction as if it were theirs: it closes on
+ * "too", "as well", "the same" or "either", and holds "I would have" and a participle ("I'd have
+ * cried in the car too") or "would" with a verb acting on the speaker ("that look would stay with
+ * me too", "it would floor me as well"). "I would take it with food too" advises, and is not read.
+ * The caller asks for a sentence that takes up the prompt's words (the reaction is to what the person told).
+ */
+function sharesReaction(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  const last = vocab.word(t.tokens[sent.endToken - 1]);
+  if (!SHARED_ENDS.has(last) || (last === 'well' && vocab.word(t.tokens[sent.endToken - 2]) !== 'as')) return false;
+  for (let k = sent.firstToken + 1; k + 2 < sent.endToken; k++) {
+    if (vocab.word(t.tokens[k]) !== 'would') continue;
+    const next = vocab.word(t.tokens[k + 1]);
+    if (next === 'have' && vocab.word(t.tokens[k - 1]) === 'i') {
+      // A reaction, not a doing with an object ("I would have taken it with food too" advises).
+      const w = vocab.word(t.tokens[k + 2]);
+      if ((verbForm(w, 'ed') || IRREGULAR_PARTICIPLES.has(w)) && !OBJECTS.has(vocab.word(t.tokens[k + 3]))) return true;
+    }
+    if (next !== 'have' && !MODALS.has(next) && (vocab.word(t.tokens[k + 2]) === 'me' || (k + 3 < sent.endToken && SHARED_PARTICLES.has(vocab.word(t.tokens[k + 2])) && vocab.word(t.tokens[k + 3]) === 'me'))) return true;
+  }
+  return false;
+}
 
 /**
  * Whether sentence `s` (which names a distress feeling) has the speaker imagining it as their own:
- * "I would be (so) furious too", "honestly I'd feel the same fear". The sentence opens on "I" (after
- * discourse words) and "would", with at most one adverb before "be" or "feel". A case ("I would be
+ * "I would be (so) furious too", "honestly I'd feel the same fear", "I'd have been terrified". The
+ * sentence opens on "I" (after discourse words) and "would", with "have" and at most one adverb
+ * before "be" or "feel" ("been", "felt"). A case ("I would be
  * worried if ...") is left to the caller.
  */
 function imaginesSame(t: WordTable, s: number): boolean {
@@ -469,6 +552,8 @@ function imaginesSame(t: WordTable, s: number): boolean {
   const k = afterOpeners(t, s);
   if (k + 2 >= sent.endToken || vocab.word(t.tokens[k]) !== 'i' || vocab.word(t.tokens[k + 1]) !== 'would') return false;
   let j = k + 2;
+  // "I would have been (so) scared too": the past form imagines the same.
+  if (vocab.word(t.tokens[j]) === 'have' && j + 1 < sent.endToken) j++;
   if (!IMAGINED_LINKS.has(vocab.word(t.tokens[j])) && j + 1 < sent.endToken) j++;
   return IMAGINED_LINKS.has(vocab.word(t.tokens[j]));
 }
@@ -520,12 +605,29 @@ function endsOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken):
   if (k - 1 > first && t.flags[k - 1] & FLAG_PAUSE_AFTER && TRAILING_TAGS.has(vocab.word(t.tokens[k]))) k--;
   if (k - first < 2 || PERSONS.has(vocab.word(t.tokens[first]))) return false;
   if (!lex.hardship.has(t.tokens[k])) {
-    if (vocab.word(t.tokens[k]) !== 'much' || !MUCH_DEGREE.has(vocab.word(t.tokens[k - 1]))) return false;
-    k--;
+    // A phrase of hardship closing the sentence ("... is a big change", "... is a lot to take in"): read from its first word.
+    const phrase = hardshipPhraseAt(t, k, first + 1);
+    if (phrase) k -= phrase - 1;
+    else if (vocab.word(t.tokens[k]) !== 'much' || !MUCH_DEGREE.has(vocab.word(t.tokens[k - 1]))) return false;
+    else k--;
   }
   k--;
   while (k > first && (vocab.flags[t.tokens[k]] & WORD_INTENSIFIER || ARTICLE_LIKE.has(vocab.word(t.tokens[k])))) k--;
   return k > first && SITUATION_BE.has(vocab.word(t.tokens[k]));
+}
+/** The length of the hardship phrase of several words ("big change", "running on fumes") that ends at token k and starts at `from` or later, or 0. */
+function hardshipPhraseAt(t: WordTable, k: number, from: number): number {
+  const phrases = lexicon().hardshipPhrases.get(t.tokens[k]);
+  if (!phrases) return 0;
+  for (const p of phrases) if (k - p.length + 1 >= from && p.every((id, i) => t.tokens[k - p.length + 1 + i] === id)) return p.length;
+  return 0;
+}
+
+/** The end of sentence `s`'s first clause: the token after its first pause ("Managing him from another city is very tough, and ..."), or the sentence's end. */
+function firstClauseEnd(t: WordTable, s: number): number {
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken; k < sent.endToken - 1; k++) if (t.flags[k] & FLAG_PAUSE_AFTER) return k + 1;
+  return sent.endToken;
 }
 /** Words that may close a sentence as a tag after a comma ("..., honestly.", "..., mate."). */
 const TRAILING_TAGS = new Set(['honestly', 'really', 'truly', 'frankly', 'seriously', 'though', 'tbh', 'mate', 'love', 'hun', 'friend', 'too', 'indeed', 'yaar', 'ngl']);
@@ -534,12 +636,12 @@ const MUCH_DEGREE = new Set(['so', 'too']);
 const ARTICLE_LIKE = new Set(['a', 'an', 'the', 'such', 'so', 'really', 'very', 'pretty', 'quite', 'just', 'absolutely']);
 const SITUATION_BE = new Set(['is', 'are', 'was', 'were', 'be', 'been']);
 
-/** Whether sentence `s` has a word for hardship or "easy" (what the two hardship rules need; a cheap test by id before their reading). */
+/** Whether sentence `s` has a word for hardship, the last word of a hardship phrase or "easy" (what the two hardship rules need; a cheap test by id before their reading). */
 function mentionsHardship(t: WordTable, s: number, end = t.sentences[s].endToken): boolean {
   const lex = lexicon();
   const sent = t.sentences[s];
   const easy = (easyId ??= lex.vocab.id('easy'));
-  for (let k = sent.firstToken; k < end; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy) return true;
+  for (let k = sent.firstToken; k < end; k++) if (lex.hardship.has(t.tokens[k]) || t.tokens[k] === easy || lex.hardshipEnds.has(t.tokens[k])) return true;
   return false;
 }
 let easyId: number | undefined;
@@ -605,6 +707,43 @@ function negatedAfter(t: WordTable, k: number, end: number): boolean {
 
 /** Words that may stand between a subject and the word that validates it ("is totally ok", "are completely normal"). */
 const VALIDATION_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'feels', 'seems', 'sounds', 'so', 'very', 'totally', 'completely', 'perfectly', 'entirely', 'quite', 'really', 'absolutely', 'just', 'all', 'only', 'pretty', 'super', 'also', 'too', 'still']);
+/** Articles that may stand between the verb and a validating word that qualifies a word for a reaction ("is an ordinary reaction", "is such a normal response"). */
+const REACTION_ARTICLES = new Set(['a', 'an', 'such']);
+/** Words that may stand right before a word of self-judgement denied ("not weakness", "not a failure", "isn't being selfish", "not a sign of weakness"); any other word makes it qualify something else ("heart failure"). */
+const JUDGED_AFTER = new Set(['a', 'an', 'being', 'be', 'of', 'so', 'any', 'really', 'just', 'that']);
+/** How far before the judgement word its negator may stand ("not a sign you're a bad person"). */
+const JUDGEMENT_REACH = 7;
+
+/**
+ * Whether statement `s` denies a judgement of a person: a word of empathy.json `judgements`
+ * (`words` alone, `qualities` before a word for a person) after a negator within JUDGEMENT_REACH
+ * tokens with no pause between, right after a negator or one of JUDGED_AFTER, and not before "of"
+ * ("a failure of the pump" judges a thing). Reads each word of the sentence once, and a few
+ * around a judgement word.
+ */
+function deniesJudgement(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const { words, qualities, persons } = lex.judgements;
+  const sent = t.sentences[s];
+  let negator = -1;
+  for (let k = sent.firstToken; k < sent.endToken; k++) {
+    const id = t.tokens[k];
+    if (vocab.flags[id] & WORD_NEGATOR) {
+      negator = k;
+      continue;
+    }
+    if (negator >= 0 && t.flags[k - 1] & FLAG_PAUSE_AFTER) negator = -1;
+    if (negator < 0 || k - negator > JUDGEMENT_REACH) continue;
+    const alone = words.has(id);
+    if (!alone && !(qualities.has(id) && k + 1 < sent.endToken && persons.has(t.tokens[k + 1]))) continue;
+    if (k - 1 !== negator && !JUDGED_AFTER.has(vocab.word(t.tokens[k - 1]))) continue;
+    if (alone && k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'of') continue;
+    return true;
+  }
+  return false;
+}
+
 /** Verbs that, right before a validating word, report a state ("he feels fine", "she looks okay") rather than allow a feeling. */
 const REPORTING_LINKS = new Set(['feels', 'feel', 'felt', 'looks', 'look', 'looked']);
 /** Validating words that, after such a verb, describe how someone is ("feels fine", "looks okay"). */
@@ -635,10 +774,11 @@ function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number
       if (referents.has(id)) referentBefore = true;
       continue;
     }
-    // Step back over adverbs and the verb: "is totally", "are completely".
+    // Step back over adverbs and the verb: "is totally", "are completely"; before a word for a reaction, an article too ("is an ordinary (human) reaction", "is such a natural response").
     let j = k - 1;
     let linked = false;
-    while (j >= sent.firstToken && k - j <= 3 && VALIDATION_LINKS.has(vocab.word(t.tokens[j]))) {
+    const reactionAfter = k + 1 < sent.endToken && (referents.has(t.tokens[k + 1]) || (k + 2 < sent.endToken && words.has(t.tokens[k + 1]) && referents.has(t.tokens[k + 2])));
+    while (j >= sent.firstToken && k - j <= 3 && (VALIDATION_LINKS.has(vocab.word(t.tokens[j])) || (reactionAfter && REACTION_ARTICLES.has(vocab.word(t.tokens[j]))))) {
       linked = true;
       j--;
     }
@@ -894,7 +1034,7 @@ let starterIds: Set<number> | undefined;
 /** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.validation.words]));
+  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;

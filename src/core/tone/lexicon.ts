@@ -164,10 +164,18 @@ export interface Lexicon {
   irony: IronyLexicon;
   /** Single words for how hard a situation is (empathy.json `hardship`, the situational feeling words and their derived forms). */
   hardship: Set<number>;
+  /** The hardship phrases of more than one word ("big change", "lot to take in", "running on fumes"), by their last word's id: the ids of each, in order. */
+  hardshipPhrases: Map<number, number[][]>;
+  /** The last words of those phrases that hold no single word for hardship ("fumes", "change"; not "in" of "lot to take in", whose "lot" is one): what tells a sentence may hold one. */
+  hardshipEnds: Set<number>;
   /** Validation from a sentence's shape (empathy.json `validation`): words that call something acceptable, and words for a feeling or a way of reacting. */
   validation: { words: Set<number>; referents: Set<number> };
   /** Words of a person's inner life for the reading of a sentence about the person (empathy.json `personal`; see empathy.ts `aboutPerson`). */
   personal: { words: Set<number>; ofPersons: Set<number>; persons: Set<number>; notAfter: Set<number>; informs: Set<number> };
+  /** Words by which people judge themselves, for the reading of a judgement denied (empathy.json `judgements`; see empathy.ts `deniesJudgement`). */
+  judgements: { words: Set<number>; qualities: Set<number>; persons: Set<number> };
+  /** Nouns after which a jargon term names a team or a service (jargon.json `services`): "the palliative care team". */
+  services: Set<number>;
 }
 
 export interface IronyLexicon {
@@ -493,6 +501,8 @@ export function feelingForms(word: string): { word: string; situational: boolean
     if (stem.endsWith('ate')) noun(`${stem.slice(0, -1)}ion`);
     else if (stem.endsWith('t')) noun(`${stem}ion`);
     if (stem.endsWith('ss') || stem.endsWith('lm')) noun(stem);
+    // "embarrassed" → "embarrassment", "disappointed" → "disappointment".
+    if (stem.endsWith('ss') || stem.endsWith('nt')) noun(`${stem}ment`);
   } else if (word.endsWith('ing')) {
     // "grieving", "struggling": the listed participle is the feeling; other forms are listed where they are words.
   } else if (word.endsWith('y') && !word.endsWith('ey')) {
@@ -661,17 +671,28 @@ function build(): Lexicon {
   const irony = compileIrony(vocab);
   const hardWords = [...empathyData.classes.hardship, ...emotionsData.situational.words, ...derivedSituational].filter((w) => !w.includes(' '));
   const hardship = new Set([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
+  const hardshipPhrases = new Map<number, number[][]>();
+  for (const phrase of empathyData.classes.hardship) {
+    if (!phrase.includes(' ')) continue;
+    const phraseTokens = phrase.split(' ').map((w) => vocab.id(w));
+    const last = phraseTokens[phraseTokens.length - 1];
+    hardshipPhrases.set(last, [...(hardshipPhrases.get(last) ?? []), phraseTokens]);
+  }
+  const hardshipEnds = new Set<number>();
+  for (const [last, list] of hardshipPhrases) if (vocab.word(last).length >= 4 && list.some((p) => !p.some((id) => hardship.has(id)))) hardshipEnds.add(last);
   const ids = (words: readonly string[]) => new Set(words.map((w) => vocab.id(w)));
   const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
   const personalData = empathyData.personal;
   const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
+  const services = ids(jargonData.services.words);
+  const judgements = { words: ids(empathyData.judgements.words), qualities: ids(empathyData.judgements.qualities), persons: ids(empathyData.judgements.persons) };
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of tries.tokensFrom(phrases)) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of tries.tokensFrom(cues)) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
   tries.shareEntries();
 
-  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, validation, personal };
+  return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, hardshipPhrases, hardshipEnds, validation, personal, judgements, services };
 }
 
 function compileSteps(vocab: Vocabulary): StepLexicon {

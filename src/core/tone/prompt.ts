@@ -84,6 +84,8 @@ let pairFirst = new Int32Array(1 << 12);
 let pairSecond = new Int32Array(1 << 12);
 let pairStamps = new Int32Array(1 << 12);
 let anyWordStamps = new Int32Array(1 << 12);
+/** The words the person wrote as their own, outside quotation marks ("aphasia they call it", not "has 'dysphagia'"): a stamp per word id like `anyWordStamps`. */
+let ownWordStamps = new Int32Array(1 << 12);
 
 function pairSlot(a: number, b: number): number {
   return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & (pairStamps.length - 1);
@@ -109,6 +111,11 @@ export function promptPair(stamp: number, a: number, b: number): boolean {
 /** Whether the word id is any word of the prompt read with this stamp (the caller checks the reading is fresh). */
 export function promptWord(stamp: number, id: number): boolean {
   return id < anyWordStamps.length && anyWordStamps[id] === stamp;
+}
+
+/** Whether the word id is a word the person wrote outside quotation marks in the prompt read with this stamp (the caller checks the reading is fresh). */
+export function promptOwnWord(stamp: number, id: number): boolean {
+  return id < ownWordStamps.length && ownWordStamps[id] === stamp;
 }
 
 /** Whether the word id is a content word of the prompt read with this stamp (the caller checks once that the reading's ids are still valid: its generation is the vocabulary's). */
@@ -454,6 +461,9 @@ export function readPrompt(segments: readonly string[]): PromptReading {
     const grown = new Int32Array(Math.max(vocab.size, 2 * anyWordStamps.length));
     grown.set(anyWordStamps);
     anyWordStamps = grown;
+    const own = new Int32Array(grown.length);
+    own.set(ownWordStamps);
+    ownWordStamps = own;
   }
   // At most half full: a prompt of n words has fewer than n pairs.
   if (pairStamps.length < 2 * t.n) {
@@ -466,6 +476,7 @@ export function readPrompt(segments: readonly string[]): PromptReading {
   const person = lex.irony.person;
   for (let i = 0; i < t.n; i++) {
     anyWordStamps[t.tokens[i]] = stamp;
+    if (!(t.flags[i] & FLAG_QUOTED)) ownWordStamps[t.tokens[i]] = stamp;
     if (i === 0 || t.sentence[i] !== t.sentence[i - 1]) continue;
     const a = t.tokens[i - 1];
     const b = t.tokens[i];
