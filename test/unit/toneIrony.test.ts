@@ -227,3 +227,32 @@ test('the overall tone counts surface warmth at most as much as respect: a put-d
   const mock = analyzeTone(['Thanks so much for sharing, really. Honestly, even a child could remember two tablets.']).scores.tone;
   assert.ok(kind > mock, `kind ${kind}, mock ${mock}`);
 });
+
+// Issue 11, round eleven: sarcasm without cue words, read from general shapes. Prompts and replies are our own.
+test('round eleven: deadpan verdicts, mock certainty of a good outcome, obvious remedies, laughing faces, quoted words handed back', () => {
+  const cases: [string, string][] = [
+    // A two-word verdict beside mock certainty that something will go well.
+    ['My sister says I should stop visiting Dad in the home because it upsets me.', "How sensible. I'm sure staying away will turn out perfectly."],
+    // "Very X, very Y." beside the obvious offered as a remedy.
+    ['I keep losing my temper with my mum when she repeats herself.', 'Very calm, very patient. Have you tried just not getting cross?'],
+    // A laughing face beside a deadpan verdict.
+    ['My toddler bit another child at nursery today and I was mortified.', 'One bite, a personal best 😂. Very restrained.'],
+    // The person's words opening the reply in quotation marks, beside mock certainty.
+    ["I can't lift him on my own any more, I'm not strong enough.", "'Not strong enough.' I'm sure the gym would work wonders, then. Lovely."],
+    // "Have you tried simply <doing>?" beside a verdict.
+    ['I forgot to book his repeat prescription again.', 'Have you tried simply booking it? How novel.'],
+  ];
+  for (const [prompt, reply] of cases) assert.ok(respectWith(prompt, reply) < 0.7, `${reply}: respect ${respectWith(prompt, reply)}`);
+  // The same surface forms said sincerely: each alone, or beside an acknowledgement, finds no put-down.
+  const sincere: [string, string][] = [
+    ['My sister says I should stop visiting Dad in the home because it upsets me.', "How hard. It's understandable that the visits upset you, and you can shorten them rather than stop."],
+    ['I keep losing my temper with my mum when she repeats herself.', 'Very normal, honestly. Repeating questions wears anyone down. Have you tried just answering the feeling behind the question?'],
+    ['My daughter got her first job today!', "How lovely! I'm sure she'll do brilliantly."],
+    ['My grandson sent me a video of his first steps and I laughed so much.', 'That sounds like a lovely moment 😂 First steps are a joy to watch.'],
+    ["I can't lift him on my own any more, I'm not strong enough.", "'Not strong enough' sounds like you are blaming yourself, and it isn't a matter of strength. An occupational therapist can arrange a hoist."],
+    ['I keep forgetting my inhaler.', 'Have you tried keeping a spare by the door? Many people find that helps.'],
+    ['Will the party go okay with Mum in a wheelchair?', "I'm sure the party will go beautifully. The venue has a ramp, so she can get in easily."],
+    ['Is it bad that I cried at the appointment?', 'Very true to how many people feel. Crying at appointments is common.'],
+  ];
+  for (const [prompt, reply] of sincere) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
+});

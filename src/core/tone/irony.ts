@@ -50,9 +50,9 @@ function isFirstPerson(lex: Lexicon, id: number): boolean {
   return id < lex.irony.person.length && lex.irony.person[id] !== 0;
 }
 
-/** Emoji read as signs: 🙄 😒 (contempt, a sign alone), 🙃 👏 💅 🤦 (ironic cues that need a second sign), 😢 😞 😔 💔 🥺 🫂 🤗 ❤ (caring). */
+/** Emoji read as signs: 🙄 😒 (contempt, a sign alone), 🙃 👏 💅 🤦 and the laughing faces 😂 🤣 (ironic cues that need a second sign, like written laughter), 😢 😞 😔 💔 🥺 🫂 🤗 ❤ (caring). */
 const CONTEMPT_EMOJI = ['\u{1F644}', '\u{1F612}'];
-const IRONIC_EMOJI = ['\u{1F643}', '\u{1F44F}', '\u{1F485}', '\u{1F926}'];
+const IRONIC_EMOJI = ['\u{1F643}', '\u{1F44F}', '\u{1F485}', '\u{1F926}', '\u{1F602}', '\u{1F923}'];
 const CARING_EMOJI = ['\u{1F622}', '\u{1F61E}', '\u{1F614}', '\u{1F494}', '\u{1F97A}', '\u{1FAC2}', '\u{1F917}', '\u{2764}'];
 const SIGN_EMOJI = new RegExp([...CONTEMPT_EMOJI, ...IRONIC_EMOJI, ...CARING_EMOJI].join('|'), 'gu');
 
@@ -246,6 +246,29 @@ function evaluatesDoing(lex: Lexicon, t: WordTable, from: number, to: number): b
 }
 const FILLERS = new Set(['there', 'you', 'u', 'mate', 'then', 'really', 'honestly', 'seriously', 'truly', 'indeed', 'only', 'hey', 'tbh', 'ngl', 'fr', 'are', 'is', 'was', 'were', 'that', 'it', 'this', 'yaar', 'bro', 'man', 'lah']);
 
+/**
+ * A deadpan verdict in two words, or the same said twice: "How dramatic.", "Very brave.", "Very
+ * relaxed, very continental." "Very" or "how" (not "so": "So proud.", "So glad.") and one word that is no word for hardship
+ * ("How awful." and "So hard." are sympathy), no validation ("Very normal.", "Very understandable.")
+ * and not "true" or "much". A statement (the caller reads no questions). Sincere at times ("How
+ * lovely."), so a cue that needs a second sign; exclaimed ("How lovely!") it is delight, not deadpan.
+ */
+function deadpanVerdict(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  const length = to - from;
+  if (length !== 2 && length !== 4) return false;
+  for (let k = from; k < to; k += 2) {
+    const opener = t.tokens[k];
+    if (!VERDICT_OPENERS.has(lex.vocab.word(opener))) return false;
+    if (length === 4 && (t.tokens[k] !== t.tokens[from] || (k === from && !(t.flags[k + 1] & FLAG_PAUSE_AFTER)))) return false;
+    const id = t.tokens[k + 1];
+    const word = lex.vocab.word(id);
+    if (word.length < 4 || VERDICT_SINCERE.has(word) || lex.hardship.has(id) || lex.validation.words.has(id) || lex.irony.normal.has(id) || lex.irony.difficulty.has(id)) return false;
+  }
+  return true;
+}
+const VERDICT_OPENERS = new Set(['very', 'how']);
+const VERDICT_SINCERE = new Set(['true', 'much', 'many', 'well', 'often', 'sorry', 'soon', 'quickly', 'slowly', 'carefully', 'gently', 'important', 'understandable', 'common', 'normal', 'likely', 'possible', 'real', 'valid']);
+
 /** Praise, an evaluation or thanks in [from, to) followed by a word that says it came late ("Nice of you to finally ...", "Thanks, only took you a month"): the token after it, or -1. */
 function praisedLate(lex: Lexicon, t: WordTable, from: number, to: number): number {
   const irony = lex.irony;
@@ -316,6 +339,20 @@ function hardQuestion(lex: Lexicon, t: WordTable, from: number, to: number): num
 }
 const TO_FOR = new Set(['to', 'for']);
 
+/**
+ * A question offering the obvious as a remedy: "tried" or "try" then "just" or "simply" ("Have you
+ * tried just asking him to stop?"). The token of "tried", or -1. "Have you tried a pill organiser?"
+ * is a suggestion and not read.
+ */
+function obviousRemedy(lex: Lexicon, t: WordTable, from: number, to: number): number {
+  for (let k = from; k + 1 < to; k++) {
+    if (!lex.irony.trying.has(t.tokens[k])) continue;
+    const next = lex.vocab.word(t.tokens[k + 1]);
+    if (next === 'just' || next === 'simply') return k;
+  }
+  return -1;
+}
+
 /** Whether the reply speaks of death or loss anywhere (laughter beside it is callous). */
 function speaksOfLoss(lex: Lexicon, t: WordTable): boolean {
   for (let k = 0; k < t.n; k++) if (lex.irony.loss.has(t.tokens[k])) return true;
@@ -330,8 +367,11 @@ function mockCertainty(lex: Lexicon, t: WordTable, from: number, to: number): nu
     let j = k + 1;
     if (j < to && lex.vocab.flags[t.tokens[j]] & WORD_INTENSIFIER) j++;
     if (j >= to || t.tokens[j] !== marks.sure) return -1;
-    for (let d = j + 2; d < Math.min(to, j + 7); d++) {
-      if (!lex.irony.delight.has(t.tokens[d]) || negatedBefore(lex.vocab, t, d)) continue;
+    // "I'm sure you'll do brilliantly", "I'm sure she'll do brilliantly" encourage: praise counts only of a thing or a doing ("I'm sure that'll go down beautifully").
+    const encourages = j + 1 < to && PERSONS.has(lex.vocab.word(t.tokens[j + 1]));
+    for (let d = j + 2; d < Math.min(to, j + PRAISE_REACH); d++) {
+      if (!encourages && lex.irony.praise.has(t.tokens[d]) && !negatedBefore(lex.vocab, t, d)) return d + 1;
+      if (d >= j + 7 || !lex.irony.delight.has(t.tokens[d]) || negatedBefore(lex.vocab, t, d)) continue;
       // "I'm sure he appreciated having you there": delight in the person is sincere.
       const after = d + 1 < to ? lex.vocab.word(t.tokens[d + 1]) : '';
       const then = d + 2 < to ? lex.vocab.word(t.tokens[d + 2]) : '';
@@ -341,6 +381,10 @@ function mockCertainty(lex: Lexicon, t: WordTable, from: number, to: number): nu
   }
   return -1;
 }
+
+/** How far after "I'm sure" praise of what will happen is read (a subject of a few words, a verb, "just"). */
+const PRAISE_REACH = 11;
+const PERSONS = new Set(['you', 'your', 'he', 'she', 'they', 'we', 'his', 'her', 'their', 'our', 'i']);
 
 /** A copular tautology as the last word on a matter: "The rules are the rules.", "A fall is a fall." (a short whole sentence). */
 function copularTautology(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
@@ -552,6 +596,10 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
         onCue(from, certain);
         continue;
       }
+      if (!sent.exclaim && deadpanVerdict(lex, t, from, to)) {
+        onCue(from, to);
+        continue;
+      }
       if (copularTautology(lex, t, from, to)) {
         report(from, to, 'dismissive', true, false);
         continue;
@@ -567,6 +615,12 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       const hard = hardQuestion(lex, t, from, to);
       if (hard >= 0) {
         report(from, to, 'condescension', true, false);
+        continue;
+      }
+      // "Have you tried just asking him to stop?": the obvious offered as a remedy.
+      const obvious = signal & SIGNAL_TRY ? obviousRemedy(lex, t, from, to) : -1;
+      if (obvious >= 0) {
+        report(obvious, obvious + 2, 'condescension', true, false);
         continue;
       }
     }
@@ -587,6 +641,14 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     }
 
     if (!fresh) continue;
+    // The reply opens on the person's words in quotation marks, a sentence of their own ("'Literally trained for this.' Well, ..."): handed back.
+    if (s === 0 && sent.words >= 3 && t.flags[from] & FLAG_QUOTED && t.flags[to - 1] & FLAG_QUOTED) {
+      const [start, length] = echoedRun(t, from, to, fresh.stamp);
+      if (length >= 3 && hasContentWord(lex, t, start, length)) {
+        onSign(from, to);
+        continue;
+      }
+    }
     // The person's own words handed back in a short question, exclamation or interjection ("Oh, once a month.").
     if ((sent.question || sent.exclaim || lex.irony.interjections.has(t.tokens[from])) && sent.words <= ECHO_WORDS && isFragment(lex, t, from, to)) {
       const [start, length] = echoedRun(t, from, to, fresh.stamp);
