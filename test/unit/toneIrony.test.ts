@@ -256,3 +256,27 @@ test('round eleven: deadpan verdicts, mock certainty of a good outcome, obvious 
   ];
   for (const [prompt, reply] of sincere) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
 });
+
+test('round eleven: the person\'s figure handed back flat, praise closing a flat statement, praise as an impression of someone else, "Joking.", an afterthought "I\'m sure"', () => {
+  const cases: [string, string][] = [
+    // A figure of theirs handed back as a verbless statement, beside an impression that praises.
+    ['My nan is 92 and still insists on climbing the ladder to clean the windows.', '92 and up a ladder. Sounds like a marvellous hobby.'],
+    // Praise closing a flat statement, and the opening clause handed back.
+    ['My partner wants to treat his chest pain with garlic first.', 'Treat chest pain with garlic, wonderful. Sounds like a flawless plan.'],
+    // "Joking." owning up to a jab, beside the obvious as a remedy.
+    ['I get dizzy when I stand up too fast.', 'Have you tried just not standing up? Joking.'],
+    // Certainty added as an afterthought, beside a figure handed back.
+    ['She has had a headache for nine days now.', 'Nine days of headaches. Nothing serious, I\'m sure.'],
+  ];
+  for (const [prompt, reply] of cases) assert.ok(respectWith(prompt, reply) < 0.7, `${reply}: respect ${respectWith(prompt, reply)}`);
+  const sincere: [string, string][] = [
+    // Figures in statements that inform or reflect, figures in a table, praise exclaimed, an impression of the person.
+    ['My nan is 92 and still insists on climbing the ladder to clean the windows.', 'At 92, a fall from a ladder can be serious. A window cleaner might be a kind compromise.'],
+    ['Beds: 4, 9 and 12 had falls. Make a table.', 'Bed | Falls\n4 | 2\n9 | 1\n12 | 3'],
+    ['I finally got the appointment after three weeks of calling!', 'You got the appointment, brilliant! Three weeks of calling takes persistence.'],
+    ['I managed the stairs with my new knee today.', 'Sounds like you handled it brilliantly. Keep going at your own pace.'],
+    ['We had a little party for Mum in the care home.', 'Sounds like a lovely afternoon, and I hope she enjoyed it.'],
+    ['Will the bruising fade?', 'It will fade over two weeks or so, I\'m sure of it. Arnica is not proven to help.'],
+  ];
+  for (const [prompt, reply] of sincere) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
+});

@@ -27,7 +27,7 @@ import * as wordFlags from './words';
 import type { WordTable } from './words';
 
 // Local copies of the flag bits: read in loops over every word, where an imported binding costs a property read each time.
-const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX } = lexiconFlags;
+const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX, WORD_SUBJECT_PRONOUN } = lexiconFlags;
 const WORD_YOU_BIT = lexiconFlags.WORD_YOU;
 const { FLAG_PAUSE_AFTER, FLAG_QUOTED } = wordFlags;
 
@@ -136,6 +136,30 @@ function isFragment(lex: Lexicon, t: WordTable, from: number, to: number): boole
   for (let k = from; k < to; k++) if (isFirstPerson(lex, t.tokens[k])) return false;
   return true;
 }
+
+/**
+ * The person's figure handed back flat, as a verbless statement that says nothing more ("Three
+ * weeks of crying every single day.", "86 and falling in bathrooms.", "Right. 84."): a number the
+ * prompt has and no other (a table row holds several), no "you", no "I", no auxiliary or modal (what informs or reflects has a verb: "Four
+ * hours a night is not enough for anyone", "You've had three weeks of this"), no subject pronoun.
+ */
+function figureHandedBack(lex: Lexicon, t: WordTable, from: number, to: number, stamp: number): boolean {
+  let echoed = false;
+  let numbers = 0;
+  for (let k = from; k < to; k++) {
+    const id = t.tokens[k];
+    const flags = lex.vocab.flags[id];
+    if (flags & (WORD_YOU_BIT | WORD_QUESTION_AUX | WORD_SUBJECT_PRONOUN) || isFirstPerson(lex, id)) return false;
+    const first = lex.vocab.word(id).charCodeAt(0);
+    if (!(lex.irony.numbers.has(id) || (first >= 48 && first <= 57))) continue;
+    // One figure: a row of a table or a list of doses holds several.
+    if (++numbers > 1) return false;
+    echoed = promptWord(stamp, id);
+  }
+  return echoed;
+}
+/** Longest statement read as a figure handed back (written words). */
+const FIGURE_WORDS = 9;
 
 /** Whether [from, to) holds "only", "just" or "barely" right before a number ("only five a day", "just 2 hours"). */
 function minimisedCount(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
@@ -382,6 +406,22 @@ function mockCertainty(lex: Lexicon, t: WordTable, from: number, to: number): nu
   return -1;
 }
 
+/**
+ * A sentence opening "Sounds like ..." or "Sounds as if ..." that praises ("Sounds like she's
+ * managing beautifully.", "Sounds like a brilliant system.") and holds no "you": an impression of
+ * someone else or of a thing (sincere at times: "Sounds like a lovely party", so a cue that needs a
+ * second sign). "Sounds like you handled it brilliantly" speaks to the person and is not read.
+ */
+function praisingImpression(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  let k = from;
+  while (k < to && lex.vocab.flags[t.tokens[k]] & WORD_DISCOURSE) k++;
+  if (k + 1 >= to || !SOUNDS.has(lex.vocab.word(t.tokens[k])) || !AS_LIKE.has(lex.vocab.word(t.tokens[k + 1]))) return false;
+  for (let j = k + 2; j < to; j++) if (lex.vocab.flags[t.tokens[j]] & WORD_YOU_BIT) return false;
+  return firstOf(lex, t, lex.irony.praise, k + 2, to) >= 0;
+}
+const SOUNDS = new Set(['sounds', 'sound', 'seems', 'looks']);
+const AS_LIKE = new Set(['like', 'as']);
+
 /** How far after "I'm sure" praise of what will happen is read (a subject of a few words, a verb, "just"). */
 const PRAISE_REACH = 11;
 const PERSONS = new Set(['you', 'your', 'he', 'she', 'they', 'we', 'his', 'her', 'their', 'our', 'i']);
@@ -584,7 +624,10 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
         }
         let close = to - 1;
         while (close > from && !(t.flags[close - 1] & FLAG_PAUSE_AFTER)) close--;
-        if (close > from && evaluatesDoing(lex, t, close, to)) {
+        // A clause of praise alone closing a flat statement ("Cutting out sugar, brilliant."; exclaimed it is delight: "You got the appointment, brilliant!").
+        // No `continue`: the opening clause may be the person's words handed back, a second sign (read below).
+        if (close > from && !sent.exclaim && to - close <= 2 && onlyPraise(lex, t, close, to)) onCue(close, to);
+        else if (close > from && evaluatesDoing(lex, t, close, to)) {
           onCue(close, to);
           const thanks = firstOf(lex, t, lex.irony.thanks, from, close);
           if (thanks >= 0) onCue(thanks, thanks + 1);
@@ -594,6 +637,11 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       const certain = signal & SIGNAL_SURE ? mockCertainty(lex, t, from, to) : -1;
       if (certain >= 0) {
         onCue(from, certain);
+        continue;
+      }
+      // "Sounds like she's managing beautifully": praise offered as an interpretation of someone else, or of a thing.
+      if (signal & SIGNAL_PRAISE && praisingImpression(lex, t, from, to)) {
+        onCue(from, to);
         continue;
       }
       if (!sent.exclaim && deadpanVerdict(lex, t, from, to)) {
@@ -660,6 +708,11 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
         onSign(from, to);
         continue;
       }
+    }
+    // Opening the reply, or after a word or two ("Right. 84.", "Yoga. For twelve years of ICU."): a figure told later informs ("... Three weeks of calling takes persistence.").
+    if (!sent.question && sent.words <= FIGURE_WORDS && (s === 0 || (s === 1 && sentences[0].words <= 2)) && figureHandedBack(lex, t, from, to, fresh.stamp)) {
+      onSign(from, to);
+      continue;
     }
     // The same as the opening clause of a longer sentence ("Eleven times, gosh, ...").
     let clauseEnd = from;
