@@ -280,3 +280,25 @@ test('round eleven: the person\'s figure handed back flat, praise closing a flat
   ];
   for (const [prompt, reply] of sincere) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
 });
+
+test('round eleven: a verdict tagged with "that", a tag question, the question thrown back, a figure made little of, a thumbs-up or a slight smile', () => {
+  const cases: [string, string][] = [
+    // A verdict tagged with "that is", beside the person's figure handed back ("one" is no second figure).
+    ['It took me forty minutes to change one dressing on his leg.', 'Forty minutes for one dressing. Record time, that is.'],
+    // A tag question asking for agreement, beside a thumbs-up.
+    ['The carers keep waking her at 6am to wash her and she hates it.', 'Rules are there for a reason, right? Lie-ins are overrated 👍'],
+    // The question thrown back, beside the person's figure made little of.
+    ['My daughter has been up three nights running with croup. Should I take her in?', 'Only three? Hmm, what do you reckon?'],
+    // A slight smile beside a deadpan verdict.
+    ['My husband refuses to wear his hearing aids at family dinners.', 'How charming. Enjoy the shouting 🙂'],
+  ];
+  for (const [prompt, reply] of cases) assert.ok(respectWith(prompt, reply) < 0.7, `${reply}: respect ${respectWith(prompt, reply)}`);
+  const sincere: [string, string][] = [
+    ['Her appointment is on Monday but I am worried about the wait.', 'Waiting is hard. You are seeing her GP on Monday, right? Write your questions down before then.'],
+    ['I keep forgetting his evening tablets.', 'That happens to a lot of carers. A pill box with the days on it might help. What do you think?'],
+    ['Thank you, that helped a lot!', "I'm glad it helped. Good luck on Tuesday 🙂"],
+    ['Mum loves the garden at the home.', 'A lovely place to sit, that. Fresh air can lift her mood.'],
+    ['He only sleeps two hours a night now.', 'Only two hours? That sounds exhausting for both of you. His GP can look at what is keeping him awake.'],
+  ];
+  for (const [prompt, reply] of sincere) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
+});

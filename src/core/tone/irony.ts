@@ -50,9 +50,9 @@ function isFirstPerson(lex: Lexicon, id: number): boolean {
   return id < lex.irony.person.length && lex.irony.person[id] !== 0;
 }
 
-/** Emoji read as signs: 🙄 😒 (contempt, a sign alone), 🙃 👏 💅 🤦 and the laughing faces 😂 🤣 (ironic cues that need a second sign, like written laughter), 😢 😞 😔 💔 🥺 🫂 🤗 ❤ (caring). */
+/** Emoji read as signs: 🙄 😒 (contempt, a sign alone), 🙃 👏 💅 🤦 the laughing faces 😂 🤣 (like written laughter), a thumbs-up 👍 and a slight smile 🙂 (ironic cues that need a second sign), 😢 😞 😔 💔 🥺 🫂 🤗 ❤ (caring). */
 const CONTEMPT_EMOJI = ['\u{1F644}', '\u{1F612}'];
-const IRONIC_EMOJI = ['\u{1F643}', '\u{1F44F}', '\u{1F485}', '\u{1F926}', '\u{1F602}', '\u{1F923}'];
+const IRONIC_EMOJI = ['\u{1F643}', '\u{1F44F}', '\u{1F485}', '\u{1F926}', '\u{1F602}', '\u{1F923}', '\u{1F44D}', '\u{1F642}'];
 const CARING_EMOJI = ['\u{1F622}', '\u{1F61E}', '\u{1F614}', '\u{1F494}', '\u{1F97A}', '\u{1FAC2}', '\u{1F917}', '\u{2764}'];
 const SIGN_EMOJI = new RegExp([...CONTEMPT_EMOJI, ...IRONIC_EMOJI, ...CARING_EMOJI].join('|'), 'gu');
 
@@ -151,7 +151,8 @@ function figureHandedBack(lex: Lexicon, t: WordTable, from: number, to: number, 
     const flags = lex.vocab.flags[id];
     if (flags & (WORD_YOU_BIT | WORD_QUESTION_AUX | WORD_SUBJECT_PRONOUN) || isFirstPerson(lex, id)) return false;
     const first = lex.vocab.word(id).charCodeAt(0);
-    if (!(lex.irony.numbers.has(id) || (first >= 48 && first <= 57))) continue;
+    // "one" is as often a determiner ("one click of a pen") as a figure.
+    if (!(lex.irony.numbers.has(id) || (first >= 48 && first <= 57)) || id === lex.irony.marks.one) continue;
     // One figure: a row of a table or a list of doses holds several.
     if (++numbers > 1) return false;
     echoed = promptWord(stamp, id);
@@ -291,6 +292,20 @@ function deadpanVerdict(lex: Lexicon, t: WordTable, from: number, to: number): b
   return true;
 }
 const VERDICT_OPENERS = new Set(['very', 'how']);
+
+/**
+ * A verdict of a few words with "that" tagged on after a pause ("Olympic standard, that is.", "Very
+ * healthy tradition, that."): the verdict said twice over, deadpan. No "you" and no auxiliary in the
+ * verdict ("You did well, that is all" is not read).
+ */
+function verdictTag(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  let tag = to - 1;
+  if (tag > from && BE_PAST.has(lex.vocab.word(t.tokens[tag]))) tag--;
+  if (tag - from < 1 || tag - from > 4 || !lex.irony.marks.deictic.has(t.tokens[tag]) || lex.vocab.word(t.tokens[tag]) !== 'that' || !(t.flags[tag - 1] & FLAG_PAUSE_AFTER)) return false;
+  for (let k = from; k < tag; k++) if (lex.vocab.flags[t.tokens[k]] & (WORD_YOU_BIT | WORD_QUESTION_AUX)) return false;
+  return true;
+}
+const BE_PAST = new Set(['is', 'was']);
 const VERDICT_SINCERE = new Set(['true', 'much', 'many', 'well', 'often', 'sorry', 'soon', 'quickly', 'slowly', 'carefully', 'gently', 'important', 'understandable', 'common', 'normal', 'likely', 'possible', 'real', 'valid']);
 
 /** Praise, an evaluation or thanks in [from, to) followed by a word that says it came late ("Nice of you to finally ...", "Thanks, only took you a month"): the token after it, or -1. */
@@ -362,6 +377,23 @@ function hardQuestion(lex: Lexicon, t: WordTable, from: number, to: number): num
   return -1;
 }
 const TO_FOR = new Set(['to', 'for']);
+
+/** ", right?" closing a question that is a statement (no question word or auxiliary opening it): a tag asking for agreement. */
+function tagQuestion(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  const last = to - 1;
+  if (last - from < 2 || lex.vocab.word(t.tokens[last]) !== 'right' || !(t.flags[last - 1] & FLAG_PAUSE_AFTER)) return false;
+  return !(lex.vocab.flags[t.tokens[from]] & WORD_QUESTION_AUX || lex.irony.questionWords.has(t.tokens[from]));
+}
+
+/** "What do you reckon?", "Hmm, what do you think?" as the whole question: the person's question handed back to them. */
+function thrownBack(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
+  let k = from;
+  while (k < to && (lex.irony.exclamations.has(t.tokens[k]) || lex.vocab.flags[t.tokens[k]] & WORD_DISCOURSE || lex.vocab.word(t.tokens[k]) === 'hmm')) k++;
+  if (to - k !== 4) return false;
+  const w = (j: number) => lex.vocab.word(t.tokens[k + j]);
+  return w(0) === 'what' && w(1) === 'do' && w(2) === 'you' && RECKON.has(w(3));
+}
+const RECKON = new Set(['reckon', 'think']);
 
 /**
  * A question offering the obvious as a remedy: "tried" or "try" then "just" or "simply" ("Have you
@@ -644,7 +676,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
         onCue(from, to);
         continue;
       }
-      if (!sent.exclaim && deadpanVerdict(lex, t, from, to)) {
+      if (!sent.exclaim && (deadpanVerdict(lex, t, from, to) || verdictTag(lex, t, from, to))) {
         onCue(from, to);
         continue;
       }
@@ -662,6 +694,12 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
       // "Is it really that hard to remember one tablet?"
       const hard = hardQuestion(lex, t, from, to);
       if (hard >= 0) {
+        report(from, to, 'condescension', true, false);
+        continue;
+      }
+      // A tag question after a statement ("Upset is just part of the package, right?"), the question thrown back ("Hmm, what do you reckon?"),
+      // the person's figure made little of ("Only 11?"): each sincere at times (a check, a coaching question), so each needs a second sign.
+      if (tagQuestion(lex, t, from, to) || thrownBack(lex, t, from, to) || (sent.words <= ANSWER_WORDS - 1 && minimisedCount(lex, t, from, to))) {
         report(from, to, 'condescension', true, false);
         continue;
       }
