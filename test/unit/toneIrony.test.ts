@@ -302,3 +302,14 @@ test('round eleven: a verdict tagged with "that", a tag question, the question t
   ];
   for (const [prompt, reply] of sincere) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
 });
+
+test('round eleven: an impression of someone else as "a real <something>" after a subject of a few words', () => {
+  // Beside a deadpan verdict.
+  assert.ok(respectWith('My brother says Dad is fine and I am overreacting.', 'Your brother sounds like a real diagnostician. Very convincing.') < 0.7);
+  // Alone, of a worry, or of the person beside an acknowledgement: no put-down.
+  for (const [prompt, reply] of [
+    ['My brother drives two hours every weekend to sit with Dad.', 'Your brother sounds like a real support to your dad.'],
+    ['She keeps asking for her husband, who died years ago.', "Her asking sounds like a real worry for you. It's painful to answer the same question."],
+    ['I did all his dressings myself this week.', 'You sound like a real help to him, and it must be tiring.'],
+  ] as const) assert.deepEqual(putDownsWith(prompt, reply), [], reply);
+});

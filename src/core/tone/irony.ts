@@ -439,18 +439,32 @@ function mockCertainty(lex: Lexicon, t: WordTable, from: number, to: number): nu
 }
 
 /**
- * A sentence opening "Sounds like ..." or "Sounds as if ..." that praises ("Sounds like she's
- * managing beautifully.", "Sounds like a brilliant system.") and holds no "you": an impression of
+ * A sentence opening "Sounds like ..." or "Sounds as if ..." (after a subject of a few words that is
+ * not "you") that praises ("Sounds like she's managing beautifully.", "Your mother-in-law sounds like
+ * a real medical pioneer.") and holds no "you" after it: an impression of
  * someone else or of a thing (sincere at times: "Sounds like a lovely party", so a cue that needs a
  * second sign). "Sounds like you handled it brilliantly" speaks to the person and is not read.
  */
 function praisingImpression(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   let k = from;
   while (k < to && lex.vocab.flags[t.tokens[k]] & WORD_DISCOURSE) k++;
+  // A subject of a few words may come first ("Your mother-in-law sounds like ..."), but not the person ("You sound like a wonderful son").
+  const subject = k;
+  while (k < to && k - subject < IMPRESSION_SUBJECT && !SOUNDS.has(lex.vocab.word(t.tokens[k]))) {
+    if (t.tokens[k] === lex.irony.marks.you) return false;
+    k++;
+  }
   if (k + 1 >= to || !SOUNDS.has(lex.vocab.word(t.tokens[k])) || !AS_LIKE.has(lex.vocab.word(t.tokens[k + 1]))) return false;
   for (let j = k + 2; j < to; j++) if (lex.vocab.flags[t.tokens[j]] & WORD_YOU_BIT) return false;
-  return firstOf(lex, t, lex.irony.praise, k + 2, to) >= 0;
+  if (firstOf(lex, t, lex.irony.praise, k + 2, to) >= 0) return true;
+  // "a real medical pioneer", "the real expert": "real" before a word that is no hardship ("a real worry" is sympathy).
+  for (let j = k + 2; j + 1 < to; j++) {
+    if (lex.vocab.word(t.tokens[j]) !== 'real' || lex.hardship.has(t.tokens[j + 1])) continue;
+    if (j + 2 >= to || !lex.hardship.has(t.tokens[j + 2])) return true;
+  }
+  return false;
 }
+const IMPRESSION_SUBJECT = 4;
 const SOUNDS = new Set(['sounds', 'sound', 'seems', 'looks']);
 const AS_LIKE = new Set(['like', 'as']);
 
