@@ -295,14 +295,15 @@ const VERDICT_OPENERS = new Set(['very', 'how']);
 
 /**
  * A verdict of a few words with "that" tagged on after a pause ("Olympic standard, that is.", "Very
- * healthy tradition, that."): the verdict said twice over, deadpan. No "you" and no auxiliary in the
- * verdict ("You did well, that is all" is not read).
+ * healthy tradition, that."): the verdict said twice over, deadpan. No "you", no auxiliary and no
+ * hardship word in the verdict ("You did well, that is all", "Horrible way to live, that." are not read).
  */
 function verdictTag(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   let tag = to - 1;
   if (tag > from && BE_PAST.has(lex.vocab.word(t.tokens[tag]))) tag--;
   if (tag - from < 1 || tag - from > 4 || !lex.irony.marks.deictic.has(t.tokens[tag]) || lex.vocab.word(t.tokens[tag]) !== 'that' || !(t.flags[tag - 1] & FLAG_PAUSE_AFTER)) return false;
-  for (let k = from; k < tag; k++) if (lex.vocab.flags[t.tokens[k]] & (WORD_YOU_BIT | WORD_QUESTION_AUX)) return false;
+  // A hardship word makes it sympathy ("Horrible way to live, that.").
+  for (let k = from; k < tag; k++) if (lex.vocab.flags[t.tokens[k]] & (WORD_YOU_BIT | WORD_QUESTION_AUX) || lex.hardship.has(t.tokens[k])) return false;
   return true;
 }
 const BE_PAST = new Set(['is', 'was']);
