@@ -567,3 +567,13 @@ test('tenth round: hardship said in a first clause or in a "that\'s ..." clause 
   assert.equal(respect('When he gets upset, gently move on to something he enjoys, like music.'), 0);
   assert.ok(respect('Just move on.') > 0);
 });
+
+test('twelfth round: a state the person named, called fair, is validated; "fair to say" is a hedge', () => {
+  const reading = () => readPrompt(["My brother wants to talk about his will and I'm not ready for any of it."]);
+  const validates = (text: string) => analyzeTone([text], undefined, reading()).matches.some((m) => m.category === 'validates-feeling');
+  assert.ok(validates('Not feeling ready for that talk is completely fair.'));
+  assert.ok(validates('Your frustration with him is fair.'));
+  assert.equal(validates('The soreness is fair to expect after the operation.'), false);
+  assert.equal(validates('It is fair to say the worry about paperwork is a common reason to put it off.'), false);
+  assert.equal(validates('The price of the will is fair.'), false);
+});

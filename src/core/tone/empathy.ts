@@ -758,6 +758,8 @@ const VALIDATION_OPENERS = new Set(['to', 'that', 'if', 'when', 'for']);
  * this way", "okay to be tired" with "tired" a named feeling). `named`: the sentence names a
  * feeling of the person. Reads each word of the sentence at most twice.
  */
+let fairId: number | undefined;
+
 function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number): boolean {
   const lex = lexicon();
   const { words, referents } = lex.validation;
@@ -774,6 +776,8 @@ function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number
       if (referents.has(id)) referentBefore = true;
       continue;
     }
+    // "fair to say", "fair to expect": a hedge on a statement, not a reaction called acceptable.
+    if (id === (fairId ??= vocab.id('fair')) && k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'to') continue;
     // Step back over adverbs and the verb: "is totally", "are completely"; before a word for a reaction, an article too ("is an ordinary (human) reaction", "is such a natural response").
     let j = k - 1;
     let linked = false;
