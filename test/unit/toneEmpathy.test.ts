@@ -577,3 +577,23 @@ test('twelfth round: a state the person named, called fair, is validated; "fair 
   assert.equal(validates('It is fair to say the worry about paperwork is a common reason to put it off.'), false);
   assert.equal(validates('The price of the will is fair.'), false);
 });
+
+test('twelfth round: asking who is with the person explores, weakly; asking what a companion can do does not', () => {
+  const reading = () => readPrompt(["Mum's on end-of-life care at home and I don't know what to do with myself."]);
+  const explores = (text: string) => analyzeTone([text], undefined, reading());
+  const asks = explores('Is anybody with you at home tonight?');
+  assert.ok(asks.matches.some((m) => m.category === 'exploration'));
+  assert.ok(asks.scores.empathy > 0.2 && asks.scores.empathy < 0.4, `${asks.scores.empathy}`);
+  assert.ok(explores("Who's with you until your brother gets there?").scores.empathy > 0.2);
+  assert.equal(explores('Is anyone with you who can collect the prescription?').scores.empathy, 0.2);
+  assert.equal(explores('Does somebody with you have her medication chart?').scores.empathy, 0.2);
+});
+
+test('twelfth round: the person\'s own word for their state, taken up as the subject of "is", is about them', () => {
+  const reading = () => readPrompt(['I found him on the floor and called the ambulance. Now I cannot stop shaking.']);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  assert.ok(empathy('You got him help fast, and the shaking is your body catching up.') > 0.2);
+  assert.equal(empathy('The shaking is a known side effect of the inhaler.'), 0.2);
+  assert.equal(empathy('Your shaking is not something the ambulance crew can treat, ring the GP.'), 0.2);
+  assert.equal(empathy('Oh, the shaking, your favourite bit of theatre.'), 0.2);
+});

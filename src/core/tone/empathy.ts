@@ -80,6 +80,8 @@ const PERCEIVED_REACTION = 0.35;
 
 /** The structural reading of a sentence about the person (aboutPerson), weighted by how directly it addresses them: "you" as a subject, "you" or "your" elsewhere, or only the prompt's own words taken up. */
 const PERSON_SUBJECT = 0.2;
+/** A question about who is with the reader: weak on its own (it breaks a tie; it does not make a reply kind). */
+const COMPANY_EXPLORATION = 0.16;
 const PERSON_ADDRESSED = 0.16;
 const PERSON_ECHO = 0.12;
 /** Graded, it stays below what lifts a reply past the empathy rule's threshold alone: it tells two replies apart, it does not make a cold one kind. */
@@ -148,6 +150,8 @@ const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
 
 /** Articles: a linking word for a chain of modifiers ("a bit low"), but right before an ambiguous feeling word they make it describe a thing. */
 const ARTICLES = new Set(['a', 'an', 'the']);
+/** Before the person's own word for their state, taken up as a thing: "the shaking", "your tears". */
+const TAKEN_UP = new Set(['the', 'your', 'that', 'this', 'all']);
 
 /** Conditions that state a case rather than a time or a reason ("when you were hoping", "because you care" are not cases). */
 const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
@@ -249,7 +253,11 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "what worries you most": a feeling word with the reader as its object names the reader's feeling.
     const after = feeling.from + 1 < t.n && t.sentence[feeling.from + 1] === s ? t.tokens[feeling.from + 1] : -1;
     // "I can hear the fear", "I can see the worry": after a verb of perceiving and an article, the word is the feeling perceived.
-    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you' && !hedgedAffect(t, feeling.from)) && !perceivedFeeling(t, feeling.from, before)) continue;
+    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you' && !hedgedAffect(t, feeling.from)) && !perceivedFeeling(t, feeling.from, before)) {
+      // "the shaking is your body catching up": the person's own word for their state, taken up as the subject of "is" after "the" or "your", is a word of their inner life for the structural reading (aboutPerson), not a named feeling.
+      if (promptFresh && promptFresh.families & (1 << feeling.family) && stampedWord(stamp, t.tokens[feeling.from]) && before >= 0 && TAKEN_UP.has(vocab.word(before)) && after >= 0 && SITUATION_BE.has(vocab.word(after)) && !(feeling.from + 2 < t.n && flags[t.tokens[feeling.from + 2]] & WORD_NEGATOR)) r[s * FACTS + FEELING_WORD] = 1;
+      continue;
+    }
     named |= 1 << feeling.family;
     namedAt.push(feeling.from);
     r[s * FACTS + FEELING_WORD] = 1;
@@ -343,6 +351,11 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "What was he like?", "How is she doing?": a question about the person someone loves invites them to talk about it.
     if (t.sentences[s].question && r[s * FACTS + ADDRESSED] !== 3 && asksAboutSomeone(t, s)) {
       extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: OTHER_EXPLORATION, category: 'exploration' });
+      continue;
+    }
+    // "Is anyone there with you until your sister lands?", "Who's with you tonight?": asking who is by the person is asking after them.
+    if (t.sentences[s].question && asksCompany(t, s)) {
+      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: COMPANY_EXPLORATION, category: 'exploration' });
       continue;
     }
     // "What's made it feel so hard lately?", "What is it about needles that frightens you most?", "Who's looking out for you in all this?": an open question about the reader's experience.
@@ -1011,6 +1024,31 @@ function makesSense(t: WordTable, s: number, k: number, feelingBefore: boolean, 
   // The subject in the person's own words ("the snapping"): their reaction, called sensible.
   if (stamp) for (let m = first; m < j; m++) if (stampedWord(stamp, t.tokens[m]) && vocab.word(t.tokens[m]).length > 3) return true;
   for (let m = k + 1; m < sent.endToken; m++) if (lex.validation.referents.has(t.tokens[m])) return true;
+  return false;
+}
+
+/** Who may be by the person in a question about company ("Is anyone with you?", "Who's with you?"). */
+const COMPANIONS = new Set(['anyone', 'someone', 'anybody', 'somebody', 'who', "who's", 'whos']);
+/** What may close such a question after "with you": a time or a place, not a task ("who can drive", "have the list"). */
+const COMPANY_CLOSERS = new Set(['until', 'tonight', 'now', 'today', 'right', 'there', 'while', 'at', 'through', 'this', 'these', 'moment', 'home', 'the', 'for', 'in', 'all', 'days', 'evening', 'night', 'morning', 'weekend', 'still', 'yet', 'too', 'as', 'we', 'speak']);
+
+/**
+ * Whether question `s` asks who is with the reader: "with you" within four words after a word for
+ * someone (anyone, someone, who), closing the question or followed only by words of time and place
+ * ("until your sister lands", "tonight", "at home"); not what someone with them can do ("Is anyone
+ * with you who can drive?", "Does someone with you have the list?").
+ */
+function asksCompany(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken + 1; k + 1 < sent.endToken; k++) {
+    if (vocab.word(t.tokens[k]) !== 'with' || vocab.word(t.tokens[k + 1]) !== 'you') continue;
+    let companion = false;
+    for (let j = Math.max(sent.firstToken, k - 4); j < k && !companion; j++) companion = COMPANIONS.has(vocab.word(t.tokens[j]));
+    if (!companion) return false;
+    if (k + 2 >= sent.endToken || t.flags[k + 1] & FLAG_PAUSE_AFTER) return true;
+    return COMPANY_CLOSERS.has(vocab.word(t.tokens[k + 2]));
+  }
   return false;
 }
 
