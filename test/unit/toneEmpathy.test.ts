@@ -582,7 +582,7 @@ test('twelfth round: asking who is with the person explores, weakly; asking what
   const reading = () => readPrompt(["Mum's on end-of-life care at home and I don't know what to do with myself."]);
   const explores = (text: string) => analyzeTone([text], undefined, reading());
   const asks = explores('Is anybody with you at home tonight?');
-  assert.ok(asks.matches.some((m) => m.category === 'exploration'));
+  assert.ok(asks.matches.some((m) => m.mechanism === 'explorations'));
   assert.ok(asks.scores.empathy > 0.2 && asks.scores.empathy < 0.4, `${asks.scores.empathy}`);
   assert.ok(explores("Who's with you until your brother gets there?").scores.empathy > 0.2);
   assert.equal(explores('Is anyone with you who can collect the prescription?').scores.empathy, 0.2);
@@ -596,4 +596,14 @@ test('twelfth round: the person\'s own word for their state, taken up as the sub
   assert.equal(empathy('The shaking is a known side effect of the inhaler.'), 0.2);
   assert.equal(empathy('Your shaking is not something the ambulance crew can treat, ring the GP.'), 0.2);
   assert.equal(empathy('Oh, the shaking, your favourite bit of theatre.'), 0.2);
+});
+
+test('twelfth round: what the situation is perceived doing to the reader is about them, weakly; an instruction relayed is not', () => {
+  const reading = () => readPrompt(['My sister is in hospital again and I keep pretending to Mum that all is well.']);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const perceived = empathy('Keeping up the act for your mum sounds like it is pulling you in two directions.');
+  assert.ok(perceived > 0.2 && perceived < 0.4, `${perceived}`);
+  assert.equal(empathy('The ward is sending you the discharge letter.'), 0.2);
+  assert.equal(empathy('It seems to be telling you to ring the ward.'), 0.2);
+  assert.equal(empathy('It sounds like it may be pulling you in two directions.'), 0.2);
 });

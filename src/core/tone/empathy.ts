@@ -82,6 +82,8 @@ const PERCEIVED_REACTION = 0.35;
 const PERSON_SUBJECT = 0.2;
 /** A question about who is with the reader: weak on its own (it breaks a tie; it does not make a reply kind). */
 const COMPANY_EXPLORATION = 0.16;
+/** What the situation is perceived doing to the reader, without a feeling or hardship word ("sounds like it's costing you a great deal"): weak. */
+const PERCEIVED_EFFECT = 0.16;
 const PERSON_ADDRESSED = 0.16;
 const PERSON_ECHO = 0.12;
 /** Graded, it stays below what lifts a reply past the empathy rule's threshold alone: it tells two replies apart, it does not make a cold one kind. */
@@ -314,6 +316,12 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
       continue;
     }
+    // "Holding this back sounds like it's costing you a great deal": the speaker perceives what the situation is doing to the reader.
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && r[s * FACTS + ADDRESSED] === 3 && perceivesEffect(t, s)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: PERCEIVED_EFFECT, category: ABOUT_PERSON });
+      continue;
+    }
     // "Crying is totally ok", "normal to feel like this": a reaction called acceptable validates it, whatever the formula.
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && validatesFeeling(t, s, named, stamp)) {
       const sent = t.sentences[s];
@@ -355,7 +363,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     }
     // "Is anyone there with you until your sister lands?", "Who's with you tonight?": asking who is by the person is asking after them.
     if (t.sentences[s].question && asksCompany(t, s)) {
-      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: COMPANY_EXPLORATION, category: 'exploration' });
+      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: COMPANY_EXPLORATION, category: ABOUT_PERSON });
       continue;
     }
     // "What's made it feel so hard lately?", "What is it about needles that frightens you most?", "Who's looking out for you in all this?": an open question about the reader's experience.
@@ -842,6 +850,34 @@ function affectsReader(t: WordTable, s: number): boolean {
     const wearing = WEARING_VERBS.has(w) && v === k - 1 && k + 1 < sent.endToken && (vocab.word(t.tokens[k + 1]) === 'down' || vocab.word(t.tokens[k + 1]) === 'out');
     if (!wearing && !AFFECT_VERBS.has(w)) continue;
     if (!hedgedAffect(t, v)) return true;
+  }
+  return false;
+}
+
+/** Words that open what the speaker perceives ("sounds like it's ...", "seems to be ..."). */
+const PERCEIVING = new Set(['sounds', 'sound', 'seems', 'seem', 'looks']);
+/** Subjects of the perceived doing: the situation ("it", "that", "this", "all this"). */
+const PERCEIVED_SUBJECTS = new Set(['it', "it's", 'its', 'that', "that's", 'this', 'all', 'to', 'be', 'is', 's', 'like', 'been', 'has', 'really', 'already']);
+
+/**
+ * Whether statement `s` perceives what the situation is doing to the reader: a verb in -ing with
+ * "you" as its object, after "sounds like it's", "seems to be" and the like with only the
+ * situation's subject and linking words between ("sounds like it's costing you a great deal",
+ * "it seems to be taking a lot out of you"); not hedged, and not an instruction relayed ("sounds
+ * like it's telling you to rest": "to" right after "you").
+ */
+function perceivesEffect(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken + 2; k < sent.endToken; k++) {
+    if (vocab.word(t.tokens[k]) !== 'you') continue;
+    const v = k - 1;
+    const w = vocab.word(t.tokens[v]);
+    if (w.length < 5 || !w.endsWith('ing') || hedgedAffect(t, v)) continue;
+    if (k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'to') continue;
+    let j = v - 1;
+    while (j > sent.firstToken && v - j <= 4 && PERCEIVED_SUBJECTS.has(vocab.word(t.tokens[j]))) j--;
+    if (j < v - 1 && PERCEIVING.has(vocab.word(t.tokens[j]))) return true;
   }
   return false;
 }
