@@ -607,3 +607,13 @@ test('twelfth round: what the situation is perceived doing to the reader is abou
   assert.equal(empathy('It seems to be telling you to ring the ward.'), 0.2);
   assert.equal(empathy('It sounds like it may be pulling you in two directions.'), 0.2);
 });
+
+test('twelfth round: a stretch of the person\'s life called long is about them, weakly; a long time for results is not', () => {
+  const reading = () => readPrompt(["Dad's dialysis is two hours' drive away, three times a week. I'll cope."]);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const long = empathy('Four hours in the car around the dialysis itself makes for a long day for you both.');
+  assert.ok(long > 0.2 && long < 0.4, `${long}`);
+  assert.equal(empathy('It takes a long time for you to get the results.'), 0.2);
+  assert.equal(empathy('You have a long road trip for the appointment.'), 0.2);
+  assert.equal(empathy('You will have a long day for the scan.'), 0.2);
+});

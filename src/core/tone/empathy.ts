@@ -116,7 +116,7 @@ const BLAME_WORDS = new Set(['fault', 'blame']);
 function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: boolean): number {
   const lex = lexicon();
   const vocab = lex.vocab;
-  const { words, ofPersons, persons, notAfter, informs } = lex.personal;
+  const { words, ofPersons, lengths, stretches, persons, notAfter, informs } = lex.personal;
   const sent = t.sentences[s];
   let personal = feelingWord;
   let subject = false;
@@ -134,6 +134,8 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
     if (next >= 0 && notAfter.has(next)) continue;
     if (words.has(id)) personal = !BLAME_WORDS.has(w) || denied;
     else if (ofPersons.has(id)) personal = next >= 0 && persons.has(next);
+    // A stretch of life called long, closing its clause or going on to "for" ("a long day for both of you", "it's been a long week"; not "a long time for the results").
+    else if (lengths.has(id) && next >= 0 && stretches.has(next)) personal = k + 2 >= sent.endToken || (t.flags[k + 1] & FLAG_PAUSE_AFTER) !== 0 || vocab.word(t.tokens[k + 2]) === 'for';
     // A word for hardship said of the situation: closing its clause or before what it qualifies ("it's heavy, this stuff", "a rough patch", "hard for you"), not before a thing ("the grim reaper") and not denied ("it isn't painful").
     else if (lex.hardship.has(id) && (next < 0 || t.flags[k] & FLAG_PAUSE_AFTER || SITUATIONS.has(vocab.word(next)) || HARDSHIP_LINKS.has(vocab.word(next)))) personal = !(k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR) && !(k - 1 > sent.firstToken && vocab.flags[t.tokens[k - 2]] & WORD_NEGATOR);
   }
