@@ -617,3 +617,15 @@ test('twelfth round: a stretch of the person\'s life called long is about them, 
   assert.equal(empathy('You have a long road trip for the appointment.'), 0.2);
   assert.equal(empathy('You will have a long day for the scan.'), 0.2);
 });
+
+test('twelfth round: "that"/"your" before a feeling noun points at the person\'s feeling; "can feel like" and a denied judgement do not make it advice', () => {
+  const reading = () => readPrompt(["We've put Dad's name down for a nursing home and I feel so guilty."]);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  assert.ok(empathy('That guilt grows out of how much you care.') > 0.2);
+  assert.ok(empathy('A nursing home can feel like a broken promise, and that guilt grows out of how much you care.') > 0.2);
+  assert.ok(empathy('That guilt grows out of how much you care, not out of doing wrong.') > 0.2);
+  assert.equal(empathy('Your guilt is not my concern.'), 0.2);
+  assert.equal(empathy('That guilt will pass if you stop dwelling.'), 0.2);
+  assert.equal(empathy('You can feel the lump under the skin.'), 0.2);
+  assert.equal(empathy('You were wrong to stop the tablets.'), 0.2);
+});

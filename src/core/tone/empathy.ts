@@ -113,6 +113,17 @@ const BLAME_WORDS = new Set(['fault', 'blame']);
  * "Being far away doesn't make you a bad daughter"). Returns the weight by how directly it
  * addresses them (PERSON_*), or 0. Reads each word of the sentence once.
  */
+/** Modals that may say what a situation feels like ("can feel like", "may seem"), and the verbs after them. */
+const FEELING_MODALS = new Set(['can', 'could', 'may', 'might']);
+const SEEMING = new Set(['feel', 'seem']);
+
+/** Whether a negator stands within the four words before token `k` (not before `from`): "not from doing wrong", "nothing wrong". */
+function deniedNear(t: WordTable, k: number, from: number): boolean {
+  const flags = lexicon().vocab.flags;
+  for (let j = Math.max(from, k - 4); j < k; j++) if (flags[t.tokens[j]] & WORD_NEGATOR || lexicon().vocab.word(t.tokens[j]) === 'nothing') return true;
+  return false;
+}
+
 function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: boolean): number {
   const lex = lexicon();
   const vocab = lex.vocab;
@@ -125,7 +136,9 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
     const id = t.tokens[k];
     const w = vocab.word(id);
     const c = w.charCodeAt(0);
-    if (MODALS.has(w) || informs.has(id) || (c >= 48 && c <= 57) || (JUDGEMENT_WORDS.has(w) && w !== 'too' && w !== 'fault')) return 0;
+    // "can feel like breaking a promise": a modal of what the situation feels like is no advice; "not from doing wrong": a judgement denied is no judgement.
+    if (MODALS.has(w) && !(FEELING_MODALS.has(w) && k + 1 < sent.endToken && SEEMING.has(vocab.word(t.tokens[k + 1])))) return 0;
+    if (informs.has(id) || (c >= 48 && c <= 57) || (JUDGEMENT_WORDS.has(w) && w !== 'too' && w !== 'fault' && !deniedNear(t, k, sent.firstToken))) return 0;
     const f = vocab.flags[id];
     if (f & WORD_NEGATOR || w === 'none' || w === 'nobody') denied = true;
     if (w === 'you' && (k === sent.firstToken || t.flags[k - 1] & FLAG_PAUSE_AFTER || CLAUSE_OPENERS.has(vocab.word(t.tokens[k - 1])) || vocab.flags[t.tokens[k - 1]] & WORD_DISCOURSE)) subject = true;
@@ -156,6 +169,8 @@ const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
 const ARTICLES = new Set(['a', 'an', 'the']);
 /** Before the person's own word for their state, taken up as a thing: "the shaking", "your tears". */
 const TAKEN_UP = new Set(['the', 'your', 'that', 'this', 'all']);
+/** Before a feeling noun, words that point at the feeling the person showed ("that guilt", "your fear"). */
+const POINTING = new Set(['that', 'this', 'your']);
 
 /** Conditions that state a case rather than a time or a reason ("when you were hoping", "because you care" are not cases). */
 const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
@@ -259,7 +274,12 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "I can hear the fear", "I can see the worry": after a verb of perceiving and an article, the word is the feeling perceived.
     if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you' && !hedgedAffect(t, feeling.from)) && !perceivedFeeling(t, feeling.from, before)) {
       // "the shaking is your body catching up": the person's own word for their state, taken up as the subject of "is" after "the" or "your", is a word of their inner life for the structural reading (aboutPerson), not a named feeling.
-      if (promptFresh && promptFresh.families & (1 << feeling.family) && stampedWord(stamp, t.tokens[feeling.from]) && before >= 0 && TAKEN_UP.has(vocab.word(before)) && after >= 0 && SITUATION_BE.has(vocab.word(after)) && !(feeling.from + 2 < t.n && flags[t.tokens[feeling.from + 2]] & WORD_NEGATOR)) r[s * FACTS + FEELING_WORD] = 1;
+      if (promptFresh && promptFresh.families & (1 << feeling.family) && before >= 0 && after >= 0 && !(t.flags[feeling.from] & FLAG_PAUSE_AFTER) && !(flags[after] & WORD_NEGATOR)) {
+        // After "that", "this" or "your" the word points at the feeling the person showed ("that guilt comes from how much you care"); after "the" it must be their own word, as the subject of "is".
+        const pointed = POINTING.has(vocab.word(before)) && !(feeling.from + 2 < t.n && flags[t.tokens[feeling.from + 2]] & WORD_NEGATOR);
+        const taken = TAKEN_UP.has(vocab.word(before)) && stampedWord(stamp, t.tokens[feeling.from]) && SITUATION_BE.has(vocab.word(after)) && !(feeling.from + 2 < t.n && flags[t.tokens[feeling.from + 2]] & WORD_NEGATOR);
+        if (pointed || taken) r[s * FACTS + FEELING_WORD] = 1;
+      }
       continue;
     }
     named |= 1 << feeling.family;
