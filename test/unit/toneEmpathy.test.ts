@@ -629,3 +629,11 @@ test('twelfth round: "that"/"your" before a feeling noun points at the person\'s
   assert.equal(empathy('You can feel the lump under the skin.'), 0.2);
   assert.equal(empathy('You were wrong to stop the tablets.'), 0.2);
 });
+
+test('twelfth round: "can feel" without "like" is a fact, and a word in -thing is no perceived doing', () => {
+  const reading = () => readPrompt(["I had a panic attack in the supermarket and I'm scared to go back."]);
+  const analysis = (text: string) => analyzeTone([text], undefined, reading());
+  assert.equal(analysis('Panic attacks can feel very physical, with a pounding heart and a tight chest.').scores.empathy, 0.2);
+  const reflected = analysis("You could say to her: 'That sounds like something you've been carrying.'").matches.filter((m) => m.category === 'about-person');
+  assert.equal(reflected.length, 0);
+});

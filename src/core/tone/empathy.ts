@@ -113,7 +113,7 @@ const BLAME_WORDS = new Set(['fault', 'blame']);
  * "Being far away doesn't make you a bad daughter"). Returns the weight by how directly it
  * addresses them (PERSON_*), or 0. Reads each word of the sentence once.
  */
-/** Modals that may say what a situation feels like ("can feel like", "may seem"), and the verbs after them. */
+/** Modals that may say what a situation feels like ("can feel like", "may seem like"; not "can feel very physical", a fact), and the verbs after them. */
 const FEELING_MODALS = new Set(['can', 'could', 'may', 'might']);
 const SEEMING = new Set(['feel', 'seem']);
 
@@ -136,8 +136,8 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
     const id = t.tokens[k];
     const w = vocab.word(id);
     const c = w.charCodeAt(0);
-    // "can feel like breaking a promise": a modal of what the situation feels like is no advice; "not from doing wrong": a judgement denied is no judgement.
-    if (MODALS.has(w) && !(FEELING_MODALS.has(w) && k + 1 < sent.endToken && SEEMING.has(vocab.word(t.tokens[k + 1])))) return 0;
+    // "can feel like breaking a promise": a modal of what the situation feels like, with "like", is no advice; "not from doing wrong": a judgement denied is no judgement.
+    if (MODALS.has(w) && !(FEELING_MODALS.has(w) && k + 2 < sent.endToken && SEEMING.has(vocab.word(t.tokens[k + 1])) && vocab.word(t.tokens[k + 2]) === 'like')) return 0;
     if (informs.has(id) || (c >= 48 && c <= 57) || (JUDGEMENT_WORDS.has(w) && w !== 'too' && w !== 'fault' && !deniedNear(t, k, sent.firstToken))) return 0;
     const f = vocab.flags[id];
     if (f & WORD_NEGATOR || w === 'none' || w === 'nobody') denied = true;
@@ -878,6 +878,8 @@ function affectsReader(t: WordTable, s: number): boolean {
 
 /** Words that open what the speaker perceives ("sounds like it's ...", "seems to be ..."). */
 const PERCEIVING = new Set(['sounds', 'sound', 'seems', 'seem', 'looks']);
+/** Auxiliaries right before the perceived doing ("it's costing", "to be taking"). */
+const PROGRESSIVE = new Set(["it's", 'its', "that's", 'is', 'be', 'been', 's', 'are']);
 /** Subjects of the perceived doing: the situation ("it", "that", "this", "all this"). */
 const PERCEIVED_SUBJECTS = new Set(['it', "it's", 'its', 'that', "that's", 'this', 'all', 'to', 'be', 'is', 's', 'like', 'been', 'has', 'really', 'already']);
 
@@ -895,7 +897,8 @@ function perceivesEffect(t: WordTable, s: number): boolean {
     if (vocab.word(t.tokens[k]) !== 'you') continue;
     const v = k - 1;
     const w = vocab.word(t.tokens[v]);
-    if (w.length < 5 || !w.endsWith('ing') || hedgedAffect(t, v)) continue;
+    // A progressive verb right after its auxiliary ("it's costing", "to be taking"), not a word in -thing ("sounds like something you've been ...").
+    if (w.length < 5 || !w.endsWith('ing') || w.endsWith('thing') || !PROGRESSIVE.has(vocab.word(t.tokens[v - 1])) || hedgedAffect(t, v)) continue;
     if (k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'to') continue;
     let j = v - 1;
     while (j > sent.firstToken && v - j <= 4 && PERCEIVED_SUBJECTS.has(vocab.word(t.tokens[j]))) j--;
