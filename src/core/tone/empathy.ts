@@ -894,7 +894,7 @@ function perceivesEffect(t: WordTable, s: number): boolean {
   const vocab = lexicon().vocab;
   const sent = t.sentences[s];
   for (let k = sent.firstToken + 2; k < sent.endToken; k++) {
-    if (vocab.word(t.tokens[k]) !== 'you') continue;
+    if (!(vocab.flags[t.tokens[k]] & WORD_YOU) || vocab.word(t.tokens[k]) !== 'you') continue;
     const v = k - 1;
     const w = vocab.word(t.tokens[v]);
     // A progressive verb right after its auxiliary ("it's costing", "to be taking"), not a word in -thing ("sounds like something you've been ...").
