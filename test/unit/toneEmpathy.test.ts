@@ -567,3 +567,73 @@ test('tenth round: hardship said in a first clause or in a "that\'s ..." clause 
   assert.equal(respect('When he gets upset, gently move on to something he enjoys, like music.'), 0);
   assert.ok(respect('Just move on.') > 0);
 });
+
+test('twelfth round: a state the person named, called fair, is validated; "fair to say" is a hedge', () => {
+  const reading = () => readPrompt(["My brother wants to talk about his will and I'm not ready for any of it."]);
+  const validates = (text: string) => analyzeTone([text], undefined, reading()).matches.some((m) => m.category === 'validates-feeling');
+  assert.ok(validates('Not feeling ready for that talk is completely fair.'));
+  assert.ok(validates('Your frustration with him is fair.'));
+  assert.equal(validates('The soreness is fair to expect after the operation.'), false);
+  assert.equal(validates('It is fair to say the worry about paperwork is a common reason to put it off.'), false);
+  assert.equal(validates('The price of the will is fair.'), false);
+});
+
+test('twelfth round: asking who is with the person explores, weakly; asking what a companion can do does not', () => {
+  const reading = () => readPrompt(["Mum's on end-of-life care at home and I don't know what to do with myself."]);
+  const explores = (text: string) => analyzeTone([text], undefined, reading());
+  const asks = explores('Is anybody with you at home tonight?');
+  assert.ok(asks.matches.some((m) => m.mechanism === 'explorations'));
+  assert.ok(asks.scores.empathy > 0.2 && asks.scores.empathy < 0.4, `${asks.scores.empathy}`);
+  assert.ok(explores("Who's with you until your brother gets there?").scores.empathy > 0.2);
+  assert.equal(explores('Is anyone with you who can collect the prescription?').scores.empathy, 0.2);
+  assert.equal(explores('Does somebody with you have her medication chart?').scores.empathy, 0.2);
+});
+
+test('twelfth round: the person\'s own word for their state, taken up as the subject of "is", is about them', () => {
+  const reading = () => readPrompt(['I found him on the floor and called the ambulance. Now I cannot stop shaking.']);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  assert.ok(empathy('You got him help fast, and the shaking is your body catching up.') > 0.2);
+  assert.equal(empathy('The shaking is a known side effect of the inhaler.'), 0.2);
+  assert.equal(empathy('Your shaking is not something the ambulance crew can treat, ring the GP.'), 0.2);
+  assert.equal(empathy('Oh, the shaking, your favourite bit of theatre.'), 0.2);
+});
+
+test('twelfth round: what the situation is perceived doing to the reader is about them, weakly; an instruction relayed is not', () => {
+  const reading = () => readPrompt(['My sister is in hospital again and I keep pretending to Mum that all is well.']);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const perceived = empathy('Keeping up the act for your mum sounds like it is pulling you in two directions.');
+  assert.ok(perceived > 0.2 && perceived < 0.4, `${perceived}`);
+  assert.equal(empathy('The ward is sending you the discharge letter.'), 0.2);
+  assert.equal(empathy('It seems to be telling you to ring the ward.'), 0.2);
+  assert.equal(empathy('It sounds like it may be pulling you in two directions.'), 0.2);
+});
+
+test('twelfth round: a stretch of the person\'s life called long is about them, weakly; a long time for results is not', () => {
+  const reading = () => readPrompt(["Dad's dialysis is two hours' drive away, three times a week. I'll cope."]);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const long = empathy('Four hours in the car around the dialysis itself makes for a long day for you both.');
+  assert.ok(long > 0.2 && long < 0.4, `${long}`);
+  assert.equal(empathy('It takes a long time for you to get the results.'), 0.2);
+  assert.equal(empathy('You have a long road trip for the appointment.'), 0.2);
+  assert.equal(empathy('You will have a long day for the scan.'), 0.2);
+});
+
+test('twelfth round: "that"/"your" before a feeling noun points at the person\'s feeling; "can feel like" and a denied judgement do not make it advice', () => {
+  const reading = () => readPrompt(["We've put Dad's name down for a nursing home and I feel so guilty."]);
+  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  assert.ok(empathy('That guilt grows out of how much you care.') > 0.2);
+  assert.ok(empathy('A nursing home can feel like a broken promise, and that guilt grows out of how much you care.') > 0.2);
+  assert.ok(empathy('That guilt grows out of how much you care, not out of doing wrong.') > 0.2);
+  assert.equal(empathy('Your guilt is not my concern.'), 0.2);
+  assert.equal(empathy('That guilt will pass if you stop dwelling.'), 0.2);
+  assert.equal(empathy('You can feel the lump under the skin.'), 0.2);
+  assert.equal(empathy('You were wrong to stop the tablets.'), 0.2);
+});
+
+test('twelfth round: "can feel" without "like" is a fact, and a word in -thing is no perceived doing', () => {
+  const reading = () => readPrompt(["I had a panic attack in the supermarket and I'm scared to go back."]);
+  const analysis = (text: string) => analyzeTone([text], undefined, reading());
+  assert.equal(analysis('Panic attacks can feel very physical, with a pounding heart and a tight chest.').scores.empathy, 0.2);
+  const reflected = analysis("You could say to her: 'That sounds like something you've been carrying.'").matches.filter((m) => m.category === 'about-person');
+  assert.equal(reflected.length, 0);
+});

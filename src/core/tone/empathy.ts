@@ -80,6 +80,10 @@ const PERCEIVED_REACTION = 0.35;
 
 /** The structural reading of a sentence about the person (aboutPerson), weighted by how directly it addresses them: "you" as a subject, "you" or "your" elsewhere, or only the prompt's own words taken up. */
 const PERSON_SUBJECT = 0.2;
+/** A question about who is with the reader: weak on its own (it breaks a tie; it does not make a reply kind). */
+const COMPANY_EXPLORATION = 0.16;
+/** What the situation is perceived doing to the reader, without a feeling or hardship word ("sounds like it's costing you a great deal"): weak. */
+const PERCEIVED_EFFECT = 0.16;
 const PERSON_ADDRESSED = 0.16;
 const PERSON_ECHO = 0.12;
 /** Graded, it stays below what lifts a reply past the empathy rule's threshold alone: it tells two replies apart, it does not make a cold one kind. */
@@ -109,10 +113,21 @@ const BLAME_WORDS = new Set(['fault', 'blame']);
  * "Being far away doesn't make you a bad daughter"). Returns the weight by how directly it
  * addresses them (PERSON_*), or 0. Reads each word of the sentence once.
  */
+/** Modals that may say what a situation feels like ("can feel like", "may seem like"; not "can feel very physical", a fact), and the verbs after them. */
+const FEELING_MODALS = new Set(['can', 'could', 'may', 'might']);
+const SEEMING = new Set(['feel', 'seem']);
+
+/** Whether a negator stands within the four words before token `k` (not before `from`): "not from doing wrong", "nothing wrong". */
+function deniedNear(t: WordTable, k: number, from: number): boolean {
+  const flags = lexicon().vocab.flags;
+  for (let j = Math.max(from, k - 4); j < k; j++) if (flags[t.tokens[j]] & WORD_NEGATOR || lexicon().vocab.word(t.tokens[j]) === 'nothing') return true;
+  return false;
+}
+
 function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: boolean): number {
   const lex = lexicon();
   const vocab = lex.vocab;
-  const { words, ofPersons, persons, notAfter, informs } = lex.personal;
+  const { words, ofPersons, lengths, stretches, persons, notAfter, informs } = lex.personal;
   const sent = t.sentences[s];
   let personal = feelingWord;
   let subject = false;
@@ -121,7 +136,9 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
     const id = t.tokens[k];
     const w = vocab.word(id);
     const c = w.charCodeAt(0);
-    if (MODALS.has(w) || informs.has(id) || (c >= 48 && c <= 57) || (JUDGEMENT_WORDS.has(w) && w !== 'too' && w !== 'fault')) return 0;
+    // "can feel like breaking a promise": a modal of what the situation feels like, with "like", is no advice; "not from doing wrong": a judgement denied is no judgement.
+    if (MODALS.has(w) && !(FEELING_MODALS.has(w) && k + 2 < sent.endToken && SEEMING.has(vocab.word(t.tokens[k + 1])) && vocab.word(t.tokens[k + 2]) === 'like')) return 0;
+    if (informs.has(id) || (c >= 48 && c <= 57) || (JUDGEMENT_WORDS.has(w) && w !== 'too' && w !== 'fault' && !deniedNear(t, k, sent.firstToken))) return 0;
     const f = vocab.flags[id];
     if (f & WORD_NEGATOR || w === 'none' || w === 'nobody') denied = true;
     if (w === 'you' && (k === sent.firstToken || t.flags[k - 1] & FLAG_PAUSE_AFTER || CLAUSE_OPENERS.has(vocab.word(t.tokens[k - 1])) || vocab.flags[t.tokens[k - 1]] & WORD_DISCOURSE)) subject = true;
@@ -130,6 +147,8 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
     if (next >= 0 && notAfter.has(next)) continue;
     if (words.has(id)) personal = !BLAME_WORDS.has(w) || denied;
     else if (ofPersons.has(id)) personal = next >= 0 && persons.has(next);
+    // A stretch of life called long, closing its clause or going on to "for" ("a long day for both of you", "it's been a long week"; not "a long time for the results").
+    else if (lengths.has(id) && next >= 0 && stretches.has(next)) personal = k + 2 >= sent.endToken || (t.flags[k + 1] & FLAG_PAUSE_AFTER) !== 0 || vocab.word(t.tokens[k + 2]) === 'for';
     // A word for hardship said of the situation: closing its clause or before what it qualifies ("it's heavy, this stuff", "a rough patch", "hard for you"), not before a thing ("the grim reaper") and not denied ("it isn't painful").
     else if (lex.hardship.has(id) && (next < 0 || t.flags[k] & FLAG_PAUSE_AFTER || SITUATIONS.has(vocab.word(next)) || HARDSHIP_LINKS.has(vocab.word(next)))) personal = !(k > sent.firstToken && vocab.flags[t.tokens[k - 1]] & WORD_NEGATOR) && !(k - 1 > sent.firstToken && vocab.flags[t.tokens[k - 2]] & WORD_NEGATOR);
   }
@@ -148,6 +167,10 @@ const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
 
 /** Articles: a linking word for a chain of modifiers ("a bit low"), but right before an ambiguous feeling word they make it describe a thing. */
 const ARTICLES = new Set(['a', 'an', 'the']);
+/** Before the person's own word for their state, taken up as a thing: "the shaking", "your tears". */
+const TAKEN_UP = new Set(['the', 'your', 'that', 'this', 'all']);
+/** Before a feeling noun, words that point at the feeling the person showed ("that guilt", "your fear"). */
+const POINTING = new Set(['that', 'this', 'your']);
 
 /** Conditions that state a case rather than a time or a reason ("when you were hoping", "because you care" are not cases). */
 const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
@@ -249,7 +272,16 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "what worries you most": a feeling word with the reader as its object names the reader's feeling.
     const after = feeling.from + 1 < t.n && t.sentence[feeling.from + 1] === s ? t.tokens[feeling.from + 1] : -1;
     // "I can hear the fear", "I can see the worry": after a verb of perceiving and an article, the word is the feeling perceived.
-    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you' && !hedgedAffect(t, feeling.from)) && !perceivedFeeling(t, feeling.from, before)) continue;
+    if (flags[t.tokens[feeling.from]] & WORD_AMBIGUOUS_FEELING && !(before >= 0 && flags[before] & WORD_FRAME_LINK && !ARTICLES.has(vocab.word(before))) && !(after >= 0 && vocab.word(after) === 'you' && !hedgedAffect(t, feeling.from)) && !perceivedFeeling(t, feeling.from, before)) {
+      // "the shaking is your body catching up": the person's own word for their state, taken up as the subject of "is" after "the" or "your", is a word of their inner life for the structural reading (aboutPerson), not a named feeling.
+      if (promptFresh && promptFresh.families & (1 << feeling.family) && before >= 0 && after >= 0 && !(t.flags[feeling.from] & FLAG_PAUSE_AFTER) && !(flags[after] & WORD_NEGATOR)) {
+        // After "that", "this" or "your" the word points at the feeling the person showed ("that guilt comes from how much you care"); after "the" it must be their own word, as the subject of "is".
+        const pointed = POINTING.has(vocab.word(before)) && !(feeling.from + 2 < t.n && flags[t.tokens[feeling.from + 2]] & WORD_NEGATOR);
+        const taken = TAKEN_UP.has(vocab.word(before)) && stampedWord(stamp, t.tokens[feeling.from]) && SITUATION_BE.has(vocab.word(after)) && !(feeling.from + 2 < t.n && flags[t.tokens[feeling.from + 2]] & WORD_NEGATOR);
+        if (pointed || taken) r[s * FACTS + FEELING_WORD] = 1;
+      }
+      continue;
+    }
     named |= 1 << feeling.family;
     namedAt.push(feeling.from);
     r[s * FACTS + FEELING_WORD] = 1;
@@ -306,6 +338,12 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
       continue;
     }
+    // "Holding this back sounds like it's costing you a great deal": the speaker perceives what the situation is doing to the reader.
+    if (!t.sentences[s].question && !r[s * FACTS + CASE] && r[s * FACTS + ADDRESSED] === 3 && perceivesEffect(t, s)) {
+      const sent = t.sentences[s];
+      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: PERCEIVED_EFFECT, category: ABOUT_PERSON });
+      continue;
+    }
     // "Crying is totally ok", "normal to feel like this": a reaction called acceptable validates it, whatever the formula.
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && validatesFeeling(t, s, named, stamp)) {
       const sent = t.sentences[s];
@@ -343,6 +381,11 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // "What was he like?", "How is she doing?": a question about the person someone loves invites them to talk about it.
     if (t.sentences[s].question && r[s * FACTS + ADDRESSED] !== 3 && asksAboutSomeone(t, s)) {
       extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: OTHER_EXPLORATION, category: 'exploration' });
+      continue;
+    }
+    // "Is anyone there with you until your sister lands?", "Who's with you tonight?": asking who is by the person is asking after them.
+    if (t.sentences[s].question && asksCompany(t, s)) {
+      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: COMPANY_EXPLORATION, category: ABOUT_PERSON });
       continue;
     }
     // "What's made it feel so hard lately?", "What is it about needles that frightens you most?", "Who's looking out for you in all this?": an open question about the reader's experience.
@@ -758,6 +801,8 @@ const VALIDATION_OPENERS = new Set(['to', 'that', 'if', 'when', 'for']);
  * this way", "okay to be tired" with "tired" a named feeling). `named`: the sentence names a
  * feeling of the person. Reads each word of the sentence at most twice.
  */
+let fairId: number | undefined;
+
 function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number): boolean {
   const lex = lexicon();
   const { words, referents } = lex.validation;
@@ -774,6 +819,8 @@ function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number
       if (referents.has(id)) referentBefore = true;
       continue;
     }
+    // "fair to say", "fair to expect": a hedge on a statement, not a reaction called acceptable.
+    if (id === (fairId ??= vocab.id('fair')) && k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'to') continue;
     // Step back over adverbs and the verb: "is totally", "are completely"; before a word for a reaction, an article too ("is an ordinary (human) reaction", "is such a natural response").
     let j = k - 1;
     let linked = false;
@@ -825,6 +872,37 @@ function affectsReader(t: WordTable, s: number): boolean {
     const wearing = WEARING_VERBS.has(w) && v === k - 1 && k + 1 < sent.endToken && (vocab.word(t.tokens[k + 1]) === 'down' || vocab.word(t.tokens[k + 1]) === 'out');
     if (!wearing && !AFFECT_VERBS.has(w)) continue;
     if (!hedgedAffect(t, v)) return true;
+  }
+  return false;
+}
+
+/** Words that open what the speaker perceives ("sounds like it's ...", "seems to be ..."). */
+const PERCEIVING = new Set(['sounds', 'sound', 'seems', 'seem', 'looks']);
+/** Auxiliaries right before the perceived doing ("it's costing", "to be taking"). */
+const PROGRESSIVE = new Set(["it's", 'its', "that's", 'is', 'be', 'been', 's', 'are']);
+/** Subjects of the perceived doing: the situation ("it", "that", "this", "all this"). */
+const PERCEIVED_SUBJECTS = new Set(['it', "it's", 'its', 'that', "that's", 'this', 'all', 'to', 'be', 'is', 's', 'like', 'been', 'has', 'really', 'already']);
+
+/**
+ * Whether statement `s` perceives what the situation is doing to the reader: a verb in -ing with
+ * "you" as its object, after "sounds like it's", "seems to be" and the like with only the
+ * situation's subject and linking words between ("sounds like it's costing you a great deal",
+ * "it seems to be taking a lot out of you"); not hedged, and not an instruction relayed ("sounds
+ * like it's telling you to rest": "to" right after "you").
+ */
+function perceivesEffect(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken + 2; k < sent.endToken; k++) {
+    if (!(vocab.flags[t.tokens[k]] & WORD_YOU) || vocab.word(t.tokens[k]) !== 'you') continue;
+    const v = k - 1;
+    const w = vocab.word(t.tokens[v]);
+    // A progressive verb right after its auxiliary ("it's costing", "to be taking"), not a word in -thing ("sounds like something you've been ...").
+    if (w.length < 5 || !w.endsWith('ing') || w.endsWith('thing') || !PROGRESSIVE.has(vocab.word(t.tokens[v - 1])) || hedgedAffect(t, v)) continue;
+    if (k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'to') continue;
+    let j = v - 1;
+    while (j > sent.firstToken && v - j <= 4 && PERCEIVED_SUBJECTS.has(vocab.word(t.tokens[j]))) j--;
+    if (j < v - 1 && PERCEIVING.has(vocab.word(t.tokens[j]))) return true;
   }
   return false;
 }
@@ -1007,6 +1085,31 @@ function makesSense(t: WordTable, s: number, k: number, feelingBefore: boolean, 
   // The subject in the person's own words ("the snapping"): their reaction, called sensible.
   if (stamp) for (let m = first; m < j; m++) if (stampedWord(stamp, t.tokens[m]) && vocab.word(t.tokens[m]).length > 3) return true;
   for (let m = k + 1; m < sent.endToken; m++) if (lex.validation.referents.has(t.tokens[m])) return true;
+  return false;
+}
+
+/** Who may be by the person in a question about company ("Is anyone with you?", "Who's with you?"). */
+const COMPANIONS = new Set(['anyone', 'someone', 'anybody', 'somebody', 'who', "who's", 'whos']);
+/** What may close such a question after "with you": a time or a place, not a task ("who can drive", "have the list"). */
+const COMPANY_CLOSERS = new Set(['until', 'tonight', 'now', 'today', 'right', 'there', 'while', 'at', 'through', 'this', 'these', 'moment', 'home', 'the', 'for', 'in', 'all', 'days', 'evening', 'night', 'morning', 'weekend', 'still', 'yet', 'too', 'as', 'we', 'speak']);
+
+/**
+ * Whether question `s` asks who is with the reader: "with you" within four words after a word for
+ * someone (anyone, someone, who), closing the question or followed only by words of time and place
+ * ("until your sister lands", "tonight", "at home"); not what someone with them can do ("Is anyone
+ * with you who can drive?", "Does someone with you have the list?").
+ */
+function asksCompany(t: WordTable, s: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken + 1; k + 1 < sent.endToken; k++) {
+    if (vocab.word(t.tokens[k]) !== 'with' || vocab.word(t.tokens[k + 1]) !== 'you') continue;
+    let companion = false;
+    for (let j = Math.max(sent.firstToken, k - 4); j < k && !companion; j++) companion = COMPANIONS.has(vocab.word(t.tokens[j]));
+    if (!companion) return false;
+    if (k + 2 >= sent.endToken || t.flags[k + 1] & FLAG_PAUSE_AFTER) return true;
+    return COMPANY_CLOSERS.has(vocab.word(t.tokens[k + 2]));
+  }
   return false;
 }
 
