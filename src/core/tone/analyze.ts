@@ -250,18 +250,18 @@ function continuesPrompt(text: string): boolean {
   return head.startsWith('...') || head.startsWith('\u2026');
 }
 
-/**
- * Scores one response (its turns as separate strings) on every tone axis and collects the
- * evidence with exact offsets. Runs in one pass over the words plus one lookup per word.
- * `prompt` (the user turns read by `readPrompt`) lets the empathy axis credit naming the feeling
- * the person expressed and taking up their words, and tells whether a short reply is curt.
- */
 /** Whether every word of tokens [from, to) is a word the person wrote as their own (not in quotation marks: "my dad has 'dysphagia'" asks about the term) in the prompt read with this stamp. */
 function promptTerm(stamp: number, words: WordTable, from: number, to: number): boolean {
   for (let k = from; k < to; k++) if (!promptOwnWord(stamp, words.tokens[k])) return false;
   return true;
 }
 
+/**
+ * Scores one response (its turns as separate strings) on every tone axis and collects the
+ * evidence with exact offsets. Runs in one pass over the words plus one lookup per word.
+ * `prompt` (the user turns read by `readPrompt`) lets the empathy axis credit naming the feeling
+ * the person expressed and taking up their words, and tells whether a short reply is curt.
+ */
 export function analyzeTone(segments: readonly string[], allow?: readonly string[], prompt?: PromptReading): ToneAnalysis {
   const lex = lexicon();
   const vocab = lex.vocab;

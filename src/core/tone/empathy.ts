@@ -102,6 +102,17 @@ const HARDSHIP_LINKS = new Set(['to', 'for', 'when', 'and', 'but', 'on', 'with',
 /** Words that blame, counted as reassurance only when denied ("none of this is your fault", "no one could blame you"). */
 const BLAME_WORDS = new Set(['fault', 'blame']);
 
+/** Modals that may say what a situation feels like ("can feel like", "may seem like"; not "can feel very physical", a fact), and the verbs after them. */
+const FEELING_MODALS = new Set(['can', 'could', 'may', 'might']);
+const SEEMING = new Set(['feel', 'seem']);
+
+/** Whether a negator stands within the four words before token `k` (not before `from`): "not from doing wrong", "nothing wrong". */
+function deniedNear(t: WordTable, k: number, from: number): boolean {
+  const vocab = lexicon().vocab;
+  for (let j = Math.max(from, k - 4); j < k; j++) if (vocab.flags[t.tokens[j]] & WORD_NEGATOR || vocab.word(t.tokens[j]) === 'nothing') return true;
+  return false;
+}
+
 /**
  * A sentence about the person rather than about the task, read from its structure when no listed
  * phrase or sentence rule read it: a statement addressed to the reader (`addressed`) or taking up
@@ -113,17 +124,6 @@ const BLAME_WORDS = new Set(['fault', 'blame']);
  * "Being far away doesn't make you a bad daughter"). Returns the weight by how directly it
  * addresses them (PERSON_*), or 0. Reads each word of the sentence once.
  */
-/** Modals that may say what a situation feels like ("can feel like", "may seem like"; not "can feel very physical", a fact), and the verbs after them. */
-const FEELING_MODALS = new Set(['can', 'could', 'may', 'might']);
-const SEEMING = new Set(['feel', 'seem']);
-
-/** Whether a negator stands within the four words before token `k` (not before `from`): "not from doing wrong", "nothing wrong". */
-function deniedNear(t: WordTable, k: number, from: number): boolean {
-  const flags = lexicon().vocab.flags;
-  for (let j = Math.max(from, k - 4); j < k; j++) if (flags[t.tokens[j]] & WORD_NEGATOR || lexicon().vocab.word(t.tokens[j]) === 'nothing') return true;
-  return false;
-}
-
 function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: boolean): number {
   const lex = lexicon();
   const vocab = lex.vocab;
@@ -299,6 +299,10 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
 
   // The sentence-level rules.
   const extra: EmpathyEvidence[] = [];
+  /** Credits sentence `s` (up to token `to`) as evidence of `mechanism`. */
+  const credit = (s: number, mechanism: Mechanism, weight: number, category: string, to = t.sentences[s].endToken): void => {
+    extra.push({ from: t.sentences[s].firstToken, to, mechanism, weight, category });
+  };
   for (let s = 0; s < sentenceCount; s++) {
     if (r[s * FACTS + HAS_EVIDENCE]) continue;
     if (imperative(s)) {
@@ -308,7 +312,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       while (end < sent.endToken - 1 && !(t.flags[end] & FLAG_PAUSE_AFTER)) end++;
       end++;
       if (advisedOnly?.(s) && end < sent.endToken && !sent.question && mentionsHardship(t, s, end) && (perceivesHardship(t, s, false, end) || namesHardTime(t, s, end) || opensOnHardship(t, s, end) || endsOnHardship(t, s, end))) {
-        extra.push({ from: sent.firstToken, to: end, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+        credit(s, 'reactions', PERCEIVED_REACTION, 'perceives-hardship', end);
       }
       continue;
     }
@@ -316,56 +320,47 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     readSentence(s);
     const named = r[s * FACTS + NAMED_FAMILY] > 0;
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && (named || mentionsHardship(t, s)) && (perceivesHardship(t, s, named) || namesHardTime(t, s) || opensOnHardship(t, s) || endsOnHardship(t, s) || endsOnHardship(t, s, firstClauseEnd(t, s)))) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      credit(s, 'reactions', PERCEIVED_REACTION, 'perceives-hardship');
       continue;
     }
     // "Oof, what a juggle.", "What a week.": a verbless exclamation about what the person told is the speaker's reaction to it.
     if (!t.sentences[s].question && exclaimsWhatA(t, s, r[s * FACTS + NAMED_PERSON] > 0)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      credit(s, 'reactions', PERCEIVED_REACTION, 'perceives-hardship');
       continue;
     }
     // "I'd like to know how you yourself are coping", "I wonder how you're holding up": a question about the reader's state, put as a statement.
     if (!t.sentences[s].question && r[s * FACTS + ADDRESSED] === 3 && asksStateIndirectly(t, s)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
+      credit(s, 'explorations', QUESTION_EXPLORATION, 'exploration');
       continue;
     }
     // "I can tell the scolding is wearing you down", "it shook you": what acts on the reader's feelings, said of them.
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && r[s * FACTS + AFFECTED] && affectsReader(t, s)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
+      credit(s, 'interpretations', READER_INTERPRETATION, 'reflects-reader');
       continue;
     }
     // "Holding this back sounds like it's costing you a great deal": the speaker perceives what the situation is doing to the reader.
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && r[s * FACTS + ADDRESSED] === 3 && perceivesEffect(t, s)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: PERCEIVED_EFFECT, category: ABOUT_PERSON });
+      credit(s, 'interpretations', PERCEIVED_EFFECT, ABOUT_PERSON);
       continue;
     }
     // "Crying is totally ok", "normal to feel like this": a reaction called acceptable validates it, whatever the formula.
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && validatesFeeling(t, s, named, stamp)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: VALIDATION, category: 'validates-feeling' });
+      credit(s, 'interpretations', VALIDATION, 'validates-feeling');
       continue;
     }
     // "I'd have cried in the car too", "That look would stay with me too": the speaker shares the reaction to what the person told.
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && r[s * FACTS + ECHOES_PROMPT] && sharesReaction(t, s)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      credit(s, 'reactions', PERCEIVED_REACTION, 'perceives-hardship');
       continue;
     }
     // "You're her mum.": to someone in distress, the role they doubt given back to them in their own word.
     if (promptFresh?.distress && !t.sentences[s].question && affirmsRole(t, s, stamp)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
+      credit(s, 'interpretations', READER_INTERPRETATION, 'reflects-reader');
       continue;
     }
     // "Wondering whether you can do this is not weakness", "not a sign you're a bad person": a self-judgement denied, in reply to someone in distress, answers it.
     if (promptFresh?.distress && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s)) {
-      const sent = t.sentences[s];
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: VALIDATION, category: 'answers-judgement' });
+      credit(s, 'interpretations', VALIDATION, 'answers-judgement');
       continue;
     }
     if (!t.sentences[s].question && !r[s * FACTS + NAMED_PERSON]) {
@@ -373,29 +368,29 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       readSentence(s);
       const sent = t.sentences[s];
       if (!sent.question && !r[s * FACTS + CONDITIONAL] && r[s * FACTS + ADDRESSED] === 3 && describesReader(t, sent.firstToken, sent.endToken)) {
-        extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: READER_INTERPRETATION, category: 'reflects-reader' });
+        credit(s, 'interpretations', READER_INTERPRETATION, 'reflects-reader');
       }
       continue;
     }
     readSentence(s);
     // "What was he like?", "How is she doing?": a question about the person someone loves invites them to talk about it.
     if (t.sentences[s].question && r[s * FACTS + ADDRESSED] !== 3 && asksAboutSomeone(t, s)) {
-      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: OTHER_EXPLORATION, category: 'exploration' });
+      credit(s, 'explorations', OTHER_EXPLORATION, 'exploration');
       continue;
     }
     // "Is anyone there with you until your sister lands?", "Who's with you tonight?": asking who is by the person is asking after them.
     if (t.sentences[s].question && asksCompany(t, s)) {
-      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: COMPANY_EXPLORATION, category: ABOUT_PERSON });
+      credit(s, 'explorations', COMPANY_EXPLORATION, ABOUT_PERSON);
       continue;
     }
     // "What's made it feel so hard lately?", "What is it about needles that frightens you most?", "Who's looking out for you in all this?": an open question about the reader's experience.
     if (t.sentences[s].question && (asksExperience(t, s, r[s * FACTS + ADDRESSED] === 3) || asksHowAreYou(t, s))) {
-      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
+      credit(s, 'explorations', QUESTION_EXPLORATION, 'exploration');
       continue;
     }
     // "I'd be furious too", "I would be terrified": the speaker feels it with them, by imagining themselves in it.
     if (!t.sentences[s].question && !r[s * FACTS + CASE] && imaginesSame(t, s)) {
-      extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'reactions', weight: PERCEIVED_REACTION, category: 'perceives-hardship' });
+      credit(s, 'reactions', PERCEIVED_REACTION, 'perceives-hardship');
       continue;
     }
     if (r[s * FACTS + ADDRESSED] !== 3 && !r[s * FACTS + FRAMED_FEELING]) continue;
@@ -409,9 +404,9 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
         trying = TRYING.has(w);
         asksState = STATE_WORDS.has(w);
       }
-      if (asksState) extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'explorations', weight: QUESTION_EXPLORATION, category: 'exploration' });
+      if (asksState) credit(s, 'explorations', QUESTION_EXPLORATION, 'exploration');
     } else if (r[s * FACTS + NAMED_PERSON] && !r[s * FACTS + CONDITIONAL] && !sent.question) {
-      extra.push({ from: sent.firstToken, to: sent.endToken, mechanism: 'interpretations', weight: NAMED_INTERPRETATION, category: 'names-feeling' });
+      credit(s, 'interpretations', NAMED_INTERPRETATION, 'names-feeling');
     }
   }
 
@@ -423,7 +418,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     // Not addressed to the reader, it must take up the words of a prompt that shows distress: in a task about sad material ("review this film", "draft a eulogy") the prompt's words are the material.
     if (r[s * FACTS + CASE] || (r[s * FACTS + ADDRESSED] !== 3 && !(r[s * FACTS + ECHOES_PROMPT] && promptFresh?.distress))) continue;
     const weight = aboutPerson(t, s, r[s * FACTS + ADDRESSED] === 3, r[s * FACTS + FEELING_WORD] > 0);
-    if (weight) extra.push({ from: t.sentences[s].firstToken, to: t.sentences[s].endToken, mechanism: 'interpretations', weight, category: ABOUT_PERSON });
+    if (weight) credit(s, 'interpretations', weight, ABOUT_PERSON);
   }
 
   const remaining: Record<Mechanism, number> = { reactions: 1, interpretations: 1, explorations: 1 };
@@ -554,6 +549,7 @@ function affirmsRole(t: WordTable, s: number, stamp: number): boolean {
   const rest = sent.endToken - k - 1;
   return (rest === 1 || rest === 2) && promptWord(stamp, t.tokens[sent.endToken - 1]);
 }
+
 /** Words that close a sentence of shared experience ("... too", "... as well", "... the same", "... either"). */
 const SHARED_ENDS = new Set(['too', 'either', 'same', 'well']);
 
@@ -794,6 +790,8 @@ const STATE_REPORTS = new Set(['fine', 'okay', 'ok', 'alright']);
 /** Words after the validating word that introduce what it allows ("okay to cry", "normal that you feel", "fine if you need to vent"). */
 const VALIDATION_OPENERS = new Set(['to', 'that', 'if', 'when', 'for']);
 
+let fairId: number | undefined;
+
 /**
  * Whether sentence `s` calls a feeling or a way of reacting acceptable: a validating word (not
  * negated) with a be-form before it and a feeling before that ("crying is totally ok", "your
@@ -801,8 +799,6 @@ const VALIDATION_OPENERS = new Set(['to', 'that', 'if', 'when', 'for']);
  * this way", "okay to be tired" with "tired" a named feeling). `named`: the sentence names a
  * feeling of the person. Reads each word of the sentence at most twice.
  */
-let fairId: number | undefined;
-
 function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number): boolean {
   const lex = lexicon();
   const { words, referents } = lex.validation;

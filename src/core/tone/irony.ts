@@ -301,7 +301,7 @@ const VERDICT_OPENERS = new Set(['very', 'how']);
 function verdictTag(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   let tag = to - 1;
   if (tag > from && BE_PAST.has(lex.vocab.word(t.tokens[tag]))) tag--;
-  if (tag - from < 1 || tag - from > 4 || !lex.irony.marks.deictic.has(t.tokens[tag]) || lex.vocab.word(t.tokens[tag]) !== 'that' || !(t.flags[tag - 1] & FLAG_PAUSE_AFTER)) return false;
+  if (tag - from < 1 || tag - from > 4 || lex.vocab.word(t.tokens[tag]) !== 'that' || !(t.flags[tag - 1] & FLAG_PAUSE_AFTER)) return false;
   // A hardship word makes it sympathy ("Horrible way to live, that.").
   for (let k = from; k < tag; k++) if (lex.vocab.flags[t.tokens[k]] & (WORD_YOU_BIT | WORD_QUESTION_AUX) || lex.hardship.has(t.tokens[k])) return false;
   return true;
