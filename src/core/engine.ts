@@ -2,7 +2,7 @@ import { BUNDLED_SCHEMAS } from './bundledSchemas';
 import type { ChunkStores } from './dataset/chunks';
 import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
-import { atLine, CodeCounts, copyAtLine, Finding, SEVERITY_RANK } from './findings';
+import { atLine, CodeCounts, Finding, following, LineAnchor, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
 import { compactText, unpackText } from './packedText';
@@ -455,9 +455,13 @@ interface LineState {
   facts?: Record<string, unknown>;
   /** This record as the dataset rules know it (set while it is counted in `DatasetModel.dataset`). */
   entry?: RecordEntry;
-  /** `recordFindings` moved to line `placedLine`, with the rule settings applied. */
+  /**
+   * `recordFindings` with the rule settings applied, on line `line`: they follow it (see
+   * `following`), so moving the line moves them.
+   */
   placed?: Finding[];
-  placedLine?: number;
+  /** The line this line was on in the last summary (its findings' line), once placed. */
+  line?: number;
 }
 
 export interface CheckSummary {
@@ -551,7 +555,7 @@ export class DatasetModel {
     }
     for (const l of removed) {
       // Where its findings sit in the last summary (see shiftedSummary).
-      if (l.placed && l.placedLine !== undefined) this.goneLines.push(l.placedLine);
+      if (l.placed && l.line !== undefined) this.goneLines.push(l.line);
       this.forget(l);
     }
     if (this.touched && deleteCount === newLines.length) for (let k = 0; k < deleteCount; k++) this.touched.push(start + k);
@@ -698,7 +702,9 @@ export class DatasetModel {
     for (; i < this.lines.length; i++) {
       const l = this.lines[i];
       if (!l.recordFindings) break;
-      if (l.placedLine !== i || !l.placed) place(l, i, config);
+      // Placed findings follow their line: a line that moved only needs its new number.
+      if (!l.placed) place(l, i, config);
+      else l.line = i;
       entryOf(l, i, added, dataset);
     }
     this.countedTo = i;
@@ -763,7 +769,9 @@ export class DatasetModel {
     for (let i = 0; i < this.lines.length; i++) {
       const l = this.lines[i];
       this.checkLine(l);
-      if (l.placedLine !== i || !l.placed) place(l, i, config);
+      // Placed findings follow their line: a line that moved only needs its new number.
+      if (!l.placed) place(l, i, config);
+      else l.line = i;
       placed[i] = l.placed!;
       tally(l, i, t, dataset);
     }
@@ -825,8 +833,8 @@ export class DatasetModel {
     const shown = last.shown.slice();
     const befores = lines.map((i) => shown[i]);
     for (const i of lines) shown[i] = folded ? withoutFolded(this.lines[i].placed!, folded) : this.lines[i].placed!;
-    // The last list itself, changed in place (see shiftedSummary).
-    const findings = last.findings;
+    // The last list itself, changed in place (see shiftedSummary), unless dataset findings came and went.
+    let findings = last.findings;
     let kind: 'patched' | 'spliced' = 'patched';
     const deltas: ListDelta[] = [];
     if (!datasetLists.every((list, k) => sameFindings(list, last.datasetLists[k]))) {
@@ -834,9 +842,11 @@ export class DatasetModel {
       // group), they are taken out of and put into the last findings where they sort; otherwise
       // everything is merged again (no line needed checking again, though).
       const found = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, this.lines.length >> 10));
-      if (!found || !spliceDatasetFindings(findings, found, this.lines.length)) {
+      const spliced = found && spliceDatasetFindings(findings, found, this.lines.length);
+      if (!spliced) {
         return this.remember('merged', { ...last, records, findings: mergeByLine(shown, datasetLists), shown, ordered, datasetLists, nonBlank, counts: undefined });
       }
+      findings = spliced;
       deltas.push(...found);
       kind = 'spliced';
     }
@@ -934,9 +944,9 @@ export class DatasetModel {
     if (folded) for (const i of fresh) shown[i] = withoutFolded(shown[i], folded);
     const made = { format: this.detected, records, shown, ordered, datasetLists, folded: last.folded, nonBlank };
     const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length));
-    if (!deltas || keptDatasetFindingDropped(dropped, gone, last.shown, deltas) || !spliceDatasetFindings(findings, deltas, lines.length, dropped)) {
-      return this.remember('merged', { ...made, findings: mergeByLine(shown, datasetLists), counts: undefined });
-    }
+    const spliced = deltas && !keptDatasetFindingDropped(dropped, gone, last.shown, deltas) ? spliceDatasetFindings(findings, deltas, lines.length, dropped) : undefined;
+    if (!spliced) return this.remember('merged', { ...made, findings: mergeByLine(shown, datasetLists), counts: undefined });
+    findings = spliced;
     // The new lines' record findings, before the dataset findings on their lines (as mergeByLine).
     for (const i of fresh) if (shown[i].length) putLineRun(findings, i, shown[i]);
     // Counted: what went with the removed lines and the rules' removed findings out, the new
@@ -944,7 +954,7 @@ export class DatasetModel {
     const counts = last.counts;
     counts.add([...dropped], -1);
     for (const i of fresh) counts.add(shown[i]);
-    countDeltas(counts, deltas, dropped);
+    countDeltas(counts, deltas!, dropped);
     return this.remember('shifted', { ...made, findings, counts });
   }
 
@@ -960,7 +970,7 @@ export class DatasetModel {
     const folding = last.folded !== '';
     for (let i = from; i < lines.length; i++) {
       const l = lines[i];
-      if (!l.placed || l.placedLine === undefined) {
+      if (!l.placed || l.line === undefined) {
         this.checkLine(l);
         place(l, i, config);
         fresh.push(i);
@@ -969,19 +979,11 @@ export class DatasetModel {
         shown[i] = l.placed!;
       } else {
         // Whether it is a record and what it shows, as the last summary saw it (without reading its parse state again).
-        const was = l.placedLine;
+        const was = l.line;
         nonBlank[i] = last.nonBlank[was];
         shown[i] = folding ? last.shown[was] : l.placed;
-        if (was !== i) {
-          const by = i - was;
-          // Indexed: a hundred thousand lines' iterators were most of what this loop allocated.
-          const placed = l.placed;
-          for (let k = 0; k < placed.length; k++) {
-            placed[k].line += by;
-            placed[k].endLine += by;
-          }
-          l.placedLine = i;
-        }
+        // Its findings follow it there.
+        if (was !== i) l.line = i;
       }
       const e = entryOf(l, i, added, dataset);
       if (e) ordered[entries++] = e;
@@ -1067,13 +1069,13 @@ function entryOf(l: LineState, i: number, added: RecordEntry[], dataset: Dataset
 }
 
 /**
- * Places a line's record findings on line `i` with the rule settings applied: always copies, so
- * that the model may move them in place later (see DatasetModel.shiftedSummary).
+ * Places a line's record findings on line `i` with the rule settings applied: copies that follow
+ * the line (see `following`), so that moving the line moves them (see DatasetModel.shiftedSummary).
  */
 function place(l: LineState, i: number, config: CuratorConfig): void {
   const own = l.recordFindings!;
-  l.placed = own.length ? applyRuleSettings(own.map((f) => copyAtLine(f, i)), config) : NO_FINDINGS;
-  l.placedLine = i;
+  l.line = i;
+  l.placed = own.length ? applyRuleSettings(own, config).map((f) => following(l as LineAnchor, f)) : NO_FINDINGS;
 }
 
 /** What DatasetModel.summary last returned and was made of (see patchedSummary). */
@@ -1228,44 +1230,74 @@ function listDelta(old: readonly Finding[], now: readonly Finding[], limit: numb
 }
 
 /**
- * Takes the removed dataset findings out of `findings` (sorted as mergeByLine sorts) and puts the
- * added ones where mergeByLine would have put them: among a line's findings by compareFindings,
- * and after the equal ones that come before them in their rule's list. False when that cannot be
- * told (the caller merges everything again); `findings` is then not to be used. Removed findings
- * in `dropped` were taken out already.
+ * `findings` (sorted as mergeByLine sorts) without the removed dataset findings and with the added
+ * ones where mergeByLine would have put them: among a line's findings by compareFindings, and after
+ * the equal ones that come before them in their rule's list. Undefined when that cannot be told
+ * (the caller merges everything again). Removed findings in `dropped` were taken out already.
+ * Every change stays within its line's run of findings, so each touched line's run is changed
+ * apart and the list is made again once (a splice per finding into a list of 170k findings copied
+ * it each time); the list given is not changed (it is returned itself when no line's run changed).
  */
-function spliceDatasetFindings(findings: Finding[], deltas: readonly ListDelta[], lineCount: number, dropped?: ReadonlySet<Finding>): boolean {
+function spliceDatasetFindings(findings: Finding[], deltas: readonly ListDelta[], lineCount: number, dropped?: ReadonlySet<Finding>): Finding[] | undefined {
+  /** The touched lines' runs: where each was in `findings`, and what it becomes. */
+  const runs = new Map<number, { line: number; from: number; to: number; run: Finding[] }>();
+  const runOn = (line: number): Finding[] => {
+    let r = runs.get(line);
+    if (!r) {
+      const from = firstAtLine(findings, line);
+      let to = from;
+      while (to < findings.length && findings[to].line === line) to++;
+      runs.set(line, (r = { line, from, to, run: findings.slice(from, to) }));
+    }
+    return r.run;
+  };
   for (const d of deltas) {
     for (const f of d.removed) {
       if (dropped?.has(f)) continue;
-      let at = firstAtLine(findings, f.line);
-      while (at < findings.length && findings[at] !== f && findings[at].line === f.line) at++;
-      if (findings[at] !== f) return false;
-      findings.splice(at, 1);
+      const run = runOn(f.line);
+      const at = run.indexOf(f);
+      if (at < 0) return undefined;
+      run.splice(at, 1);
     }
   }
   for (const d of deltas) {
     for (const { finding: f, index } of d.added) {
       const line = f.line;
-      if (!(line >= 0 && line < lineCount && Number.isInteger(line))) return false;
-      let at = firstAtLine(findings, line);
-      for (let k = at; k < findings.length && findings[k].line === line; k++) {
-        const order = compareSameOrder(findings[k], f);
+      if (!(line >= 0 && line < lineCount && Number.isInteger(line))) return undefined;
+      const run = runOn(line);
+      let at = 0;
+      for (let k = 0; k < run.length; k++) {
+        const order = compareSameOrder(run[k], f);
         if (order < 0) at = k + 1;
         else if (order === 0) {
           // Equal findings keep their rule's order: where is this one in the new list?
           let near = -1;
           for (let m = Math.max(0, index - DELTA_WINDOW); m <= Math.min(d.list.length - 1, index + DELTA_WINDOW); m++) {
-            if (d.list[m] === findings[k]) near = m;
+            if (d.list[m] === run[k]) near = m;
           }
-          if (near < 0) return false;
+          if (near < 0) return undefined;
           if (near < index) at = k + 1;
         }
       }
-      findings.splice(at, 0, f);
+      run.splice(at, 0, f);
     }
   }
-  return true;
+  if (!runs.size) return findings;
+  // Runs of lines without findings before sit at the same place: in line order there.
+  const order = [...runs.values()].sort((a, b) => a.from - b.from || a.line - b.line);
+  let size = findings.length;
+  for (const r of order) size += r.run.length - (r.to - r.from);
+  // Made at its full size and filled by index (growing it by `push` costs more).
+  const out: Finding[] = new Array(size);
+  let n = 0;
+  let i = 0;
+  for (const r of order) {
+    for (; i < r.from; i++) out[n++] = findings[i];
+    for (const f of r.run) out[n++] = f;
+    i = r.to;
+  }
+  for (; i < findings.length; i++) out[n++] = findings[i];
+  return out;
 }
 
 function mergeByLine(placed: readonly Finding[][], datasetLists: readonly (readonly Finding[])[]): Finding[] {

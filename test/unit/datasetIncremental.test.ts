@@ -115,6 +115,25 @@ test('with rule settings that change dataset findings\' severities, edits that m
   assert.ok(kinds.has('shifted'), [...kinds].join(' '));
 });
 
+test('with some dataset codes turned off, edits that move lines report exactly what a fresh check reports', () => {
+  // The shortcut rule with only its file-level note on (its per-record findings off), and with
+  // only the per-record ones; a duplicate code off beside the other.
+  for (const off of [['dataset-shortcut-record'], ['dataset-shortcut'], ['dataset-duplicate-prompt', 'dataset-length-bias']]) {
+    const config: CuratorConfig = { ...DEFAULT_CONFIG, rules: Object.fromEntries(off.map((code) => [code, { severity: 'off' as const }])) };
+    fc.assert(
+      fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (initial, edits) => {
+        const splices = edits.map((e) => (lines: string[]): Splice => ({ at: e.at % (lines.length + 1), remove: e.remove, insert: e.insert }));
+        try {
+          editAndCompare(initial, splices, () => undefined, config);
+        } catch (err) {
+          throw new Error(`with ${off.join(', ')} off: ${(err as Error).message.slice(0, 1500)}`);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }
+});
+
 test('several edits between two summaries (typing faster than the checks) report exactly what a fresh check reports', () => {
   const kinds = new Set<string>();
   fc.assert(

@@ -1,9 +1,8 @@
 import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
 import { DatasetAccumulator, DatasetRule, RecordEntry, RuleContext } from '../engine';
-import { Finding, RelatedLocation } from '../findings';
+import { Finding, following, refollow, RelatedLocation } from '../findings';
 import { FactTable } from './factTable';
 import { readFacts, RecordFacts } from './facts';
-import { lowerBound } from '../sorted';
 import type { Side } from '../curation/recordAnalysis';
 import { describePhrase, ReportedPhrases, ShortcutIndex, ShortcutMemo, ShortcutPhrase } from './shortcuts';
 
@@ -33,18 +32,20 @@ function factsOf(entry: RecordEntry): RecordFacts | undefined {
   return readFacts(entry.facts);
 }
 
-/** Two or more records sharing a key, in line order, with the findings last built for them. */
+/**
+ * Two or more records sharing a key, in line order, with the findings last built for them (which
+ * follow their records' lines: see `following`).
+ */
 interface SharedGroup {
   entries: RecordEntry[];
   findings?: Finding[];
-  /** The entries' lines when `findings` was built. */
-  lines?: number[];
 }
 
 /**
  * Entries grouped by a key (a record or prompt hash). Only groups of two or more report
- * anything; their findings are rebuilt when their entries change or move, and the whole list only
- * when some group was rebuilt: after a one-line edit nearly every group is as it was.
+ * anything; their findings are rebuilt when their entries change (they follow their records when
+ * these move), and the whole list only when some group was rebuilt: after a one-line edit or a
+ * line insert nearly every group is as it was.
  */
 class Groups {
   private byKey = new Map<number, RecordEntry | SharedGroup>();
@@ -102,15 +103,12 @@ class Groups {
     }
   }
 
-  /** Every shared group's findings, groups in the order of their first line; `linesMoved` false when no entry moved since the last call. */
-  findings(linesMoved = true): Finding[] {
-    // The same records, on other lines (lines were inserted or removed above them).
-    if (linesMoved) moveGroups(this.shared);
+  /** Every shared group's findings, groups in the order of their first line. */
+  findings(): Finding[] {
     for (const g of this.dirty) {
       // A group that went (one entry left) has nothing to build.
       if (!this.shared.has(g)) continue;
       g.findings = this.build(g.entries);
-      g.lines = g.entries.map((e) => e.line);
       this.output = undefined;
     }
     this.dirty.clear();
@@ -147,17 +145,6 @@ function isShared(g: RecordEntry | SharedGroup): g is SharedGroup {
   return 'entries' in g;
 }
 
-/** Moves the findings of the groups whose records moved (a function of its own: optimized on its own). */
-function moveGroups(shared: ReadonlySet<SharedGroup>): void {
-  for (const g of shared) if (g.findings && moved(g)) moveGroupFindings(g);
-}
-
-function moved(g: SharedGroup): boolean {
-  const lines = g.lines!;
-  for (let i = 0; i < g.entries.length; i++) if (g.entries[i].line !== lines[i]) return true;
-  return false;
-}
-
 function lenOf(e: RecordEntry): number {
   return factsOf(e)?.len ?? 1;
 }
@@ -167,7 +154,7 @@ function related(group: readonly RecordEntry[], except: RecordEntry, message: (x
   const out: RelatedLocation[] = [];
   for (const x of group) {
     if (out.length === MAX_RELATED) break;
-    if (x !== except) out.push({ line: x.line, column: 0, endLine: x.line, endColumn: Math.min(lenOf(x), 1), message: message(x) });
+    if (x !== except) out.push(following(x, { line: x.line, column: 0, endLine: x.line, endColumn: Math.min(lenOf(x), 1), message: message(x) }));
   }
   return out;
 }
@@ -198,18 +185,23 @@ function relatedPerMember(group: readonly RecordEntry[], message: (x: RecordEntr
 /** Groups larger than this report fewer related locations on their later members. */
 const LARGE_GROUP = 100;
 
+/** The line key of a duplicate's data: the line of the copy a fix keeps. */
+const KEEP_LINE: ReadonlySet<string> = new Set(['keepLine']);
+
 /**
  * The messages name no line (the related locations do): a record moving changes only the lines
- * of its group's findings, which the editor then moves in place (see Groups.findings).
+ * of its group's findings, which follow their records (see `following`), so the group's findings
+ * stay as they are (see Groups.findings).
  */
 function duplicateRecordFindings(g: readonly RecordEntry[]): Finding[] {
   const keep = g[0];
-  const t = ruleFinding('dataset-duplicate-record', { column: 0, endColumn: 1 }, { count: g.length }, { data: { fix: 'remove-line', keepLine: keep.line } });
+  const data = following(keep, { fix: 'remove-line', keepLine: keep.line }, KEEP_LINE);
+  const t = ruleFinding('dataset-duplicate-record', { column: 0, endColumn: 1 }, { count: g.length }, { data });
   const relatedOf = relatedPerMember(g, (y) => (y === keep ? 'First occurrence (kept)' : 'Another copy'));
   const out: Finding[] = [];
   for (let index = 1; index < g.length; index++) {
     const x = g[index];
-    out.push({ line: x.line, column: 0, endLine: x.line, endColumn: lenOf(x), severity: t.severity, code: t.code, message: t.message, data: t.data, related: relatedOf(index) });
+    out.push(following(x, { line: x.line, column: 0, endLine: x.line, endColumn: lenOf(x), severity: t.severity, code: t.code, message: t.message, data: t.data, related: relatedOf(index) }));
   }
   return out;
 }
@@ -221,61 +213,18 @@ function duplicatePromptFindings(g: readonly RecordEntry[]): Finding[] {
   // One message for the whole group.
   const t = ruleFinding('dataset-duplicate-prompt', { column: 0, endColumn: 1 }, { count: g.length });
   const relatedOf = relatedPerMember(g, () => 'Same prompt');
-  return g.map((x, i) => ({
-    line: x.line,
-    column: 0,
-    endLine: x.line,
-    endColumn: Math.min(1, lenOf(x)),
-    severity: t.severity,
-    code: t.code,
-    message: t.message,
-    related: relatedOf(i),
-  }));
-}
-
-/**
- * Moves a group's findings, made when its entries were on `lines`, to the entries' lines now, in
- * place: their lines, their related locations' and the kept line in their data (objects shared
- * between findings are moved once).
- */
-function moveGroupFindings(g: SharedGroup): void {
-  // The entries' lines then, ascending (a group is kept in line order): a record's old line finds
-  // its new one by binary search.
-  const then = g.lines!;
-  // Usually every record of the group moved by the same count (lines inserted or removed above
-  // them all): each line then moves by it, without a search.
-  const by = g.entries[0].line - then[0];
-  let uniform = true;
-  for (let i = 1; i < then.length && uniform; i++) uniform = g.entries[i].line - then[i] === by;
-  // Small groups share nothing between their findings but the data object; larger ones share
-  // related lists and locations (see relatedPerMember), each to be moved once.
-  const moved = g.entries.length > MAX_RELATED + 1 ? new Set<object>() : undefined;
-  const move = uniform ? (line: number) => line + by : (line: number) => lineNow(g, line);
-  for (const f of g.findings!) {
-    f.line = move(f.line);
-    f.endLine = f.line;
-    const related = f.related;
-    if (related && !moved?.has(related)) {
-      moved?.add(related);
-      for (const r of related) {
-        if (moved?.has(r)) continue;
-        moved?.add(r);
-        r.line = move(r.line);
-        r.endLine = r.line;
-      }
-    }
-  }
-  const data = g.findings![0]?.data;
-  if (data && typeof data.keepLine === 'number') data.keepLine = move(data.keepLine);
-  // The same entries: their lines now, written over the old ones (no new list per group per edit).
-  for (let i = 0; i < then.length; i++) then[i] = g.entries[i].line;
-}
-
-/** The line now of the group's entry that was on `line` when its findings were built (`line` itself if none was). */
-function lineNow(g: SharedGroup, line: number): number {
-  const then = g.lines!;
-  const at = lowerBound(then, line);
-  return then[at] === line ? g.entries[at].line : line;
+  return g.map((x, i) =>
+    following(x, {
+      line: x.line,
+      column: 0,
+      endLine: x.line,
+      endColumn: Math.min(1, lenOf(x)),
+      severity: t.severity,
+      code: t.code,
+      message: t.message,
+      related: relatedOf(i),
+    }),
+  );
 }
 
 /**
@@ -328,9 +277,9 @@ export const duplicatesRule: DatasetRule = accumulatedRule(
         records?.remove(f.h, e);
         if (f.p !== undefined) prompts?.remove(f.p, e);
       },
-      findings(_, moved) {
-        const r = records?.findings(moved);
-        const p = prompts?.findings(moved);
+      findings() {
+        const r = records?.findings();
+        const p = prompts?.findings();
         if (last && last.records === r && last.prompts === p) return last.out;
         const out: Finding[] = new Array((r?.length ?? 0) + (p?.length ?? 0));
         let n = 0;
@@ -538,7 +487,8 @@ class ShortcutFindings {
     private earlier: readonly string[] = [],
   ) {}
 
-  use(line: number, len: number, side: Side, i: number, phrases: readonly ShortcutPhrase[], memo?: ShortcutMemo): void {
+  /** A record's use of phrase `i`: its finding follows `record` when given (the editor's entries), else sits on `line`. */
+  use(line: number, len: number, side: Side, i: number, phrases: readonly ShortcutPhrase[], memo?: ShortcutMemo, record?: RecordEntry): void {
     const endColumn = Math.min(1, len);
     this.example(line, len, side, i, phrases);
     if (this.recordOff) return;
@@ -559,7 +509,8 @@ class ShortcutFindings {
       this.emit(last);
       return;
     }
-    const f: Finding = { line, column: 0, endLine: line, endColumn, severity: this.template!.severity, code: this.template!.code, message, data: this.data![i] };
+    const made: Finding = { line, column: 0, endLine: line, endColumn, severity: this.template!.severity, code: this.template!.code, message, data: this.data![i] };
+    const f = record ? following(record, made) : made;
     if (memo) memo[side] = f;
     this.emit(f);
   }
@@ -585,12 +536,12 @@ class ShortcutFindings {
 
 /**
  * The shortcut rule's per-record findings after lines moved: the findings of the records in `was`
- * (as the last call named them; those in `went` left out) move to their records' lines, in place,
- * and the arrivals' findings go in line order among them, into `output`, `named` and `lines`.
- * Returns how many were written. A function of its own, so V8 optimizes its loop apart from the
- * rest of the rule.
+ * (as the last call named them; those in `went` left out) stay as they are (they follow their
+ * records' lines), and the arrivals' findings go in line order among them, into `output` and
+ * `named`. Returns how many were written. A function of its own, so V8 optimizes its loop apart
+ * from the rest of the rule.
  */
-function mergeArrivals(last: readonly Finding[], was: readonly RecordEntry[], perRecord: number, went: ReadonlySet<RecordEntry> | undefined, arrivals: readonly { e: RecordEntry; findings: Finding[] }[], output: Finding[], named: RecordEntry[], lines: number[]): number {
+function mergeArrivals(last: readonly Finding[], was: readonly RecordEntry[], perRecord: number, went: ReadonlySet<RecordEntry> | undefined, arrivals: readonly { e: RecordEntry; findings: Finding[] }[], output: Finding[], named: RecordEntry[]): number {
   let n = 0;
   let a = 0;
   const arrive = (before: number) => {
@@ -598,26 +549,31 @@ function mergeArrivals(last: readonly Finding[], was: readonly RecordEntry[], pe
       const { e, findings } = arrivals[a];
       for (const f of findings) {
         output[n] = f;
-        named[n] = e;
-        lines[n++] = e.line;
+        named[n++] = e;
       }
     }
   };
   for (let i = 0; i < perRecord; i++) {
     const e = was[i];
     if (went?.has(e)) continue;
-    const f = last[i];
-    if (f.line !== e.line) {
-      f.line = e.line;
-      f.endLine = e.line;
-    }
     if (a < arrivals.length) arrive(e.line);
-    output[n] = f;
-    named[n] = e;
-    lines[n++] = e.line;
+    output[n] = last[i];
+    named[n++] = e;
   }
   arrive(Infinity);
   return n;
+}
+
+/** The first index of `named[0, to)` (in line order) whose record is on `line` or after it. */
+function firstOnLine(named: readonly RecordEntry[], line: number, to = named.length): number {
+  let lo = 0;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (named[mid].line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Phrases that mark one side; once per file, plus an information finding on each record that uses one. */
@@ -630,11 +586,12 @@ export const shortcutRule: DatasetRule = accumulatedRule(
     /** The per-record messages of the last call, reused while their text is unchanged (so are the findings). */
     let lastMessages: string[] = [];
     /**
-     * The last findings, with the records they name and those records' lines then. An edit that
-     * leaves every record's candidates where they were (typing inside a response, not at its start
-     * or end) changes no count, so the same findings come back without a search over the file.
+     * The last findings, with the records they name. An edit that leaves every record's candidates
+     * where they were (typing inside a response, not at its start or end) changes no count, so the
+     * same findings come back without a search over the file. The per-record findings follow their
+     * records' lines (see `following`); the file-level one is made again whenever lines moved.
      */
-    let last: { output: Finding[]; named: RecordEntry[]; lines: number[]; phrases: number } | undefined;
+    let last: { output: Finding[]; named: RecordEntry[]; phrases: number } | undefined;
     /** Line and candidates of the records added and removed since the last findings, and the entries themselves. */
     let added: string[] = [];
     let removed: string[] = [];
@@ -642,11 +599,6 @@ export const shortcutRule: DatasetRule = accumulatedRule(
     let removedEntries: RecordEntry[] = [];
     /** A record as the change check compares it: its line and its n-grams (the index's, read while it holds the record). */
     const change = (e: RecordEntry) => `${e.line}\u0001${index.grams(e)}`;
-    const linesKept = (): boolean => {
-      const { named, lines } = last!;
-      for (let i = 0; i < named.length; i++) if (named[i].line !== lines[i]) return false;
-      return true;
-    };
     const unchanged = (moved: boolean): boolean => {
       if (!last || added.length !== removed.length) return false;
       if (added.length > 1) {
@@ -654,7 +606,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         removed.sort();
       }
       for (let i = 0; i < added.length; i++) if (added[i] !== removed[i]) return false;
-      return !moved || linesKept();
+      return !moved;
     };
     const threshold = ruleThreshold(ctx.config, 'dataset-shortcut');
     const finish = (out: ShortcutFindings, phrases: readonly ShortcutPhrase[], ordered: readonly RecordEntry[], output: Finding[], named: RecordEntry[]): Finding[] => {
@@ -665,21 +617,18 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         output.push(out.summary(phrases, anchorOf(first)));
       }
       if (!phrases.length) output = [];
-      const lines = named === last?.named ? last.lines : new Array<number>(named.length);
-      lines.length = named.length;
-      for (let i = 0; i < named.length; i++) lines[i] = named[i].line;
-      last = { output, named, lines, phrases: phrases.length };
+      last = { output, named, phrases: phrases.length };
       return output;
     };
     /**
      * The last findings patched for the records added and removed since: when the reported phrases
-     * are the same, no other record's finding changes but for its line (each names its phrase
-     * only), so one record's edit costs that record, not a visit of every record.
+     * are the same, no other record's finding changes (each names its phrase only, and follows its
+     * record's line), so one record's edit costs that record, not a visit of every record.
      */
     const patched = (found: ReportedPhrases, ordered: readonly RecordEntry[], gone: readonly RecordEntry[], come: readonly RecordEntry[], moved: boolean): Finding[] => {
       const prev = last!;
       const perRecord = prev.named.length - (prev.phrases && !fileOff ? 1 : 0);
-      const { named, lines } = prev;
+      const { named } = prev;
       // The findings of the records that came, each record's after the records on earlier lines
       // and any left on its own line (there are none: one record a line).
       const arrivals: { e: RecordEntry; findings: Finding[] }[] = [];
@@ -687,16 +636,16 @@ export const shortcutRule: DatasetRule = accumulatedRule(
       const adder = new ShortcutFindings(recordOff, (f) => mine.push(f), lastMessages);
       for (const e of [...come].sort((a, b) => a.line - b.line)) {
         mine = [];
-        index.uses(e, found, (key, side, i, phrases, memo) => adder.use(key.line, lenOf(key), side, i, phrases, memo));
+        index.uses(e, found, (key, side, i, phrases, memo) => adder.use(key.line, lenOf(key), side, i, phrases, memo, key));
         if (mine.length) arrivals.push({ e, findings: mine });
       }
       // The output is a new list (the model compares it with the last); the rest is changed in place.
       let output: Finding[];
       if (moved) {
-        // The records that went take their findings with them; the others' findings move to their
-        // records' lines, in place (lines were inserted or removed above them); the arrivals'
-        // findings are merged in as the list is made, not spliced into it afterwards (a splice
-        // into a list of a hundred thousand findings copies it).
+        // The records that went take their findings with them; the others' findings stay (they
+        // follow their records' lines); the arrivals' findings are merged in as the list is made,
+        // not spliced into it afterwards (a splice into a list of a hundred thousand findings
+        // copies it). The records that went are told by identity: their lines are the old ones.
         // The list is made at its full size and filled by index (growing it by `push` costs more).
         const went = gone.length ? new Set(gone) : undefined;
         let size = perRecord;
@@ -704,29 +653,25 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         output = new Array(size);
         // Arrivals put the list ahead of where it is read: read from a copy then.
         const was = arrivals.length ? named.slice(0, perRecord) : named;
-        const n = mergeArrivals(prev.output, was, perRecord, went, arrivals, output, named, lines);
+        const n = mergeArrivals(prev.output, was, perRecord, went, arrivals, output, named);
         output.length = n;
         named.length = n;
-        lines.length = n;
       } else {
         output = prev.output.slice(0, perRecord);
         named.length = perRecord;
-        lines.length = perRecord;
         // One record a line, and no line moved: a record that went takes the findings on its line
         // with it (found by line: `named` may hold an earlier entry of a line that came back the same).
         for (const e of gone) {
-          const at = lowerBound(lines, e.line);
+          const at = firstOnLine(named, e.line);
           let to = at;
-          while (to < lines.length && lines[to] === e.line) to++;
+          while (to < named.length && named[to].line === e.line) to++;
           output.splice(at, to - at);
           named.splice(at, to - at);
-          lines.splice(at, to - at);
         }
         for (const { e, findings } of arrivals) {
-          const at = lowerBound(lines, e.line + 1);
+          const at = firstOnLine(named, e.line + 1);
           output.splice(at, 0, ...findings);
           named.splice(at, 0, ...findings.map(() => e));
-          lines.splice(at, 0, ...findings.map(() => e.line));
         }
       }
       if (adder.messages) lastMessages = adder.messages;
@@ -763,17 +708,20 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         addedEntries = [];
         removedEntries = [];
         if (same) {
-          // Records that came back as they were (the same text typed again): their findings stay,
-          // now named by the new entries.
-          if (come.length) {
-            const cameAt = new Map(come.map((e) => [e.line, e]));
-            const { named } = last!;
-            for (let i = 0; i < named.length; i++) {
-              const e = cameAt.get(named[i].line);
-              if (e) named[i] = e;
+          // Records that came back with the same candidates (typing inside a response): their
+          // findings stay, now named by and following the new entries (no line moved: the old
+          // entries' lines are the new ones').
+          const { named, output, phrases } = last!;
+          const perRecord = named.length - (phrases && !fileOff ? 1 : 0);
+          for (const e of come) {
+            for (let at = firstOnLine(named, e.line, perRecord); at < perRecord && named[at].line === e.line; at++) {
+              named[at] = e;
+              if (!recordOff) refollow(output[at], e);
             }
+            // The file-level finding's record (it does not follow it: it is made again when lines move).
+            if (perRecord < named.length && named[perRecord].line === e.line) named[perRecord] = e;
           }
-          return last!.output;
+          return output;
         }
         const found = index.phrases({ threshold });
         if (last && found.same && found.phrases.length && last.phrases) return patched(found, ordered, gone, come, moved !== false);
@@ -781,8 +729,9 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         const output: Finding[] = [];
         const out = new ShortcutFindings(recordOff, (f) => output.push(f), lastMessages);
         index.forEachUse(found, (e, side, i, phrases, memo) => {
-          named.push(e);
-          out.use(e.line, lenOf(e), side, i, phrases, memo);
+          // One name per finding made (none when the per-record findings are off).
+          if (!recordOff) named.push(e);
+          out.use(e.line, lenOf(e), side, i, phrases, memo, e);
           return false;
         });
         return finish(out, found.phrases, ordered, output, named);
