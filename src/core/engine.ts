@@ -62,6 +62,20 @@ export interface DatasetAccumulator {
    * only came and went in place), so an accumulator need not look for moved lines.
    */
   findings(ordered: readonly RecordEntry[], moved?: boolean): Finding[];
+  /**
+   * What the last `findings` call changed, when the rule knows it: the model then need not compare
+   * two lists of a hundred thousand findings to find the two that differ. Undefined when unknown.
+   */
+  change?(): ListChange | undefined;
+}
+
+/** The findings a rule's list `to` has that its list `from` had not, and the reverse. */
+export interface ListChange {
+  from: readonly Finding[];
+  to: readonly Finding[];
+  removed: Finding[];
+  /** With their index in `to`. */
+  added: { finding: Finding; index: number }[];
 }
 
 /** A check across the whole file; it runs on the cached facts, so it must be cheap. */
@@ -220,6 +234,11 @@ export class DatasetRun {
   /** The record codes that `lists` (as settledLists gives them) fold away: only folding rules' findings are read. */
   folded(lists: readonly (readonly Finding[])[]): Set<string> | undefined {
     return foldedBy(this.rules, lists);
+  }
+
+  /** What each running rule says its last findings changed (see DatasetAccumulator.change). */
+  changes(): (ListChange | undefined)[] {
+    return this.accumulators.map((a) => a?.change?.());
   }
 
   /** Each rule's findings as it returned them (not to be changed: rules may hand back a list they keep). */
@@ -444,24 +463,108 @@ export class LineRecordChecker {
   }
 }
 
-interface LineState {
-  /** The line's text, or its packed form when `packed` (see packedText.ts); read it with `textOf`. */
-  text: string;
-  packed: boolean;
+/**
+ * Line numbers that follow inserts and removals without a visit of the lines below them: a line
+ * keeps the number it had at one point (see LineState.line) and the splices logged since are
+ * applied when the number is read, which is then kept. A line insert near the top of a 100k-line
+ * file moved every line, entry and finding below it, one write each: tens of milliseconds of
+ * memory traffic before anything was checked. After `numberingLimits.log` splices the model numbers every line
+ * again (one visit) and starts a new log, so a read applies at most that many.
+ */
+class Numbering {
+  /** The splices logged since `base`, three numbers each: start, end (first line after the removed ones), shift. */
+  private log: number[] = [];
+  private base = 0;
+
+  /** How many splices were logged in all: a number read at this epoch is current. */
+  get epoch(): number {
+    return this.base + this.log.length / 3;
+  }
+
+  /** Splices logged since the lines were last numbered all together. */
+  get logged(): number {
+    return this.log.length / 3;
+  }
+
+  /** Logs a splice: lines [start, start + removed) replaced by `added` lines. */
+  take(start: number, removed: number, added: number): void {
+    this.log.push(start, start + removed, added - removed);
+  }
+
+  /** Line `line` as numbered at `epoch`, numbered now (only read for lines still present). */
+  now(line: number, epoch: number): number {
+    const log = this.log;
+    for (let k = Math.max(0, epoch - this.base) * 3; k < log.length; k += 3) if (line >= log[k + 1]) line += log[k + 2];
+    return line;
+  }
+
+  /** Starts a new log: every line present has just been numbered at the current epoch. */
+  reset(): void {
+    this.base = this.epoch;
+    this.log = [];
+  }
+}
+
+/** After `log` splices the model numbers every line again (see Numbering); tests lower it to cross renumberings often. */
+export const numberingLimits = { log: 64 };
+
+class LineState {
   /** null until parsed (a freshly inserted line). */
-  parsed: null | ParsedState;
+  parsed: null | ParsedState = null;
   /** Findings that depend on the format and rules; undefined when they need recomputing. */
   recordFindings?: Finding[];
   facts?: Record<string, unknown>;
   /** This record as the dataset rules know it (set while it is counted in `DatasetModel.dataset`). */
   entry?: RecordEntry;
   /**
-   * `recordFindings` with the rule settings applied, on line `line`: they follow it (see
+   * `recordFindings` with the rule settings applied, on this line: they follow it (see
    * `following`), so moving the line moves them.
    */
   placed?: Finding[];
-  /** The line this line was on in the last summary (its findings' line), once placed. */
-  line?: number;
+  /** The line's number at epoch `seen` (see Numbering). */
+  private at = -1;
+  private seen = 0;
+
+  constructor(
+    /** The line's text, or its packed form when `packed` (see packedText.ts); read it with `textOf`. */
+    readonly text: string,
+    readonly packed: boolean,
+    private readonly numbering: Numbering,
+  ) {}
+
+  /** The line's number, as of the last summary or placement (meaningful once placed). */
+  get line(): number {
+    const epoch = this.numbering.epoch;
+    if (this.seen !== epoch) {
+      this.at = this.numbering.now(this.at, this.seen);
+      this.seen = epoch;
+    }
+    return this.at;
+  }
+
+  set line(i: number) {
+    this.at = i;
+    this.seen = this.numbering.epoch;
+  }
+}
+
+/** A line's record as the dataset rules know it in the editor's model: on its line, wherever that is now. */
+class LineEntry implements RecordEntry {
+  constructor(
+    private readonly state: LineState,
+    readonly facts: Readonly<Record<string, unknown>>,
+  ) {}
+
+  get line(): number {
+    return this.state.line;
+  }
+}
+
+/** A splice since the last summary, as DatasetModel.splice was given it. */
+interface PendingSplice {
+  start: number;
+  removed: number;
+  states: LineState[];
 }
 
 export interface CheckSummary {
@@ -489,10 +592,11 @@ export class DatasetModel {
   private touched: number[] | undefined;
   /** The lines, as the last summary numbered them, of the lines removed since. */
   private goneLines: number[] = [];
-  /** The lines spliced in since the last summary (some may have gone again). */
-  private freshStates: LineState[] = [];
-  /** The first line any splice since the last summary touched: the lines above it kept their places. */
-  private spliceFrom = Infinity;
+  /** The entries of the records removed since the last summary. */
+  private goneEntries: RecordEntry[] = [];
+  /** The splices since the last summary, in order. */
+  private pending: PendingSplice[] = [];
+  private numbering = new Numbering();
   /**
    * How the last summary was made: every line visited; only the edited lines with a new merge;
    * the edited lines and the dataset findings that came and went spliced into the last findings;
@@ -531,7 +635,7 @@ export class DatasetModel {
   }
 
   setLines(lines: string[]): void {
-    this.lines = lines.map(lineState);
+    this.lines = lines.map((text) => lineState(text, this.numbering));
     this.dataset = undefined;
     this.last = undefined;
     this.countedTo = 0;
@@ -539,13 +643,10 @@ export class DatasetModel {
 
   /** Replaces `deleteCount` lines at `start` with new lines (parsed later, on demand). */
   splice(start: number, deleteCount: number, newLines: string[]): void {
-    const states = newLines.map(lineState);
+    const states = newLines.map((text) => lineState(text, this.numbering));
     // Lines counted ahead of the first summary are no longer where they were counted.
     if (!this.last && this.countedTo > 0) this.countedTo = -1;
-    if (this.last) {
-      for (const l of states) this.freshStates.push(l);
-      if (start < this.spliceFrom) this.spliceFrom = start;
-    }
+    if (this.last) this.pending.push({ start, removed: deleteCount, states });
     let removed: LineState[];
     if (states.length < SPREAD_LIMIT) removed = this.lines.splice(start, deleteCount, ...states);
     else {
@@ -554,8 +655,9 @@ export class DatasetModel {
       this.lines = this.lines.slice(0, start).concat(states, this.lines.slice(start + deleteCount));
     }
     for (const l of removed) {
-      // Where its findings sit in the last summary (see shiftedSummary).
-      if (l.placed && l.line !== undefined) this.goneLines.push(l.line);
+      // Where its findings and its entry sit in the last summary (see shiftedSummary).
+      if (l.placed) this.goneLines.push(l.line);
+      if (l.entry) this.goneEntries.push(l.entry);
       this.forget(l);
     }
     if (this.touched && deleteCount === newLines.length) for (let k = 0; k < deleteCount; k++) this.touched.push(start + k);
@@ -705,7 +807,7 @@ export class DatasetModel {
       // Placed findings follow their line: a line that moved only needs its new number.
       if (!l.placed) place(l, i, config);
       else l.line = i;
-      entryOf(l, i, added, dataset);
+      entryOf(l, added, dataset);
     }
     this.countedTo = i;
     for (const e of added) this.count(dataset, e);
@@ -755,9 +857,11 @@ export class DatasetModel {
       this.quickFailure = err instanceof Error ? err : new Error(String(err));
     }
     this.goneLines = [];
-    this.freshStates = [];
-    this.spliceFrom = Infinity;
+    this.goneEntries = [];
+    this.pending = [];
     if (quick) return quick;
+    // Every line is numbered again below.
+    this.numbering.reset();
     this.parseRange(0, this.lines.length);
     const format = this.updateFormat();
     const config = this.pipeline.config;
@@ -822,7 +926,7 @@ export class DatasetModel {
       records += counted - nonBlank[i];
       nonBlank[i] = counted;
       if (dataset && l.facts && !l.entry) {
-        l.entry = { line: i, facts: l.facts };
+        l.entry = new LineEntry(l, l.facts);
         ordered[positions[k]] = l.entry;
         this.count(dataset, l.entry);
       }
@@ -841,7 +945,7 @@ export class DatasetModel {
       // Some dataset findings changed: when a few came and went (a record joined or left a
       // group), they are taken out of and put into the last findings where they sort; otherwise
       // everything is merged again (no line needed checking again, though).
-      const found = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, this.lines.length >> 10));
+      const found = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, this.lines.length >> 10), dataset?.changes());
       const spliced = found && spliceDatasetFindings(findings, found, this.lines.length);
       if (!spliced) {
         return this.remember('merged', { ...last, records, findings: mergeByLine(shown, datasetLists), shown, ordered, datasetLists, nonBlank, counts: undefined });
@@ -879,12 +983,13 @@ export class DatasetModel {
   }
 
   /**
-   * The summary after edits that inserted or removed lines: the record findings of the lines that
-   * stayed are moved to their new lines in place (the model owns them: see `place`), the dataset
-   * rules move theirs likewise (see their running forms), the findings of removed lines are
-   * dropped from the last findings, and the new lines' findings and the dataset findings that came
-   * and went are spliced in. Undefined when it cannot be done so: the full summary then runs from
-   * the state left here, as after patchedSummary.
+   * The summary after edits that inserted or removed lines, made of the last one without visiting
+   * the lines that only moved: the numbering takes the splices, so every line, entry and finding
+   * that follows one (see Numbering, `following`) reads its new number; the per-line lists are
+   * spliced as the lines were; the findings of removed lines are dropped from the last findings by
+   * their lines' runs; the new lines are checked, and their findings and the dataset findings that
+   * came and went are spliced in. Undefined when it cannot be done so: the full summary then runs
+   * from the state left here, as after patchedSummary.
    */
   private shiftedSummary(): CheckSummary | undefined {
     const last = this.last;
@@ -892,103 +997,71 @@ export class DatasetModel {
     const rules = this.settings.datasetRules;
     const dataset = rules?.length ? this.dataset : undefined;
     if (rules?.length && !dataset) return undefined;
-    const lines = this.lines;
-    // Only the lines spliced in since the last summary are new (not parsed, not placed).
-    for (const l of this.freshStates) if (!l.parsed) l.parsed = toState(parseLine(textOf(l)));
-    // At most this many records are new (lines spliced in since; some may have gone again).
-    const newRecords = this.freshStates.length;
-    this.freshStates = [];
+    // The lines spliced in since the last summary that are still there, where they are now.
+    const fresh = freshLines(this.pending);
+    for (const { state: l } of fresh) if (!l.parsed) l.parsed = toState(parseLine(textOf(l)));
     if (this.detectFormat() !== this.detected) return undefined;
-    // The last findings without those of removed lines (numbered as the last summary numbered them).
+    // Before the lines move: the last findings without the removed lines' (numbered as the last
+    // summary numbered them), and the records the rules saw without the removed ones.
     const gone = [...new Set(this.goneLines)].sort((a, b) => a - b);
     const dropped = new Set<Finding>();
-    let findings: Finding[];
-    if (gone.length) {
-      findings = [];
-      let g = 0;
-      for (const f of last.findings) {
-        while (g < gone.length && gone[g] < f.line) g++;
-        if (g < gone.length && gone[g] === f.line) dropped.add(f);
-        else findings.push(f);
-      }
-    } else {
-      // The last list itself, changed in place: a copy (and the larger one its first splice made)
-      // was a few MB to collect after every insert. The last summary's findings are not read
-      // again (its caller was told so); if this falls back, the full summary makes a new list.
-      findings = last.findings;
+    let findings = gone.length ? withoutLines(last.findings, gone, dropped) : last.findings;
+    const kept = this.goneEntries.length ? withoutEntries(last.ordered, this.goneEntries) : last.ordered;
+    if (!kept) return undefined;
+    // The lines move.
+    for (const p of this.pending) this.numbering.take(p.start, p.removed, p.states.length);
+    let records = last.records;
+    const shown = last.shown.slice();
+    let nonBlank = last.nonBlank;
+    for (const p of this.pending) {
+      for (let i = p.start; i < p.start + p.removed; i++) records -= nonBlank[i];
+      // Placeholders, filled below.
+      spliceItems(shown, p.start, p.removed, new Array<Finding[]>(p.states.length));
+      nonBlank = splicedBytes(nonBlank, p.start, p.removed, p.states.length);
     }
     const config = this.pipeline.config;
-    const fresh: number[] = [];
-    // The lines above the first splice kept their places, findings and records: only the lines
-    // from there on are visited. `shown` and `ordered` keep the last summary's beginning.
-    // The lists are made at their full size and filled by index: growing them by `push` to a
-    // hundred thousand items cost more than the visit itself.
-    const from = Math.min(this.spliceFrom, lines.length);
-    const shown: Finding[][] = new Array(lines.length);
-    for (let i = 0; i < from; i++) shown[i] = last.shown[i];
-    const nonBlank = new Uint8Array(lines.length);
-    nonBlank.set(last.nonBlank.subarray(0, from));
-    const keptEntries = dataset ? firstAtLine(last.ordered, from) : 0;
-    const ordered: RecordEntry[] = new Array(dataset ? last.ordered.length + newRecords : 0);
-    for (let k = 0; k < keptEntries; k++) ordered[k] = last.ordered[k];
     const added: RecordEntry[] = [];
-    // A method of its own: optimized on its own, without the code after it that runs later.
-    const entries = this.visitFrom(from, last, { shown, nonBlank, ordered, entries: keptEntries, added, fresh }, dataset, config);
-    ordered.length = entries;
-    let records = 0;
-    for (let i = 0; i < nonBlank.length; i++) records += nonBlank[i];
+    for (const { state: l, line: i } of fresh) {
+      this.checkLine(l);
+      place(l, i, config);
+      // Folded codes left out below, once they are known.
+      shown[i] = l.placed!;
+      if (l.parsed?.kind !== 'blank') {
+        nonBlank[i] = 1;
+        records++;
+      }
+      entryOf(l, added, dataset);
+    }
+    const ordered = added.length ? withEntries(kept, added) : kept;
+    // Added once every entry's line is current, so rules may keep their records in line order.
     for (const e of added) this.count(dataset!, e);
     const datasetLists = dataset ? dataset.settledLists(ordered) : [];
     const folded = dataset?.folded(datasetLists);
     if (foldKey(folded) !== last.folded) return undefined;
-    if (folded) for (const i of fresh) shown[i] = withoutFolded(shown[i], folded);
+    const freshAt = fresh.map((f) => f.line);
+    if (folded) for (const i of freshAt) shown[i] = withoutFolded(shown[i], folded);
     const made = { format: this.detected, records, shown, ordered, datasetLists, folded: last.folded, nonBlank };
-    const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, lines.length >> 10) + 4 * (fresh.length + gone.length));
-    const spliced = deltas && !keptDatasetFindingDropped(dropped, gone, last.shown, deltas) ? spliceDatasetFindings(findings, deltas, lines.length, dropped) : undefined;
+    const deltas = datasetDeltas(last.datasetLists, datasetLists, Math.max(16, this.lines.length >> 10) + 4 * (fresh.length + gone.length), dataset?.changes());
+    const spliced = deltas && !keptDatasetFindingDropped(dropped, gone, last.shown, deltas) ? spliceDatasetFindings(findings, deltas, this.lines.length, dropped) : undefined;
     if (!spliced) return this.remember('merged', { ...made, findings: mergeByLine(shown, datasetLists), counts: undefined });
     findings = spliced;
     // The new lines' record findings, before the dataset findings on their lines (as mergeByLine).
-    for (const i of fresh) if (shown[i].length) putLineRun(findings, i, shown[i]);
+    for (const i of freshAt) if (shown[i].length) putLineRun(findings, i, shown[i]);
     // Counted: what went with the removed lines and the rules' removed findings out, the new
     // lines' and the rules' added findings in (moving changes no count).
     const counts = last.counts;
     counts.add([...dropped], -1);
-    for (const i of fresh) counts.add(shown[i]);
+    for (const i of freshAt) counts.add(shown[i]);
     countDeltas(counts, deltas!, dropped);
+    if (this.numbering.logged >= numberingLimits.log) this.renumber();
     return this.remember('shifted', { ...made, findings, counts });
   }
 
-  /**
-   * shiftedSummary's visit of the lines from `from` on: new lines are checked and placed, the
-   * others' findings moved to their lines; each line's shown findings, whether it is a record and
-   * its entry are written into `into` (entries from `into.entries` on). Returns the entries' count.
-   */
-  private visitFrom(from: number, last: LastSummary, into: { shown: Finding[][]; nonBlank: Uint8Array; ordered: RecordEntry[]; entries: number; added: RecordEntry[]; fresh: number[] }, dataset: DatasetRun | undefined, config: CuratorConfig): number {
-    const { shown, nonBlank, ordered, added, fresh } = into;
+  /** Numbers every line again and starts a new log (see Numbering): one visit every `numberingLimits.log` splices. */
+  private renumber(): void {
     const lines = this.lines;
-    let entries = into.entries;
-    const folding = last.folded !== '';
-    for (let i = from; i < lines.length; i++) {
-      const l = lines[i];
-      if (!l.placed || l.line === undefined) {
-        this.checkLine(l);
-        place(l, i, config);
-        fresh.push(i);
-        if (l.parsed?.kind !== 'blank') nonBlank[i] = 1;
-        // Folded codes left out below, once they are known.
-        shown[i] = l.placed!;
-      } else {
-        // Whether it is a record and what it shows, as the last summary saw it (without reading its parse state again).
-        const was = l.line;
-        nonBlank[i] = last.nonBlank[was];
-        shown[i] = folding ? last.shown[was] : l.placed;
-        // Its findings follow it there.
-        if (was !== i) l.line = i;
-      }
-      const e = entryOf(l, i, added, dataset);
-      if (e) ordered[entries++] = e;
-    }
-    return entries;
+    for (let i = 0; i < lines.length; i++) lines[i].line = i;
+    this.numbering.reset();
   }
 
   /** The last summary's findings counted by code and severity (undefined before the first summary). */
@@ -1016,14 +1089,10 @@ export class DatasetModel {
   }
 }
 
-/**
- * Each line's record findings followed by the dataset findings on that line, sorted as one
- * stable sort with `compareFindings` would sort them all (see sortFindings).
- */
 /** A new line's state: not parsed yet, its text compact (see packedText.ts). */
-function lineState(text: string): LineState {
+function lineState(text: string, numbering: Numbering): LineState {
   const kept = compactText(text);
-  return { text: kept.text, packed: kept.packed, parsed: null };
+  return new LineState(kept.text, kept.packed, numbering);
 }
 
 /** A line's text (unpacked). */
@@ -1053,7 +1122,7 @@ function tally(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefine
     t.records++;
     t.nonBlank[i] = 1;
   }
-  const e = entryOf(l, i, t.added, dataset);
+  const e = entryOf(l, t.added, dataset);
   if (e) t.ordered.push(e);
 }
 
@@ -1061,10 +1130,10 @@ function tally(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefine
  * Line `i`'s record as the dataset rules know it, at its current line (a new entry goes on
  * `added` too); undefined when the line has no facts or no dataset rule runs.
  */
-function entryOf(l: LineState, i: number, added: RecordEntry[], dataset: DatasetRun | undefined): RecordEntry | undefined {
+function entryOf(l: LineState, added: RecordEntry[], dataset: DatasetRun | undefined): RecordEntry | undefined {
   if (!dataset || !l.facts) return undefined;
-  if (l.entry) l.entry.line = i;
-  else added.push((l.entry = { line: i, facts: l.facts }));
+  // An entry follows its line (see LineEntry).
+  if (!l.entry) added.push((l.entry = new LineEntry(l, l.facts)));
   return l.entry;
 }
 
@@ -1129,6 +1198,111 @@ function entryAt(entries: readonly RecordEntry[], line: number): number {
   return at < entries.length && entries[at].line === line ? at : -1;
 }
 
+/**
+ * Where the lines spliced in by `pending` (in order) are after all of them, in line order: those a
+ * later splice removed again are left out.
+ */
+function freshLines(pending: readonly PendingSplice[]): { state: LineState; line: number }[] {
+  let out: { state: LineState; line: number }[] = [];
+  for (const p of pending) {
+    const end = p.start + p.removed;
+    const by = p.states.length - p.removed;
+    if (out.length) {
+      const still: typeof out = [];
+      for (const f of out) {
+        if (f.line < p.start) still.push(f);
+        else if (f.line >= end) {
+          f.line += by;
+          still.push(f);
+        }
+      }
+      out = still;
+    }
+    for (let k = 0; k < p.states.length; k++) out.push({ state: p.states[k], line: p.start + k });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** `findings` (sorted by line) without the runs on `lines` (sorted), which go into `dropped`: one copy of the list. */
+function withoutLines(findings: readonly Finding[], lines: readonly number[], dropped: Set<Finding>): Finding[] {
+  const out: Finding[] = [];
+  let i = 0;
+  for (const line of lines) {
+    const from = Math.max(i, firstAtLine(findings, line));
+    for (; i < from; i++) out.push(findings[i]);
+    for (; i < findings.length && findings[i].line === line; i++) dropped.add(findings[i]);
+  }
+  for (; i < findings.length; i++) out.push(findings[i]);
+  return out;
+}
+
+/** `ordered` (entries in line order) without `gone` (found by their lines, before the lines move); undefined if one is missing. */
+function withoutEntries(ordered: readonly RecordEntry[], gone: readonly RecordEntry[]): RecordEntry[] | undefined {
+  const at: number[] = [];
+  for (const e of gone) {
+    const k = entryAt(ordered, e.line);
+    if (k < 0 || ordered[k] !== e) return undefined;
+    at.push(k);
+  }
+  at.sort((a, b) => a - b);
+  if (at.length <= FEW) {
+    const out = ordered.slice();
+    for (let g = at.length - 1; g >= 0; g--) out.splice(at[g], 1);
+    return out;
+  }
+  const out: RecordEntry[] = new Array(ordered.length - at.length);
+  let n = 0;
+  let g = 0;
+  for (let k = 0; k < ordered.length; k++) {
+    if (g < at.length && at[g] === k) g++;
+    else out[n++] = ordered[k];
+  }
+  return out;
+}
+
+/** `ordered` (entries in line order) with `added` (in line order, on lines no entry of `ordered` is on) put in their places. */
+function withEntries(ordered: readonly RecordEntry[], added: readonly RecordEntry[]): RecordEntry[] {
+  if (added.length <= FEW) {
+    // A copy and a splice or two: native moves of memory (a loop over every entry ran slowly the first time).
+    const out = ordered.slice();
+    for (let k = added.length - 1; k >= 0; k--) out.splice(firstAtLine(ordered, added[k].line), 0, added[k]);
+    return out;
+  }
+  const out: RecordEntry[] = new Array(ordered.length + added.length);
+  let n = 0;
+  let k = 0;
+  for (const e of added) {
+    const to = firstAtLine(ordered, e.line);
+    for (; k < to; k++) out[n++] = ordered[k];
+    out[n++] = e;
+  }
+  for (; k < ordered.length; k++) out[n++] = ordered[k];
+  return out;
+}
+
+/** Replaces `removed` items at `start` of `list` with `items`, in place. */
+function spliceItems<T>(list: T[], start: number, removed: number, items: readonly T[]): void {
+  if (items.length < SPREAD_LIMIT) list.splice(start, removed, ...items);
+  else {
+    // Many: spread into arguments, they could overflow the stack.
+    const tail = list.slice(start + removed);
+    list.length = start;
+    for (const item of items) list.push(item);
+    for (const item of tail) list.push(item);
+  }
+}
+
+/** `bytes` with `removed` bytes at `start` replaced by `added` zeros (a new array). */
+function splicedBytes(bytes: Uint8Array, start: number, removed: number, added: number): Uint8Array {
+  const out = new Uint8Array(bytes.length - removed + added);
+  out.set(bytes.subarray(0, start));
+  out.set(bytes.subarray(start + removed), start + added);
+  return out;
+}
+
+/** Up to this many entries come or go by splices into a copy; more by one merge. */
+const FEW = 16;
+
 /** The findings a new list of one rule has that the last had not, and the reverse (see listDelta). */
 interface ListDelta {
   removed: Finding[];
@@ -1137,12 +1311,16 @@ interface ListDelta {
   list: readonly Finding[];
 }
 
-/** Each rule's listDelta from its last list to its new one; undefined past `limit` changes in all. */
-function datasetDeltas(old: readonly (readonly Finding[])[], now: readonly (readonly Finding[])[], limit: number): ListDelta[] | undefined {
+/**
+ * Each rule's change from its last list to its new one: as the rule says (`known`, when it speaks
+ * of these two lists), or by listDelta; undefined past `limit` changes in all.
+ */
+function datasetDeltas(old: readonly (readonly Finding[])[], now: readonly (readonly Finding[])[], limit: number, known: readonly (ListChange | undefined)[] = []): ListDelta[] | undefined {
   const deltas: ListDelta[] = [];
   let changes = 0;
   for (let k = 0; k < now.length; k++) {
-    const d = listDelta(old[k], now[k], limit - changes);
+    const c = known[k];
+    const d = c && c.from === old[k] && c.to === now[k] ? (c.removed.length + c.added.length <= limit - changes ? { removed: c.removed, added: c.added, list: now[k] } : undefined) : listDelta(old[k], now[k], limit - changes);
     if (!d) return undefined;
     deltas.push(d);
     changes += d.removed.length + d.added.length;
@@ -1283,23 +1461,19 @@ function spliceDatasetFindings(findings: Finding[], deltas: readonly ListDelta[]
     }
   }
   if (!runs.size) return findings;
-  // Runs of lines without findings before sit at the same place: in line order there.
-  const order = [...runs.values()].sort((a, b) => a.from - b.from || a.line - b.line);
-  let size = findings.length;
-  for (const r of order) size += r.run.length - (r.to - r.from);
-  // Made at its full size and filled by index (growing it by `push` costs more).
-  const out: Finding[] = new Array(size);
-  let n = 0;
-  let i = 0;
-  for (const r of order) {
-    for (; i < r.from; i++) out[n++] = findings[i];
-    for (const f of r.run) out[n++] = f;
-    i = r.to;
-  }
-  for (; i < findings.length; i++) out[n++] = findings[i];
+  // Runs of lines without findings before sit at the same place: in line order there. Put in
+  // from the last, so the places of those before stay as they were; a copy and a few splices
+  // are native moves of memory, fast even the first time they run.
+  const order = [...runs.values()].sort((a, b) => b.from - a.from || b.line - a.line);
+  const out = findings.slice();
+  for (const r of order) spliceItems(out, r.from, r.to - r.from, r.run);
   return out;
 }
 
+/**
+ * Each line's record findings followed by the dataset findings on that line, sorted as one
+ * stable sort with `compareFindings` would sort them all (see sortFindings).
+ */
 function mergeByLine(placed: readonly Finding[][], datasetLists: readonly (readonly Finding[])[]): Finding[] {
   const lineCount = placed.length;
   const out: Finding[] = [];

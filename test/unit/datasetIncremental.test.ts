@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { CuratorConfig, DEFAULT_CONFIG } from '../../src/core/config';
 import { datasetRules, recordRules } from '../../src/core/curation';
-import { CheckSummary, checkText, DatasetModel, DatasetRule, sortFindings } from '../../src/core/engine';
+import { CheckSummary, checkText, DatasetModel, DatasetRule, numberingLimits, sortFindings } from '../../src/core/engine';
 import { CodeCounts, compareFindings, Finding, Severity } from '../../src/core/findings';
 
 const rec = (prompt: string, chosen: string, rejected: string) => JSON.stringify({ prompt, chosen, rejected });
@@ -131,6 +131,26 @@ test('with some dataset codes turned off, edits that move lines report exactly w
       }),
       { numRuns: 25 },
     );
+  }
+});
+
+test('after any sequence of edits, with the lines numbered again every few splices, the model reports exactly what a fresh check reports', () => {
+  // Lines and entries read their numbers through a log of splices that the model folds into a
+  // renumbering of every line every few dozen splices; here every two, so that runs cross it often.
+  const limit = numberingLimits.log;
+  numberingLimits.log = 2;
+  try {
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(pick, { minLength: 20, maxLength: 45 }), fc.array(edit, { minLength: 1, maxLength: 12 }), (initial, edits) => {
+        const splices = edits.map((e) => (lines: string[]): Splice => ({ at: e.at % (lines.length + 1), remove: e.remove, insert: e.insert }));
+        editAndCompare(initial, splices, (model) => kinds.add(model.lastSummaryKind));
+      }),
+      { numRuns: 40 },
+    );
+    assert.ok(kinds.has('shifted'), [...kinds].join(' '));
+  } finally {
+    numberingLimits.log = limit;
   }
 });
 

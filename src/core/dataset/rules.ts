@@ -1,5 +1,5 @@
 import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
-import { DatasetAccumulator, DatasetRule, RecordEntry, RuleContext } from '../engine';
+import { DatasetAccumulator, DatasetRule, ListChange, RecordEntry, RuleContext } from '../engine';
 import { Finding, following, refollow, RelatedLocation } from '../findings';
 import { FactTable } from './factTable';
 import { readFacts, RecordFacts } from './facts';
@@ -50,13 +50,18 @@ interface SharedGroup {
 class Groups {
   private byKey = new Map<number, RecordEntry | SharedGroup>();
   private shared = new Set<SharedGroup>();
-  /** The shared groups by first line (undefined until first needed). */
-  private order: SharedGroup[] | undefined;
-  /** Groups to take out of `order` (they went, or changed their first entry) and to put back where they now sort. */
-  private reorder = new Set<SharedGroup>();
-  /** Shared groups whose findings are to be built (new, or their entries changed). */
+  /** Shared groups whose findings are to be built again (new, or their entries changed), and groups that went. */
   private dirty = new Set<SharedGroup>();
+  /**
+   * Every shared group's findings, groups in the order of their first line, and the group of each
+   * finding (undefined until first needed). Groups never pass each other (entries keep their
+   * relative order), so after an edit only the changed groups are taken out and put back where
+   * they sort: a line insert changes one or two groups of thousands.
+   */
   private output: Finding[] | undefined;
+  private owners: SharedGroup[] = [];
+  /** What the last `findings` call changed (see DatasetAccumulator.change), when the list was spliced. */
+  change: ListChange | undefined;
 
   constructor(private build: (entries: readonly RecordEntry[]) => Finding[]) {}
 
@@ -72,17 +77,13 @@ class Groups {
       let at = g.entries.length;
       while (at > 0 && g.entries[at - 1].line > e.line) at--;
       g.entries.splice(at, 0, e);
-      g.findings = undefined;
       this.dirty.add(g);
-      if (at === 0) this.reorder.add(g);
     } else {
       const group: SharedGroup = { entries: g.line < e.line ? [g, e] : [e, g] };
       this.byKey.set(key, group);
       this.shared.add(group);
       this.dirty.add(group);
-      this.reorder.add(group);
     }
-    this.output = undefined;
   }
 
   remove(key: number, e: RecordEntry): void {
@@ -92,52 +93,102 @@ class Groups {
       const at = g.entries.indexOf(e);
       if (at < 0) return;
       g.entries.splice(at, 1);
-      g.findings = undefined;
       this.dirty.add(g);
       if (g.entries.length === 1) {
         this.byKey.set(key, g.entries[0]);
         this.shared.delete(g);
-        this.reorder.add(g);
-      } else if (at === 0) this.reorder.add(g);
-      this.output = undefined;
+      }
     }
   }
 
-  /** Every shared group's findings, groups in the order of their first line. */
+  /** Every shared group's findings, groups in the order of their first line (a new list when any changed). */
   findings(): Finding[] {
-    for (const g of this.dirty) {
-      // A group that went (one entry left) has nothing to build.
-      if (!this.shared.has(g)) continue;
-      g.findings = this.build(g.entries);
-      this.output = undefined;
-    }
+    this.change = undefined;
+    if (!this.output || this.dirty.size > MAX_SPLICED_GROUPS) this.rebuild();
+    else if (this.dirty.size) this.spliceDirty();
     this.dirty.clear();
-    if (!this.output) {
-      // Groups never pass each other (entries keep their relative order): the order only changes
-      // when a group appears, disappears or gets a new first entry.
-      const first = (g: SharedGroup) => g.entries[0].line;
-      if (!this.order) this.order = [...this.shared].sort((a, b) => first(a) - first(b));
-      else if (this.reorder.size) {
-        const order = this.order.filter((g) => !this.reorder.has(g));
-        for (const g of this.reorder) {
-          if (!this.shared.has(g)) continue;
-          let lo = 0;
-          let hi = order.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (first(order[mid]) < first(g)) lo = mid + 1;
-            else hi = mid;
-          }
-          order.splice(lo, 0, g);
-        }
-        this.order = order;
+    return this.output!;
+  }
+
+  /** Builds the changed groups' findings and the whole list in group order. */
+  private rebuild(): void {
+    for (const g of this.dirty) g.findings = this.shared.has(g) ? this.build(g.entries) : undefined;
+    const first = (g: SharedGroup) => g.entries[0].line;
+    const output: Finding[] = [];
+    const owners: SharedGroup[] = [];
+    for (const g of [...this.shared].sort((a, b) => first(a) - first(b))) {
+      for (const f of g.findings!) {
+        output.push(f);
+        owners.push(g);
       }
-      this.reorder.clear();
-      const out: Finding[] = [];
-      for (const g of this.order) for (const f of g.findings!) out.push(f);
-      this.output = out;
     }
-    return this.output;
+    this.output = output;
+    this.owners = owners;
+  }
+
+  /** Takes the changed groups' findings out of a copy of the list and puts their new ones where the groups now sort. */
+  private spliceDirty(): void {
+    const from = this.output!;
+    const output = from.slice();
+    const owners = this.owners.slice();
+    const removed: Finding[] = [];
+    for (const g of this.dirty) takeRun(output, owners, g, removed);
+    const put: SharedGroup[] = [];
+    for (const g of this.dirty) {
+      if (!this.shared.has(g)) {
+        g.findings = undefined;
+        continue;
+      }
+      const made = (g.findings = this.build(g.entries));
+      if (!made.length) continue;
+      const first = g.entries[0].line;
+      let lo = 0;
+      let hi = owners.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (owners[mid].entries[0].line < first) lo = mid + 1;
+        else hi = mid;
+      }
+      insertItems(output, lo, made);
+      insertItems(owners, lo, made.map(() => g));
+      put.push(g);
+    }
+    // Where the groups put back are in the finished list.
+    const added: ListChange['added'] = [];
+    for (const g of put) {
+      const at = owners.indexOf(g);
+      g.findings!.forEach((finding, k) => added.push({ finding, index: at + k }));
+    }
+    this.output = output;
+    this.owners = owners;
+    this.change = { from, to: output, removed, added };
+  }
+}
+
+/**
+ * Takes the findings whose name (the parallel list `names`) is `key` out of `findings`, and their
+ * names out of `names` (they are together), adding them to `removed`. Found by identity: a scan
+ * of pointers, without reading the other names' objects.
+ */
+function takeRun<K>(findings: Finding[], names: K[], key: K, removed: Finding[]): void {
+  const at = names.indexOf(key);
+  if (at < 0) return;
+  let to = at + 1;
+  while (to < names.length && names[to] === key) to++;
+  for (const f of findings.splice(at, to - at)) removed.push(f);
+  names.splice(at, to - at);
+}
+
+/** More changed groups than this since the last list: the list is made again whole. */
+const MAX_SPLICED_GROUPS = 64;
+
+/** Inserts `items` into `list` at `at`, in place (a large group's findings are not spread into arguments). */
+function insertItems<T>(list: T[], at: number, items: readonly T[]): void {
+  if (items.length < 10_000) list.splice(at, 0, ...items);
+  else {
+    const tail = list.splice(at);
+    for (const item of items) list.push(item);
+    for (const item of tail) list.push(item);
   }
 }
 
@@ -264,6 +315,7 @@ export const duplicatesRule: DatasetRule = accumulatedRule(
     // The last list, and the two lists it was made of: the same list again while neither changed
     // (the editor then compares nothing; see listDelta).
     let last: { out: Finding[]; records: Finding[] | undefined; prompts: Finding[] | undefined } | undefined;
+    let change: ListChange | undefined;
     return {
       add(e) {
         const f = factsOf(e);
@@ -280,14 +332,34 @@ export const duplicatesRule: DatasetRule = accumulatedRule(
       findings() {
         const r = records?.findings();
         const p = prompts?.findings();
+        change = undefined;
         if (last && last.records === r && last.prompts === p) return last.out;
-        const out: Finding[] = new Array((r?.length ?? 0) + (p?.length ?? 0));
-        let n = 0;
-        if (r) for (let i = 0; i < r.length; i++) out[n++] = r[i];
-        if (p) for (let i = 0; i < p.length; i++) out[n++] = p[i];
+        // One native copy (a loop over the findings ran slowly the first time after an edit).
+        const out = (r ?? []).concat(p ?? []);
+        // The change, when both lists say what theirs was (the one that did not change says nothing).
+        if (last) {
+          const parts = [
+            { was: last.records, now: r, group: records, offset: 0 },
+            { was: last.prompts, now: p, group: prompts, offset: r?.length ?? 0 },
+          ];
+          const removed: Finding[] = [];
+          const added: ListChange['added'] = [];
+          let known = true;
+          for (const { was, now, group, offset } of parts) {
+            if (was === now) continue;
+            const c = group?.change;
+            if (!c || c.from !== was || c.to !== now) known = false;
+            else {
+              for (const f of c.removed) removed.push(f);
+              for (const a of c.added) added.push({ finding: a.finding, index: a.index + offset });
+            }
+          }
+          if (known) change = { from: last.out, to: out, removed, added };
+        }
         last = { out, records: r, prompts: p };
         return out;
       },
+      change: () => change,
     };
   },
   (table, ctx, emit) => {
@@ -534,36 +606,6 @@ class ShortcutFindings {
   }
 }
 
-/**
- * The shortcut rule's per-record findings after lines moved: the findings of the records in `was`
- * (as the last call named them; those in `went` left out) stay as they are (they follow their
- * records' lines), and the arrivals' findings go in line order among them, into `output` and
- * `named`. Returns how many were written. A function of its own, so V8 optimizes its loop apart
- * from the rest of the rule.
- */
-function mergeArrivals(last: readonly Finding[], was: readonly RecordEntry[], perRecord: number, went: ReadonlySet<RecordEntry> | undefined, arrivals: readonly { e: RecordEntry; findings: Finding[] }[], output: Finding[], named: RecordEntry[]): number {
-  let n = 0;
-  let a = 0;
-  const arrive = (before: number) => {
-    for (; a < arrivals.length && arrivals[a].e.line < before; a++) {
-      const { e, findings } = arrivals[a];
-      for (const f of findings) {
-        output[n] = f;
-        named[n++] = e;
-      }
-    }
-  };
-  for (let i = 0; i < perRecord; i++) {
-    const e = was[i];
-    if (went?.has(e)) continue;
-    if (a < arrivals.length) arrive(e.line);
-    output[n] = last[i];
-    named[n++] = e;
-  }
-  arrive(Infinity);
-  return n;
-}
-
 /** The first index of `named[0, to)` (in line order) whose record is on `line` or after it. */
 function firstOnLine(named: readonly RecordEntry[], line: number, to = named.length): number {
   let lo = 0;
@@ -585,6 +627,8 @@ export const shortcutRule: DatasetRule = accumulatedRule(
     const index = new ShortcutIndex<RecordEntry>();
     /** The per-record messages of the last call, reused while their text is unchanged (so are the findings). */
     let lastMessages: string[] = [];
+    /** What the last `findings` call changed, when it patched the list before (see DatasetAccumulator.change). */
+    let listChange: ListChange | undefined;
     /**
      * The last findings, with the records they name. An edit that leaves every record's candidates
      * where they were (typing inside a response, not at its start or end) changes no count, so the
@@ -625,7 +669,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
      * are the same, no other record's finding changes (each names its phrase only, and follows its
      * record's line), so one record's edit costs that record, not a visit of every record.
      */
-    const patched = (found: ReportedPhrases, ordered: readonly RecordEntry[], gone: readonly RecordEntry[], come: readonly RecordEntry[], moved: boolean): Finding[] => {
+    const patched = (found: ReportedPhrases, ordered: readonly RecordEntry[], gone: readonly RecordEntry[], come: readonly RecordEntry[]): Finding[] => {
       const prev = last!;
       const perRecord = prev.named.length - (prev.phrases && !fileOff ? 1 : 0);
       const { named } = prev;
@@ -639,46 +683,33 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         index.uses(e, found, (key, side, i, phrases, memo) => adder.use(key.line, lenOf(key), side, i, phrases, memo, key));
         if (mine.length) arrivals.push({ e, findings: mine });
       }
-      // The output is a new list (the model compares it with the last); the rest is changed in place.
-      let output: Finding[];
-      if (moved) {
-        // The records that went take their findings with them; the others' findings stay (they
-        // follow their records' lines); the arrivals' findings are merged in as the list is made,
-        // not spliced into it afterwards (a splice into a list of a hundred thousand findings
-        // copies it). The records that went are told by identity: their lines are the old ones.
-        // The list is made at its full size and filled by index (growing it by `push` costs more).
-        const went = gone.length ? new Set(gone) : undefined;
-        let size = perRecord;
-        for (const { findings } of arrivals) size += findings.length;
-        output = new Array(size);
-        // Arrivals put the list ahead of where it is read: read from a copy then.
-        const was = arrivals.length ? named.slice(0, perRecord) : named;
-        const n = mergeArrivals(prev.output, was, perRecord, went, arrivals, output, named);
-        output.length = n;
-        named.length = n;
-      } else {
-        output = prev.output.slice(0, perRecord);
-        named.length = perRecord;
-        // One record a line, and no line moved: a record that went takes the findings on its line
-        // with it (found by line: `named` may hold an earlier entry of a line that came back the same).
-        for (const e of gone) {
-          const at = firstOnLine(named, e.line);
-          let to = at;
-          while (to < named.length && named[to].line === e.line) to++;
-          output.splice(at, to - at);
-          named.splice(at, to - at);
-        }
-        for (const { e, findings } of arrivals) {
-          const at = firstOnLine(named, e.line + 1);
-          output.splice(at, 0, ...findings);
-          named.splice(at, 0, ...findings.map(() => e));
-        }
+      // The output is a new list, a copy of the last (the model tells the two apart by `change`);
+      // `named` is changed in place. The other records' findings stay as they are: they follow
+      // their records' lines. Copies and splices are native moves of memory, fast even the first
+      // time after an edit (a loop over the hundred thousand findings was not).
+      const output = prev.output.slice(0, perRecord);
+      named.length = perRecord;
+      const removed: Finding[] = [];
+      if (perRecord < prev.output.length) removed.push(prev.output[perRecord]);
+      // A record that went takes its findings with it: found by identity (when lines moved, its
+      // line is an old one).
+      for (const e of gone) takeRun(output, named, e, removed);
+      const added: ListChange['added'] = [];
+      for (const { e, findings } of arrivals) {
+        const at = firstOnLine(named, e.line + 1);
+        output.splice(at, 0, ...findings);
+        named.splice(at, 0, ...findings.map(() => e));
+        findings.forEach((finding, k) => added.push({ finding, index: at + k }));
       }
       if (adder.messages) lastMessages = adder.messages;
       // The file-level finding's examples: the first uses in line order.
       const out = new ShortcutFindings(recordOff, () => undefined, lastMessages);
       index.forEachUse(found, (key, side, i, phrases) => out.example(key.line, lenOf(key), side, i, phrases));
-      return finish(out, found.phrases, ordered, output, named);
+      const result = finish(out, found.phrases, ordered, output, named);
+      // The file-level finding, made again, closes the list (patched only runs while phrases are reported).
+      if (!fileOff) added.push({ finding: result[result.length - 1], index: result.length - 1 });
+      listChange = { from: prev.output, to: result, removed, added };
+      return result;
     };
     return {
       add(e) {
@@ -698,7 +729,9 @@ export const shortcutRule: DatasetRule = accumulatedRule(
         }
         index.remove(e);
       },
+      change: () => listChange,
       findings(ordered, moved) {
+        listChange = undefined;
         if (fileOff && recordOff) return [];
         const same = unchanged(moved !== false);
         const gone = removedEntries;
@@ -724,7 +757,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
           return output;
         }
         const found = index.phrases({ threshold });
-        if (last && found.same && found.phrases.length && last.phrases) return patched(found, ordered, gone, come, moved !== false);
+        if (last && found.same && found.phrases.length && last.phrases) return patched(found, ordered, gone, come);
         const named: RecordEntry[] = [];
         const output: Finding[] = [];
         const out = new ShortcutFindings(recordOff, (f) => output.push(f), lastMessages);
