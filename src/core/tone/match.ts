@@ -118,9 +118,11 @@ export function findPhrases(vocab: Vocabulary, t: WordTable, root: TrieNode, mas
   const n = t.n;
   const store = tries;
   const rootClasses = store.classes[root] !== undefined;
+  const row = store.row(root);
   for (let i = 0; i < n; i++) {
-    if (startBit && !rootClasses && !(flags[tokens[i]] & startBit)) continue;
-    const node = store.child(root, tokens[i]);
+    const token = tokens[i];
+    if (startBit && !rootClasses && !(flags[token] & startBit)) continue;
+    const node = row ? (token < row.length ? row[token] : NO_NODE) : store.child(root, token);
     if (node === NO_NODE && !rootClasses) continue;
     found = 0;
     start = i;

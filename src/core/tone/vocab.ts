@@ -151,7 +151,7 @@ export class Vocabulary {
 }
 
 /** A copy of `a` with room for at least `min` elements (twice its length, or more). */
-function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, min: number): T {
+export function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, min: number): T {
   const b = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
   b.set(a);
   return b;
