@@ -405,7 +405,7 @@ function child(node: TrieNode, token: number): TrieNode {
 function classChild(node: TrieNode, name: string, classes: WordClasses | undefined): TrieNode {
   const members = classes?.get(name);
   if (!members) throw new Error(`unknown word class @${name}`);
-  const edges = (tries.classes[node] ??= []);
+  const edges = tries.classList(node);
   let edge = edges.find((c) => c.name === name);
   if (!edge) edges.push((edge = { name, members, node: newTrie() }));
   return edge.node;
@@ -413,7 +413,7 @@ function classChild(node: TrieNode, name: string, classes: WordClasses | undefin
 
 function addEntry(node: TrieNode, entry: LexiconEntry): void {
   // One phrase, one meaning per kind and anchoring: the first definition wins (files list the stronger groups first).
-  const entries = (tries.entries[node] ??= []);
+  const entries = tries.entryList(node);
   if (entries.some((e) => e.kind === entry.kind && (e.anchor ?? 0) === (entry.anchor ?? 0))) return;
   // Blocks match first at a node: they must be settled before the matches they silence.
   if (entry.kind === 'block') entries.unshift(shaped(entry));
