@@ -60,6 +60,19 @@ export class Vocabulary {
     return this.words[id];
   }
 
+  /** The length of word `id` (read without its string). */
+  length(id: number): number {
+    return this.charStart[id + 1] - this.charStart[id];
+  }
+
+  /** Whether word `id` has a character three times in a row ("suuure", "sooo"). */
+  hasRunOfThree(id: number): boolean {
+    const chars = this.chars;
+    const end = this.charStart[id + 1];
+    for (let k = this.charStart[id] + 2; k < end; k++) if (chars[k] === chars[k - 1] && chars[k] === chars[k - 2]) return true;
+    return false;
+  }
+
   /** The id of a word given as a string (already lower case and normalised). */
   id(word: string): number {
     const hash = hashString(word);
