@@ -25,6 +25,7 @@ import { negatedBefore, phraseAt } from './match';
 import { promptPair, promptWord, PromptReading } from './prompt';
 import * as wordFlags from './words';
 import type { WordTable } from './words';
+import type { IdSet } from './vocab';
 
 // Local copies of the flag bits: read in loops over every word, where an imported binding costs a property read each time.
 const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX, WORD_SUBJECT_PRONOUN } = lexiconFlags;
@@ -74,7 +75,7 @@ const ECHO_WORDS = 8;
 const ANSWER_WORDS = 4;
 
 /** The first token of [from, to) in `set`, not negated and not quoted; -1 if none. */
-function firstOf(lex: Lexicon, t: WordTable, set: Set<number>, from: number, to: number): number {
+function firstOf(lex: Lexicon, t: WordTable, set: IdSet, from: number, to: number): number {
   for (let k = from; k < to; k++) if (set.has(t.tokens[k]) && !(t.flags[k] & FLAG_QUOTED) && !negatedBefore(lex.vocab, t, k)) return k;
   return -1;
 }

@@ -19,6 +19,36 @@ function hashString(s: string): number {
 
 const MAX_WORDS = 400_000;
 
+/**
+ * A set of word ids that answers `has` from a byte per id: the tone rules ask their word sets
+ * about word after word, and `Set.has` of a number costs a hash probe each time. Built once from
+ * lexicon ids (small numbers), never changed.
+ */
+export class IdSet implements Iterable<number> {
+  private readonly members: ReadonlySet<number>;
+  private readonly bytes: Uint8Array;
+
+  constructor(ids: Iterable<number>) {
+    this.members = new Set(ids);
+    let end = 0;
+    for (const id of this.members) end = Math.max(end, id + 1);
+    this.bytes = new Uint8Array(end);
+    for (const id of this.members) this.bytes[id] = 1;
+  }
+
+  has(id: number): boolean {
+    return id >= 0 && id < this.bytes.length && this.bytes[id] === 1;
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  [Symbol.iterator](): Iterator<number> {
+    return this.members[Symbol.iterator]();
+  }
+}
+
 /** The flag bit (the highest; the lexicon's own bits are below it) of a word with an entry in `Vocabulary.spellings`. */
 export const WORD_SPELLED = 1 << 31;
 
@@ -45,7 +75,7 @@ export class Vocabulary {
   /** Informal spellings read as their standard words ("im" → "i am", "u" → "you"): lexicon ids, set once before `pin`. */
   readonly spellings = new Map<number, readonly number[]>();
   /** "your" written for "you're": the ids of "your", "you", "are", and of the words after which "your" reads as "you are" ("your not alone"). */
-  yourAsYouAre: { your: number; you: number; are: number; before: Set<number> } | undefined;
+  yourAsYouAre: { your: number; you: number; are: number; before: IdSet } | undefined;
 
   get size(): number {
     return this.words.length;
