@@ -197,6 +197,14 @@ function unitsOf(text: string): Uint16Array {
 /** The characters of the word being read, lower case (grown to the longest text scanned; reused, scans never nest). */
 let wordCodes = new Uint16Array(1024);
 
+/** The token strings of [from, to) joined by spaces (`tokenStrings(...).join(' ')`, without the array). */
+export function tokenText(vocab: Vocabulary, t: WordTable, from: number, to: number): string {
+  if (from >= to) return '';
+  let text = vocab.word(t.tokens[from]);
+  for (let i = from + 1; i < to; i++) text += ` ${vocab.word(t.tokens[i])}`;
+  return text;
+}
+
 /** The token strings of a table (for tests and phrase display). */
 export function tokenStrings(vocab: Vocabulary, t: WordTable, from = 0, to = t.n): string[] {
   const out: string[] = [];
