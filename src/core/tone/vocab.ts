@@ -74,6 +74,8 @@ export class Vocabulary {
   syllables = new Uint8Array(1 << 12);
   /** Informal spellings read as their standard words ("im" → "i am", "u" → "you"): lexicon ids, set once before `pin`. */
   readonly spellings = new Map<number, readonly number[]>();
+  /** The long forms of the contractions met so far, by the written word's id: the ids of its two words, or null when it is none (filled by the scanner, see words.ts `longForm`; dropped with the cached words). */
+  readonly longForms = new Map<number, readonly number[] | null>();
   /** "your" written for "you're": the ids of "your", "you", "are", and of the words after which "your" reads as "you are" ("your not alone"). */
   yourAsYouAre: { your: number; you: number; are: number; before: IdSet } | undefined;
 
@@ -188,6 +190,7 @@ export class Vocabulary {
     this.charsUsed = this.charStart[this.pinned];
     this.flags.fill(0, this.pinned);
     this.syllables.fill(0, this.pinned);
+    this.longForms.clear();
     this.rehash(this.mask + 1);
     this.generation++;
   }
