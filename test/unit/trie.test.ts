@@ -36,6 +36,23 @@ test('the flat trie store finds every edge it made, through table growth, and no
   assert.deepEqual(store.tokensFrom(root).sort((a, b) => a - b), fromRoot.sort((a, b) => a - b));
 });
 
+test('a node with many children gets a direct row that agrees with the table', () => {
+  const store = new TrieStore();
+  const root = store.newNode();
+  const other = store.newNode();
+  const kids = new Map<number, number>();
+  for (let token = 0; token < 600; token += 3) kids.set(token, store.childOrNew(root, token));
+  store.childOrNew(other, 1);
+  const row = store.row(root)!;
+  assert.ok(row, 'the wide node has a row');
+  assert.equal(store.row(other), undefined, 'a narrow node has none');
+  for (let token = 0; token < 700; token++) {
+    const expected = kids.get(token) ?? NO_NODE;
+    assert.equal(token < row.length ? row[token] : NO_NODE, expected);
+    assert.equal(store.child(root, token), expected);
+  }
+});
+
 test('nodes with the same entries share one frozen list; different lists stay apart', () => {
   const store = new TrieStore();
   const a = { kind: 'empathy', category: 'a', weight: 1 } as LexiconEntry;

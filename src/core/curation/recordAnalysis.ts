@@ -18,7 +18,11 @@ export interface SideAnalysis {
   tone: ToneAnalysis;
   /** Set when the response is longer than the tone analysis reads (TONE_MAX_CHARS): the part it judged. */
   toneRead?: ReadPart;
-  /** Whether the response is English (the tone rules' language); read when first asked. */
+  /**
+   * Whether the response is English (the tone rules' language). Guessed at once: the guess costs
+   * one comparison for nearly every response, and an object literal with a lazy getter cost more
+   * to create than that (V8 builds accessor literals in the runtime).
+   */
   readonly language: LanguageGuess;
 }
 
@@ -47,20 +51,10 @@ export function joinTurns(turns: readonly Turn[]): string {
 
 function side(name: Side, turns: Turn[], allow: readonly string[], prompt: PromptReading): SideAnalysis {
   const text = joinTurns(turns);
-  let language: LanguageGuess | undefined;
   // A response of megabytes is judged on its beginning: the analysis holds memory in proportion to what it reads.
   const { segments, read } = responsePrefix(turns.map((t) => t.content));
   const tone = analyzeTone(segments, allow, prompt);
-  return {
-    side: name,
-    turns,
-    text,
-    tone,
-    toneRead: read,
-    get language() {
-      return (language ??= guessEnglish(text, tone.language));
-    },
-  };
+  return { side: name, turns, text, tone, toneRead: read, language: guessEnglish(text, tone.language) };
 }
 
 /**

@@ -13,6 +13,7 @@
 import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
 import { PromptReading, promptWord, stampedWord } from './prompt';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
+import { IdSet } from './vocab';
 
 /** Local copies of flag bits read once per word (an imported binding can cost a property read each time). */
 const YOU = WORD_YOU;
@@ -1128,12 +1129,12 @@ function asksAboutSomeone(t: WordTable, s: number): boolean {
 }
 
 /** Ids of the words the statement rules start from besides "you": perception words, "easy" and the words for hardship (lexicon words, so their ids are pinned), made once. */
-let starterIds: Set<number> | undefined;
+let starterIds: IdSet | undefined;
 
 /** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new Set([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
+  const starters = (starterIds ??= new IdSet([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;

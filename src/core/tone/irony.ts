@@ -25,6 +25,7 @@ import { negatedBefore, phraseAt } from './match';
 import { promptPair, promptWord, PromptReading } from './prompt';
 import * as wordFlags from './words';
 import type { WordTable } from './words';
+import type { IdSet } from './vocab';
 
 // Local copies of the flag bits: read in loops over every word, where an imported binding costs a property read each time.
 const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX, WORD_SUBJECT_PRONOUN } = lexiconFlags;
@@ -74,7 +75,7 @@ const ECHO_WORDS = 8;
 const ANSWER_WORDS = 4;
 
 /** The first token of [from, to) in `set`, not negated and not quoted; -1 if none. */
-function firstOf(lex: Lexicon, t: WordTable, set: Set<number>, from: number, to: number): number {
+function firstOf(lex: Lexicon, t: WordTable, set: IdSet, from: number, to: number): number {
   for (let k = from; k < to; k++) if (set.has(t.tokens[k]) && !(t.flags[k] & FLAG_QUOTED) && !negatedBefore(lex.vocab, t, k)) return k;
   return -1;
 }
@@ -90,9 +91,9 @@ function outcomeIn(lex: Lexicon, t: WordTable, from: number, to: number, prompt:
   return -1;
 }
 
-/** Praise anywhere in the sentence, or agreement opening it ("Sure, ...", "Oh yes, ..."). */
-function praiseAt(lex: Lexicon, t: WordTable, from: number, to: number): number {
-  const praise = firstOf(lex, t, lex.irony.praise, from, to);
+/** Praise anywhere in the sentence (only looked for when its `signal` bits have SIGNAL_PRAISE), or agreement opening it ("Sure, ...", "Oh yes, ..."). */
+function praiseAt(lex: Lexicon, t: WordTable, from: number, to: number, signal: number): number {
+  const praise = signal & SIGNAL_PRAISE ? firstOf(lex, t, lex.irony.praise, from, to) : -1;
   if (praise >= 0) return praise;
   let k = from;
   while (k < to && lex.vocab.flags[t.tokens[k]] & WORD_DISCOURSE && !lex.irony.agreement.has(t.tokens[k])) k++;
@@ -213,7 +214,7 @@ const HEDGES = new Set(['probably', 'definitely', 'quite', 'totally', 'absolutel
 function defers(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   const vocab = lex.vocab;
   for (let k = from + 2; k < to; k++) {
-    if (vocab.word(t.tokens[k]) !== 'right') continue;
+    if (t.tokens[k] !== lex.irony.marks.right) continue;
     if (k + 1 < to && (vocab.word(t.tokens[k + 1]) === 'to' || vocab.word(t.tokens[k + 1]) === 'that' || vocab.word(t.tokens[k + 1]) === 'now')) return false;
     let j = k - 1;
     if (j > from && HEDGES.has(vocab.word(t.tokens[j]))) j--;
@@ -483,11 +484,8 @@ function copularTautology(lex: Lexicon, t: WordTable, from: number, to: number):
   return true;
 }
 
-/** Collapses runs of three or more of a letter to one and to two ("suuure" → "sure", "sooo" → "so" / "soo"); undefined when the word has no such run. */
-function collapsedForms(word: string): [string, string] | undefined {
-  let run = false;
-  for (let k = 2; k < word.length && !run; k++) run = word.charCodeAt(k) === word.charCodeAt(k - 1) && word.charCodeAt(k) === word.charCodeAt(k - 2);
-  if (!run) return undefined;
+/** Collapses runs of three or more of a letter to one and to two ("suuure" → "sure", "sooo" → "so" / "soo"). */
+function collapsedForms(word: string): [string, string] {
   return [word.replace(/(.)\1{2,}/g, '$1'), word.replace(/(.)\1{2,}/g, '$1$1')];
 }
 
@@ -507,10 +505,9 @@ function drawnOutWords(lex: Lexicon): { praise: Set<string>; stress: Set<string>
  * the cue or -1. Not a drawn-out intensifier before anything else ("sooo sorry" is sincere).
  */
 function drawnOutAt(lex: Lexicon, t: WordTable, k: number): number {
-  const word = lex.vocab.word(t.tokens[k]);
-  if (word.length < 4) return -1;
-  const forms = collapsedForms(word);
-  if (!forms) return -1;
+  const id = t.tokens[k];
+  if (lex.vocab.length(id) < 4 || !lex.vocab.hasRunOfThree(id)) return -1;
+  const forms = collapsedForms(lex.vocab.word(id));
   const words = drawnOutWords(lex);
   if (words.praise.has(forms[0]) || words.praise.has(forms[1])) return k + 1;
   if ((words.stress.has(forms[0]) || words.stress.has(forms[1])) && k + 1 < t.n && t.sentence[k + 1] === t.sentence[k]) {
@@ -609,7 +606,7 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     if (from >= to) continue;
 
     // Praise or agreement, then a bad outcome in the sentence or the next.
-    const praise = praiseAt(lex, t, from, to);
+    const praise = praiseAt(lex, t, from, to, signalled[s]);
     if (praise >= 0 && !sent.question) {
       const outcome = outcomeIn(lex, t, praise + 1, to, fresh);
       if (outcome >= 0) {

@@ -5,10 +5,17 @@ import type { ToneMatch } from './axes';
 export function dropExplainedJargon(segments: readonly string[], matches: ToneMatch[]): void {
   if (!matches.some((m) => m.kind === 'jargon')) return;
   const lowerText = segments.join('\n').toLowerCase();
+  // A term is often matched several times: its plain words are looked for once.
+  const plainFound = new Map<string, boolean>();
+  const saysPlainly = (plain: string): boolean => {
+    let found = plainFound.get(plain);
+    if (found === undefined) plainFound.set(plain, (found = lowerText.includes(plain.toLowerCase())));
+    return found;
+  };
   for (let k = matches.length - 1; k >= 0; k--) {
     const m = matches[k];
     if (m.kind !== 'jargon') continue;
-    if ((m.plain && lowerText.includes(m.plain.toLowerCase())) || explainedInPlace(segments[m.seg], m.start, m.end)) matches.splice(k, 1);
+    if ((m.plain && saysPlainly(m.plain)) || explainedInPlace(segments[m.seg], m.start, m.end)) matches.splice(k, 1);
   }
 }
 

@@ -6,7 +6,7 @@ import politenessData from './lexicons/politeness.json';
 import prescriptiveData from './lexicons/prescriptive.json';
 import respectData from './lexicons/respect.json';
 import spellingData from './lexicons/spelling.json';
-import { Vocabulary, WORD_SPELLED } from './vocab';
+import { IdSet, Vocabulary, WORD_SPELLED } from './vocab';
 import { newTable, scanWords, WordTable } from './words';
 import { tries, TrieNode } from './trie';
 
@@ -163,60 +163,60 @@ export interface Lexicon {
   /** Word classes for sarcasm read from structure (respect.json `irony`, irony.ts). */
   irony: IronyLexicon;
   /** Single words for how hard a situation is (empathy.json `hardship`, the situational feeling words and their derived forms). */
-  hardship: Set<number>;
+  hardship: IdSet;
   /** The hardship phrases of more than one word ("big change", "lot to take in", "running on fumes"), by their last word's id: the ids of each, in order. */
   hardshipPhrases: Map<number, number[][]>;
   /** The last words of those phrases that hold no single word for hardship ("fumes", "change"; not "in" of "lot to take in", whose "lot" is one): what tells a sentence may hold one. */
-  hardshipEnds: Set<number>;
+  hardshipEnds: IdSet;
   /** Validation from a sentence's shape (empathy.json `validation`): words that call something acceptable, and words for a feeling or a way of reacting. */
-  validation: { words: Set<number>; referents: Set<number> };
+  validation: { words: IdSet; referents: IdSet };
   /** Words of a person's inner life for the reading of a sentence about the person (empathy.json `personal`; see empathy.ts `aboutPerson`). */
-  personal: { words: Set<number>; ofPersons: Set<number>; lengths: Set<number>; stretches: Set<number>; persons: Set<number>; notAfter: Set<number>; informs: Set<number> };
+  personal: { words: IdSet; ofPersons: IdSet; lengths: IdSet; stretches: IdSet; persons: IdSet; notAfter: IdSet; informs: IdSet };
   /** Words by which people judge themselves, for the reading of a judgement denied (empathy.json `judgements`; see empathy.ts `deniesJudgement`). */
-  judgements: { words: Set<number>; qualities: Set<number>; persons: Set<number> };
+  judgements: { words: IdSet; qualities: IdSet; persons: IdSet };
   /** Nouns after which a jargon term names a team or a service (jargon.json `services`): "the palliative care team". */
-  services: Set<number>;
+  services: IdSet;
 }
 
 export interface IronyLexicon {
-  praise: Set<number>;
-  agreement: Set<number>;
+  praise: IdSet;
+  agreement: IdSet;
   /** Dismissal: subjects that sweep the person into a group, words that call a matter normal, people whose word is deferred to, and "so"/"then" before a repeated clause. */
-  groups: Set<number>;
-  normal: Set<number>;
-  others: Set<number>;
-  thenWords: Set<number>;
+  groups: IdSet;
+  normal: IdSet;
+  others: IdSet;
+  thenWords: IdSet;
   /** Words that make little of a number ("only", "just"), and number words. */
-  minimisers: Set<number>;
-  numbers: Set<number>;
+  minimisers: IdSet;
+  numbers: IdSet;
   /** Interjections that open a mock exclamation ("Oh, ...", "Wow, ..."). */
-  interjections: Set<number>;
+  interjections: IdSet;
   /** Interjections of any kind ("oof", "wow", "damn"): one alone, read as a put-down, is a reaction when an acknowledgement follows it. */
-  exclamations: Set<number>;
+  exclamations: IdSet;
   /** Laughter ("haha", "lol"), and words of death and loss beside which it is callous. */
-  laughter: Set<number>;
-  loss: Set<number>;
+  laughter: IdSet;
+  loss: IdSet;
   /** Evaluative words and the person's doings they judge ("Real mature.", "Such dedication.", "Top effort."), words that say it came late, and words that call a task hard. */
-  evaluations: Set<number>;
-  deeds: Set<number>;
-  lateness: Set<number>;
-  difficulty: Set<number>;
+  evaluations: IdSet;
+  deeds: IdSet;
+  lateness: IdSet;
+  difficulty: IdSet;
   /** What a mocking evaluation is followed by ("Such dedication. Three missed appointments."): the person's failures; and the words of delight that "I'm sure ..." mocks. */
-  failures: Set<number>;
-  delight: Set<number>;
+  failures: IdSet;
+  delight: IdSet;
   /** "thanks", "cheers", "ta"; "sorry"; "find"; "took"; "try"; "not"; "this", "that"; "so-called" (ids, -1 when absent). */
-  thanks: Set<number>;
+  thanks: IdSet;
   /** "try", "tried", "trying": before "not" and a gerund, the failure it mocks. */
-  trying: Set<number>;
+  trying: IdSet;
   /** Per word id, the SIGNAL_* bits of irony.ts: which shapes a sentence holding the word may show (read once per word, so that the shapes are read only where they may be). */
   signals: Uint8Array;
-  marks: { sorry: number; find: number; took: number; tryWord: number; not: number; you: number; so: number; called: number; am: number; sure: number; one: number; soCalled: number; deictic: Set<number>; possessives: Set<number> };
+  marks: { sorry: number; find: number; took: number; tryWord: number; not: number; you: number; so: number; called: number; am: number; sure: number; one: number; right: number; soCalled: number; deictic: IdSet; possessives: IdSet };
   /** Bad outcomes, the verbs in all their forms. */
-  outcomes: Set<number>;
+  outcomes: IdSet;
   /** A speaker's curt answer to their own question ("No.", "Of course not.", "Who knew."). */
   answers: TrieNode;
   /** Words that open a wh-question. */
-  questionWords: Set<number>;
+  questionWords: IdSet;
   /** First-person words mapped to the second person ("my" → "your"), by id (0: not first person): the person's words as a reply hands them back. */
   person: Int32Array;
 }
@@ -233,14 +233,14 @@ export function verbForms(stem: string): string[] {
 
 function compileIrony(vocab: Vocabulary): IronyLexicon {
   const data = respectData.irony;
-  const ids = (words: readonly string[]) => new Set(words.map((w) => vocab.id(w)));
+  const ids = (words: readonly string[]) => new IdSet(words.map((w) => vocab.id(w)));
   const answers = newTrie();
   const answer: LexiconEntry = { kind: 'block', category: 'answer', weight: 0 };
   for (const phrase of data.answers) addPhrase(vocab, answers, phrase, answer);
   const pairs = [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']].map(([first, second]) => [vocab.id(first), vocab.id(second)]);
   const person = new Int32Array(Math.max(...pairs.map(([first]) => first)) + 1);
   for (const [first, second] of pairs) person[first] = second;
-  const irony: IronyLexicon = { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), exclamations: ids([...data.interjections, ...data.exclamations]), laughter: ids(data.laughter), loss: ids(data.loss), evaluations: ids(data.evaluations), deeds: ids(data.deeds), lateness: ids(data.lateness), difficulty: ids(data.difficulty), failures: ids([...data.failures.flatMap(verbForms), 'forgot', 'forgotten', 'lost']), delight: ids(data.delight), trying: ids(['try', 'tried', 'trying']), thanks: ids(['thanks', 'thank', 'cheers', 'ta', 'thx', 'ty']), marks: { sorry: vocab.id('sorry'), find: vocab.id('find'), took: vocab.id('took'), tryWord: vocab.id('try'), not: vocab.id('not'), you: vocab.id('you'), so: vocab.id('so'), called: vocab.id('called'), am: vocab.id('am'), sure: vocab.id('sure'), one: vocab.id('one'), soCalled: vocab.id('so-called'), deictic: ids(['this', 'that']), possessives: ids(['your', 'his', 'her', 'their', 'ur']) }, agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person, signals: new Uint8Array(0) };
+  const irony: IronyLexicon = { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), exclamations: ids([...data.interjections, ...data.exclamations]), laughter: ids(data.laughter), loss: ids(data.loss), evaluations: ids(data.evaluations), deeds: ids(data.deeds), lateness: ids(data.lateness), difficulty: ids(data.difficulty), failures: ids([...data.failures.flatMap(verbForms), 'forgot', 'forgotten', 'lost']), delight: ids(data.delight), trying: ids(['try', 'tried', 'trying']), thanks: ids(['thanks', 'thank', 'cheers', 'ta', 'thx', 'ty']), marks: { sorry: vocab.id('sorry'), find: vocab.id('find'), took: vocab.id('took'), tryWord: vocab.id('try'), not: vocab.id('not'), you: vocab.id('you'), so: vocab.id('so'), called: vocab.id('called'), am: vocab.id('am'), sure: vocab.id('sure'), one: vocab.id('one'), right: vocab.id('right'), soCalled: vocab.id('so-called'), deictic: ids(['this', 'that']), possessives: ids(['your', 'his', 'her', 'their', 'ur']) }, agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person, signals: new Uint8Array(0) };
   // Which words may open which shapes (bits as irony.ts reads them: SIGNAL_*).
   const bits: [Iterable<number>, number][] = [
     [[irony.marks.sorry], 1],
@@ -405,7 +405,7 @@ function child(node: TrieNode, token: number): TrieNode {
 function classChild(node: TrieNode, name: string, classes: WordClasses | undefined): TrieNode {
   const members = classes?.get(name);
   if (!members) throw new Error(`unknown word class @${name}`);
-  const edges = (tries.classes[node] ??= []);
+  const edges = tries.classList(node);
   let edge = edges.find((c) => c.name === name);
   if (!edge) edges.push((edge = { name, members, node: newTrie() }));
   return edge.node;
@@ -413,7 +413,7 @@ function classChild(node: TrieNode, name: string, classes: WordClasses | undefin
 
 function addEntry(node: TrieNode, entry: LexiconEntry): void {
   // One phrase, one meaning per kind and anchoring: the first definition wins (files list the stronger groups first).
-  const entries = (tries.entries[node] ??= []);
+  const entries = tries.entryList(node);
   if (entries.some((e) => e.kind === entry.kind && (e.anchor ?? 0) === (entry.anchor ?? 0))) return;
   // Blocks match first at a node: they must be settled before the matches they silence.
   if (entry.kind === 'block') entries.unshift(shaped(entry));
@@ -667,10 +667,10 @@ function build(): Lexicon {
     vocab.spellings.set(id, words.split(' ').map((w) => vocab.id(w)));
     vocab.flags[id] |= WORD_SPELLED;
   }
-  vocab.yourAsYouAre = { your: vocab.id('your'), you: vocab.id('you'), are: vocab.id('are'), before: new Set(spellingData.yourAsYouAre.map((w) => vocab.id(w))) };
+  vocab.yourAsYouAre = { your: vocab.id('your'), you: vocab.id('you'), are: vocab.id('are'), before: new IdSet(spellingData.yourAsYouAre.map((w) => vocab.id(w))) };
   const irony = compileIrony(vocab);
   const hardWords = [...empathyData.classes.hardship, ...emotionsData.situational.words, ...derivedSituational].filter((w) => !w.includes(' '));
-  const hardship = new Set([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
+  const hardship = new IdSet([...hardWords, ...hardWords.flatMap(gradedForms)].map((w) => vocab.id(w)));
   const hardshipPhrases = new Map<number, number[][]>();
   for (const phrase of empathyData.classes.hardship) {
     if (!phrase.includes(' ')) continue;
@@ -678,9 +678,8 @@ function build(): Lexicon {
     const last = phraseTokens[phraseTokens.length - 1];
     hardshipPhrases.set(last, [...(hardshipPhrases.get(last) ?? []), phraseTokens]);
   }
-  const hardshipEnds = new Set<number>();
-  for (const [last, list] of hardshipPhrases) if (vocab.word(last).length >= 4 && list.some((p) => !p.some((id) => hardship.has(id)))) hardshipEnds.add(last);
-  const ids = (words: readonly string[]) => new Set(words.map((w) => vocab.id(w)));
+  const hardshipEnds = new IdSet([...hardshipPhrases].filter(([last, list]) => vocab.word(last).length >= 4 && list.some((p) => !p.some((id) => hardship.has(id)))).map(([last]) => last));
+  const ids = (words: readonly string[]) => new IdSet(words.map((w) => vocab.id(w)));
   const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
   const personalData = empathyData.personal;
   const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), lengths: ids(personalData.lengths), stretches: ids(personalData.stretches), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };

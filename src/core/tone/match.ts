@@ -1,5 +1,5 @@
 import { ANCHOR_END, ANCHOR_START, KIND_BIT, KIND_COUNT, LexiconEntry, PhraseKind, WORD_DISCOURSE, WORD_NEGATOR } from './lexicon';
-import { NO_NODE, TrieNode, tries } from './trie';
+import { NO_NODE, NODE_CLASSES, NODE_ENTRIES, TrieNode, tries } from './trie';
 import { Vocabulary } from './vocab';
 import { FLAG_PAUSE_AFTER, FLAG_QUOTED, WordTable } from './words';
 
@@ -40,8 +40,7 @@ export function phraseAt(t: WordTable, root: TrieNode, at: number, end: number):
   for (let k = at; k < end; k++) {
     node = tries.child(node, t.tokens[k]);
     if (node === NO_NODE) return undefined;
-    const entries = tries.entries[node];
-    if (entries) return entries;
+    if (tries.has(node, NODE_ENTRIES)) return tries.entries[node];
   }
   return undefined;
 }
@@ -83,11 +82,9 @@ function walk(from: TrieNode, at: number): void {
   const t = table;
   const store = tries;
   for (let j = at, node = from; node !== NO_NODE; j++) {
-    const entries = store.entries[node];
-    if (entries) record(entries, j);
+    if (store.has(node, NODE_ENTRIES)) record(store.entries[node]!, j);
     if (j >= t.n || t.sentence[j] !== sentence) return;
-    const classes = store.classes[node];
-    if (classes) for (const c of classes) walkMembers(c.members, j, c.node);
+    if (store.has(node, NODE_CLASSES)) for (const c of store.classes[node]!) walkMembers(c.members, j, c.node);
     node = store.child(node, t.tokens[j]);
   }
 }
@@ -95,7 +92,7 @@ function walk(from: TrieNode, at: number): void {
 /** Reads one member of a word class from token `j`, then goes on in the pattern from `then` (a class may have members of several words). */
 function walkMembers(member: TrieNode, j: number, then: TrieNode): void {
   const t = table;
-  if (tries.entries[member]) walk(then, j);
+  if (tries.has(member, NODE_ENTRIES)) walk(then, j);
   if (j >= t.n || t.sentence[j] !== sentence) return;
   const child = tries.child(member, t.tokens[j]);
   if (child !== NO_NODE) walkMembers(child, j + 1, then);
@@ -117,10 +114,12 @@ export function findPhrases(vocab: Vocabulary, t: WordTable, root: TrieNode, mas
   const flags = vocab.flags;
   const n = t.n;
   const store = tries;
-  const rootClasses = store.classes[root] !== undefined;
+  const rootClasses = store.has(root, NODE_CLASSES);
+  const row = store.row(root);
   for (let i = 0; i < n; i++) {
-    if (startBit && !rootClasses && !(flags[tokens[i]] & startBit)) continue;
-    const node = store.child(root, tokens[i]);
+    const token = tokens[i];
+    if (startBit && !rootClasses && !(flags[token] & startBit)) continue;
+    const node = row ? (token < row.length ? row[token] : NO_NODE) : store.child(root, token);
     if (node === NO_NODE && !rootClasses) continue;
     found = 0;
     start = i;

@@ -88,7 +88,10 @@ let anyWordStamps = new Int32Array(1 << 12);
 let ownWordStamps = new Int32Array(1 << 12);
 
 function pairSlot(a: number, b: number): number {
-  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & (pairStamps.length - 1);
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77);
+  // The high bits folded in: the low bits of the products alone follow the word ids' low bits, and ids met together are often close, so their pairs fell in runs of slots.
+  h ^= h >>> 15;
+  return h & (pairStamps.length - 1);
 }
 
 function addPair(stamp: number, a: number, b: number): void {

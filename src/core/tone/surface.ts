@@ -6,7 +6,7 @@
 import type { LanguageCounts } from './language';
 import { WORD_ENGLISH, WORD_FOREIGN } from './lexicon';
 import { Vocabulary } from './vocab';
-import { tokenStrings, WordTable } from './words';
+import { tokenText, WordTable } from './words';
 
 /** Tokens read for the language guess: the beginning says it, and the work stays bounded. */
 const LANGUAGE_SAMPLE_TOKENS = 120;
@@ -39,8 +39,8 @@ export function shortcutCandidates(vocab: Vocabulary, t: WordTable): string[] {
     const sent = t.sentences[s];
     const end = Math.min(sent.endToken, sent.firstToken + OPENER_WORDS);
     if (end - sent.firstToken < 2) continue;
-    out.push(tokenStrings(vocab, t, sent.firstToken, end).join(' '));
+    out.push(tokenText(vocab, t, sent.firstToken, end));
   }
-  if (t.n >= 2) out.push(`$${tokenStrings(vocab, t, Math.max(0, t.n - CLOSER_WORDS), t.n).join(' ')}`);
+  if (t.n >= 2) out.push(`$${tokenText(vocab, t, Math.max(0, t.n - CLOSER_WORDS), t.n)}`);
   return out;
 }

@@ -1,4 +1,5 @@
 import type { LexiconEntry } from './lexicon';
+import { grown } from './vocab';
 
 /**
  * A word-trie node: a number in the lexicon's one `TrieStore`. `NO_NODE` stands for none (a
@@ -17,6 +18,18 @@ export interface ClassEdge {
 /** Edge slots: parent, token, child (and one unused, so a slot is a shift away). */
 const SLOT = 4;
 
+/** Bits of a node's `TrieStore.meta`: entries end at it; class edges leave it. The bits above them are its child filter. */
+export const NODE_ENTRIES = 1;
+export const NODE_CLASSES = 2;
+
+/** The bit a token sets in its parent's child filter (one of bits 2 to 31 of `TrieStore.meta`). */
+function filterBit(token: number): number {
+  return 4 << ((Math.imul(token, 0x9e3779b1) >>> 0) % 30);
+}
+
+/** Children from which a node's word edges also get a direct row, indexed by token (a lookup there costs no hashing and no probing). */
+const WIDE_CHILDREN = 128;
+
 function slotOf(node: number, token: number, mask: number): number {
   let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(token + 0x7f4a7c15, 0x85ebca77);
   h ^= h >>> 15;
@@ -30,18 +43,35 @@ function slotOf(node: number, token: number, mask: number): number {
  * ~90 MB in every checking thread, this holds under 10 MB.
  */
 export class TrieStore {
-  /** The entries (phrases) that end at each node, blocks first; undefined for most nodes. */
+  /** The entries (phrases) that end at each node, blocks first; undefined for most nodes (made by `entryList`). */
   readonly entries: (LexiconEntry[] | undefined)[] = [];
-  /** Each node's class edges; undefined for nearly all nodes. */
+  /** Each node's class edges; undefined for nearly all nodes (made by `classList`). */
   readonly classes: (ClassEdge[] | undefined)[] = [];
   private slots = new Int32Array(SLOT << 10).fill(-1);
   private mask = (1 << 10) - 1;
   private edges = 0;
+  /**
+   * Per node, NODE_ENTRIES and NODE_CLASSES, and the `filterBit`s of the tokens of its word edges:
+   * a walk reads this one number at each node instead of the entry and class arrays and the edge
+   * table (~10 MB together, seldom in cache), and a lookup of a token whose bit is not set (a
+   * leaf, or a word no phrase continues with) leads nowhere without probing. Nearly half the
+   * lookups of a scan are such misses.
+   */
+  private meta = new Int32Array(1 << 10);
+  /** Per node, how many word edges leave it (up to WIDE_CHILDREN, where it gets a row). */
+  private fanOut = new Uint8Array(1 << 10);
+  /** The direct rows of the nodes with WIDE_CHILDREN word edges or more (the roots the scan starts from at every word): the child by token, or NO_NODE. */
+  private rows = new Map<TrieNode, Int32Array>();
 
   newNode(): TrieNode {
     this.entries.push(undefined);
     this.classes.push(undefined);
-    return this.entries.length - 1;
+    const node = this.entries.length - 1;
+    if (node >= this.meta.length) {
+      this.meta = grown(this.meta, node + 1);
+      this.fanOut = grown(this.fanOut, node + 1);
+    }
+    return node;
   }
 
   get nodeCount(): number {
@@ -54,6 +84,34 @@ export class TrieStore {
 
   /** The child of `node` by `token`, or NO_NODE. */
   child(node: TrieNode, token: number): TrieNode {
+    if ((this.meta[node] & filterBit(token)) === 0) return NO_NODE;
+    return this.probe(node, token);
+  }
+
+  /** Whether `node` has the NODE_ENTRIES or NODE_CLASSES bit `bit`. */
+  has(node: TrieNode, bit: number): boolean {
+    return (this.meta[node] & bit) !== 0;
+  }
+
+  /** The entries of `node`, a new list if it has none yet (while the tries are built). */
+  entryList(node: TrieNode): LexiconEntry[] {
+    this.meta[node] |= NODE_ENTRIES;
+    return (this.entries[node] ??= []);
+  }
+
+  /** The class edges of `node`, a new list if it has none yet (while the tries are built). */
+  classList(node: TrieNode): ClassEdge[] {
+    this.meta[node] |= NODE_CLASSES;
+    return (this.classes[node] ??= []);
+  }
+
+  /** The children of `node` by token (NO_NODE where none, and past the end), for a node with WIDE_CHILDREN word edges or more; else undefined. */
+  row(node: TrieNode): Int32Array | undefined {
+    return this.rows.get(node);
+  }
+
+  /** The child of `node` by `token` in the hash table, or NO_NODE. */
+  private probe(node: TrieNode, token: number): TrieNode {
     const slots = this.slots;
     const mask = this.mask;
     for (let s = slotOf(node, token, mask); ; s = (s + 1) & mask) {
@@ -72,6 +130,14 @@ export class TrieStore {
     const kid = this.newNode();
     this.put(node, token, kid);
     this.edges++;
+    this.meta[node] |= filterBit(token);
+    const row = this.rows.get(node);
+    if (row) this.rows.set(node, rowWith(row, token, kid));
+    else if (++this.fanOut[node] === WIDE_CHILDREN) {
+      let wide: Int32Array = new Int32Array(0);
+      for (const t of this.tokensFrom(node)) wide = rowWith(wide, t, this.probe(node, t));
+      this.rows.set(node, wide);
+    }
     return kid;
   }
 
@@ -124,6 +190,17 @@ export class TrieStore {
     this.mask = size - 1;
     for (let at = 0; at < old.length; at += SLOT) if (old[at] !== -1) this.put(old[at], old[at + 1], old[at + 2]);
   }
+}
+
+/** `row` with `row[token] = kid`, grown (new slots NO_NODE) when `token` is past its end. */
+function rowWith(row: Int32Array, token: number, kid: TrieNode): Int32Array {
+  if (token >= row.length) {
+    const longer = new Int32Array(Math.max(token + 1, 2 * row.length)).fill(NO_NODE);
+    longer.set(row);
+    row = longer;
+  }
+  row[token] = kid;
+  return row;
 }
 
 /** The store of the lexicon's tries (built once per thread, immutable afterwards). */

@@ -19,6 +19,36 @@ function hashString(s: string): number {
 
 const MAX_WORDS = 400_000;
 
+/**
+ * A set of word ids that answers `has` from a byte per id: the tone rules ask their word sets
+ * about word after word, and `Set.has` of a number costs a hash probe each time. Built once from
+ * lexicon ids (small numbers), never changed.
+ */
+export class IdSet implements Iterable<number> {
+  private readonly members: ReadonlySet<number>;
+  private readonly bytes: Uint8Array;
+
+  constructor(ids: Iterable<number>) {
+    this.members = new Set(ids);
+    let end = 0;
+    for (const id of this.members) end = Math.max(end, id + 1);
+    this.bytes = new Uint8Array(end);
+    for (const id of this.members) this.bytes[id] = 1;
+  }
+
+  has(id: number): boolean {
+    return id >= 0 && id < this.bytes.length && this.bytes[id] === 1;
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  [Symbol.iterator](): Iterator<number> {
+    return this.members[Symbol.iterator]();
+  }
+}
+
 /** The flag bit (the highest; the lexicon's own bits are below it) of a word with an entry in `Vocabulary.spellings`. */
 export const WORD_SPELLED = 1 << 31;
 
@@ -44,8 +74,10 @@ export class Vocabulary {
   syllables = new Uint8Array(1 << 12);
   /** Informal spellings read as their standard words ("im" → "i am", "u" → "you"): lexicon ids, set once before `pin`. */
   readonly spellings = new Map<number, readonly number[]>();
+  /** The long forms of the contractions met so far, by the written word's id: the ids of its two words, or null when it is none (filled by the scanner, see words.ts `longForm`; dropped with the cached words). */
+  readonly longForms = new Map<number, readonly number[] | null>();
   /** "your" written for "you're": the ids of "your", "you", "are", and of the words after which "your" reads as "you are" ("your not alone"). */
-  yourAsYouAre: { your: number; you: number; are: number; before: Set<number> } | undefined;
+  yourAsYouAre: { your: number; you: number; are: number; before: IdSet } | undefined;
 
   get size(): number {
     return this.words.length;
@@ -58,6 +90,19 @@ export class Vocabulary {
 
   word(id: number): string {
     return this.words[id];
+  }
+
+  /** The length of word `id` (read without its string). */
+  length(id: number): number {
+    return this.charStart[id + 1] - this.charStart[id];
+  }
+
+  /** Whether word `id` has a character three times in a row ("suuure", "sooo"). */
+  hasRunOfThree(id: number): boolean {
+    const chars = this.chars;
+    const end = this.charStart[id + 1];
+    for (let k = this.charStart[id] + 2; k < end; k++) if (chars[k] === chars[k - 1] && chars[k] === chars[k - 2]) return true;
+    return false;
   }
 
   /** The id of a word given as a string (already lower case and normalised). */
@@ -145,13 +190,14 @@ export class Vocabulary {
     this.charsUsed = this.charStart[this.pinned];
     this.flags.fill(0, this.pinned);
     this.syllables.fill(0, this.pinned);
+    this.longForms.clear();
     this.rehash(this.mask + 1);
     this.generation++;
   }
 }
 
 /** A copy of `a` with room for at least `min` elements (twice its length, or more). */
-function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, min: number): T {
+export function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, min: number): T {
   const b = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
   b.set(a);
   return b;

@@ -197,6 +197,14 @@ function unitsOf(text: string): Uint16Array {
 /** The characters of the word being read, lower case (grown to the longest text scanned; reused, scans never nest). */
 let wordCodes = new Uint16Array(1024);
 
+/** The token strings of [from, to) joined by spaces (`tokenStrings(...).join(' ')`, without the array). */
+export function tokenText(vocab: Vocabulary, t: WordTable, from: number, to: number): string {
+  if (from >= to) return '';
+  let text = vocab.word(t.tokens[from]);
+  for (let i = from + 1; i < to; i++) text += ` ${vocab.word(t.tokens[i])}`;
+  return text;
+}
+
 /** The token strings of a table (for tests and phrase display). */
 export function tokenStrings(vocab: Vocabulary, t: WordTable, from = 0, to = t.n): string[] {
   const out: string[] = [];
@@ -345,17 +353,14 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
     // for the rare all-capitals word.
     if (letters >= 2 && upper === letters && !hasDigit(u, i, j)) f |= FLAG_ALL_CAPS;
     const sIndex = sentences.length;
-    let expanded: string[] | undefined;
     let surfaceId: number;
-    if (hasApostrophe || (!fold && lower === undefined) || (j - i === 6 && isCannot(u, i))) {
-      let word = lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase();
-      // Curly, acute, grave and modifier apostrophes ("I´m", "don`t", typed on many keyboards) read as the straight one.
-      if (hasApostrophe) word = word.replace(/[\u2019\u00b4\u0060\u02bc]/g, "'");
-      surfaceId = vocab.id(word);
-      expanded = expandContraction(word);
-    } else {
+    // Lower-casing changed the text's length: the word is read as a string, the long way.
+    const byString = !fold && lower === undefined;
+    if (byString) surfaceId = vocab.id(wordString(text, lower, i, j, hasApostrophe));
+    else {
+      if (hasApostrophe) hash = straightenApostrophes(codes, j - i);
       surfaceId = vocab.find(codes, j - i, hash);
-      if (surfaceId < 0) surfaceId = vocab.add(lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase(), hash);
+      if (surfaceId < 0) surfaceId = vocab.add(wordString(text, lower, i, j, hasApostrophe), hash);
     }
     surface[words++] = surfaceId;
     sentWords++;
@@ -372,6 +377,7 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
     }
     // "im", "dont", "u", "ur": a contraction written without its apostrophe, or a texting form, reads as the words it stands for.
     const spelled = vocab.flags[surfaceId] & SPELLED && !hasApostrophe ? vocab.spellings.get(surfaceId) : undefined;
+    const expanded = !spelled && (hasApostrophe || byString || (j - i === 6 && isCannot(u, i))) ? longForm(vocab, surfaceId) : undefined;
     if (spelled && spelled.length === 1) {
       tokens[n] = spelled[0];
       start[n] = i;
@@ -380,8 +386,8 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
       flags[n] = f;
       n++;
     } else if (spelled || expanded) {
-      const first = spelled ? spelled[0] : vocab.id(expanded![0]);
-      const second = spelled ? spelled[1] : vocab.id(expanded![1]);
+      const first = spelled ? spelled[0] : expanded![0];
+      const second = spelled ? spelled[1] : expanded![1];
       tokens[n] = first;
       tokens[n + 1] = second;
       start[n] = start[n + 1] = i;
@@ -405,6 +411,35 @@ function scanSegment(vocab: Vocabulary, text: string, u: Uint16Array, seg: numbe
   t.n = n;
   t.surfaceCount = words;
   return true;
+}
+
+/** The written word [i, j) of `text` as the vocabulary holds it: lower case (from `lower`, the lower-case copy, when there is one), apostrophes straightened. */
+function wordString(text: string, lower: string | undefined, i: number, j: number, hasApostrophe: boolean): string {
+  const word = lower !== undefined ? lower.slice(i, j) : text.slice(i, j).toLowerCase();
+  // Curly, acute, grave and modifier apostrophes ("I´m", "don`t", typed on many keyboards) read as the straight one.
+  return hasApostrophe ? word.replace(/[\u2019\u00b4\u0060\u02bc]/g, "'") : word;
+}
+
+/** Straightens the apostrophes of the word in `codes[0, len)` as `wordString` does; returns the word's hash. */
+function straightenApostrophes(codes: Uint16Array, len: number): number {
+  let hash = HASH_START;
+  for (let k = 0; k < len; k++) {
+    let d = codes[k];
+    if (d === 0x2019 || d === 0xb4 || d === 0x60 || d === 0x2bc) codes[k] = d = 39;
+    hash = Math.imul(hash ^ d, 0x01000193);
+  }
+  return hash;
+}
+
+/** The ids of the long form of the written word `id` ("don't" → "do" "not"), or undefined when it is no contraction; read once per word (see `Vocabulary.longForms`). */
+function longForm(vocab: Vocabulary, id: number): readonly number[] | undefined {
+  let ids = vocab.longForms.get(id);
+  if (ids === undefined) {
+    const words = expandContraction(vocab.word(id));
+    ids = words ? words.map((w) => vocab.id(w)) : null;
+    vocab.longForms.set(id, ids);
+  }
+  return ids ?? undefined;
 }
 
 const QUOTE_DOUBLE = 1;
