@@ -177,6 +177,17 @@ async function modelPhase(file: string, name: string, settings: CheckSettings): 
   out[`${name}InsertMs`] = inserts[0];
   const laterInserts = inserts.slice(1).sort((a, b) => a - b);
   out[`${name}InsertLaterMs`] = Math.round(((laterInserts[1] + laterInserts[2]) / 2) * 10) / 10;
+  // A line removed near the top (the inserted copies taken out again): every line below moves up.
+  const deletes: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    t = performance.now();
+    model.splice(10, 1, []);
+    curationListing(model.summary().findings, model.findingCounts!);
+    deletes.push(Math.round((performance.now() - t) * 10) / 10);
+  }
+  out[`${name}DeleteMs`] = deletes[0];
+  const laterDeletes = deletes.slice(1).sort((a, b) => a - b);
+  out[`${name}DeleteLaterMs`] = Math.round(((laterDeletes[1] + laterDeletes[2]) / 2) * 10) / 10;
   return out;
 }
 
