@@ -600,8 +600,8 @@ export class DatasetModel {
   /**
    * How the last summary was made: every line visited; only the edited lines with a new merge;
    * the edited lines and the dataset findings that came and went spliced into the last findings;
-   * the same after lines were inserted or removed, the other lines' findings moved in place
-   * ('shifted'); or only the edited lines patched (tests and the bench read it).
+   * the same after lines were inserted or removed, the other lines' findings following their
+   * lines ('shifted'); or only the edited lines patched (tests and the bench read it).
    */
   lastSummaryKind: 'full' | 'merged' | 'shifted' | 'spliced' | 'patched' = 'full';
   /** Why the last summary could not be made the quick way and was made in full instead (a bug to report), if it was. */
@@ -839,9 +839,9 @@ export class DatasetModel {
   /**
    * Brings everything up to date (parsing what is unparsed) and returns the findings.
    * Call parseRange/checkRange in slices first to keep a UI responsive on huge files.
-   * The list and its findings are the model's own: the next summary may change the list and move
-   * its findings to other lines in place, so copy (or shift, see shiftFindings) what is kept past
-   * the next edit.
+   * The list and its findings are the model's own: the next summary may change the list, and its
+   * findings follow their lines (see `following`), whose numbers change when a summary takes the
+   * splices made since; so copy (or shift, see shiftFindings) what is kept past the next edit.
    */
   summary(): CheckSummary {
     let quick: CheckSummary | undefined;
@@ -937,7 +937,7 @@ export class DatasetModel {
     const shown = last.shown.slice();
     const befores = lines.map((i) => shown[i]);
     for (const i of lines) shown[i] = folded ? withoutFolded(this.lines[i].placed!, folded) : this.lines[i].placed!;
-    // The last list itself, changed in place (see shiftedSummary), unless dataset findings came and went.
+    // The last list itself, changed in place (the model's own), unless dataset findings came and went.
     let findings = last.findings;
     let kind: 'patched' | 'spliced' = 'patched';
     const deltas: ListDelta[] = [];
