@@ -53,6 +53,22 @@ test('a node with many children gets a direct row that agrees with the table', (
   }
 });
 
+test('nodes with a few dozen children, given wide filters, still find every child (also one added afterwards) and no other', () => {
+  const store = new TrieStore();
+  const nodes = Array.from({ length: 40 }, () => store.newNode());
+  const kids = new Map<string, number>();
+  // Fan-outs 1 to 40 (a filter from 16 on); tokens spread like word ids.
+  nodes.forEach((node, i) => {
+    for (let c = 0; c <= i; c++) kids.set(`${node}:${c * 97 + i}`, store.childOrNew(node, c * 97 + i));
+  });
+  store.addWideFilters();
+  kids.set(`${nodes[39]}:5000`, store.childOrNew(nodes[39], 5000));
+  store.addWideFilters();
+  for (const node of nodes) {
+    for (let token = 0; token < 5_100; token++) assert.equal(store.child(node, token), kids.get(`${node}:${token}`) ?? NO_NODE);
+  }
+});
+
 test('nodes with the same entries share one frozen list; different lists stay apart', () => {
   const store = new TrieStore();
   const a = { kind: 'empathy', category: 'a', weight: 1 } as LexiconEntry;

@@ -690,6 +690,7 @@ function build(): Lexicon {
   for (const id of tries.tokensFrom(cues)) vocab.flags[id] |= WORD_CUE_START;
   vocab.pin();
   tries.shareEntries();
+  tries.addWideFilters();
 
   return { vocab, scratch: newTable(4096), phrases, cues, families, shouting: respectData.shouting, stacked: prescriptiveData.stackedImperatives, negativeOpeners, steps, irony, hardship, hardshipPhrases, hardshipEnds, validation, personal, judgements, services };
 }

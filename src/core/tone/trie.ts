@@ -18,13 +18,33 @@ export interface ClassEdge {
 /** Edge slots: parent, token, child (and one unused, so a slot is a shift away). */
 const SLOT = 4;
 
-/** Bits of a node's `TrieStore.meta`: entries end at it; class edges leave it. The bits above them are its child filter. */
+/**
+ * Bits of a node's `TrieStore.meta`: entries end at it; class edges leave it; it has a wide filter.
+ * The bits above them are its child filter, or for a node with a wide filter that filter's number.
+ */
 export const NODE_ENTRIES = 1;
 export const NODE_CLASSES = 2;
+const NODE_WIDE_FILTER = 4;
 
-/** The bit a token sets in its parent's child filter (one of bits 2 to 31 of `TrieStore.meta`). */
+/** The bit a token sets in its parent's child filter (one of bits 3 to 31 of `TrieStore.meta`). */
 function filterBit(token: number): number {
-  return 4 << ((Math.imul(token, 0x9e3779b1) >>> 0) % 30);
+  return 8 << ((Math.imul(token, 0x9e3779b1) >>> 0) % 29);
+}
+
+/**
+ * Children from which a node gets a wide filter instead of the one in `meta`: from this many edges
+ * on, a 29-bit filter has a quarter of its bits set or more, and with a few dozen nearly all, so
+ * that most tokens went on to a probe of the edge table that found nothing (the words after a
+ * common opening of the phrase tries: 54 probes per bench record found nothing, 9 with wide filters).
+ */
+const WIDE_FILTER_CHILDREN = 8;
+/** A wide filter has 2^WIDE_FILTER_LOG2 bits, held in WIDE_FILTER_WORDS 32-bit numbers. */
+const WIDE_FILTER_LOG2 = 9;
+const WIDE_FILTER_WORDS = (1 << WIDE_FILTER_LOG2) / 32;
+
+/** The bit a token sets in its parent's wide filter: the top bits of a multiplicative hash. */
+function wideFilterBit(token: number): number {
+  return Math.imul(token + 0x632be5ab, 0x85ebca77) >>> (32 - WIDE_FILTER_LOG2);
 }
 
 /** Children from which a node's word edges also get a direct row, indexed by token (a lookup there costs no hashing and no probing). */
@@ -51,7 +71,7 @@ export class TrieStore {
   private mask = (1 << 10) - 1;
   private edges = 0;
   /**
-   * Per node, NODE_ENTRIES and NODE_CLASSES, and the `filterBit`s of the tokens of its word edges:
+   * Per node, NODE_ENTRIES and NODE_CLASSES, and the `filterBit`s of the tokens of its word edges (or NODE_WIDE_FILTER and its number):
    * a walk reads this one number at each node instead of the entry and class arrays and the edge
    * table (~10 MB together, seldom in cache), and a lookup of a token whose bit is not set (a
    * leaf, or a word no phrase continues with) leads nowhere without probing. Nearly half the
@@ -60,6 +80,8 @@ export class TrieStore {
   private meta = new Int32Array(1 << 10);
   /** Per node, how many word edges leave it (up to WIDE_CHILDREN, where it gets a row). */
   private fanOut = new Uint8Array(1 << 10);
+  /** The wide filters, WIDE_FILTER_WORDS numbers each (see WIDE_FILTER_CHILDREN). */
+  private wideFilters = new Int32Array(0);
   /** The direct rows of the nodes with WIDE_CHILDREN word edges or more (the roots the scan starts from at every word): the child by token, or NO_NODE. */
   private rows = new Map<TrieNode, Int32Array>();
 
@@ -84,7 +106,11 @@ export class TrieStore {
 
   /** The child of `node` by `token`, or NO_NODE. */
   child(node: TrieNode, token: number): TrieNode {
-    if ((this.meta[node] & filterBit(token)) === 0) return NO_NODE;
+    const meta = this.meta[node];
+    if (meta & NODE_WIDE_FILTER) {
+      const bit = wideFilterBit(token);
+      if ((this.wideFilters[(meta >>> 3) * WIDE_FILTER_WORDS + (bit >>> 5)] & (1 << (bit & 31))) === 0) return NO_NODE;
+    } else if ((meta & filterBit(token)) === 0) return NO_NODE;
     return this.probe(node, token);
   }
 
@@ -130,7 +156,8 @@ export class TrieStore {
     const kid = this.newNode();
     this.put(node, token, kid);
     this.edges++;
-    this.meta[node] |= filterBit(token);
+    if (this.meta[node] & NODE_WIDE_FILTER) this.setWideFilterBit(node, token);
+    else this.meta[node] |= filterBit(token);
     const row = this.rows.get(node);
     if (row) this.rows.set(node, rowWith(row, token, kid));
     else if (++this.fanOut[node] === WIDE_CHILDREN) {
@@ -139,6 +166,29 @@ export class TrieStore {
       this.rows.set(node, wide);
     }
     return kid;
+  }
+
+  /**
+   * Gives the nodes with WIDE_FILTER_CHILDREN word edges or more a wide filter of their tokens.
+   * Call once the tries are built (edges added later set their bits too, but nodes that grow wide
+   * later get no filter).
+   */
+  addWideFilters(): void {
+    let count = this.wideFilters.length / WIDE_FILTER_WORDS;
+    for (let node = 0; node < this.nodeCount; node++) {
+      const meta = this.meta[node];
+      if (this.fanOut[node] >= WIDE_FILTER_CHILDREN && !(meta & NODE_WIDE_FILTER)) this.meta[node] = (count++ << 3) | (meta & (NODE_ENTRIES | NODE_CLASSES)) | NODE_WIDE_FILTER;
+    }
+    const filters = new Int32Array(count * WIDE_FILTER_WORDS);
+    filters.set(this.wideFilters);
+    this.wideFilters = filters;
+    const slots = this.slots;
+    for (let s = 0; s < slots.length; s += SLOT) if (slots[s] !== -1 && this.meta[slots[s]] & NODE_WIDE_FILTER) this.setWideFilterBit(slots[s], slots[s + 1]);
+  }
+
+  private setWideFilterBit(node: TrieNode, token: number): void {
+    const bit = wideFilterBit(token);
+    this.wideFilters[(this.meta[node] >>> 3) * WIDE_FILTER_WORDS + (bit >>> 5)] |= 1 << (bit & 31);
   }
 
   /**
