@@ -2,12 +2,13 @@ import { BUNDLED_SCHEMAS } from './bundledSchemas';
 import type { ChunkStores } from './dataset/chunks';
 import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
-import { atLine, CodeCounts, Finding, following, LineAnchor, SEVERITY_RANK } from './findings';
+import { atLine, CodeCounts, Finding, following, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
 import { compactText, unpackText } from './packedText';
 import { LineLocator } from './positions';
 import { RecordValidator, SchemaCompiler } from './schemaCheck';
+import { firstAtLine } from './sorted';
 
 /** How many records (from the top of the file) decide the detected format. */
 export const DETECTION_SAMPLE = 200;
@@ -647,14 +648,7 @@ export class DatasetModel {
     // Lines counted ahead of the first summary are no longer where they were counted.
     if (!this.last && this.countedTo > 0) this.countedTo = -1;
     if (this.last) this.pending.push({ start, removed: deleteCount, states });
-    let removed: LineState[];
-    if (states.length < SPREAD_LIMIT) removed = this.lines.splice(start, deleteCount, ...states);
-    else {
-      // A paste of many lines: spread into arguments, they could overflow the stack.
-      removed = this.lines.slice(start, start + deleteCount);
-      this.lines = this.lines.slice(0, start).concat(states, this.lines.slice(start + deleteCount));
-    }
-    for (const l of removed) {
+    for (const l of spliceItems(this.lines, start, deleteCount, states)) {
       // Where its findings and its entry sit in the last summary (see shiftedSummary).
       if (l.placed) this.goneLines.push(l.line);
       if (l.entry) this.goneEntries.push(l.entry);
@@ -1127,7 +1121,7 @@ function tally(l: LineState, i: number, t: Tally, dataset: DatasetRun | undefine
 }
 
 /**
- * Line `i`'s record as the dataset rules know it, at its current line (a new entry goes on
+ * A line's record as the dataset rules know it, on the line's current number (a new entry goes on
  * `added` too); undefined when the line has no facts or no dataset rule runs.
  */
 function entryOf(l: LineState, added: RecordEntry[], dataset: DatasetRun | undefined): RecordEntry | undefined {
@@ -1144,7 +1138,7 @@ function entryOf(l: LineState, added: RecordEntry[], dataset: DatasetRun | undef
 function place(l: LineState, i: number, config: CuratorConfig): void {
   const own = l.recordFindings!;
   l.line = i;
-  l.placed = own.length ? applyRuleSettings(own, config).map((f) => following(l as LineAnchor, f)) : NO_FINDINGS;
+  l.placed = own.length ? applyRuleSettings(own, config).map((f) => following(l, f)) : NO_FINDINGS;
 }
 
 /** What DatasetModel.summary last returned and was made of (see patchedSummary). */
@@ -1180,16 +1174,12 @@ function foldKey(folded: Set<string> | undefined): string {
   return folded ? [...folded].sort().join('\n') : '';
 }
 
-/** The first index whose item is on `line` or after it, in items sorted by line. */
-function firstAtLine(items: readonly { line: number }[], line: number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (items[mid].line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** Where the items on `line` are in items sorted by line: [from, to). */
+function lineRun(items: readonly { line: number }[], line: number): [number, number] {
+  const from = firstAtLine(items, line);
+  let to = from;
+  while (to < items.length && items[to].line === line) to++;
+  return [from, to];
 }
 
 /** The position of the entry on `line` in entries sorted by line, or -1. */
@@ -1227,10 +1217,9 @@ function freshLines(pending: readonly PendingSplice[]): { state: LineState; line
 function withoutLines(findings: readonly Finding[], lines: readonly number[], dropped: Set<Finding>): Finding[] {
   const runs: [number, number][] = [];
   for (const line of lines) {
-    const from = firstAtLine(findings, line);
-    let to = from;
-    while (to < findings.length && findings[to].line === line) dropped.add(findings[to++]);
-    if (to > from) runs.push([from, to]);
+    const run = lineRun(findings, line);
+    for (let k = run[0]; k < run[1]; k++) dropped.add(findings[k]);
+    if (run[1] > run[0]) runs.push(run);
   }
   // A copy and a splice per run, from the last: native moves of memory (a loop over every finding
   // ran slowly the first time after an edit).
@@ -1283,16 +1272,16 @@ function withEntries(ordered: readonly RecordEntry[], added: readonly RecordEntr
   return out;
 }
 
-/** Replaces `removed` items at `start` of `list` with `items`, in place. */
-function spliceItems<T>(list: T[], start: number, removed: number, items: readonly T[]): void {
-  if (items.length < SPREAD_LIMIT) list.splice(start, removed, ...items);
-  else {
-    // Many: spread into arguments, they could overflow the stack.
-    const tail = list.slice(start + removed);
-    list.length = start;
-    for (const item of items) list.push(item);
-    for (const item of tail) list.push(item);
-  }
+/** Replaces `removed` items at `start` of `list` with `items`, in place; returns the items taken out. */
+export function spliceItems<T>(list: T[], start: number, removed: number, items: readonly T[]): T[] {
+  if (items.length < SPREAD_LIMIT) return list.splice(start, removed, ...items);
+  // Many: spread into arguments, they could overflow the stack.
+  const out = list.slice(start, start + removed);
+  const tail = list.slice(start + removed);
+  list.length = start;
+  for (const item of items) list.push(item);
+  for (const item of tail) list.push(item);
+  return out;
 }
 
 /** `bytes` with `removed` bytes at `start` replaced by `added` zeros (a new array). */
@@ -1361,9 +1350,7 @@ function countDeltas(counts: CodeCounts, deltas: readonly ListDelta[], dropped?:
  * mergeByLine sorts a line.
  */
 function putLineRun(findings: Finding[], i: number, own: readonly Finding[], before: readonly Finding[] = NO_FINDINGS): void {
-  const from = firstAtLine(findings, i);
-  let to = from;
-  while (to < findings.length && findings[to].line === i) to++;
+  const [from, to] = lineRun(findings, i);
   const old = new Set(before);
   const run = [...own, ...findings.slice(from, to).filter((f) => !old.has(f))];
   if (run.length > 1) sortRun(run, 0, run.length);
@@ -1425,9 +1412,7 @@ function spliceDatasetFindings(findings: Finding[], deltas: readonly ListDelta[]
   const runOn = (line: number): Finding[] => {
     let r = runs.get(line);
     if (!r) {
-      const from = firstAtLine(findings, line);
-      let to = from;
-      while (to < findings.length && findings[to].line === line) to++;
+      const [from, to] = lineRun(findings, line);
       runs.set(line, (r = { line, from, to, run: findings.slice(from, to) }));
     }
     return r.run;

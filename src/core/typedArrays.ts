@@ -1,4 +1,4 @@
-type Growable = Int32Array | Float64Array | Uint8Array;
+type Growable = Int32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array;
 
 /**
  * A typed array of the same kind holding `array`'s items, with room for at least `length` (twice

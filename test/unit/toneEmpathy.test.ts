@@ -156,6 +156,11 @@ test('the hover and score output name the empathy mechanisms', () => {
 });
 
 // Issue 11: empathy from structure rather than phrase lists. Every text below is our own.
+/** The tone analysis of a reply to a one-turn prompt (the prompt read as the product reads it). */
+const replyTo = (prompt: string) => (text: string) => analyzeTone([text], undefined, readPrompt([prompt]));
+/** The empathy score of a reply to a one-turn prompt. */
+const empathyOfReplyTo = (prompt: string) => (text: string) => replyTo(prompt)(text).scores.empathy;
+
 const advicePart = ' A carer’s assessment from the council is a good first step.';
 const withAck = (ack: string) => analyzeTone([ack + advicePart]).scores.empathy;
 const adviceAlone = () => analyzeTone([advicePart.trim()]).scores.empathy;
@@ -557,20 +562,20 @@ test('tenth round: a state word anywhere after "tried" suggests a remedy; it is 
 });
 
 test('tenth round: hardship said in a first clause or in a "that\'s ..." clause after a pause counts; moving on to something is no dismissal', () => {
-  const reading = () => readPrompt(["I'm up every night with him and I'm exhausted."]);
-  const perceives = (text: string) => analyzeTone([text], undefined, reading()).matches.some((m) => m.category === 'perceives-hardship');
+  const reply = replyTo("I'm up every night with him and I'm exhausted.");
+  const perceives = (text: string) => reply(text).matches.some((m) => m.category === 'perceives-hardship');
   assert.ok(perceives('Looking after him from two hundred miles away is very tough, and the worry never quite goes.'));
   assert.ok(perceives('Up four times, every night: that is running on fumes, and no wonder the days blur.'));
   assert.ok(!perceives('Take the tablets at night, that is the usual time for them.'));
   assert.ok(!perceives('Up four times, every night: that is not running on fumes, it is just a busy week.'));
-  const respect = (text: string) => analyzeTone([text], undefined, reading()).matches.filter((m) => m.kind === 'respect').length;
+  const respect = (text: string) => reply(text).matches.filter((m) => m.kind === 'respect').length;
   assert.equal(respect('When he gets upset, gently move on to something he enjoys, like music.'), 0);
   assert.ok(respect('Just move on.') > 0);
 });
 
 test('twelfth round: a state the person named, called fair, is validated; "fair to say" is a hedge', () => {
-  const reading = () => readPrompt(["My brother wants to talk about his will and I'm not ready for any of it."]);
-  const validates = (text: string) => analyzeTone([text], undefined, reading()).matches.some((m) => m.category === 'validates-feeling');
+  const reply = replyTo("My brother wants to talk about his will and I'm not ready for any of it.");
+  const validates = (text: string) => reply(text).matches.some((m) => m.category === 'validates-feeling');
   assert.ok(validates('Not feeling ready for that talk is completely fair.'));
   assert.ok(validates('Your frustration with him is fair.'));
   assert.equal(validates('The soreness is fair to expect after the operation.'), false);
@@ -579,8 +584,7 @@ test('twelfth round: a state the person named, called fair, is validated; "fair 
 });
 
 test('twelfth round: asking who is with the person explores, weakly; asking what a companion can do does not', () => {
-  const reading = () => readPrompt(["Mum's on end-of-life care at home and I don't know what to do with myself."]);
-  const explores = (text: string) => analyzeTone([text], undefined, reading());
+  const explores = replyTo("Mum's on end-of-life care at home and I don't know what to do with myself.");
   const asks = explores('Is anybody with you at home tonight?');
   assert.ok(asks.matches.some((m) => m.mechanism === 'explorations'));
   assert.ok(asks.scores.empathy > 0.2 && asks.scores.empathy < 0.4, `${asks.scores.empathy}`);
@@ -590,8 +594,7 @@ test('twelfth round: asking who is with the person explores, weakly; asking what
 });
 
 test('twelfth round: the person\'s own word for their state, taken up as the subject of "is", is about them', () => {
-  const reading = () => readPrompt(['I found him on the floor and called the ambulance. Now I cannot stop shaking.']);
-  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const empathy = empathyOfReplyTo('I found him on the floor and called the ambulance. Now I cannot stop shaking.');
   assert.ok(empathy('You got him help fast, and the shaking is your body catching up.') > 0.2);
   assert.equal(empathy('The shaking is a known side effect of the inhaler.'), 0.2);
   assert.equal(empathy('Your shaking is not something the ambulance crew can treat, ring the GP.'), 0.2);
@@ -599,8 +602,7 @@ test('twelfth round: the person\'s own word for their state, taken up as the sub
 });
 
 test('twelfth round: what the situation is perceived doing to the reader is about them, weakly; an instruction relayed is not', () => {
-  const reading = () => readPrompt(['My sister is in hospital again and I keep pretending to Mum that all is well.']);
-  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const empathy = empathyOfReplyTo('My sister is in hospital again and I keep pretending to Mum that all is well.');
   const perceived = empathy('Keeping up the act for your mum sounds like it is pulling you in two directions.');
   assert.ok(perceived > 0.2 && perceived < 0.4, `${perceived}`);
   assert.equal(empathy('The ward is sending you the discharge letter.'), 0.2);
@@ -609,8 +611,7 @@ test('twelfth round: what the situation is perceived doing to the reader is abou
 });
 
 test('twelfth round: a stretch of the person\'s life called long is about them, weakly; a long time for results is not', () => {
-  const reading = () => readPrompt(["Dad's dialysis is two hours' drive away, three times a week. I'll cope."]);
-  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const empathy = empathyOfReplyTo("Dad's dialysis is two hours' drive away, three times a week. I'll cope.");
   const long = empathy('Four hours in the car around the dialysis itself makes for a long day for you both.');
   assert.ok(long > 0.2 && long < 0.4, `${long}`);
   assert.equal(empathy('It takes a long time for you to get the results.'), 0.2);
@@ -619,8 +620,7 @@ test('twelfth round: a stretch of the person\'s life called long is about them, 
 });
 
 test('twelfth round: "that"/"your" before a feeling noun points at the person\'s feeling; "can feel like" and a denied judgement do not make it advice', () => {
-  const reading = () => readPrompt(["We've put Dad's name down for a nursing home and I feel so guilty."]);
-  const empathy = (text: string) => analyzeTone([text], undefined, reading()).scores.empathy;
+  const empathy = empathyOfReplyTo("We've put Dad's name down for a nursing home and I feel so guilty.");
   assert.ok(empathy('That guilt grows out of how much you care.') > 0.2);
   assert.ok(empathy('A nursing home can feel like a broken promise, and that guilt grows out of how much you care.') > 0.2);
   assert.ok(empathy('That guilt grows out of how much you care, not out of doing wrong.') > 0.2);
@@ -631,8 +631,7 @@ test('twelfth round: "that"/"your" before a feeling noun points at the person\'s
 });
 
 test('twelfth round: "can feel" without "like" is a fact, and a word in -thing is no perceived doing', () => {
-  const reading = () => readPrompt(["I had a panic attack in the supermarket and I'm scared to go back."]);
-  const analysis = (text: string) => analyzeTone([text], undefined, reading());
+  const analysis = replyTo("I had a panic attack in the supermarket and I'm scared to go back.");
   assert.equal(analysis('Panic attacks can feel very physical, with a pounding heart and a tight chest.').scores.empathy, 0.2);
   const reflected = analysis("You could say to her: 'That sounds like something you've been carrying.'").matches.filter((m) => m.category === 'about-person');
   assert.equal(reflected.length, 0);

@@ -1,5 +1,6 @@
 import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
-import { DatasetAccumulator, DatasetRule, ListChange, RecordEntry, RuleContext } from '../engine';
+import { DatasetAccumulator, DatasetRule, ListChange, RecordEntry, RuleContext, spliceItems } from '../engine';
+import { firstAtLine } from '../sorted';
 import { Finding, following, refollow, RelatedLocation } from '../findings';
 import { FactTable } from './factTable';
 import { readFacts, RecordFacts } from './facts';
@@ -149,8 +150,8 @@ class Groups {
         if (owners[mid].entries[0].line < first) lo = mid + 1;
         else hi = mid;
       }
-      insertItems(output, lo, made);
-      insertItems(owners, lo, made.map(() => g));
+      spliceItems(output, lo, 0, made);
+      spliceItems(owners, lo, 0, made.map(() => g));
       put.push(g);
     }
     // Where the groups put back are in the finished list.
@@ -181,16 +182,6 @@ function takeRun<K>(findings: Finding[], names: K[], key: K, removed: Finding[])
 
 /** More changed groups than this since the last list: the list is made again whole. */
 const MAX_SPLICED_GROUPS = 64;
-
-/** Inserts `items` into `list` at `at`, in place (a large group's findings are not spread into arguments). */
-function insertItems<T>(list: T[], at: number, items: readonly T[]): void {
-  if (items.length < 10_000) list.splice(at, 0, ...items);
-  else {
-    const tail = list.splice(at);
-    for (const item of items) list.push(item);
-    for (const item of tail) list.push(item);
-  }
-}
 
 function isShared(g: RecordEntry | SharedGroup): g is SharedGroup {
   return 'entries' in g;
@@ -606,18 +597,6 @@ class ShortcutFindings {
   }
 }
 
-/** The first index of `named[0, to)` (in line order) whose record is on `line` or after it. */
-function firstOnLine(named: readonly RecordEntry[], line: number, to = named.length): number {
-  let lo = 0;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (named[mid].line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Phrases that mark one side; once per file, plus an information finding on each record that uses one. */
 export const shortcutRule: DatasetRule = accumulatedRule(
   'dataset-shortcuts',
@@ -696,7 +675,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
       for (const e of gone) takeRun(output, named, e, removed);
       const added: ListChange['added'] = [];
       for (const { e, findings } of arrivals) {
-        const at = firstOnLine(named, e.line + 1);
+        const at = firstAtLine(named, e.line + 1);
         output.splice(at, 0, ...findings);
         named.splice(at, 0, ...findings.map(() => e));
         findings.forEach((finding, k) => added.push({ finding, index: at + k }));
@@ -747,7 +726,7 @@ export const shortcutRule: DatasetRule = accumulatedRule(
           const { named, output, phrases } = last!;
           const perRecord = named.length - (phrases && !fileOff ? 1 : 0);
           for (const e of come) {
-            for (let at = firstOnLine(named, e.line, perRecord); at < perRecord && named[at].line === e.line; at++) {
+            for (let at = firstAtLine(named, e.line, perRecord); at < perRecord && named[at].line === e.line; at++) {
               named[at] = e;
               if (!recordOff) refollow(output[at], e);
             }

@@ -1,5 +1,5 @@
 import type { LexiconEntry } from './lexicon';
-import { grown } from './vocab';
+import { grown } from '../typedArrays';
 
 /**
  * A word-trie node: a number in the lexicon's one `TrieStore`. `NO_NODE` stands for none (a

@@ -4,6 +4,7 @@
  * 100k-record files). Ids below `pinned` belong to the lexicons and never change; the others are
  * a cache that is dropped when it grows past a bound, between two analyses.
  */
+import { grown } from '../typedArrays';
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -194,11 +195,4 @@ export class Vocabulary {
     this.rehash(this.mask + 1);
     this.generation++;
   }
-}
-
-/** A copy of `a` with room for at least `min` elements (twice its length, or more). */
-export function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, min: number): T {
-  const b = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
-  b.set(a);
-  return b;
 }
