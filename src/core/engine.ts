@@ -1634,6 +1634,61 @@ export class StreamFormatDecision {
 /** New lines up to this many are spread into one `Array.splice` call (more could overflow the stack). */
 const SPREAD_LIMIT = 10_000;
 
+/**
+ * Lines held in order, compactly: their texts joined a few thousand at a time into one string
+ * (a line's text has no line break), so a held line costs its characters and not an object and a
+ * string of its own; the rare finding found while decoding a line is kept beside it.
+ */
+export class HeldLines {
+  private pieces: string[] = [];
+  private current: string[] = [];
+  private extras = new Map<number, Finding>();
+  private broken = new Map<number, string>();
+  size = 0;
+
+  push(text: string, extra?: Finding): void {
+    if (extra) this.extras.set(this.size, extra);
+    // A text with a line break of its own (not from a file's lines) is kept apart.
+    if (text.includes('\n')) {
+      this.broken.set(this.size, text);
+      text = '';
+    }
+    this.current.push(text);
+    this.size++;
+    if (this.current.length >= HELD_PIECE_LINES) this.seal();
+  }
+
+  /** Hands every held line to `fn` in order and lets go of them. */
+  take(fn: (text: string, extra: Finding | undefined) => void): void {
+    this.seal();
+    const { pieces, extras, broken } = this;
+    this.pieces = [];
+    this.extras = new Map();
+    this.broken = new Map();
+    this.size = 0;
+    let i = 0;
+    for (const piece of pieces) {
+      let from = 0;
+      for (;;) {
+        const end = piece.indexOf('\n', from);
+        const text = broken.get(i) ?? (end < 0 ? piece.slice(from) : piece.slice(from, end));
+        fn(text, extras.get(i++));
+        if (end < 0) break;
+        from = end + 1;
+      }
+    }
+  }
+
+  private seal(): void {
+    if (!this.current.length) return;
+    this.pieces.push(this.current.join('\n'));
+    this.current = [];
+  }
+}
+
+/** Held lines joined into one string at a time. */
+const HELD_PIECE_LINES = 4096;
+
 /** At most this much text is held while the format of a stream is not decided yet. */
 export const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
 
@@ -1644,7 +1699,8 @@ export const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
  */
 export class StreamChecker {
   private decision: StreamFormatDecision;
-  private buffered: { line: number; text: string; parsed: ParsedLine; extra?: Finding }[] = [];
+  /** Lines held until the format is decided, compactly (see HeldLines). */
+  private heldLines = new HeldLines();
   private lineChecker: LineChecker | undefined;
   private next = 0;
   private records = 0;
@@ -1672,15 +1728,16 @@ export class StreamChecker {
       this.process(line, text, parsed, extra);
       return;
     }
-    this.buffered.push({ line, text, parsed, extra });
+    this.heldLines.push(text, extra);
     if (this.decision.push(text, parsed)) this.flush();
   }
 
   private flush(): void {
     this.lineChecker = new LineChecker(this.settings, this.decision.decide());
-    const pending = this.buffered;
-    this.buffered = [];
-    for (const b of pending) this.process(b.line, b.text, b.parsed, b.extra);
+    // Held lines are parsed again: keeping their parsed values cost hundreds of bytes a line (a
+    // file of a million short lines that no format recognises is held whole, up to the limit).
+    let line = this.next - this.heldLines.size;
+    this.heldLines.take((text, extra) => this.process(line++, text, parseLine(text), extra));
   }
 
   private process(line: number, text: string, parsed: ParsedLine, extra?: Finding): void {

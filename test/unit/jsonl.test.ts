@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { ByteLineSplitter, decodeLine, firstInvalidUtf8 } from '../../src/core/byteLines';
-import { checkText, StreamChecker } from '../../src/core/engine';
+import { checkText, HeldLines, StreamChecker } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { isBlank, parseLine, splitLines, textChunks } from '../../src/core/jsonl';
 import { locateJsonError } from '../../src/core/jsonSyntax';
@@ -168,6 +168,41 @@ test('property: arbitrary bytes never crash the scanner; each non-blank invalid 
     }),
     { numRuns: 300 },
   );
+});
+
+test('held lines come back in order, with their decoding findings, whatever their text', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.oneof(fc.string(), fc.constantFrom('', '\n', 'a\nb', '{"a":1}')), fc.boolean()), { maxLength: 60 }), (lines) => {
+      const held = new HeldLines();
+      const given = lines.map(([text, bad], i) => ({ text, extra: bad ? ({ code: 'invalid-utf8', line: 0, column: i } as Finding) : undefined }));
+      for (const { text, extra } of given) held.push(text, extra);
+      assert.equal(held.size, given.length);
+      const back: { text: string; extra: Finding | undefined }[] = [];
+      held.take((text, extra) => back.push({ text, extra }));
+      assert.deepEqual(back, given);
+      assert.equal(held.size, 0);
+      held.take(() => assert.fail('taken twice'));
+    }),
+  );
+  // Past one piece of joined lines.
+  const held = new HeldLines();
+  for (let i = 0; i < 10_000; i++) held.push(String(i));
+  let i = 0;
+  held.take((text) => assert.equal(text, String(i++)));
+  assert.equal(i, 10_000);
+});
+
+test('lines held while no format is recognised are checked as if the format had been known', () => {
+  // 10,000 records no format recognises, then one a format does: held until the stream ends.
+  const lines = [...Array.from({ length: 10_000 }, (_, i) => (i % 997 === 0 ? '{"a": ' : `{"a": ${i % 10}}`)), '{"prompt": "p", "chosen": "c", "rejected": "r"}'];
+  const streamed: Finding[] = [];
+  const checker = new StreamChecker({}, (f) => streamed.push(f));
+  for (const line of lines) checker.pushLine(line);
+  assert.equal(checker.end().records, lines.length);
+  const whole = checkText(lines.join('\n')).findings;
+  const key = (f: Finding) => `${f.line}:${f.column}:${f.code}`;
+  assert.deepEqual(streamed.map(key).sort(), whole.map(key).sort());
+  assert.ok(streamed.some((f) => f.code === 'json-syntax' && f.line === 997), 'a syntax error on its own line');
 });
 
 test('a 50 MB line is parsed and checked', () => {
