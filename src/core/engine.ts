@@ -2,7 +2,7 @@ import { BUNDLED_SCHEMAS } from './bundledSchemas';
 import type { ChunkStores } from './dataset/chunks';
 import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
-import { atLine, CodeCounts, Finding, following, SEVERITY_RANK } from './findings';
+import { atLine, CodeCounts, Finding, following, LineAnchor, SEVERITY_RANK } from './findings';
 import { classifyRecord, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
 import { compactText, unpackText } from './packedText';
@@ -39,7 +39,7 @@ export interface RecordRule {
  * editor model an entry lives as long as its line's facts, and `line` follows the line as lines
  * above it are inserted or deleted.
  */
-export interface RecordEntry {
+export interface RecordEntry extends LineAnchor {
   line: number;
   facts: Readonly<Record<string, unknown>>;
 }

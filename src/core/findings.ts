@@ -30,9 +30,16 @@ export interface Finding extends Location {
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
+/**
+ * Marks an anchor whose line never changes (a record of a streamed check, whose lines do not
+ * move): `following` then gives its source as it is, with the plain numbers it already holds.
+ */
+export const FIXED_LINE: unique symbol = Symbol('fixed line');
+
 /** Anything that knows its current line: a record as the dataset rules know it, a line of the editor's model. */
 export interface LineAnchor {
   readonly line: number;
+  readonly [FIXED_LINE]?: true;
 }
 
 const ANCHOR = Symbol('line anchor');
@@ -53,10 +60,12 @@ const LOCATION_LINES: ReadonlySet<string> = new Set(['line', 'endLine']);
  * inserted or removed above its record, the editor moves the record's anchor and every finding
  * and location that follows it is on its new line without being visited (a 100k-line file has
  * about 170k of them; writing new numbers into each was most of a line insert's time). The
- * other keys are copied in their order. Only for what lies on one line (a record is one line).
- * Read-only: writing a line key throws.
+ * other keys are copied in their order. Only for what lies on one line (a record is one line),
+ * and for a `source` made for the call whose line keys hold `anchor`'s line now (a fixed anchor's
+ * call returns it). Read-only: writing a line key throws.
  */
 export function following<T extends object>(anchor: LineAnchor, source: T, lineKeys: ReadonlySet<string> = LOCATION_LINES): T {
+  if (anchor[FIXED_LINE]) return source;
   const out = {} as Record<string, unknown>;
   Object.defineProperty(out, ANCHOR, { value: anchor, writable: true });
   const from = source as Record<string, unknown>;

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sameRecord } from '../../src/core/dataset/facts';
 import { Finding, shiftFindings, trimSplice } from '../../src/core/findings';
+import { FIXED_LINE, following } from '../../src/core/findings';
+import { FactTable } from '../../src/core/dataset/factTable';
+import { DEFAULT_CONFIG } from '../../src/core/config';
 
 const at = (line: number, code = 'tone-respect', extra: Partial<Finding> = {}): Finding => ({ line, column: 1, endLine: line, endColumn: 5, severity: 'warning', code, message: code, ...extra });
 const lines = (fs: Finding[]) => fs.map((f) => `${f.code}@${f.line}`);
@@ -50,4 +53,22 @@ test('sameRecord: the same dialogue (as duplicate detection compares it), not ju
   assert.ok(sameRecord(a, '{"rejected": "What.", "prompt": "Hi", "chosen": "Hello there.", "id": 7}', 'trl-standard'));
   assert.ok(!sameRecord(a, '{"prompt": "Hi", "chosen": "Hello there!", "rejected": "What."}', 'trl-standard'));
   assert.ok(!sameRecord(a, '{"prompt": "Hi", "chosen": ', 'trl-standard'));
+});
+
+test('following: a copy reads its anchor line; a fixed anchor (a streamed record) gives the source itself', () => {
+  const anchor = { line: 4 };
+  const source = { line: 4, column: 1, endLine: 4, endColumn: 9, message: 'm' };
+  const copy = following(anchor, source);
+  assert.notEqual(copy, source);
+  anchor.line = 7;
+  assert.deepEqual({ ...copy }, { ...source, line: 7, endLine: 7 });
+  assert.equal(Object.getOwnPropertyDescriptor(copy, 'line')?.get !== undefined, true);
+  const fixed = { line: 4, [FIXED_LINE]: true as const };
+  assert.equal(following(fixed, source), source);
+  // The entries a streamed check's duplicate rule builds its findings from are fixed.
+  const table = new FactTable(DEFAULT_CONFIG);
+  table.add(12, { h: 5, len: 3 });
+  const entry = table.entry(0);
+  assert.equal(entry.line, 12);
+  assert.equal(entry[FIXED_LINE], true);
 });

@@ -1,6 +1,7 @@
 import { CuratorConfig } from '../config';
 import { ruleOff, ruleThreshold } from '../curation/meta';
 import type { RecordEntry } from '../engine';
+import { FIXED_LINE } from '../findings';
 import type { ChunkStores } from './chunks';
 import { readFacts, RecordFacts } from './facts';
 import { ShortcutColumns } from './shortcuts';
@@ -120,7 +121,8 @@ export class FactTable {
     const facts: RecordFacts = { h: this.hash(row), len: this.len(row) };
     const p = this.promptHash(row);
     if (!Number.isNaN(p)) facts.p = p;
-    return { line: this.line(row), facts: facts as unknown as Record<string, unknown> };
+    // A streamed check's lines never move: what follows this record need not follow it.
+    return { line: this.line(row), facts: facts as unknown as Record<string, unknown>, [FIXED_LINE]: true };
   }
 
   /** Bytes held by the columns (their capacity). */
