@@ -2,46 +2,67 @@ import { CuratorConfig } from '../config';
 import { ruleOff, ruleThreshold } from '../curation/meta';
 import type { RecordEntry } from '../engine';
 import { FIXED_LINE } from '../findings';
-import type { ChunkStores } from './chunks';
+import { ChunkStore, ChunkStores, memoryChunks } from './chunks';
 import { readFacts, RecordFacts } from './facts';
 import { ShortcutColumns } from './shortcuts';
 
 const HAS_TONE_GAP = 1;
 const INVERTED = 2;
 
-/** Rows per chunk of the columns (log 2): 16384 rows, 784 KB. */
+/** Rows per chunk of the table (log 2): 16384 rows, 896 KB. */
 const CHUNK_BITS = 14;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 
-/** One chunk of rows: line, length; record hash, prompt hash (NaN: none), chosen and rejected words (NaN: none), tone gap; flags. */
-interface Chunk {
-  ints: Int32Array;
-  numbers: Float64Array;
-  flags: Uint8Array;
-}
+/**
+ * Ints per row: line, length; then five doubles (record hash, prompt hash (NaN: none), chosen and
+ * rejected words (NaN: none), tone gap) at ints 2-11, 8-byte aligned; flags at 12; 13 unused.
+ */
+const ROW = 14;
+const LINE = 0;
+const LEN = 1;
+/** Index of the row's first double, in doubles from the row's start. */
+const DOUBLES = 1;
+const FLAGS = 12;
 
 /**
- * The dataset rules' facts (RecordFacts) of every record of a streamed check, in columns: a few
- * typed arrays in chunks of rows instead of an object per record, and the shortcut candidates as
- * n-gram hashes (ShortcutColumns) instead of strings. About 50 bytes and the candidates' hashes
- * per record, outside the JavaScript heap. The columns grow a chunk at a time, not by doubling (a
- * doubled column is up to half empty, and is copied while the old one is held, near the end of
- * a big file). Rows are records with facts, in line order.
+ * The dataset rules' facts (RecordFacts) of every record of a streamed check, a row of 56 bytes
+ * per record in chunks of rows (and the shortcut candidates as n-gram hashes, ShortcutColumns,
+ * instead of strings). Full chunks go to a ChunkStore: with the CLI's and the server's store (a
+ * temporary file) only the chunk being filled and the one being read are in memory, so a file of
+ * tens of millions of short records does not hold gigabytes of facts. Rows are read in order (a
+ * chunk at a time) or one by one (a few of them, through the store's block reads). Rows are
+ * records with facts, in line order.
  */
 export class FactTable {
   private rows = 0;
-  private chunks: Chunk[] = [];
+  private readonly store: ChunkStore;
+  /** The chunk being filled (chunk `store.count`), and its doubles. */
+  private filling: Int32Array = new Int32Array(ROW << CHUNK_BITS);
+  private fillingDoubles = doublesOf(this.filling);
+  /** The stored chunk last read whole (see `seek`). */
+  private loaded = -1;
+  private loadedInts: Int32Array | undefined;
+  private loadedDoubles: Float64Array | undefined;
+  /** One row read on its own. */
+  private readonly single = new Int32Array(ROW);
+  private readonly singleDoubles = doublesOf(this.single);
+  private lastRead = -1;
+  /** Where `seek` found the row: its ints and doubles, and the row's first int in them. */
+  private ints: Int32Array = this.filling;
+  private doubles: Float64Array = this.fillingDoubles;
   /** The shortcut candidates; undefined when both shortcut rules are off. */
   readonly shortcuts: ShortcutColumns | undefined;
 
-  /** `stores`: where the shortcut pools' full chunks go (see ChunkStore; in memory unless given). */
-  constructor(config: CuratorConfig, stores?: ChunkStores) {
+  /** `stores`: where the full chunks of the table and of the shortcut pools go (see ChunkStore; in memory unless given). */
+  constructor(config: CuratorConfig, stores: ChunkStores = memoryChunks) {
     const off = ruleOff(config, 'dataset-shortcut') && ruleOff(config, 'dataset-shortcut-record');
+    this.store = stores();
     this.shortcuts = off ? undefined : new ShortcutColumns(ruleThreshold(config, 'dataset-shortcut'), stores);
   }
 
-  /** Lets go of the stores of the shortcut pools (temporary files); the table is not read afterwards. */
+  /** Lets go of the stores (temporary files); the table is not read afterwards. */
   dispose(): void {
+    this.store.dispose();
     this.shortcuts?.dispose();
   }
 
@@ -54,39 +75,78 @@ export class FactTable {
     const f = readFacts(facts);
     if (!f) return;
     const row = this.rows++;
-    if (row >> CHUNK_BITS === this.chunks.length) {
-      const n = 1 << CHUNK_BITS;
-      this.chunks.push({ ints: new Int32Array(2 * n), numbers: new Float64Array(5 * n), flags: new Uint8Array(n) });
-    }
-    const { ints, numbers, flags } = this.chunks[row >> CHUNK_BITS];
     const at = row & CHUNK_MASK;
-    ints[2 * at] = line;
-    ints[2 * at + 1] = f.len;
-    numbers[5 * at] = f.h;
-    numbers[5 * at + 1] = f.p ?? NaN;
-    numbers[5 * at + 2] = f.cw ?? NaN;
-    numbers[5 * at + 3] = f.rw ?? NaN;
-    numbers[5 * at + 4] = f.tg ?? 0;
-    flags[at] = (f.tg !== undefined ? HAS_TONE_GAP : 0) | (f.iv ? INVERTED : 0);
+    if (at === 0 && row > 0) {
+      this.filling = this.store.put(this.filling);
+      this.fillingDoubles = doublesOf(this.filling);
+    }
+    const ints = this.filling;
+    const doubles = this.fillingDoubles;
+    const i = at * ROW;
+    const d = i >> 1;
+    ints[i + LINE] = line;
+    ints[i + LEN] = f.len;
+    doubles[d + DOUBLES] = f.h;
+    doubles[d + DOUBLES + 1] = f.p ?? NaN;
+    doubles[d + DOUBLES + 2] = f.cw ?? NaN;
+    doubles[d + DOUBLES + 3] = f.rw ?? NaN;
+    doubles[d + DOUBLES + 4] = f.tg ?? 0;
+    ints[i + FLAGS] = (f.tg !== undefined ? HAS_TONE_GAP : 0) | (f.iv ? INVERTED : 0);
     this.shortcuts?.add(f);
   }
 
-  /** Number `k` of the row (see Chunk). */
+  /**
+   * Points `ints`/`doubles` at the row and returns the row's first int in `ints`: the chunk being
+   * filled, the stored chunk last loaded, a stored chunk loaded whole when the rows are read in
+   * order (the row after the last one read, or a chunk's first), else the row alone.
+   */
+  private seek(row: number): number {
+    const k = row >> CHUNK_BITS;
+    const at = row & CHUNK_MASK;
+    const last = this.lastRead;
+    this.lastRead = row;
+    if (k === this.store.count) {
+      this.ints = this.filling;
+      this.doubles = this.fillingDoubles;
+      return at * ROW;
+    }
+    if (k !== this.loaded && (row === last + 1 || at === 0)) {
+      const chunk = this.store.get(k);
+      this.loaded = k;
+      this.loadedInts = chunk;
+      this.loadedDoubles = doublesOf(chunk);
+    }
+    if (k === this.loaded) {
+      this.ints = this.loadedInts!;
+      this.doubles = this.loadedDoubles!;
+      return at * ROW;
+    }
+    this.store.read(k, at * ROW, this.single);
+    this.ints = this.single;
+    this.doubles = this.singleDoubles;
+    return 0;
+  }
+
+  /** Double `k` of the row (see ROW). */
   private number(row: number, k: number): number {
-    return this.chunks[row >> CHUNK_BITS].numbers[5 * (row & CHUNK_MASK) + k];
+    const i = this.seek(row);
+    return this.doubles[(i >> 1) + DOUBLES + k];
   }
 
   private flags(row: number): number {
-    return this.chunks[row >> CHUNK_BITS].flags[row & CHUNK_MASK];
+    const i = this.seek(row);
+    return this.ints[i + FLAGS];
   }
 
   line(row: number): number {
-    return this.chunks[row >> CHUNK_BITS].ints[2 * (row & CHUNK_MASK)];
+    const i = this.seek(row);
+    return this.ints[i + LINE];
   }
 
   /** The record's line length (see RecordFacts.len). */
   len(row: number): number {
-    return this.chunks[row >> CHUNK_BITS].ints[2 * (row & CHUNK_MASK) + 1];
+    const i = this.seek(row);
+    return this.ints[i + LEN];
   }
 
   hash(row: number): number {
@@ -125,8 +185,13 @@ export class FactTable {
     return { line: this.line(row), facts: facts as unknown as Record<string, unknown>, [FIXED_LINE]: true };
   }
 
-  /** Bytes held by the columns (their capacity). */
+  /** Bytes held in memory: the chunk being filled, the store's (the chunk it read last, or all of them) and the shortcut columns'. */
   get bytes(): number {
-    return this.chunks.length * (1 << CHUNK_BITS) * (2 * 4 + 5 * 8 + 1) + (this.shortcuts?.bytes ?? 0);
+    return this.filling.byteLength + this.store.bytes + (this.shortcuts?.bytes ?? 0);
   }
+}
+
+/** The doubles of a chunk (its ints two by two; a chunk starts its own buffer, so they are aligned). */
+function doublesOf(ints: Int32Array): Float64Array {
+  return new Float64Array(ints.buffer, ints.byteOffset, ints.length >> 1);
 }
