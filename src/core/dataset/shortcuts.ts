@@ -519,6 +519,12 @@ class GramCounters {
     return true;
   }
 
+  /** The counter of `hash` (0 when it has none). */
+  value(hash: number): number {
+    const at = this.find(hash);
+    return at < 0 ? 0 : this.values[at];
+  }
+
   /** Makes a counter of 1 for `hash` (which has none), after the others. */
   add(hash: number): void {
     if (this.size === this.hashes.length) {
@@ -669,14 +675,18 @@ class GramColumn {
 
   /** Exact counts of the given hashes (each response counted once). */
   exactCounts(hashes: ReadonlySet<number>): Map<number, number> {
-    const out = new Map<number, number>();
+    // Tallied in counters that start at 1 (typed arrays: no Set and Map lookups for each of the pool's n-grams).
+    const tally = new GramCounters();
+    for (const h of hashes) tally.add(h);
     for (let i = 0; i <= this.store.count; i++) {
       const chunk = this.chunk(i);
       const end = i < this.chunkEnds.length ? this.chunkEnds[i] : this.used;
-      for (let k = 0; k < end; k++) {
-        const h = chunk[k];
-        if (hashes.has(h)) out.set(h, (out.get(h) ?? 0) + 1);
-      }
+      for (let k = 0; k < end; k++) tally.increment(chunk[k]);
+    }
+    const out = new Map<number, number>();
+    for (const h of hashes) {
+      const uses = tally.value(h) - 1;
+      if (uses > 0) out.set(h, uses);
     }
     return out;
   }
