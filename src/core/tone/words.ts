@@ -69,8 +69,12 @@ function hasDigit(u: Uint16Array, from: number, to: number): boolean {
   return false;
 }
 
+/** Per ASCII code unit, 1 for a letter or digit. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
+
 function isWordCode(c: number): boolean {
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  if (c < 128) return ASCII_WORD[c] === 1;
   // Letters beyond ASCII (é, ß, ...), excluding general punctuation, spaces and surrogates (emoji).
   return c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000 && !(c >= 0xd800 && c <= 0xdfff) && c !== 0xfeff && c !== 0xd7 && c !== 0xf7;
 }
