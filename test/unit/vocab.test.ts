@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { HASH_START, Vocabulary } from '../../src/core/tone/vocab';
+import { HASH_START, Vocabulary, WordSet } from '../../src/core/tone/vocab';
 
 function hashOf(word: string): number {
   let h = HASH_START;
@@ -65,4 +65,24 @@ test('trim forgets the words added after pin, keeps the pinned ones, and the for
   assert.equal(v.word(again), 'w17');
   assert.equal(v.syllables[again], 0, 'cached syllables of forgotten words are dropped');
   assert.equal(v.find(codesOf('w17'), 3, hashOf('w17')), again);
+});
+
+test('a word set answers by id as the set of its strings does: pinned words, words met later, words met again after trim', () => {
+  const v = new Vocabulary();
+  const set = new WordSet(['care', 'or', 'that', 'later']);
+  const asked = () => Array.from({ length: v.size }, (_, id) => set.has(v, id));
+  const expected = () => Array.from({ length: v.size }, (_, id) => ['care', 'or', 'that', 'later'].includes(v.word(id)));
+  for (const w of ['care', 'nurse', 'or', 'sleep']) v.id(w);
+  assert.deepEqual(asked(), expected(), 'before pin');
+  v.pin();
+  for (const w of ['that', 'tea', 'later']) v.id(w);
+  assert.deepEqual(asked(), expected(), 'after pin');
+  assert.equal(v.known('tea'), v.id('tea'));
+  assert.equal(v.known('coffee'), -1);
+  assert.equal(v.size, 7, 'known adds nothing');
+  let n = 0;
+  while (v.size < 400_000) v.id(`w${n++}`);
+  v.trim();
+  for (const w of ['w1', 'later', 'w2', 'that']) v.id(w);
+  assert.deepEqual(asked(), expected(), 'after trim');
 });

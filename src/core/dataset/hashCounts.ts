@@ -97,7 +97,7 @@ export class HashCounts {
 }
 
 /** FNV hashes of similar n-grams differ mostly in their low bits already; a multiply spreads the rest. */
-function slotOf(hash: number, mask: number): number {
+export function slotOf(hash: number, mask: number): number {
   const h = Math.imul(hash, 0x9e3779b1);
   return (h ^ (h >>> 16)) & mask;
 }

@@ -1,7 +1,7 @@
 import type { Side } from '../curation/recordAnalysis';
 import { grown } from '../typedArrays';
 import { ChunkStore, ChunkStores, memoryChunks } from './chunks';
-import { HashCounts } from './hashCounts';
+import { HashCounts, slotOf } from './hashCounts';
 
 /** What the shortcut search needs of each record: its line and its two sides' candidates. */
 export interface ShortcutInput {
@@ -498,6 +498,90 @@ export function describePhrase(p: Pick<ShortcutPhrase, 'phrase' | 'position'>): 
  */
 export const MAX_GRAMS_PER_RESPONSE = 20;
 
+/**
+ * Misra–Gries counters by n-gram hash, in the order they were made (as a Map keeps its keys):
+ * positions in two typed arrays, found through a small open-addressing index. A `Map<number,
+ * number>` boxed the hashes outside V8's small-integer range, and each of the ~15 n-grams of
+ * every response cost a lookup and a store there.
+ */
+class GramCounters {
+  private hashes = new Int32Array(64);
+  private values = new Int32Array(64);
+  /** Per slot the position of a counter + 1 (0: empty); at most a quarter full. */
+  private index = new Int32Array(256);
+  size = 0;
+
+  /** Adds one to the counter of `hash`; false when it has none. */
+  increment(hash: number): boolean {
+    const at = this.find(hash);
+    if (at < 0) return false;
+    this.values[at]++;
+    return true;
+  }
+
+  /** The counter of `hash` (0 when it has none). */
+  value(hash: number): number {
+    const at = this.find(hash);
+    return at < 0 ? 0 : this.values[at];
+  }
+
+  /** Makes a counter of 1 for `hash` (which has none), after the others. */
+  add(hash: number): void {
+    if (this.size === this.hashes.length) {
+      this.hashes = grown(this.hashes, this.size + 1);
+      this.values = grown(this.values, this.size + 1);
+    }
+    this.hashes[this.size] = hash;
+    this.values[this.size] = 1;
+    this.size++;
+    if (this.size * 4 > this.index.length) {
+      this.index = new Int32Array(this.index.length * 2);
+      this.reindex(0);
+    } else this.reindex(this.size - 1);
+  }
+
+  /** Takes one from every counter; those that reach zero are dropped (`dropped` hears of each), the others keep their order. */
+  decrementAll(dropped: (hash: number) => void): void {
+    let kept = 0;
+    for (let i = 0; i < this.size; i++) {
+      if (this.values[i] > 1) {
+        this.hashes[kept] = this.hashes[i];
+        this.values[kept++] = this.values[i] - 1;
+      } else dropped(this.hashes[i]);
+    }
+    this.size = kept;
+    this.index.fill(0);
+    this.reindex(0);
+  }
+
+  /** The hashes with a counter, oldest first. */
+  *keys(): IterableIterator<number> {
+    for (let i = 0; i < this.size; i++) yield this.hashes[i];
+  }
+
+  /** Puts the counters from position `from` on into the index. */
+  private reindex(from: number): void {
+    const index = this.index;
+    const mask = index.length - 1;
+    for (let i = from; i < this.size; i++) {
+      let slot = slotOf(this.hashes[i], mask);
+      while (index[slot] !== 0) slot = (slot + 1) & mask;
+      index[slot] = i + 1;
+    }
+  }
+
+  /** The position of the counter of `hash`, or -1. */
+  private find(hash: number): number {
+    const index = this.index;
+    const mask = index.length - 1;
+    for (let slot = slotOf(hash, mask); ; slot = (slot + 1) & mask) {
+      const at = index[slot];
+      if (at === 0) return -1;
+      if (this.hashes[at - 1] === hash) return at - 1;
+    }
+  }
+}
+
 /** Hashes per pool chunk (256 KB). */
 const CHUNK = 1 << 16;
 
@@ -524,7 +608,7 @@ class GramColumn {
   private rows = 0;
   /** Responses with candidates. */
   total = 0;
-  private counters = new Map<number, number>();
+  private counters = new GramCounters();
   readonly texts = new Map<number, GramText>();
   /** How often every counter went down by one: an n-gram without a counter was used at most this often. */
   decrements = 0;
@@ -568,20 +652,14 @@ class GramColumn {
   }
 
   private count(h: number, openers: string, start: number, end: number, closer: boolean): void {
-    const c = this.counters.get(h);
-    if (c !== undefined) this.counters.set(h, c + 1);
-    else if (this.counters.size < this.capacity) {
-      this.counters.set(h, 1);
+    const counters = this.counters;
+    if (counters.increment(h)) return;
+    if (counters.size < this.capacity) {
+      counters.add(h);
       this.texts.set(h, { text: openers.slice(start, end), closer });
     } else {
       this.decrements++;
-      for (const [k, v] of this.counters) {
-        if (v > 1) this.counters.set(k, v - 1);
-        else {
-          this.counters.delete(k);
-          this.texts.delete(k);
-        }
-      }
+      counters.decrementAll((k) => this.texts.delete(k));
     }
   }
 
@@ -597,14 +675,18 @@ class GramColumn {
 
   /** Exact counts of the given hashes (each response counted once). */
   exactCounts(hashes: ReadonlySet<number>): Map<number, number> {
-    const out = new Map<number, number>();
+    // Tallied in counters that start at 1 (typed arrays: no Set and Map lookups for each of the pool's n-grams).
+    const tally = new GramCounters();
+    for (const h of hashes) tally.add(h);
     for (let i = 0; i <= this.store.count; i++) {
       const chunk = this.chunk(i);
       const end = i < this.chunkEnds.length ? this.chunkEnds[i] : this.used;
-      for (let k = 0; k < end; k++) {
-        const h = chunk[k];
-        if (hashes.has(h)) out.set(h, (out.get(h) ?? 0) + 1);
-      }
+      for (let k = 0; k < end; k++) tally.increment(chunk[k]);
+    }
+    const out = new Map<number, number>();
+    for (const h of hashes) {
+      const uses = tally.value(h) - 1;
+      if (uses > 0) out.set(h, uses);
     }
     return out;
   }
@@ -631,6 +713,16 @@ class GramColumn {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/**
+ * Whether a hash is one of `hashes` (a few reported phrases), asked of every n-gram of every
+ * record: a bit per low 10 bits of the hash turns nearly all away before the list is searched.
+ */
+function hashTest(hashes: readonly number[]): (hash: number) => boolean {
+  const bits = new Uint8Array(1024);
+  for (const h of hashes) bits[h & 1023] = 1;
+  return (h) => bits[h & 1023] === 1 && hashes.includes(h);
 }
 
 /**
@@ -687,8 +779,8 @@ export class ShortcutColumns {
     const phrases = selectPhrases(candidates, (h) => (candidates.get(h)!.side === 'chosen' ? this.chosen : this.rejected).texts.get(h), this.chosen.total, this.rejected.total, options.limit ?? 10);
     const index = new Map(phrases.map((p, i) => [p.hash, i]));
     const reported = phrases.map(({ hash: _hash, ...p }): ShortcutPhrase => p);
-    const chosenPhrase = (h: number) => phrases[index.get(h) ?? -1]?.side === 'chosen';
-    const rejectedPhrase = (h: number) => phrases[index.get(h) ?? -1]?.side === 'rejected';
+    const chosenPhrase = hashTest(phrases.filter((p) => p.side === 'chosen').map((p) => p.hash));
+    const rejectedPhrase = hashTest(phrases.filter((p) => p.side === 'rejected').map((p) => p.hash));
     const rows = this.chosen.size;
     for (let row = 0; row < rows; row++) {
       const c = this.chosen.first(row, chosenPhrase);

@@ -1,3 +1,4 @@
+import { CodeUnits } from '../codeUnits';
 import { ruleFinding, ruleOff, ruleThreshold } from '../curation/meta';
 import { analysisRule, RecordAnalysis, SideAnalysis } from '../curation/recordAnalysis';
 import { RecordInput, RecordRule, RuleContext } from '../engine';
@@ -19,27 +20,40 @@ function isJsSpace(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** Per ASCII code unit, 1 for the white space of `isJsSpace`. */
+const ASCII_SPACE = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_SPACE[c] = isJsSpace(c) ? 1 : 0;
+
+/** The code units of the text being measured (see normalizedLength). */
+const measuredUnits = new CodeUnits();
+
 /**
  * `normalizeResponse(text).length` without building the string: runs of white space count once,
  * leading and trailing white space not at all, and the one character whose lower case is longer
- * (U+0130, "İ" → "i̇") counts twice.
+ * (U+0130, "İ" → "i̇") counts twice. That is the characters that are not white space, the extra
+ * one of each U+0130, and one space between each two runs of them. Counted without a branch per
+ * character (a run's start is a non-space after a space), over a copy of the code units.
  */
 export function normalizedLength(text: string): number {
-  let n = 0;
-  let pendingSpace = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isJsSpace(c)) {
-      pendingSpace = n > 0;
-      continue;
+  const u = measuredUnits.of(text);
+  const len = text.length;
+  let kept = 0;
+  let runs = 0;
+  // Whether the code unit before is white space (1 before the first, so a leading run starts a run).
+  let space = 1;
+  for (let i = 0; i < len; i++) {
+    const c = u[i];
+    let s: number;
+    if (c < 128) s = ASCII_SPACE[c];
+    else {
+      s = isJsSpace(c) ? 1 : 0;
+      if (c === 0x130) kept++;
     }
-    if (pendingSpace) {
-      n++;
-      pendingSpace = false;
-    }
-    n += c === 0x130 ? 2 : 1;
+    runs += space & (s ^ 1);
+    kept += s ^ 1;
+    space = s;
   }
-  return n;
+  return runs ? kept + runs - 1 : 0;
 }
 
 /** Share of the longer text covered by the common beginning and end (1 = equal). */

@@ -190,24 +190,44 @@ function isAsciiLetter(c: number): boolean {
 export function tokenPieces(text: string, size = 256): string[] {
   if (text.length <= size) return [text];
   const out: string[] = [];
-  let from = 0;
-  let k = size;
-  while (k < text.length - 1) {
-    if (text.charCodeAt(k) === 32 && isAsciiLetter(text.charCodeAt(k - 1)) && isAsciiLetter(text.charCodeAt(k + 1))) {
-      out.push(text.slice(from, k));
-      from = k;
-      k += size;
-    } else k++;
+  for (let from = 0; from < text.length; ) {
+    const to = pieceEnd(text, from, size);
+    out.push(text.slice(from, to));
+    from = to;
   }
-  out.push(text.slice(from));
   return out;
 }
 
+/** Where the piece of `text` from `from` ends (see tokenPieces): at the first cut at or after `from + size`, else at the end. */
+function pieceEnd(text: string, from: number, size: number): number {
+  for (let k = from + size; k < text.length - 1; k++) {
+    if (text.charCodeAt(k) === 32 && isAsciiLetter(text.charCodeAt(k - 1)) && isAsciiLetter(text.charCodeAt(k + 1))) return k;
+  }
+  return text.length;
+}
+
+/**
+ * The characters to tokenize next when the tokens so far plus the bytes still to read exceed the
+ * limit by `excess`: a character of English gives about three quarters of a byte of slack (a token
+ * of ~4 bytes), so a little more than `excess` characters usually decides the text in one piece
+ * (records just over the byte bound need a few dozen). A piece that did not decide is followed by
+ * pieces of TOKEN_PIECE_CHARS at least, so a text that tokenizes densely costs no more calls than
+ * fixed pieces did.
+ */
+function pieceSize(excess: number, first: boolean): number {
+  const size = Math.ceil(excess * 1.35) + 16;
+  return first ? size : Math.max(TOKEN_PIECE_CHARS, size);
+}
+
+/** Characters per piece of a text that is tokenized piece by piece (see pieceSize). */
+const TOKEN_PIECE_CHARS = 256;
+
 /**
  * The token count of `texts` together when it is over `max`, else undefined. Tokenizes piece by
- * piece and stops as soon as the tokens so far plus the bytes still to read (a token covers at
- * least one byte) cannot go over `max`: a record a little over the byte bound is usually decided
- * after its first few hundred characters.
+ * piece (see tokenPieces) and stops as soon as the tokens so far plus the bytes still to read (a
+ * token covers at least one byte) cannot go over `max`: a record a little over the byte bound is
+ * usually decided after its first hundred characters or so (see pieceSize). Where the pieces are
+ * cut changes when it stops, never what it returns: the counts of the pieces add up to the whole.
  */
 export function countIfOver(encoding: EncodingName, texts: readonly string[], max: number): number | undefined {
   let remaining = 0;
@@ -215,11 +235,16 @@ export function countIfOver(encoding: EncodingName, texts: readonly string[], ma
   if (remaining <= max) return undefined; // decided without loading the encoding
   const tok = tokenizer(encoding);
   let tokens = 0;
+  let first = true;
   for (const t of texts) {
-    for (const piece of tokenPieces(t)) {
+    for (let from = 0; from < t.length; ) {
+      const to = pieceEnd(t, from, pieceSize(tokens + remaining - max, first));
+      const piece = from === 0 && to === t.length ? t : t.slice(from, to);
       tokens += tok.count(piece);
       remaining -= utf8Length(piece);
       if (tokens + remaining <= max) return undefined;
+      from = to;
+      first = false;
     }
   }
   return tokens > max ? tokens : undefined;

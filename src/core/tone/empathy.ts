@@ -13,7 +13,7 @@
 import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
 import { PromptReading, promptWord, stampedWord } from './prompt';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
-import { IdSet } from './vocab';
+import { IdSet, WordSet } from './vocab';
 
 /** Local copies of flag bits read once per word (an imported binding can cost a property read each time). */
 const YOU = WORD_YOU;
@@ -1021,14 +1021,13 @@ function exclaimsWhatA(t: WordTable, s: number, namedFeeling: boolean): boolean 
   let k = sent.firstToken;
   while (k < sent.endToken && k < sent.firstToken + 3 && (vocab.flags[t.tokens[k]] & WORD_DISCOURSE || lex.irony.exclamations.has(t.tokens[k]) || lex.irony.interjections.has(t.tokens[k]))) k++;
   // Or after a short opening clause ("You poor thing, what a night.").
-  if (k < sent.endToken && vocab.word(t.tokens[k]) !== 'what') {
+  if (k < sent.endToken && !WHAT.has(vocab, t.tokens[k])) {
     let pause = k;
     while (pause < sent.endToken - 1 && pause < k + 4 && !(t.flags[pause] & FLAG_PAUSE_AFTER)) pause++;
     if (t.flags[pause] & FLAG_PAUSE_AFTER) k = pause + 1;
   }
-  if (k + 2 >= sent.endToken + 1 || vocab.word(t.tokens[k]) !== 'what') return false;
-  const article = vocab.word(t.tokens[k + 1]);
-  if (article !== 'a' && article !== 'an') return false;
+  if (k + 2 >= sent.endToken + 1 || !WHAT.has(vocab, t.tokens[k])) return false;
+  if (!A_AN.has(vocab, t.tokens[k + 1])) return false;
   // One to three words after the article, none of them praise ("What a great question.") or "you" ("What a week you've had" is listed).
   // A feeling named right after the article ("What a fright to be living with every night.", "what a worry for you") is the reaction, whatever follows.
   const feelingNoun = namedFeeling && k + 2 < sent.endToken && !lex.irony.praise.has(t.tokens[k + 2]) && (feelingWordAt(t, k + 2) || (k + 3 < sent.endToken && feelingWordAt(t, k + 3)));
@@ -1036,9 +1035,8 @@ function exclaimsWhatA(t: WordTable, s: number, namedFeeling: boolean): boolean 
   if (rest < 1 || (rest > 3 && !feelingNoun)) return false;
   // Nor a complement ("What a time to ask.", "What a day for it.", "What a load of nonsense."): a bare noun phrase only.
   for (let j = k + 2; j < sent.endToken; j++) {
-    const w = vocab.word(t.tokens[j]);
-    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || BELITTLING.has(w)) return false;
-    if (!feelingNoun && (vocab.flags[t.tokens[j]] & WORD_YOU || COMPLEMENTS.has(w))) return false;
+    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || BELITTLING.has(vocab, t.tokens[j])) return false;
+    if (!feelingNoun && (vocab.flags[t.tokens[j]] & WORD_YOU || COMPLEMENTS.has(vocab, t.tokens[j]))) return false;
   }
   return true;
 }
@@ -1050,10 +1048,12 @@ function feelingWordAt(_t: WordTable, k: number): boolean {
 }
 
 /** Words that open a complement after "what a" + noun. */
-const COMPLEMENTS = new Set(['to', 'for', 'of', 'with', 'at', 'in', 'on', 'about', 'that', 'which']);
+const COMPLEMENTS = new WordSet(['to', 'for', 'of', 'with', 'at', 'in', 'on', 'about', 'that', 'which']);
+const WHAT = new WordSet(['what']);
+const A_AN = new WordSet(['a', 'an']);
 
 /** Nouns that make "what a ..." belittle what the person told ("what a drama", "what a fuss"; dismissive in respect.json), not react to it. */
-const BELITTLING = new Set(['scandal', 'drama', 'fuss', 'palaver', 'performance', 'carry', 'carry-on', 'production', 'circus', 'song', 'to-do', 'hoo-ha', 'kerfuffle']);
+const BELITTLING = new WordSet(['scandal', 'drama', 'fuss', 'palaver', 'performance', 'carry', 'carry-on', 'production', 'circus', 'song', 'to-do', 'hoo-ha', 'kerfuffle']);
 
 let senseId: number | undefined;
 const MAKE_FORMS = new Set(['make', 'makes', 'made', 'making']);

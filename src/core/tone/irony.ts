@@ -25,7 +25,7 @@ import { negatedBefore, phraseAt } from './match';
 import { promptPair, promptWord, PromptReading } from './prompt';
 import * as wordFlags from './words';
 import type { WordTable } from './words';
-import type { IdSet } from './vocab';
+import { type IdSet, WordSet } from './vocab';
 
 // Local copies of the flag bits: read in loops over every word, where an imported binding costs a property read each time.
 const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX, WORD_SUBJECT_PRONOUN } = lexiconFlags;
@@ -301,13 +301,14 @@ const VERDICT_OPENERS = new Set(['very', 'how']);
  */
 function verdictTag(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   let tag = to - 1;
-  if (tag > from && BE_PAST.has(lex.vocab.word(t.tokens[tag]))) tag--;
-  if (tag - from < 1 || tag - from > 4 || lex.vocab.word(t.tokens[tag]) !== 'that' || !(t.flags[tag - 1] & FLAG_PAUSE_AFTER)) return false;
+  if (tag > from && BE_PAST.has(lex.vocab, t.tokens[tag])) tag--;
+  if (tag - from < 1 || tag - from > 4 || !THAT.has(lex.vocab, t.tokens[tag]) || !(t.flags[tag - 1] & FLAG_PAUSE_AFTER)) return false;
   // A hardship word makes it sympathy ("Horrible way to live, that.").
   for (let k = from; k < tag; k++) if (lex.vocab.flags[t.tokens[k]] & (WORD_YOU_BIT | WORD_QUESTION_AUX) || lex.hardship.has(t.tokens[k])) return false;
   return true;
 }
-const BE_PAST = new Set(['is', 'was']);
+const BE_PAST = new WordSet(['is', 'was']);
+const THAT = new WordSet(['that']);
 const VERDICT_SINCERE = new Set(['true', 'much', 'many', 'well', 'often', 'sorry', 'soon', 'quickly', 'slowly', 'carefully', 'gently', 'important', 'understandable', 'common', 'normal', 'likely', 'possible', 'real', 'valid']);
 
 /** Praise, an evaluation or thanks in [from, to) followed by a word that says it came late ("Nice of you to finally ...", "Thanks, only took you a month"): the token after it, or -1. */
@@ -452,23 +453,24 @@ function praisingImpression(lex: Lexicon, t: WordTable, from: number, to: number
   while (k < to && lex.vocab.flags[t.tokens[k]] & WORD_DISCOURSE) k++;
   // A subject of a few words may come first ("Your mother-in-law sounds like ..."), but not the person ("You sound like a wonderful son").
   const subject = k;
-  while (k < to && k - subject < IMPRESSION_SUBJECT && !SOUNDS.has(lex.vocab.word(t.tokens[k]))) {
+  while (k < to && k - subject < IMPRESSION_SUBJECT && !SOUNDS.has(lex.vocab, t.tokens[k])) {
     if (t.tokens[k] === lex.irony.marks.you) return false;
     k++;
   }
-  if (k + 1 >= to || !SOUNDS.has(lex.vocab.word(t.tokens[k])) || !AS_LIKE.has(lex.vocab.word(t.tokens[k + 1]))) return false;
+  if (k + 1 >= to || !SOUNDS.has(lex.vocab, t.tokens[k]) || !AS_LIKE.has(lex.vocab, t.tokens[k + 1])) return false;
   for (let j = k + 2; j < to; j++) if (lex.vocab.flags[t.tokens[j]] & WORD_YOU_BIT) return false;
   if (firstOf(lex, t, lex.irony.praise, k + 2, to) >= 0) return true;
   // "a real medical pioneer", "the real expert": "real" before a word that is no hardship ("a real worry" is sympathy).
   for (let j = k + 2; j + 1 < to; j++) {
-    if (lex.vocab.word(t.tokens[j]) !== 'real' || lex.hardship.has(t.tokens[j + 1])) continue;
+    if (!REAL.has(lex.vocab, t.tokens[j]) || lex.hardship.has(t.tokens[j + 1])) continue;
     if (j + 2 >= to || !lex.hardship.has(t.tokens[j + 2])) return true;
   }
   return false;
 }
 const IMPRESSION_SUBJECT = 4;
-const SOUNDS = new Set(['sounds', 'sound', 'seems', 'looks']);
-const AS_LIKE = new Set(['like', 'as']);
+const SOUNDS = new WordSet(['sounds', 'sound', 'seems', 'looks']);
+const AS_LIKE = new WordSet(['like', 'as']);
+const REAL = new WordSet(['real']);
 
 /** How far after "I'm sure" praise of what will happen is read (a subject of a few words, a verb, "just"). */
 const PRAISE_REACH = 11;

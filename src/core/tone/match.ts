@@ -63,7 +63,9 @@ let vocabNow: Vocabulary;
 let table: WordTable;
 
 function record(entries: LexiconEntry[], j: number): void {
-  for (const e of entries) {
+  // Indexed loops here and in walk: the lists are frozen (TrieStore.shareEntries), and a for-of over them allocated an iterator result per entry.
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (e.anchor !== 0 && !anchored(vocabNow, table, e.anchor!, start, j)) continue;
     const k = e.bit!;
     if (found & (1 << k) && bestEnd[k] >= j) continue;
@@ -84,7 +86,10 @@ function walk(from: TrieNode, at: number): void {
   for (let j = at, node = from; node !== NO_NODE; j++) {
     if (store.has(node, NODE_ENTRIES)) record(store.entries[node]!, j);
     if (j >= t.n || t.sentence[j] !== sentence) return;
-    if (store.has(node, NODE_CLASSES)) for (const c of store.classes[node]!) walkMembers(c.members, j, c.node);
+    if (store.has(node, NODE_CLASSES)) {
+      const classes = store.classes[node]!;
+      for (let c = 0; c < classes.length; c++) walkMembers(classes[c].members, j, classes[c].node);
+    }
     node = store.child(node, t.tokens[j]);
   }
 }

@@ -20,7 +20,7 @@ import {
   WORD_SUBJECT_PRONOUN,
 } from './lexicon';
 import { masked, phraseAt } from './match';
-import { Vocabulary } from './vocab';
+import { Vocabulary, WordSet } from './vocab';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
 
 /** Imperative kinds as small codes (a byte per sentence, in a reused buffer). */
@@ -141,16 +141,17 @@ function imperativeKind(t: WordTable, lex: Lexicon, sentence: number): number {
 function offersChoice(t: WordTable, lex: Lexicon, from: number, to: number): boolean {
   const vocab = lex.vocab;
   for (let k = from; k + 1 < to; k++) {
-    if (vocab.word(t.tokens[k]) !== 'or') continue;
+    if (!OR.has(vocab, t.tokens[k])) continue;
     let v = k + 1;
-    if (CHOICE_ADVERBS.has(vocab.word(t.tokens[v])) && v + 1 < to) v++;
+    if (CHOICE_ADVERBS.has(vocab, t.tokens[v]) && v + 1 < to) v++;
     if (vocab.flags[t.tokens[v]] & WORD_COMMAND && !(v + 1 < to && vocab.flags[t.tokens[v + 1]] & WORD_SUBJECT_FOLLOWER)) return true;
   }
   return false;
 }
 
 /** Words between "or" and the doing it offers that keep it an option ("or just sit", "or simply ask"). */
-const CHOICE_ADVERBS = new Set(['just', 'simply', 'even', 'maybe', 'perhaps']);
+const CHOICE_ADVERBS = new WordSet(['just', 'simply', 'even', 'maybe', 'perhaps']);
+const OR = new WordSet(['or']);
 
 /** Words a reassuring negative opener needs ("Don't worry, that's normal." has five), so it is more than a bare order. */
 const REASSURANCE_WORDS = 5;

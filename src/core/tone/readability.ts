@@ -46,16 +46,25 @@ export interface ReadingLevel {
 /** The reading level of a scanned text: its grade, and the sentence that is hardest to read. */
 export function readingLevel(vocab: Vocabulary, words: WordTable): ReadingLevel {
   let totalSyllables = 0;
-  let hardest: ReadingLevel['hardest'];
+  // The hardest sentence so far (the first of equal grades), made into a span once at the end.
+  let hardestAt = -1;
+  let hardestGrade = 0;
   let longestSentence = 0;
-  for (const sent of words.sentences) {
+  const sentences = words.sentences;
+  for (let s = 0; s < sentences.length; s++) {
+    const sent = sentences[s];
     let syl = 0;
     for (let k = 0; k < sent.words; k++) syl += wordSyllables(vocab, words.surface[sent.firstWord + k]);
     totalSyllables += syl;
     longestSentence = Math.max(longestSentence, sent.words);
     const g = fleschKincaidGrade(sent.words, 1, syl);
-    if (!hardest || g > hardest.grade) hardest = { seg: sent.seg, start: sent.start, end: sent.end, grade: g, words: sent.words };
+    if (hardestAt < 0 || g > hardestGrade) {
+      hardestAt = s;
+      hardestGrade = g;
+    }
   }
+  const h = hardestAt < 0 ? undefined : sentences[hardestAt];
+  const hardest = h && { seg: h.seg, start: h.start, end: h.end, grade: hardestGrade, words: h.words };
   const grade = fleschKincaidGrade(words.surfaceCount, Math.max(1, words.sentences.length), totalSyllables);
   return { grade, hardest, longestSentence };
 

@@ -50,6 +50,38 @@ export class IdSet implements Iterable<number> {
   }
 }
 
+/**
+ * A fixed set of words that the tone rules ask about word ids: a lexicon word (its id is pinned)
+ * is answered from a byte per id, any other from its string (the ids of the words met while
+ * reading change when the vocabulary drops them, see `Vocabulary.trim`). Asking `words.has(vocab.word(id))`
+ * cost a string hash lookup for every word, and the tone rules ask ~150 times a record.
+ */
+export class WordSet {
+  private readonly words: ReadonlySet<string>;
+  private vocab: Vocabulary | undefined;
+  /** Per pinned id of `vocab`, 1 for a member (made on the first question after the lexicon is pinned). */
+  private pinned = new Uint8Array(0);
+
+  constructor(words: Iterable<string>) {
+    this.words = new Set(words);
+  }
+
+  /** Whether word `id` of `vocab` is in the set. */
+  has(vocab: Vocabulary, id: number): boolean {
+    if (vocab !== this.vocab || this.pinned.length !== vocab.lexiconSize) this.bind(vocab);
+    return id < this.pinned.length ? this.pinned[id] === 1 : this.words.has(vocab.word(id));
+  }
+
+  private bind(vocab: Vocabulary): void {
+    this.vocab = vocab;
+    this.pinned = new Uint8Array(vocab.lexiconSize);
+    for (const w of this.words) {
+      const id = vocab.known(w);
+      if (id >= 0 && id < this.pinned.length) this.pinned[id] = 1;
+    }
+  }
+}
+
 /** The flag bit (the highest; the lexicon's own bits are below it) of a word with an entry in `Vocabulary.spellings`. */
 export const WORD_SPELLED = 1 << 31;
 
@@ -104,6 +136,16 @@ export class Vocabulary {
     const end = this.charStart[id + 1];
     for (let k = this.charStart[id] + 2; k < end; k++) if (chars[k] === chars[k - 1] && chars[k] === chars[k - 2]) return true;
     return false;
+  }
+
+  /** The id of a word given as a string (lower case and normalised) if it has one, else -1 (nothing is added). */
+  known(word: string): number {
+    const hash = hashString(word);
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const v = this.slots[2 * slot];
+      if (v === 0) return -1;
+      if (this.slots[2 * slot + 1] === hash && this.words[v - 1] === word) return v - 1;
+    }
   }
 
   /** The id of a word given as a string (already lower case and normalised). */

@@ -1,3 +1,4 @@
+import { CodeUnits } from '../codeUnits';
 import { Vocabulary, WORD_SPELLED } from './vocab';
 
 /** A local copy of the flag bit, read once per word (an imported binding can cost a property read each time). */
@@ -68,8 +69,12 @@ function hasDigit(u: Uint16Array, from: number, to: number): boolean {
   return false;
 }
 
+/** Per ASCII code unit, 1 for a letter or digit. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
+
 function isWordCode(c: number): boolean {
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  if (c < 128) return ASCII_WORD[c] === 1;
   // Letters beyond ASCII (é, ß, ...), excluding general punctuation, spaces and surrogates (emoji).
   return c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000 && !(c >= 0xd800 && c <= 0xdfff) && c !== 0xfeff && c !== 0xd7 && c !== 0xf7;
 }
@@ -151,7 +156,7 @@ export function scanWords(vocab: Vocabulary, segments: readonly string[], reuse?
     const sentenceCount = t.sentences.length;
     const bangCount = t.bangs.length;
     const text = segments[s];
-    const units = unitsOf(text);
+    const units = turnUnits.of(text);
     if (inPlace && scanSegment(vocab, text, units, s, t, codes, true)) continue;
     // A character that lower-casing changes (É, Σ, İ): start the segment again with a lower-case copy.
     t.n = n;
@@ -163,36 +168,8 @@ export function scanWords(vocab: Vocabulary, segments: readonly string[], reuse?
   return t;
 }
 
-/** Node's Buffer, where there is one (the core also runs without it). */
-const nativeBuffer = (globalThis as { Buffer?: { from(buffer: ArrayBuffer, byteOffset: number, length: number): { write(s: string, offset: number, length: number, encoding: 'utf16le'): number } } }).Buffer;
-/** A Uint16Array reads UTF-16LE bytes as code units on little-endian hosts only. */
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** The code units of the turn being scanned, and a Buffer over the same memory (see unitsOf). */
-let turnUnits = new Uint16Array(1024);
-let turnBytes: ReturnType<NonNullable<typeof nativeBuffer>['from']> | undefined;
-
-/**
- * The code units of `text` in a reused array (valid up to `text.length`). The scanner reads them
- * there instead of calling `charCodeAt`: strings reach it in many representations (one- and
- * two-byte, internalized, sliced, concatenated), and a `charCodeAt` call site that has seen more
- * than four of them is no longer inlined by V8, which made every character cost a generic call.
- * Node copies the units natively; elsewhere a loop does.
- */
-function unitsOf(text: string): Uint16Array {
-  const n = text.length;
-  if (turnUnits.length < n) {
-    turnUnits = new Uint16Array(Math.max(n, turnUnits.length * 2));
-    turnBytes = undefined;
-  }
-  const units = turnUnits;
-  if (nativeBuffer && littleEndian) {
-    turnBytes ??= nativeBuffer.from(units.buffer as ArrayBuffer, units.byteOffset, units.byteLength);
-    if (turnBytes.write(text, 0, 2 * n, 'utf16le') === 2 * n) return units;
-  }
-  for (let k = 0; k < n; k++) units[k] = text.charCodeAt(k);
-  return units;
-}
+/** The code units of the turn being scanned (see CodeUnits). */
+const turnUnits = new CodeUnits();
 
 /** The characters of the word being read, lower case (grown to the longest text scanned; reused, scans never nest). */
 let wordCodes = new Uint16Array(1024);
