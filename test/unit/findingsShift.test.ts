@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sameRecord } from '../../src/core/dataset/facts';
+import { checkText } from '../../src/core/engine';
+import { datasetRules, recordRules } from '../../src/core/curation';
 import { Finding, shiftFindings, trimSplice } from '../../src/core/findings';
 import { FIXED_LINE, following } from '../../src/core/findings';
 import { FactTable } from '../../src/core/dataset/factTable';
@@ -53,6 +55,26 @@ test('sameRecord: the same dialogue (as duplicate detection compares it), not ju
   assert.ok(sameRecord(a, '{"rejected": "What.", "prompt": "Hi", "chosen": "Hello there.", "id": 7}', 'trl-standard'));
   assert.ok(!sameRecord(a, '{"prompt": "Hi", "chosen": "Hello there!", "rejected": "What."}', 'trl-standard'));
   assert.ok(!sameRecord(a, '{"prompt": "Hi", "chosen": ', 'trl-standard'));
+});
+
+test('records whose responses the format cannot read are duplicates only when their text is the same', () => {
+  // A response of the wrong type, an empty message list, a message without text, a record of another format.
+  const unreadable = [
+    '{"prompt": "Hi", "chosen": 123, "rejected": "What."}',
+    '{"prompt": "Hi", "chosen": {"a": 1}, "rejected": "What."}',
+    '{"prompt": "Hi", "chosen": [], "rejected": "What."}',
+    '{"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello."}], "non_preferred_output": [{"role": "assistant", "content": "What."}]}',
+    '{"prompt": [{"role": "user", "content": "Hi"}], "chosen": [{"role": "assistant", "content": null}], "rejected": [{"role": "assistant", "content": "What."}]}',
+  ];
+  const text = [...unreadable, ...unreadable.slice(0, 2), '{"prompt": "Hi", "chosen": "Hello there.", "rejected": "What."}', '{"prompt": "Hi", "chosen": "Hello there.",  "rejected": "What."}'].join('\n');
+  const dups = checkText(text, { format: 'trl-standard', recordRules, datasetRules }).findings.filter((f) => f.code === 'dataset-duplicate-record');
+  // Lines 5 and 6 repeat lines 0 and 1 word for word; line 8 repeats line 7's dialogue.
+  assert.deepEqual(dups.map((f) => f.line), [5, 6, 8]);
+  for (let i = 0; i < unreadable.length; i++) for (let j = 0; j < i; j++) assert.ok(!sameRecord(unreadable[i], unreadable[j], 'trl-standard'), `${i} vs ${j}`);
+  assert.ok(sameRecord(unreadable[0], ` ${unreadable[0]}`, 'trl-standard'));
+  // A chat record has no rejected side: its reading lost nothing.
+  const chat = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}';
+  assert.ok(sameRecord(chat, '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello."}]}', 'chat-messages'));
 });
 
 test('following: a copy reads its anchor line; a fixed anchor (a streamed record) gives the source itself', () => {

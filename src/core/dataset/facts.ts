@@ -75,15 +75,29 @@ export function dialogueHashes(parts: PreferenceParts): { prompt: number; record
 }
 
 /**
- * Whether two JSONL lines hold the same record as `dataset-duplicate-record` sees it (same
- * dialogue in the given format, or the same trimmed text when it cannot read them).
+ * Whether the format's reading of a record lost a response: a side it should have is missing, of
+ * the wrong type or empty of messages with text. Two such records can read as the same dialogue
+ * while their lines differ (`"chosen": 123` and `"chosen": {"a": 1}`, or a record of another
+ * format), so duplicate detection compares their text instead.
  */
+function lostResponse(parts: PreferenceParts, format: FormatId | undefined): boolean {
+  return parts.chosen.length === 0 || (format !== 'chat-messages' && parts.rejected.length === 0);
+}
+
+/**
+ * The key `dataset-duplicate-record` compares: the dialogue's hash (so formatting, key order and
+ * escapes do not matter), or the trimmed line's when the format cannot read the record or its
+ * reading lost a response.
+ */
+export function recordKey(text: string, parts: PreferenceParts | undefined, format: FormatId | undefined): number {
+  return parts && !lostResponse(parts, format) ? dialogueHashes(parts).record : hash53(text.trim());
+}
+
+/** Whether two JSONL lines hold the same record as `dataset-duplicate-record` sees it (see recordKey). */
 export function sameRecord(a: string, b: string, format: FormatId | undefined): boolean {
   if (a.trim() === b.trim()) return true;
   try {
-    const pa = extractParts(format, JSON.parse(a));
-    const pb = extractParts(format, JSON.parse(b));
-    return !!pa && !!pb && dialogueHashes(pa).record === dialogueHashes(pb).record;
+    return recordKey(a, extractParts(format, JSON.parse(a)), format) === recordKey(b, extractParts(format, JSON.parse(b)), format);
   } catch {
     return false;
   }
@@ -105,7 +119,8 @@ export const datasetFactsRule: RecordRule = {
       return [];
     }
     const { prompt, record: h } = dialogueHashes(a.parts);
-    f.h = h;
+    // As recordKey, without hashing the dialogue twice.
+    f.h = lostResponse(a.parts, record.format) ? hash53(record.text.trim()) : h;
     if (a.parts.context.length) f.p = prompt;
     f.cw = a.chosen.tone.words;
     if (a.chosen.tone.openers.length) f.so = a.chosen.tone.openers.join('\n');
