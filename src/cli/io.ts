@@ -13,8 +13,10 @@ export interface CliIO {
   stderrIsTTY?: boolean;
   /** Aborted on SIGINT/SIGTERM so long-running commands (serve, train) can shut down cleanly. */
   signal: AbortSignal;
-  /** Standard input, for `check -`. */
+  /** Standard input, for `check -` and the question `train` asks before it uploads. */
   stdin?: NodeJS.ReadableStream;
+  /** True when stdin is an interactive terminal (`train` may ask there). */
+  stdinIsTTY?: boolean;
 }
 
 /** A usage error: printed without a stack trace, exit code 2. */

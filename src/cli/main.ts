@@ -72,6 +72,7 @@ if (require.main === module) {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     signal: controller.signal,
     stdin: process.stdin,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
   };
   main(process.argv.slice(2), io).then(
     (code) => {

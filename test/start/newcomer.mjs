@@ -95,7 +95,7 @@ async function run() {
     const healthy = path.join(workspace, 'datasets', 'healthy');
     const train = spawnSync(
       process.execPath,
-      [path.join(root, 'dist', 'cli.js'), 'train', path.join(healthy, 'trl-standard.jsonl'), '--trainer', trainerUrl, '--model', engine[1],
+      [path.join(root, 'dist', 'cli.js'), 'train', '--yes', path.join(healthy, 'trl-standard.jsonl'), '--trainer', trainerUrl, '--model', engine[1],
         '--validation', path.join(healthy, 'trl-standard-held-out.jsonl'), '--max-steps', '6', '--batch-size', '4', '--option', 'logging_steps=1',
         '--option', 'max_new_tokens=8', '--output', results],
       { encoding: 'utf8', env: { ...process.env, DIALOGUE_CURATOR_TOKEN: fs.readFileSync(path.join(tempDir, 'trainer-token'), 'utf8').trim() }, timeout: 300_000 },

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
-import { captureIO, PAIRS, tempDir } from '../fixtures/trainer/harness';
+import { captureIO, PAIRS, tempDir, waitFor } from '../fixtures/trainer/harness';
 import { fakeJob, FakeTrainerScript, messageEvent, metricsEvent, startFakeTrainer } from '../fixtures/trainer/fakeTrainer';
 
 const T0 = 1_800_000_000;
@@ -27,14 +28,14 @@ describe('train progress line', () => {
     try {
       // stdout a terminal, stderr redirected (2> log): no progress bar in the log.
       const redirected = captureIO({ isTTY: true, stderrIsTTY: false });
-      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url, '--format', 'json'], redirected.io), 0, redirected.stderr());
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url, '--format', 'json'], redirected.io), 0, redirected.stderr());
       assert.doesNotMatch(redirected.stderr(), PROGRESS);
       assert.ok(!redirected.stderr().includes('\x1b['), 'no terminal escapes in a redirected stderr');
       assert.equal(redirected.stdout().trim().split('\n').length, 4, 'stdout has the four metrics objects only');
 
       // stdout piped (| jq), stderr the terminal: the progress bar is drawn there.
       const piped = captureIO({ isTTY: false, stderrIsTTY: true });
-      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url, '--format', 'json'], piped.io), 0, piped.stderr());
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url, '--format', 'json'], piped.io), 0, piped.stderr());
       assert.match(piped.stderr(), PROGRESS);
       assert.ok(piped.stderr().includes('\r\x1b[2K'), 'the progress line is erased before the next line');
       assert.doesNotMatch(piped.stdout(), PROGRESS);
@@ -48,10 +49,10 @@ describe('train progress line', () => {
     const trainer = await startFakeTrainer(quickRun());
     try {
       const terminal = captureIO({ isTTY: true, stderrIsTTY: false });
-      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], terminal.io), 0, terminal.stderr());
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url], terminal.io), 0, terminal.stderr());
       assert.match(terminal.stdout(), PROGRESS);
       const piped = captureIO({ isTTY: false, stderrIsTTY: true });
-      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], piped.io), 0, piped.stderr());
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url], piped.io), 0, piped.stderr());
       assert.doesNotMatch(piped.stdout() + piped.stderr(), PROGRESS);
     } finally {
       await trainer.close();
@@ -78,7 +79,7 @@ describe('train time estimate', () => {
     });
     try {
       const cap = captureIO({ isTTY: true });
-      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
       const bars = cap.stdout().match(/\d\/4 loss \S+ \d+s elapsed, ~\d+s left/g) ?? [];
       assert.deepEqual(
         bars.map((b) => b.replace(/ loss \S+/, '')),
@@ -97,7 +98,7 @@ describe('train time estimate', () => {
     });
     try {
       const cap = captureIO({ isTTY: true });
-      assert.equal(await main(['train', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
       assert.match(cap.stdout(), /1\/4 loss \S+ 20s elapsed, ~60s left/);
       assert.match(cap.stdout(), /2\/4 loss \S+ 40s elapsed, ~40s left/);
     } finally {
@@ -120,7 +121,7 @@ describe("train's local check uses the project's .dialoguecurator.json, like che
     const { dir, trainer, data } = await project({ '.dialoguecurator.json': { rules: { 'dataset-length-bias': 'error' } } });
     try {
       const cap = captureIO();
-      assert.equal(await main(['train', data, '--trainer', trainer.url], cap.io), 1, cap.stderr());
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url], cap.io), 1, cap.stderr());
       assert.match(cap.stderr(), /pairs\.jsonl cannot be trained on \(checked with .*\); nothing was uploaded/);
       assert.match(cap.stderr(), /^line \d+: .*\[dataset-length-bias\]$/m);
       assert.ok(cap.stderr().includes(path.join(dir, '.dialoguecurator.json')), 'names the config it checked with');
@@ -128,7 +129,7 @@ describe("train's local check uses the project's .dialoguecurator.json, like che
       // Without the config the same file goes up (length bias is only a warning by default).
       fs.rmSync(path.join(dir, '.dialoguecurator.json'));
       const again = captureIO();
-      assert.equal(await main(['train', data, '--trainer', trainer.url], again.io), 0, again.stderr());
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url], again.io), 0, again.stderr());
       assert.equal(trainer.uploads.length, 1);
     } finally {
       await trainer.close();
@@ -144,11 +145,11 @@ describe("train's local check uses the project's .dialoguecurator.json, like che
     });
     try {
       const cap = captureIO();
-      assert.equal(await main(['train', data, '--trainer', trainer.url], cap.io), 1, cap.stderr());
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url], cap.io), 1, cap.stderr());
       assert.match(cap.stderr(), /^line 1: The record is missing the required field "source" \[schema\]$/m);
       assert.match(cap.stderr(), /^… and 20 more$/m, 'every one of the 40 records lacks it');
       const other = captureIO();
-      assert.equal(await main(['train', data, '--trainer', trainer.url, '--config', path.join(dir, 'openai.json')], other.io), 1, other.stderr());
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url, '--config', path.join(dir, 'openai.json')], other.io), 1, other.stderr());
       // Read as OpenAI preference records, TRL pairs miss that format's fields.
       assert.match(other.stderr(), /^line 1: .*(input|preferred_output).*$/m);
       assert.equal(trainer.uploads.length, 0);
@@ -161,19 +162,83 @@ describe("train's local check uses the project's .dialoguecurator.json, like che
     const { dir, trainer, data } = await project({ '.dialoguecurator.json': { schemas: [{ fileMatch: ['*.jsonl'], url: './missing.schema.json' }] } });
     try {
       const cap = captureIO();
-      assert.equal(await main(['train', data, '--trainer', trainer.url], cap.io), 1);
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url], cap.io), 1);
       assert.match(cap.stderr(), /^line 1: Cannot read the schema file .*missing\.schema\.json: ENOENT \[config-schema\]$/m);
       fs.writeFileSync(path.join(dir, '.dialoguecurator.json'), '{"rules": {"pair-inverted": "fatal"}}');
       const broken = captureIO();
-      assert.equal(await main(['train', data, '--trainer', trainer.url], broken.io), 1);
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url], broken.io), 1);
       assert.match(broken.stderr(), /\.dialoguecurator\.json has 1 error; nothing was uploaded/);
       assert.match(broken.stderr(), /^line 1: /m);
       const missing = captureIO();
-      assert.equal(await main(['train', data, '--trainer', trainer.url, '--config', path.join(dir, 'nope.json')], missing.io), 2);
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url, '--config', path.join(dir, 'nope.json')], missing.io), 2);
       assert.match(missing.stderr(), /cannot read the config file .*nope\.json: ENOENT/);
       assert.equal(trainer.uploads.length, 0);
     } finally {
       await trainer.close();
     }
+  });
+});
+
+describe('train asks before anything leaves the machine', () => {
+  /** The pairs with a made-up email address, phone number and date of birth in one prompt. */
+  function withPhi(): string {
+    const dir = tempDir('dc-train-phi-');
+    const lines = fs.readFileSync(PAIRS, 'utf8').trim().split('\n');
+    const first = JSON.parse(lines[0]);
+    first.prompt = `I'm Dana (dana.reyes@mailhub.net, 555-201-7788, born 03/14/1961). ${first.prompt}`;
+    lines[0] = JSON.stringify(first);
+    const file = path.join(dir, 'phi.jsonl');
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  }
+
+  test('without --yes and without a terminal to ask on, nothing is uploaded; the summary names files, trainer and what the scan found, masked', async () => {
+    const trainer = await startFakeTrainer(quickRun());
+    try {
+      const data = withPhi();
+      const cap = captureIO();
+      assert.equal(await main(['train', data, '--trainer', trainer.url], cap.io), 2, cap.stderr());
+      assert.equal(trainer.uploads.length, 0);
+      const said = cap.stderr();
+      assert.ok(said.includes(`about to upload to the trainer at ${trainer.url}`), said);
+      assert.match(said, /phi\.jsonl \(training set\): \d+ records, /);
+      assert.match(said, /personal health information/);
+      assert.match(said, /email address/);
+      assert.match(said, /phone number/);
+      assert.ok(!said.includes('dana.reyes@mailhub.net') && !said.includes('201-7788'), 'the values are masked');
+      assert.match(said, /run it again with --yes/);
+      // With --yes the same file goes up, after the same summary.
+      const yes = captureIO();
+      assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url], yes.io), 0, yes.stderr());
+      assert.match(yes.stderr(), /email address/);
+      assert.equal(trainer.uploads.length, 1);
+    } finally {
+      await trainer.close();
+    }
+  });
+
+  test('at a terminal it asks: "n" (or just Enter) uploads nothing, "y" uploads', async () => {
+    const trainer = await startFakeTrainer(quickRun());
+    try {
+      for (const [answer, status, uploads] of [['n', 1, 0], ['', 1, 0], ['y', 0, 1]] as const) {
+        const stdin = new PassThrough();
+        const cap = captureIO({ stdin, stdinIsTTY: true });
+        const running = main(['train', PAIRS, '--trainer', trainer.url], cap.io);
+        await waitFor(() => cap.stderr().includes('Upload? [y/N]'), 10_000, 'the question');
+        assert.equal(trainer.uploads.length, 0, 'nothing before the answer');
+        stdin.write(`${answer}\n`);
+        assert.equal(await running, status, cap.stderr());
+        assert.equal(trainer.uploads.length, uploads, `answer ${JSON.stringify(answer)}`);
+      }
+    } finally {
+      await trainer.close();
+    }
+  });
+
+  test('plain HTTP to another machine is said before the question', async () => {
+    // A trainer that cannot be reached: the consent refusal comes first, so nothing is tried.
+    const cap = captureIO({ env: { DIALOGUE_CURATOR_TOKEN: 'x'.repeat(32) } });
+    assert.equal(await main(['train', PAIRS, '--trainer', 'http://192.0.2.7:8787'], cap.io), 2, cap.stderr());
+    assert.match(cap.stderr(), /plain HTTP to another machine: the data and the token cross the network unencrypted/);
   });
 });

@@ -128,7 +128,7 @@ describe('result files', () => {
     fs.writeFileSync(path.join(dir, 'keep.txt'), 'mine');
     const before = (await client.listJobs()).data.length;
     const cli = captureIO();
-    assert.equal(await main(['train', PAIRS, '--trainer', server.url, '--output', dir], cli.io), 2);
+    assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url, '--output', dir], cli.io), 2);
     assert.match(cli.stderr(), /--output: .* is not empty/);
     assert.equal((await client.listJobs()).data.length, before);
     assert.equal(fs.readFileSync(path.join(dir, 'keep.txt'), 'utf8'), 'mine');
@@ -136,10 +136,10 @@ describe('result files', () => {
 
   test('train --option: TRL options are checked as the trainer checks them', async () => {
     const cli = captureIO();
-    assert.equal(await main(['train', PAIRS, '--trainer', server.url, '--option', 'label_smoothing=0.7'], cli.io), 2);
+    assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url, '--option', 'label_smoothing=0.7'], cli.io), 2);
     assert.match(cli.stderr(), /label_smoothing: expected a number from 0 to below 0.5/);
     const bad = captureIO();
-    assert.equal(await main(['train', PAIRS, '--trainer', server.url, '--option', 'nonsense'], bad.io), 2);
+    assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url, '--option', 'nonsense'], bad.io), 2);
     assert.match(bad.stderr(), /--option takes KEY=VALUE/);
   });
 });

@@ -78,7 +78,7 @@ describe('auth', () => {
       assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'files')), []);
 
       const cap = captureIO({ env: { DIALOGUE_CURATOR_TOKEN: 'not-the-right-token-at-all' } });
-      assert.equal(await main(['train', PAIRS, '--trainer', server.url], cap.io), 1);
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url], cap.io), 1);
       assert.match(cap.stderr(), /rejected the token .*DIALOGUE_CURATOR_TOKEN/);
 
       // The right token works; /health needs none.
@@ -285,7 +285,7 @@ describe('jobs', () => {
       fs.writeFileSync(bad, `${lines.join('\n')}\n`);
       const before = fs.readdirSync(path.join(server.dataDir, 'files')).length;
       const cap = captureIO();
-      assert.equal(await main(['train', bad, '--trainer', server.url], cap.io), 1);
+      assert.equal(await main(['train', '--yes', bad, '--trainer', server.url], cap.io), 1);
       assert.match(cap.stderr(), /nothing was uploaded\.\nline 3: .*\nline 5: /);
       assert.equal(fs.readdirSync(path.join(server.dataDir, 'files')).length, before);
     } finally {

@@ -20,7 +20,7 @@ describe('tiny backend end to end', () => {
     const server = await startServer();
     try {
       const cap = captureIO();
-      const code = await main(['train', PAIRS, '--trainer', server.url, '--format', 'json', '--max-steps', '36', '--batch-size', '4'], cap.io);
+      const code = await main(['train', '--yes', PAIRS, '--trainer', server.url, '--format', 'json', '--max-steps', '36', '--batch-size', '4'], cap.io);
       assert.equal(code, 0, cap.stderr());
       const rows = cap
         .stdout()
@@ -96,7 +96,7 @@ describe('tiny backend end to end', () => {
     try {
       const stop = new AbortController();
       const cap = captureIO({ signal: stop.signal, isTTY: true });
-      const running = main(['train', PAIRS, '--trainer', server.url, '--max-steps', '400'], cap.io);
+      const running = main(['train', '--yes', PAIRS, '--trainer', server.url, '--max-steps', '400'], cap.io);
       const started = await cap.waitForStdout(/Started job (ftjob-[0-9a-f]+)/);
       const jobId = /ftjob-[0-9a-f]+/.exec(started)![0];
       await cap.waitForStdout(/step +3\/400/);

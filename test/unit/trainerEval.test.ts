@@ -132,7 +132,7 @@ describe('tiny backend with a validation set, through the CLI', () => {
     const server = await startServer();
     try {
       const cap = captureIO();
-      const args = ['train', PAIRS, '--trainer', server.url, '--validation', VALIDATION, '--format', 'json', '--max-steps', '10', '--batch-size', '4', '--eval-steps', '4'];
+      const args = ['train', '--yes', PAIRS, '--trainer', server.url, '--validation', VALIDATION, '--format', 'json', '--max-steps', '10', '--batch-size', '4', '--eval-steps', '4'];
       const code = await main(args, cap.io);
       assert.equal(code, 0, cap.stderr());
       const rows = cap
@@ -215,12 +215,12 @@ describe('tiny backend with a validation set, through the CLI', () => {
     try {
       const bad = broken(VALIDATION, { 3: '{"prompt": "p", "chosen": "c"' }, 'held-out.jsonl');
       const cap = captureIO();
-      assert.equal(await main(['train', PAIRS, '--trainer', server.url, '--validation', bad], cap.io), 1);
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url, '--validation', bad], cap.io), 1);
       assert.match(cap.stderr(), /held-out\.jsonl cannot be trained on.*; nothing was uploaded\.\nline 3: /);
       assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'files')), [], 'not even the training file was uploaded');
 
       const usage = captureIO();
-      assert.equal(await main(['train', PAIRS, '--trainer', server.url, '--eval-steps', '5'], usage.io), 2);
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url, '--eval-steps', '5'], usage.io), 2);
       assert.match(usage.stderr(), /--eval-steps needs --validation FILE/);
     } finally {
       await server.close();
@@ -241,7 +241,7 @@ describe('tiny backend with a validation set, through the CLI', () => {
     });
     try {
       const cap = captureIO();
-      assert.equal(await main(['train', PAIRS, '--trainer', fake.url, '--validation', VALIDATION], cap.io), 0, cap.stderr());
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', fake.url, '--validation', VALIDATION], cap.io), 0, cap.stderr());
       const lines = cap.stdout().split('\n');
       assert.ok(lines.includes('eval       4/4  loss 0.4321  acc 0.750  margin 0.6100'), cap.stdout());
       assert.equal(lines.filter((l) => l.startsWith('step ')).length, 2);

@@ -44,7 +44,7 @@ async function trainWithCli(args: string[]) {
   try {
     const cli = captureIO({ env: { DIALOGUE_CURATOR_TOKEN: '' } });
     const status = await main(
-      ['train', PAIRS, '--trainer', server.url, '--model', model, '--max-steps', '30', '--learning-rate', '5e-3', '--batch-size', '4',
+      ['train', '--yes', PAIRS, '--trainer', server.url, '--model', model, '--max-steps', '30', '--learning-rate', '5e-3', '--batch-size', '4',
         '--option', 'logging_steps=1', '--option', 'seed=0', '--output', out, '--format', 'json', ...args],
       cli.io,
     );

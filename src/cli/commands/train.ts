@@ -12,6 +12,9 @@ import { EVALUATION_SIDES } from '../../core/trainer/evaluation';
 import { axisWinsText, fileStats } from './stats';
 import { downloadResults, outputDirProblem } from '../../core/trainer/results';
 import { formatSize } from '../../core/bytes';
+import { isBlank, splitLines } from '../../core/jsonl';
+import { describePhiCounts, describePhiExample, scanPhi } from '../../core/phi';
+import * as readline from 'node:readline/promises';
 
 const HELP = `Usage: dialogue-curator train PATH --trainer URL [options]
 
@@ -48,6 +51,10 @@ Options:
   --config FILE          Check with this .dialoguecurator.json instead of the nearest one
   --skip-local-check     Upload without checking the file here first (the trainer checks anyway,
                          but only with its built-in schemas and default rules)
+  -y, --yes              Upload without asking. Before uploading, train shows what it will send
+                         where (files, records, sizes, the trainer) and what its scan for personal
+                         health information found, and asks on the terminal; without a terminal to
+                         ask on, nothing is uploaded unless --yes is given
   -h, --help             Show this help
 
 Ctrl+C cancels the job on the trainer.
@@ -118,6 +125,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       format: { type: 'string', default: 'text' },
       config: { type: 'string' },
       'skip-local-check': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -159,10 +167,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (io.env.DIALOGUE_CURATOR_TOKEN && sendsTokenInClear(client.baseUrl)) {
-    out.note(`warning: ${client.baseUrl} is plain HTTP to another machine: the token and the data cross the network unencrypted`);
-  }
-
   if (!values['skip-local-check']) {
     const status = localCheck(file, positionals[0], values.config, io);
     if (status !== 0) return status;
@@ -171,6 +175,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       if (checked !== 0) return checked;
     }
   }
+
+  const sending = [{ file, shown: positionals[0], role: 'training set' }];
+  if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
+  const consent = await askConsent(sending, client.baseUrl, { yes: values.yes === true, token: Boolean(io.env.DIALOGUE_CURATOR_TOKEN) }, io);
+  if (consent !== 0) return consent;
 
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();
@@ -239,6 +248,57 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } finally {
     io.signal.removeEventListener('abort', onInterrupt);
   }
+}
+
+/**
+ * What leaves the machine, said before it does (on stderr: stdout may be a metrics stream): each
+ * file with its records and size, the trainer, what the scan for personal health information
+ * found (masked), and a warning for plain HTTP to another machine; then the user's consent:
+ * `--yes`, or a "y" typed at the terminal. 0 to upload; otherwise nothing is uploaded and the
+ * exit status is returned (2 without a terminal to ask on and no --yes, 1 when declined).
+ */
+async function askConsent(files: { file: string; shown: string; role: string }[], trainer: string, given: { yes: boolean; token: boolean }, io: CliIO): Promise<number> {
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  say(`dialogue-curator train: about to upload to the trainer at ${trainer}:`);
+  const found: string[] = [];
+  for (const { file, shown, role } of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      say(`dialogue-curator train: cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return 2;
+    }
+    let records = 0;
+    for (const line of splitLines(text)) if (!isBlank(line)) records++;
+    say(`  ${shown} (${role}): ${records} record${records === 1 ? '' : 's'}, ${formatSize(Buffer.byteLength(text))}`);
+    const phi = scanPhi(text);
+    if (phi.total) {
+      found.push(`  ${shown}: ${describePhiCounts(phi)} on ${phi.lines} line${phi.lines === 1 ? '' : 's'}`);
+      for (const example of phi.examples.slice(0, 5)) found.push(`    ${describePhiExample(example)}`);
+    }
+  }
+  if (found.length) {
+    say('What looks like personal health information (masked here; it is sent as it is):');
+    for (const line of found) say(line);
+  }
+  if (sendsTokenInClear(trainer)) say(`warning: ${trainer} is plain HTTP to another machine: the data${given.token ? ' and the token' : ''} cross the network unencrypted`);
+  if (given.yes) return 0;
+  if (!io.stdin || !io.stdinIsTTY) {
+    say('dialogue-curator train: nothing was uploaded: there is no terminal to ask on; run it again with --yes to upload');
+    return 2;
+  }
+  const rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: true });
+  try {
+    const answer = await rl.question('Upload? [y/N] ', { signal: io.signal });
+    if (/^\s*y(es)?\s*$/i.test(answer)) return 0;
+  } catch {
+    // Ctrl+C at the question.
+  } finally {
+    rl.close();
+  }
+  say('dialogue-curator train: nothing was uploaded');
+  return 1;
 }
 
 /** `--option KEY=VALUE` pairs as hyperparameters, checked as the trainer checks them. */
