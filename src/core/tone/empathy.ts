@@ -163,6 +163,78 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
   return subject ? PERSON_SUBJECT : addressed ? PERSON_ADDRESSED : PERSON_ECHO;
 }
 
+/** Verbs between a situation taken up and its weight ("... is a long haul", "... leaves almost no time"). */
+const WEIGHING = new Set(['is', 'are', 'was', 'were', 'leaves']);
+/** Words of size before a load ("a big load", "a great deal", "a real strain"). */
+const SIZES = new Set(['big', 'great', 'huge', 'real', 'heavy', 'long', 'massive', 'hefty']);
+/** Words after a load that say it is more or less of something else, not a weight ("a great deal better", "a lot more"). */
+const COMPARING = new Set(['more', 'less', 'better', 'worse', 'easier', 'harder', 'of', 'than']);
+/** Words after "for" that make a weight one that a person bears ("a lot for anyone", "too much for one person"). */
+const BEARERS = new Set(['anyone', 'anybody', 'someone', 'somebody', 'one', 'both', 'any', 'a', 'an', 'him', 'her', 'them', 'me', 'us']);
+/** How many words the situation taken up may hold before its verb. */
+const SITUATION_REACH = 30;
+
+/**
+ * Whether statement `s` weighs the person's situation: its subject, before "is", "are", "was" or
+ * "leaves" (or "that's" after a pause), takes up two or more of the prompt's content words
+ * (`stamp`) and is no person ("he", "you"), and what follows the verb, after articles,
+ * intensifiers and a word of size, is a weight: a word for hardship, a stretch called long ("a
+ * long haul"), "too much" or "so much", or a word of empathy.json `personal.loads` ("a big load",
+ * "a great deal landing on you"), closing its clause or going on to "to", "for", "on" or a verb in
+ * -ing. Not denied ("isn't a big deal", "is no great strain"), not compared ("a great deal
+ * better", "a lot of sugar"), and no modal or belittling word after the verb. The caller asks for
+ * a sentence that takes up the prompt's words and that no other reading credited.
+ */
+function weighsSituation(t: WordTable, s: number, stamp: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const { loads, lengths, stretches } = lex.personal;
+  const sent = t.sentences[s];
+  const first = afterOpeners(t, s);
+  if (PERSONS.has(vocab.word(t.tokens[first]))) return false;
+  let pivot = -1;
+  let echoes = 0;
+  let last = -1;
+  for (let k = first; k < sent.endToken && k - first <= SITUATION_REACH; k++) {
+    const id = t.tokens[k];
+    const w = vocab.word(id);
+    if (k > first && WEIGHING.has(w)) {
+      pivot = k;
+      break;
+    }
+    // "Yesterday's news ... and two teenagers to tell: that's a great deal": the weight after a pause, on "that".
+    if (k > first && t.flags[k - 1] & FLAG_PAUSE_AFTER && (w === "that's" || w === 'thats' || (w === 'that' && k + 1 < sent.endToken && SITUATION_BE.has(vocab.word(t.tokens[k + 1]))))) {
+      pivot = w === 'that' ? k + 1 : k;
+      break;
+    }
+    if (stampedWord(stamp, id) && id !== last) {
+      echoes++;
+      last = id;
+    }
+  }
+  if (pivot < 0 || echoes < 2 || negatedAfter(t, pivot, sent.endToken)) return false;
+  let k = pivot + 1;
+  while (k < sent.endToken && (vocab.flags[t.tokens[k]] & WORD_INTENSIFIER || ARTICLE_LIKE.has(vocab.word(t.tokens[k])) || MUCH_DEGREE.has(vocab.word(t.tokens[k])) || (SIZES.has(vocab.word(t.tokens[k])) && !(lengths.has(t.tokens[k]) && k + 1 < sent.endToken && stretches.has(t.tokens[k + 1]))))) {
+    if (vocab.flags[t.tokens[k]] & WORD_NEGATOR) return false;
+    k++;
+  }
+  if (k >= sent.endToken) return false;
+  const id = t.tokens[k];
+  const w = vocab.word(id);
+  let head = k;
+  if (lengths.has(id) && k + 1 < sent.endToken && stretches.has(t.tokens[k + 1])) head = k + 1;
+  else if (w === 'much') {
+    if (!MUCH_DEGREE.has(vocab.word(t.tokens[k - 1]))) return false;
+  } else if (!loads.has(id) && !lex.hardship.has(id)) return false;
+  for (let j = pivot + 1; j < sent.endToken; j++) if (MODALS.has(vocab.word(t.tokens[j])) || BELITTLING.has(vocab.word(t.tokens[j]))) return false;
+  if (head + 1 >= sent.endToken || t.flags[head] & FLAG_PAUSE_AFTER) return true;
+  const next = vocab.word(t.tokens[head + 1]);
+  if (COMPARING.has(next) || next.endsWith('er')) return false;
+  // "too much to ask", "a big load for anyone", "landing on you"; not "too much for his teeth".
+  if (next === 'for') return head + 2 < sent.endToken && ((vocab.flags[t.tokens[head + 2]] & YOU) !== 0 || BEARERS.has(vocab.word(t.tokens[head + 2])));
+  return next === 'to' || next === 'on' || verbForm(next, 'ing');
+}
+
 /** Verbs for taking in news ("sad to hear", "sorry to read"). */
 const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
 
@@ -417,9 +489,16 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (r[s * FACTS + HAS_EVIDENCE] || t.sentences[s].question || imperative(s)) continue;
     readSentence(s);
     // Not addressed to the reader, it must take up the words of a prompt that shows distress: in a task about sad material ("review this film", "draft a eulogy") the prompt's words are the material.
-    if (r[s * FACTS + CASE] || (r[s * FACTS + ADDRESSED] !== 3 && !(r[s * FACTS + ECHOES_PROMPT] && promptFresh?.distress))) continue;
-    const weight = aboutPerson(t, s, r[s * FACTS + ADDRESSED] === 3, r[s * FACTS + FEELING_WORD] > 0);
-    if (weight) credit(s, 'interpretations', weight, ABOUT_PERSON);
+    if (r[s * FACTS + CASE]) continue;
+    if (r[s * FACTS + ADDRESSED] === 3 || (r[s * FACTS + ECHOES_PROMPT] && promptFresh?.distress)) {
+      const weight = aboutPerson(t, s, r[s * FACTS + ADDRESSED] === 3, r[s * FACTS + FEELING_WORD] > 0);
+      if (weight) {
+        credit(s, 'interpretations', weight, ABOUT_PERSON);
+        continue;
+      }
+    }
+    // "Every two hours since the summer ... is a long haul": the person's situation, in their own words, weighed.
+    if (r[s * FACTS + ECHOES_PROMPT] && weighsSituation(t, s, stamp)) credit(s, 'interpretations', PERSON_ECHO, ABOUT_PERSON);
   }
 
   const remaining: Record<Mechanism, number> = { reactions: 1, interpretations: 1, explorations: 1 };
@@ -1131,10 +1210,10 @@ function asksAboutSomeone(t: WordTable, s: number): boolean {
 /** Ids of the words the statement rules start from besides "you": perception words, "easy" and the words for hardship (lexicon words, so their ids are pinned), made once. */
 let starterIds: IdSet | undefined;
 
-/** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."). */
+/** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."), a load or "much" (weighsSituation). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new IdSet([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
+  const starters = (starterIds ??= new IdSet([...[...PERCEPTION, 'easy', 'what', 'sense', 'much'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities, ...lex.personal.loads]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;
