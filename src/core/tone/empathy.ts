@@ -1166,6 +1166,8 @@ function makesSense(t: WordTable, s: number, k: number, feelingBefore: boolean, 
 
 /** Who may be by the person in a question about company ("Is anyone with you?", "Who's with you?"). */
 const COMPANIONS = new Set(['anyone', 'someone', 'anybody', 'somebody', 'who', "who's", 'whos']);
+/** Particles between a verb of standing by someone and "you" ("listening to you", "checking on you", "looking out for you" reads "out" as the verb's word: not read). */
+const SUPPORT_PARTICLES = new Set(['to', 'on', 'in', 'after', 'for', 'by']);
 /** What may close such a question after "with you": a time or a place, not a task ("who can drive", "have the list"). */
 const COMPANY_CLOSERS = new Set(['until', 'tonight', 'now', 'today', 'right', 'there', 'while', 'at', 'through', 'this', 'these', 'moment', 'home', 'the', 'for', 'in', 'all', 'days', 'evening', 'night', 'morning', 'weekend', 'still', 'yet', 'too', 'as', 'we', 'speak']);
 
@@ -1173,12 +1175,27 @@ const COMPANY_CLOSERS = new Set(['until', 'tonight', 'now', 'today', 'right', 't
  * Whether question `s` asks who is with the reader: "with you" within four words after a word for
  * someone (anyone, someone, who), closing the question or followed only by words of time and place
  * ("until your sister lands", "tonight", "at home"); not what someone with them can do ("Is anyone
- * with you who can drive?", "Does someone with you have the list?").
+ * with you who can drive?", "Does someone with you have the list?"). Or who stands by them: a verb
+ * of empathy.json `personal.supports` with "you" as its object (after a particle or not, "up" after
+ * it) in the same place ("Is anyone in the family backing you up?", "Who has been listening to you
+ * in all this?"; not "Who is helping you fill in the form?").
  */
 function asksCompany(t: WordTable, s: number): boolean {
-  const vocab = lexicon().vocab;
+  const lex = lexicon();
+  const vocab = lex.vocab;
   const sent = t.sentences[s];
   for (let k = sent.firstToken + 1; k + 1 < sent.endToken; k++) {
+    // "Is anyone in the family backing you up?", "Who has been listening to you in all this?": someone standing by the reader, asked after.
+    if (lex.personal.supports.has(t.tokens[k])) {
+      const you = k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'you' ? k + 1 : k + 2 < sent.endToken && SUPPORT_PARTICLES.has(vocab.word(t.tokens[k + 1])) && vocab.word(t.tokens[k + 2]) === 'you' ? k + 2 : -1;
+      if (you < 0) continue;
+      let companion = false;
+      for (let j = Math.max(sent.firstToken, k - 4); j < k && !companion; j++) companion = COMPANIONS.has(vocab.word(t.tokens[j]));
+      if (!companion) return false;
+      let end = you + 1;
+      if (end < sent.endToken && vocab.word(t.tokens[end]) === 'up') end++;
+      return end >= sent.endToken || (t.flags[end - 1] & FLAG_PAUSE_AFTER) !== 0 || COMPANY_CLOSERS.has(vocab.word(t.tokens[end]));
+    }
     if (vocab.word(t.tokens[k]) !== 'with' || vocab.word(t.tokens[k + 1]) !== 'you') continue;
     let companion = false;
     for (let j = Math.max(sent.firstToken, k - 4); j < k && !companion; j++) companion = COMPANIONS.has(vocab.word(t.tokens[j]));

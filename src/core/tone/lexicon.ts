@@ -171,7 +171,7 @@ export interface Lexicon {
   /** Validation from a sentence's shape (empathy.json `validation`): words that call something acceptable, and words for a feeling or a way of reacting. */
   validation: { words: IdSet; referents: IdSet };
   /** Words of a person's inner life for the reading of a sentence about the person (empathy.json `personal`; see empathy.ts `aboutPerson`). */
-  personal: { words: IdSet; ofPersons: IdSet; lengths: IdSet; stretches: IdSet; loads: IdSet; persons: IdSet; notAfter: IdSet; informs: IdSet };
+  personal: { words: IdSet; ofPersons: IdSet; lengths: IdSet; stretches: IdSet; supports: IdSet; loads: IdSet; persons: IdSet; notAfter: IdSet; informs: IdSet };
   /** Words by which people judge themselves, for the reading of a judgement denied (empathy.json `judgements`; see empathy.ts `deniesJudgement`). */
   judgements: { words: IdSet; qualities: IdSet; persons: IdSet };
   /** Nouns after which a jargon term names a team or a service (jargon.json `services`): "the palliative care team". */
@@ -682,7 +682,7 @@ function build(): Lexicon {
   const ids = (words: readonly string[]) => new IdSet(words.map((w) => vocab.id(w)));
   const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
   const personalData = empathyData.personal;
-  const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), lengths: ids(personalData.lengths), stretches: ids(personalData.stretches), loads: ids(personalData.loads), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
+  const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), lengths: ids(personalData.lengths), stretches: ids(personalData.stretches), supports: ids(personalData.supports), loads: ids(personalData.loads), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
   const services = ids(jargonData.services.words);
   const judgements = { words: ids(empathyData.judgements.words), qualities: ids(empathyData.judgements.qualities), persons: ids(empathyData.judgements.persons) };
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
