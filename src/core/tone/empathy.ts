@@ -1114,12 +1114,16 @@ function exclaimsWhatA(t: WordTable, s: number, namedFeeling: boolean): boolean 
   const rest = sent.endToken - (k + 2);
   if (rest < 1 || (rest > 3 && !feelingNoun)) return false;
   // Nor a complement ("What a time to ask.", "What a day for it.", "What a load of nonsense."): a bare noun phrase only.
+  // Nor admiration of the person ("What a saint.") or of a doing with a word before it ("What an inventive money-saving plan."; not "What a horrible choice."): praise, not a reaction to a hardship.
+  const last = t.tokens[sent.endToken - 1];
+  let hard = false;
   for (let j = k + 2; j < sent.endToken; j++) {
     const w = vocab.word(t.tokens[j]);
-    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || BELITTLING.has(w)) return false;
+    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || lex.irony.admired.has(t.tokens[j]) || BELITTLING.has(w)) return false;
+    if (lex.hardship.has(t.tokens[j])) hard = true;
     if (!feelingNoun && (vocab.flags[t.tokens[j]] & WORD_YOU || COMPLEMENTS.has(w))) return false;
   }
-  return true;
+  return hard || feelingNoun || rest < 2 || !lex.irony.deeds.has(last);
 }
 
 /** First tokens of the feeling words the current analysis reads as the person's (a scratch reused between calls, as `facts`). */
