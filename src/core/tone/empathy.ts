@@ -235,6 +235,26 @@ function weighsSituation(t: WordTable, s: number, stamp: number): boolean {
   return next === 'to' || next === 'on' || verbForm(next, 'ing');
 }
 
+/** The empathy.json category of "in your position", "anyone in your situation would" (and of other acknowledgements). */
+const ACKNOWLEDGE = 'acknowledge';
+/** Nouns for the reader's place in "in your position". */
+const PLACES = new Set(['position', 'situation', 'shoes', 'place']);
+
+/** Whether evidence `e` is "in your position" (situation, shoes, place), with or without "anyone ... would". */
+function placesReader(t: WordTable, e: EmpathyEvidence): boolean {
+  const vocab = lexicon().vocab;
+  for (let k = e.from + 1; k < e.to; k++) if (PLACES.has(vocab.word(t.tokens[k])) && vocab.word(t.tokens[k - 1]) === 'your') return true;
+  return false;
+}
+
+/** Whether sentence `s` generalises: it holds a word of empathy.json `personal.informs` ("most", "lots", "people", "usually"). */
+function generalises(t: WordTable, s: number): boolean {
+  const informs = lexicon().personal.informs;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken; k < sent.endToken; k++) if (informs.has(t.tokens[k])) return true;
+  return false;
+}
+
 /** Verbs for taking in news ("sad to hear", "sorry to read"). */
 const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
 
@@ -532,6 +552,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (seenCategory.includes(e.category)) w /= 3;
     else seenCategory.push(e.category);
     if (listed && e.mechanism === 'explorations') w = 0;
+    // "Lots of people in your position find that works", "Most people in your situation wouldn't bother": the person's position in a statement about what others do, with no feeling or hardship in it, says nothing of theirs.
+    if (e.category === ACKNOWLEDGE && placesReader(t, e) && !r[s * FACTS + FEELING_WORD] && generalises(t, s) && !mentionsHardship(t, s)) w = 0;
     strengths.push(w);
     remaining[e.mechanism] *= 1 - w;
   };
