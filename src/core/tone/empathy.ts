@@ -235,6 +235,13 @@ function weighsSituation(t: WordTable, s: number, stamp: number): boolean {
   return next === 'to' || next === 'on' || verbForm(next, 'ing');
 }
 
+/** Whether a condition word (if, unless, when, because ...) or a modal verb ("Talking with her about how you're both doing can help") stands in tokens [from, to): a clause that states a case or advises. */
+function conditionIn(t: WordTable, from: number, to: number): boolean {
+  const vocab = lexicon().vocab;
+  for (let k = from; k < to; k++) if (vocab.flags[t.tokens[k]] & CONDITION || MODALS.has(vocab.word(t.tokens[k]))) return true;
+  return false;
+}
+
 /** The empathy.json category of "in your position", "anyone in your situation would" (and of other acknowledgements). */
 const ACKNOWLEDGE = 'acknowledge';
 /** Nouns for the reader's place in "in your position". */
@@ -462,6 +469,10 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       const sent = t.sentences[s];
       if (!sent.question && !r[s * FACTS + CONDITIONAL] && r[s * FACTS + ADDRESSED] === 3 && describesReader(t, sent.firstToken, sent.endToken)) {
         credit(s, 'interpretations', READER_INTERPRETATION, 'reflects-reader');
+      } else if (!sent.question && r[s * FACTS + CONDITIONAL] && r[s * FACTS + ADDRESSED] === 3) {
+        // "You're carrying his secret, the clinic trips ...; it may help ..., even if he isn't ready": a condition in a later clause conditions the advice there, not an opening clause with the reader as its subject.
+        const end = firstClauseEnd(t, s);
+        if (end < sent.endToken && vocab.word(t.tokens[afterOpeners(t, s)]) === 'you' && !conditionIn(t, sent.firstToken, end) && describesReader(t, sent.firstToken, end)) credit(s, 'interpretations', READER_INTERPRETATION, 'reflects-reader', end);
       }
       continue;
     }
