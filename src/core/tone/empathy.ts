@@ -896,6 +896,8 @@ function deniesJudgement(t: WordTable, s: number): boolean {
   return false;
 }
 
+/** Validating words said only of what people do or feel ("human", "understandable"), not of what a body does ("normal", "common"). */
+const PERSONS_ONLY = new Set(['human', 'understandable', 'forgivable', 'valid', 'legit', 'legitimate', 'justified', 'warranted']);
 /** Verbs that, right before a validating word, report a state ("he feels fine", "she looks okay") rather than allow a feeling. */
 const REPORTING_LINKS = new Set(['feels', 'feel', 'felt', 'looks', 'look', 'looked']);
 /** Validating words that, after such a verb, describe how someone is ("feels fine", "looks okay"). */
@@ -941,7 +943,8 @@ function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number
     if (j >= sent.firstToken && k - j <= 4 && vocab.flags[t.tokens[j]] & WORD_NEGATOR) continue;
     // "He feels fine", "she looks okay": a state reported, not a feeling called acceptable.
     if (k > sent.firstToken && REPORTING_LINKS.has(vocab.word(t.tokens[k - 1])) && STATE_REPORTS.has(vocab.word(id)) && !(k + 1 < sent.endToken && VALIDATION_OPENERS.has(vocab.word(t.tokens[k + 1])))) continue;
-    if (linked && (referentBefore || named) && j >= sent.firstToken) return true;
+    // "Wanting to hide is a very human reaction": a word that only a person's reaction can earn, before a word for a reaction, validates whatever the subject ("Nausea is a common reaction to chemo" informs).
+    if (linked && (referentBefore || named || (reactionAfter && PERSONS_ONLY.has(vocab.word(id)))) && j >= sent.firstToken) return true;
     if (k + 1 < sent.endToken && VALIDATION_OPENERS.has(vocab.word(t.tokens[k + 1]))) {
       if (named) return true;
       for (let m = k + 2; m < sent.endToken; m++) if (referents.has(t.tokens[m])) return true;
