@@ -11,7 +11,7 @@
  * way of what you need") an interpretation.
  */
 import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
-import { PromptReading, promptWord, stampedWord } from './prompt';
+import { PromptReading, promptOwnWord, promptWord, stampedWord } from './prompt';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
 import { IdSet } from './vocab';
 
@@ -459,7 +459,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       continue;
     }
     // "Wondering whether you can do this is not weakness", "not a sign you're a bad person": a self-judgement denied, in reply to someone in distress, answers it.
-    if (promptFresh?.distress && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s)) {
+    if (promptFresh?.distress && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s, stamp)) {
       credit(s, 'interpretations', VALIDATION, 'answers-judgement');
       continue;
     }
@@ -873,10 +873,10 @@ const JUDGEMENT_REACH = 7;
  * ("a failure of the pump" judges a thing). Reads each word of the sentence once, and a few
  * around a judgement word.
  */
-function deniesJudgement(t: WordTable, s: number): boolean {
+function deniesJudgement(t: WordTable, s: number, stamp: number): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
-  const { words, qualities, persons } = lex.judgements;
+  const { words, qualities, persons, own } = lex.judgements;
   const sent = t.sentences[s];
   let negator = -1;
   for (let k = sent.firstToken; k < sent.endToken; k++) {
@@ -887,7 +887,8 @@ function deniesJudgement(t: WordTable, s: number): boolean {
     }
     if (negator >= 0 && t.flags[k - 1] & FLAG_PAUSE_AFTER) negator = -1;
     if (negator < 0 || k - negator > JUDGEMENT_REACH) continue;
-    const alone = words.has(id);
+    // "Was I wrong?" ... "You weren't wrong.": a word of `own` judges only when the person used it.
+    const alone = words.has(id) || (own.has(id) && promptOwnWord(stamp, id));
     if (!alone && !(qualities.has(id) && k + 1 < sent.endToken && persons.has(t.tokens[k + 1]))) continue;
     if (k - 1 !== negator && !JUDGED_AFTER.has(vocab.word(t.tokens[k - 1]))) continue;
     if (alone && k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'of') continue;
@@ -1270,7 +1271,7 @@ let starterIds: IdSet | undefined;
 /** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."), a load or "much" (weighsSituation). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new IdSet([...[...PERCEPTION, 'easy', 'what', 'sense', 'much'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities, ...lex.personal.loads]));
+  const starters = (starterIds ??= new IdSet([...[...PERCEPTION, 'easy', 'what', 'sense', 'much'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities, ...lex.judgements.own, ...lex.personal.loads]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;

@@ -173,7 +173,7 @@ export interface Lexicon {
   /** Words of a person's inner life for the reading of a sentence about the person (empathy.json `personal`; see empathy.ts `aboutPerson`). */
   personal: { words: IdSet; ofPersons: IdSet; lengths: IdSet; stretches: IdSet; supports: IdSet; loads: IdSet; persons: IdSet; notAfter: IdSet; informs: IdSet };
   /** Words by which people judge themselves, for the reading of a judgement denied (empathy.json `judgements`; see empathy.ts `deniesJudgement`). */
-  judgements: { words: IdSet; qualities: IdSet; persons: IdSet };
+  judgements: { words: IdSet; qualities: IdSet; persons: IdSet; own: IdSet };
   /** Nouns after which a jargon term names a team or a service (jargon.json `services`): "the palliative care team". */
   services: IdSet;
 }
@@ -686,7 +686,7 @@ function build(): Lexicon {
   const personalData = empathyData.personal;
   const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), lengths: ids(personalData.lengths), stretches: ids(personalData.stretches), supports: ids(personalData.supports), loads: ids(personalData.loads), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
   const services = ids(jargonData.services.words);
-  const judgements = { words: ids(empathyData.judgements.words), qualities: ids(empathyData.judgements.qualities), persons: ids(empathyData.judgements.persons) };
+  const judgements = { words: ids(empathyData.judgements.words), qualities: ids(empathyData.judgements.qualities), persons: ids(empathyData.judgements.persons), own: ids(empathyData.judgements.own) };
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of tries.tokensFrom(phrases)) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of tries.tokensFrom(cues)) vocab.flags[id] |= WORD_CUE_START;
