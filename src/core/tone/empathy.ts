@@ -272,6 +272,8 @@ const TAKEN_UP = new Set(['the', 'your', 'that', 'this', 'all']);
 /** Before a feeling noun, words that point at the feeling the person showed ("that guilt", "your fear"). */
 const POINTING = new Set(['that', 'this', 'your']);
 
+/** Verbs of asking and knowing after which "if" means "whether" ("asking if you were broken", "wonder if", "not sure if"). */
+const ASKING = new Set(['ask', 'asks', 'asked', 'asking', 'wonder', 'wonders', 'wondered', 'wondering', 'know', 'knows', 'knew', 'sure', 'unsure', 'see', 'saw', 'check', 'checked', 'checking', 'tell', 'told', 'decide', 'deciding', 'question', 'questioning', 'doubt', 'doubting']);
 /** Conditions that state a case rather than a time or a reason ("when you were hoping", "because you care" are not cases). */
 const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
 
@@ -347,7 +349,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
         // "you shout because you are exhausted": the reader's own state given as the reason is no condition on the advice
         // ("because people go quiet out of fear of upsetting you" names someone else's feeling, and stays conditional).
         if (w !== 'because' || i + 1 >= sent.endToken || vocab.word(t.tokens[i + 1]) !== 'you') r[s * FACTS + CONDITIONAL] = 1;
-        if (CASE_WORDS.has(w)) r[s * FACTS + CASE] = 1;
+        // "your daughter asking if you were broken", "I wonder if ...": after a verb of asking or knowing, "if" is "whether", no case (it still conditions what the sentence names).
+        if (CASE_WORDS.has(w) && !(w === 'if' && i > sent.firstToken && ASKING.has(vocab.word(t.tokens[i - 1])))) r[s * FACTS + CASE] = 1;
       }
       if (promptFresh && stampedWord(stamp, t.tokens[i])) r[s * FACTS + ECHOES_PROMPT] = 1;
     }
