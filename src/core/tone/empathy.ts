@@ -600,7 +600,7 @@ const NOT_READER_FORMS = new Set([
 /** Words that make a sentence about the reader a judgement ("you've been doing it wrong"). */
 const JUDGEMENT_WORDS = new Set(['wrong', 'wrongly', 'mistake', 'mistakes', 'mistaken', 'badly', 'fault', 'incorrectly', 'careless', 'lazy', 'silly', 'stupid', 'ridiculous', 'selfish', 'dramatic', 'too']);
 /** Past participles that do not end in -ed. */
-const IRREGULAR_PARTICIPLES = new Set(['done', 'given', 'taken', 'kept', 'held', 'shown', 'fought', 'borne', 'gone', 'come', 'spent', 'brought', 'felt', 'lost', 'grown', 'put', 'stood', 'seen', 'been', 'thought', 'built', 'dealt', 'juggled', 'sat', 'slept', 'won']);
+const IRREGULAR_PARTICIPLES = new Set(['done', 'given', 'taken', 'kept', 'held', 'shown', 'fought', 'borne', 'gone', 'come', 'spent', 'brought', 'felt', 'lost', 'grown', 'put', 'stood', 'seen', 'been', 'thought', 'built', 'dealt', 'juggled', 'sat', 'slept', 'won', 'become']);
 
 /** Words by which the speaker perceives a situation: "sounds", "seems", and "must" before be/have/feel. */
 const PERCEPTION = new Set(['sounds', 'sound', 'seems', 'seem', 'must']);
