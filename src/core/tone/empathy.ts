@@ -462,7 +462,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       continue;
     }
     // "Wondering whether you can do this is not weakness", "not a sign you're a bad person": a self-judgement denied, in reply to someone in distress, answers it.
-    if (promptFresh?.distress && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s, stamp)) {
+    // Without distress read in the prompt, the judgement denied must be in the person's own words ("Felt like a proper crap dad." ... "doesn't make you a bad dad").
+    if (promptFresh && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s, stamp, !promptFresh.distress)) {
       credit(s, 'interpretations', VALIDATION, 'answers-judgement');
       continue;
     }
@@ -876,7 +877,7 @@ const JUDGEMENT_REACH = 7;
  * ("a failure of the pump" judges a thing). Reads each word of the sentence once, and a few
  * around a judgement word.
  */
-function deniesJudgement(t: WordTable, s: number, stamp: number): boolean {
+function deniesJudgement(t: WordTable, s: number, stamp: number, ownOnly: boolean): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
   const { words, qualities, persons, own } = lex.judgements;
@@ -895,6 +896,8 @@ function deniesJudgement(t: WordTable, s: number, stamp: number): boolean {
     if (!alone && !(qualities.has(id) && k + 1 < sent.endToken && persons.has(t.tokens[k + 1]))) continue;
     if (k - 1 !== negator && !JUDGED_AFTER.has(vocab.word(t.tokens[k - 1]))) continue;
     if (alone && k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'of') continue;
+    // `ownOnly`: the judgement, or the person a quality judges, must be a word the person wrote.
+    if (ownOnly && !promptOwnWord(stamp, alone ? id : t.tokens[k + 1])) continue;
     return true;
   }
   return false;
