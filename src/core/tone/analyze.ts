@@ -291,6 +291,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let putDowns: PutDown[] | undefined;
   // Put-downs that are a lone interjection ("Oof.", "Wow, ...", "Damn, ..."): a reaction, mocking or cold only when no acknowledgement follows it.
   let loneCue = false;
+  // The first token of that lone cue (-1 when there is none).
+  let loneFrom = -1;
   let interjected: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
   // Sentences that give orders or put the person down (they name feelings to dismiss them, not to acknowledge them).
   const ordering = sentenceScratch(sentenceCount);
@@ -396,6 +398,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   if (putDowns) {
     // A lone ironic cue is dropped as a finding; whether it still costs a little is decided once the reply's warmth is known.
     loneCue = putDowns.length === 1 && putDowns[0].paired;
+    if (loneCue) loneFrom = putDowns[0].from;
     const sarcastic = putDowns.filter((p) => p.inverts && matches.includes(p.match));
     disrespectTokens -= settlePutDowns(putDowns, matches, ordering, words.sentence);
     if (sarcastic.length) mocking = takeBackKindness(words, sarcastic, putDowns, evidence, evidenceMatch, matches, prompt);
@@ -439,7 +442,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   const warm = evidence.length + shaped.length > 0;
   // Warmth read from a sentence's shape settles the put-downs that count only in a cold reply too ("Stay positive if you can, but bad days are allowed.");
   // an interjection followed, in its sentence or the next, by an acknowledgement is the speaker's reaction to the news ("Oof. That's a heavy one.", "Damn, that's hard.").
-  const acknowledges = evidence.some((e) => e.mechanism !== 'explorations') || shaped.some((e) => e.mechanism !== 'explorations');
+  // An acknowledgement read from a sentence's shape that a lone ironic cue closes, in the same sentence ("honestly tho you're getting more life experience than everyone else so who even needs gcses right 😂"),
+  // is the irony's set-up, not warmth that makes the cue sincere; one that follows the cue explains it ("An hour ago, and you're still sitting in the car park.").
+  const acknowledges = evidence.some((e) => e.mechanism !== 'explorations') || shaped.some((e) => e.mechanism !== 'explorations' && !(loneFrom > e.from && words.sentence[e.from] === words.sentence[loneFrom]));
   if (conditional && shaped.some((e) => e.mechanism !== 'explorations')) disrespectTokens -= dropSettled(conditional, matches, () => true);
   if (interjected) disrespectTokens -= dropSettled(interjected, matches, (c) => acknowledgedNear(words, evidence, shaped, c.sentence));
 

@@ -11,7 +11,7 @@
  * way of what you need") an interpretation.
  */
 import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
-import { PromptReading, promptWord, stampedWord } from './prompt';
+import { PromptReading, promptOwnWord, promptWord, stampedWord } from './prompt';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
 import { IdSet, WordSet } from './vocab';
 
@@ -163,6 +163,105 @@ function aboutPerson(t: WordTable, s: number, addressed: boolean, feelingWord: b
   return subject ? PERSON_SUBJECT : addressed ? PERSON_ADDRESSED : PERSON_ECHO;
 }
 
+/** Verbs between a situation taken up and its weight ("... is a long haul", "... leaves almost no time"). */
+const WEIGHING = new Set(['is', 'are', 'was', 'were', 'leaves']);
+/** Words of size before a load ("a big load", "a great deal", "a real strain"). */
+const SIZES = new Set(['big', 'great', 'huge', 'real', 'heavy', 'long', 'massive', 'hefty']);
+/** Words after a load that say it is more or less of something else, not a weight ("a great deal better", "a lot more"). */
+const COMPARING = new Set(['more', 'less', 'better', 'worse', 'easier', 'harder', 'of', 'than']);
+/** Words after "for" that make a weight one that a person bears ("a lot for anyone", "too much for one person"). */
+const BEARERS = new Set(['anyone', 'anybody', 'someone', 'somebody', 'one', 'both', 'any', 'a', 'an', 'him', 'her', 'them', 'me', 'us']);
+/** How many words the situation taken up may hold before its verb. */
+const SITUATION_REACH = 30;
+
+/**
+ * Whether statement `s` weighs the person's situation: its subject, before "is", "are", "was" or
+ * "leaves" (or "that's" after a pause), takes up two or more of the prompt's content words
+ * (`stamp`) and is no person ("he", "you"), and what follows the verb, after articles,
+ * intensifiers and a word of size, is a weight: a word for hardship, a stretch called long ("a
+ * long haul"), "too much" or "so much", or a word of empathy.json `personal.loads` ("a big load",
+ * "a great deal landing on you"), closing its clause or going on to "to", "for", "on" or a verb in
+ * -ing. Not denied ("isn't a big deal", "is no great strain"), not compared ("a great deal
+ * better", "a lot of sugar"), and no modal or belittling word after the verb. The caller asks for
+ * a sentence that takes up the prompt's words and that no other reading credited.
+ */
+function weighsSituation(t: WordTable, s: number, stamp: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const { loads, lengths, stretches } = lex.personal;
+  const sent = t.sentences[s];
+  const first = afterOpeners(t, s);
+  if (PERSONS.has(vocab.word(t.tokens[first]))) return false;
+  let pivot = -1;
+  let echoes = 0;
+  let last = -1;
+  for (let k = first; k < sent.endToken && k - first <= SITUATION_REACH; k++) {
+    const id = t.tokens[k];
+    const w = vocab.word(id);
+    if (k > first && WEIGHING.has(w)) {
+      pivot = k;
+      break;
+    }
+    // "Yesterday's news ... and two teenagers to tell: that's a great deal": the weight after a pause, on "that".
+    if (k > first && t.flags[k - 1] & FLAG_PAUSE_AFTER && (w === "that's" || w === 'thats' || (w === 'that' && k + 1 < sent.endToken && SITUATION_BE.has(vocab.word(t.tokens[k + 1]))))) {
+      pivot = w === 'that' ? k + 1 : k;
+      break;
+    }
+    if (stampedWord(stamp, id) && id !== last) {
+      echoes++;
+      last = id;
+    }
+  }
+  if (pivot < 0 || echoes < 2 || negatedAfter(t, pivot, sent.endToken)) return false;
+  let k = pivot + 1;
+  while (k < sent.endToken && (vocab.flags[t.tokens[k]] & WORD_INTENSIFIER || ARTICLE_LIKE.has(vocab.word(t.tokens[k])) || MUCH_DEGREE.has(vocab.word(t.tokens[k])) || (SIZES.has(vocab.word(t.tokens[k])) && !(lengths.has(t.tokens[k]) && k + 1 < sent.endToken && stretches.has(t.tokens[k + 1]))))) {
+    if (vocab.flags[t.tokens[k]] & WORD_NEGATOR) return false;
+    k++;
+  }
+  if (k >= sent.endToken) return false;
+  const id = t.tokens[k];
+  const w = vocab.word(id);
+  let head = k;
+  if (lengths.has(id) && k + 1 < sent.endToken && stretches.has(t.tokens[k + 1])) head = k + 1;
+  else if (w === 'much') {
+    if (!MUCH_DEGREE.has(vocab.word(t.tokens[k - 1]))) return false;
+  } else if (!loads.has(id) && !lex.hardship.has(id)) return false;
+  for (let j = pivot + 1; j < sent.endToken; j++) if (MODALS.has(vocab.word(t.tokens[j])) || BELITTLING.has(vocab, t.tokens[j])) return false;
+  if (head + 1 >= sent.endToken || t.flags[head] & FLAG_PAUSE_AFTER) return true;
+  const next = vocab.word(t.tokens[head + 1]);
+  if (COMPARING.has(next) || next.endsWith('er')) return false;
+  // "too much to ask", "a big load for anyone", "landing on you"; not "too much for his teeth".
+  if (next === 'for') return head + 2 < sent.endToken && ((vocab.flags[t.tokens[head + 2]] & YOU) !== 0 || BEARERS.has(vocab.word(t.tokens[head + 2])));
+  return next === 'to' || next === 'on' || verbForm(next, 'ing');
+}
+
+/** Whether a condition word (if, unless, when, because ...) or a modal verb ("Talking with her about how you're both doing can help") stands in tokens [from, to): a clause that states a case or advises. */
+function conditionIn(t: WordTable, from: number, to: number): boolean {
+  const vocab = lexicon().vocab;
+  for (let k = from; k < to; k++) if (vocab.flags[t.tokens[k]] & CONDITION || MODALS.has(vocab.word(t.tokens[k]))) return true;
+  return false;
+}
+
+/** The empathy.json category of "in your position", "anyone in your situation would" (and of other acknowledgements). */
+const ACKNOWLEDGE = 'acknowledge';
+/** Nouns for the reader's place in "in your position". */
+const PLACES = new Set(['position', 'situation', 'shoes', 'place']);
+
+/** Whether evidence `e` is "in your position" (situation, shoes, place), with or without "anyone ... would". */
+function placesReader(t: WordTable, e: EmpathyEvidence): boolean {
+  const vocab = lexicon().vocab;
+  for (let k = e.from + 1; k < e.to; k++) if (PLACES.has(vocab.word(t.tokens[k])) && vocab.word(t.tokens[k - 1]) === 'your') return true;
+  return false;
+}
+
+/** Whether sentence `s` generalises: it holds a word of empathy.json `personal.informs` ("most", "lots", "people", "usually"). */
+function generalises(t: WordTable, s: number): boolean {
+  const informs = lexicon().personal.informs;
+  const sent = t.sentences[s];
+  for (let k = sent.firstToken; k < sent.endToken; k++) if (informs.has(t.tokens[k])) return true;
+  return false;
+}
+
 /** Verbs for taking in news ("sad to hear", "sorry to read"). */
 const NEWS_VERBS = new Set(['hear', 'know', 'read', 'learn', 'see']);
 
@@ -173,6 +272,8 @@ const TAKEN_UP = new Set(['the', 'your', 'that', 'this', 'all']);
 /** Before a feeling noun, words that point at the feeling the person showed ("that guilt", "your fear"). */
 const POINTING = new Set(['that', 'this', 'your']);
 
+/** Verbs of asking and knowing after which "if" means "whether" ("asking if you were broken", "wonder if", "not sure if"). */
+const ASKING = new Set(['ask', 'asks', 'asked', 'asking', 'wonder', 'wonders', 'wondered', 'wondering', 'know', 'knows', 'knew', 'sure', 'unsure', 'see', 'saw', 'check', 'checked', 'checking', 'tell', 'told', 'decide', 'deciding', 'question', 'questioning', 'doubt', 'doubting']);
 /** Conditions that state a case rather than a time or a reason ("when you were hoping", "because you care" are not cases). */
 const CASE_WORDS = new Set(['if', 'unless', 'whenever']);
 
@@ -248,7 +349,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
         // "you shout because you are exhausted": the reader's own state given as the reason is no condition on the advice
         // ("because people go quiet out of fear of upsetting you" names someone else's feeling, and stays conditional).
         if (w !== 'because' || i + 1 >= sent.endToken || vocab.word(t.tokens[i + 1]) !== 'you') r[s * FACTS + CONDITIONAL] = 1;
-        if (CASE_WORDS.has(w)) r[s * FACTS + CASE] = 1;
+        // "your daughter asking if you were broken", "I wonder if ...": after a verb of asking or knowing, "if" is "whether", no case (it still conditions what the sentence names).
+        if (CASE_WORDS.has(w) && !(w === 'if' && i > sent.firstToken && ASKING.has(vocab.word(t.tokens[i - 1])))) r[s * FACTS + CASE] = 1;
       }
       if (promptFresh && stampedWord(stamp, t.tokens[i])) r[s * FACTS + ECHOES_PROMPT] = 1;
     }
@@ -360,7 +462,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       continue;
     }
     // "Wondering whether you can do this is not weakness", "not a sign you're a bad person": a self-judgement denied, in reply to someone in distress, answers it.
-    if (promptFresh?.distress && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s)) {
+    // Without distress read in the prompt, the judgement denied must be in the person's own words ("Felt like a proper crap dad." ... "doesn't make you a bad dad").
+    if (promptFresh && !t.sentences[s].question && !r[s * FACTS + CASE] && deniesJudgement(t, s, stamp, !promptFresh.distress)) {
       credit(s, 'interpretations', VALIDATION, 'answers-judgement');
       continue;
     }
@@ -370,6 +473,10 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       const sent = t.sentences[s];
       if (!sent.question && !r[s * FACTS + CONDITIONAL] && r[s * FACTS + ADDRESSED] === 3 && describesReader(t, sent.firstToken, sent.endToken)) {
         credit(s, 'interpretations', READER_INTERPRETATION, 'reflects-reader');
+      } else if (!sent.question && r[s * FACTS + CONDITIONAL] && r[s * FACTS + ADDRESSED] === 3) {
+        // "You're carrying his secret, the clinic trips ...; it may help ..., even if he isn't ready": a condition in a later clause conditions the advice there, not an opening clause with the reader as its subject.
+        const end = firstClauseEnd(t, s);
+        if (end < sent.endToken && vocab.word(t.tokens[afterOpeners(t, s)]) === 'you' && !conditionIn(t, sent.firstToken, end) && describesReader(t, sent.firstToken, end)) credit(s, 'interpretations', READER_INTERPRETATION, 'reflects-reader', end);
       }
       continue;
     }
@@ -417,9 +524,16 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (r[s * FACTS + HAS_EVIDENCE] || t.sentences[s].question || imperative(s)) continue;
     readSentence(s);
     // Not addressed to the reader, it must take up the words of a prompt that shows distress: in a task about sad material ("review this film", "draft a eulogy") the prompt's words are the material.
-    if (r[s * FACTS + CASE] || (r[s * FACTS + ADDRESSED] !== 3 && !(r[s * FACTS + ECHOES_PROMPT] && promptFresh?.distress))) continue;
-    const weight = aboutPerson(t, s, r[s * FACTS + ADDRESSED] === 3, r[s * FACTS + FEELING_WORD] > 0);
-    if (weight) credit(s, 'interpretations', weight, ABOUT_PERSON);
+    if (r[s * FACTS + CASE]) continue;
+    if (r[s * FACTS + ADDRESSED] === 3 || (r[s * FACTS + ECHOES_PROMPT] && promptFresh?.distress)) {
+      const weight = aboutPerson(t, s, r[s * FACTS + ADDRESSED] === 3, r[s * FACTS + FEELING_WORD] > 0);
+      if (weight) {
+        credit(s, 'interpretations', weight, ABOUT_PERSON);
+        continue;
+      }
+    }
+    // "Every two hours since the summer ... is a long haul": the person's situation, in their own words, weighed.
+    if (r[s * FACTS + ECHOES_PROMPT] && weighsSituation(t, s, stamp)) credit(s, 'interpretations', PERSON_ECHO, ABOUT_PERSON);
   }
 
   const remaining: Record<Mechanism, number> = { reactions: 1, interpretations: 1, explorations: 1 };
@@ -453,6 +567,8 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (seenCategory.includes(e.category)) w /= 3;
     else seenCategory.push(e.category);
     if (listed && e.mechanism === 'explorations') w = 0;
+    // "Lots of people in your position find that works", "Most people in your situation wouldn't bother": the person's position in a statement about what others do, with no feeling or hardship in it, says nothing of theirs.
+    if (e.category === ACKNOWLEDGE && placesReader(t, e) && !r[s * FACTS + FEELING_WORD] && generalises(t, s) && !mentionsHardship(t, s)) w = 0;
     strengths.push(w);
     remaining[e.mechanism] *= 1 - w;
   };
@@ -485,7 +601,7 @@ const NOT_READER_FORMS = new Set([
 /** Words that make a sentence about the reader a judgement ("you've been doing it wrong"). */
 const JUDGEMENT_WORDS = new Set(['wrong', 'wrongly', 'mistake', 'mistakes', 'mistaken', 'badly', 'fault', 'incorrectly', 'careless', 'lazy', 'silly', 'stupid', 'ridiculous', 'selfish', 'dramatic', 'too']);
 /** Past participles that do not end in -ed. */
-const IRREGULAR_PARTICIPLES = new Set(['done', 'given', 'taken', 'kept', 'held', 'shown', 'fought', 'borne', 'gone', 'come', 'spent', 'brought', 'felt', 'lost', 'grown', 'put', 'stood', 'seen', 'been', 'thought', 'built', 'dealt', 'juggled', 'sat', 'slept', 'won']);
+const IRREGULAR_PARTICIPLES = new Set(['done', 'given', 'taken', 'kept', 'held', 'shown', 'fought', 'borne', 'gone', 'come', 'spent', 'brought', 'felt', 'lost', 'grown', 'put', 'stood', 'seen', 'been', 'thought', 'built', 'dealt', 'juggled', 'sat', 'slept', 'won', 'become']);
 
 /** Words by which the speaker perceives a situation: "sounds", "seems", and "must" before be/have/feel. */
 const PERCEPTION = new Set(['sounds', 'sound', 'seems', 'seem', 'must']);
@@ -761,10 +877,10 @@ const JUDGEMENT_REACH = 7;
  * ("a failure of the pump" judges a thing). Reads each word of the sentence once, and a few
  * around a judgement word.
  */
-function deniesJudgement(t: WordTable, s: number): boolean {
+function deniesJudgement(t: WordTable, s: number, stamp: number, ownOnly: boolean): boolean {
   const lex = lexicon();
   const vocab = lex.vocab;
-  const { words, qualities, persons } = lex.judgements;
+  const { words, qualities, persons, own } = lex.judgements;
   const sent = t.sentences[s];
   let negator = -1;
   for (let k = sent.firstToken; k < sent.endToken; k++) {
@@ -775,15 +891,20 @@ function deniesJudgement(t: WordTable, s: number): boolean {
     }
     if (negator >= 0 && t.flags[k - 1] & FLAG_PAUSE_AFTER) negator = -1;
     if (negator < 0 || k - negator > JUDGEMENT_REACH) continue;
-    const alone = words.has(id);
+    // "Was I wrong?" ... "You weren't wrong.": a word of `own` judges only when the person used it.
+    const alone = words.has(id) || (own.has(id) && promptOwnWord(stamp, id));
     if (!alone && !(qualities.has(id) && k + 1 < sent.endToken && persons.has(t.tokens[k + 1]))) continue;
     if (k - 1 !== negator && !JUDGED_AFTER.has(vocab.word(t.tokens[k - 1]))) continue;
     if (alone && k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'of') continue;
+    // `ownOnly`: the judgement, or the person a quality judges, must be a word the person wrote.
+    if (ownOnly && !promptOwnWord(stamp, alone ? id : t.tokens[k + 1])) continue;
     return true;
   }
   return false;
 }
 
+/** Validating words said only of what people do or feel ("human", "understandable"), not of what a body does ("normal", "common"). */
+const PERSONS_ONLY = new Set(['human', 'understandable', 'forgivable', 'valid', 'legit', 'legitimate', 'justified', 'warranted']);
 /** Verbs that, right before a validating word, report a state ("he feels fine", "she looks okay") rather than allow a feeling. */
 const REPORTING_LINKS = new Set(['feels', 'feel', 'felt', 'looks', 'look', 'looked']);
 /** Validating words that, after such a verb, describe how someone is ("feels fine", "looks okay"). */
@@ -829,7 +950,8 @@ function validatesFeeling(t: WordTable, s: number, named: boolean, stamp: number
     if (j >= sent.firstToken && k - j <= 4 && vocab.flags[t.tokens[j]] & WORD_NEGATOR) continue;
     // "He feels fine", "she looks okay": a state reported, not a feeling called acceptable.
     if (k > sent.firstToken && REPORTING_LINKS.has(vocab.word(t.tokens[k - 1])) && STATE_REPORTS.has(vocab.word(id)) && !(k + 1 < sent.endToken && VALIDATION_OPENERS.has(vocab.word(t.tokens[k + 1])))) continue;
-    if (linked && (referentBefore || named) && j >= sent.firstToken) return true;
+    // "Wanting to hide is a very human reaction": a word that only a person's reaction can earn, before a word for a reaction, validates whatever the subject ("Nausea is a common reaction to chemo" informs).
+    if (linked && (referentBefore || named || (reactionAfter && PERSONS_ONLY.has(vocab.word(id)))) && j >= sent.firstToken) return true;
     if (k + 1 < sent.endToken && VALIDATION_OPENERS.has(vocab.word(t.tokens[k + 1]))) {
       if (named) return true;
       for (let m = k + 2; m < sent.endToken; m++) if (referents.has(t.tokens[m])) return true;
@@ -1034,11 +1156,15 @@ function exclaimsWhatA(t: WordTable, s: number, namedFeeling: boolean): boolean 
   const rest = sent.endToken - (k + 2);
   if (rest < 1 || (rest > 3 && !feelingNoun)) return false;
   // Nor a complement ("What a time to ask.", "What a day for it.", "What a load of nonsense."): a bare noun phrase only.
+  // Nor admiration of the person ("What a saint.") or of a doing with a word before it ("What an inventive money-saving plan."; not "What a horrible choice."): praise, not a reaction to a hardship.
+  const last = t.tokens[sent.endToken - 1];
+  let hard = false;
   for (let j = k + 2; j < sent.endToken; j++) {
-    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || BELITTLING.has(vocab, t.tokens[j])) return false;
+    if (lex.irony.praise.has(t.tokens[j]) || lex.irony.evaluations.has(t.tokens[j]) || lex.irony.admired.has(t.tokens[j]) || BELITTLING.has(vocab, t.tokens[j])) return false;
+    if (lex.hardship.has(t.tokens[j])) hard = true;
     if (!feelingNoun && (vocab.flags[t.tokens[j]] & WORD_YOU || COMPLEMENTS.has(vocab, t.tokens[j]))) return false;
   }
-  return true;
+  return hard || feelingNoun || rest < 2 || !lex.irony.deeds.has(last);
 }
 
 /** First tokens of the feeling words the current analysis reads as the person's (a scratch reused between calls, as `facts`). */
@@ -1087,6 +1213,8 @@ function makesSense(t: WordTable, s: number, k: number, feelingBefore: boolean, 
 
 /** Who may be by the person in a question about company ("Is anyone with you?", "Who's with you?"). */
 const COMPANIONS = new Set(['anyone', 'someone', 'anybody', 'somebody', 'who', "who's", 'whos']);
+/** Particles between a verb of standing by someone and "you" ("listening to you", "checking on you", "looking out for you" reads "out" as the verb's word: not read). */
+const SUPPORT_PARTICLES = new Set(['to', 'on', 'in', 'after', 'for', 'by']);
 /** What may close such a question after "with you": a time or a place, not a task ("who can drive", "have the list"). */
 const COMPANY_CLOSERS = new Set(['until', 'tonight', 'now', 'today', 'right', 'there', 'while', 'at', 'through', 'this', 'these', 'moment', 'home', 'the', 'for', 'in', 'all', 'days', 'evening', 'night', 'morning', 'weekend', 'still', 'yet', 'too', 'as', 'we', 'speak']);
 
@@ -1094,12 +1222,27 @@ const COMPANY_CLOSERS = new Set(['until', 'tonight', 'now', 'today', 'right', 't
  * Whether question `s` asks who is with the reader: "with you" within four words after a word for
  * someone (anyone, someone, who), closing the question or followed only by words of time and place
  * ("until your sister lands", "tonight", "at home"); not what someone with them can do ("Is anyone
- * with you who can drive?", "Does someone with you have the list?").
+ * with you who can drive?", "Does someone with you have the list?"). Or who stands by them: a verb
+ * of empathy.json `personal.supports` with "you" as its object (after a particle or not, "up" after
+ * it) in the same place ("Is anyone in the family backing you up?", "Who has been listening to you
+ * in all this?"; not "Who is helping you fill in the form?").
  */
 function asksCompany(t: WordTable, s: number): boolean {
-  const vocab = lexicon().vocab;
+  const lex = lexicon();
+  const vocab = lex.vocab;
   const sent = t.sentences[s];
   for (let k = sent.firstToken + 1; k + 1 < sent.endToken; k++) {
+    // "Is anyone in the family backing you up?", "Who has been listening to you in all this?": someone standing by the reader, asked after.
+    if (lex.personal.supports.has(t.tokens[k])) {
+      const you = k + 1 < sent.endToken && vocab.word(t.tokens[k + 1]) === 'you' ? k + 1 : k + 2 < sent.endToken && SUPPORT_PARTICLES.has(vocab.word(t.tokens[k + 1])) && vocab.word(t.tokens[k + 2]) === 'you' ? k + 2 : -1;
+      if (you < 0) continue;
+      let companion = false;
+      for (let j = Math.max(sent.firstToken, k - 4); j < k && !companion; j++) companion = COMPANIONS.has(vocab.word(t.tokens[j]));
+      if (!companion) return false;
+      let end = you + 1;
+      if (end < sent.endToken && vocab.word(t.tokens[end]) === 'up') end++;
+      return end >= sent.endToken || (t.flags[end - 1] & FLAG_PAUSE_AFTER) !== 0 || COMPANY_CLOSERS.has(vocab.word(t.tokens[end]));
+    }
     if (vocab.word(t.tokens[k]) !== 'with' || vocab.word(t.tokens[k + 1]) !== 'you') continue;
     let companion = false;
     for (let j = Math.max(sent.firstToken, k - 4); j < k && !companion; j++) companion = COMPANIONS.has(vocab.word(t.tokens[j]));
@@ -1131,10 +1274,10 @@ function asksAboutSomeone(t: WordTable, s: number): boolean {
 /** Ids of the words the statement rules start from besides "you": perception words, "easy" and the words for hardship (lexicon words, so their ids are pinned), made once. */
 let starterIds: IdSet | undefined;
 
-/** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."). */
+/** Whether the response has a word the statement rules start from: "you", a perception word, a word for hardship, a validating word, "sense" or "what" ("What a week."), a load or "much" (weighsSituation). */
 function mayAcknowledge(t: WordTable, flags: Uint32Array): boolean {
   const lex = lexicon();
-  const starters = (starterIds ??= new IdSet([...[...PERCEPTION, 'easy', 'what', 'sense'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities]));
+  const starters = (starterIds ??= new IdSet([...[...PERCEPTION, 'easy', 'what', 'sense', 'much'].map((w) => lex.vocab.id(w)), ...lex.hardship, ...lex.hardshipEnds, ...lex.validation.words, ...lex.judgements.words, ...lex.judgements.qualities, ...lex.judgements.own, ...lex.personal.loads]));
   const you = YOU;
   const tokens = t.tokens;
   for (let i = 0; i < t.n; i++) if (flags[tokens[i]] & you || starters.has(tokens[i])) return true;

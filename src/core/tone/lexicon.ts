@@ -171,9 +171,9 @@ export interface Lexicon {
   /** Validation from a sentence's shape (empathy.json `validation`): words that call something acceptable, and words for a feeling or a way of reacting. */
   validation: { words: IdSet; referents: IdSet };
   /** Words of a person's inner life for the reading of a sentence about the person (empathy.json `personal`; see empathy.ts `aboutPerson`). */
-  personal: { words: IdSet; ofPersons: IdSet; lengths: IdSet; stretches: IdSet; persons: IdSet; notAfter: IdSet; informs: IdSet };
+  personal: { words: IdSet; ofPersons: IdSet; lengths: IdSet; stretches: IdSet; supports: IdSet; loads: IdSet; persons: IdSet; notAfter: IdSet; informs: IdSet };
   /** Words by which people judge themselves, for the reading of a judgement denied (empathy.json `judgements`; see empathy.ts `deniesJudgement`). */
-  judgements: { words: IdSet; qualities: IdSet; persons: IdSet };
+  judgements: { words: IdSet; qualities: IdSet; persons: IdSet; own: IdSet };
   /** Nouns after which a jargon term names a team or a service (jargon.json `services`): "the palliative care team". */
   services: IdSet;
 }
@@ -199,6 +199,8 @@ export interface IronyLexicon {
   /** Evaluative words and the person's doings they judge ("Real mature.", "Such dedication.", "Top effort."), words that say it came late, and words that call a task hard. */
   evaluations: IdSet;
   deeds: IdSet;
+  /** Nouns that admire a person ("What a saint.", "What a hero."): an exclamation of them praises, it is no reaction to a hardship. */
+  admired: IdSet;
   lateness: IdSet;
   difficulty: IdSet;
   /** What a mocking evaluation is followed by ("Such dedication. Three missed appointments."): the person's failures; and the words of delight that "I'm sure ..." mocks. */
@@ -240,7 +242,7 @@ function compileIrony(vocab: Vocabulary): IronyLexicon {
   const pairs = [['i', 'you'], ['me', 'you'], ['my', 'your'], ['mine', 'yours'], ['myself', 'yourself'], ['am', 'are'], ['we', 'you'], ['us', 'you'], ['our', 'your'], ['ourselves', 'yourselves']].map(([first, second]) => [vocab.id(first), vocab.id(second)]);
   const person = new Int32Array(Math.max(...pairs.map(([first]) => first)) + 1);
   for (const [first, second] of pairs) person[first] = second;
-  const irony: IronyLexicon = { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), exclamations: ids([...data.interjections, ...data.exclamations]), laughter: ids(data.laughter), loss: ids(data.loss), evaluations: ids(data.evaluations), deeds: ids(data.deeds), lateness: ids(data.lateness), difficulty: ids(data.difficulty), failures: ids([...data.failures.flatMap(verbForms), 'forgot', 'forgotten', 'lost']), delight: ids(data.delight), trying: ids(['try', 'tried', 'trying']), thanks: ids(['thanks', 'thank', 'cheers', 'ta', 'thx', 'ty']), marks: { sorry: vocab.id('sorry'), find: vocab.id('find'), took: vocab.id('took'), tryWord: vocab.id('try'), not: vocab.id('not'), you: vocab.id('you'), so: vocab.id('so'), called: vocab.id('called'), am: vocab.id('am'), sure: vocab.id('sure'), one: vocab.id('one'), right: vocab.id('right'), soCalled: vocab.id('so-called'), deictic: ids(['this', 'that']), possessives: ids(['your', 'his', 'her', 'their', 'ur']) }, agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person, signals: new Uint8Array(0) };
+  const irony: IronyLexicon = { groups: ids(data.groups), normal: ids(data.normal), others: ids([...data.others, ...emotionsData.frames.relations]), thenWords: ids(['so', 'then']), minimisers: ids(['only', 'just', 'barely', 'merely']), numbers: ids(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety', 'hundred', 'once', 'twice', 'half']), praise: ids(data.praise), questionWords: ids(['what', 'why', 'how', 'who', 'which', 'where', 'when', 'whose']), interjections: ids(data.interjections), exclamations: ids([...data.interjections, ...data.exclamations]), laughter: ids(data.laughter), loss: ids(data.loss), evaluations: ids(data.evaluations), deeds: ids(data.deeds), admired: ids(data.admired), lateness: ids(data.lateness), difficulty: ids(data.difficulty), failures: ids([...data.failures.flatMap(verbForms), 'forgot', 'forgotten', 'lost']), delight: ids(data.delight), trying: ids(['try', 'tried', 'trying']), thanks: ids(['thanks', 'thank', 'cheers', 'ta', 'thx', 'ty']), marks: { sorry: vocab.id('sorry'), find: vocab.id('find'), took: vocab.id('took'), tryWord: vocab.id('try'), not: vocab.id('not'), you: vocab.id('you'), so: vocab.id('so'), called: vocab.id('called'), am: vocab.id('am'), sure: vocab.id('sure'), one: vocab.id('one'), right: vocab.id('right'), soCalled: vocab.id('so-called'), deictic: ids(['this', 'that']), possessives: ids(['your', 'his', 'her', 'their', 'ur']) }, agreement: ids(data.agreement), outcomes: ids([...data.outcomes, ...data.outcomeVerbs.flatMap(verbForms)]), answers, person, signals: new Uint8Array(0) };
   // Which words may open which shapes (bits as irony.ts reads them: SIGNAL_*).
   const bits: [Iterable<number>, number][] = [
     [[irony.marks.sorry], 1],
@@ -682,9 +684,9 @@ function build(): Lexicon {
   const ids = (words: readonly string[]) => new IdSet(words.map((w) => vocab.id(w)));
   const validation = { words: ids(empathyData.validation.words), referents: ids(empathyData.validation.referents) };
   const personalData = empathyData.personal;
-  const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), lengths: ids(personalData.lengths), stretches: ids(personalData.stretches), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
+  const personal = { words: ids(personalData.words), ofPersons: ids(personalData.ofPersons), lengths: ids(personalData.lengths), stretches: ids(personalData.stretches), supports: ids(personalData.supports), loads: ids(personalData.loads), persons: ids(personalData.persons), notAfter: ids(personalData.notAfter), informs: ids(personalData.informs) };
   const services = ids(jargonData.services.words);
-  const judgements = { words: ids(empathyData.judgements.words), qualities: ids(empathyData.judgements.qualities), persons: ids(empathyData.judgements.persons) };
+  const judgements = { words: ids(empathyData.judgements.words), qualities: ids(empathyData.judgements.qualities), persons: ids(empathyData.judgements.persons), own: ids(empathyData.judgements.own) };
   const negativeOpeners = { tokens: prescriptiveData.negativeOpeners.words.map((w) => phraseIds(vocab, w)), weight: prescriptiveData.negativeOpeners.weight, reassurances };
   for (const id of tries.tokensFrom(phrases)) vocab.flags[id] |= WORD_PHRASE_START;
   for (const id of tries.tokensFrom(cues)) vocab.flags[id] |= WORD_CUE_START;
