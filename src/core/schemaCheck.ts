@@ -51,8 +51,9 @@ function parsePointer(pointer: string): JsonPath {
 
 function shortJson(value: unknown): string {
   if (value === undefined) return 'nothing';
-  let s = JSON.stringify(value) ?? String(value);
+  // An object or list is named by its type: never stringified (a deeply nested one overflowed the stack).
   if (typeof value === 'object' && value !== null) return jsonTypeName(value);
+  let s = JSON.stringify(value) ?? String(value);
   if (s.length > 60) s = `${s.slice(0, 57)}…`;
   return s;
 }

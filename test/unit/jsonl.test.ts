@@ -6,6 +6,8 @@ import { checkText, HeldLines, StreamChecker } from '../../src/core/engine';
 import { Finding } from '../../src/core/findings';
 import { isBlank, parseLine, splitLines, textChunks } from '../../src/core/jsonl';
 import { locateJsonError } from '../../src/core/jsonSyntax';
+import { datasetRules, recordRules } from '../../src/core/curation';
+import { scanPhi } from '../../src/core/phi';
 
 test('splitLines handles LF, CRLF, lone CR, a BOM and a missing final newline', () => {
   assert.deepEqual(splitLines('a\nb\n'), ['a', 'b']);
@@ -115,6 +117,19 @@ test('deeply nested input neither overflows the stack nor goes unreported', () =
   const ok = '{"a":' + '['.repeat(50000) + ']'.repeat(50000) + '}';
   const result = checkText(ok);
   assert.deepEqual(result.findings.filter((f) => f.code === 'json-syntax'), []);
+});
+
+test('a response nested tens of thousands deep is a schema error on its line; the lines around it are checked', () => {
+  const nest = '['.repeat(30_000) + ']'.repeat(30_000);
+  const text = ['{"prompt": "a", "chosen": "Hello there, happy to help.", "rejected": 5}', `{"prompt": "b", "chosen": "Sure.", "rejected": ${nest}}`, `{"prompt": "c", "chosen": "Yes.", "rejected": 7, "meta": ${nest}}`].join('\n');
+  const findings = checkText(text, { recordRules, datasetRules }).findings;
+  assert.ok(findings.some((f) => f.line === 1 && f.code === 'schema' && /rejected must be a string, found a list/.test(f.message)), JSON.stringify(findings));
+  assert.ok(findings.some((f) => f.line === 0 && f.code === 'schema'), 'the line before is checked');
+  assert.ok(findings.some((f) => f.line === 2 && f.code === 'schema'), 'the line after is checked');
+  // The personal-health scan before an upload reads such a line too, naming a deep field by its first keys.
+  const report = scanPhi(`{"prompt": "mail joe@mailhub.net", "chosen": "c", "rejected": ${'['.repeat(30_000)}"call 555-201-7788"${']'.repeat(30_000)}}`);
+  assert.equal(report.total, 2);
+  assert.deepEqual(report.examples.map((e) => e.field), ['prompt', 'rejected[0][0][0][0][0][0][0]…']);
 });
 
 function syntaxFindingsByLine(findings: Finding[]): Map<number, number> {

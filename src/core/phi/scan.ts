@@ -84,14 +84,28 @@ function stringsOf(text: string): { field: string; value: string }[] {
     return [{ field: 'line', value: text }];
   }
   const out: { field: string; value: string }[] = [];
-  const walk = (v: unknown, path: (string | number)[]) => {
-    if (typeof v === 'string') out.push({ field: formatPath(path), value: v });
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-  };
-  walk(value, []);
+  // Depth first, in document order, with a stack of its own: a value nested tens of thousands deep
+  // is fine. A node keeps its path's first SHOWN_DEPTH keys only (a field deeper is shown with "…"),
+  // so the walk costs the value's size, not its depth squared.
+  type Node = { v: unknown; path: (string | number)[]; deeper: boolean };
+  const stack: Node[] = [{ v: value, path: [], deeper: false }];
+  const child = (node: Node, v: unknown, key: string | number): Node =>
+    node.path.length < SHOWN_DEPTH ? { v, path: [...node.path, key], deeper: false } : { v, path: node.path, deeper: true };
+  while (stack.length) {
+    const node = stack.pop()!;
+    const v = node.v;
+    if (typeof v === 'string') out.push({ field: `${formatPath(node.path)}${node.deeper ? '…' : ''}`, value: v });
+    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(child(node, v[i], i));
+    else if (v && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push(child(node, entries[i][1], entries[i][0]));
+    }
+  }
   return out;
 }
+
+/** Fields deeper than this are shown by their first keys and "…". */
+const SHOWN_DEPTH = 8;
 
 /** "3 email addresses, 1 phone number" — only the kinds found, in a fixed order. */
 export function describePhiCounts(report: PhiReport): string {
