@@ -12,10 +12,26 @@ export interface ReportedFile {
   findings: FindingSequence;
 }
 
+/**
+ * Control characters (C0, DEL, C1) and the bidirectional overrides and isolates, which a message
+ * may quote from the dataset and a path may hold.
+ */
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal or a log read line by line: a line break quoted from the data would split a
+ * finding over two lines (and a problem matcher would read the second as garbage), an escape
+ * sequence would move the cursor or recolour the terminal, a bidi override would reorder what is
+ * shown. Each is written as its escape (`\n`, `\r`, `\t`, `\u001b`…), as in the JSON source.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /** `path:line:column severity code message`, 1-based; related lines appended for dataset findings. */
 export function textLine(path: string, f: Finding): string {
   const related = f.related?.length ? ` (see line${f.related.length > 1 ? 's' : ''} ${f.related.map((r) => r.line + 1).join(', ')})` : '';
-  return `${path}:${f.line + 1}:${f.column + 1} ${f.severity} ${f.code} ${f.message}${related}`;
+  return `${terminalSafe(path)}:${f.line + 1}:${f.column + 1} ${f.severity} ${f.code} ${terminalSafe(f.message)}${related}`;
 }
 
 export function jsonFinding(f: Finding): Record<string, unknown> {

@@ -27,6 +27,15 @@ test('text output: path:line:column severity code message; exit 1 on errors', as
   assert.match(r.stderr, /a\.jsonl: 3 records, TRL preference \(standard\)/);
 });
 
+test('text output: a line break, an escape sequence or a bidi override quoted from the data is written as its escape, one finding a line', async () => {
+  const dir = workspace({ 'q.jsonl': '{"prompt": "My mum fell.", "chosen": "Calm\\ndown.\\u001b[2J \\u202e", "rejected": "Falls happen."}\n' });
+  const r = await cli(['check', 'q.jsonl'], dir);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, r.stdout);
+  assert.match(lines[0], /^q\.jsonl:1:\d+ warning tone-politeness "Calm\\ndown\.\\u001b\[2J/);
+  assert.doesNotMatch(r.stdout, /[\u001b\r\u202e]/);
+});
+
 test('json output has the documented shape with 1-based positions; exit 0 when clean', async () => {
   const dir = workspace({ 'ok.jsonl': `${good}\n${good}\n`, 'bad.jsonl': '{"prompt": "a", "chosen": [], "rejected": "c"}\n' });
   const clean = await cli(['check', '--format', 'json', 'ok.jsonl'], dir);

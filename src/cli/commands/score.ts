@@ -7,6 +7,7 @@ import { classifyRecord, FormatId, FORMAT_LABELS } from '../../core/formats';
 import { AXIS_LABELS, EmpathyMechanisms, familyIds, TONE_AXES, ToneScores, weakestAxis } from '../../core/tone/analyze';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
+import { terminalSafe } from '../output';
 import { CliIO, parseDatasetArgs, UsageError } from '../io';
 
 const HELP = `Usage: dialogue-curator score [--format text|json] [--config FILE] PATH...
@@ -137,10 +138,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const result = await forEachRecord(file, settings.format, io.signal, (item, format) => {
         const scored = scoreRecord(item, format, config);
         if (outFormat === 'json') io.stdout.write(`${JSON.stringify(inputs.files.length > 1 ? { path: shown, ...scored } : scored)}\n`);
-        else if (scored.error) io.stdout.write(`${shown}:${scored.line}: ${scored.error}\n`);
+        else if (scored.error) io.stdout.write(`${terminalSafe(shown)}:${scored.line}: ${terminalSafe(String(scored.error))}\n`);
         else {
           const m = scored.empathyMechanisms as Record<'chosen' | 'rejected', Record<string, unknown> | null>;
-          io.stdout.write(`${shown}:${scored.line}: chosen ${textScores(scored.chosen as Record<string, number>, m.chosen)} | rejected ${textScores(scored.rejected as Record<string, number> | null, m.rejected)}\n`);
+          io.stdout.write(`${terminalSafe(shown)}:${scored.line}: chosen ${textScores(scored.chosen as Record<string, number>, m.chosen)} | rejected ${textScores(scored.rejected as Record<string, number> | null, m.rejected)}\n`);
         }
       });
       if (outFormat === 'text') io.stderr.write(`${shown}: ${result.records} record${result.records === 1 ? '' : 's'}, ${result.format ? FORMAT_LABELS[result.format] : 'format not recognised'}\n`);

@@ -10,6 +10,7 @@ import { tokenizer } from '../../core/tokens/tokenizer';
 import { LoadedConfig, settingsForFile } from '../../node/project';
 import { displayPath } from '../files';
 import { CliIO, parseDatasetArgs } from '../io';
+import { terminalSafe } from '../output';
 import { configForFile, forEachRecord, resolveInputs } from './score';
 
 const HELP = `Usage: dialogue-curator stats [--evaluation] [--format text|json] [--config FILE] PATH...
@@ -176,7 +177,7 @@ export function axisWinsText(s: FileStats, names: SideNames): string[] {
 /** The text report of one file. */
 export function statsText(s: FileStats, names: SideNames = DATASET_SIDES): string {
   const out: string[] = [];
-  out.push(`${s.path}`);
+  out.push(terminalSafe(s.path));
   out.push(`  records: ${s.records}${s.unreadable ? ` (${s.unreadable} unreadable)` : ''}`);
   out.push(`  format: ${s.format ? `${FORMAT_LABELS[s.format]} (${s.format})` : 'not recognised'}`);
   out.push(`  tokens (${s.encoding}):   count     mean    p50    p90    p99    max`);
@@ -201,7 +202,7 @@ export function statsText(s: FileStats, names: SideNames = DATASET_SIDES): strin
   }
   if (s.shortcuts.length) {
     out.push('  top shortcut phrases:');
-    for (const p of s.shortcuts) out.push(`    ${describePhrase(p)}: ${p.side} ${p.count}/${p.sideTotal} (${pct(p.share)}), other side ${p.otherCount}/${p.otherTotal}`);
+    for (const p of s.shortcuts) out.push(`    ${terminalSafe(describePhrase(p))}: ${p.side} ${p.count}/${p.sideTotal} (${pct(p.share)}), other side ${p.otherCount}/${p.otherTotal}`);
   } else out.push('  top shortcut phrases: none');
   return out.join('\n');
 }
