@@ -242,3 +242,31 @@ describe('train asks before anything leaves the machine', () => {
     assert.match(cap.stderr(), /plain HTTP to another machine: the data and the token cross the network unencrypted/);
   });
 });
+
+describe("the project's maxLength reaches the trainer", () => {
+  test('as max_length, unless the run sets its own or the project keeps the default', async () => {
+    const trainer = await startFakeTrainer(quickRun());
+    try {
+      const dir = tempDir('dc-train-length-');
+      const data = path.join(dir, 'pairs.jsonl');
+      fs.copyFileSync(PAIRS, data);
+      const lengthOf = (i: number) => (trainer.jobRequests[i] as { method: { dpo: { hyperparameters: { max_length?: number } } } }).method.dpo.hyperparameters.max_length;
+      const run = async (...extra: string[]) => {
+        const cap = captureIO();
+        assert.equal(await main(['train', '--yes', data, '--trainer', trainer.url, ...extra], cap.io), 0, cap.stderr());
+      };
+      await run();
+      assert.equal(lengthOf(0), undefined, 'no project: the trainer keeps its own');
+      fs.writeFileSync(path.join(dir, '.dialoguecurator.json'), JSON.stringify({ maxLength: 2048 }));
+      await run();
+      assert.equal(lengthOf(1), 2048);
+      await run('--option', 'max_length=512');
+      assert.equal(lengthOf(2), 512, "the run's own value wins");
+      fs.writeFileSync(path.join(dir, '.dialoguecurator.json'), JSON.stringify({ maxLength: 1024 }));
+      await run();
+      assert.equal(lengthOf(3), undefined, "the default is the trainer's too");
+    } finally {
+      await trainer.close();
+    }
+  });
+});

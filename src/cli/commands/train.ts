@@ -5,7 +5,8 @@ import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { formatLineReport, prepareDataset, toLineError } from '../../core/trainer/normalize';
 import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
-import { CreateJobRequest, DpoHyperparameters, EvalPrompt, parseEvalPrompts, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, parseHyperparameters, ProtocolError, statusOfEvent } from '../../core/trainer/protocol';
+import { CreateJobRequest, DpoHyperparameters, EvalPrompt, parseEvalPrompts, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, parseHyperparameters, ProtocolError, statusOfEvent, withProjectLength } from '../../core/trainer/protocol';
+import { CuratorConfig, DEFAULT_CONFIG } from '../../core/config';
 import { CliIO, UsageError } from '../io';
 import { configForFile } from './score';
 import { EVALUATION_SIDES } from '../../core/trainer/evaluation';
@@ -176,6 +177,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
   }
 
+  // The project's maxLength, as the local check read it (default when the config cannot be read).
+  Object.assign(hyperparameters, withProjectLength(hyperparameters, projectConfig(file, values.config, io)?.maxLength, DEFAULT_CONFIG.maxLength));
+
   const sending = [{ file, shown: positionals[0], role: 'training set' }];
   if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
   const consent = await askConsent(sending, client.baseUrl, { yes: values.yes === true, token: Boolean(io.env.DIALOGUE_CURATOR_TOKEN) }, io);
@@ -247,6 +251,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw err;
   } finally {
     io.signal.removeEventListener('abort', onInterrupt);
+  }
+}
+
+/** The config `train` checks a file with (--config FILE, or the nearest one); undefined when it cannot be read. */
+function projectConfig(file: string, configPath: string | undefined, io: CliIO): CuratorConfig | undefined {
+  try {
+    const loaded = configPath ? loadConfigFile(path.resolve(io.cwd, configPath)) : configForFile(file, io, undefined, new Map());
+    return loaded.config;
+  } catch {
+    return undefined;
   }
 }
 

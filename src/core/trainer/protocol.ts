@@ -423,6 +423,17 @@ function parseTrlOptions(o: Obj, path: string, hp: DpoHyperparameters): void {
   }
 }
 
+/**
+ * The hyperparameters a job is started with: `given`, and the project's `maxLength` (the
+ * trainer's maximum length in tokens, `.dialoguecurator.json`) as `max_length` when the project
+ * sets one other than the default and `given` has none, so the trainer truncates where the
+ * truncation checks said it would. `maxLength`: the project's value (undefined without a project).
+ */
+export function withProjectLength(given: DpoHyperparameters, maxLength: number | undefined, defaultLength: number): DpoHyperparameters {
+  if (given.max_length !== undefined || maxLength === undefined || maxLength === defaultLength) return given;
+  return { ...given, max_length: maxLength };
+}
+
 export function parseHyperparameters(v: unknown, path: string): DpoHyperparameters {
   if (v === undefined || v === null) return {};
   const o = object(v, path);

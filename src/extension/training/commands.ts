@@ -5,7 +5,8 @@ import { isPreferenceFormat } from '../../core/formats';
 import { PhiReport } from '../../core/phi';
 import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
-import { CreateJobRequest, FineTuningJob } from '../../core/trainer/protocol';
+import { CreateJobRequest, FineTuningJob, withProjectLength } from '../../core/trainer/protocol';
+import { DEFAULT_CONFIG } from '../../core/config';
 import { Finding } from '../../core/findings';
 import { FormatOverrides } from '../formatOverrides';
 import { Logger } from '../logger';
@@ -149,6 +150,8 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
 
   // 3. The confirmation naming the host, each file, its record count and size.
   const token = await deps.tokens.get(profile.url);
+  // The project's maxLength goes to the trainer as max_length unless the profile sets one.
+  const hyperparameters = withProjectLength(profile.hyperparameters ?? {}, deps.configs.configFor(uri)?.config.maxLength, DEFAULT_CONFIG.maxLength);
   const bytes = (await vscode.workspace.fs.stat(uri)).size;
   const validationBytes = validation ? (await vscode.workspace.fs.stat(validation.uri)).size : 0;
   const confirmation = confirmationText({
@@ -160,7 +163,7 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
     bytes,
     formatLabel: formatLabel(check.format),
     model: profile.model,
-    hyperparameters: profile.hyperparameters,
+    hyperparameters,
     peft: profile.peft,
     phi,
     ...(validation
@@ -218,7 +221,7 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
           progress.report({ message: 'starting the job…' });
           const request: CreateJobRequest = {
             training_file: file.id,
-            method: { type: 'dpo', dpo: { hyperparameters: profile.hyperparameters, ...(profile.peft ? { peft: profile.peft } : {}) } },
+            method: { type: 'dpo', dpo: { hyperparameters, ...(profile.peft ? { peft: profile.peft } : {}) } },
             metadata: { ...(profile.metadata ?? {}), source_file: fileName, ...(validation ? { validation_source_file: validation.fileName } : {}) },
           };
           if (validationFile) request.validation_file = validationFile.id;
