@@ -270,3 +270,24 @@ describe("the project's maxLength reaches the trainer", () => {
     }
   });
 });
+
+test('a run whose loss stops being a number succeeds with a warning that it diverged', async () => {
+  const events = [metricsEvent(1, T0 + 2, 1, 4), metricsEvent(2, T0 + 4, 2, 4, 3e9), metricsEvent(3, T0 + 6, 3, 4, null as unknown as number), metricsEvent(4, T0 + 8, 4, 4, null as unknown as number)];
+  const trainer = await startFakeTrainer({ job: () => fakeJob('validating_files', { created_at: T0 }, 4), events, final: fakeJob('succeeded', { created_at: T0, finished_at: T0 + 8 }, 4) });
+  try {
+    const cap = captureIO();
+    assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url], cap.io), 0, cap.stderr());
+    assert.match(cap.stderr(), /warning: from step 3 the loss or the gradient norm was not a number: the training diverged/);
+    // A healthy run says nothing of the kind.
+    const healthy = await startFakeTrainer(quickRun());
+    try {
+      const ok = captureIO();
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', healthy.url], ok.io), 0, ok.stderr());
+      assert.doesNotMatch(ok.stderr(), /diverged/);
+    } finally {
+      await healthy.close();
+    }
+  } finally {
+    await trainer.close();
+  }
+});

@@ -214,6 +214,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     out.clearProgress();
     if (final.status === 'succeeded') {
       out.note(`Job ${final.id} succeeded`);
+      if (out.divergedAt !== undefined) {
+        io.stderr.write(`dialogue-curator train: warning: from step ${out.divergedAt} the loss or the gradient norm was not a number: the training diverged, and the model it saved is most likely unusable (try a smaller learning rate)\n`);
+      }
       if (outputDir) return await fetchResults(client, final, outputDir, out, io, stop.signal);
       if (final.result_files.length) out.note(`Its results stay on the trainer (${final.result_files.length} files); pass --output DIR to download them`);
       return 0;
@@ -315,6 +318,9 @@ async function askConsent(files: { file: string; shown: string; role: string }[]
   return 1;
 }
 
+/** Metrics that are not a number only when the training diverged. */
+const DIVERGENCE_SIGNS = ['loss', 'eval_loss', 'grad_norm'];
+
 /** `--option KEY=VALUE` pairs as hyperparameters, checked as the trainer checks them. */
 function optionValues(options: string[], given: DpoHyperparameters): DpoHyperparameters {
   const raw: Record<string, unknown> = {};
@@ -413,6 +419,8 @@ class Output {
   private progressShown = false;
   /** The last error-level message shown. */
   lastError: string | undefined;
+  /** The first step whose loss or gradient norm was not a number (NaN and infinities arrive as null). */
+  divergedAt: number | undefined;
   /**
    * When training started, on the trainer's clock: the job's `started_at`, or the time of the
    * event announcing `running`; the job's creation while neither is known (older trainers).
@@ -444,6 +452,7 @@ class Output {
       return;
     }
     const m = event.data;
+    if (this.divergedAt === undefined && DIVERGENCE_SIGNS.some((k) => k in m && !Number.isFinite(m[k]))) this.divergedAt = m.step;
     this.clearProgress();
     if (this.format === 'json') this.io.stdout.write(`${JSON.stringify(m)}\n`);
     else this.io.stdout.write(`${typeof m.eval_loss === 'number' && m.loss === undefined ? evalLine(m) : metricsLine(m)}\n`);
