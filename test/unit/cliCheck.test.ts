@@ -162,3 +162,14 @@ test('the $dialogue-curator problem matcher reads every line check prints', asyn
   const syntax = lines.map((l) => re.exec(l)!).find((m) => m[matcher.pattern.code] === 'json-syntax');
   assert.deepEqual([syntax?.[2], syntax?.[3], syntax?.[4]], ['2', '16', 'error']);
 });
+
+test('a folder without datasets is a usage problem; an empty file and an unknown format are said in the summary', async () => {
+  const dir = workspace({ 'docs/readme.md': '# notes', 'empty.jsonl': '', 'other.jsonl': '{"foo": 1}\n' });
+  const none = await cli(['check', 'docs'], dir);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no \.jsonl or \.ndjson files in docs/);
+  const r = await cli(['check', 'empty.jsonl', 'other.jsonl'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^empty\.jsonl: no records$/m);
+  assert.match(r.stderr, /^other\.jsonl: 1 record, format not recognised \(no schema was checked/m);
+});

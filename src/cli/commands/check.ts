@@ -88,8 +88,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     warn(`${m}: no such file or folder`);
     ioProblem = true;
   }
+  if (!files.length && !missing.length && !fromStdin) {
+    // A folder without datasets is more often a wrong path than a clean one: a CI gate must not pass on it.
+    warn(`no .jsonl or .ndjson files in ${positionals.join(', ')}`);
+    return 2;
+  }
 
   const reported: ReportedFile[] = [];
+  /** Files checked against a schema mapped in .dialoguecurator.json. */
+  const customSchema = new Set<ReportedFile>();
   const errorCount = errorCounter();
   const configsSeen = new Map<string, LoadedConfig>();
   const schemaCache = new Map<string, object | Error>();
@@ -148,6 +155,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           const findings: FindingSequence = problems.length ? sortFindings([...problems.map(problemFinding), ...result.findings]) : result.findings;
           const report: ReportedFile = { path: displayPath(file, io.cwd), format: result.format, records: result.records, findings };
           reported.push(report);
+          if (settings.customSchema) customSchema.add(report);
           if (format === 'text') await writeChunks(io.stdout, textLines(report.path, findings));
         } catch (err) {
           const e = err as NodeJS.ErrnoException;
@@ -173,9 +181,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     else {
       const errors = reported.reduce((n, r) => n + errorCount(r), 0);
       const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
+      const configPaths = new Set(configs.map((c) => c.path && displayPath(c.path, io.cwd)));
       const summary = reported
-        .filter((r) => r.records > 0 || r.format)
-        .map((r) => `${r.path}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : 'format not recognised'}`);
+        .filter((r) => !configPaths.has(r.path))
+        .map((r) =>
+          r.records === 0
+            ? `${r.path}: no records`
+            : `${r.path}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : customSchema.has(r) ? 'its mapped schema' : 'format not recognised (no schema was checked: use a known format, or map a schema to the file in .dialoguecurator.json)'}`,
+        );
       for (const s of summary) io.stderr.write(`${s}\n`);
       io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${inputs.length} file${inputs.length === 1 ? '' : 's'}\n`);
     }
