@@ -190,6 +190,19 @@ describe('uploads', () => {
     }
   });
 
+  test('the trainer says its upload limit on /health, and train refuses a larger file before uploading it', async () => {
+    const server = await startServer({ maxUploadBytes: 1000 });
+    try {
+      assert.equal((await new TrainerClient({ baseUrl: server.url }).health()).maxUploadBytes, 1000);
+      const cap = captureIO();
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url], cap.io), 1, cap.stderr());
+      assert.match(cap.stderr(), /pairs\.jsonl \([\d.]+ KB\) is larger than the trainer accepts \(1000 bytes; .*--max-upload-mb\); nothing was uploaded/);
+      assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'files')), []);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('an upload cut off by the client leaves no partial file behind', async () => {
     const server = await startServer();
     try {

@@ -182,6 +182,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const sending = [{ file, shown: positionals[0], role: 'training set' }];
   if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
+  const tooLarge = await uploadTooLarge(client, sending);
+  if (tooLarge) {
+    io.stderr.write(`dialogue-curator train: ${tooLarge}; nothing was uploaded\n`);
+    return 1;
+  }
   const consent = await askConsent(sending, client.baseUrl, { yes: values.yes === true, token: Boolean(io.env.DIALOGUE_CURATOR_TOKEN) }, io);
   if (consent !== 0) return consent;
 
@@ -255,6 +260,32 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } finally {
     io.signal.removeEventListener('abort', onInterrupt);
   }
+}
+
+/**
+ * Which file is larger than the trainer accepts, said before uploading it (a trainer that closes
+ * the connection on a too large upload leaves the sender with a broken pipe, not its reason).
+ * Undefined when every file fits, or when the trainer does not say its limit or cannot be asked
+ * (the upload then reports what happens).
+ */
+async function uploadTooLarge(client: TrainerClient, files: { file: string; shown: string }[]): Promise<string | undefined> {
+  let limit: number | undefined;
+  try {
+    limit = (await client.health({ signal: AbortSignal.timeout(10_000) })).maxUploadBytes;
+  } catch {
+    return undefined;
+  }
+  if (limit === undefined) return undefined;
+  for (const { file, shown } of files) {
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      continue;
+    }
+    if (size > limit) return `${shown} (${formatSize(size)}) is larger than the trainer accepts (${formatSize(limit)}; its owner can raise that with serve --max-upload-mb)`;
+  }
+  return undefined;
 }
 
 /** The config `train` checks a file with (--config FILE, or the nearest one); undefined when it cannot be read. */

@@ -129,11 +129,13 @@ export class TrainerClient {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
-  health(options: RequestOptions = {}): Promise<{ ok: boolean; backend: string; protocol: string }> {
+  /** The trainer's state; `maxUploadBytes` when it says how large an upload it accepts. */
+  health(options: RequestOptions = {}): Promise<{ ok: boolean; backend: string; protocol: string; maxUploadBytes?: number }> {
     return this.json('GET', '/health', undefined, options, (v) => {
-      const o = v as { ok?: unknown; backend?: unknown; protocol?: unknown };
+      const o = v as { ok?: unknown; backend?: unknown; protocol?: unknown; max_upload_bytes?: unknown };
       if (typeof o?.backend !== 'string') throw new ProtocolError('backend', 'expected a string');
-      return { ok: o.ok === true, backend: o.backend, protocol: String(o.protocol ?? '') };
+      const limit = o.max_upload_bytes;
+      return { ok: o.ok === true, backend: o.backend, protocol: String(o.protocol ?? ''), ...(typeof limit === 'number' && limit > 0 ? { maxUploadBytes: limit } : {}) };
     });
   }
 
