@@ -3,6 +3,7 @@
 // empty. The tiny backend (a few steps) makes a real job with real output quickly.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
@@ -173,4 +174,19 @@ describe('TRL options in a job request', () => {
     ];
     for (const [hp, re] of cases) assert.throws(() => parse(hp), (e: ProtocolError) => re.test(e.message), JSON.stringify(hp));
   });
+});
+
+test('--output is refused before a run when nothing can be written there', () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-output-'));
+  try {
+    assert.equal(outputDirProblem(path.join(base, 'new', 'deeper')), undefined, 'a new folder under a writable one');
+    assert.equal(outputDirProblem(base), undefined, 'an empty folder');
+    assert.deepEqual(fs.readdirSync(base), [], 'the write probe leaves nothing behind');
+    fs.writeFileSync(path.join(base, 'a-file'), 'x');
+    assert.match(outputDirProblem(path.join(base, 'a-file', 'sub'))!, /ENOTDIR/);
+    // Virtual file systems take no folders, whoever asks (root's permissions would say yes).
+    if (process.platform === 'linux') assert.match(outputDirProblem('/proc/dialogue-curator-results')!, /cannot write in \/proc/);
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
 });

@@ -51,10 +51,33 @@ export function outputDirProblem(dir: string): string | undefined {
     if (!stat.isDirectory()) return `${dir} is a file, not a folder`;
     entries = fs.readdirSync(dir).filter((e) => e !== STAGING);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return unwritable(nearestExisting(dir));
     return `cannot use ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   }
-  return entries.length ? `${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}); choose a new or empty folder` : undefined;
+  if (entries.length) return `${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}); choose a new or empty folder`;
+  return unwritable(dir);
+}
+
+/** The folder itself or its nearest ancestor that exists (where a new folder would be made). */
+function nearestExisting(dir: string): string {
+  let at = path.resolve(dir);
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  return at;
+}
+
+/**
+ * Why nothing can be made in `dir`, found by making (and removing) a folder there: permissions
+ * alone do not say it for a read-only mount, or for /proc and /sys, where root may "write".
+ * Checked before a run, so its results are not lost at the end of it.
+ */
+function unwritable(dir: string): string | undefined {
+  try {
+    if (!fs.statSync(dir).isDirectory()) return `${dir} is a file, not a folder`;
+    fs.rmdirSync(fs.mkdtempSync(path.join(dir, '.dialogue-curator-probe-')));
+    return undefined;
+  } catch (err) {
+    return `cannot write in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
 }
 
 /**
