@@ -6,6 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { formatLineReport } from '../core/trainer/normalize';
@@ -179,6 +180,10 @@ export class JobManager {
     const backend = this.options.backend;
     const model = req.model ?? backend.defaultModel;
     if (!model) throw new HttpError(400, `The ${backend.name} backend needs a model`, 'model_required', 'model');
+    if (backend.name !== 'tiny') {
+      const missing = missingLocalModel(model);
+      if (missing) throw new HttpError(400, missing, 'model_not_found', 'model');
+    }
     const id = newId('ftjob');
     const hp = req.method?.dpo.hyperparameters ?? {};
     const job: FineTuningJob = {
@@ -646,4 +651,24 @@ export class JobManager {
       live.subscribers.clear();
     }
   }
+}
+
+/**
+ * Why a model given as a path on this machine cannot be loaded (no such folder, or no config.json
+ * in it), said when the job is asked for instead of as a traceback from the training process
+ * (which reads a missing folder as a malformed hub name). Undefined for a hub name, or a folder
+ * that looks like a model.
+ */
+export function missingLocalModel(model: string): string | undefined {
+  if (!(path.isAbsolute(model) || /^\.{1,2}[\\/]|^~[\\/]/.test(model))) return undefined;
+  const dir = model.startsWith('~') ? path.join(os.homedir(), model.slice(2)) : path.resolve(model);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    return `There is no model folder ${model} on the trainer`;
+  }
+  if (!isDir) return `The model ${model} on the trainer is a file, not a model folder`;
+  if (!fs.existsSync(path.join(dir, 'config.json'))) return `The folder ${model} on the trainer has no config.json: it is not a saved model (save one with save_pretrained)`;
+  return undefined;
 }

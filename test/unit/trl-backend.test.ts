@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { TrainerClient } from '../../src/core/trainer/client';
+import { TrainerClient, TrainerError } from '../../src/core/trainer/client';
+import { missingLocalModel } from '../../src/server/jobs';
 import { CreateJobRequest, DPO_METRIC_NAMES, FineTuningJob, JobEvent, MetricsData } from '../../src/core/trainer/protocol';
 import { createBackend, defaultPython, jobPaths, JobPaths } from '../../src/server/backends';
 import { PAIRS, REPO, startServer, tempDir, VALIDATION } from '../fixtures/trainer/harness';
@@ -283,6 +284,26 @@ describe('trl backend: trl_dpo.py against fakes of TRL, transformers, peft, data
     assert.ok(run.metrics.every((m) => !Object.keys(m).some((k) => k.startsWith('eval_'))));
     assert.equal(run.records[0].trainer.args.eval_strategy, 'no');
     assert.equal(run.records[0].trainer.eval_dataset, null);
+  });
+
+  test('a model given as a folder that is not there, or holds no saved model, is refused when the job is asked for', async () => {
+    const { accelerate } = fakeAccelerate({ FAKE_HF_STACK: 'current', FAKE_HF_GPU: 'none' });
+    const server = await startServer({ dataDir: ownTempDir('dc-trl-server-'), backend: createBackend('trl', { accelerate }) });
+    try {
+      const client = new TrainerClient({ baseUrl: server.url });
+      const file = await client.uploadFile(PAIRS);
+      const empty = ownTempDir('dc-not-a-model-');
+      for (const [model, message] of [['/nope/model', /There is no model folder \/nope\/model on the trainer/], [empty, /has no config\.json: it is not a saved model/]] as const) {
+        await assert.rejects(client.createJob({ model, training_file: file.id }), (err: TrainerError) => err.status === 400 && message.test(err.message), model);
+      }
+      assert.equal((await client.listJobs()).data.length, 0, 'no job was made');
+      // A hub name is the training process's to resolve.
+      assert.equal(missingLocalModel('Qwen/Qwen2.5-0.5B-Instruct'), undefined);
+      fs.writeFileSync(path.join(empty, 'config.json'), '{}');
+      assert.equal(missingLocalModel(empty), undefined);
+    } finally {
+      await server.close();
+    }
   });
 
   test('a crash during training fails the job with the Python error, after the steps it logged', async () => {
