@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { documentedRule, ruleDocMarkdown } from '../core/ruleDocs';
 import { Finding } from '../core/findings';
 import { FormatId } from '../core/formats';
@@ -108,7 +110,8 @@ export function* sarifReportChunks(files: readonly ReportedFile[], version: stri
   yield `{\n  "version": "2.1.0",\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n  "runs": [\n    {\n      "tool": ${indented(tool, 3)},\n      "columnKind": "utf16CodeUnits",\n      "results": [`;
   let first = true;
   for (const file of files) {
-    const location = { uri: uri(file.path), uriBaseId: '%SRCROOT%' };
+    // A path outside the working folder is absolute: a file URI of its own, not one relative to %SRCROOT%.
+    const location = path.isAbsolute(file.path) ? { uri: pathToFileURL(file.path).href } : { uri: uri(file.path), uriBaseId: '%SRCROOT%' };
     for (const f of file.findings) {
       const result = {
         ruleId: f.code,

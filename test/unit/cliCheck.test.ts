@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { cli } from './helpers/cli';
 
 function workspace(files: Record<string, string | Buffer>): string {
@@ -59,7 +60,12 @@ test('sarif output is SARIF 2.1.0 with rule ids, levels and regions', async () =
   assert.equal(result.level, 'error');
   assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 1, startColumn: 27, endLine: 1, endColumn: 29 });
   assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'bad.jsonl');
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
   assert.ok(sarif.runs[0].tool.driver.rules.some((x: { id: string }) => x.id === 'schema'));
+  // A file outside the working folder: a file URI of its own, not relative to %SRCROOT%.
+  const elsewhere = workspace({});
+  const outside = JSON.parse((await cli(['check', '--format', 'sarif', path.join(dir, 'bad.jsonl')], elsewhere)).stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+  assert.deepEqual(outside, { uri: pathToFileURL(path.join(dir, 'bad.jsonl')).href });
 });
 
 test('--rules-url links each SARIF rule to its page there; a URL that is not http(s) is a usage error', async () => {

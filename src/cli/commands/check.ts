@@ -12,7 +12,8 @@ import { CliIO, parseDatasetArgs, UsageError, writeChunks } from '../io';
 import { jsonReportChunks, ReportedFile, sarifReportChunks, textLine } from '../output';
 import { RULES_URL, VERSION } from '../version';
 
-const HELP = `Usage: dialogue-curator check [--format text|json|sarif] [--config FILE] PATH...
+const HELP = `Usage: dialogue-curator check [--format text|json|sarif] [--config FILE] [--stdin-filename NAME]
+                              [--rules-url URL] PATH... | -
 
 Checks JSONL preference datasets (files, or folders searched for .jsonl and .ndjson files):
 JSON syntax, the dataset format's schema (or a custom schema from .dialoguecurator.json),
