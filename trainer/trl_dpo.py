@@ -315,6 +315,12 @@ def make_metrics_callback():
     from transformers import TrainerCallback
 
     class JsonLinesCallback(TrainerCallback):
+        # The step of the last evaluation (every process sees it, so all decide alike on another).
+        last_eval_step = None
+
+        def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+            self.last_eval_step = state.global_step
+
         def on_log(self, args, state, control, logs=None, **kwargs):
             if not state.is_world_process_zero or not logs:
                 return
@@ -399,13 +405,14 @@ def main(argv=None):
     for note in notes:
         message(note, "warn")
     training_args = DPOConfig(**config_kwargs)
+    metrics_callback = make_metrics_callback()
     trainer = DPOTrainer(
         model=model,
         args=training_args,
         train_dataset=dataset,
         eval_dataset=eval_dataset,
         peft_config=peft_config,
-        callbacks=[make_metrics_callback()],
+        callbacks=[metrics_callback],
         **{tokenizer_keyword(DPOTrainer): tokenizer},
     )
     accelerator = getattr(trainer, "accelerator", None)
@@ -415,11 +422,10 @@ def main(argv=None):
             % (accelerator.num_processes, "" if accelerator.num_processes == 1 else "es", str(accelerator.distributed_type).split(".")[-1])
         )
     trainer.train()
-    # Evaluations happen on multiples of eval_steps; the final weights get one too.
-    if eval_dataset is not None:
-        every = int(training_args.eval_steps or training_args.logging_steps)
-        if trainer.state.global_step % every != 0:
-            trainer.evaluate()
+    # Evaluations happen on multiples of eval_steps; the final weights get one too, unless the
+    # trainer already evaluated them (some releases evaluate at the last step whatever eval_steps).
+    if eval_dataset is not None and metrics_callback.last_eval_step != trainer.state.global_step:
+        trainer.evaluate()
     trainer.save_model(args.output_dir)
     message("model saved to %s" % args.output_dir)
     given = read_jsonl(args.eval_prompts) if args.eval_prompts else []

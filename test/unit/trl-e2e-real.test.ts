@@ -58,8 +58,10 @@ async function trainWithCli(args: string[]) {
 
 describe('real TRL through the CLI and a real trainer server', { skip }, () => {
   test('full fine-tuning with a validation set: metrics stream, the model comes back and loads, the evaluation is scored', { timeout: 600_000 }, async () => {
-    const run = await trainWithCli(['--validation', VALIDATION, '--option', 'max_new_tokens=16', '--option', 'report_to=tensorboard']);
+    const run = await trainWithCli(['--validation', VALIDATION, '--eval-steps', '7', '--option', 'max_new_tokens=16', '--option', 'report_to=tensorboard']);
     assert.equal(run.status, 0, run.stderr);
+    // Every 7 steps, and the final weights once (30 is no multiple of 7): no step evaluated twice.
+    assert.deepEqual(run.metrics.filter((m) => typeof m.eval_loss === 'number').map((m) => m.step), [7, 14, 21, 28, 30]);
     const train = run.metrics.filter((m) => typeof m.loss === 'number');
     assert.ok(train.length >= 20, `${train.length} training metrics`);
     assert.ok(Math.abs(train[0].loss - Math.LN2) < 1e-3, `step 1 loss ${train[0].loss}`);
