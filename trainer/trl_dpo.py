@@ -37,6 +37,14 @@ TRL_DEFAULT_LEARNING_RATE = 1e-6
 DEFAULT_LOGGING_STEPS = 10
 
 
+def default_logging_steps(max_steps):
+    """TRL logs every 10 steps; a short run (max_steps under 100) logs about ten times instead,
+    so that a 4-step trial shows its losses at all."""
+    if isinstance(max_steps, int) and 0 < max_steps < 10 * DEFAULT_LOGGING_STEPS:
+        return max(1, max_steps // 10)
+    return DEFAULT_LOGGING_STEPS
+
+
 def is_main_process():
     return int(os.environ.get("RANK", "0")) == 0
 
@@ -193,7 +201,7 @@ def dpo_config_kwargs(config, output_dir, bf16=False, evaluate=False):
         "beta": float(hp.get("beta", 0.1)),
         "loss_type": "sigmoid",
         "learning_rate": float(learning_rate),
-        "logging_steps": int(hp.get("logging_steps", DEFAULT_LOGGING_STEPS)),
+        "logging_steps": int(hp.get("logging_steps", default_logging_steps(hp.get("max_steps")))),
         "report_to": "none",
         "save_strategy": "no",
         "bf16": bool(bf16),

@@ -343,6 +343,7 @@ print(json.dumps({
   "tokenizer": [t.tokenizer_keyword(c) for c in (New, Old, Wrapped)],
   "qlora_fp16": t.quantization_kwargs({"load_in_4bit": True}, bf16=False)["bnb_4bit_compute_dtype"],
   "alpha": [t.lora_kwargs({"lora_alpha": 64})["lora_alpha"], t.lora_kwargs({"lora_alpha": 12.5})["lora_alpha"]],
+  "logging": [t.default_logging_steps(n) for n in (None, 4, 30, 99, 100, 500)],
 }))
 `;
     const out = JSON.parse(execFileSync(defaultPython(), ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } }));
@@ -357,6 +358,8 @@ print(json.dumps({
     assert.deepEqual(out.tokenizer, ['processing_class', 'tokenizer', 'processing_class']);
     assert.equal(out.qlora_fp16, 'float16');
     assert.deepEqual(out.alpha, [64, 12.5]);
+    // TRL's every 10 steps, but a short run logs about ten times (a 4-step trial shows every loss).
+    assert.deepEqual(out.logging, [10, 1, 3, 9, 10, 10]);
   });
 
   test('the fakes refuse what the real releases refuse (so the runs above could fail)', () => {
