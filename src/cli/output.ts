@@ -32,7 +32,9 @@ export function terminalSafe(text: string): string {
 
 /** `path:line:column severity code message`, 1-based; related lines appended for dataset findings. */
 export function textLine(path: string, f: Finding): string {
-  const related = f.related?.length ? ` (see line${f.related.length > 1 ? 's' : ''} ${f.related.map((r) => r.line + 1).join(', ')})` : '';
+  // A line named twice (a phrase used in both responses of a record) is listed once.
+  const lines = f.related?.length ? [...new Set(f.related.map((r) => r.line + 1))] : [];
+  const related = lines.length ? ` (see line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})` : '';
   return `${terminalSafe(path)}:${f.line + 1}:${f.column + 1} ${f.severity} ${f.code} ${terminalSafe(f.message)}${related}`;
 }
 

@@ -129,6 +129,11 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/** Whether bytes start with a UTF-16 byte order mark (FF FE or FE FF), which no UTF-8 text does. */
+function utf16Mark(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+}
+
 /**
  * Decodes one line. Invalid UTF-8 is replaced by U+FFFD (as an editor shows it) and reported
  * once, at the column of the first bad byte.
@@ -149,7 +154,9 @@ export function decodeLine(bytes: Uint8Array): { text: string; finding?: Finding
         endColumn: Math.min(text.length, column + 1),
         severity: 'error',
         code: 'invalid-utf8',
-        message: `This line is not valid UTF-8 (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')} at byte ${bad + 1}); save the file as UTF-8`,
+        message: utf16Mark(bytes)
+          ? 'This line starts with a UTF-16 byte order mark: the file is UTF-16, save it as UTF-8'
+          : `This line is not valid UTF-8 (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')} at byte ${bad + 1}); save the file as UTF-8`,
       },
     };
   }

@@ -24,9 +24,11 @@ const enum Expect {
 
 function describe(ch: string): string {
   const code = ch.codePointAt(0)!;
+  // NUL bytes between the characters are what a UTF-16 file looks like read as UTF-8.
+  if (code === 0) return 'control character U+0000 (a NUL byte: a file saved as UTF-16? save it as UTF-8)';
   if (code < 0x20 || code === 0x7f) return `control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  if (ch === '\uFFFD') return 'an invalid byte (not UTF-8)';
-  if (ch === '\uFEFF') return 'a byte order mark (U+FEFF)';
+  if (ch === '\uFFFD') return 'invalid byte (not UTF-8)';
+  if (ch === '\uFEFF') return 'byte order mark (U+FEFF)';
   return `'${ch}'`;
 }
 

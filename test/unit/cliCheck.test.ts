@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { cli } from './helpers/cli';
+import { textLine } from '../../src/cli/output';
 
 function workspace(files: Record<string, string | Buffer>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-cli-'));
@@ -178,4 +179,9 @@ test('a folder without datasets is a usage problem; an empty file and an unknown
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^empty\.jsonl: no records$/m);
   assert.match(r.stderr, /^other\.jsonl: 1 record, format not recognised \(no schema was checked/m);
+});
+
+test('text output names each related line once', () => {
+  const f = { line: 4, column: 0, endLine: 4, endColumn: 1, severity: 'info' as const, code: 'dataset-shortcut', message: 'm', related: [1, 1, 2, 2, 9].map((line) => ({ line, column: 0, endLine: line, endColumn: 1, message: 'Uses it' })) };
+  assert.equal(textLine('d.jsonl', f), 'd.jsonl:5:1 info dataset-shortcut m (see lines 2, 3, 10)');
 });

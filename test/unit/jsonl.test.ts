@@ -227,3 +227,15 @@ test('a 50 MB line is parsed and checked', () => {
   assert.equal(result.records, 2);
   assert.equal(result.findings.every((f) => f.line === 1), true);
 });
+
+test('a UTF-16 file is named as such: its byte order mark, and the NUL bytes of its other lines', () => {
+  const bytes = Buffer.from('{"prompt": "p", "chosen": "c", "rejected": "r"}\n{"prompt": "q", "chosen": "c", "rejected": "r"}\n', 'utf16le');
+  const lines: { text: string; finding?: Finding }[] = [];
+  const splitter = new ByteLineSplitter();
+  const onLine = (b: Uint8Array) => lines.push(decodeLine(b));
+  splitter.push(Buffer.concat([Buffer.from([0xff, 0xfe]), bytes]), onLine);
+  splitter.end(onLine);
+  assert.match(lines[0].finding!.message, /starts with a UTF-16 byte order mark: the file is UTF-16, save it as UTF-8/);
+  const syntax = checkText(lines[1].text).findings.find((f) => f.code === 'json-syntax')!;
+  assert.match(syntax.message, /U\+0000 \(a NUL byte: a file saved as UTF-16\? save it as UTF-8\)/);
+});
