@@ -3,7 +3,7 @@ import type { ChunkStores } from './dataset/chunks';
 import { FactTable } from './dataset/factTable';
 import { applyRuleSettings, CuratorConfig, DEFAULT_CONFIG, settledFinding } from './config';
 import { atLine, CodeCounts, Finding, following, LineAnchor, SEVERITY_RANK } from './findings';
-import { classifyRecord, FormatId } from './formats';
+import { classifyRecord, FORMAT_LABELS, FormatId } from './formats';
 import { notObjectFinding, ParsedLine, parseLine, splitLines } from './jsonl';
 import { compactText, unpackText } from './packedText';
 import { LineLocator } from './positions';
@@ -159,7 +159,13 @@ class RecordPipeline {
     const locator = new LineLocator(text);
     const findings: Finding[] = [];
     const validate = this.validator(format);
-    if (validate) findings.push(...validate(value, locator));
+    if (validate) {
+      const schema = validate(value, locator);
+      // A record of another known format in the file: its schema errors say why, the first names it.
+      const other = schema.length && format && !this.settings.customSchema ? classifyRecord(value) : undefined;
+      if (other && other !== format) schema[0] = { ...schema[0], message: `${schema[0].message} (this record is in the ${FORMAT_LABELS[other]} format, the file in ${FORMAT_LABELS[format!]}: keep one format per file)` };
+      findings.push(...schema);
+    }
     const rules = this.settings.recordRules;
     if (rules?.length) {
       const input: RecordInput = { text, value, format, locator, facts };

@@ -94,3 +94,14 @@ test('following: a copy reads its anchor line; a fixed anchor (a streamed record
   assert.equal(entry.line, 12);
   assert.equal(entry[FIXED_LINE], true);
 });
+
+test('a record of another known format names that format in its first schema error', () => {
+  const openai = '{"input": {"messages": [{"role": "user", "content": "Hi"}]}, "preferred_output": [{"role": "assistant", "content": "Hello."}], "non_preferred_output": [{"role": "assistant", "content": "What."}]}';
+  const text = ['{"prompt": "a", "chosen": "Hello, glad to help.", "rejected": "No."}', '{"prompt": "b", "chosen": "Hello, glad to help.", "rejected": "No."}', openai, '{"prompt": "c", "chosen": 5, "rejected": "No."}'].join('\n');
+  const schema = checkText(text).findings.filter((f) => f.code === 'schema');
+  const onOpenai = schema.filter((f) => f.line === 2);
+  assert.match(onOpenai[0].message, /\(this record is in the OpenAI preference format, the file in TRL preference \(standard\): keep one format per file\)$/);
+  assert.ok(onOpenai.slice(1).every((f) => !/keep one format/.test(f.message)), 'said once');
+  // A record of the file's own format with an error is not said to be of another.
+  assert.ok(schema.filter((f) => f.line === 3).every((f) => !/format per file/.test(f.message)));
+});
