@@ -34,6 +34,37 @@ export function contentText(content: unknown): string | undefined {
   return undefined;
 }
 
+/** The message lists of a record in a format that has them. */
+function messageLists(format: FormatId | undefined, value: Record<string, unknown>): unknown[] {
+  switch (format) {
+    case 'trl-conversational':
+      return [value.prompt, value.chosen, value.rejected];
+    case 'trl-implicit':
+      return [value.chosen, value.rejected];
+    case 'openai-preference':
+      return [isObject(value.input) ? value.input.messages : undefined, value.preferred_output, value.non_preferred_output];
+    case 'chat-messages':
+      return [value.messages];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Whether a message of the record is malformed where the schemas require text or content parts
+ * (not an object, or no `content` string or list: a `text` key instead, `content: null`): the
+ * turns read from the record leave that message out, so their order is not the conversation's,
+ * and the checks of roles and order would report problems that are only that gap. The schema
+ * reports the message itself.
+ */
+export function hasUnreadableMessage(format: FormatId | undefined, value: Record<string, unknown>): boolean {
+  for (const list of messageLists(format, value)) {
+    if (!Array.isArray(list)) continue;
+    for (const m of list) if (!isObject(m) || (typeof m.content !== 'string' && !Array.isArray(m.content))) return true;
+  }
+  return false;
+}
+
 function messageTurns(list: unknown, base: JsonPath): Turn[] {
   if (!Array.isArray(list)) return [];
   const turns: Turn[] = [];

@@ -127,3 +127,23 @@ test('encodings differ and special-token text is counted as plain text', () => {
   const cl = check([{ prompt: 'x', chosen: 'word '.repeat(60), rejected: 'other' }], { ...DEFAULT_CONFIG, maxLength: 30, encoding: 'cl100k_base' }).find((f) => f.code === 'tokens-over-max');
   assert.match(cl?.message ?? '', /cl100k_base/);
 });
+
+test("a message without readable content is the schema's to report: no role-order or prompt-end findings from the gap it leaves", () => {
+  const user = (content: unknown) => ({ role: 'user', content });
+  const assistant = (content: unknown) => ({ role: 'assistant', content });
+  const conversation = (prompt: unknown[], chosen: unknown[] = [assistant(kind)], rejected: unknown[] = [assistant(cold)]) => ({ prompt, chosen, rejected });
+  const malformed = [
+    conversation([{ role: 'user', text: 'My dad fell.' }]),
+    conversation([user(null)]),
+    conversation([user('My dad fell.'), 'not a message', user('Is he hurt?')]),
+    conversation([user('My dad fell.')], [{ role: 'assistant', text: kind }]),
+  ];
+  for (const record of malformed) {
+    const found = check([record]);
+    assert.ok(found.some((f) => f.code === 'schema'), JSON.stringify(record));
+    assert.deepEqual(found.filter((f) => f.code.startsWith('conversation-')), [], JSON.stringify(record));
+  }
+  // Readable messages are still checked: an assistant turn first, a prompt ending with the assistant.
+  assert.ok(codes(check([conversation([assistant('Hello.'), user('My dad fell.')])])).includes('conversation-role-order'));
+  assert.ok(codes(check([conversation([user('My dad fell.'), assistant('Oh no.')])])).includes('conversation-prompt-end'));
+});
