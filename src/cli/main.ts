@@ -61,7 +61,13 @@ if (require.main === module) {
   }
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => controller.abort());
+    process.on(sig, () => {
+      // The first signal lets the command stop cleanly (train cancels its job); a second one
+      // does not wait for that, and says what may be left behind.
+      if (!controller.signal.aborted) return controller.abort();
+      process.stderr.write('\ndialogue-curator: interrupted again: exiting without waiting; a job it started may still be running on the trainer\n');
+      process.exit(130);
+    });
   }
   const io: CliIO = {
     stdout: process.stdout,

@@ -1,12 +1,15 @@
 // The CLI `train` command against a scripted trainer: where its progress line goes and what it
 // says, and what its local check blocks before anything is uploaded.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
-import { captureIO, PAIRS, tempDir, waitFor } from '../fixtures/trainer/harness';
+import { captureIO, PAIRS, REPO, tempDir, waitFor } from '../fixtures/trainer/harness';
 import { fakeJob, FakeTrainerScript, messageEvent, metricsEvent, startFakeTrainer } from '../fixtures/trainer/fakeTrainer';
 
 const T0 = 1_800_000_000;
@@ -289,5 +292,40 @@ test('a run whose loss stops being a number succeeds with a warning that it dive
     }
   } finally {
     await trainer.close();
+  }
+});
+
+test('a second Ctrl+C while the cancel waits for the trainer exits at once and says a job may still run', async () => {
+  // A trainer that starts the job, streams nothing and never answers the cancel.
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    req.resume();
+    req.on('end', () => {
+      const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (url.pathname === '/v1/files') json({ id: 'file-fake', object: 'file', bytes: 1, created_at: 0, filename: 'x', purpose: 'fine-tune' });
+      else if (url.pathname === '/v1/fine_tuning/jobs') json(fakeJob('running', { created_at: T0 }, 4));
+      else if (url.pathname.endsWith('/events/stream')) res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': waiting\n\n');
+      // The cancel (and anything else) is left unanswered.
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'cli', 'main.ts'), 'train', '--yes', PAIRS, '--trainer', url], { cwd: REPO, env: { ...process.env, DIALOGUE_CURATOR_TOKEN: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor(() => /Started job/.test(stdout), 60_000, 'the job to start');
+    child.kill('SIGINT');
+    await waitFor(() => /cancelling job/.test(stderr), 10_000, 'the cancel');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.match(stderr, /interrupted again: exiting without waiting; a job it started may still be running on the trainer/);
+  } finally {
+    child.kill('SIGKILL');
+    server.closeAllConnections();
+    server.close();
   }
 });

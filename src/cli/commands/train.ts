@@ -288,11 +288,15 @@ async function uploadTooLarge(client: TrainerClient, files: { file: string; show
   return undefined;
 }
 
-/** The config `train` checks a file with (--config FILE, or the nearest one); undefined when it cannot be read. */
+/** The config `train` checks a file with: --config FILE, or the nearest one (throws when it cannot be read). */
+function loadProjectConfig(file: string, configPath: string | undefined, io: CliIO): LoadedConfig {
+  return configPath ? loadConfigFile(path.resolve(io.cwd, configPath)) : configForFile(file, io, undefined, new Map());
+}
+
+/** The config `train` checks a file with; undefined when it cannot be read. */
 function projectConfig(file: string, configPath: string | undefined, io: CliIO): CuratorConfig | undefined {
   try {
-    const loaded = configPath ? loadConfigFile(path.resolve(io.cwd, configPath)) : configForFile(file, io, undefined, new Map());
-    return loaded.config;
+    return loadProjectConfig(file, configPath, io).config;
   } catch {
     return undefined;
   }
@@ -419,7 +423,7 @@ function localCheck(file: string, shown: string, configPath: string | undefined,
   };
   let loaded: LoadedConfig;
   try {
-    loaded = configPath ? loadConfigFile(path.resolve(io.cwd, configPath)) : configForFile(file, io, undefined, new Map());
+    loaded = loadProjectConfig(file, configPath, io);
   } catch (err) {
     const which = configPath ?? findConfigFile(path.dirname(file)) ?? 'the config file';
     return fail(`cannot read the config file ${which}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
