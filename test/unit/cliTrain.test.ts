@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
+import { uploadTooLarge } from '../../src/core/trainer/client';
 import { captureIO, PAIRS, REPO, tempDir, waitFor } from '../fixtures/trainer/harness';
 import { fakeJob, FakeTrainerScript, messageEvent, metricsEvent, startFakeTrainer } from '../fixtures/trainer/fakeTrainer';
 
@@ -328,4 +329,11 @@ test('a second Ctrl+C while the cancel waits for the trainer exits at once and s
     server.closeAllConnections();
     server.close();
   }
+});
+
+test('uploadTooLarge names the first file over the limit, with both sizes; nothing without a limit', () => {
+  const files = [{ name: 'train.jsonl', bytes: 900 }, { name: 'held.jsonl', bytes: 3 * 1024 * 1024 }];
+  assert.equal(uploadTooLarge(files, undefined), undefined);
+  assert.equal(uploadTooLarge(files, 4 * 1024 * 1024), undefined);
+  assert.equal(uploadTooLarge(files, 1024 * 1024), 'held.jsonl (3 MB) is larger than the trainer accepts (1 MB; its owner can raise that with serve --max-upload-mb)');
 });

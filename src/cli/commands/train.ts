@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TrainerClient, TrainerError } from '../../core/trainer/client';
+import { TrainerClient, TrainerError, uploadTooLarge } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { formatLineReport, prepareDataset, toLineError } from '../../core/trainer/normalize';
 import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
@@ -182,7 +182,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const sending = [{ file, shown: positionals[0], role: 'training set' }];
   if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
-  const tooLarge = await uploadTooLarge(client, sending);
+  const tooLarge = await tooLargeForTrainer(client, sending);
   if (tooLarge) {
     io.stderr.write(`dialogue-curator train: ${tooLarge}; nothing was uploaded\n`);
     return 1;
@@ -262,30 +262,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-/**
- * Which file is larger than the trainer accepts, said before uploading it (a trainer that closes
- * the connection on a too large upload leaves the sender with a broken pipe, not its reason).
- * Undefined when every file fits, or when the trainer does not say its limit or cannot be asked
- * (the upload then reports what happens).
- */
-async function uploadTooLarge(client: TrainerClient, files: { file: string; shown: string }[]): Promise<string | undefined> {
-  let limit: number | undefined;
-  try {
-    limit = (await client.health({ signal: AbortSignal.timeout(10_000) })).maxUploadBytes;
-  } catch {
-    return undefined;
-  }
-  if (limit === undefined) return undefined;
+/** uploadTooLarge for the files to send, with the limit the trainer says on /health (none when it cannot be asked: the upload then reports what happens). */
+async function tooLargeForTrainer(client: TrainerClient, files: { file: string; shown: string }[]): Promise<string | undefined> {
+  const limit = await client.health({ signal: AbortSignal.timeout(10_000) }).then(
+    (h) => h.maxUploadBytes,
+    () => undefined,
+  );
+  const sizes: { name: string; bytes: number }[] = [];
   for (const { file, shown } of files) {
-    let size: number;
     try {
-      size = fs.statSync(file).size;
+      sizes.push({ name: shown, bytes: fs.statSync(file).size });
     } catch {
-      continue;
+      // the upload names an unreadable file
     }
-    if (size > limit) return `${shown} (${formatSize(size)}) is larger than the trainer accepts (${formatSize(limit)}; its owner can raise that with serve --max-upload-mb)`;
   }
-  return undefined;
+  return uploadTooLarge(sizes, limit);
 }
 
 /** The config `train` checks a file with: --config FILE, or the nearest one (throws when it cannot be read). */

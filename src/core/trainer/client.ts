@@ -4,6 +4,7 @@
  * eventsource-parser) reconnects with backoff and resumes with Last-Event-ID, and drops any
  * event it has already delivered, so a consumer sees each event exactly once, in order.
  */
+import { formatSize } from '../bytes';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -102,6 +103,18 @@ export interface FollowOptions extends StreamOptions {
 }
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * Which of the files is larger than a trainer accepts (`limit`, from its /health), as a sentence
+ * naming the file, both sizes and how the trainer's owner raises the limit; undefined when every
+ * file fits or the trainer does not say its limit. Said before uploading: a trainer closes the
+ * connection on a too large upload, which leaves the sender with a broken pipe, not its reason.
+ */
+export function uploadTooLarge(files: readonly { name: string; bytes: number }[], limit: number | undefined): string | undefined {
+  if (limit === undefined) return undefined;
+  const big = files.find((f) => f.bytes > limit);
+  return big && `${big.name} (${formatSize(big.bytes)}) is larger than the trainer accepts (${formatSize(limit)}; its owner can raise that with serve --max-upload-mb)`;
+}
 
 /** Reconnect delays: the first wait, and the cap of its doubling. */
 export const DEFAULT_INITIAL_BACKOFF_MS = 500;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { isBlank } from '../../core/jsonl';
 import { isPreferenceFormat } from '../../core/formats';
 import { PhiReport } from '../../core/phi';
-import { TrainerClient, TrainerError } from '../../core/trainer/client';
+import { TrainerClient, TrainerError, uploadTooLarge } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { CreateJobRequest, FineTuningJob, withProjectLength } from '../../core/trainer/protocol';
 import { DEFAULT_CONFIG } from '../../core/config';
@@ -150,10 +150,20 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
 
   // 3. The confirmation naming the host, each file, its record count and size.
   const token = await deps.tokens.get(profile.url);
-  // The project's maxLength goes to the trainer as max_length unless the profile sets one.
-  const hyperparameters = withProjectLength(profile.hyperparameters ?? {}, deps.configs.configFor(uri)?.config.maxLength, DEFAULT_CONFIG.maxLength);
   const bytes = (await vscode.workspace.fs.stat(uri)).size;
   const validationBytes = validation ? (await vscode.workspace.fs.stat(validation.uri)).size : 0;
+  // A file the trainer would refuse for its size is said before the confirmation, not as a broken upload.
+  const limit = await new TrainerClient({ baseUrl: profile.url, token }).health({ signal: AbortSignal.timeout(10_000) }).then(
+    (h) => h.maxUploadBytes,
+    () => undefined,
+  );
+  const tooLarge = uploadTooLarge([{ name: fileName, bytes }, ...(validation ? [{ name: validation.fileName, bytes: validationBytes }] : [])], limit);
+  if (tooLarge) {
+    void vscode.window.showErrorMessage(`${tooLarge}. Nothing was uploaded.`);
+    return stopped('too large for the trainer', { phi, validationPhi });
+  }
+  // The project's maxLength goes to the trainer as max_length unless the profile sets one.
+  const hyperparameters = withProjectLength(profile.hyperparameters ?? {}, deps.configs.configFor(uri)?.config.maxLength, DEFAULT_CONFIG.maxLength);
   const confirmation = confirmationText({
     trainerName: profile.name,
     host,
