@@ -337,3 +337,16 @@ test('uploadTooLarge names the first file over the limit, with both sizes; nothi
   assert.equal(uploadTooLarge(files, 4 * 1024 * 1024), undefined);
   assert.equal(uploadTooLarge(files, 1024 * 1024), 'held.jsonl (3 MB) is larger than the trainer accepts (1 MB; its owner can raise that with serve --max-upload-mb)');
 });
+
+test('results that cannot be downloaded are said to stay on the trainer, with their addresses', async () => {
+  const trainer = await startFakeTrainer({ ...quickRun(), final: { ...fakeJob('succeeded', { created_at: T0, finished_at: T0 + 8 }, 4), result_files: ['file-model', 'file-log'] } });
+  try {
+    const out = path.join(tempDir('dc-train-out-'), 'results');
+    const cap = captureIO();
+    assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url, '--output', out], cap.io), 1, cap.stderr());
+    assert.match(cap.stderr(), /succeeded, but its results could not be downloaded/);
+    assert.ok(cap.stderr().includes(`The results stay on the trainer: ${trainer.url}/v1/files/file-model/content, ${trainer.url}/v1/files/file-log/content`), cap.stderr());
+  } finally {
+    await trainer.close();
+  }
+});

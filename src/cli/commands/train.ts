@@ -389,6 +389,10 @@ async function fetchResults(client: TrainerClient, job: FineTuningJob, dir: stri
     });
   } catch (err) {
     io.stderr.write(`dialogue-curator train: job ${job.id} succeeded, but its results could not be downloaded into ${dir}: ${(err as Error).message}\n`);
+    // Running train again would train again: say where the results are instead.
+    if (job.result_files.length) {
+      io.stderr.write(`The results stay on the trainer: ${job.result_files.map((id) => `${client.baseUrl}/v1/files/${id}/content`).join(', ')} (with the token as a Bearer header; a Range request resumes a download; the editor's "Download Trained Model…" resumes it too)\n`);
+    }
     return 1;
   }
   const what = results.weights === 'adapter' ? 'LoRA adapter (load with peft: PeftModel.from_pretrained(base, DIR))' : results.weights === 'model' ? 'model (load with AutoModelForCausalLM.from_pretrained(DIR))' : 'no weights';
