@@ -110,6 +110,11 @@ export class JobManager {
     return this.options.backend.name;
   }
 
+  /** Whether a job must name its model (the backend has no default). */
+  get modelRequired(): boolean {
+    return !this.options.backend.defaultModel;
+  }
+
   /** Loads every job from disk: running ones were interrupted, queued ones queue again. */
   recover(): void {
     const stored = this.options.store.loadJobs().sort((a, b) => a.job.created_at - b.job.created_at);

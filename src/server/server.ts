@@ -142,7 +142,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
   const route = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
   if (route === '/health' && method === 'GET') {
-    return sendJson(res, 200, { ok: true, backend: ctx.jobs.backendName, protocol: VERSION, max_upload_bytes: ctx.maxUploadBytes });
+    return sendJson(res, 200, { ok: true, backend: ctx.jobs.backendName, protocol: VERSION, max_upload_bytes: ctx.maxUploadBytes, model_required: ctx.jobs.modelRequired });
   }
   if (!route.startsWith('/v1/')) throw new HttpError(404, `No route ${method} ${route}`, 'not_found');
   authenticate(req, ctx);

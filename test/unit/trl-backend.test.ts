@@ -13,9 +13,10 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { TrainerClient, TrainerError } from '../../src/core/trainer/client';
 import { missingLocalModel } from '../../src/server/jobs';
+import { main } from '../../src/cli/main';
 import { CreateJobRequest, DPO_METRIC_NAMES, FineTuningJob, JobEvent, MetricsData } from '../../src/core/trainer/protocol';
 import { createBackend, defaultPython, jobPaths, JobPaths } from '../../src/server/backends';
-import { PAIRS, REPO, startServer, tempDir, VALIDATION } from '../fixtures/trainer/harness';
+import { captureIO, PAIRS, REPO, startServer, tempDir, VALIDATION } from '../fixtures/trainer/harness';
 
 const FAKE = path.join(REPO, 'test', 'fixtures', 'fake-trl');
 /** Temp folders of this file (fake launchers, server data), removed when it is done. */
@@ -297,6 +298,14 @@ describe('trl backend: trl_dpo.py against fakes of TRL, transformers, peft, data
         await assert.rejects(client.createJob({ model, training_file: file.id }), (err: TrainerError) => err.status === 400 && message.test(err.message), model);
       }
       assert.equal((await client.listJobs()).data.length, 0, 'no job was made');
+      // The trl backend has no default model: /health says so, and train asks for --model before uploading.
+      assert.equal((await client.health()).modelRequired, true);
+      const cap = captureIO();
+      const filesDir = path.join(server.dataDir, 'files');
+      const uploaded = fs.readdirSync(filesDir).length;
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', server.url], cap.io), 1, cap.stderr());
+      assert.match(cap.stderr(), /the trainer's trl backend has no default model: name one with --model .*; nothing was uploaded/);
+      assert.equal(fs.readdirSync(filesDir).length, uploaded);
       // A hub name is the training process's to resolve.
       assert.equal(missingLocalModel('Qwen/Qwen2.5-0.5B-Instruct'), undefined);
       fs.writeFileSync(path.join(empty, 'config.json'), '{}');

@@ -182,9 +182,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const sending = [{ file, shown: positionals[0], role: 'training set' }];
   if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
-  const tooLarge = await tooLargeForTrainer(client, sending);
-  if (tooLarge) {
-    io.stderr.write(`dialogue-curator train: ${tooLarge}; nothing was uploaded\n`);
+  const refused = await refusedByTrainer(client, sending, values.model);
+  if (refused) {
+    io.stderr.write(`dialogue-curator train: ${refused}; nothing was uploaded\n`);
     return 1;
   }
   const consent = await askConsent(sending, client.baseUrl, { yes: values.yes === true, token: Boolean(io.env.DIALOGUE_CURATOR_TOKEN) }, io);
@@ -262,12 +262,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** uploadTooLarge for the files to send, with the limit the trainer says on /health (none when it cannot be asked: the upload then reports what happens). */
-async function tooLargeForTrainer(client: TrainerClient, files: { file: string; shown: string }[]): Promise<string | undefined> {
-  const limit = await client.health({ signal: AbortSignal.timeout(10_000) }).then(
-    (h) => h.maxUploadBytes,
-    () => undefined,
-  );
+/**
+ * What the trainer would refuse, asked of its /health before anything is sent: a job without a
+ * model on a trainer that needs one, a file over its upload limit (uploadTooLarge). Undefined
+ * when it would take them, or cannot be asked (the upload then reports what happens).
+ */
+async function refusedByTrainer(client: TrainerClient, files: { file: string; shown: string }[], model: string | undefined): Promise<string | undefined> {
+  const health = await client.health({ signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+  if (health?.modelRequired && !model) return `the trainer's ${health.backend} backend has no default model: name one with --model (a folder on the trainer, or a model name it can load)`;
+  const limit = health?.maxUploadBytes;
   const sizes: { name: string; bytes: number }[] = [];
   for (const { file, shown } of files) {
     try {

@@ -142,13 +142,22 @@ export class TrainerClient {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
-  /** The trainer's state; `maxUploadBytes` when it says how large an upload it accepts. */
-  health(options: RequestOptions = {}): Promise<{ ok: boolean; backend: string; protocol: string; maxUploadBytes?: number }> {
+  /**
+   * The trainer's state; `maxUploadBytes` when it says how large an upload it accepts, and
+   * `modelRequired` true when it says a job must name its model (its backend has no default).
+   */
+  health(options: RequestOptions = {}): Promise<{ ok: boolean; backend: string; protocol: string; maxUploadBytes?: number; modelRequired?: boolean }> {
     return this.json('GET', '/health', undefined, options, (v) => {
-      const o = v as { ok?: unknown; backend?: unknown; protocol?: unknown; max_upload_bytes?: unknown };
+      const o = v as { ok?: unknown; backend?: unknown; protocol?: unknown; max_upload_bytes?: unknown; model_required?: unknown };
       if (typeof o?.backend !== 'string') throw new ProtocolError('backend', 'expected a string');
       const limit = o.max_upload_bytes;
-      return { ok: o.ok === true, backend: o.backend, protocol: String(o.protocol ?? ''), ...(typeof limit === 'number' && limit > 0 ? { maxUploadBytes: limit } : {}) };
+      return {
+        ok: o.ok === true,
+        backend: o.backend,
+        protocol: String(o.protocol ?? ''),
+        ...(typeof limit === 'number' && limit > 0 ? { maxUploadBytes: limit } : {}),
+        ...(o.model_required === true ? { modelRequired: true } : {}),
+      };
     });
   }
 
