@@ -182,13 +182,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const sending = [{ file, shown: positionals[0], role: 'training set' }];
   if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
+  const consent = await askConsent(sending, client.baseUrl, { yes: values.yes === true, token: Boolean(io.env.DIALOGUE_CURATOR_TOKEN) }, io);
+  if (consent !== 0) return consent;
+  // The trainer is asked nothing before the consent (a token may cross plain HTTP); then, before
+  // the upload, whether it would refuse the job.
   const refused = await refusedByTrainer(client, sending, values.model);
   if (refused) {
     io.stderr.write(`dialogue-curator train: ${refused}; nothing was uploaded\n`);
     return 1;
   }
-  const consent = await askConsent(sending, client.baseUrl, { yes: values.yes === true, token: Boolean(io.env.DIALOGUE_CURATOR_TOKEN) }, io);
-  if (consent !== 0) return consent;
 
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();

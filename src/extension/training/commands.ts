@@ -152,16 +152,6 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
   const token = await deps.tokens.get(profile.url);
   const bytes = (await vscode.workspace.fs.stat(uri)).size;
   const validationBytes = validation ? (await vscode.workspace.fs.stat(validation.uri)).size : 0;
-  // A file the trainer would refuse for its size is said before the confirmation, not as a broken upload.
-  const limit = await new TrainerClient({ baseUrl: profile.url, token }).health({ signal: AbortSignal.timeout(10_000) }).then(
-    (h) => h.maxUploadBytes,
-    () => undefined,
-  );
-  const tooLarge = uploadTooLarge([{ name: fileName, bytes }, ...(validation ? [{ name: validation.fileName, bytes: validationBytes }] : [])], limit);
-  if (tooLarge) {
-    void vscode.window.showErrorMessage(`${tooLarge}. Nothing was uploaded.`);
-    return stopped('too large for the trainer', { phi, validationPhi });
-  }
   // The project's maxLength goes to the trainer as max_length unless the profile sets one.
   const hyperparameters = withProjectLength(profile.hyperparameters ?? {}, deps.configs.configFor(uri)?.config.maxLength, DEFAULT_CONFIG.maxLength);
   const confirmation = confirmationText({
@@ -203,6 +193,17 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
 
   // 4. Upload (cancellable), start the job, open the panel.
   const client = new TrainerClient({ baseUrl: profile.url, token });
+  // Nothing reaches the trainer before the confirmation; after it, a file the trainer would refuse
+  // for its size is said before it is sent (a refused upload ends in a broken pipe, not its reason).
+  const limit = await client.health({ signal: AbortSignal.timeout(10_000) }).then(
+    (h) => h.maxUploadBytes,
+    () => undefined,
+  );
+  const tooLarge = uploadTooLarge([{ name: fileName, bytes }, ...(validation ? [{ name: validation.fileName, bytes: validationBytes }] : [])], limit);
+  if (tooLarge) {
+    void vscode.window.showErrorMessage(`${tooLarge}. Nothing was uploaded.`);
+    return stopped('too large for the trainer', { confirmation, phi, validationPhi });
+  }
   let job: FineTuningJob;
   try {
     job = await vscode.window.withProgress(
