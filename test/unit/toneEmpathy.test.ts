@@ -636,3 +636,10 @@ test('twelfth round: "can feel" without "like" is a fact, and a word in -thing i
   const reflected = analysis("You could say to her: 'That sounds like something you've been carrying.'").matches.filter((m) => m.category === 'about-person');
   assert.equal(reflected.length, 0);
 });
+
+test('round fifteen: "glad you asked" with the subject left out is courtesy, so a short greeting is not curt', () => {
+  const curt = (prompt: string, reply: string) => analyzeTone([reply], undefined, readPrompt([prompt])).matches.some((m) => m.kind === 'curt');
+  assert.equal(curt('Hi, can you tell me what a normal blood pressure is?', 'Hello, glad you asked.'), false);
+  assert.equal(curt('Is it all right to ring the ward at night?', 'Happy you reached out. Yes.'), false);
+  assert.equal(curt('Can I give Dad paracetamol with his blood pressure tablets?', 'Hello. Yes.'), true);
+});
