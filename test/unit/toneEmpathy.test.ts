@@ -643,3 +643,10 @@ test('round fifteen: "glad you asked" with the subject left out is courtesy, so 
   assert.equal(curt('Is it all right to ring the ward at night?', 'Happy you reached out. Yes.'), false);
   assert.equal(curt('Can I give Dad paracetamol with his blood pressure tablets?', 'Hello. Yes.'), true);
 });
+
+test('round fifteen: a verb of seeming links a denied judgement as "is" does', () => {
+  const empathy = empathyOfReplyTo("I'm starting chemo next week and I'm dreading losing my hair. It sounds silly but I'm really upset about it.");
+  assert.ok(empathy("It doesn't sound silly at all.") > 0.4);
+  assert.ok(empathyOfReplyTo('I put Mum in a home last week. I feel so selfish and guilty.')("That doesn't seem selfish to me.") > 0.2);
+  assert.equal(empathyOfReplyTo('I put Mum in a home last week. I feel so guilty.')("The home doesn't look bad."), 0.2);
+});

@@ -865,8 +865,11 @@ function negatedAfter(t: WordTable, k: number, end: number): boolean {
 const VALIDATION_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'feels', 'seems', 'sounds', 'so', 'very', 'totally', 'completely', 'perfectly', 'entirely', 'quite', 'really', 'absolutely', 'just', 'all', 'only', 'pretty', 'super', 'also', 'too', 'still']);
 /** Articles that may stand between the verb and a validating word that qualifies a word for a reaction ("is an ordinary reaction", "is such a normal response"). */
 const REACTION_ARTICLES = new Set(['a', 'an', 'such']);
-/** Words that may stand right before a word of self-judgement denied ("not weakness", "not a failure", "isn't being selfish", "not a sign of weakness"); any other word makes it qualify something else ("heart failure"). */
-const JUDGED_AFTER = new Set(['a', 'an', 'being', 'be', 'of', 'so', 'any', 'really', 'just', 'that']);
+/**
+ * Words that may stand right before a word of self-judgement denied ("not weakness", "not a failure", "isn't being selfish", "not a sign of weakness"); any other word makes it qualify something else ("heart failure").
+ * A verb of seeming links the judgement to its subject as "is" does ("It doesn't sound silly at all", "You don't seem selfish").
+ */
+const JUDGED_AFTER = new Set(['a', 'an', 'being', 'be', 'of', 'so', 'any', 'really', 'just', 'that', 'sound', 'sounds', 'seem', 'seems', 'look', 'looks']);
 /** How far before the judgement word its negator may stand ("not a sign you're a bad person"). */
 const JUDGEMENT_REACH = 7;
 
