@@ -650,3 +650,9 @@ test('round fifteen: a verb of seeming links a denied judgement as "is" does', (
   assert.ok(empathyOfReplyTo('I put Mum in a home last week. I feel so selfish and guilty.')("That doesn't seem selfish to me.") > 0.2);
   assert.equal(empathyOfReplyTo('I put Mum in a home last week. I feel so guilty.')("The home doesn't look bad."), 0.2);
 });
+
+test('round fifteen: "foolish" and its kin judge only when the person used them', () => {
+  const foolish = "Nine days in the hospice. I don't know if I should keep talking to him. I feel a bit foolish sitting there chatting away.";
+  assert.ok(empathyOfReplyTo(foolish)("Ah, you're not foolish at all.") > 0.4);
+  assert.equal(empathyOfReplyTo('Nine days in the hospice. I feel so lost sitting there.')("It's not foolish to bring a book."), 0.2);
+});
