@@ -656,3 +656,11 @@ test('round fifteen: "foolish" and its kin judge only when the person used them'
   assert.ok(empathyOfReplyTo(foolish)("Ah, you're not foolish at all.") > 0.4);
   assert.equal(empathyOfReplyTo('Nine days in the hospice. I feel so lost sitting there.')("It's not foolish to bring a book."), 0.2);
 });
+
+test('round fifteen: "what a <hard> night" is sympathy for any word of hardship and more spans of time', () => {
+  const scared = 'Last night he left the house at 2am and police found him by the motorway. I have not slept. I am so scared it will happen again.';
+  const sympathy = (reply: string) => replyTo(scared)(reply).matches.some((m) => m.category === 'sympathy');
+  assert.ok(sympathy('What a terrifying night for you.'));
+  assert.ok(sympathy('What a hard call.'));
+  assert.equal(sympathy('What a night out.'), false);
+});
