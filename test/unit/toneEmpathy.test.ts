@@ -664,3 +664,11 @@ test('round fifteen: "what a <hard> night" is sympathy for any word of hardship 
   assert.ok(sympathy('What a hard call.'));
   assert.equal(sympathy('What a night out.'), false);
 });
+
+test('round fifteen: a faint listed phrase no longer hides a pointed feeling called common', () => {
+  const empathy = empathyOfReplyTo("I had a miscarriage on Friday. I can't face going back yet. Everything feels unreal.");
+  assert.ok(empathy('Being asked for paperwork days later is a lot, and that unreal feeling is very common in the first days.') > 0.5);
+  const mum = replyTo("My mum has dementia and follows me everywhere. I'm losing patience.");
+  const info = mum('Following someone closely is common in dementia, and it often comes from feeling anxious or lost.');
+  assert.equal(info.matches.some((m) => m.category === 'validates-feeling'), false);
+});

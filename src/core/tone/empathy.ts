@@ -407,7 +407,15 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     extra.push({ from: t.sentences[s].firstToken, to, mechanism, weight, category });
   };
   for (let s = 0; s < sentenceCount; s++) {
-    if (r[s * FACTS + HAS_EVIDENCE]) continue;
+    if (r[s * FACTS + HAS_EVIDENCE]) {
+      // A sentence whose listed evidence is all faint ("is very common in") may still validate, by its shape, the feeling it names ("That unreal feeling is very common in the first days").
+      // Only when the sentence opens on the feeling, pointed at ("that", "your"): information about a condition that mentions a feeling ("Following someone is common in dementia, and often comes from feeling anxious") stays information.
+      if (faintOnly(evidence, t, s) && opensOnPointedFeeling(t, s) && !t.sentences[s].question && !imperative(s)) {
+        readSentence(s);
+        if (!r[s * FACTS + CASE] && validatesFeeling(t, s, false, stamp)) credit(s, 'interpretations', VALIDATION, 'validates-feeling');
+      }
+      continue;
+    }
     if (imperative(s)) {
       // Advice run on after an acknowledgement ("Is very difficult situation, you must take rest"): the opening clause is read on its own.
       const sent = t.sentences[s];
@@ -859,6 +867,34 @@ function opensOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken)
 function negatedAfter(t: WordTable, k: number, end: number): boolean {
   const flags = lexicon().vocab.flags;
   return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
+}
+
+/** Listed evidence this light or lighter is faint: a word of sorrow, a normalising phrase. */
+const FAINT_EVIDENCE = 0.12;
+
+/** Whether a clause of sentence `s` opens on a feeling pointed at: "that", "this" or "your" (after a pause, or "and"/"but" after one), then within three words a word for a feeling or reaction ("That unreal feeling", "..., and your tears"). */
+function opensOnPointedFeeling(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  for (let j = sent.firstToken; j < sent.endToken; j++) {
+    if (!POINTING.has(vocab.word(t.tokens[j]))) continue;
+    const opens = j === sent.firstToken || t.flags[j - 1] & FLAG_PAUSE_AFTER || (CLAUSE_JOINS.has(vocab.word(t.tokens[j - 1])) && (j - 1 === sent.firstToken || t.flags[j - 2] & FLAG_PAUSE_AFTER));
+    if (!opens) continue;
+    for (let k = j + 1; k < sent.endToken && k <= j + 3; k++) {
+      if (lex.validation.referents.has(t.tokens[k])) return true;
+      if (t.flags[k] & FLAG_PAUSE_AFTER) break;
+    }
+  }
+  return false;
+}
+/** Words that join a clause to the one before ("..., and that feeling is common"). */
+const CLAUSE_JOINS = new Set(['and', 'but', 'so']);
+
+/** Whether every listed piece of evidence in sentence `s` is faint (FAINT_EVIDENCE). */
+function faintOnly(evidence: readonly EmpathyEvidence[], t: WordTable, s: number): boolean {
+  for (const e of evidence) if (t.sentence[e.from] === s && e.weight > FAINT_EVIDENCE) return false;
+  return true;
 }
 
 /** Words that may stand between a subject and the word that validates it ("is totally ok", "are completely normal"). */
