@@ -672,3 +672,9 @@ test('round fifteen: a faint listed phrase no longer hides a pointed feeling cal
   const info = mum('Following someone closely is common in dementia, and it often comes from feeling anxious or lost.');
   assert.equal(info.matches.some((m) => m.category === 'validates-feeling'), false);
 });
+
+test('round fifteen: "You did right (by him)." validates what the person did, and is not curt', () => {
+  const shaking = replyTo("I followed the training and rang the out-of-hours team. Now I'm sat in the kitchen shaking.");
+  assert.ok(shaking('You did right by him.').scores.empathy > 0.4);
+  assert.equal(shaking('You did right.').matches.some((m) => m.kind === 'curt'), false);
+});
