@@ -678,3 +678,9 @@ test('round fifteen: "You did right (by him)." validates what the person did, an
   assert.ok(shaking('You did right by him.').scores.empathy > 0.4);
   assert.equal(shaking('You did right.').matches.some((m) => m.kind === 'curt'), false);
 });
+
+test('round fifteen: "You\'re allowed." on its own grants the permission the person doubted', () => {
+  const allowed = replyTo("My girlfriend miscarried on Sunday. No one asks me. I don't even know if I'm allowed to be this sad.");
+  assert.ok(allowed("You're allowed.").scores.empathy > 0.4);
+  assert.equal(allowed("You're allowed to park there.").scores.empathy, 0.2);
+});
