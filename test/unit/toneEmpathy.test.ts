@@ -684,3 +684,9 @@ test('round fifteen: "You\'re allowed." on its own grants the permission the per
   assert.ok(allowed("You're allowed.").scores.empathy > 0.4);
   assert.equal(allowed("You're allowed to park there.").scores.empathy, 0.2);
 });
+
+test('round fifteen: "nothing (else) you have to do" denies an obligation', () => {
+  const reply = (text: string) => analyzeTone([text], undefined, readPrompt(['Is a little brie safe in pregnancy?'])).scores.nonPrescriptive;
+  assert.equal(reply("Otherwise, there's nothing else you have to do."), 1);
+  assert.ok(reply('You have to see your midwife today.') < 1);
+});
