@@ -690,3 +690,9 @@ test('round fifteen: "nothing (else) you have to do" denies an obligation', () =
   assert.equal(reply("Otherwise, there's nothing else you have to do."), 1);
   assert.ok(reply('You have to see your midwife today.') < 1);
 });
+
+test('round fifteen: what the situation "leaves you" (exposed, alone, stuck) interprets it', () => {
+  const youngest = empathyOfReplyTo("He shouts at me when I bring it up. I'm the youngest daughter so nobody listens to me. I'm scared for Mum.");
+  assert.ok(youngest('Being the youngest and the one who raises it leaves you quite exposed.') > 0.4);
+  assert.equal(youngest('That leaves you two options: the GP or a driving assessment.'), 0.2);
+});
