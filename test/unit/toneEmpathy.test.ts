@@ -696,3 +696,11 @@ test('round fifteen: what the situation "leaves you" (exposed, alone, stuck) int
   assert.ok(youngest('Being the youngest and the one who raises it leaves you quite exposed.') > 0.4);
   assert.equal(youngest('That leaves you two options: the GP or a driving assessment.'), 0.2);
 });
+
+test('round fifteen: "Don\'t worry about saying the wrong thing" answers the worry the person voiced, in their words', () => {
+  const afraid = empathyOfReplyTo("Mum starts radiotherapy on Monday. Nervous, and so am I. I'm afraid I'll say the wrong thing.");
+  assert.ok(afraid("Don't worry about saying the wrong thing; being there with her is what counts.") > 0.4);
+  assert.equal(afraid("Don't worry about the paperwork."), 0.2);
+  const falls = empathyOfReplyTo("Dad has had three falls this month and I'm terrified he'll break his hip.");
+  assert.equal(falls("Don't worry about Dad's falls this month. It's nothing."), 0.2);
+});

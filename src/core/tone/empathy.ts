@@ -416,6 +416,11 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
       }
       continue;
     }
+    // "Don't worry about saying the wrong thing" to "I'm afraid I'll say the wrong thing": the worry the person voiced, taken up in their words, answered.
+    if (promptFresh?.distress && !t.sentences[s].question && answersWorry(t, s, stamp)) {
+      credit(s, 'interpretations', VALIDATION, 'answers-worry');
+      continue;
+    }
     if (imperative(s)) {
       // Advice run on after an acknowledgement ("Is very difficult situation, you must take rest"): the opening clause is read on its own.
       const sent = t.sentences[s];
@@ -867,6 +872,38 @@ function opensOnHardship(t: WordTable, s: number, end = t.sentences[s].endToken)
 function negatedAfter(t: WordTable, k: number, end: number): boolean {
   const flags = lexicon().vocab.flags;
   return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
+}
+
+/** How a reassurance about a worry opens: "do not worry about", "try not to worry about", "no need to worry about". */
+const WORRY_OPENINGS = [['do', 'not', 'worry', 'about'], ['try', 'not', 'to', 'worry', 'about'], ['no', 'need', 'to', 'worry', 'about']];
+/** How many of the prompt's content words the worry must take up, before the first pause. */
+const WORRY_ECHOES = 2;
+
+/**
+ * Whether sentence `s` opens with a reassurance about a worry ("Don't worry about ...") whose object,
+ * a doing of the person's (an -ing word), up to the first pause takes up at least WORRY_ECHOES content words of the prompt: the person's own
+ * worry answered ("Don't worry about saying the wrong thing" to "I'm afraid I'll say the wrong thing";
+ * not "Don't worry about the paperwork" when they never mentioned it).
+ */
+function answersWorry(t: WordTable, s: number, stamp: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  for (const opening of WORRY_OPENINGS) {
+    const at = sent.firstToken;
+    if (at + opening.length >= sent.endToken) continue;
+    let k = 0;
+    while (k < opening.length && vocab.word(t.tokens[at + k]) === opening[k] && !(t.flags[at + k] & FLAG_PAUSE_AFTER)) k++;
+    if (k < opening.length) continue;
+    // What the person fears doing ("saying the wrong thing", "being a burden"), not the thing feared ("his falls", which is how a dismissal opens: "Don't worry about his falls. It's nothing.").
+    if (!vocab.word(t.tokens[at + opening.length]).endsWith('ing')) return false;
+    let echoes = 0;
+    for (let j = at + opening.length; j < sent.endToken; j++) {
+      if (stampedWord(stamp, t.tokens[j])) echoes++;
+      if (t.flags[j] & FLAG_PAUSE_AFTER) break;
+    }
+    return echoes >= WORRY_ECHOES;
+  }
+  return false;
 }
 
 /** Listed evidence this light or lighter is faint: a word of sorrow, a normalising phrase. */
