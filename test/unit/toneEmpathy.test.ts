@@ -704,3 +704,10 @@ test('round fifteen: "Don\'t worry about saying the wrong thing" answers the wor
   const falls = empathyOfReplyTo("Dad has had three falls this month and I'm terrified he'll break his hip.");
   assert.equal(falls("Don't worry about Dad's falls this month. It's nothing."), 0.2);
 });
+
+test('round fifteen: an initialism set off by a pause from the capitals beside it is not shouting', () => {
+  const shouting = (text: string) => analyzeTone([text]).matches.some((m) => m.kind === 'shouting');
+  assert.equal(shouting('Any reports from her GP, CAMHS or speech therapist help.'), false);
+  assert.equal(shouting('NO, NO, STOP.'), true);
+  assert.equal(shouting('DO NOT DO THAT.'), true);
+});
