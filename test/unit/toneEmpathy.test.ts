@@ -636,3 +636,78 @@ test('twelfth round: "can feel" without "like" is a fact, and a word in -thing i
   const reflected = analysis("You could say to her: 'That sounds like something you've been carrying.'").matches.filter((m) => m.category === 'about-person');
   assert.equal(reflected.length, 0);
 });
+
+test('round fifteen: "glad you asked" with the subject left out is courtesy, so a short greeting is not curt', () => {
+  const curt = (prompt: string, reply: string) => analyzeTone([reply], undefined, readPrompt([prompt])).matches.some((m) => m.kind === 'curt');
+  assert.equal(curt('Hi, can you tell me what a normal blood pressure is?', 'Hello, glad you asked.'), false);
+  assert.equal(curt('Is it all right to ring the ward at night?', 'Happy you reached out. Yes.'), false);
+  assert.equal(curt('Can I give Dad paracetamol with his blood pressure tablets?', 'Hello. Yes.'), true);
+});
+
+test('round fifteen: a verb of seeming links a denied judgement as "is" does', () => {
+  const empathy = empathyOfReplyTo("I'm starting chemo next week and I'm dreading losing my hair. It sounds silly but I'm really upset about it.");
+  assert.ok(empathy("It doesn't sound silly at all.") > 0.4);
+  assert.ok(empathyOfReplyTo('I put Mum in a home last week. I feel so selfish and guilty.')("That doesn't seem selfish to me.") > 0.2);
+  assert.equal(empathyOfReplyTo('I put Mum in a home last week. I feel so guilty.')("The home doesn't look bad."), 0.2);
+});
+
+test('round fifteen: "foolish" and its kin judge only when the person used them', () => {
+  const foolish = "Nine days in the hospice. I don't know if I should keep talking to him. I feel a bit foolish sitting there chatting away.";
+  assert.ok(empathyOfReplyTo(foolish)("Ah, you're not foolish at all.") > 0.4);
+  assert.equal(empathyOfReplyTo('Nine days in the hospice. I feel so lost sitting there.')("It's not foolish to bring a book."), 0.2);
+});
+
+test('round fifteen: "what a <hard> night" is sympathy for any word of hardship and more spans of time', () => {
+  const scared = 'Last night he left the house at 2am and police found him by the motorway. I have not slept. I am so scared it will happen again.';
+  const sympathy = (reply: string) => replyTo(scared)(reply).matches.some((m) => m.category === 'sympathy');
+  assert.ok(sympathy('What a terrifying night for you.'));
+  assert.ok(sympathy('What a hard call.'));
+  assert.equal(sympathy('What a night out.'), false);
+});
+
+test('round fifteen: a faint listed phrase no longer hides a pointed feeling called common', () => {
+  const empathy = empathyOfReplyTo("I had a miscarriage on Friday. I can't face going back yet. Everything feels unreal.");
+  assert.ok(empathy('Being asked for paperwork days later is a lot, and that unreal feeling is very common in the first days.') > 0.5);
+  const mum = replyTo("My mum has dementia and follows me everywhere. I'm losing patience.");
+  const info = mum('Following someone closely is common in dementia, and it often comes from feeling anxious or lost.');
+  assert.equal(info.matches.some((m) => m.category === 'validates-feeling'), false);
+});
+
+test('round fifteen: "You did right (by him)." validates what the person did, and is not curt', () => {
+  const shaking = replyTo("I followed the training and rang the out-of-hours team. Now I'm sat in the kitchen shaking.");
+  assert.ok(shaking('You did right by him.').scores.empathy > 0.4);
+  assert.equal(shaking('You did right.').matches.some((m) => m.kind === 'curt'), false);
+});
+
+test('round fifteen: "You\'re allowed." on its own grants the permission the person doubted', () => {
+  const allowed = replyTo("My girlfriend miscarried on Sunday. No one asks me. I don't even know if I'm allowed to be this sad.");
+  assert.ok(allowed("You're allowed.").scores.empathy > 0.4);
+  assert.equal(allowed("You're allowed to park there.").scores.empathy, 0.2);
+});
+
+test('round fifteen: "nothing (else) you have to do" denies an obligation', () => {
+  const reply = (text: string) => analyzeTone([text], undefined, readPrompt(['Is a little brie safe in pregnancy?'])).scores.nonPrescriptive;
+  assert.equal(reply("Otherwise, there's nothing else you have to do."), 1);
+  assert.ok(reply('You have to see your midwife today.') < 1);
+});
+
+test('round fifteen: what the situation "leaves you" (exposed, alone, stuck) interprets it', () => {
+  const youngest = empathyOfReplyTo("He shouts at me when I bring it up. I'm the youngest daughter so nobody listens to me. I'm scared for Mum.");
+  assert.ok(youngest('Being the youngest and the one who raises it leaves you quite exposed.') > 0.4);
+  assert.equal(youngest('That leaves you two options: the GP or a driving assessment.'), 0.2);
+});
+
+test('round fifteen: "Don\'t worry about saying the wrong thing" answers the worry the person voiced, in their words', () => {
+  const afraid = empathyOfReplyTo("Mum starts radiotherapy on Monday. Nervous, and so am I. I'm afraid I'll say the wrong thing.");
+  assert.ok(afraid("Don't worry about saying the wrong thing; being there with her is what counts.") > 0.4);
+  assert.equal(afraid("Don't worry about the paperwork."), 0.2);
+  const falls = empathyOfReplyTo("Dad has had three falls this month and I'm terrified he'll break his hip.");
+  assert.equal(falls("Don't worry about Dad's falls this month. It's nothing."), 0.2);
+});
+
+test('round fifteen: an initialism set off by a pause from the capitals beside it is not shouting', () => {
+  const shouting = (text: string) => analyzeTone([text]).matches.some((m) => m.kind === 'shouting');
+  assert.equal(shouting('Any reports from her GP, CAMHS or speech therapist help.'), false);
+  assert.equal(shouting('NO, NO, STOP.'), true);
+  assert.equal(shouting('DO NOT DO THAT.'), true);
+});

@@ -407,7 +407,20 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     extra.push({ from: t.sentences[s].firstToken, to, mechanism, weight, category });
   };
   for (let s = 0; s < sentenceCount; s++) {
-    if (r[s * FACTS + HAS_EVIDENCE]) continue;
+    if (r[s * FACTS + HAS_EVIDENCE]) {
+      // A sentence whose listed evidence is all faint ("is very common in") may still validate, by its shape, the feeling it names ("That unreal feeling is very common in the first days").
+      // Only when the sentence opens on the feeling, pointed at ("that", "your"): information about a condition that mentions a feeling ("Following someone is common in dementia, and often comes from feeling anxious") stays information.
+      if (faintOnly(evidence, t, s) && opensOnPointedFeeling(t, s) && !t.sentences[s].question && !imperative(s)) {
+        readSentence(s);
+        if (!r[s * FACTS + CASE] && validatesFeeling(t, s, false, stamp)) credit(s, 'interpretations', VALIDATION, 'validates-feeling');
+      }
+      continue;
+    }
+    // "Don't worry about saying the wrong thing" to "I'm afraid I'll say the wrong thing": the worry the person voiced, taken up in their words, answered.
+    if (promptFresh?.distress && !t.sentences[s].question && answersWorry(t, s, stamp)) {
+      credit(s, 'interpretations', VALIDATION, 'answers-worry');
+      continue;
+    }
     if (imperative(s)) {
       // Advice run on after an acknowledgement ("Is very difficult situation, you must take rest"): the opening clause is read on its own.
       const sent = t.sentences[s];
@@ -861,12 +874,75 @@ function negatedAfter(t: WordTable, k: number, end: number): boolean {
   return (k + 1 < end && (flags[t.tokens[k + 1]] & WORD_NEGATOR) !== 0) || (k > 0 && t.sentence[k - 1] === t.sentence[k] && (flags[t.tokens[k - 1]] & WORD_NEGATOR) !== 0);
 }
 
+/** How a reassurance about a worry opens: "do not worry about", "try not to worry about", "no need to worry about". */
+const WORRY_OPENINGS = [['do', 'not', 'worry', 'about'], ['try', 'not', 'to', 'worry', 'about'], ['no', 'need', 'to', 'worry', 'about']];
+/** How many of the prompt's content words the worry must take up, before the first pause. */
+const WORRY_ECHOES = 2;
+
+/**
+ * Whether sentence `s` opens with a reassurance about a worry ("Don't worry about ...") whose object,
+ * a doing of the person's (an -ing word), up to the first pause takes up at least WORRY_ECHOES content words of the prompt: the person's own
+ * worry answered ("Don't worry about saying the wrong thing" to "I'm afraid I'll say the wrong thing";
+ * not "Don't worry about the paperwork" when they never mentioned it).
+ */
+function answersWorry(t: WordTable, s: number, stamp: number): boolean {
+  const vocab = lexicon().vocab;
+  const sent = t.sentences[s];
+  for (const opening of WORRY_OPENINGS) {
+    const at = sent.firstToken;
+    if (at + opening.length >= sent.endToken) continue;
+    let k = 0;
+    while (k < opening.length && vocab.word(t.tokens[at + k]) === opening[k] && !(t.flags[at + k] & FLAG_PAUSE_AFTER)) k++;
+    if (k < opening.length) continue;
+    // What the person fears doing ("saying the wrong thing", "being a burden"), not the thing feared ("his falls", which is how a dismissal opens: "Don't worry about his falls. It's nothing.").
+    if (!vocab.word(t.tokens[at + opening.length]).endsWith('ing')) return false;
+    let echoes = 0;
+    for (let j = at + opening.length; j < sent.endToken; j++) {
+      if (stampedWord(stamp, t.tokens[j])) echoes++;
+      if (t.flags[j] & FLAG_PAUSE_AFTER) break;
+    }
+    return echoes >= WORRY_ECHOES;
+  }
+  return false;
+}
+
+/** Listed evidence this light or lighter is faint: a word of sorrow, a normalising phrase. */
+const FAINT_EVIDENCE = 0.12;
+
+/** Whether a clause of sentence `s` opens on a feeling pointed at: "that", "this" or "your" (after a pause, or "and"/"but" after one), then within three words a word for a feeling or reaction ("That unreal feeling", "..., and your tears"). */
+function opensOnPointedFeeling(t: WordTable, s: number): boolean {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  const sent = t.sentences[s];
+  for (let j = sent.firstToken; j < sent.endToken; j++) {
+    if (!POINTING.has(vocab.word(t.tokens[j]))) continue;
+    const opens = j === sent.firstToken || t.flags[j - 1] & FLAG_PAUSE_AFTER || (CLAUSE_JOINS.has(vocab.word(t.tokens[j - 1])) && (j - 1 === sent.firstToken || t.flags[j - 2] & FLAG_PAUSE_AFTER));
+    if (!opens) continue;
+    for (let k = j + 1; k < sent.endToken && k <= j + 3; k++) {
+      if (lex.validation.referents.has(t.tokens[k])) return true;
+      if (t.flags[k] & FLAG_PAUSE_AFTER) break;
+    }
+  }
+  return false;
+}
+/** Words that join a clause to the one before ("..., and that feeling is common"). */
+const CLAUSE_JOINS = new Set(['and', 'but', 'so']);
+
+/** Whether every listed piece of evidence in sentence `s` is faint (FAINT_EVIDENCE). */
+function faintOnly(evidence: readonly EmpathyEvidence[], t: WordTable, s: number): boolean {
+  for (const e of evidence) if (t.sentence[e.from] === s && e.weight > FAINT_EVIDENCE) return false;
+  return true;
+}
+
 /** Words that may stand between a subject and the word that validates it ("is totally ok", "are completely normal"). */
 const VALIDATION_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'feels', 'seems', 'sounds', 'so', 'very', 'totally', 'completely', 'perfectly', 'entirely', 'quite', 'really', 'absolutely', 'just', 'all', 'only', 'pretty', 'super', 'also', 'too', 'still']);
 /** Articles that may stand between the verb and a validating word that qualifies a word for a reaction ("is an ordinary reaction", "is such a normal response"). */
 const REACTION_ARTICLES = new Set(['a', 'an', 'such']);
-/** Words that may stand right before a word of self-judgement denied ("not weakness", "not a failure", "isn't being selfish", "not a sign of weakness"); any other word makes it qualify something else ("heart failure"). */
-const JUDGED_AFTER = new Set(['a', 'an', 'being', 'be', 'of', 'so', 'any', 'really', 'just', 'that']);
+/**
+ * Words that may stand right before a word of self-judgement denied ("not weakness", "not a failure", "isn't being selfish", "not a sign of weakness"); any other word makes it qualify something else ("heart failure").
+ * A verb of seeming links the judgement to its subject as "is" does ("It doesn't sound silly at all", "You don't seem selfish").
+ */
+const JUDGED_AFTER = new Set(['a', 'an', 'being', 'be', 'of', 'so', 'any', 'really', 'just', 'that', 'sound', 'sounds', 'seem', 'seems', 'look', 'looks']);
 /** How far before the judgement word its negator may stand ("not a sign you're a bad person"). */
 const JUDGEMENT_REACH = 7;
 

@@ -199,8 +199,8 @@ function listItem(text: string, start: number): boolean {
   return k < 0 || text.charCodeAt(k) === 10 || text.charCodeAt(k) === 13;
 }
 
-/** Question and relative words that make "you have to ..." part of a clause about something else ("what you have to say"). */
-const CLAUSE_OPENERS = new Set(['what', 'whatever', 'whether', 'anything', 'everything', 'something']);
+/** Question and relative words that make "you have to ..." part of a clause about something else ("what you have to say"); "nothing" denies the obligation ("there's nothing else you have to do"). */
+const CLAUSE_OPENERS = new Set(['what', 'whatever', 'whether', 'anything', 'everything', 'something', 'nothing']);
 
 /**
  * The weight an obligation phrase keeps once grammar is read: none when a condition or a question

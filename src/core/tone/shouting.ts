@@ -7,7 +7,7 @@ import { ToneMatch, spanMatch } from './axes';
 import { Lexicon, WORD_ACRONYM, WORD_COMMAND, WORD_ENGLISH } from './lexicon';
 import { masked } from './match';
 import { Vocabulary } from './vocab';
-import { FLAG_ALL_CAPS, FLAG_CONTRACTION_TAIL, WordTable } from './words';
+import { FLAG_ALL_CAPS, FLAG_CONTRACTION_TAIL, FLAG_PAUSE_AFTER, WordTable } from './words';
 
 /**
  * Adds a `shouting` match (respect) for each run of capitals that shouts and for each run of
@@ -58,9 +58,19 @@ function isInitialism(vocab: Vocabulary, t: WordTable, i: number, alone: boolean
   const f = vocab.flags[id];
   if (f & WORD_ACRONYM) return true;
   const word = vocab.word(id);
-  if (!alone || t.flags[i] & FLAG_CONTRACTION_TAIL) return vowelShare(word) < 0.2;
+  if (t.flags[i] & FLAG_CONTRACTION_TAIL) return vowelShare(word) < 0.2;
+  // A short word that is no English word, set off by a pause from the capitals beside it, is an initialism in a list ("her GP, CAMHS or speech therapist").
+  if (!alone && word.length <= INITIALISM_LETTERS && !(f & (WORD_ENGLISH | WORD_COMMAND)) && !EMPHASIS_WORDS.has(word) && pausedFromRun(t, i)) return true;
+  if (!alone) return vowelShare(word) < 0.2;
   if (word.length <= INITIALISM_LETTERS) return !(f & (WORD_ENGLISH | WORD_COMMAND)) && !EMPHASIS_WORDS.has(word);
   return vowelShare(word) < 0.25;
+}
+
+/** Whether every all-capitals word beside token `i` is set off from it by a pause ("GP, CAMHS"). */
+function pausedFromRun(t: WordTable, i: number): boolean {
+  if (i > 0 && t.flags[i - 1] & FLAG_ALL_CAPS && !(t.flags[i - 1] & FLAG_PAUSE_AFTER)) return false;
+  if (i + 1 < t.n && t.flags[i + 1] & FLAG_ALL_CAPS && !(t.flags[i] & FLAG_PAUSE_AFTER)) return false;
+  return true;
 }
 
 /** Short words written in capitals for emphasis ("this is VERY important", "do NOT stop"). */
