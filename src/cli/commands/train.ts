@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TrainerClient, TrainerError, uploadTooLarge } from '../../core/trainer/client';
+import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { formatLineReport, prepareDataset, toLineError } from '../../core/trainer/normalize';
 import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
@@ -264,15 +264,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-/**
- * What the trainer would refuse, asked of its /health before anything is sent: a job without a
- * model on a trainer that needs one, a file over its upload limit (uploadTooLarge). Undefined
- * when it would take them, or cannot be asked (the upload then reports what happens).
- */
-async function refusedByTrainer(client: TrainerClient, files: { file: string; shown: string }[], model: string | undefined): Promise<string | undefined> {
-  const health = await client.health({ signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
-  if (health?.modelRequired && !model) return `the trainer's ${health.backend} backend has no default model: name one with --model (a folder on the trainer, or a model name it can load)`;
-  const limit = health?.maxUploadBytes;
+/** The trainer's refusal (TrainerClient.refusal) of these files; sizes of files that cannot be read are left to the upload. */
+function refusedByTrainer(client: TrainerClient, files: { file: string; shown: string }[], model: string | undefined): Promise<string | undefined> {
   const sizes: { name: string; bytes: number }[] = [];
   for (const { file, shown } of files) {
     try {
@@ -281,7 +274,7 @@ async function refusedByTrainer(client: TrainerClient, files: { file: string; sh
       // the upload names an unreadable file
     }
   }
-  return uploadTooLarge(sizes, limit);
+  return client.refusal(sizes, { name: model, givenBy: '--model' });
 }
 
 /** The config `train` checks a file with: --config FILE, or the nearest one (throws when it cannot be read). */

@@ -161,6 +161,19 @@ export class TrainerClient {
     });
   }
 
+  /**
+   * What the trainer would refuse, asked of its /health before anything is sent: a job without a
+   * model on a trainer that needs one (`model.givenBy` says where a model is named), a file over
+   * its upload limit (see uploadTooLarge). Undefined
+   * when it would take them, or cannot be asked (the upload then reports what happens). Only
+   * after the person's consent: /health is the first request to the trainer.
+   */
+  async refusal(files: readonly { name: string; bytes: number }[], model: { name: string | undefined; givenBy: string }): Promise<string | undefined> {
+    const health = await this.health({ signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    if (health?.modelRequired && !model.name) return `the trainer's ${health.backend} backend has no default model: name one with ${model.givenBy} (a folder on the trainer, or a model name it can load)`;
+    return uploadTooLarge(files, health?.maxUploadBytes);
+  }
+
   /** Uploads a JSONL file (a path is streamed from disk, never read whole). */
   async uploadFile(source: UploadSource, options: UploadOptions = {}): Promise<TrainerFile> {
     let body: BodyInit;

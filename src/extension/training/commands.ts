@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { isBlank } from '../../core/jsonl';
 import { isPreferenceFormat } from '../../core/formats';
 import { PhiReport } from '../../core/phi';
-import { TrainerClient, TrainerError, uploadTooLarge } from '../../core/trainer/client';
+import { TrainerClient, TrainerError } from '../../core/trainer/client';
 import { sendsTokenInClear } from '../../core/trainer/hosts';
 import { CreateJobRequest, FineTuningJob, withProjectLength } from '../../core/trainer/protocol';
 import { DEFAULT_CONFIG } from '../../core/config';
@@ -193,16 +193,12 @@ export async function trainOnRemote(deps: TrainingDeps, arg?: unknown, answersAr
 
   // 4. Upload (cancellable), start the job, open the panel.
   const client = new TrainerClient({ baseUrl: profile.url, token });
-  // Nothing reaches the trainer before the confirmation; after it, a file the trainer would refuse
-  // for its size is said before it is sent (a refused upload ends in a broken pipe, not its reason).
-  const limit = await client.health({ signal: AbortSignal.timeout(10_000) }).then(
-    (h) => h.maxUploadBytes,
-    () => undefined,
-  );
-  const tooLarge = uploadTooLarge([{ name: fileName, bytes }, ...(validation ? [{ name: validation.fileName, bytes: validationBytes }] : [])], limit);
-  if (tooLarge) {
-    void vscode.window.showErrorMessage(`${tooLarge}. Nothing was uploaded.`);
-    return stopped('too large for the trainer', { confirmation, phi, validationPhi });
+  // Nothing reaches the trainer before the confirmation; after it, what the trainer would refuse
+  // (a missing model, a file over its size limit) is said before anything is sent.
+  const refused = await client.refusal([{ name: fileName, bytes }, ...(validation ? [{ name: validation.fileName, bytes: validationBytes }] : [])], { name: profile.model, givenBy: `the trainer's "model" in dialogueCurator.trainers` });
+  if (refused) {
+    void vscode.window.showErrorMessage(`${refused.charAt(0).toUpperCase()}${refused.slice(1)}. Nothing was uploaded.`);
+    return stopped('refused by the trainer', { confirmation, phi, validationPhi });
   }
   let job: FineTuningJob;
   try {
