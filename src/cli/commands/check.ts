@@ -9,7 +9,7 @@ import { FindingSequence, FindingStore } from '../../node/findingStore';
 import { defaultConfig, findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsForFile } from '../../node/project';
 import { displayPath, expandPaths } from '../files';
 import { CliIO, parseDatasetArgs, UsageError, writeChunks } from '../io';
-import { jsonReportChunks, ReportedFile, sarifReportChunks, textLine } from '../output';
+import { jsonReportChunks, ReportedFile, sarifReportChunks, terminalSafe, textLine } from '../output';
 import { RULES_URL, VERSION } from '../version';
 
 const HELP = `Usage: dialogue-curator check [--format text|json|sarif] [--config FILE] [--stdin-filename NAME]
@@ -187,8 +187,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         .filter((r) => !configPaths.has(r.path))
         .map((r) =>
           r.records === 0
-            ? `${r.path}: no records`
-            : `${r.path}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : customSchema.has(r) ? 'its mapped schema' : 'format not recognised (no schema was checked: use a known format, or map a schema to the file in .dialoguecurator.json)'}`,
+            ? `${terminalSafe(r.path)}: no records`
+            : `${terminalSafe(r.path)}: ${r.records} record${r.records === 1 ? '' : 's'}, ${r.format ? FORMAT_LABELS[r.format] : customSchema.has(r) ? 'its mapped schema' : 'format not recognised (no schema was checked: use a known format, or map a schema to the file in .dialoguecurator.json)'}`,
         );
       for (const s of summary) io.stderr.write(`${s}\n`);
       io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${others} other finding${others === 1 ? '' : 's'} in ${inputs.length} file${inputs.length === 1 ? '' : 's'}\n`);

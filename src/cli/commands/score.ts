@@ -144,7 +144,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           io.stdout.write(`${terminalSafe(shown)}:${scored.line}: chosen ${textScores(scored.chosen as Record<string, number>, m.chosen)} | rejected ${textScores(scored.rejected as Record<string, number> | null, m.rejected)}\n`);
         }
       });
-      if (outFormat === 'text') io.stderr.write(`${shown}: ${result.records} record${result.records === 1 ? '' : 's'}, ${result.format ? FORMAT_LABELS[result.format] : 'format not recognised'}\n`);
+      if (outFormat === 'text') io.stderr.write(`${terminalSafe(shown)}: ${result.records} record${result.records === 1 ? '' : 's'}, ${result.format ? FORMAT_LABELS[result.format] : 'format not recognised'}\n`);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       io.stderr.write(`dialogue-curator score: ${shown}: cannot read (${e.code ?? e.message})\n`);
