@@ -92,6 +92,9 @@ export default async function training(ui) {
     // 5. After a window reload the serializer brings the panel back, replayed from the trainer.
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
+    // Which editor the reload leaves active is the workbench's choice (once in a CI run it was
+    // the dataset): bring the restored panel to the front before reading it.
+    await page.locator('.tabs-container .tab', { hasText: 'Training' }).click();
     const restored = activeWebview(page);
     await expectText(restored.locator('.badge'), 'succeeded', 'job status after a reload');
     await expectText(restored.locator('.facts'), `${STEPS} of ${STEPS}`, 'step counter after a reload');
