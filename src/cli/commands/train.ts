@@ -168,21 +168,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (!values['skip-local-check']) {
-    const status = localCheck(file, positionals[0], values.config, io);
-    if (status !== 0) return status;
-    if (validationFile) {
-      const checked = localCheck(validationFile, values.validation!, values.config, io);
-      if (checked !== 0) return checked;
-    }
-  }
-
-  // The project's maxLength, as the local check read it (default when the config cannot be read).
-  Object.assign(hyperparameters, withProjectLength(hyperparameters, projectConfig(file, values.config, io)?.maxLength, DEFAULT_CONFIG.maxLength));
-
-  const sending = [{ file, shown: positionals[0], role: 'training set' }];
+  const sending: Upload[] = [{ file, shown: positionals[0], role: 'training set' }];
   if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
+  // The project's maxLength: as the local check read it, or (without one) from the config it would have used.
+  let projectLength: number | undefined;
+  if (!values['skip-local-check']) {
+    for (const upload of sending) {
+      const checked = localCheck(upload.file, upload.shown, values.config, io);
+      if (checked.status !== 0) return checked.status;
+      // The consent's summary reads the text the check read.
+      upload.text = checked.text;
+      if (upload === sending[0]) projectLength = checked.config?.maxLength;
+    }
+  } else projectLength = projectConfig(file, values.config, io)?.maxLength;
+  Object.assign(hyperparameters, withProjectLength(hyperparameters, projectLength, DEFAULT_CONFIG.maxLength));
+
   const consent = await askConsent(sending, client.baseUrl, { yes: values.yes === true, token: Boolean(io.env.DIALOGUE_CURATOR_TOKEN) }, io);
+  // The texts are not needed past the summary (the upload streams the files): not held during the run.
+  for (const upload of sending) upload.text = undefined;
   if (consent !== 0) return consent;
   // The trainer is asked nothing before the consent (a token may cross plain HTTP); then, before
   // the upload, whether it would refuse the job.
@@ -264,8 +267,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 }
 
+/** A file train uploads: its path, how it was named, its role, and its text once the local check has read it. */
+interface Upload {
+  file: string;
+  shown: string;
+  role: string;
+  text?: string;
+}
+
 /** The trainer's refusal (TrainerClient.refusal) of these files; sizes of files that cannot be read are left to the upload. */
-function refusedByTrainer(client: TrainerClient, files: { file: string; shown: string }[], model: string | undefined): Promise<string | undefined> {
+function refusedByTrainer(client: TrainerClient, files: Upload[], model: string | undefined): Promise<string | undefined> {
   const sizes: { name: string; bytes: number }[] = [];
   for (const { file, shown } of files) {
     try {
@@ -282,7 +293,7 @@ function loadProjectConfig(file: string, configPath: string | undefined, io: Cli
   return configPath ? loadConfigFile(path.resolve(io.cwd, configPath)) : configForFile(file, io, undefined, new Map());
 }
 
-/** The config `train` checks a file with; undefined when it cannot be read. */
+/** The config `train` would check a file with (for --skip-local-check); undefined when it cannot be read. */
 function projectConfig(file: string, configPath: string | undefined, io: CliIO): CuratorConfig | undefined {
   try {
     return loadProjectConfig(file, configPath, io).config;
@@ -298,14 +309,14 @@ function projectConfig(file: string, configPath: string | undefined, io: CliIO):
  * `--yes`, or a "y" typed at the terminal. 0 to upload; otherwise nothing is uploaded and the
  * exit status is returned (2 without a terminal to ask on and no --yes, 1 when declined).
  */
-async function askConsent(files: { file: string; shown: string; role: string }[], trainer: string, given: { yes: boolean; token: boolean }, io: CliIO): Promise<number> {
+async function askConsent(files: Upload[], trainer: string, given: { yes: boolean; token: boolean }, io: CliIO): Promise<number> {
   const say = (line: string) => io.stderr.write(`${line}\n`);
   say(`dialogue-curator train: about to upload to the trainer at ${trainer}:`);
   const found: string[] = [];
-  for (const { file, shown, role } of files) {
+  for (const { file, shown, role, text: checked } of files) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = checked ?? fs.readFileSync(file, 'utf8');
     } catch (err) {
       say(`dialogue-curator train: cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return 2;
@@ -407,12 +418,13 @@ async function fetchResults(client: TrainerClient, job: FineTuningJob, dir: stri
 /**
  * The check before anything leaves the machine, with the project's settings as `check` uses
  * them: problems in the config file, its schema mapping for this file, then the dataset (the
- * core engine with those settings, plus what DPO needs of each record). 0 when it can be trained on.
+ * core engine with those settings, plus what DPO needs of each record). Status 0 when it can be
+ * trained on, with the config and the text it read.
  */
-function localCheck(file: string, shown: string, configPath: string | undefined, io: CliIO): number {
+function localCheck(file: string, shown: string, configPath: string | undefined, io: CliIO): { status: number; config?: CuratorConfig; text?: string } {
   const fail = (message: string, status: number) => {
     io.stderr.write(`dialogue-curator train: ${message}\n`);
-    return status;
+    return { status };
   };
   let loaded: LoadedConfig;
   try {
@@ -439,7 +451,7 @@ function localCheck(file: string, shown: string, configPath: string | undefined,
     const using = loaded.path ? ` (checked with ${loaded.path})` : '';
     return fail(`${shown} cannot be trained on${using}; nothing was uploaded.\n${formatLineReport(errors)}`, 1);
   }
-  return 0;
+  return { status: 0, config: loaded.config, text };
 }
 
 /** Where lines go: json mode keeps stdout for metrics objects only; a terminal gets a progress line. */
