@@ -18,6 +18,12 @@ export interface PreferenceParts {
   context: Turn[];
   chosen: Turn[];
   rejected: Turn[];
+  /**
+   * True when a message of the record was left out for being malformed where the schemas require
+   * text or content parts (not an object, or no `content` string or list: a `text` key instead,
+   * `content: null`): the turns then have a gap, and their order is not the conversation's.
+   */
+  malformed?: true;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -34,49 +40,22 @@ export function contentText(content: unknown): string | undefined {
   return undefined;
 }
 
-/** The message lists of a record in a format that has them. */
-function messageLists(format: FormatId | undefined, value: Record<string, unknown>): unknown[] {
-  switch (format) {
-    case 'trl-conversational':
-      return [value.prompt, value.chosen, value.rejected];
-    case 'trl-implicit':
-      return [value.chosen, value.rejected];
-    case 'openai-preference':
-      return [isObject(value.input) ? value.input.messages : undefined, value.preferred_output, value.non_preferred_output];
-    case 'chat-messages':
-      return [value.messages];
-    default:
-      return [];
-  }
-}
-
-/**
- * Whether a message of the record is malformed where the schemas require text or content parts
- * (not an object, or no `content` string or list: a `text` key instead, `content: null`): the
- * turns read from the record leave that message out, so their order is not the conversation's,
- * and the checks of roles and order would report problems that are only that gap. The schema
- * reports the message itself.
- */
-export function hasUnreadableMessage(format: FormatId | undefined, value: Record<string, unknown>): boolean {
-  for (const list of messageLists(format, value)) {
-    if (!Array.isArray(list)) continue;
-    for (const m of list) if (!isObject(m) || (typeof m.content !== 'string' && !Array.isArray(m.content))) return true;
-  }
-  return false;
-}
-
-function messageTurns(list: unknown, base: JsonPath): Turn[] {
+/** The turns of a message list; a malformed message (see PreferenceParts.malformed) is left out and noted in `seen`. */
+function messageTurns(list: unknown, base: JsonPath, seen: { malformed: boolean }): Turn[] {
   if (!Array.isArray(list)) return [];
   const turns: Turn[] = [];
   list.forEach((m, i) => {
-    if (!isObject(m)) return;
+    if (!isObject(m)) {
+      seen.malformed = true;
+      return;
+    }
     const role = typeof m.role === 'string' ? m.role : 'unknown';
     if (typeof m.content === 'string') turns.push({ role, content: m.content, path: [...base, i, 'content'], offset: 0 });
     else if (Array.isArray(m.content)) {
       m.content.forEach((part, j) => {
         if (isObject(part) && typeof part.text === 'string') turns.push({ role, content: part.text, path: [...base, i, 'content', j, 'text'], offset: 0 });
       });
-    }
+    } else seen.malformed = true;
   });
   return turns;
 }
@@ -161,6 +140,13 @@ function splitSharedText(chosen: string, rejected: string): PreferenceParts {
  */
 export function extractParts(format: FormatId | undefined, value: unknown): PreferenceParts | undefined {
   if (!isObject(value)) return undefined;
+  const seen = { malformed: false };
+  const parts = readParts(format, value, seen);
+  if (parts && seen.malformed) parts.malformed = true;
+  return parts;
+}
+
+function readParts(format: FormatId | undefined, value: Record<string, unknown>, seen: { malformed: boolean }): PreferenceParts | undefined {
   switch (format) {
     case 'trl-standard': {
       const context: Turn[] = typeof value.prompt === 'string' ? promptTurns(value.prompt) : [];
@@ -171,16 +157,16 @@ export function extractParts(format: FormatId | undefined, value: unknown): Pref
       };
     }
     case 'trl-conversational':
-      return { context: messageTurns(value.prompt, ['prompt']), chosen: messageTurns(value.chosen, ['chosen']), rejected: messageTurns(value.rejected, ['rejected']) };
+      return { context: messageTurns(value.prompt, ['prompt'], seen), chosen: messageTurns(value.chosen, ['chosen'], seen), rejected: messageTurns(value.rejected, ['rejected'], seen) };
     case 'trl-implicit':
       if (typeof value.chosen === 'string' && typeof value.rejected === 'string') return splitSharedText(value.chosen, value.rejected);
-      return splitShared(messageTurns(value.chosen, ['chosen']), messageTurns(value.rejected, ['rejected']));
+      return splitShared(messageTurns(value.chosen, ['chosen'], seen), messageTurns(value.rejected, ['rejected'], seen));
     case 'openai-preference': {
       const input = isObject(value.input) ? value.input : {};
       return {
-        context: messageTurns(input.messages, ['input', 'messages']),
-        chosen: messageTurns(value.preferred_output, ['preferred_output']),
-        rejected: messageTurns(value.non_preferred_output, ['non_preferred_output']),
+        context: messageTurns(input.messages, ['input', 'messages'], seen),
+        chosen: messageTurns(value.preferred_output, ['preferred_output'], seen),
+        rejected: messageTurns(value.non_preferred_output, ['non_preferred_output'], seen),
       };
     }
     case 'hh-rlhf': {
@@ -189,7 +175,7 @@ export function extractParts(format: FormatId | undefined, value: unknown): Pref
       return splitShared(chosen, rejected);
     }
     case 'chat-messages': {
-      const turns = messageTurns(value.messages, ['messages']);
+      const turns = messageTurns(value.messages, ['messages'], seen);
       // A chat record's last assistant turn is its "response"; there is no rejected side.
       let last = turns.length - 1;
       while (last >= 0 && turns[last].role !== 'assistant') last--;

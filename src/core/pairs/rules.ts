@@ -4,7 +4,7 @@ import { analysisRule, RecordAnalysis, SideAnalysis } from '../curation/recordAn
 import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { FormatId } from '../formats';
-import { formatPath, hasUnreadableMessage, isTranscript, Turn } from '../parts';
+import { formatPath, isTranscript, Turn } from '../parts';
 import { ColumnRange, LineLocator } from '../positions';
 import { AXIS_LABELS, weakestAxis } from '../tone/analyze';
 import { SIDE_KEYS } from './fixes';
@@ -224,8 +224,8 @@ function article(word: string): string {
 function checkConversation(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out: Finding[]): void {
   const { locator, format } = record;
   const config = ctx.config;
-  // A message without readable text leaves a gap in the turns: order and roles are unknown (the schema says why).
-  if (!hasRoles(format, record.value) || hasUnreadableMessage(format, record.value)) return;
+  // A malformed message leaves a gap in the turns: order and roles are unknown (the schema says why).
+  if (!hasRoles(format, record.value) || a.parts.malformed) return;
   const context = a.parts.context;
   const sides = a.rejected ? [a.chosen, a.rejected] : [a.chosen];
 
