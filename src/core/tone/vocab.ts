@@ -140,24 +140,26 @@ export class Vocabulary {
 
   /** The id of a word given as a string (lower case and normalised) if it has one, else -1 (nothing is added). */
   known(word: string): number {
-    const hash = hashString(word);
-    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const v = this.slots[2 * slot];
-      if (v === 0) return -1;
-      if (this.slots[2 * slot + 1] === hash && this.words[v - 1] === word) return v - 1;
-    }
+    return this.slots[2 * this.slotOf(word, hashString(word))] - 1;
   }
 
   /** The id of a word given as a string (already lower case and normalised). */
   id(word: string): number {
     const hash = hashString(word);
+    const slot = this.slotOf(word, hash);
+    const v = this.slots[2 * slot];
+    return v === 0 ? this.insert(slot, word, hash) : v - 1;
+  }
+
+  /** The slot that holds `word` (whose hash is `hash`), or the empty slot where it would go. */
+  private slotOf(word: string, hash: number): number {
     const len = word.length;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const v = this.slots[2 * slot];
-      if (v === 0) return this.insert(slot, word, hash);
+      if (v === 0) return slot;
       if (this.slots[2 * slot + 1] !== hash) continue;
-      const id = v - 1;
-      if (this.words[id].length === len && this.words[id] === word) return id;
+      const w = this.words[v - 1];
+      if (w.length === len && w === word) return slot;
     }
   }
 
