@@ -187,7 +187,7 @@ function isAsciiLetter(c: number): boolean {
  * where the encodings' pre-tokenizers always start a new chunk (a run of letters never takes in
  * a space after it, and " team" is a chunk of its own), and BPE never merges across chunks.
  */
-export function tokenPieces(text: string, size = 256): string[] {
+export function tokenPieces(text: string, size = TOKEN_PIECE_CHARS): string[] {
   if (text.length <= size) return [text];
   const out: string[] = [];
   for (let from = 0; from < text.length; ) {
