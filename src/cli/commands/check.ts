@@ -167,7 +167,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     } finally {
       if (spooled) await fs.promises.rm(spooled.dir, { recursive: true, force: true });
     }
-    // Problems inside the config files themselves are findings too, reported against those files.
+    // Problems inside the config files themselves are findings too, reported against those files (after the datasets').
+    const datasets = reported.length;
     const configs = fixedConfig ? [fixedConfig] : [...configsSeen.values()];
     for (const c of configs) {
       if (c.path && c.findings.length) {
@@ -182,9 +183,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     else {
       const errors = reported.reduce((n, r) => n + errorCount(r), 0);
       const others = reported.reduce((n, r) => n + r.findings.length, 0) - errors;
-      const configPaths = new Set(configs.map((c) => c.path && displayPath(c.path, io.cwd)));
       const summary = reported
-        .filter((r) => !configPaths.has(r.path))
+        .slice(0, datasets)
         .map((r) =>
           r.records === 0
             ? `${terminalSafe(r.path)}: no records`
