@@ -93,8 +93,9 @@ export default async function training(ui) {
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
     // Which editor the reload leaves active is the workbench's choice (once in a CI run it was
-    // the dataset): bring the restored panel to the front before reading it.
-    await page.locator('.tabs-container .tab', { hasText: 'Training' }).click();
+    // the dataset): bring the restored panel to the front before reading it. Its tab comes back
+    // when the serializer has run, which can take as long as reading the badge was given.
+    await page.locator('.tabs-container .tab', { hasText: 'Training' }).click({ timeout: 120_000 });
     const restored = activeWebview(page);
     await expectText(restored.locator('.badge'), 'succeeded', 'job status after a reload');
     await expectText(restored.locator('.facts'), `${STEPS} of ${STEPS}`, 'step counter after a reload');
