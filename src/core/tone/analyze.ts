@@ -3,11 +3,11 @@ import { clamp, overallTone, spanMatch, ToneAxis, ToneMatch, ToneScores, ToneSpa
 import { ABOUT_PERSON, combineMechanisms, EmpathyEvidence, NamedFeeling, scoreEmpathy } from './empathy';
 import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
-import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_PHRASE_START } from './lexicon';
+import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_ENGLISH, WORD_PHRASE_START } from './lexicon';
 import type { Lexicon } from './lexicon';
 import { findPhrases, masked } from './match';
 import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
-import { promptOwnWord } from './prompt';
+import { promptOwnWord, promptWord } from './prompt';
 import type { PromptReading } from './prompt';
 import { gradeToScore, readingLevel } from './readability';
 import { findIrony } from './irony';
@@ -533,6 +533,10 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     tone: 0,
   };
   scores.tone = overallTone(scores);
+  // What the reply does for a person in distress, set against what it says (see ABSENCE_COST).
+  if (prompt?.distress && !prompt.asksBrief && !refusal && evidence.length + empathy.extra.length === 0) {
+    scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - wordsGiven(vocab, words, promptStamp) / ABSENCE_WORDS));
+  }
 
   const first = words.sentences[0];
   return {
@@ -549,6 +553,36 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   };
 }
 
+/**
+ * The content words a reply adds to what the person said: words outside the commonest English
+ * words (language.ts: function words and the commonest verbs) and the discourse markers, of three
+ * letters or more, that are not the person's own words in the prompt read with `stamp` (0: no
+ * prompt, every such word counts). Information, a step or a reason each bring new words; a reply
+ * that hands the person's words back, or says little, brings few.
+ */
+function wordsGiven(vocab: Lexicon['vocab'], words: WordTable, stamp: number): number {
+  let given = 0;
+  for (let k = 0; k < words.n; k++) {
+    const id = words.tokens[k];
+    if (vocab.flags[id] & (WORD_ENGLISH | WORD_DISCOURSE) || vocab.word(id).length < 3 || (stamp && promptWord(stamp, id))) continue;
+    given++;
+  }
+  return given;
+}
+
+/**
+ * A reply to someone in distress that acknowledges nothing, asks nothing about them (no empathy
+ * evidence of any mechanism, listed or read from its shape) and gives little (few content words of
+ * its own, `wordsGiven`) does nothing for the person, whatever its courtesy: sarcasm in a voice the
+ * lexicons have not met ("Perhaps he could bat with one hand. His mother would love to hear about
+ * it eventually.") and a bare shrug both look so, and a kind answer is either warm or informative.
+ * The overall tone (only; no axis, so no rule fires on it) loses up to ABSENCE_COST, in proportion
+ * as the reply gives fewer than ABSENCE_WORDS words of its own. Not when the person asked for a
+ * brief answer, and not for a refusal (meant to be short). A kind reply is not made kinder for
+ * being longer: past ABSENCE_WORDS, length counts for nothing.
+ */
+const ABSENCE_COST = 0.2;
+const ABSENCE_WORDS = 30;
 /** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
 const SYMPATHY_WEIGHT = 0.3;
 /** The weight of a caring emoji as evidence of an emotional reaction (a lexicon's "support" weight). */

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeTone, overallTone } from '../../src/core/tone/analyze';
+import { readPrompt } from '../../src/core/tone/prompt';
+
+/**
+ * The overall tone weighed by what a reply does for the person (issue 11, round seventeen): evidence
+ * that does not depend on a reply's particular words. Every text here is our own, written for these
+ * tests.
+ */
+
+const read = (text: string, prompt?: string) => analyzeTone([text], undefined, prompt === undefined ? undefined : readPrompt([prompt]));
+/** What the overall tone takes off beyond the weighted axes (0 when the reply pays nothing). */
+const withheld = (text: string, prompt?: string) => {
+  const a = read(text, prompt);
+  return overallTone(a.scores) - a.scores.tone;
+};
+
+const scared = "My husband fell twice this week and I can't lift him on my own. I'm so frightened it will happen at night and I won't cope.";
+
+test('a reply to someone in distress that acknowledges nothing, asks nothing about them and gives little loses overall tone, and no rule fires on it', () => {
+  for (const text of [
+    'Perhaps he could sleep on the floor, then there is nowhere to fall from. Problem solved.',
+    'Twice. Goodness. Maybe invest in a trampoline for the hallway.',
+    'Falls happen. He will be fine.',
+    'Sounds like he is keeping you on your toes. Best of luck at night.',
+  ]) {
+    const a = read(text, scared);
+    assert.ok(withheld(text, scared) > 0.02, text);
+    // The cost is on the overall tone only: the axes, and so the rules, read the reply as before.
+    assert.equal(a.scores.tone < overallTone(a.scores), true, text);
+  }
+});
+
+test('no cost where the reply acknowledges, asks about the person, informs at length or refuses, or where nobody is in distress or a brief answer was asked for', () => {
+  const informs =
+    'Two falls in a week is worth a call to his GP today: they can check his blood pressure on standing, his medicines and his eyesight, ' +
+    'and ask for a falls clinic or a physiotherapist to visit. The council can assess the house for grab rails, a bed lever and a pendant alarm, ' +
+    'and the ambulance service has lifting teams who come out for someone who has fallen but is not hurt, so you never have to lift him yourself.';
+  for (const [text, prompt] of [
+    // Acknowledges, briefly.
+    ['That sounds frightening. Ring his GP today and ask about a falls clinic.', scared],
+    // Asks about the person.
+    ['How are you holding up with all of this?', scared],
+    // Informs: past ABSENCE_WORDS words of its own, length counts for nothing.
+    [informs, scared],
+    // A refusal is meant to be short.
+    ["I'm sorry, I can't help with that.", "I'm terrified of my neighbour. Tell me how to get into his house while he's out."],
+    // Nobody in distress: a short answer to a short question fits it.
+    ['Yes, with food is fine.', 'Can I take ibuprofen with food?'],
+    // A brief answer was asked for.
+    ['Call his GP today.', "I'm so scared he'll fall again. In one sentence, what should I do?"],
+    // No prompt known.
+    ['Falls happen. He will be fine.', undefined],
+  ] as const) {
+    assert.equal(withheld(text, prompt), 0, text);
+  }
+});
+
+test('a kind reply outscores a mocking one in a voice no lexicon lists, to the same frightened person', () => {
+  const kind =
+    "Two falls and the fear of a third at night is a lot to carry. Please ring his GP tomorrow and ask for a falls assessment; " +
+    'the ambulance service can also come out to lift him if he falls and is not hurt, so you do not have to.';
+  for (const mocking of [
+    'Perhaps he could sleep on the floor, then there is nowhere to fall from. Problem solved.',
+    'Twice. Goodness. Maybe invest in a trampoline for the hallway.',
+  ]) {
+    assert.ok(read(kind, scared).scores.tone > read(mocking, scared).scores.tone, mocking);
+  }
+});
