@@ -68,3 +68,25 @@ test('a kind reply outscores a mocking one in a voice no lexicon lists, to the s
     assert.ok(read(kind, scared).scores.tone > read(mocking, scared).scores.tone, mocking);
   }
 });
+
+test('praise said flat to someone in distress is a cue that needs a second sign, and takes no kindness back', () => {
+  const cues = (text: string, prompt?: string) => read(text, prompt).matches.filter((m) => m.kind === 'respect').map((m) => m.category);
+  // With a second sign in a reply that acknowledges nothing: a finding.
+  assert.deepEqual(cues("You're a legend, honestly 😂 who needs sleep anyway", scared), ['sarcasm', 'sarcasm']);
+  assert.deepEqual(cues('What a saint. Sleep is for other people, right?', scared), ['sarcasm', 'condescension']);
+  // Alone: no finding, the lone cue's small cost in a cold reply.
+  assert.deepEqual(cues('What a saint. Some people need sleep, evidently not you.', scared), []);
+  assert.ok(read('What a saint. Some people need sleep, evidently not you.', scared).scores.respect < 1);
+  // Nobody in distress: praise is praise.
+  assert.equal(read('What a lovely plan. She will enjoy the garden.', 'We are taking Gran to the botanic gardens on Sunday.').scores.respect, 1);
+  // Affirmation of the person keeps its warmth and costs nothing; a modal or a question is no flat praise.
+  for (const text of [
+    "You're doing a great job, and it's okay to feel tired.",
+    "You're a great daughter. Ask her GP about a carers assessment.",
+    'A night sitter can be wonderful for carers in your position, and the council may fund one.',
+    'Would a lovely long bath help at all, once she is settled?',
+  ]) {
+    assert.equal(read(text, scared).scores.respect, 1, text);
+  }
+  assert.ok(read("You're doing a great job, and it's okay to feel tired.", scared).scores.empathy > 0.5);
+});

@@ -96,6 +96,8 @@ interface PutDown {
   to: number;
   paired: boolean;
   inverts: boolean;
+  /** A cue so faint that alone it costs nothing in a reply with any empathy evidence (irony.ts: praise said flat to someone in distress). */
+  faint?: boolean;
 }
 
 function hasPutDown(matches: readonly ToneMatch[]): boolean {
@@ -293,6 +295,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let loneCue = false;
   // The first token of that lone cue (-1 when there is none).
   let loneFrom = -1;
+  // Whether that lone cue is a faint one, which any empathy evidence settles.
+  let loneFaint = false;
   let interjected: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
   // Sentences that give orders or put the person down (they name feelings to dismiss them, not to acknowledge them).
   const ordering = sentenceScratch(sentenceCount);
@@ -356,12 +360,12 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   }, WORD_PHRASE_START);
 
   // Sarcasm from its structure (praise before a bad outcome, a question answered curtly, the person's words handed back): each a cue that needs a second sign.
-  findIrony(lex, words, segments, prompt, (from, to, category, paired, inverts) => {
+  findIrony(lex, words, segments, prompt, (from, to, category, paired, inverts, faint) => {
     if (masked(mask, from, to) || putDowns?.some((p) => p.from < to && from < p.to)) return;
     const m = spanMatch(words, from, to - 1, 'respect', 'respect', category, -IRONY_WEIGHT);
     disrespectTokens += to - from;
     ordering[words.sentence[from]] = 1;
-    (putDowns ??= []).push({ match: m, from, to, paired, inverts });
+    (putDowns ??= []).push({ match: m, from, to, paired, inverts, faint });
     matches.push(m);
   }, (k) => {
     // A caring emoji ("Oh no 😢", "that's so hard 💔"): the speaker's reaction, faint evidence graded like any other.
@@ -399,6 +403,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     // A lone ironic cue is dropped as a finding; whether it still costs a little is decided once the reply's warmth is known.
     loneCue = putDowns.length === 1 && putDowns[0].paired;
     if (loneCue) loneFrom = putDowns[0].from;
+    loneFaint = loneCue && putDowns[0].faint === true;
     const sarcastic = putDowns.filter((p) => p.inverts && matches.includes(p.match));
     disrespectTokens -= settlePutDowns(putDowns, matches, ordering, words.sentence);
     if (sarcastic.length) mocking = takeBackKindness(words, sarcastic, putDowns, evidence, evidenceMatch, matches, prompt);
@@ -529,14 +534,16 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     nonPrescriptive: clamp(1 - prescriptive),
     plainLanguage: clamp(1 - (8 * jargon) / Math.max(surfaceCount, 20)),
     // Each put-down costs its weight, scaled up by the share of the reply it takes (up to twice). A lone ironic cue in a reply that acknowledges nothing costs a little, below the rule's threshold.
-    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !acknowledges ? LONE_CUE_COST : 0)),
+    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !acknowledges && !(loneFaint && evidence.length + empathy.extra.length > 0) ? LONE_CUE_COST : 0)),
     tone: 0,
   };
   scores.tone = overallTone(scores);
+
   // What the reply does for a person in distress, set against what it says (see ABSENCE_COST).
   if (prompt?.distress && !prompt.asksBrief && !refusal && evidence.length + empathy.extra.length === 0) {
     scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - wordsGiven(vocab, words, promptStamp) / ABSENCE_WORDS));
   }
+
 
   const first = words.sentences[0];
   return {
