@@ -74,9 +74,10 @@ test('praise said flat to someone in distress is a cue that needs a second sign,
   // With a second sign in a reply that acknowledges nothing: a finding.
   assert.deepEqual(cues("You're a legend, honestly 😂 who needs sleep anyway", scared), ['sarcasm', 'sarcasm']);
   assert.deepEqual(cues('What a saint. Sleep is for other people, right?', scared), ['sarcasm', 'condescension']);
-  // Alone: no finding, the lone cue's small cost in a cold reply.
-  assert.deepEqual(cues('What a saint. Some people need sleep, evidently not you.', scared), []);
-  assert.ok(read('What a saint. Some people need sleep, evidently not you.', scared).scores.respect < 1);
+  // Alone: no finding, the lone cue's small cost in a cold reply (one that gives ten words of its own or more; see the next test).
+  const alone = 'What a saint. Some people need eight hours of sleep every night, evidently not you, with the housework and the garden and the dog.';
+  assert.deepEqual(cues(alone, scared), []);
+  assert.ok(read(alone, scared).scores.respect < 1);
   // Nobody in distress: praise is praise.
   assert.equal(read('What a lovely plan. She will enjoy the garden.', 'We are taking Gran to the botanic gardens on Sunday.').scores.respect, 1);
   // Affirmation of the person keeps its warmth and costs nothing; a modal or a question is no flat praise.
@@ -89,4 +90,35 @@ test('praise said flat to someone in distress is a cue that needs a second sign,
     assert.equal(read(text, scared).scores.respect, 1, text);
   }
   assert.ok(read("You're doing a great job, and it's okay to feel tired.", scared).scores.empathy > 0.5);
+});
+
+test('a lone ironic cue in a reply to someone in distress that meets them in no way and gives almost nothing is a put-down', () => {
+  const respectCues = (text: string, prompt: string) => read(text, prompt).matches.filter((m) => m.kind === 'respect').map((m) => m.category);
+  // What the reply withholds is the second sign: a finding (respect below the rule's 0.7).
+  for (const [text, category] of [
+    ['Very brave. Good luck tonight.', 'sarcasm'],
+    ['Everyone falls at his age. Chin up.', 'dismissive'],
+  ] as const) {
+    assert.deepEqual(respectCues(text, scared), [category], text);
+    assert.ok(read(text, scared).scores.respect < 0.7, text);
+  }
+  // The rule of two holds where the reply meets the person, informs, or nobody is in distress: the lone cue's small cost at most.
+  for (const [text, prompt] of [
+    ['Very brave. That sounds frightening, and you should not have to lift him alone.', scared],
+    ['Very brave. Ring his GP tomorrow and ask for a falls assessment, a pendant alarm and an occupational therapy visit.', scared],
+    ['Very brave. Good luck tonight.', 'Can I lift my husband if he falls?'],
+  ] as const) {
+    assert.deepEqual(respectCues(text, prompt), [], text);
+    assert.ok(read(text, prompt).scores.respect >= 0.88, text);
+  }
+});
+
+test('a reply that ends on a question, or that disagrees, keeps the rule of two', () => {
+  const respectCues = (text: string, prompt: string) => read(text, prompt).matches.filter((m) => m.kind === 'respect');
+  // The person's words handed back as a question asks what they mean.
+  const worried = "I'm scared of the dentist. How do I get through a filling?";
+  assert.deepEqual(respectCues('Get through a filling?', worried), []);
+  // A disagreement (politeness.json refusal) with a claim made by someone who is afraid of being judged.
+  const claim = "I'm afraid you'll judge me, but I think the neighbours are poisoning our water on purpose.";
+  assert.deepEqual(respectCues("Interesting. I'm not sure I agree about the neighbours.", claim), []);
 });

@@ -297,6 +297,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let loneFrom = -1;
   // Whether that lone cue is a faint one, which any empathy evidence settles.
   let loneFaint = false;
+  // That lone cue's match and tokens (kept aside when settling drops it).
+  let loneMatch: { match: ToneMatch; tokens: number } | undefined;
   let interjected: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
   // Sentences that give orders or put the person down (they name feelings to dismiss them, not to acknowledge them).
   const ordering = sentenceScratch(sentenceCount);
@@ -404,6 +406,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     loneCue = putDowns.length === 1 && putDowns[0].paired;
     if (loneCue) loneFrom = putDowns[0].from;
     loneFaint = loneCue && putDowns[0].faint === true;
+    if (loneCue) loneMatch = { match: putDowns[0].match, tokens: putDowns[0].to - putDowns[0].from };
     const sarcastic = putDowns.filter((p) => p.inverts && matches.includes(p.match));
     disrespectTokens -= settlePutDowns(putDowns, matches, ordering, words.sentence);
     if (sarcastic.length) mocking = takeBackKindness(words, sarcastic, putDowns, evidence, evidenceMatch, matches, prompt);
@@ -476,6 +479,18 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     if (!masked(mask, 0, words.n)) matches.push({ seg: a.seg, start: a.start, end: a.seg === last.seg ? last.end : a.end, axis: 'politeness', kind: 'curt', category: 'curt-reply', weight: -CURT_PENALTY });
   }
 
+  // A reply to someone in distress that shows no empathy of any mechanism, and how many words of its own it gives (see ABSENCE_COST).
+  const unmet = prompt?.distress === true && !prompt.asksBrief && !refusal && evidence.length + empathy.extra.length === 0;
+  const given = unmet ? wordsGiven(vocab, words, promptStamp) : 0;
+  // A lone ironic cue in such a reply that gives almost nothing has its second sign in what the reply withholds (see LONE_KEPT_WORDS);
+  // a reply that ends on a question hands the turn back ("A scary clown?" asks what is meant), as in the curt reading above. Read after
+  // that one: the put-down rests on the reply's shortness, so a reply too short to meet the person is curt as well.
+  const loneKept = unmet && loneMatch !== undefined && given < LONE_KEPT_WORDS && !last.question && !matches.includes(loneMatch.match);
+  if (loneKept) {
+    matches.push(loneMatch!.match);
+    disrespectTokens += loneMatch!.tokens;
+  }
+
   // Readability over the whole response, and the hardest sentence.
   const { grade, hardest, longestSentence } = readingLevel(vocab, words);
 
@@ -534,15 +549,13 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     nonPrescriptive: clamp(1 - prescriptive),
     plainLanguage: clamp(1 - (8 * jargon) / Math.max(surfaceCount, 20)),
     // Each put-down costs its weight, scaled up by the share of the reply it takes (up to twice). A lone ironic cue in a reply that acknowledges nothing costs a little, below the rule's threshold.
-    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !acknowledges && !(loneFaint && evidence.length + empathy.extra.length > 0) ? LONE_CUE_COST : 0)),
+    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !loneKept && !acknowledges && !(loneFaint && evidence.length + empathy.extra.length > 0) ? LONE_CUE_COST : 0)),
     tone: 0,
   };
   scores.tone = overallTone(scores);
 
   // What the reply does for a person in distress, set against what it says (see ABSENCE_COST).
-  if (prompt?.distress && !prompt.asksBrief && !refusal && evidence.length + empathy.extra.length === 0) {
-    scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - wordsGiven(vocab, words, promptStamp) / ABSENCE_WORDS));
-  }
+  if (unmet) scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - given / ABSENCE_WORDS));
 
 
   const first = words.sentences[0];
@@ -590,6 +603,16 @@ function wordsGiven(vocab: Lexicon['vocab'], words: WordTable, stamp: number): n
  */
 const ABSENCE_COST = 0.2;
 const ABSENCE_WORDS = 30;
+/**
+ * The rule of two (fourth round) reads irony from two signs; in a reply to someone in distress that
+ * shows no empathy of any mechanism and adds fewer than this many content words of its own
+ * (`wordsGiven`: "Wild idea. Maybe he will grow out of it.", "Very brave. Good luck."), what the
+ * reply withholds is the second sign, and a lone ironic cue counts as a put-down (a tone-respect
+ * finding) instead of costing LONE_CUE_COST. Kept low on purpose: a reply of ten own words that
+ * informs, one that meets the person in any way, one that ends on a question and a refusal or a
+ * disagreement (politeness.json `refusal`) keep the rule of two.
+ */
+const LONE_KEPT_WORDS = 10;
 /** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
 const SYMPATHY_WEIGHT = 0.3;
 /** The weight of a caring emoji as evidence of an emotional reaction (a lexicon's "support" weight). */
