@@ -122,3 +122,16 @@ test('a reply that ends on a question, or that disagrees, keeps the rule of two'
   const claim = "I'm afraid you'll judge me, but I think the neighbours are poisoning our water on purpose.";
   assert.deepEqual(respectCues("Interesting. I'm not sure I agree about the neighbours.", claim), []);
 });
+
+test('a hedge softens what is asked of the reader; on a guess about someone else it is no courtesy, and no reason to call a reply curt', () => {
+  const politeness = (text: string) => read(text, scared).scores.politeness;
+  const categories = (text: string) => read(text, scared).matches.filter((m) => m.axis === 'politeness').map((m) => m.category);
+  // Softening a suggestion to the reader: courtesy above the neutral 0.8.
+  assert.ok(politeness('Maybe ask his GP for a falls assessment this week.') > 0.8);
+  assert.ok(politeness('Perhaps you could ask his GP for a falls assessment this week.') > 0.8);
+  // A guess about someone else: kept as speculation, no courtesy, and not curt either.
+  for (const text of ['Perhaps he is practising for something.', 'Maybe one more aunty can join the committee?']) {
+    assert.deepEqual(categories(text), ['speculation'], text);
+    assert.equal(politeness(text), 0.8, text);
+  }
+});

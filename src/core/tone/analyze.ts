@@ -3,7 +3,7 @@ import { clamp, overallTone, spanMatch, ToneAxis, ToneMatch, ToneScores, ToneSpa
 import { ABOUT_PERSON, combineMechanisms, EmpathyEvidence, NamedFeeling, scoreEmpathy } from './empathy';
 import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
-import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_ENGLISH, WORD_PHRASE_START } from './lexicon';
+import { lexicon, PhraseKind, WORD_COMMAND, WORD_DISCOURSE, WORD_ENGLISH, WORD_PHRASE_START, WORD_YOU } from './lexicon';
 import type { Lexicon } from './lexicon';
 import { findPhrases, masked } from './match';
 import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
@@ -322,6 +322,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     }
     let weight = entry.weight;
     let category = entry.category;
+    // "Perhaps he's practising for something": a hedge on a guess about someone else softens nothing asked of the reader (see softensForReader).
+    if (kind === 'softener' && to - from === 1 && HEDGES.has(vocab.word(words.tokens[from])) && !softensForReader(vocab, words, to)) category = SPECULATION;
     if (kind === 'prescriptive') {
       // "First, you need to fill a pan": in steps the person asked for, a requirement describes a step.
       if (steps && entry.stepWeight) {
@@ -508,7 +510,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   for (const m of matches) {
     switch (m.kind) {
       case 'softener':
-        softeners++;
+        if (m.category !== SPECULATION) softeners++;
         break;
       case 'gratitude':
         gratitude++;
@@ -613,6 +615,34 @@ const ABSENCE_WORDS = 30;
  * disagreement (politeness.json `refusal`) keep the rule of two.
  */
 const LONE_KEPT_WORDS = 10;
+/**
+ * "Perhaps", "maybe" and "possibly" soften what is asked of the reader ("Maybe try a smaller cup",
+ * "Perhaps you could ask her GP", "talk to her when you're both calm, perhaps tomorrow"). Opening a
+ * sentence (after discourse words), one counts as courtesy only when "you", "your", "we", "I" or a
+ * verb of command follows within HEDGE_REACH words; inside or closing a sentence it always does. A hedge on a guess about someone else ("Perhaps he's practising for something.",
+ * "Maybe one more aunty can join the committee?") is kept as a match of category SPECULATION, which
+ * still tells a short reply from a curt one but earns no courtesy on the politeness axis: sarcasm
+ * borrows such hedges, and a kind reply does not need them to be polite.
+ */
+function softensForReader(vocab: Lexicon['vocab'], words: WordTable, k: number): boolean {
+  const sentence = words.sentences[words.sentence[k - 1]];
+  const end = sentence.endToken;
+  if (k >= end) return true;
+  // Inside a sentence, after its opening, the hedge qualifies the suggestion around it ("take short trips first, perhaps with a friend").
+  let first = sentence.firstToken;
+  while (first < k - 1 && vocab.flags[words.tokens[first]] & WORD_DISCOURSE) first++;
+  if (first < k - 1) return true;
+  for (let j = k; j < Math.min(end, k + HEDGE_REACH); j++) {
+    const id = words.tokens[j];
+    if (vocab.flags[id] & (WORD_YOU | WORD_COMMAND) || READER_SIDE.has(vocab.word(id))) return true;
+  }
+  return false;
+}
+const HEDGES = new Set(['perhaps', 'maybe', 'possibly']);
+const HEDGE_REACH = 3;
+const READER_SIDE = new Set(['you', 'your', 'u', 'ur', 'we', 'i']);
+/** The category of a hedge on a guess about someone else (see softensForReader). */
+const SPECULATION = 'speculation';
 /** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
 const SYMPATHY_WEIGHT = 0.3;
 /** The weight of a caring emoji as evidence of an emotional reaction (a lexicon's "support" weight). */
