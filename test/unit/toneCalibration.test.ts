@@ -135,3 +135,10 @@ test('a hedge softens what is asked of the reader; on a guess about someone else
     assert.equal(politeness(text), 0.8, text);
   }
 });
+
+test('a put-down whose end is quoted is mentioned, not said; unquoted it still counts', () => {
+  const believed = "Everyone says my pain is stress and I'm exhausted from not being believed.";
+  const putDowns = (text: string) => read(text, believed).matches.filter((m) => m.kind === 'respect').map((m) => m.category);
+  assert.deepEqual(putDowns("Pain and stress feed each other, but that's a circle, not a sign that it's 'all in your head'."), []);
+  assert.deepEqual(putDowns("Honestly, it's all in your head."), ['dismissive']);
+});
