@@ -142,3 +142,13 @@ test('a put-down whose end is quoted is mentioned, not said; unquoted it still c
   assert.deepEqual(putDowns("Pain and stress feed each other, but that's a circle, not a sign that it's 'all in your head'."), []);
   assert.deepEqual(putDowns("Honestly, it's all in your head."), ['dismissive']);
 });
+
+test('the same reading holds for someone who told their situation and asks how to handle it, not for a short question', () => {
+  const story =
+    'My dad is 84 and insists on driving to the shops every day, but he scraped two cars last month and my sister says I am overreacting. How do I handle this?';
+  // A mocking reply that gives nothing pays; a wh-question about the situation asks about them and does not.
+  assert.ok(withheld('Perhaps he could get a tank. Your sister sounds like a genius.', story) > 0.02);
+  assert.equal(withheld('How often does he drive, and which shops does he go to?', story), 0);
+  // A short how-to question is fairly answered in a few words.
+  assert.equal(withheld("It's 'Alzheimer's', with a capital A.", "How do you spell 'Alzheimer's'?"), 0);
+});

@@ -481,8 +481,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     if (!masked(mask, 0, words.n)) matches.push({ seg: a.seg, start: a.start, end: a.seg === last.seg ? last.end : a.end, axis: 'politeness', kind: 'curt', category: 'curt-reply', weight: -CURT_PENALTY });
   }
 
-  // A reply to someone in distress that shows no empathy of any mechanism, and how many words of its own it gives (see ABSENCE_COST).
-  const unmet = prompt?.distress === true && !prompt.asksBrief && !refusal && evidence.length + empathy.extra.length === 0;
+  // A reply to someone in distress, or to someone who told their situation and asks how to handle it, that shows no empathy of any
+  // mechanism, and how many words of its own it gives (see ABSENCE_COST).
+  const unmet = prompt !== undefined && seeksHelp(prompt) && !refusal && evidence.length + empathy.extra.length === 0;
   const given = unmet ? wordsGiven(vocab, words, promptStamp) : 0;
   // A lone ironic cue in such a reply that gives almost nothing has its second sign in what the reply withholds (see LONE_KEPT_WORDS);
   // a reply that ends on a question hands the turn back ("A scary clown?" asks what is meant), as in the curt reading above. Read after
@@ -557,7 +558,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   scores.tone = overallTone(scores);
 
   // What the reply does for a person in distress, set against what it says (see ABSENCE_COST).
-  if (unmet) scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - given / ABSENCE_WORDS));
+  if (unmet && !asksWh(vocab, words)) scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - given / ABSENCE_WORDS));
 
 
   const first = words.sentences[0];
@@ -593,9 +594,11 @@ function wordsGiven(vocab: Lexicon['vocab'], words: WordTable, stamp: number): n
 }
 
 /**
- * A reply to someone in distress that acknowledges nothing, asks nothing about them (no empathy
- * evidence of any mechanism, listed or read from its shape) and gives little (few content words of
- * its own, `wordsGiven`) does nothing for the person, whatever its courtesy: sarcasm in a voice the
+ * A reply to someone who asks for help with their own situation (`seeksHelp`: in distress, or
+ * having told it and asked how to handle it) that acknowledges nothing, asks nothing about them (no
+ * empathy evidence of any mechanism, listed or read from its shape, and no question opening with a
+ * question word: "Which medicine is it?") and gives little (few content words of its own,
+ * `wordsGiven`) does nothing for the person, whatever its courtesy: sarcasm in a voice the
  * lexicons have not met ("Perhaps he could bat with one hand. His mother would love to hear about
  * it eventually.") and a bare shrug both look so, and a kind answer is either warm or informative.
  * The overall tone (only; no axis, so no rule fires on it) loses up to ABSENCE_COST, in proportion
@@ -606,8 +609,8 @@ function wordsGiven(vocab: Lexicon['vocab'], words: WordTable, stamp: number): n
 const ABSENCE_COST = 0.2;
 const ABSENCE_WORDS = 30;
 /**
- * The rule of two (fourth round) reads irony from two signs; in a reply to someone in distress that
- * shows no empathy of any mechanism and adds fewer than this many content words of its own
+ * The rule of two (fourth round) reads irony from two signs; in a reply to someone who asks for help
+ * (`seeksHelp`) that shows no empathy of any mechanism and adds fewer than this many content words of its own
  * (`wordsGiven`: "Wild idea. Maybe he will grow out of it.", "Very brave. Good luck."), what the
  * reply withholds is the second sign, and a lone ironic cue counts as a put-down (a tone-respect
  * finding) instead of costing LONE_CUE_COST. Kept low on purpose: a reply of ten own words that
@@ -643,6 +646,28 @@ const HEDGE_REACH = 3;
 const READER_SIDE = new Set(['you', 'your', 'u', 'ur', 'we', 'i']);
 /** The category of a hedge on a guess about someone else (see softensForReader). */
 const SPECULATION = 'speculation';
+/**
+ * Whether the person asks for help with their own situation: they show distress, or they told it
+ * at some length (a last turn of more than SHORT_QUESTION_WORDS words) and ask how to handle it
+ * (prompt.ts `asksSteps`: "How do I ...?", "What should I do?"); not when they asked for a brief
+ * answer. A short question ("How do you spell it?") is fairly answered in a few words.
+ */
+function seeksHelp(prompt: PromptReading): boolean {
+  return !prompt.asksBrief && (prompt.distress || (prompt.asksSteps && prompt.lastTurnWords > SHORT_QUESTION_WORDS));
+}
+
+/** Whether the reply asks a question that opens with a question word ("Which medicine is it?", "How old is she?"): it asks about the person's situation. */
+function asksWh(vocab: Lexicon['vocab'], words: WordTable): boolean {
+  for (const sent of words.sentences) {
+    if (!sent.question) continue;
+    let k = sent.firstToken;
+    while (k < sent.endToken && vocab.flags[words.tokens[k]] & WORD_DISCOURSE) k++;
+    if (k < sent.endToken && WH.has(vocab.word(words.tokens[k]))) return true;
+  }
+  return false;
+}
+const WH = new Set(['what', 'which', 'how', 'when', 'where', 'who', 'whose']);
+
 /** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
 const SYMPATHY_WEIGHT = 0.3;
 /** The weight of a caring emoji as evidence of an emotional reaction (a lexicon's "support" weight). */
