@@ -195,17 +195,30 @@ async function modelPhase(file: string, name: string, settings: CheckSettings): 
   // minutes: a hundred times an edit, a line inserted and removed again, each time followed by
   // a pause (the curation process collects its garbage when idle: IdleCollector).
   const collector = new IdleCollector();
-  collector.idle();
+  let collected = collector.idle();
+  const sessionTimes: number[] = [];
+  // The first edit after each collection (V8 sweeps the collected heap on other threads for a while after it).
+  const afterCollection: number[] = [];
   for (let k = 0; k < SESSION_ROUNDS; k++) {
     const i = 2000 + (k % 500);
     const line = model.lineText(i)!;
     for (const [at, remove, put] of [[i, 1, [line.replace(/"chosen": ?"/, '$&Thanks. ')]], [3000, 0, [line]], [3000, 1, []]] as const) {
+      t = performance.now();
       model.splice(at, remove, [...put]);
       curationListing(model.summary().findings, model.findingCounts!);
+      const ms = performance.now() - t;
+      sessionTimes.push(ms);
+      if (collected) afterCollection.push(ms);
+      collected = false;
     }
-    collector.idle();
+    collected = collector.idle();
   }
-  out[`${name}SessionEdits`] = SESSION_ROUNDS * 3;
+  const sorted = sessionTimes.sort((a, b) => a - b);
+  out[`${name}SessionEdits`] = sessionTimes.length;
+  out[`${name}SessionMedianMs`] = Math.round(sorted[sorted.length >> 1] * 10) / 10;
+  out[`${name}SessionP95Ms`] = Math.round(sorted[Math.floor(sorted.length * 0.95)] * 10) / 10;
+  out[`${name}SessionMaxMs`] = Math.round(sorted[sorted.length - 1] * 10) / 10;
+  out[`${name}AfterCollectionMaxMs`] = afterCollection.length ? Math.round(Math.max(...afterCollection) * 10) / 10 : 0;
   out[`${name}IdleCollections`] = collector.collections;
   return out;
 }
