@@ -64,23 +64,50 @@ const SUGGESTS = 128;
 const STANCE_VERB = 256;
 const BETWEEN = 512;
 
-/** The word classes above by word id, built once for the vocabulary (its ids only grow). */
-let classes: Uint16Array | undefined;
+const JUDGES = 1024;
+const HARDSHIP = 2048;
 
-function wordClasses(): Uint16Array {
-  const vocab = lexicon().vocab;
-  if (classes) return classes;
-  const lists: [readonly string[], number][] = [[MODALS, MODAL], [OBLIGED, OBLIGING], [HANDING, HANDS], [GENERAL, GENERALISES], [QUANTIFIERS, QUANTIFIER], [GROUPS, GROUP], [CLAUSE_STARTS, CLAUSE_START], [SUGGESTING, SUGGESTS], [STANCE_VERBS, STANCE_VERB], [STANCE_BETWEEN, BETWEEN]];
-  const ids = lists.map(([words, bit]) => [words.map((w) => vocab.id(w)), bit] as const);
-  let end = 0;
-  for (const [list] of ids) for (const id of list) end = Math.max(end, id + 1);
-  const out = new Uint16Array(end);
-  for (const [list, bit] of ids) for (const id of list) out[id] |= bit;
-  return (classes = out);
+/**
+ * The word classes above by word id (with the lexicon's judgements and words for hardship), and the
+ * ids read by themselves. Built once over the lexicon's pinned ids, which never change; a listed
+ * word outside the lexicons ("folks", "although") has an id that the vocabulary may drop and give
+ * to another word, so it is looked up by its text (`late`).
+ */
+interface AttentionWords {
+  classes: Uint16Array;
+  late: ReadonlyMap<string, number>;
+  you: number;
+  yourself: number;
+  to: number;
+  i: number;
+}
+let words: AttentionWords | undefined;
+
+function attentionWords(): AttentionWords {
+  const lex = lexicon();
+  const vocab = lex.vocab;
+  if (words && words.classes.length === vocab.lexiconSize) return words;
+  const classes = new Uint16Array(vocab.lexiconSize);
+  const late = new Map<string, number>();
+  const mark = (id: number, bit: number) => {
+    if (id >= 0 && id < classes.length) classes[id] |= bit;
+  };
+  const lists = [[MODALS, MODAL], [OBLIGED, OBLIGING], [HANDING, HANDS], [GENERAL, GENERALISES], [QUANTIFIERS, QUANTIFIER], [GROUPS, GROUP], [CLAUSE_STARTS, CLAUSE_START], [SUGGESTING, SUGGESTS], [STANCE_VERBS, STANCE_VERB], [STANCE_BETWEEN, BETWEEN]] as const;
+  for (const [list, bit] of lists) {
+    for (const w of list) {
+      const id = vocab.known(w);
+      if (id >= 0 && id < classes.length) mark(id, bit);
+      else late.set(w, (late.get(w) ?? 0) | bit);
+    }
+  }
+  for (const id of lex.judgements.words) mark(id, JUDGES);
+  for (const id of lex.judgements.own) mark(id, JUDGES);
+  for (const id of lex.hardship) mark(id, HARDSHIP);
+  return (words = { classes, late, you: vocab.known('you'), yourself: vocab.known('yourself'), to: vocab.known('to'), i: vocab.known('i') });
 }
 
 export interface AttentionInput {
-  /** Sentences to leave out: credited by the real evidence, orders, mocking, cases. */
+  /** Sentences to leave out: credited by the real evidence, orders, mocking. */
   skip: (sentence: number) => boolean;
   /** Per token, 1 where a feeling word (any family) starts. */
   feeling: Uint8Array;
@@ -90,14 +117,23 @@ export interface AttentionInput {
 
 /** The layer's share per mechanism (each in [0, ATTENTION_MAX]). */
 export function readAttention(t: WordTable, input: AttentionInput): MechanismScores {
-  const lex = lexicon();
-  const vocab = lex.vocab;
+  const vocab = lexicon().vocab;
   const flags = vocab.flags;
-  const cls = wordClasses();
-  const youId = vocab.id('you');
-  const yourselfId = vocab.id('yourself');
-  const toId = vocab.id('to');
-  const iId = vocab.id('i');
+  const { classes: cls, late, you: youId, yourself: yourselfId, to: toId, i: iId } = attentionWords();
+  // The late words' ids as they are now (every word of this text has one by now): a few numbers to compare, no text to look up.
+  const lateIds: number[] = [];
+  for (const [w, bits] of late) {
+    const id = vocab.known(w);
+    if (id >= 0) lateIds.push(id, bits);
+  }
+  const classOf = (id: number) => {
+    if (id < cls.length) return cls[id];
+    for (let j = 0; j < lateIds.length; j += 2) if (lateIds[j] === id) return lateIds[j + 1];
+    return 0;
+  };
+  // Only a sentence with "you", "your" or a relative the person named can be about them.
+  const stamp = input.stamp;
+  const about = stamp ? WORD_YOU | WORD_RELATION : WORD_YOU;
   const shares = { reactions: 1, interpretations: 1, explorations: 1 };
   const c: Clause = { you: false, yours: false, relation: false, modal: false, general: false, hard: false, suggests: false, echoes: 0, stance: false, condition: false, negated: false, judged: false, quoted: 0 };
   // A response made of questions is a list written for someone else (as empathy.ts reads it): its questions are no attention.
@@ -107,15 +143,18 @@ export function readAttention(t: WordTable, input: AttentionInput): MechanismSco
   for (let s = 0; s < t.sentences.length; s++) {
     if (input.skip(s)) continue;
     const sent = t.sentences[s];
+    let probe = sent.firstToken;
+    while (probe < sent.endToken && !(flags[t.tokens[probe]] & about)) probe++;
+    if (probe === sent.endToken) continue;
     // A question is read whole; a statement clause by clause, so that advice in one clause ("..., and a few tricks can make it possible") does not hide what another says of the reader.
     let from = sent.firstToken;
     clear(c);
+    let w = 0;
     for (let k = sent.firstToken; k < sent.endToken; k++) {
       const id = t.tokens[k];
       const f = flags[id];
-      const w = id < cls.length ? cls[id] : 0;
-      const before = k > sent.firstToken ? t.tokens[k - 1] : -1;
-      const classBefore = before >= 0 && before < cls.length ? cls[before] : 0;
+      const classBefore = w;
+      w = classOf(id);
       if (t.flags[k] & FLAG_QUOTED) c.quoted++;
       // "you" itself, not only "your" (a third party of theirs: "your coworker has a real gift with words"), nor "thank you", "here you go".
       if (f & WORD_YOU) {
@@ -125,9 +164,9 @@ export function readAttention(t: WordTable, input: AttentionInput): MechanismSco
       }
       if (f & WORD_CONDITION) c.condition = true;
       if (f & WORD_NEGATOR) c.negated = true;
-      if (lex.judgements.words.has(id) || lex.judgements.own.has(id)) c.judged = true;
-      if (input.feeling[k] || f & WORD_AMBIGUOUS_FEELING || lex.hardship.has(id)) c.hard = true;
-      if (input.stamp && stampedWord(input.stamp, id)) {
+      if (w & JUDGES) c.judged = true;
+      if (input.feeling[k] || f & WORD_AMBIGUOUS_FEELING || w & HARDSHIP) c.hard = true;
+      if (stamp && stampedWord(stamp, id)) {
         c.echoes++;
         if (f & WORD_RELATION) c.relation = true;
       }
@@ -137,11 +176,11 @@ export function readAttention(t: WordTable, input: AttentionInput): MechanismSco
       // "I can only imagine ... you", "I hear you": the speaker's perception or feeling, with the reader in the clause.
       if (id === iId) {
         let j = k + 1;
-        while (j < sent.endToken && j < k + 4 && t.tokens[j] < cls.length && cls[t.tokens[j]] & BETWEEN) j++;
-        if (j < sent.endToken && t.tokens[j] < cls.length && cls[t.tokens[j]] & STANCE_VERB) c.stance = true;
+        while (j < sent.endToken && j < k + 4 && classOf(t.tokens[j]) & BETWEEN) j++;
+        if (j < sent.endToken && classOf(t.tokens[j]) & STANCE_VERB) c.stance = true;
       }
       const last = k + 1 === sent.endToken;
-      if (sent.question ? !last : !last && !(t.flags[k] & FLAG_PAUSE_AFTER && t.tokens[k + 1] < cls.length && cls[t.tokens[k + 1]] & CLAUSE_START)) continue;
+      if (sent.question ? !last : !last && !(t.flags[k] & FLAG_PAUSE_AFTER && classOf(t.tokens[k + 1]) & CLAUSE_START)) continue;
       const words = k + 1 - from;
       const share = Math.min(1, words / FULL_WORDS);
       // Quoted words are a script or a mention, not said to the reader.
