@@ -765,6 +765,8 @@ test('round sixteen: the tone-empathy rule and pair-inverted compare the score w
   assert.ok(a.chosen.tone.scores.empathy > a.rejected!.tone.scores.empathy);
   const { findings } = checkText(`${JSON.stringify(record)}\n`, { recordRules, config: { ...DEFAULT_CONFIG, lintRejected: true } });
   const empathy = findings.filter((f) => f.code === 'tone-empathy');
+  // The hover names the layer's share of the chosen side's score.
+  assert.match(hoverMarkdown(recordHoverInfo(record, 'trl-standard', DEFAULT_CONFIG)!), /Empathy in chosen: .*from attention to the person \(breaks ties only\)/);
   // Both sides are warned alike, each with the score its evidence gives.
   assert.equal(empathy.length, 2);
   for (const f of empathy) assert.equal((f.data as { score: number }).score, Math.floor(a.rejected!.tone.empathy.evidenced * 100) / 100);
