@@ -738,6 +738,13 @@ test('round sixteen: a sentence about the reader that no reading knows breaks a 
   const one = attended('You drove him to every appointment and learned the hoist in a week.');
   const two = attended('You drove him to every appointment and learned the hoist in a week. You moved the bed downstairs on your own.');
   assert.ok(two.scores.empathy > one.scores.empathy && two.empathy.attention <= 0.05);
+  // However much of it, and in all three mechanisms, it stays under the faintest listed evidence (0.096 of the score).
+  const many = attended(
+    'You drove him to every appointment and learned the hoist in a week. You moved the bed downstairs on your own. You have been his nurse, his driver and his wife all at once. ' +
+      "You sat up with him through every bad night this winter. I hope you get a proper night's sleep this week. I hope you get an afternoon that is yours. " +
+      'When did you last have an evening that was yours? What did you give up when you stopped work?',
+  );
+  assert.ok(many.empathy.attention > two.empathy.attention && many.empathy.attention < 0.05, `${many.empathy.attention}`);
 });
 
 test('round sixteen: advice, information, a case, a handing-over formula, a judgement, a list of questions and a put-down earn no attention', () => {

@@ -2,17 +2,18 @@
  * Attention to the person: a general, graded and deliberately weak layer of empathy evidence,
  * read from any sentence that no listed phrase and no sentence rule of empathy.ts credited. It
  * exists to tell apart two replies that the real evidence ties (most often a plain answer and the
- * same answer with an acknowledgement in words no reading knows): a sentence that neither
- * instructs nor informs but is about the reader ("You saw your son held down by four people and
- * you drew a line."), a question about their own experience, the speaker's stance towards them
- * ("I can only imagine what you felt").
+ * same answer with an acknowledgement in words no reading knows): a clause that neither instructs
+ * nor informs but is about the reader ("You saw your son held down by four people and you drew a
+ * line."), a question about their own experience, the speaker's stance towards them ("I hope you
+ * get a proper night's sleep").
  *
- * It is small by construction: a sentence adds at most SENTENCE_MAX to its mechanism, a mechanism
- * at most ATTENTION_MAX, so it never outweighs a listed or shaped piece of evidence (the faintest
- * weighs 0.12), and the tone-empathy rule reads the score without it (analyze.ts), so it adds or
- * removes no warning by itself. Sentences combine as 1 − Π(1 − wᵢ), each weighted by its length
- * (up to FULL_WORDS words), so more acknowledgement scores a little more and adding a sentence
- * never lowers the layer.
+ * It is small by construction: a clause adds at most SENTENCE_MAX to its mechanism, the three
+ * mechanisms together at most ATTENTION_MAX (at most 0.048 of the empathy score), so it never
+ * outweighs a listed or shaped piece of evidence (the faintest weighs 0.12, 0.096 of the score);
+ * and the tone-empathy rule reads the score without it (analyze.ts `evidenced`), so it adds or
+ * removes no warning by itself. Clauses combine as 1 − Π(1 − wᵢ), each weighted by its length (up
+ * to FULL_WORDS tokens), so more acknowledgement scores a little more and adding a clause never
+ * lowers the layer.
  */
 import type { MechanismScores } from './empathy';
 import { lexicon, WORD_AMBIGUOUS_FEELING, WORD_CONDITION, WORD_NEGATOR, WORD_RELATION, WORD_YOU } from './lexicon';
@@ -24,7 +25,7 @@ const BASE = 0.012;
 const FEELING = 0.012;
 const ECHO = 0.006;
 const STANCE = 0.008;
-/** At most this much per sentence, and per mechanism over the reply. */
+/** At most this much per clause, and for the three mechanisms together over the reply. */
 export const SENTENCE_MAX = 0.03;
 export const ATTENTION_MAX = 0.06;
 /** This many questions or more make a list written for someone else (empathy.ts LISTED_QUESTIONS). */
@@ -199,7 +200,10 @@ export function readAttention(t: WordTable, input: AttentionInput): MechanismSco
       clear(c);
     }
   }
-  return { reactions: Math.min(ATTENTION_MAX, 1 - shares.reactions), interpretations: Math.min(ATTENTION_MAX, 1 - shares.interpretations), explorations: Math.min(ATTENTION_MAX, 1 - shares.explorations) };
+  // The three together stay within ATTENTION_MAX (as 1 − Π(1 − m) combines them): scaled down in proportion when more.
+  const total = 1 - shares.reactions * shares.interpretations * shares.explorations;
+  const scale = total > ATTENTION_MAX ? ATTENTION_MAX / total : 1;
+  return { reactions: scale * (1 - shares.reactions), interpretations: scale * (1 - shares.interpretations), explorations: scale * (1 - shares.explorations) };
 }
 
 /** What a clause holds, read word by word. */
