@@ -2,6 +2,7 @@ import { datasetRules, recordRules } from '../core/curation';
 import { DatasetModel } from '../core/engine';
 import { Finding, LineSplice, shiftFindings, trimSplice } from '../core/findings';
 import { curationListing, FindingsQuery, FromCurationWorker, PortableSettings, STRUCTURAL_CODES, ToCurationWorker } from './curationProtocol';
+import { IdleCollector } from './heap';
 import { firstChecksOnThreads } from './modelPool';
 
 /**
@@ -57,8 +58,13 @@ function answer(d: Doc, query: FindingsQuery): { findings: Finding[]; lines: num
  * edit must not reach a model whose lines are being checked elsewhere.
  */
 let queue: Promise<void> = Promise.resolve();
+// The garbage of re-checks is collected in the pauses between edits (the process is started with `--expose-gc`).
+const collector = new IdleCollector();
 process.on('message', (message: ToCurationWorker) => {
-  queue = queue.then(() => handle(message)).catch((err: Error) => console.error(`curation worker: ${err.stack ?? err.message}`));
+  queue = queue
+    .then(() => handle(message))
+    .catch((err: Error) => console.error(`curation worker: ${err.stack ?? err.message}`))
+    .then(() => collector.busy());
 });
 
 async function handle(message: ToCurationWorker): Promise<void> {

@@ -23,9 +23,11 @@ export class FileChunks implements ChunkStore {
   private end = 0;
   private cachedChunk = -1;
   private buffer: Int32Array | undefined;
-  /** Blocks read for `read`, and which block each slot holds (-1: none). */
+  /** Blocks read for `read`, which block each slot holds (-1: none), the slot of each block, and the slot to fill next. */
   private blocks: Int32Array | undefined;
   private readonly blockKeys = new Float64Array(1 << BLOCK_SLOT_BITS).fill(-1);
+  private readonly blockSlots = new Map<number, number>();
+  private nextSlot = 0;
 
   constructor(dir = os.tmpdir()) {
     this.file = path.join(dir, `dialogue-curator-${process.pid}-${randomBytes(6).toString('hex')}.chunks`);
@@ -88,16 +90,25 @@ export class FileChunks implements ChunkStore {
         readAll(this.fd!, into, this.offsets[k] + 4 * from);
         return;
       }
-      // Reads come a few ints at a time, often near the last ones: whole blocks are read and a few kept.
+      // Reads come a few ints at a time, often near the last ones: whole blocks are read and a few
+      // kept, the oldest making way for a new one. (A slot chosen by hashing the block made two of
+      // the places that reads take turns among — findings in line order, made group by group —
+      // share a slot now and then, and every read of those two went to the file.)
       const key = k * 2 ** 21 + block;
-      const slot = (key * 0x9e3779b1) >>> (32 - BLOCK_SLOT_BITS);
       const cache = (this.blocks ??= new Int32Array(BLOCK_INTS << BLOCK_SLOT_BITS));
-      const at = slot * BLOCK_INTS;
-      if (this.blockKeys[slot] !== key) {
-        readAll(this.fd!, cache.subarray(at, at + BLOCK_INTS), this.offsets[k] + 4 * block * BLOCK_INTS);
+      let slot = this.blockSlots.get(key);
+      if (slot === undefined) {
+        slot = this.nextSlot;
+        this.nextSlot = (slot + 1) & ((1 << BLOCK_SLOT_BITS) - 1);
+        const old = this.blockKeys[slot];
+        if (old >= 0) this.blockSlots.delete(old);
+        readAll(this.fd!, cache.subarray(slot * BLOCK_INTS, (slot + 1) * BLOCK_INTS), this.offsets[k] + 4 * block * BLOCK_INTS);
         this.blockKeys[slot] = key;
+        this.blockSlots.set(key, slot);
       }
-      into.set(cache.subarray(at + from - block * BLOCK_INTS, at + from - block * BLOCK_INTS + into.length));
+      // Copied int by int: a few ints a read, and a subarray view each time was garbage to collect.
+      const at = slot * BLOCK_INTS + from - block * BLOCK_INTS;
+      for (let j = 0; j < into.length; j++) into[j] = cache[at + j];
     }
   }
 
@@ -111,6 +122,8 @@ export class FileChunks implements ChunkStore {
     this.buffer = undefined;
     this.blocks = undefined;
     this.blockKeys.fill(-1);
+    this.blockSlots.clear();
+    this.nextSlot = 0;
     this.cachedChunk = -1;
   }
 }

@@ -65,9 +65,9 @@ export function startProcess(script: string, execArgv: readonly string[], env: R
  * halves the first check's worker thread's young generation (4 MB instead of CHECK_WORKER_LIMITS'
  * 8; the first check measured no slower than the CLI's with it). A worker thread shares its
  * process's V8 flags, and the extension host's belong to every extension: hence a process of its
- * own.
+ * own. `--expose-gc` lets it collect its garbage in full when it is idle (see IdleCollector).
  */
-export const CURATION_PROCESS_FLAGS: readonly string[] = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--max-semi-space-size=2'];
+export const CURATION_PROCESS_FLAGS: readonly string[] = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--max-semi-space-size=2', '--expose-gc'];
 
 /**
  * The environment the curation process adds: at most two glibc malloc arenas. Its first check

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { cli } from './helpers/cli';
-import { textLine } from '../../src/cli/output';
+import { jsonFindingText, textLine } from '../../src/cli/output';
+import { Finding } from '../../src/core/findings';
 
 function workspace(files: Record<string, string | Buffer>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-cli-'));
@@ -185,4 +186,29 @@ test('a folder without datasets is a usage problem; an empty file and an unknown
 test('text output names each related line once', () => {
   const f = { line: 4, column: 0, endLine: 4, endColumn: 1, severity: 'info' as const, code: 'dataset-shortcut', message: 'm', related: [1, 1, 2, 2, 9].map((line) => ({ line, column: 0, endLine: line, endColumn: 1, message: 'Uses it' })) };
   assert.equal(textLine('d.jsonl', f), 'd.jsonl:5:1 info dataset-shortcut m (see lines 2, 3, 10)');
+});
+
+test('a finding written for the JSON report is the JSON of its documented object, whatever its text holds', () => {
+  const tricky = 'He said "stop"\\ \n\u2028 \u{1F600} \ud800 </script>';
+  const findings: Finding[] = [
+    { line: 0, column: 0, endLine: 0, endColumn: 5, severity: 'hint', code: 'tone-empathy', message: tricky },
+    { line: 9, column: 3, endLine: 11, endColumn: 1, severity: 'error', code: 'schema', message: 'm', field: 'chosen' },
+    { line: 4, column: 0, endLine: 4, endColumn: 2, severity: 'warning', code: 'dataset-duplicate-record', message: 'dup', field: tricky, related: [{ line: 1, column: 0, endLine: 1, endColumn: 2, message: tricky }, { line: 7, column: 2, endLine: 7, endColumn: 3, message: 'Another copy' }] },
+    { line: 2, column: 1, endLine: 2, endColumn: 1, severity: 'info', code: 'x', message: '', related: [] },
+  ];
+  for (const f of findings) {
+    const expected = JSON.stringify({
+      line: f.line + 1,
+      column: f.column + 1,
+      endLine: f.endLine + 1,
+      endColumn: f.endColumn + 1,
+      severity: f.severity === 'hint' ? 'info' : f.severity,
+      code: f.code,
+      message: f.message,
+      field: f.field ?? null,
+      ...(f.related?.length ? { related: f.related.map((r) => ({ line: r.line + 1, column: r.column + 1, message: r.message })) } : {}),
+    });
+    assert.equal(jsonFindingText(f), expected);
+    assert.deepEqual(JSON.parse(jsonFindingText(f)), JSON.parse(expected));
+  }
 });

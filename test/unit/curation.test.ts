@@ -84,6 +84,8 @@ test('CLI score --format json: one object per record with every axis', async () 
   for (const row of rows.slice(0, 3)) {
     assert.deepEqual(Object.keys(row.chosen).sort(), ['empathy', 'nonPrescriptive', 'plainLanguage', 'politeness', 'respect', 'simplicity', 'tone']);
     assert.ok(row.chosen.tone > row.rejected.tone, `line ${row.line}`);
+    // The empathy breakdown names the attention layer's share of the score beside the three mechanisms.
+    assert.deepEqual(Object.keys(row.empathyMechanisms.chosen).sort(), ['attention', 'echoes', 'explorations', 'interpretations', 'names', 'reactions', 'score']);
   }
   assert.match(rows[3].error, /Invalid JSON/);
   // An empty response scores null, not zeros; a record in another layout than the file's is an error, not zeros.

@@ -72,7 +72,7 @@ test('empathy is read in three mechanisms (EPITOME): reactions, interpretations,
 });
 
 test('graded strength: strong forms outscore weak ones, and the three mechanisms add up', () => {
-  const score = (text: string) => analyzeTone([text]).scores.empathy;
+  const score = (text: string) => analyzeTone([text]).empathy.evidenced;
   assert.ok(score("I'm so sorry you found that tonight.") > score("I'm sorry."));
   assert.ok(score('I can hear how frustrated you are.') > score('I understand.'));
   assert.ok(score('What has been the hardest part of these weeks for you?') > score('How are you?'));
@@ -159,11 +159,12 @@ test('the hover and score output name the empathy mechanisms', () => {
 /** The tone analysis of a reply to a one-turn prompt (the prompt read as the product reads it). */
 const replyTo = (prompt: string) => (text: string) => analyzeTone([text], undefined, readPrompt([prompt]));
 /** The empathy score of a reply to a one-turn prompt. */
-const empathyOfReplyTo = (prompt: string) => (text: string) => replyTo(prompt)(text).scores.empathy;
+// The readings below are of the evidence (listed phrases and shaped sentences): they read the score without the weak attention layer, which has tests of its own (round sixteen).
+const empathyOfReplyTo = (prompt: string) => (text: string) => replyTo(prompt)(text).empathy.evidenced;
 
 const advicePart = ' A carer’s assessment from the council is a good first step.';
-const withAck = (ack: string) => analyzeTone([ack + advicePart]).scores.empathy;
-const adviceAlone = () => analyzeTone([advicePart.trim()]).scores.empathy;
+const withAck = (ack: string) => analyzeTone([ack + advicePart]).empathy.evidenced;
+const adviceAlone = () => analyzeTone([advicePart.trim()]).empathy.evidenced;
 
 test('a statement about the reader’s effort, situation or experience counts, whatever its words', () => {
   for (const ack of [
@@ -589,8 +590,8 @@ test('twelfth round: asking who is with the person explores, weakly; asking what
   assert.ok(asks.matches.some((m) => m.mechanism === 'explorations'));
   assert.ok(asks.scores.empathy > 0.2 && asks.scores.empathy < 0.4, `${asks.scores.empathy}`);
   assert.ok(explores("Who's with you until your brother gets there?").scores.empathy > 0.2);
-  assert.equal(explores('Is anyone with you who can collect the prescription?').scores.empathy, 0.2);
-  assert.equal(explores('Does somebody with you have her medication chart?').scores.empathy, 0.2);
+  assert.equal(explores('Is anyone with you who can collect the prescription?').empathy.evidenced, 0.2);
+  assert.equal(explores('Does somebody with you have her medication chart?').empathy.evidenced, 0.2);
 });
 
 test('twelfth round: the person\'s own word for their state, taken up as the subject of "is", is about them', () => {
@@ -711,4 +712,70 @@ test('round fifteen: an initialism set off by a pause from the capitals beside i
   assert.equal(shouting('Any reports from her GP, CAMHS or speech therapist help.'), false);
   assert.equal(shouting('NO, NO, STOP.'), true);
   assert.equal(shouting('DO NOT DO THAT.'), true);
+});
+
+// Round sixteen: the weak layer of attention to the person (attention.ts). Every text below is our own.
+const worn = "My husband has motor neurone disease and I do everything for him now. I'm worn out. Is there help with equipment?";
+const equipment = ' The occupational therapist can assess the house for equipment, and the council may fund a stairlift.';
+/** The reply `ack` + the equipment advice, read after the prompt above. */
+const attended = (ack: string) => replyTo(worn)(ack + equipment);
+
+test('round sixteen: a sentence about the reader that no reading knows breaks a tie, weakly, under the mechanism it shows', () => {
+  const advice = replyTo(worn)(equipment.trim());
+  assert.equal(advice.empathy.attention, 0);
+  for (const [ack, mechanism] of [
+    ['You drove him to every appointment and learned the hoist in a week.', 'interpretations'],
+    ['You have been his nurse, his driver and his wife all at once.', 'interpretations'],
+    ['When did you last have an evening that was yours?', 'explorations'],
+    ["I hope you get a proper night's sleep this week.", 'reactions'],
+  ] as const) {
+    const a = attended(ack);
+    // No listed phrase or shaped reading takes these: the evidence is the advice's, and the layer alone raises the score, a little.
+    assert.equal(a.empathy.evidenced, advice.empathy.evidenced, ack);
+    assert.ok(a.scores.empathy > advice.scores.empathy && a.empathy.attention > 0 && a.empathy.attention <= 0.05, `${ack}: ${a.scores.empathy}`);
+    assert.ok(a.empathy[mechanism] > 0, `${ack}: ${JSON.stringify(a.empathy)}`);
+  }
+  // More acknowledgement scores a little more.
+  const one = attended('You drove him to every appointment and learned the hoist in a week.');
+  const two = attended('You drove him to every appointment and learned the hoist in a week. You moved the bed downstairs on your own.');
+  assert.ok(two.scores.empathy > one.scores.empathy && two.empathy.attention <= 0.05);
+  // However much of it, and in all three mechanisms, it stays under the faintest listed evidence (0.096 of the score).
+  const many = attended(
+    'You drove him to every appointment and learned the hoist in a week. You moved the bed downstairs on your own. You have been his nurse, his driver and his wife all at once. ' +
+      "You sat up with him through every bad night this winter. I hope you get a proper night's sleep this week. I hope you get an afternoon that is yours. " +
+      'When did you last have an evening that was yours? What did you give up when you stopped work?',
+  );
+  assert.ok(many.empathy.attention > two.empathy.attention && many.empathy.attention < 0.05, `${many.empathy.attention}`);
+});
+
+test('round sixteen: advice, information, a case, a handing-over formula, a judgement, a list of questions and a put-down earn no attention', () => {
+  for (const text of [
+    'Ask the therapist to visit you at home.',
+    "You can ask for a carer's assessment.",
+    'Many people in your position apply for attendance allowance.',
+    'Here you go.',
+    'You were wrong to wait so long.',
+    'Your stairlift will arrive in six weeks.',
+    'Your council runs the scheme.',
+    'If you want, the council will send you a form.',
+    'How many steps are there to your front door?',
+    'What time suits you for the visit? Which room do you use most? Who else lives with you?',
+    // A reply that puts the person down earns none, also for a sentence that alone would.
+    'You clearly have no idea what you are doing. You drove him to every appointment and learned the hoist in a week.',
+  ]) {
+    assert.equal(attended(text).empathy.attention, 0, text);
+  }
+});
+
+test('round sixteen: the tone-empathy rule and pair-inverted compare the score without the attention layer', () => {
+  const record = { prompt: worn, chosen: `You drove him to every appointment and learned the hoist in a week.${equipment}`, rejected: equipment.trim() };
+  const a = analyzeRecord(record, 'trl-standard', DEFAULT_CONFIG)!;
+  assert.ok(a.chosen.tone.scores.empathy > a.rejected!.tone.scores.empathy);
+  const { findings } = checkText(`${JSON.stringify(record)}\n`, { recordRules, config: { ...DEFAULT_CONFIG, lintRejected: true } });
+  const empathy = findings.filter((f) => f.code === 'tone-empathy');
+  // The hover names the layer's share of the chosen side's score.
+  assert.match(hoverMarkdown(recordHoverInfo(record, 'trl-standard', DEFAULT_CONFIG)!), /Empathy in chosen: .*from attention to the person \(breaks ties only\)/);
+  // Both sides are warned alike, each with the score its evidence gives.
+  assert.equal(empathy.length, 2);
+  for (const f of empathy) assert.equal((f.data as { score: number }).score, Math.floor(a.rejected!.tone.empathy.evidenced * 100) / 100);
 });

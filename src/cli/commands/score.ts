@@ -18,13 +18,17 @@ plain language, respect and the overall tone, each in [0, 1] (higher is better).
   --format json   one JSON object per record:
                   {"line": N, "chosen": {"tone": x, "empathy": x, ...}, "rejected": {...},
                    "empathyMechanisms": {"chosen": {"score": x, "reactions": x,
-                     "interpretations": x, "explorations": x, "names": [...], "echoes": [...]},
-                     "rejected": {...}},
+                     "interpretations": x, "explorations": x, "attention": x,
+                     "names": [...], "echoes": [...]}, "rejected": {...}},
                    "prompt": {"distress": true|false, "feelings": [...]}}
                   "empathy" stays the axis score (a number); its three EPITOME mechanisms
                   (emotional reactions, interpretations, explorations, each in [0, 1]) and
                   the feeling families the response names ("echoes": those the prompt
                   expressed too) are in "empathyMechanisms", beside the sides' scores.
+                  "attention": how much of the score the weak reading of attention to
+                  the person adds (sentences about the reader that no listed phrase or
+                  shape reads; inside the mechanisms too). It breaks ties between
+                  replies; tone-empathy compares the score without it.
   --format text   one line per record (default)
   --config FILE   use this .dialoguecurator.json instead of the nearest one
 
@@ -42,7 +46,7 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** A side's empathy mechanisms as written by `score --format json`. */
 function roundMechanisms(score: number, m: EmpathyMechanisms): Record<string, unknown> {
-  return { score: round3(score), reactions: round3(m.reactions), interpretations: round3(m.interpretations), explorations: round3(m.explorations), names: m.names, echoes: m.echoes };
+  return { score: round3(score), reactions: round3(m.reactions), interpretations: round3(m.interpretations), explorations: round3(m.explorations), attention: round3(m.attention), names: m.names, echoes: m.echoes };
 }
 
 /** Loads the config that applies to a file (the given one, or the nearest .dialoguecurator.json). */

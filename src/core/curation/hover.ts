@@ -80,13 +80,18 @@ export function mechanismLevel(score: number): 'none' | 'weak' | 'strong' {
 /** A mechanism at or above this score shows a strong form (a specific, addressed acknowledgement rather than a bare "I understand"). */
 const STRONG_MECHANISM = 0.45;
 
+/** The attention layer's share of the empathy score from which the hover names it (below, it rounds to nothing). */
+const ATTENTION_SHOWN = 0.005;
+
 const MECHANISM_LABELS = { reactions: 'emotional reactions', interpretations: 'interpretations', explorations: 'explorations' } as const;
 
 /** One line on a side's empathy: each mechanism's level, and the feelings it names (and whether they are the prompt's). */
 export function empathyLine(side: SideHover): string {
   const parts = (Object.keys(MECHANISM_LABELS) as (keyof typeof MECHANISM_LABELS)[]).map((k) => `${MECHANISM_LABELS[k]} ${mechanismLevel(side.empathy[k])} (${formatNumber(side.empathy[k])})`);
   const names = side.empathy.names.length ? `; names ${side.empathy.names.map((n) => (side.empathy.echoes.includes(n) ? `${n} (as the prompt does)` : n)).join(', ')}` : '';
-  return `Empathy in ${side.side}: ${parts.join(', ')}${names}.`;
+  // The weak reading of attention to the person is inside the mechanisms; said apart, so a reader sees how little of the score it is.
+  const attention = side.empathy.attention >= ATTENTION_SHOWN ? `; of the score, ${formatNumber(side.empathy.attention)} from attention to the person (breaks ties only)` : '';
+  return `Empathy in ${side.side}: ${parts.join(', ')}${names}${attention}.`;
 }
 
 /** The hover as Markdown (a table per side), for editors that show Markdown hovers. */

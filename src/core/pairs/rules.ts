@@ -6,7 +6,7 @@ import { Finding } from '../findings';
 import { FormatId } from '../formats';
 import { formatPath, isTranscript, Turn } from '../parts';
 import { ColumnRange, LineLocator } from '../positions';
-import { AXIS_LABELS, weakestAxis } from '../tone/analyze';
+import { AXIS_LABELS, evidencedEmpathy, weakestAxis } from '../tone/analyze';
 import { SIDE_KEYS } from './fixes';
 
 /** Case and white space do not make two responses different. */
@@ -168,7 +168,8 @@ function readerWouldSwap(a: RecordAnalysis, config: RuleContext['config']): bool
     if (c[axis] < threshold) chosenProblem = true;
   }
   const empathy = ruleThreshold(config, 'tone-empathy');
-  if (a.distress && c.empathy < empathy && r.empathy >= empathy) chosenProblem = true;
+  // The score the evidence gives, as the tone-empathy rule reads it (without the attention layer, which only breaks ties).
+  if (a.distress && evidencedEmpathy(a.chosen.tone) < empathy && evidencedEmpathy(a.rejected!.tone) >= empathy) chosenProblem = true;
   return chosenProblem;
 }
 

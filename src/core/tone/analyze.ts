@@ -27,6 +27,13 @@ export interface EmpathyMechanisms {
   /** Ids of the feeling families the response names (emotions.json), and of those the prompt expressed too (only with a prompt). */
   names: string[];
   echoes: string[];
+  /**
+   * How much of the empathy score the weak layer of attention to the person adds (attention.ts; it
+   * is inside the three mechanisms above too). It tells apart replies the evidence ties; the rules
+   * that compare the score with a threshold read `evidenced`, the score without it.
+   */
+  attention: number;
+  evidenced: number;
 }
 
 export interface ToneAnalysis {
@@ -276,7 +283,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
 
   if (surfaceCount === 0) {
     const zero: ToneScores = { empathy: 0, politeness: 0, simplicity: 0, nonPrescriptive: 0, plainLanguage: 0, respect: 0, tone: 0 };
-    return { scores: zero, empathy: { reactions: 0, interpretations: 0, explorations: 0, names: [], echoes: [] }, words: 0, sentences: 0, grade: 0, matches, openers: [], language: { words: 0, english: 0, foreign: 0 } };
+    return { scores: zero, empathy: { reactions: 0, interpretations: 0, explorations: 0, names: [], echoes: [], attention: 0, evidenced: 0 }, words: 0, sentences: 0, grade: 0, matches, openers: [], language: { words: 0, english: 0, foreign: 0 } };
   }
 
   // Tokens inside put-downs: a reply that is nothing but a put-down ("Old people sleep.") is worse than one aside in a long answer.
@@ -546,7 +553,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   // A short reply with no courtesy at all gives the person little: a little less polite the shorter it is (graded; curt replies pay CURT_PENALTY besides).
   const terse = positive || refusal || last.question ? 0 : TERSE_COST * Math.max(0, TERSE_WORDS - surfaceCount) / TERSE_WORDS;
   const scores: ToneScores = {
-    empathy: clamp(0.2 + 0.8 * combineMechanisms(empathy) - cold),
+    empathy: 0,
     politeness: clamp(0.8 + Math.min(0.2, 0.1 * softeners + 0.1 * gratitude + (warm ? 0.05 : 0)) - orderCost - blame - curt - breezy - terse),
     simplicity: surfaceCount < 8 ? 1 : clamp(gradeToScore(grade) * (longestSentence > 40 ? 0.85 : 1)),
     nonPrescriptive: clamp(1 - prescriptive),
@@ -555,16 +562,21 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !loneKept && !acknowledges && !(loneFaint && evidence.length + empathy.extra.length > 0) ? LONE_CUE_COST : 0)),
     tone: 0,
   };
+  // The weak layer of attention joins each mechanism as one more piece of evidence would, in a reply that puts no one down (a sarcastic "you" earns no attention);
+  // the score without it is what the rules compare with their thresholds.
+  const attention = scores.respect < 1 ? NO_ATTENTION : empathy.attention;
+  const mechanisms = { reactions: joinAttention(empathy.reactions, attention.reactions), interpretations: joinAttention(empathy.interpretations, attention.interpretations), explorations: joinAttention(empathy.explorations, attention.explorations) };
+  const evidenced = clamp(0.2 + 0.8 * combineMechanisms(empathy) - cold);
+  scores.empathy = clamp(0.2 + 0.8 * combineMechanisms(mechanisms) - cold);
   scores.tone = overallTone(scores);
 
   // What the reply does for a person in distress, set against what it says (see ABSENCE_COST).
   if (unmet && !asksWh(vocab, words)) scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - given / ABSENCE_WORDS));
 
-
   const first = words.sentences[0];
   return {
     scores,
-    empathy: { reactions: empathy.reactions, interpretations: empathy.interpretations, explorations: empathy.explorations, names: familyIds(empathy.named), echoes: familyIds(empathy.echoed) },
+    empathy: { reactions: mechanisms.reactions, interpretations: mechanisms.interpretations, explorations: mechanisms.explorations, names: familyIds(empathy.named), echoes: familyIds(empathy.echoed), attention: scores.empathy - evidenced, evidenced },
     words: surfaceCount,
     sentences: sentenceCount,
     grade,
@@ -574,6 +586,18 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     openers: shortcutCandidates(vocab, words),
     language: languageCounts(vocab, words),
   };
+}
+
+const NO_ATTENTION = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0 });
+
+/** A mechanism's evidence and its share of the attention layer, combined as two pieces of evidence are (1 − (1 − a)(1 − b)). */
+function joinAttention(evidence: number, attention: number): number {
+  return attention ? 1 - (1 - evidence) * (1 - attention) : evidence;
+}
+
+/** The empathy score as the evidence gives it, without the attention layer: what the rules compare with a threshold (the layer breaks ties; it adds or removes no warning). */
+export function evidencedEmpathy(tone: Pick<ToneAnalysis, 'empathy'>): number {
+  return tone.empathy.evidenced;
 }
 
 /**
@@ -622,8 +646,9 @@ const LONE_KEPT_WORDS = 10;
  * "Perhaps", "maybe" and "possibly" soften what is asked of the reader ("Maybe try a smaller cup",
  * "Perhaps you could ask her GP", "talk to her when you're both calm, perhaps tomorrow"). Opening a
  * sentence (after discourse words), one counts as courtesy only when "you", "your", "we", "I" or a
- * verb of command follows within HEDGE_REACH words; inside or closing a sentence it always does. A hedge on a guess about someone else ("Perhaps he's practising for something.",
- * "Maybe one more aunty can join the committee?") is kept as a match of category SPECULATION, which
+ * verb of command follows within HEDGE_REACH words; inside or closing a sentence it always does. A
+ * hedge on a guess about someone else ("Perhaps he's practising for something.", "Maybe one more
+ * aunty can join the committee?") is kept as a match of category SPECULATION, which
  * still tells a short reply from a curt one but earns no courtesy on the politeness axis: sarcasm
  * borrows such hedges, and a kind reply does not need them to be polite.
  */

@@ -11,6 +11,7 @@
  * way of what you need") an interpretation.
  */
 import { lexicon, Mechanism, MECHANISMS, WORD_AMBIGUOUS_FEELING, WORD_DISCOURSE, WORD_CONDITION, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_SITUATIONAL, WORD_YOU } from './lexicon';
+import { readAttention } from './attention';
 import { PromptReading, promptOwnWord, promptWord, stampedWord } from './prompt';
 import { FLAG_PAUSE_AFTER, WordTable } from './words';
 import { IdSet, WordSet } from './vocab';
@@ -50,6 +51,8 @@ export interface EmpathyResult extends MechanismScores {
   echoed: number;
   /** Sentence-level evidence found by the two rules (added to the caller's list). */
   extra: EmpathyEvidence[];
+  /** The weak layer of attention to the person (attention.ts), per mechanism: not in the three figures above. */
+  attention: MechanismScores;
 }
 
 /** Grading steps (see the module comment). */
@@ -294,6 +297,8 @@ const TRYING = new Set(['tried', 'try', 'considered', 'consider']);
 
 /** Per-sentence facts, in one reused buffer (analyses never nest): FACTS bytes per sentence (`facts[s * FACTS + ADDRESSED]`, ...). */
 let facts = new Uint8Array(1024);
+/** Per token, whether a feeling word of any family starts there (for the attention layer; reused like `facts`). */
+let feelingAt = new Uint8Array(64);
 /** 0 not read yet, 2 read and not addressed to the reader, 3 addressed (see readSentence). */
 const ADDRESSED = 0;
 /** The strongest feeling named in the sentence: its family and intensity. */
@@ -315,7 +320,7 @@ const AFFECTED = 9;
 /** A distress feeling word of emotions.json stands in the sentence, negated or not ("doesn't make you a failure"), unless it is ambiguous and not read as a feeling ("low blood sugar"). */
 const FEELING_WORD = 10;
 const FACTS = 11;
-const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [] }) as EmpathyResult;
+const NONE: EmpathyResult = Object.freeze({ reactions: 0, interpretations: 0, explorations: 0, strengths: [], named: 0, echoed: 0, extra: [], attention: { reactions: 0, interpretations: 0, explorations: 0 } }) as EmpathyResult;
 
 export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings: readonly NamedFeeling[], imperative: (sentence: number) => boolean, prompt?: PromptReading, advisedOnly?: (sentence: number) => boolean): EmpathyResult {
   const lex = lexicon();
@@ -549,6 +554,13 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
     if (r[s * FACTS + ECHOES_PROMPT] && weighsSituation(t, s, stamp)) credit(s, 'interpretations', PERSON_ECHO, ABOUT_PERSON);
   }
 
+  // The weak layer of attention to the person (attention.ts), over the sentences nothing above credited.
+  for (const e of extra) r[t.sentence[e.from] * FACTS + HAS_EVIDENCE] = 1;
+  if (feelingAt.length < t.n) feelingAt = new Uint8Array(Math.max(t.n, 2 * feelingAt.length));
+  feelingAt.fill(0, 0, t.n);
+  for (const feeling of feelings) feelingAt[feeling.from] = 1;
+  const attention = readAttention(t, { skip: (s) => r[s * FACTS + HAS_EVIDENCE] !== 0 || imperative(s), feeling: feelingAt, stamp });
+
   const remaining: Record<Mechanism, number> = { reactions: 1, interpretations: 1, explorations: 1 };
   const strengths: number[] = [];
   // Categories already graded (few per response: a short list beats a Set).
@@ -589,7 +601,7 @@ export function scoreEmpathy(t: WordTable, evidence: EmpathyEvidence[], feelings
   const listed = questions >= LISTED_QUESTIONS;
   for (const e of evidence) grade(e, listed);
   for (const e of extra) grade(e, listed);
-  return { reactions: 1 - remaining.reactions, interpretations: 1 - remaining.interpretations, explorations: 1 - remaining.explorations, strengths, named, echoed, extra };
+  return { reactions: 1 - remaining.reactions, interpretations: 1 - remaining.interpretations, explorations: 1 - remaining.explorations, strengths, named, echoed, extra, attention };
 }
 
 /** The three mechanisms combined: each adds to the others, none reaches 1 alone. */

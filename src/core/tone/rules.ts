@@ -4,6 +4,7 @@ import { RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { formatPath, Turn } from '../parts';
 import { ColumnRange, LineLocator } from '../positions';
+import { evidencedEmpathy } from './analyze';
 import { ToneMatch, ToneScores, ToneSpan } from './axes';
 import { lexicon } from './lexicon';
 import { ReadPart } from './limits';
@@ -84,12 +85,14 @@ function lintSide(a: RecordAnalysis, side: SideAnalysis, locator: LineLocator, c
     }
   };
 
-  if (!ruleOff(config, 'tone-empathy') && s.empathy < ruleThreshold(config, 'tone-empathy') && tone.opening && a.distress) {
+  // The empathy rule reads the score the evidence gives: the weak attention layer breaks ties between replies, it does not add or remove a warning.
+  const empathy = Math.floor(evidencedEmpathy(tone) * 100) / 100;
+  if (!ruleOff(config, 'tone-empathy') && empathy < ruleThreshold(config, 'tone-empathy') && tone.opening && a.distress) {
     const { range, field } = spanRange(locator, side, tone.opening);
     const families = lexicon().families.filter((f, k) => f.distress && a.prompt.families & (1 << k));
     const feelings = families.map((f) => f.label).join(', ');
     out.push(
-      ruleFinding('tone-empathy', range, { side: name, feelings, score: s.empathy, threshold: ruleThreshold(config, 'tone-empathy') }, { field, data: { score: s.empathy, feelings: families.map((f) => f.id) } }),
+      ruleFinding('tone-empathy', range, { side: name, feelings, score: empathy, threshold: ruleThreshold(config, 'tone-empathy') }, { field, data: { score: empathy, feelings: families.map((f) => f.id) } }),
     );
   }
   if (!ruleOff(config, 'tone-politeness') && s.politeness < ruleThreshold(config, 'tone-politeness')) {
