@@ -703,7 +703,8 @@ test('round fifteen: "Don\'t worry about saying the wrong thing" answers the wor
   assert.ok(afraid("Don't worry about saying the wrong thing; being there with her is what counts.") > 0.4);
   assert.equal(afraid("Don't worry about the paperwork."), 0.2);
   const falls = empathyOfReplyTo("Dad has had three falls this month and I'm terrified he'll break his hip.");
-  assert.equal(falls("Don't worry about Dad's falls this month. It's nothing."), 0.2);
+  // No credit (round seventeen: the lone dismissive cue in so short and cold a reply is a put-down too, which cools it below the floor).
+  assert.ok(falls("Don't worry about Dad's falls this month. It's nothing.") <= 0.2);
 });
 
 test('round fifteen: an initialism set off by a pause from the capitals beside it is not shouting', () => {

@@ -3,11 +3,11 @@ import { clamp, overallTone, spanMatch, ToneAxis, ToneMatch, ToneScores, ToneSpa
 import { ABOUT_PERSON, combineMechanisms, EmpathyEvidence, NamedFeeling, scoreEmpathy } from './empathy';
 import { dropExplainedJargon } from './jargon';
 import type { LanguageCounts } from './language';
-import { lexicon, PhraseKind, WORD_DISCOURSE, WORD_PHRASE_START } from './lexicon';
+import { lexicon, PhraseKind, WORD_COMMAND, WORD_DISCOURSE, WORD_ENGLISH, WORD_PHRASE_START, WORD_YOU } from './lexicon';
 import type { Lexicon } from './lexicon';
 import { findPhrases, masked } from './match';
 import { FADING_CATEGORY, laidOutAsSteps, ORDER_NONE, orderMatches, prescriptiveFactor, REPEAT_FACTOR, sentenceOrders } from './orders';
-import { promptOwnWord } from './prompt';
+import { promptOwnWord, promptWord } from './prompt';
 import type { PromptReading } from './prompt';
 import { gradeToScore, readingLevel } from './readability';
 import { findIrony } from './irony';
@@ -103,6 +103,8 @@ interface PutDown {
   to: number;
   paired: boolean;
   inverts: boolean;
+  /** A cue so faint that alone it costs nothing in a reply with any empathy evidence (irony.ts: praise said flat to someone in distress). */
+  faint?: boolean;
 }
 
 function hasPutDown(matches: readonly ToneMatch[]): boolean {
@@ -300,6 +302,10 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   let loneCue = false;
   // The first token of that lone cue (-1 when there is none).
   let loneFrom = -1;
+  // Whether that lone cue is a faint one, which any empathy evidence settles.
+  let loneFaint = false;
+  // That lone cue's match and tokens (kept aside when settling drops it).
+  let loneMatch: { match: ToneMatch; tokens: number } | undefined;
   let interjected: { match: ToneMatch; tokens: number; sentence: number }[] | undefined;
   // Sentences that give orders or put the person down (they name feelings to dismiss them, not to acknowledge them).
   const ordering = sentenceScratch(sentenceCount);
@@ -323,6 +329,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     }
     let weight = entry.weight;
     let category = entry.category;
+    // "Perhaps he's practising for something": a hedge on a guess about someone else softens nothing asked of the reader (see softensForReader).
+    if (kind === 'softener' && to - from === 1 && HEDGES.has(vocab.word(words.tokens[from])) && !softensForReader(vocab, words, to)) category = SPECULATION;
     if (kind === 'prescriptive') {
       // "First, you need to fill a pan": in steps the person asked for, a requirement describes a step.
       if (steps && entry.stepWeight) {
@@ -363,12 +371,12 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   }, WORD_PHRASE_START);
 
   // Sarcasm from its structure (praise before a bad outcome, a question answered curtly, the person's words handed back): each a cue that needs a second sign.
-  findIrony(lex, words, segments, prompt, (from, to, category, paired, inverts) => {
+  findIrony(lex, words, segments, prompt, (from, to, category, paired, inverts, faint) => {
     if (masked(mask, from, to) || putDowns?.some((p) => p.from < to && from < p.to)) return;
     const m = spanMatch(words, from, to - 1, 'respect', 'respect', category, -IRONY_WEIGHT);
     disrespectTokens += to - from;
     ordering[words.sentence[from]] = 1;
-    (putDowns ??= []).push({ match: m, from, to, paired, inverts });
+    (putDowns ??= []).push({ match: m, from, to, paired, inverts, faint });
     matches.push(m);
   }, (k) => {
     // A caring emoji ("Oh no 😢", "that's so hard 💔"): the speaker's reaction, faint evidence graded like any other.
@@ -406,6 +414,8 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     // A lone ironic cue is dropped as a finding; whether it still costs a little is decided once the reply's warmth is known.
     loneCue = putDowns.length === 1 && putDowns[0].paired;
     if (loneCue) loneFrom = putDowns[0].from;
+    loneFaint = loneCue && putDowns[0].faint === true;
+    if (loneCue) loneMatch = { match: putDowns[0].match, tokens: putDowns[0].to - putDowns[0].from };
     const sarcastic = putDowns.filter((p) => p.inverts && matches.includes(p.match));
     disrespectTokens -= settlePutDowns(putDowns, matches, ordering, words.sentence);
     if (sarcastic.length) mocking = takeBackKindness(words, sarcastic, putDowns, evidence, evidenceMatch, matches, prompt);
@@ -478,6 +488,19 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     if (!masked(mask, 0, words.n)) matches.push({ seg: a.seg, start: a.start, end: a.seg === last.seg ? last.end : a.end, axis: 'politeness', kind: 'curt', category: 'curt-reply', weight: -CURT_PENALTY });
   }
 
+  // A reply to someone in distress, or to someone who told their situation and asks how to handle it, that shows no empathy of any
+  // mechanism, and how many words of its own it gives (see ABSENCE_COST).
+  const unmet = prompt !== undefined && seeksHelp(prompt) && !refusal && evidence.length + empathy.extra.length === 0;
+  const given = unmet ? wordsGiven(vocab, words, promptStamp) : 0;
+  // A lone ironic cue in such a reply that gives almost nothing has its second sign in what the reply withholds (see LONE_KEPT_WORDS);
+  // a reply that ends on a question hands the turn back ("A scary clown?" asks what is meant), as in the curt reading above. Read after
+  // that one: the put-down rests on the reply's shortness, so a reply too short to meet the person is curt as well.
+  const loneKept = unmet && loneMatch !== undefined && given < LONE_KEPT_WORDS && !last.question && !matches.includes(loneMatch.match);
+  if (loneKept) {
+    matches.push(loneMatch!.match);
+    disrespectTokens += loneMatch!.tokens;
+  }
+
   // Readability over the whole response, and the hardest sentence.
   const { grade, hardest, longestSentence } = readingLevel(vocab, words);
 
@@ -495,7 +518,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   for (const m of matches) {
     switch (m.kind) {
       case 'softener':
-        softeners++;
+        if (m.category !== SPECULATION) softeners++;
         break;
       case 'gratitude':
         gratitude++;
@@ -536,7 +559,7 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
     nonPrescriptive: clamp(1 - prescriptive),
     plainLanguage: clamp(1 - (8 * jargon) / Math.max(surfaceCount, 20)),
     // Each put-down costs its weight, scaled up by the share of the reply it takes (up to twice). A lone ironic cue in a reply that acknowledges nothing costs a little, below the rule's threshold.
-    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !acknowledges ? LONE_CUE_COST : 0)),
+    respect: clamp(1 - disrespect * (1 + Math.min(1, disrespectTokens / words.n)) - (loneCue && !loneKept && !acknowledges && !(loneFaint && evidence.length + empathy.extra.length > 0) ? LONE_CUE_COST : 0)),
     tone: 0,
   };
   // The weak layer of attention joins each mechanism as one more piece of evidence would, in a reply that puts no one down (a sarcastic "you" earns no attention);
@@ -546,6 +569,9 @@ export function analyzeTone(segments: readonly string[], allow?: readonly string
   const evidenced = clamp(0.2 + 0.8 * combineMechanisms(empathy) - cold);
   scores.empathy = clamp(0.2 + 0.8 * combineMechanisms(mechanisms) - cold);
   scores.tone = overallTone(scores);
+
+  // What the reply does for a person in distress, set against what it says (see ABSENCE_COST).
+  if (unmet && !asksWh(vocab, words)) scores.tone = clamp(scores.tone - ABSENCE_COST * Math.max(0, 1 - given / ABSENCE_WORDS));
 
   const first = words.sentences[0];
   return {
@@ -573,6 +599,99 @@ function joinAttention(evidence: number, attention: number): number {
 export function evidencedEmpathy(tone: Pick<ToneAnalysis, 'empathy'>): number {
   return tone.empathy.evidenced;
 }
+
+/**
+ * The content words a reply adds to what the person said: words outside the commonest English
+ * words (language.ts: function words and the commonest verbs) and the discourse markers, of three
+ * letters or more, that are not the person's own words in the prompt read with `stamp` (0: no
+ * prompt, every such word counts). Information, a step or a reason each bring new words; a reply
+ * that hands the person's words back, or says little, brings few.
+ */
+function wordsGiven(vocab: Lexicon['vocab'], words: WordTable, stamp: number): number {
+  let given = 0;
+  for (let k = 0; k < words.n; k++) {
+    const id = words.tokens[k];
+    if (vocab.flags[id] & (WORD_ENGLISH | WORD_DISCOURSE) || vocab.word(id).length < 3 || (stamp && promptWord(stamp, id))) continue;
+    given++;
+  }
+  return given;
+}
+
+/**
+ * A reply to someone who asks for help with their own situation (`seeksHelp`: in distress, or
+ * having told it and asked how to handle it) that acknowledges nothing, asks nothing about them (no
+ * empathy evidence of any mechanism, listed or read from its shape, and no question opening with a
+ * question word: "Which medicine is it?") and gives little (few content words of its own,
+ * `wordsGiven`) does nothing for the person, whatever its courtesy: sarcasm in a voice the
+ * lexicons have not met ("Perhaps he could bat with one hand. His mother would love to hear about
+ * it eventually.") and a bare shrug both look so, and a kind answer is either warm or informative.
+ * The overall tone (only; no axis, so no rule fires on it) loses up to ABSENCE_COST, in proportion
+ * as the reply gives fewer than ABSENCE_WORDS words of its own. Not when the person asked for a
+ * brief answer, and not for a refusal (meant to be short). A kind reply is not made kinder for
+ * being longer: past ABSENCE_WORDS, length counts for nothing.
+ */
+const ABSENCE_COST = 0.2;
+const ABSENCE_WORDS = 30;
+/**
+ * The rule of two (fourth round) reads irony from two signs; in a reply to someone who asks for help
+ * (`seeksHelp`) that shows no empathy of any mechanism and adds fewer than this many content words of its own
+ * (`wordsGiven`: "Wild idea. Maybe he will grow out of it.", "Very brave. Good luck."), what the
+ * reply withholds is the second sign, and a lone ironic cue counts as a put-down (a tone-respect
+ * finding) instead of costing LONE_CUE_COST. Kept low on purpose: a reply of ten own words that
+ * informs, one that meets the person in any way, one that ends on a question and a refusal or a
+ * disagreement (politeness.json `refusal`) keep the rule of two.
+ */
+const LONE_KEPT_WORDS = 10;
+/**
+ * "Perhaps", "maybe" and "possibly" soften what is asked of the reader ("Maybe try a smaller cup",
+ * "Perhaps you could ask her GP", "talk to her when you're both calm, perhaps tomorrow"). Opening a
+ * sentence (after discourse words), one counts as courtesy only when "you", "your", "we", "I" or a
+ * verb of command follows within HEDGE_REACH words; inside or closing a sentence it always does. A
+ * hedge on a guess about someone else ("Perhaps he's practising for something.", "Maybe one more
+ * aunty can join the committee?") is kept as a match of category SPECULATION, which
+ * still tells a short reply from a curt one but earns no courtesy on the politeness axis: sarcasm
+ * borrows such hedges, and a kind reply does not need them to be polite.
+ */
+function softensForReader(vocab: Lexicon['vocab'], words: WordTable, k: number): boolean {
+  const sentence = words.sentences[words.sentence[k - 1]];
+  const end = sentence.endToken;
+  if (k >= end) return true;
+  // Inside a sentence, after its opening, the hedge qualifies the suggestion around it ("take short trips first, perhaps with a friend").
+  let first = sentence.firstToken;
+  while (first < k - 1 && vocab.flags[words.tokens[first]] & WORD_DISCOURSE) first++;
+  if (first < k - 1) return true;
+  for (let j = k; j < Math.min(end, k + HEDGE_REACH); j++) {
+    const id = words.tokens[j];
+    if (vocab.flags[id] & (WORD_YOU | WORD_COMMAND) || READER_SIDE.has(vocab.word(id))) return true;
+  }
+  return false;
+}
+const HEDGES = new Set(['perhaps', 'maybe', 'possibly']);
+const HEDGE_REACH = 3;
+const READER_SIDE = new Set(['you', 'your', 'u', 'ur', 'we', 'i']);
+/** The category of a hedge on a guess about someone else (see softensForReader). */
+const SPECULATION = 'speculation';
+/**
+ * Whether the person asks for help with their own situation: they show distress, or they told it
+ * at some length (a last turn of more than SHORT_QUESTION_WORDS words) and ask how to handle it
+ * (prompt.ts `asksSteps`: "How do I ...?", "What should I do?"); not when they asked for a brief
+ * answer. A short question ("How do you spell it?") is fairly answered in a few words.
+ */
+function seeksHelp(prompt: PromptReading): boolean {
+  return !prompt.asksBrief && (prompt.distress || (prompt.asksSteps && prompt.lastTurnWords > SHORT_QUESTION_WORDS));
+}
+
+/** Whether the reply asks a question that opens with a question word ("Which medicine is it?", "How old is she?"): it asks about the person's situation. */
+function asksWh(vocab: Lexicon['vocab'], words: WordTable): boolean {
+  for (const sent of words.sentences) {
+    if (!sent.question) continue;
+    let k = sent.firstToken;
+    while (k < sent.endToken && vocab.flags[words.tokens[k]] & WORD_DISCOURSE) k++;
+    if (k < sent.endToken && WH.has(vocab.word(words.tokens[k]))) return true;
+  }
+  return false;
+}
+const WH = new Set(['what', 'which', 'how', 'when', 'where', 'who', 'whose']);
 
 /** The least weight of an empathy phrase that makes a blunt word about a death plain fact (a bare "sorry" is a softener, and weighs nothing here). */
 const SYMPATHY_WEIGHT = 0.3;

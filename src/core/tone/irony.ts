@@ -28,7 +28,7 @@ import type { WordTable } from './words';
 import { type IdSet, WordSet } from './vocab';
 
 // Local copies of the flag bits: read in loops over every word, where an imported binding costs a property read each time.
-const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX, WORD_SUBJECT_PRONOUN } = lexiconFlags;
+const { WORD_DISCOURSE, WORD_ENGLISH, WORD_FRAME_LINK, WORD_HYPOTHETICAL, WORD_INTENSIFIER, WORD_NEGATOR, WORD_QUESTION_AUX, WORD_SUBJECT_PRONOUN } = lexiconFlags;
 const WORD_YOU_BIT = lexiconFlags.WORD_YOU;
 const { FLAG_PAUSE_AFTER, FLAG_QUOTED } = wordFlags;
 
@@ -476,6 +476,17 @@ const REAL = new WordSet(['real']);
 const PRAISE_REACH = 11;
 const PERSONS = new Set(['you', 'your', 'he', 'she', 'they', 'we', 'his', 'her', 'their', 'our', 'i']);
 
+/**
+ * The first word of praise (`irony.praise`) or of admiration (`irony.admired`: saint, hero, legend ...)
+ * in statement [from, to), not negated or quoted, in a sentence with no modal or condition
+ * (emotions.json `frames.hypothetical`: "can be wonderful", "would be great if"): its token, or -1.
+ */
+function incongruousPraise(lex: Lexicon, t: WordTable, from: number, to: number): number {
+  for (let k = from; k < to; k++) if (lex.vocab.flags[t.tokens[k]] & WORD_HYPOTHETICAL) return -1;
+  const praise = firstOf(lex, t, lex.irony.praise, from, to);
+  return praise >= 0 ? praise : firstOf(lex, t, lex.irony.admired, from, to);
+}
+
 /** A copular tautology as the last word on a matter: "The rules are the rules.", "A fall is a fall." (a short whole sentence). */
 function copularTautology(lex: Lexicon, t: WordTable, from: number, to: number): boolean {
   const length = to - from;
@@ -524,7 +535,7 @@ function drawnOutAt(lex: Lexicon, t: WordTable, k: number): number {
  * is the latest reading (its words are needed for echoes), enables the shapes that hand the
  * person's words back.
  */
-export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, report: (from: number, to: number, category: string, paired: boolean, inverts: boolean) => void, caring?: (token: number) => void): void {
+export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[], prompt: PromptReading | undefined, report: (from: number, to: number, category: string, paired: boolean, inverts: boolean, faint?: boolean) => void, caring?: (token: number) => void): void {
   const sentences = t.sentences;
   // Mock praise, thanks, delight or sympathy says the opposite of its words (`inverts`: the kind words of its sentence are not kindness);
   // the other signs (words handed back, laughter, an answered question, scare quotes, an emoji, the failure told next) mock without turning words round.
@@ -779,8 +790,18 @@ export function findIrony(lex: Lexicon, t: WordTable, segments: readonly string[
     // Exclaimed praise of what a person in distress reported.
     if (fresh.distress && sent.exclaim && praise >= 0 && lex.irony.praise.has(t.tokens[praise])) {
       const [start, length] = echoedRun(t, from, to, fresh.stamp);
-      if (length >= 2 && hasContentWord(lex, t, start, length)) onCue(from, to);
+      if (length >= 2 && hasContentWord(lex, t, start, length)) {
+        onCue(from, to);
+        continue;
+      }
     }
+    // Praise or admiration said flat to a person in distress, whatever it praises ("What a saint.", "Sounds like a real asset to the
+    // community.", "A truly inspiring plan."): incongruous unless the reply meets the distress, so a cue that needs a second sign in a
+    // reply that acknowledges nothing. Not in a question, and not beside a modal ("A festa can be wonderful", "it would be brilliant if ...").
+    // It takes back no kindness (praise of the person is how affirmation sounds too: "You're doing a great job"), and alone it costs
+    // nothing in a reply with any empathy evidence (`faint`).
+    const incongruous = fresh.distress && !sent.question ? incongruousPraise(lex, t, from, to) : -1;
+    if (incongruous >= 0) report(incongruous, incongruous + 1, 'sarcasm', true, false, true);
   }
 }
 

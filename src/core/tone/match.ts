@@ -107,7 +107,9 @@ function walkMembers(member: TrieNode, j: number, then: TrieNode): void {
  * Finds lexicon phrases in a word table by walking the trie from each token: the longest phrase
  * of each kind wins at a position, and a kind's matches never overlap. Blocks ("I'm sorry, but")
  * silence the kinds they name for matches starting inside them. Quoted words are mentioned, not
- * said (see UNQUOTED_KINDS); negative phrases after a negator do not count either. `startBit`,
+ * said (see UNQUOTED_KINDS), whether the quotation opens the phrase or closes it on two or more
+ * words (one quoted word at the end is a scare quote); negative phrases after a negator do not count
+ * either. `startBit`,
  * when given, is the vocabulary flag of the words that start a phrase of this trie (a cheaper
  * test than a map lookup for the many words that start none).
  */
@@ -144,7 +146,9 @@ export function findPhrases(vocab: Vocabulary, t: WordTable, root: TrieNode, mas
         continue;
       }
       if (masked(mask, i, end)) continue;
-      if (quoted && (1 << k) & UNQUOTED_KINDS) continue;
+      // A phrase that ends on two or more quoted words quotes a saying: "not a sign that it's 'all in your head'" mentions it.
+      // (One quoted word is a scare quote, which mocks: 'the "famous" question'.)
+      if ((quoted || (end - i >= 2 && t.flags[end - 1] & t.flags[end - 2] & FLAG_QUOTED)) && (1 << k) & UNQUOTED_KINDS) continue;
       if ((1 << k) & NEGATIVE_KINDS && negatedBefore(vocab, t, i)) continue;
       if (entry.unlessExclaimed && t.sentences[sentence].exclaim) continue;
       coveredUntil[k] = end;
