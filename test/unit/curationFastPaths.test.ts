@@ -11,7 +11,7 @@ import { recordRules } from '../../src/core/curation';
 import { fillMessage, formatNumber } from '../../src/core/curation/meta';
 import { hash53 } from '../../src/core/dataset/facts';
 import { checkText, DatasetModel } from '../../src/core/engine';
-import { normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
+import { lengthsTooFar, normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
 import { lexicon } from '../../src/core/tone/lexicon';
 import { countIfOver, tokenizer, tokenPieces, utf8Length, utf8LengthOf } from '../../src/core/tokens/tokenizer';
 import { foldsToLowerCase, scanWords, tokenStrings } from '../../src/core/tone/words';
@@ -96,6 +96,30 @@ test('normalizedLength is the length of the normalised response', () => {
     }),
     { numRuns: 500 },
   );
+});
+
+test('lengthsTooFar says whether the ratio of the normalised lengths is below the threshold, measuring the shorter text or not', () => {
+  const threshold = fc.oneof(fc.constantFrom(0, 0.5, 0.8, 0.9, 1, 1.5, 2), fc.double({ min: -1, max: 3, noNaN: true }));
+  const ratio = (x: string, y: string) => {
+    const a = normalizedLength(x);
+    const b = normalizedLength(y);
+    return Math.max(a, b) === 0 ? 1 : Math.min(a, b) / Math.max(a, b);
+  };
+  fc.assert(
+    fc.property(text, text, threshold, (x, y, t) => assert.equal(lengthsTooFar(x, y, t), ratio(x, y) < t)),
+    { numRuns: 2000 },
+  );
+  // White space and U+0130 (which lower-cases to two characters) on the shorter side.
+  for (const [x, y] of [
+    ['ab', 'abcd'],
+    ['a   b', 'abcd'],
+    ['\u0130\u0130\u0130', 'abcd'],
+    ['', 'abc'],
+    ['', ''],
+    ['   ', 'a'],
+  ]) {
+    for (const t of [0, 0.5, 0.75, 0.9, 1, 1.2, 2]) assert.equal(lengthsTooFar(x, y, t), ratio(x, y) < t, `${JSON.stringify(x)} ${JSON.stringify(y)} ${t}`);
+  }
 });
 
 test('near-identical pairs are still found after the length bound (case and white space differences)', () => {
