@@ -11,9 +11,9 @@ import { recordRules } from '../../src/core/curation';
 import { fillMessage, formatNumber } from '../../src/core/curation/meta';
 import { hash53 } from '../../src/core/dataset/facts';
 import { checkText, DatasetModel } from '../../src/core/engine';
-import { normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
+import { lengthsTooFar, normalizedLength, normalizeResponse } from '../../src/core/pairs/rules';
 import { lexicon } from '../../src/core/tone/lexicon';
-import { countIfOver, tokenizer, tokenPieces, utf8Length, utf8LengthOf } from '../../src/core/tokens/tokenizer';
+import { countIfOver, LONG_RUN_CHARS, tokenBound, tokenizer, tokenPieces, UNMERGED_PAIRS, utf8Length, utf8LengthOf } from '../../src/core/tokens/tokenizer';
 import { foldsToLowerCase, scanWords, tokenStrings } from '../../src/core/tone/words';
 
 /** Pieces that exercise case folding: ASCII, accents, letters whose lower case differs or is longer, white space of every kind, astral characters. */
@@ -98,6 +98,30 @@ test('normalizedLength is the length of the normalised response', () => {
   );
 });
 
+test('lengthsTooFar says whether the ratio of the normalised lengths is below the threshold, measuring the shorter text or not', () => {
+  const threshold = fc.oneof(fc.constantFrom(0, 0.5, 0.8, 0.9, 1, 1.5, 2), fc.double({ min: -1, max: 3, noNaN: true }));
+  const ratio = (x: string, y: string) => {
+    const a = normalizedLength(x);
+    const b = normalizedLength(y);
+    return Math.max(a, b) === 0 ? 1 : Math.min(a, b) / Math.max(a, b);
+  };
+  fc.assert(
+    fc.property(text, text, threshold, (x, y, t) => assert.equal(lengthsTooFar(x, y, t), ratio(x, y) < t)),
+    { numRuns: 2000 },
+  );
+  // White space and U+0130 (which lower-cases to two characters) on the shorter side.
+  for (const [x, y] of [
+    ['ab', 'abcd'],
+    ['a   b', 'abcd'],
+    ['\u0130\u0130\u0130', 'abcd'],
+    ['', 'abc'],
+    ['', ''],
+    ['   ', 'a'],
+  ]) {
+    for (const t of [0, 0.5, 0.75, 0.9, 1, 1.2, 2]) assert.equal(lengthsTooFar(x, y, t), ratio(x, y) < t, `${JSON.stringify(x)} ${JSON.stringify(y)} ${t}`);
+  }
+});
+
 test('near-identical pairs are still found after the length bound (case and white space differences)', () => {
   const line = (chosen: string, rejected: string) => JSON.stringify({ prompt: 'How do I help her sleep?', chosen, rejected });
   const config = { ...DEFAULT_CONFIG, rules: { 'pair-near-identical': { threshold: 0.9 } } };
@@ -143,6 +167,48 @@ test('token pieces add up to the count of the whole text, in both encodings', ()
   }
 });
 
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+test('UNMERGED_PAIRS lists exactly the pairs of a-z that are not one token, in both encodings', () => {
+  for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
+    const tok = tokenizer(encoding);
+    const unmerged: string[] = [];
+    for (const a of LETTERS) for (const b of LETTERS) if (tok.encode(a + b).length !== 1) unmerged.push(a + b);
+    assert.equal(unmerged.join(' '), UNMERGED_PAIRS[encoding]);
+  }
+});
+
+/** Text for the bound: runs of any lower-case letters (rare pairs too), alone or after a space, an apostrophe, capitals, marks, digits or lone surrogates. */
+const letterRun = fc.array(fc.constantFrom(...LETTERS, 'q', 'x', 'z', 'j', 'th', 'ing'), { minLength: 1, maxLength: 14 }).map((p) => p.join(''));
+const boundText = fc
+  .array(
+    fc.oneof(
+      letterRun,
+      letterRun.map((w) => ` ${w}`),
+      fc.constantFrom("'", '\u2019', "'s", "'ll", "'T", "don't", 'Mc', 'ABC', 'É', 'é', '\u0301', '\u00df', '3', '2024', '\ud83d', '\ude00', '😀', '日本', '<|endoftext|>', '\n', ' ', '  ', '\t', '.', '-', '_', '"', '/'),
+    ),
+    { maxLength: 60 },
+  )
+  .map((p) => p.join(''));
+
+test('tokenBound is at least the token count, in both encodings (Infinity past a long run)', () => {
+  for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
+    const tok = tokenizer(encoding);
+    fc.assert(
+      fc.property(fc.oneof(boundText, tokenText), (t) => {
+        assert.ok(tokenBound(encoding, t) >= tok.count(t), `${JSON.stringify(t)}: bound ${tokenBound(encoding, t)}, count ${tok.count(t)}`);
+      }),
+      { numRuns: 3000 },
+    );
+    // A reply as the bench writes them: the bound is well under the bytes.
+    const reply = 'That sounds really hard, and it makes sense that you feel exhausted. Many carers find that small changes make a real difference.';
+    assert.ok(tokenBound(encoding, reply) >= tok.count(reply));
+    assert.ok(tokenBound(encoding, reply) < 0.85 * utf8Length(reply));
+    assert.equal(tokenBound(encoding, 'a'.repeat(LONG_RUN_CHARS + 1)), Infinity);
+    assert.ok(tokenBound(encoding, 'ab '.repeat(LONG_RUN_CHARS)) < Infinity);
+  }
+});
+
 test('countIfOver: the exact total when over the limit, undefined when not', () => {
   const tok = tokenizer('o200k_base');
   fc.assert(
@@ -161,6 +227,17 @@ test('countIfOver: the exact total when over the limit, undefined when not', () 
     }),
     { numRuns: 200 },
   );
+  // Decided by tokenBound or by tokenizing, in both encodings: the same answers.
+  for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
+    const enc = tokenizer(encoding);
+    fc.assert(
+      fc.property(boundText, boundText, fc.integer({ min: 0, max: 400 }), (a, b, max) => {
+        const total = enc.count(a) + enc.count(b);
+        assert.equal(countIfOver(encoding, [a, b], max), total > max ? total : undefined);
+      }),
+      { numRuns: 1000 },
+    );
+  }
 });
 
 test('utf8Length, native or counted, is the length of the UTF-8 encoding (lone surrogates as U+FFFD)', () => {

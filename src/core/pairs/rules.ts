@@ -56,6 +56,25 @@ export function normalizedLength(text: string): number {
   return runs ? kept + runs - 1 : 0;
 }
 
+/**
+ * Whether the ratio of the two texts' normalised lengths (the smaller over the larger; 1 when both
+ * are 0) is below `threshold`. The text that is longer as written is measured; the other only
+ * when its length as written does not settle it. Without a U+0130 a text's normalised length is
+ * at most its length, so when that length over the other's normalised length is already below
+ * the threshold, the ratio is too: division rounds monotonically, and if that text were the
+ * longer one once normalised, the quotient (and so the threshold) would be above 1, which the
+ * ratio never is.
+ */
+export function lengthsTooFar(x: string, y: string, threshold: number): boolean {
+  const xShorter = x.length <= y.length;
+  const shorter = xShorter ? x : y;
+  const longer = normalizedLength(xShorter ? y : x);
+  if (shorter.length / longer < threshold && shorter.indexOf('\u0130') < 0) return true;
+  const other = normalizedLength(shorter);
+  const bound = Math.max(other, longer) === 0 ? 1 : Math.min(other, longer) / Math.max(other, longer);
+  return bound < threshold;
+}
+
 /** Share of the longer text covered by the common beginning and end (1 = equal). */
 export function prefixSuffixSimilarity(a: string, b: string): number {
   if (a === b) return 1;
@@ -113,10 +132,7 @@ function checkPair(a: RecordAnalysis, record: RecordInput, ctx: RuleContext, out
     const threshold = ruleThreshold(config, 'pair-near-identical');
     // The similarity is at most the ratio of the normalised lengths: when that is already below the
     // threshold (almost every pair), the texts need not be normalised at all.
-    const cl = normalizedLength(a.chosen.text);
-    const rl = normalizedLength(rejected.text);
-    const bound = Math.max(cl, rl) === 0 ? 1 : Math.min(cl, rl) / Math.max(cl, rl);
-    const similarity = bound < threshold ? 0 : prefixSuffixSimilarity(normalizeResponse(a.chosen.text), normalizeResponse(rejected.text));
+    const similarity = lengthsTooFar(a.chosen.text, rejected.text, threshold) ? 0 : prefixSuffixSimilarity(normalizeResponse(a.chosen.text), normalizeResponse(rejected.text));
     if (similarity >= threshold) {
       out.push(ruleFinding('pair-near-identical', keyRange(locator, rejectedKey), { similarity }, { field, data: { similarity } }));
       return;
