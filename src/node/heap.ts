@@ -55,9 +55,10 @@ export interface IdleCollectorOptions {
  * 100k-line file leaves 4-6 MB of garbage (the summary's copies of per-line lists), and V8 lets
  * the heap grow to 1.5x what was live (HEAP_GROWING_PERCENT) before it collects in full: a model
  * of 340 MB live, edited for a while, took the process from 574 to 707 MB, 4.6x the file's size
- * (the goal is 4x). A collection of such a heap stops the process for 0.25-0.6 s, so it is made
- * when nothing has come in for `idleMs` (a pause in typing), not in the middle of a burst of
- * edits, and only when the heap holds more than `slack` past the last live size: 25 %, about
+ * (the goal is 4x). A collection of such a heap stops the process for 0.1 s on a quiet machine
+ * (0.25-0.6 s on a loaded one), and an edit's re-check right after it is slower while V8 sweeps
+ * on its other threads (18-80 ms instead of 6-15), so it is made when nothing has come in for
+ * `idleMs` (a pause in typing), not in the middle of a burst of edits, and only when the heap holds more than `slack` past the last live size: 25 %, about
  * what the first check of a large file leaves (the model's peak is then the first check's), so
  * that a collection comes every dozen edits or so, not after each. (V8 collects when the heap
  * reaches its limit whatever we do, then in the middle of an edit.)
