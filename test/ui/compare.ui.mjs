@@ -4,7 +4,7 @@
 // after a window reload. Its screenshot is the README's.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, reloadWindow, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Compare panel: two columns with highlighted changes, navigation, swap, undo, edit, reload';
 export const fixture = 'test/fixtures/compare';
@@ -195,8 +195,7 @@ export default async function compare(ui) {
 
   // 8. After a window reload the serializer brings the panel back, still connected: it shows the
   // record under the restored cursor and follows it again.
-  await page.reload();
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
+  await reloadWindow(page);
   // The workbench restores its editors but may bring back another tab of the group in front
   // (the editor state saved before the reload decides): bring the restored panel forward.
   const restoredTab = page.locator('.tabs-container .tab', { hasText: 'Compare: trl-standard.jsonl' });

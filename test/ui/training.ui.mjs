@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { addSettings, answerDialog, expectText, setTrainerToken, startTrainer } from './trainer.mjs';
-import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, runCommand, waitForDatasetStatus } from './workbench.mjs';
+import { UI_TIMEOUT_MS, activeWebview, openFromExplorer, reloadWindow, runCommand, waitForDatasetStatus } from './workbench.mjs';
 
 export const title = 'Training: token, confirmation dialog, live loss panel, smoothing, reload';
 export const fixture = 'test/fixtures/training';
@@ -90,8 +90,7 @@ export default async function training(ui) {
     ui.log('smoothing kept when the panel was hidden and shown');
 
     // 5. After a window reload the serializer brings the panel back, replayed from the trainer.
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', ...opts });
+    await reloadWindow(page);
     // Which editor the reload leaves active is the workbench's choice (once in a CI run it was
     // the dataset): bring the restored panel to the front before reading it. Its tab comes back
     // when the serializer has run, which can take as long as reading the badge was given.

@@ -92,3 +92,16 @@ export async function waitForDatasetStatus(page, text, timeout = UI_TIMEOUT_MS) 
     await page.waitForTimeout(500);
   }
 }
+
+/**
+ * Reloads the window as a person does, with "Developer: Reload Window": the workbench saves its
+ * editors (webview panels among them) before it reloads, which a bare page reload leaves to the
+ * browser's unload (in CI runs a panel was sometimes not brought back after `page.reload()`: its
+ * tab was not in the state the workbench had saved). Resolves when the reloaded workbench shows.
+ */
+export async function reloadWindow(page) {
+  const reloaded = page.waitForEvent('load', { timeout: UI_TIMEOUT_MS });
+  await runCommand(page, 'Developer: Reload Window');
+  await reloaded;
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+}
