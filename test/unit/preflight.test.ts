@@ -2,6 +2,7 @@
 // the fix; the real environment passes with the pinned versions.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
@@ -55,6 +56,25 @@ describe('serve preflight', () => {
     assert.match(cli.stderr(), /npm run setup:trainer/);
     assert.match(cli.stderr(), /not started/);
     fs.rmSync(dir, { recursive: true });
+  });
+
+  test('a port in use is said at once, before the backend is checked', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const dir = tempDir('dc-busy-');
+    try {
+      const cli = captureIO();
+      // An interpreter that fails every import: the package check would say so if it ran.
+      const status = await main(['serve', '--port', String(port), '--data-dir', dir, '--python', '/bin/false'], cli.io);
+      assert.equal(status, 2);
+      assert.equal(cli.stdout(), '', 'no URL: the server did not listen');
+      assert.match(cli.stderr(), new RegExp(`cannot start: port ${port} is already in use \\(try --port 0\\)`));
+      assert.doesNotMatch(cli.stderr(), /checking the|packages/, 'the package check did not run');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the trainer environment passes with the tested versions', { skip: haveVenv ? false : 'trainer/.venv is missing: run `npm run setup:trainer`', timeout: 120_000 }, async () => {

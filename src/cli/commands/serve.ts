@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -105,6 +106,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const trainerDir = findTrainerDir();
   const accelerate = resolve(values.accelerate) ?? defaultAccelerate(trainerDir);
   const python = resolve(values.python) ?? defaultPython();
+  // A port in use is said at once, not after the backend's package check (several seconds).
+  const busy = port === 0 ? undefined : await portInUse(values.host as string, port);
+  if (busy) {
+    io.stderr.write(`dialogue-curator serve: cannot start: ${busy}\n`);
+    return 2;
+  }
   if (!values['skip-preflight']) {
     const trl = backendName === 'trl';
     log(`checking the ${backendName} backend's Python packages`);
@@ -148,7 +155,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'EADDRINUSE' ? `port ${port} is already in use (try --port 0)` : e.message;
+    const why = e.code === 'EADDRINUSE' ? portInUseMessage(port) : e.message;
     io.stderr.write(`dialogue-curator serve: ${err instanceof ServerConfigError ? e.message : `cannot start: ${why}`}\n`);
     return 2;
   }
@@ -166,4 +173,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   await server.close();
   log('stopped');
   return 0;
+}
+
+function portInUseMessage(port: number): string {
+  return `port ${port} is already in use (try --port 0)`;
+}
+
+/**
+ * Whether `host:port` can be listened on, tried by listening there a moment: the reason if not
+ * (the port taken, the address not this machine's), undefined if it can. The server listens for
+ * real later, and says so again if the port was taken in between.
+ */
+function portInUse(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolveProbe) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolveProbe(err.code === 'EADDRINUSE' ? portInUseMessage(port) : err.message));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolveProbe(undefined)));
+  });
 }
