@@ -125,3 +125,23 @@ test('CLI stats: records, format, token percentiles, mean scores, chosen-better 
   assert.match(text.stdout, /chosen outscores rejected: 100% of 30 pairs/);
   assert.match(text.stdout, /"i am so sorry" \(opening a sentence\): chosen 30\/30/);
 });
+
+test('stats counts the pairs the tone note of check counts: identical and non-English sides are not compared', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-stats-pairs-'));
+  const lines = Array.from({ length: 24 }, (_, i) =>
+    JSON.stringify({ prompt: `How do I keep my dad's pills in order, week ${i}?`, chosen: `A weekly pill box helps, week ${i}.`, rejected: `Obviously just buy a pill box, week ${i}. Not hard.` }),
+  );
+  // The same text on both sides, and a pair in Spanish: neither can be compared on tone.
+  lines.push(JSON.stringify({ prompt: 'How do I keep his pills in order?', chosen: 'Use a weekly pill box.', rejected: 'Use a weekly pill box.' }));
+  lines.push(JSON.stringify({ prompt: '¿Cómo organizo sus pastillas?', chosen: 'Un pastillero semanal ayuda mucho, y la farmacia puede prepararlo cada semana.', rejected: 'Compra un pastillero, no es tan difícil de entender para nadie.' }));
+  fs.writeFileSync(path.join(dir, 'd.jsonl'), `${lines.join('\n')}\n`);
+  const stats = JSON.parse((await cli(['stats', '--format', 'json', 'd.jsonl'], dir)).stdout).files[0];
+  assert.equal(stats.records, 26);
+  assert.equal(stats.pairs, 24);
+  // check's tone note names its pair count when it fires; with the threshold at 1 it always does.
+  fs.writeFileSync(path.join(dir, '.dialoguecurator.json'), JSON.stringify({ rules: { 'dataset-tone-unseparated': { threshold: 1 } } }));
+  const check = JSON.parse((await cli(['check', '--format', 'json', 'd.jsonl'], dir)).stdout).files[0];
+  const note = check.findings.find((f: { code: string }) => f.code === 'dataset-tone-unseparated');
+  assert.ok(note, 'the tone note');
+  assert.match(note.message, / of 24 pairs/);
+});

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { ruleThreshold } from '../../core/curation/meta';
-import { analyzeRecord } from '../../core/curation/recordAnalysis';
+import { analyzeRecord, toneComparable } from '../../core/curation/recordAnalysis';
 import { lengthBias } from '../../core/dataset/rules';
 import { describePhrase, findShortcuts, ShortcutInput, ShortcutPhrase } from '../../core/dataset/shortcuts';
 import { FormatId, FORMAT_LABELS } from '../../core/formats';
@@ -120,7 +120,8 @@ export async function fileStats(file: string, shown: string, loaded: LoadedConfi
     if (r) {
       counts.rejected.push(tok.count(r.text));
       if (r.tone.words) means.rejected.add(r.tone.scores);
-      if (a.chosen.tone.words && r.tone.words) {
+      // The pairs the tone note of `check` counts (dataset-tone-unseparated).
+      if (toneComparable(a)) {
         pairs++;
         if (a.chosen.tone.scores.tone > r.tone.scores.tone) better++;
         for (const axis of AXES) {
@@ -129,8 +130,8 @@ export async function fileStats(file: string, shown: string, loaded: LoadedConfi
           if (c > o) higher[axis]++;
           else if (c === o) ties[axis]++;
         }
-        lengths.push([a.chosen.tone.words, r.tone.words]);
       }
+      if (a.chosen.tone.words && r.tone.words) lengths.push([a.chosen.tone.words, r.tone.words]);
     }
     openers.push({ line: item.line, so: a.chosen.tone.openers.join('\n') || undefined, ro: r?.tone.openers.join('\n') || undefined });
   });

@@ -44,6 +44,17 @@ export interface RecordAnalysis {
   distress: boolean;
 }
 
+/**
+ * Whether a record's two sides can be compared on tone: two different, non-blank English
+ * responses (the tone rules read English; identical sides cannot differ). The pairs `stats`
+ * counts and the tone note's pairs (RecordFacts.tg) are the same pairs.
+ */
+export function toneComparable(a: RecordAnalysis): a is RecordAnalysis & { rejected: SideAnalysis } {
+  const c = a.chosen;
+  const r = a.rejected;
+  return r !== undefined && c.text !== r.text && c.text.trim() !== '' && r.text.trim() !== '' && c.language.english && r.language.english;
+}
+
 export function joinTurns(turns: readonly Turn[]): string {
   if (turns.length === 1) return turns[0].content;
   return turns.map((t) => t.content).join('\n\n');

@@ -1,4 +1,4 @@
-import { analysisFor } from '../curation/recordAnalysis';
+import { analysisFor, toneComparable } from '../curation/recordAnalysis';
 import { RecordInput, RecordRule, RuleContext } from '../engine';
 import { Finding } from '../findings';
 import { FormatId } from '../formats';
@@ -127,9 +127,7 @@ export const datasetFactsRule: RecordRule = {
     if (a.rejected) {
       f.rw = a.rejected.tone.words;
       if (a.rejected.tone.openers.length) f.ro = a.rejected.tone.openers.join('\n');
-      const c = a.chosen;
-      const r = a.rejected;
-      if (c.text !== r.text && c.text.trim() && r.text.trim() && c.language.english && r.language.english) f.tg = c.tone.scores.tone - r.tone.scores.tone;
+      if (toneComparable(a)) f.tg = a.chosen.tone.scores.tone - a.rejected.tone.scores.tone;
     }
     return [];
   },
