@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Com
   stats: { summary: 'Summarise datasets: tokens, mean scores, length bias, shortcut phrases', load: () => import('./commands/stats') },
   serve: { summary: 'Run the reference trainer server (DPO jobs, live events)', load: () => import('./commands/serve') },
   train: { summary: 'Train on a dataset with a trainer server, printing metrics live', load: () => import('./commands/train') },
+  jobs: { summary: 'List, follow, download from or cancel the jobs on a trainer server', load: () => import('./commands/jobs') },
 };
 
 const USAGE = `Usage: dialogue-curator <command> [options]

@@ -190,3 +190,53 @@ test('--output is refused before a run when nothing can be written there', () =>
     fs.rmSync(base, { recursive: true, force: true });
   }
 });
+
+describe('jobs: a run started earlier, from the CLI', () => {
+  test('list shows the job; follow replays it to its end and downloads its results; download fetches them again', async () => {
+    const text = captureIO();
+    assert.equal(await main(['jobs', '--trainer', server.url], text.io), 0, text.stderr());
+    assert.match(text.stdout(), new RegExp(`^${jobId}\\s+succeeded\\s+\\S+\\s+step 2/2\\s+created \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC$`, 'm'));
+    const json = captureIO();
+    assert.equal(await main(['jobs', 'list', '--trainer', server.url, '--format', 'json'], json.io), 0, json.stderr());
+    assert.ok((JSON.parse(json.stdout()) as { id: string; status: string }[]).some((j) => j.id === jobId && j.status === 'succeeded'));
+
+    const dir = path.join(own('dc-jobs-follow-'), 'run');
+    const follow = captureIO();
+    assert.equal(await main(['jobs', 'follow', jobId, '--trainer', server.url, '--output', dir], follow.io), 0, follow.stderr());
+    assert.match(follow.stdout(), new RegExp(`Following job ${jobId} on ${server.url} \\(succeeded`));
+    assert.match(follow.stdout(), /step 2\/2|loss/, 'the metrics replayed');
+    assert.match(follow.stdout(), new RegExp(`Job ${jobId} succeeded`));
+    assert.match(follow.stdout(), /Results in .*: model/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['policy.pt', 'training-log.jsonl']);
+
+    const again = path.join(own('dc-jobs-download-'), 'run');
+    const download = captureIO();
+    assert.equal(await main(['jobs', 'download', jobId, '--trainer', server.url, '--output', again], download.io), 0, download.stderr());
+    assert.deepEqual(fs.readdirSync(again).sort(), ['policy.pt', 'training-log.jsonl']);
+  });
+
+  test('cancel ends a job that has not ended; a job that cannot be cancelled or does not exist is the trainer\'s refusal (exit 1)', async () => {
+    const file = await client.uploadFile(PAIRS);
+    const long = await client.createJob({ training_file: file.id, method: { type: 'dpo', dpo: { hyperparameters: { max_steps: 100000, batch_size: 2 } } } });
+    const cancel = captureIO();
+    assert.equal(await main(['jobs', 'cancel', long.id, '--trainer', server.url], cancel.io), 0, cancel.stderr());
+    assert.equal(cancel.stdout(), `job ${long.id} cancelled\n`);
+    assert.equal((await client.getJob(long.id)).status, 'cancelled');
+    const missing = captureIO();
+    assert.equal(await main(['jobs', 'follow', 'ftjob-nothere', '--trainer', server.url], missing.io), 1);
+    assert.match(missing.stderr(), /^dialogue-curator jobs: .+/);
+    const notYet = captureIO();
+    assert.equal(await main(['jobs', 'download', long.id, '--trainer', server.url, '--output', path.join(own('dc-jobs-none-'), 'run')], notYet.io), 1);
+    assert.match(notYet.stderr(), new RegExp(`job ${long.id} is cancelled: only a job that succeeded has results to download`));
+  });
+
+  test('usage problems exit 2 before the trainer is asked anything', async () => {
+    for (const args of [['follow'], ['download', 'ftjob-x'], ['cancel', 'a', 'b'], ['list', 'ftjob-x'], ['bogus'], ['list', '--limit', '0']]) {
+      const cap = captureIO();
+      assert.equal(await main(['jobs', ...args, '--trainer', server.url], cap.io), 2, args.join(' '));
+    }
+    const noTrainer = captureIO();
+    assert.equal(await main(['jobs'], noTrainer.io), 2);
+    assert.match(noTrainer.stderr(), /--trainer URL is required/);
+  });
+});

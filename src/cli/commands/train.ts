@@ -195,9 +195,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 1;
   }
 
-  const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  io.signal.addEventListener('abort', onInterrupt, { once: true });
+  const stop = interruptible(io);
   let job: FineTuningJob | undefined;
   try {
     const uploaded = await client.uploadFile(file, { signal: stop.signal });
@@ -216,25 +214,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     job = await client.createJob(request, { signal: stop.signal });
     out.note(`Started job ${job.id} on ${client.baseUrl} (backend ${job.backend}, model ${job.model})`);
     out.following(job);
-    const final = await client.followJob(job.id, {
-      signal: stop.signal,
-      onEvent: (event) => out.event(event),
-      onReconnect: (info) => out.note(`connection to the trainer lost (${info.error.message}); reconnecting in ${(info.delayMs / 1000).toFixed(1)} s`),
-    });
-    out.clearProgress();
-    if (final.status === 'succeeded') {
-      out.note(`Job ${final.id} succeeded`);
-      if (out.divergedAt !== undefined) {
-        io.stderr.write(`dialogue-curator train: warning: from step ${out.divergedAt} the loss or the gradient norm was not a number: the training diverged, and the model it saved is most likely unusable (try a smaller learning rate)\n`);
-      }
-      if (outputDir) return await fetchResults(client, final, outputDir, out, io, stop.signal);
-      if (final.result_files.length) out.note(`Its results stay on the trainer (${final.result_files.length} files); pass --output DIR to download them`);
-      return 0;
-    }
-    // The error usually arrived as the job's last event already; do not print it twice.
-    const detail = final.error && final.error.message !== out.lastError ? `: ${final.error.message}` : '';
-    io.stderr.write(`dialogue-curator train: job ${final.id} ${final.status}${detail}\n`);
-    return 1;
+    return await followToEnd(client, job.id, out, outputDir, io, stop.signal, 'train');
   } catch (err) {
     out.clearProgress();
     if (err instanceof TrainerError && err.kind === 'aborted') {
@@ -251,20 +231,62 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       }
       return 130;
     }
-    if (err instanceof TrainerError) {
-      const hint =
-        err.kind === 'unauthorized'
-          ? io.env.DIALOGUE_CURATOR_TOKEN
-            ? ' (the token comes from DIALOGUE_CURATOR_TOKEN)'
-            : ' Set DIALOGUE_CURATOR_TOKEN to the trainer\'s token.'
-          : '';
-      io.stderr.write(`dialogue-curator train: ${err.message}${hint}\n`);
-      return 1;
-    }
-    throw err;
+    return trainerFailure(err, io, 'train');
   } finally {
-    io.signal.removeEventListener('abort', onInterrupt);
+    stop.dispose();
   }
+}
+
+/**
+ * Follows a job to its end (its events replayed from the start, then live), printing them, and
+ * downloads its results into `outputDir` when it succeeded: what `train` does once its job is
+ * created, and what `jobs follow` does for a job started earlier. The exit code: 0 when the job
+ * succeeded (and its results, if asked for, came down), 1 otherwise.
+ */
+export async function followToEnd(client: TrainerClient, jobId: string, out: Output, outputDir: string | undefined, io: CliIO, signal: AbortSignal, command: string): Promise<number> {
+  const final = await client.followJob(jobId, {
+    signal,
+    onEvent: (event) => out.event(event),
+    onReconnect: (info) => out.note(`connection to the trainer lost (${info.error.message}); reconnecting in ${(info.delayMs / 1000).toFixed(1)} s`),
+  });
+  out.clearProgress();
+  if (final.status === 'succeeded') {
+    out.note(`Job ${final.id} succeeded`);
+    if (out.divergedAt !== undefined) {
+      io.stderr.write(`dialogue-curator ${command}: warning: from step ${out.divergedAt} the loss or the gradient norm was not a number: the training diverged, and the model it saved is most likely unusable (try a smaller learning rate)\n`);
+    }
+    if (outputDir) return await fetchResults(client, final, outputDir, out, io, signal, command);
+    if (final.result_files.length) out.note(`Its results stay on the trainer (${final.result_files.length} files); pass --output DIR to download them`);
+    return 0;
+  }
+  // The error usually arrived as the job's last event already; do not print it twice.
+  const detail = final.error && final.error.message !== out.lastError ? `: ${final.error.message}` : '';
+  io.stderr.write(`dialogue-curator ${command}: job ${final.id} ${final.status}${detail}\n`);
+  return 1;
+}
+
+/**
+ * A trainer's error as `command` says it (with a hint about the token when the trainer refused
+ * it): exit status 1. Anything else is not the trainer's: thrown on.
+ */
+export function trainerFailure(err: unknown, io: CliIO, command: string): number {
+  if (!(err instanceof TrainerError)) throw err;
+  const hint =
+    err.kind === 'unauthorized'
+      ? io.env.DIALOGUE_CURATOR_TOKEN
+        ? ' (the token comes from DIALOGUE_CURATOR_TOKEN)'
+        : " Set DIALOGUE_CURATOR_TOKEN to the trainer's token."
+      : '';
+  io.stderr.write(`dialogue-curator ${command}: ${err.message}${hint}\n`);
+  return 1;
+}
+
+/** A signal that the CLI's interruption (Ctrl+C) aborts, until `dispose`. */
+export function interruptible(io: CliIO): { signal: AbortSignal; dispose: () => void } {
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  io.signal.addEventListener('abort', onInterrupt, { once: true });
+  return { signal: stop.signal, dispose: () => io.signal.removeEventListener('abort', onInterrupt) };
 }
 
 /** A file train uploads: its path, how it was named, its role, and its text once the local check has read it. */
@@ -382,7 +404,7 @@ function optionValues(options: string[], given: DpoHyperparameters): DpoHyperpar
 }
 
 /** Downloads a succeeded job's results into `dir` and reports what is there. */
-async function fetchResults(client: TrainerClient, job: FineTuningJob, dir: string, out: Output, io: CliIO, signal: AbortSignal): Promise<number> {
+export async function fetchResults(client: TrainerClient, job: FineTuningJob, dir: string, out: Output, io: CliIO, signal: AbortSignal, command: string): Promise<number> {
   let shownAt = 0;
   let results;
   try {
@@ -397,7 +419,7 @@ async function fetchResults(client: TrainerClient, job: FineTuningJob, dir: stri
       },
     });
   } catch (err) {
-    io.stderr.write(`dialogue-curator train: job ${job.id} succeeded, but its results could not be downloaded into ${dir}: ${(err as Error).message}\n`);
+    io.stderr.write(`dialogue-curator ${command}: job ${job.id} succeeded, but its results could not be downloaded into ${dir}: ${(err as Error).message}\n`);
     // Running train again would train again: say where the results are instead.
     if (job.result_files.length) {
       io.stderr.write(`The results stay on the trainer: ${job.result_files.map((id) => `${client.baseUrl}/v1/files/${id}/content`).join(', ')} (with the token as a Bearer header; a Range request resumes a download; the editor's "Download Trained Model…" resumes it too)\n`);
@@ -455,7 +477,7 @@ function localCheck(file: string, shown: string, configPath: string | undefined,
 }
 
 /** Where lines go: json mode keeps stdout for metrics objects only; a terminal gets a progress line. */
-class Output {
+export class Output {
   private progressShown = false;
   /** The last error-level message shown. */
   lastError: string | undefined;
