@@ -230,6 +230,24 @@ describe('jobs: a run started earlier, from the CLI', () => {
     assert.match(notYet.stderr(), new RegExp(`job ${long.id} is cancelled: only a job that succeeded has results to download`));
   });
 
+  test('Ctrl+C while following stops following, not the job', async () => {
+    const file = await client.uploadFile(PAIRS);
+    const long = await client.createJob({ training_file: file.id, method: { type: 'dpo', dpo: { hyperparameters: { max_steps: 100000, batch_size: 2 } } } });
+    try {
+      const stop = new AbortController();
+      const cap = captureIO({ signal: stop.signal });
+      const following = main(['jobs', 'follow', long.id, '--trainer', server.url], cap.io);
+      await cap.waitForStdout(new RegExp(`Following job ${long.id}`));
+      stop.abort();
+      assert.equal(await following, 130);
+      assert.match(cap.stderr(), new RegExp(`stopped following job ${long.id}; it goes on on the trainer`));
+      const status = (await client.getJob(long.id)).status;
+      assert.ok(['validating_files', 'queued', 'running'].includes(status), status);
+    } finally {
+      await client.cancelJob(long.id);
+    }
+  });
+
   test('usage problems exit 2 before the trainer is asked anything', async () => {
     for (const args of [['follow'], ['download', 'ftjob-x'], ['cancel', 'a', 'b'], ['list', 'ftjob-x'], ['bogus'], ['list', '--limit', '0']]) {
       const cap = captureIO();
