@@ -64,6 +64,26 @@ describe('train progress line', () => {
   });
 });
 
+describe('what the trainer sends is written escaped', () => {
+  test('an escape sequence or a line break in a trainer message or error reaches the terminal as its escape', async () => {
+    const trainer = await startFakeTrainer({
+      job: () => fakeJob('running', { created_at: T0 }, 4),
+      events: [messageEvent(1, T0 + 1, 'loading \x1b[2J\x1b[31mmodel\nfake line')],
+      final: { ...fakeJob('failed', { created_at: T0, finished_at: T0 + 2 }, 4), error: { code: 'x', message: 'boom \x1b]0;title\x07', param: null } },
+    });
+    try {
+      const cap = captureIO({ isTTY: false });
+      assert.equal(await main(['train', '--yes', PAIRS, '--trainer', trainer.url], cap.io), 1);
+      const all = cap.stdout() + cap.stderr();
+      assert.ok(!all.includes('\x1b'), 'no raw escape character');
+      assert.match(cap.stdout(), /loading \\u001b\[2J\\u001b\[31mmodel\\nfake line/);
+      assert.match(cap.stderr(), /failed: boom \\u001b\]0;title\\u0007/);
+    } finally {
+      await trainer.close();
+    }
+  });
+});
+
 describe('train time estimate', () => {
   test('counts from the job start on the trainer, not from the creation or from when the CLI began following', async () => {
     // Created at T0, 48 s of validation and queue, started at T0 + 50, a step every 10 s.

@@ -8,6 +8,7 @@ import { findConfigFile, LoadedConfig, loadConfigFile, problemFinding, settingsF
 import { CreateJobRequest, DpoHyperparameters, EvalPrompt, parseEvalPrompts, FineTuningJob, isMetricsEvent, JobEvent, MetricsData, parseHyperparameters, ProtocolError, statusOfEvent, withProjectLength } from '../../core/trainer/protocol';
 import { CuratorConfig, DEFAULT_CONFIG } from '../../core/config';
 import { CliIO, UsageError } from '../io';
+import { terminalSafe } from '../output';
 import { configForFile } from './score';
 import { EVALUATION_SIDES } from '../../core/trainer/evaluation';
 import { axisWinsText, fileStats } from './stats';
@@ -261,7 +262,7 @@ export async function followToEnd(client: TrainerClient, jobId: string, out: Out
   }
   // The error usually arrived as the job's last event already; do not print it twice.
   const detail = final.error && final.error.message !== out.lastError ? `: ${final.error.message}` : '';
-  io.stderr.write(`dialogue-curator ${command}: job ${final.id} ${final.status}${detail}\n`);
+  io.stderr.write(`dialogue-curator ${command}: ${terminalSafe(`job ${final.id} ${final.status}${detail}`)}\n`);
   return 1;
 }
 
@@ -277,7 +278,7 @@ export function trainerFailure(err: unknown, io: CliIO, command: string): number
         ? ' (the token comes from DIALOGUE_CURATOR_TOKEN)'
         : " Set DIALOGUE_CURATOR_TOKEN to the trainer's token."
       : '';
-  io.stderr.write(`dialogue-curator ${command}: ${err.message}${hint}\n`);
+  io.stderr.write(`dialogue-curator ${command}: ${terminalSafe(err.message)}${hint}\n`);
   return 1;
 }
 
@@ -496,9 +497,10 @@ export class Output {
     private readonly format: 'text' | 'json',
   ) {}
 
+  /** A line of text; what the trainer sent (messages, errors, names) may hold escape sequences: written escaped. */
   note(line: string): void {
     this.clearProgress();
-    (this.format === 'json' ? this.io.stderr : this.io.stdout).write(`${line}\n`);
+    (this.format === 'json' ? this.io.stderr : this.io.stdout).write(`${terminalSafe(line)}\n`);
   }
 
   following(job: FineTuningJob): void {
