@@ -1,11 +1,9 @@
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TrainerClient, TrainerError } from '../../core/trainer/client';
+import { TrainerError } from '../../core/trainer/client';
 import { FineTuningJob, isTerminalStatus } from '../../core/trainer/protocol';
-import { outputDirProblem } from '../../core/trainer/results';
 import { CliIO, UsageError } from '../io';
 import { terminalSafe } from '../output';
-import { fetchResults, followToEnd, interruptible, Output, trainerFailure } from './train';
+import { fetchResults, followToEnd, interruptible, Output, outputDirOption, trainerClient, trainerFailure } from './train';
 
 const HELP = `Usage: dialogue-curator jobs [list|follow ID|download ID|cancel ID] --trainer URL [options]
 
@@ -55,17 +53,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of 1 or more, got "${values.limit}"`);
   if (action === 'download' && !values.output) throw new UsageError('download needs --output DIR');
-  const outputDir = values.output === undefined ? undefined : path.resolve(io.cwd, values.output);
-  if (outputDir) {
-    const problem = outputDirProblem(outputDir);
-    if (problem) throw new UsageError(`--output: ${problem}`);
-  }
-  let client: TrainerClient;
-  try {
-    client = new TrainerClient({ baseUrl: values.trainer, token: io.env.DIALOGUE_CURATOR_TOKEN });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const outputDir = outputDirOption(values.output, io);
+  const client = trainerClient(values.trainer, io);
 
   const stop = interruptible(io);
   const out = new Output(io, format);
@@ -80,7 +69,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       }
       case 'follow': {
         const job = await client.getJob(id!, { signal: stop.signal });
-        out.note(`Following job ${job.id} on ${client.baseUrl} (${job.status}, backend ${job.backend}, model ${terminalSafe(job.model)})`);
+        out.note(`Following job ${job.id} on ${client.baseUrl} (${job.status}, backend ${job.backend}, model ${job.model})`);
         out.following(job);
         return await followToEnd(client, job.id, out, outputDir, io, stop.signal, 'jobs');
       }

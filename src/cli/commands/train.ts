@@ -152,23 +152,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (hyperparameters.eval_steps !== undefined && !values.validation) throw new UsageError('--eval-steps needs --validation FILE');
   Object.assign(hyperparameters, optionValues(values.option ?? [], hyperparameters));
   const loraRank = num(values.lora, '--lora', true);
-  const outputDir = values.output === undefined ? undefined : path.resolve(io.cwd, values.output);
-  if (outputDir) {
-    // Before anything is uploaded: a run whose results have nowhere to go is a run wasted.
-    const problem = outputDirProblem(outputDir);
-    if (problem) throw new UsageError(`--output: ${problem}`);
-  }
+  const outputDir = outputDirOption(values.output, io);
 
   const evalPrompts = values['eval-prompts'] === undefined ? undefined : readEvalPrompts(path.resolve(io.cwd, values['eval-prompts']), values['eval-prompts']);
   const file = path.resolve(io.cwd, positionals[0]);
   const validationFile = values.validation === undefined ? undefined : path.resolve(io.cwd, values.validation);
   const out = new Output(io, format);
-  let client: TrainerClient;
-  try {
-    client = new TrainerClient({ baseUrl: values.trainer, token: io.env.DIALOGUE_CURATOR_TOKEN });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const client = trainerClient(values.trainer, io);
   const sending: Upload[] = [{ file, shown: positionals[0], role: 'training set' }];
   if (validationFile) sending.push({ file: validationFile, shown: values.validation!, role: 'validation set' });
   // The project's maxLength: as the local check read it, or (without one) from the config it would have used.
@@ -280,6 +270,28 @@ export function trainerFailure(err: unknown, io: CliIO, command: string): number
       : '';
   io.stderr.write(`dialogue-curator ${command}: ${terminalSafe(err.message)}${hint}\n`);
   return 1;
+}
+
+/**
+ * The `--output` folder, resolved against the working folder and checked before anything is
+ * sent (a run whose results have nowhere to go is a run wasted): a usage problem if nothing can
+ * be written there.
+ */
+export function outputDirOption(value: string | undefined, io: CliIO): string | undefined {
+  if (value === undefined) return undefined;
+  const dir = path.resolve(io.cwd, value);
+  const problem = outputDirProblem(dir);
+  if (problem) throw new UsageError(`--output: ${problem}`);
+  return dir;
+}
+
+/** A client of the `--trainer` URL, with the token from DIALOGUE_CURATOR_TOKEN; a URL it cannot use is a usage problem. */
+export function trainerClient(url: string, io: CliIO): TrainerClient {
+  try {
+    return new TrainerClient({ baseUrl: url, token: io.env.DIALOGUE_CURATOR_TOKEN });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** A signal that the CLI's interruption (Ctrl+C) aborts, until `dispose`. */
