@@ -82,9 +82,7 @@ async function main(): Promise<void> {
         continue;
       }
       got[phase] = JSON.parse(run.stdout.trim().split('\n').pop()!);
-      const r = got[phase];
-      const rate = typeof r.records === 'number' ? `, ${Math.round((r.records / (r.ms as number)) * 1000).toLocaleString('en')} records/s` : '';
-      console.log(`${phase.padEnd(7)} ${String(r.ms).padStart(7)} ms wall, ${String(r.cpuMs).padStart(7)} ms CPU${rate}, peak RSS ${r.maxRssMB} MB`);
+      console.log(phaseLine(phase, got[phase]));
     }
   }
   // Each phase's figures over the rounds: numbers by their median, text (digests, counts by code) as the first round's.
@@ -108,8 +106,10 @@ async function main(): Promise<void> {
     return `${Math.min(...values)}-${Math.max(...values)}`;
   };
   const ratio = (a: string, b: string) => perRound((g) => (g[a] && g[b] ? (g[a].ms as number) / (g[b].ms as number) : undefined));
-  if (runs > 1) console.log(`\nmedians of ${runs} rounds:`);
-  for (const [phase, r] of Object.entries(results)) if (runs > 1) console.log(`${phase.padEnd(7)} ${String(r.ms).padStart(7)} ms wall, ${String(r.cpuMs).padStart(7)} ms CPU, peak RSS ${r.maxRssMB} MB`);
+  if (runs > 1) {
+    console.log(`\nmedians of ${runs} rounds:`);
+    for (const [phase, r] of Object.entries(results)) console.log(phaseLine(phase, r));
+  }
   console.log('');
   console.log(`schema check / bare parse:  ${ratio('schema', 'parse')}   (issue 2 goal: within 2x)`);
   console.log(`full check / floor:         ${ratio('full', 'floor')}   (issue 3 goal: within 1.5x; floor = parse + tokenize every response, one thread; full check on ${results.full?.threads ?? '?'} threads)`);
@@ -137,6 +137,12 @@ async function main(): Promise<void> {
   if (results.full1) console.log(`  the same check in one thread: ${results.full1.maxRssMB} MB`);
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A phase's figures on one line: wall and CPU time, records a second (for phases that count them), peak RSS. */
+function phaseLine(phase: string, r: Record<string, number | string>): string {
+  const rate = typeof r.records === 'number' ? `, ${Math.round((r.records / (r.ms as number)) * 1000).toLocaleString('en')} records/s` : '';
+  return `${phase.padEnd(7)} ${String(r.ms).padStart(7)} ms wall, ${String(r.cpuMs).padStart(7)} ms CPU${rate}, peak RSS ${r.maxRssMB} MB`;
 }
 
 function median(values: number[]): number {
